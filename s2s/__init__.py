@@ -1,0 +1,34 @@
+"""s2s: source-to-source automatic differentiation for Python and NumPy.
+
+``s2s.grad(f)`` reads ``f``'s source and generates the Python source of its
+gradient; ``s2s.source`` shows it. The generated code runs with NumPy alone.
+"""
+from s2s.api import grad, source, value_and_grad
+from s2s.check import check_grad
+from s2s.errors import (
+    ArgumentError,
+    NoRuleError,
+    NonScalarOutputError,
+    S2SError,
+    SourceUnavailableError,
+    TemplateError,
+    UnsupportedSyntaxError,
+)
+from s2s.runtime import stop_gradient
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "grad",
+    "value_and_grad",
+    "source",
+    "check_grad",
+    "stop_gradient",
+    "S2SError",
+    "ArgumentError",
+    "NoRuleError",
+    "NonScalarOutputError",
+    "SourceUnavailableError",
+    "TemplateError",
+    "UnsupportedSyntaxError",
+]

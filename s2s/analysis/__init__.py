@@ -1,0 +1,1 @@
+"""Analyses over the core form; each attaches or returns facts, never rewrites."""

@@ -1,0 +1,104 @@
+"""Small builders and helpers for gast trees."""
+import copy as _copy
+
+import gast
+
+from s2s import anno
+
+
+def name(id_, ctx="load"):
+    ctx_node = {"load": gast.Load, "store": gast.Store, "param": gast.Param, "del": gast.Del}[ctx]()
+    return gast.Name(id=id_, ctx=ctx_node, annotation=None, type_comment=None)
+
+
+def const(value):
+    return gast.Constant(value=value, kind=None)
+
+
+def assign(target, value):
+    if isinstance(target, str):
+        target = name(target, "store")
+    return gast.Assign(targets=[target], value=value, type_comment=None)
+
+
+def call(func, args=(), keywords=()):
+    if isinstance(func, str):
+        func = attr_chain(func)
+    return gast.Call(func=func, args=list(args), keywords=list(keywords))
+
+
+def keyword(arg, value):
+    return gast.keyword(arg=arg, value=value)
+
+
+def attr_chain(dotted):
+    parts = dotted.split(".")
+    node = name(parts[0])
+    for part in parts[1:]:
+        node = gast.Attribute(value=node, attr=part, ctx=gast.Load())
+    return node
+
+
+def load(node):
+    """A Load-context copy of a Name node (or a name string)."""
+    if isinstance(node, str):
+        return name(node)
+    return name(node.id)
+
+
+def store(node):
+    if isinstance(node, str):
+        return name(node, "store")
+    return name(node.id, "store")
+
+
+def quote(src, **names):
+    """Parse statements; ``{x}``-style placeholders are filled from ``names``."""
+    if names:
+        src = src.format(**names)
+    return gast.parse(src).body
+
+
+def quote_expr(src, **names):
+    return quote(src, **names)[0].value
+
+
+def is_atom(node):
+    return isinstance(node, (gast.Name, gast.Constant))
+
+
+def deepcopy(node):
+    return _copy.deepcopy(node)
+
+
+def with_origin(nodes, origin):
+    """Set ``origin`` on each statement that has none yet; return the list."""
+    if origin is not None:
+        for node in nodes:
+            if not anno.has(node, anno.Key.ORIGIN):
+                anno.set(node, anno.Key.ORIGIN, origin)
+    return nodes
+
+
+def names_loaded(node):
+    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+
+
+def names_stored(node):
+    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Param))}
+
+
+def all_names(node):
+    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+
+
+def dotted_name(node):
+    """``'np.linalg.norm'`` for an Attribute chain on a Name, else None."""
+    parts = []
+    while isinstance(node, gast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, gast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None

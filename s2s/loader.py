@@ -1,0 +1,26 @@
+"""Load: compile generated source into callables.
+
+The generated functions are compiled inside a factory whose parameters are
+the objects the code refers to besides the user's module globals (runtime
+helpers, closure values, NumPy when the user spelled it differently). The
+factory runs with the user's globals, so global names stay live. The source
+is registered with ``linecache`` so tracebacks and pdb show generated lines.
+"""
+import linecache
+import textwrap
+import types
+
+_FACTORY = "__s2s_factory__"
+
+
+def load(source, entry, bindings, globals_, filename):
+    """Compile ``source`` and return the function named ``entry``."""
+    params = sorted(bindings)
+    names = ", ".join(params)
+    body = textwrap.indent(source, "    ")
+    text = "def {}({}):\n{}\n    return {}\n".format(_FACTORY, names, body, entry)
+    code = compile(text, filename, "exec")
+    factory_code = next(c for c in code.co_consts if isinstance(c, types.CodeType) and c.co_name == _FACTORY)
+    factory = types.FunctionType(factory_code, globals_, _FACTORY)
+    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+    return factory(*[bindings[p] for p in params])

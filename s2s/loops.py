@@ -1,0 +1,50 @@
+"""Loop schedules for reverse mode.
+
+A schedule decides how the adjoint sweep gets each iteration's values back.
+``StoreAll`` (the default) runs the loop once, saving what each iteration
+overwrites on stacks, and replays the iterations backwards. Checkpointing
+schedules plug in here with the same ``reverse_loop`` interface.
+"""
+import gast
+
+from s2s import astutil as A
+
+
+class StoreAll:
+    """Save every iteration's overwritten values; reverse the loop once."""
+
+    name = "store-all"
+
+    def reverse_loop(self, rev, loop):
+        from s2s.reverse import _marker
+
+        rev.depth += 1
+        body_p, body_a = rev.block(loop.body)
+        rev.depth -= 1
+        if isinstance(loop, gast.For):
+            slot = rev._slot("name", loop.target.id, loop)
+            primal = gast.For(target=loop.target, iter=loop.iter, body=body_p or [gast.Pass()],
+                              orelse=[], type_comment=None)
+            adjoint = []
+            if body_a:
+                backwards = A.call(A.name("reversed"), [A.deepcopy(loop.iter)])
+                adjoint.append(gast.For(target=A.store(loop.target.id), iter=backwards, body=body_a,
+                                        orelse=[], type_comment=None))
+            return [_marker(slot, "save"), primal], adjoint + [_marker(slot, "restore")]
+        steps = rev.ctx.namer.fresh("steps")
+        count = A.assign(steps, A.quote_expr("{} + 1".format(steps)))
+        primal = [A.assign(steps, A.const(0)),
+                  gast.While(test=loop.test, body=body_p + [count], orelse=[])]
+        adjoint = []
+        if body_a:
+            if rev.depth > 0:
+                stack = rev.ctx.namer.fresh(steps + "_stack")
+                rev.prologue.append(A.assign(stack, gast.List(elts=[], ctx=gast.Load())))
+                primal.append(gast.Expr(value=A.quote_expr("{}.append({})".format(stack, steps))))
+                adjoint.append(A.assign(steps, A.quote_expr("{}.pop()".format(stack))))
+            adjoint.append(gast.For(target=A.store(rev.ctx.namer.fresh("_")), iter=A.quote_expr(
+                "range({})".format(steps)), body=body_a, orelse=[], type_comment=None))
+        return primal, adjoint
+
+
+STORE_ALL = StoreAll()

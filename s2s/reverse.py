@@ -1,0 +1,320 @@
+"""Reverse mode: from a core-form function to its primal and adjoint sweeps.
+
+Invariant of the generated code: when the adjoint of a statement runs, every
+variable the adjoint reads holds the value it had right after that statement
+ran in the primal sweep. Statements that overwrite such a value save it first
+(a variable, or a stack inside loops) and the adjoint sweep restores it right
+after the statement's adjoint. Which values need saving is known only once
+the adjoint code exists, so saves are placed as markers and resolved last.
+
+Adjoint updates are emitted as pseudo-statements (``Acc``, ``AccAt``,
+``ZeroAt``, ``Reset``) grouped by the adjoint they read; the ``accumulate``
+pass turns them into assignments, sums and zero initialisations.
+"""
+import types
+
+import gast
+import numpy as np
+
+from s2s import anno
+from s2s import astutil as A
+from s2s import runtime, templates
+from s2s.errors import NoRuleError, S2SError, UnsupportedSyntaxError
+from s2s.loops import STORE_ALL
+
+_OPERATORS = {
+    gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "truediv", gast.Pow: "pow",
+    gast.MatMult: "matmul", gast.Mod: "mod", gast.FloorDiv: "floordiv",
+}
+
+
+# ----------------------------------------------------------- pseudo-statements
+class Acc(gast.stmt):
+    """``bar += value`` for the adjoint ``bar`` of primal ``primal``."""
+    _fields = ("value",)
+
+
+class AccAt(gast.stmt):
+    """``bar[index] += value``."""
+    _fields = ("index", "value")
+
+
+class ZeroAt(gast.stmt):
+    """``bar[index] = 0``."""
+    _fields = ("index",)
+
+
+class Reset(gast.stmt):
+    """The adjoint ``bar`` becomes zero (the primal was defined here)."""
+    _fields = ()
+
+
+class Group(gast.stmt):
+    """Statements that only matter when the adjoints in ``reads`` are nonzero."""
+    _fields = ("body",)
+
+
+class Marker(gast.stmt):
+    """Where a save (primal) or a restore (adjoint) of ``slot`` may go."""
+    _fields = ()
+
+
+def _acc(bar, primal, value):
+    node = Acc(value=value)
+    node.bar, node.primal = bar, primal
+    return node
+
+
+class Slot:
+    """A value that may need saving before it is overwritten."""
+
+    def __init__(self, kind, name, depth, index=None, stmt=None):
+        self.kind = kind  # "name" | "item" | "append"
+        self.name = name
+        self.depth = depth
+        self.index = index
+        self.stmt = stmt
+
+
+def _marker(slot, role):
+    node = Marker()
+    node.slot, node.role = slot, role
+    return node
+
+
+# ------------------------------------------------------------------- reversal
+class Reverse:
+    """Builds the primal and adjoint sweeps of one core-form function."""
+
+    def __init__(self, ctx, fn, active, containers, where):
+        self.ctx = ctx
+        self.fn = fn
+        self.active = active
+        self.containers = containers
+        self.where = where  # origin of the function, for messages
+        self.depth = 0
+        self.slots = []
+        self.prologue = []  # statements at the top of the generated function (stacks)
+
+    def bar(self, name):
+        return self.ctx.bar(name)
+
+    def is_active(self, name):
+        return name in self.active
+
+    def block(self, stmts):
+        primal, adjoint = [], []
+        for stmt in stmts:
+            p, a = self.stmt(stmt)
+            origin = anno.get(stmt, anno.Key.ORIGIN)
+            primal.extend(A.with_origin(p, origin))
+            adjoint[:0] = A.with_origin(a, origin)
+        return primal, adjoint
+
+    def stmt(self, s):
+        if isinstance(s, gast.Assign):
+            target = s.targets[0]
+            if isinstance(target, gast.Subscript):
+                return self.item_write(s)
+            return self.assign(s)
+        if isinstance(s, gast.Expr):
+            call = s.value
+            if (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
+                    and call.func.attr == "append" and not anno.has(call, anno.Key.CALLEE)):
+                return self.append(s)
+            return [s], []
+        if isinstance(s, gast.If):
+            body_p, body_a = self.block(s.body)
+            else_p, else_a = self.block(s.orelse)
+            primal = gast.If(test=s.test, body=body_p or [gast.Pass()], orelse=else_p)
+            adjoint = [gast.If(test=A.deepcopy(s.test), body=body_a, orelse=else_a)] if body_a or else_a else []
+            return [primal], adjoint
+        if isinstance(s, (gast.For, gast.While)):
+            return STORE_ALL.reverse_loop(self, s)
+        if isinstance(s, gast.Return):
+            return [s], []
+        return [s], []
+
+    # -- assignments
+    def assign(self, s):
+        target = s.targets[0].id
+        slot = self._slot("name", target, s)
+        primal = [_marker(slot, "save"), s]
+        if not self.is_active(target):
+            return primal, [_marker(slot, "restore")]
+        ans = A.name(target)
+        ans_bar = A.name(self.bar(target))
+        value = s.value
+        body, replaced = self.adjoint_of_value(value, ans, ans_bar, s)
+        restores = [_marker(slot, "restore")]
+        if replaced is not None:
+            call_primal, call_restores = replaced
+            primal = [_marker(slot, "save")] + call_primal
+            restores += call_restores
+        group = Group(body=body)
+        group.reads = {ans_bar.id}
+        reset = Reset()
+        reset.bar = ans_bar.id
+        adjoint = ([group] if body else []) + [reset] + restores
+        return primal, adjoint
+
+    def _contribute(self, node, expr):
+        return _acc(self.bar(node.id), node.id, expr)
+
+    def adjoint_of_value(self, value, ans, ans_bar, stmt):
+        """(adjoint statements, replacement primal statements or None)."""
+        act = lambda n: isinstance(n, gast.Name) and self.is_active(n.id)  # noqa: E731
+        if isinstance(value, gast.Name):
+            return ([self._contribute(value, A.deepcopy(ans_bar))] if act(value) else []), None
+        if isinstance(value, gast.Constant):
+            return [], None
+        if isinstance(value, gast.BinOp):
+            import operator
+
+            op = getattr(operator, _OPERATORS[type(value.op)])
+            return self.primitive(op, [value.left, value.right], {}, ans, ans_bar, stmt), None
+        if isinstance(value, gast.UnaryOp):
+            import operator
+
+            if isinstance(value.op, gast.USub):
+                return self.primitive(operator.neg, [value.operand], {}, ans, ans_bar, stmt), None
+            if isinstance(value.op, gast.UAdd):
+                return self.primitive(operator.pos, [value.operand], {}, ans, ans_bar, stmt), None
+            return [], None
+        if isinstance(value, gast.Compare):
+            return [], None
+        if isinstance(value, (gast.Tuple, gast.List)):
+            out = []
+            for i, elt in enumerate(value.elts):
+                if act(elt):
+                    item = gast.Subscript(value=A.deepcopy(ans_bar), slice=A.const(i), ctx=gast.Load())
+                    out.append(self._contribute(elt, item))
+            return out, None
+        if isinstance(value, gast.Subscript):
+            base = value.value
+            if not act(base):
+                return [], None
+            node = AccAt(index=A.deepcopy(value.slice), value=A.deepcopy(ans_bar))
+            node.bar, node.primal = self.bar(base.id), base.id
+            return [node], None
+        if isinstance(value, gast.Attribute):
+            callee = anno.get(value, anno.Key.CALLEE)
+            if callee is None:
+                return [], None
+            return self.primitive(callee, [value.value], {}, ans, ans_bar, stmt), None
+        if isinstance(value, gast.Call):
+            callee = anno.get(value, anno.Key.CALLEE)
+            args = list(value.args)
+            if anno.has(value, anno.Key.METHOD):
+                args.insert(0, value.func.value)
+            keywords = {k.arg: k.value for k in value.keywords}
+            registry = self.ctx.registry
+            if registry.is_nondifferentiable(callee):
+                return [], None
+            if registry.rule_for(callee) is not None:
+                return self.primitive(callee, args, keywords, ans, ans_bar, stmt), None
+            if isinstance(callee, types.FunctionType):
+                return self.subroutine(callee, value, ans, ans_bar, stmt)
+            raise NoRuleError(
+                "{}: `{}`: s2s has no derivative rule for {} and cannot read its source. Register "
+                "one with @s2s.adjoint({}), or wrap the call in s2s.stop_gradient(...) if its "
+                "derivative is not needed.".format(
+                    _where(stmt, self.where), _text(stmt), _describe(callee), _short(callee)))
+        return [], None
+
+    def primitive(self, callee, args, keywords, ans, ans_bar, stmt):
+        rule = self.ctx.registry.rule_for(callee)
+        if rule is None:
+            if self.ctx.registry.is_nondifferentiable(callee):
+                return []
+            raise NoRuleError("{}: `{}`: s2s has no derivative rule for {}. Register one with "
+                              "@s2s.adjoint.".format(_where(stmt, self.where), _text(stmt), _describe(callee)))
+        try:
+            prelude, contributions = templates.instantiate(
+                rule, args, keywords, ans, ans_bar, self.is_active, self.ctx.refs, self.ctx.namer)
+        except templates.CallBindingError as err:
+            raise UnsupportedSyntaxError("{}: `{}`: {}".format(_where(stmt, self.where), _text(stmt), err)) from None
+        return prelude + [self._contribute(node, expr) for node, expr in contributions]
+
+    def subroutine(self, callee, call, ans, ans_bar, stmt):
+        sub = self.ctx.subroutine(callee, call, self, stmt)
+        if sub is None:
+            return [], None
+        fwd, bwd, active_args = sub
+        tape = self.ctx.namer.fresh(callee.__name__ + "_tape")
+        new_call = A.call(fwd, list(call.args), list(call.keywords))
+        target = gast.Tuple(elts=[A.store(ans.id), A.store(tape)], ctx=gast.Store())
+        primal = A.assign(target, new_call)
+        slot = self._slot("name", tape, stmt)
+        parts = [A.store(self.ctx.namer.fresh("{}_{}_bar".format(callee.__name__, p))) for p, _ in active_args]
+        unpack_target = gast.Tuple(elts=parts, ctx=gast.Store()) if len(parts) > 1 else parts[0]
+        call_bwd = A.assign(unpack_target, A.call(bwd, [A.name(tape), A.deepcopy(ans_bar)]))
+        body = [call_bwd] + [self._contribute(node, A.load(part)) for (_, node), part in zip(active_args, parts)]
+        # the tape is saved like any other variable that the adjoint reads
+        return body, ([_marker(slot, "save"), primal], [_marker(slot, "restore")])
+
+    # -- writes into arrays and lists
+    def item_write(self, s):
+        target = s.targets[0]
+        name = target.value.id
+        self.ctx.check_writable(name, s)
+        slot = self._slot("item", name, s, index=target.slice)
+        primal = [_marker(slot, "save"), s]
+        adjoint = []
+        if self.is_active(name):
+            bar = self.bar(name)
+            body = []
+            if isinstance(s.value, gast.Name) and self.is_active(s.value.id):
+                read = A.call(self.ctx.refs.expr(runtime.read_at, "read_at"), [A.name(bar), A.deepcopy(target.slice)])
+                part = A.call(self.ctx.refs.expr(runtime.unbroadcast, "unbroadcast"), [read, A.name(s.value.id)])
+                body.append(self._contribute(s.value, part))
+            zero = ZeroAt(index=A.deepcopy(target.slice))
+            zero.bar, zero.primal = bar, name
+            group = Group(body=body + [zero])
+            group.reads = {bar}
+            adjoint.append(group)
+        adjoint.append(_marker(slot, "restore"))
+        return primal, adjoint
+
+    def append(self, s):
+        call = s.value
+        name = call.func.value.id
+        slot = self._slot("append", name, s)
+        adjoint = []
+        item = call.args[0]
+        if self.is_active(name) and isinstance(item, gast.Name) and self.is_active(item.id):
+            bar = self.bar(name)
+            part = A.call(self.ctx.refs.expr(runtime.appended, "appended"), [A.name(bar), A.name(name)])
+            group = Group(body=[self._contribute(item, part)])
+            group.reads = {bar}
+            adjoint.append(group)
+        adjoint.append(_marker(slot, "restore"))
+        return [s], adjoint
+
+    def _slot(self, kind, name, stmt, index=None):
+        slot = Slot(kind, name, self.depth, index, stmt)
+        self.slots.append(slot)
+        return slot
+
+
+def _describe(obj):
+    module = getattr(obj, "__module__", None)
+    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or repr(obj)
+    return "`{}.{}`".format(module, name) if module and module != "builtins" else "`{}`".format(name)
+
+
+def _short(obj):
+    return getattr(obj, "__name__", None) or "fn"
+
+
+def _where(stmt, fallback):
+    origin = anno.get(stmt, anno.Key.ORIGIN)
+    return str(origin) if origin else fallback
+
+
+def _text(stmt):
+    origin = anno.get(stmt, anno.Key.ORIGIN)
+    return origin.text if origin else ""
+
+
+__all__ = ["Reverse", "Acc", "AccAt", "ZeroAt", "Reset", "Group", "Marker", "Slot", "S2SError", "np"]

@@ -1,0 +1,70 @@
+"""Declarations used by the template files in ``templates/``.
+
+A template is a plain Python function that states the mathematics of one
+primitive; the decorators below only label it. Nothing is registered as a side
+effect: the template engine (``s2s.templates``) reads the labels when it loads
+the template files and builds a read-only registry from them.
+
+Forms (the template's positional parameters are the primitive's own
+parameters, with the primitive's defaults; see templates/README.md):
+
+``@adjoint(*primitives, wrt=None, unbroadcast=False)``
+    ``def f(<params>, *, ans, ans_bar)`` returns one expression per name in
+    ``wrt`` (a tuple when there are several): the adjoint contribution to that
+    parameter. ``ans`` is the primitive's result, ``ans_bar`` its adjoint.
+    ``wrt`` defaults to the positional parameters without defaults.
+    ``unbroadcast=True`` asks the engine to sum each contribution back to its
+    parameter's shape (for operations that broadcast their inputs).
+
+``@elementwise(*primitives)``
+    ``def f(x, ans)`` returns d ans / d x for a one-argument elementwise
+    function; both the adjoint (``ans_bar * f``) and the tangent
+    (``x_dot * f``) follow from it.
+
+``@linear(*primitives, wrt=None, unbroadcast=False)``
+    An adjoint template (form as ``@adjoint``) of a function that is linear in
+    its ``wrt`` parameters; its tangent is the function applied to tangents.
+
+``NONDIFFERENTIABLE = (...)`` at module level lists primitives whose results
+are constants (integer outputs, comparisons, shape queries).
+"""
+import dataclasses
+
+
+@dataclasses.dataclass(frozen=True)
+class Label:
+    """What a template decorator says about a template function."""
+
+    kind: str  # "adjoint" | "elementwise" | "linear"
+    primitives: tuple
+    wrt: tuple = None
+    unbroadcast: bool = False
+
+
+def _label(kind, primitives, wrt=None, unbroadcast=False):
+    if not primitives:
+        raise TypeError("a template must name at least one primitive")
+    if isinstance(wrt, str):
+        wrt = (wrt,)
+
+    def decorate(fn):
+        labels = getattr(fn, "__s2s_labels__", ())
+        fn.__s2s_labels__ = labels + (Label(kind, tuple(primitives), wrt, unbroadcast),)
+        return fn
+
+    return decorate
+
+
+def adjoint(*primitives, wrt=None, unbroadcast=False):
+    """Label an adjoint template of ``primitives``."""
+    return _label("adjoint", primitives, wrt, unbroadcast)
+
+
+def elementwise(*primitives):
+    """Label the derivative of one-argument elementwise ``primitives``."""
+    return _label("elementwise", primitives)
+
+
+def linear(*primitives, wrt=None, unbroadcast=False):
+    """Label the adjoint template of ``primitives`` that are linear in ``wrt``."""
+    return _label("linear", primitives, wrt, unbroadcast)

@@ -1,0 +1,696 @@
+"""Helpers that generated code calls at run time.
+
+This is the only module that generated code imports, and it imports nothing
+from the rest of s2s: the command line inlines it into standalone derivative
+files. Every helper here is small, pure NumPy and documented by what it
+returns, so that stepping through generated code in pdb stays easy.
+
+Adjoints follow three conventions:
+- the Python float ``0.0`` is a valid zero adjoint for any float or array
+  value (it broadcasts); ``finalize`` turns it into a properly shaped zero;
+- the adjoint of a list or tuple is a list or tuple of the same length;
+- helpers that take an adjoint "owned" by the generated code (``add_at``,
+  ``zero_at``) may update it in place and return it.
+"""
+import numbers
+
+import numpy as np
+
+
+class S2SError(Exception):
+    """Base class of every error s2s raises about the user's code."""
+
+
+class NonScalarOutputError(S2SError, ValueError):
+    """``grad`` of a function whose result is not a scalar."""
+
+
+def stop_gradient(x):
+    """Return ``x`` unchanged; s2s treats the result as a constant."""
+    return x
+
+
+def is_container(x):
+    return isinstance(x, (list, tuple))
+
+
+def seed(ans, where="", of=""):
+    """The adjoint that starts a gradient: one, with the type of ``ans``."""
+    if is_container(ans) or np.ndim(ans) != 0:
+        shape = "a {}".format(type(ans).__name__) if is_container(ans) else "shape {}".format(np.shape(ans))
+        raise NonScalarOutputError(
+            "{}: grad needs a scalar result, but {} returned {}. "
+            "Use s2s.vjp or s2s.jacobian for non-scalar results, or reduce the "
+            "result (for example with np.sum).".format(where, of or "the function", shape))
+    if isinstance(ans, np.ndarray):
+        return np.ones_like(ans)
+    if isinstance(ans, np.generic):
+        return ans.dtype.type(1)
+    return 1.0
+
+
+def zeros_like(x):
+    """A zero adjoint shaped like the primal value ``x``."""
+    if isinstance(x, list):
+        return [zeros_like(e) for e in x]
+    if isinstance(x, tuple):
+        return tuple(zeros_like(e) for e in x)
+    if isinstance(x, np.ndarray):
+        return np.zeros(x.shape, dtype=float_dtype(x))
+    if isinstance(x, np.generic):
+        return np.dtype(float_dtype(x)).type(0)
+    return 0.0
+
+
+def float_dtype(x):
+    """The floating dtype an adjoint of ``x`` should have."""
+    dtype = np.result_type(x)
+    if np.issubdtype(dtype, np.inexact):
+        return dtype
+    return np.float64
+
+
+def add(a, b):
+    """Sum two adjoints of the same primal value (containers elementwise)."""
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return type(a)(add(x, y) for x, y in zip(a, b))
+    if isinstance(a, (list, tuple)):
+        return a if _is_zero(b) else type(a)(add(x, y) for x, y in zip(a, b))
+    if isinstance(b, (list, tuple)):
+        return b if _is_zero(a) else type(b)(add(x, y) for x, y in zip(a, b))
+    return a + b
+
+
+def _is_zero(x):
+    return isinstance(x, float) and x == 0.0 and not isinstance(x, np.generic)
+
+
+def unbroadcast(g, x):
+    """Sum ``g`` over the axes along which ``x`` was broadcast.
+
+    The result has the shape of ``x``, which is what the adjoint of a
+    broadcasting operation must have.
+    """
+    shape = np.shape(x)
+    gshape = np.shape(g)
+    if gshape == shape:
+        return g
+    if not shape:
+        return np.sum(g)
+    extra = len(gshape) - len(shape)
+    if extra > 0:
+        g = np.sum(g, axis=tuple(range(extra)))
+    axes = tuple(i for i, (n, m) in enumerate(zip(shape, np.shape(g))) if n == 1 and m != 1)
+    if axes:
+        g = np.sum(g, axis=axes, keepdims=True)
+    if np.shape(g) != shape:
+        g = np.broadcast_to(g, shape)
+    return g
+
+
+def unreduce(g, x, axis=None, keepdims=False):
+    """Broadcast the adjoint of a reduction back to the reduced array's shape."""
+    shape = np.shape(x)
+    if axis is not None and not keepdims:
+        axes = axis if isinstance(axis, tuple) else (axis,)
+        axes = sorted(a % len(shape) for a in axes)
+        for a in axes:
+            g = np.expand_dims(g, a)
+    return np.broadcast_to(g, shape)
+
+
+def copy(x):
+    """An independent copy of a primal value (arrays and containers)."""
+    if isinstance(x, np.ndarray):
+        return x.copy()
+    if isinstance(x, list):
+        return list(x)
+    return x
+
+
+def snapshot(x):
+    """Save a value that is about to be overwritten in place."""
+    return x.copy() if isinstance(x, np.ndarray) else x
+
+
+def _basic_index(idx):
+    """True when ``idx`` selects each element at most once."""
+    items = idx if isinstance(idx, tuple) else (idx,)
+    for item in items:
+        if isinstance(item, (slice, numbers.Integral, type(None), type(Ellipsis))):
+            continue
+        if isinstance(item, np.ndarray) and item.dtype == bool:
+            continue
+        return False
+    return True
+
+
+def add_at(x_bar, x, idx, v):
+    """Add ``v`` into ``x_bar[idx]`` and return ``x_bar`` (in place for arrays and lists).
+
+    ``x_bar`` is the adjoint of ``x``; when it is still the scalar zero, a
+    zero adjoint shaped like ``x`` is made first.
+    """
+    if _is_zero(x_bar):
+        x_bar = zeros_like(x)
+    if isinstance(x_bar, np.ndarray):
+        if _basic_index(idx):
+            x_bar[idx] += v
+        else:
+            np.add.at(x_bar, idx, v)
+        return x_bar
+    if isinstance(x_bar, list):
+        if isinstance(idx, slice):
+            for k, item in zip(range(*idx.indices(len(x_bar))), v):
+                x_bar[k] = add(x_bar[k], item)
+        else:
+            x_bar[idx] = add(x_bar[idx], v)
+        return x_bar
+    if isinstance(x_bar, tuple):
+        return tuple(add_at(list(x_bar), x, idx, v))
+    raise TypeError("cannot index an adjoint of type {}".format(type(x_bar).__name__))
+
+
+def zero_at(x_bar, idx):
+    """Set ``x_bar[idx]`` to zero and return ``x_bar`` (in place)."""
+    if _is_zero(x_bar):
+        return x_bar
+    if isinstance(x_bar, list):
+        if isinstance(idx, slice):
+            for k in range(*idx.indices(len(x_bar))):
+                x_bar[k] = 0.0
+        else:
+            x_bar[idx] = 0.0
+        return x_bar
+    x_bar[idx] = 0
+    return x_bar
+
+
+def appended(lst_bar, lst):
+    """The adjoint of the value appended last to ``lst``."""
+    if _is_zero(lst_bar) or len(lst_bar) < len(lst):
+        return 0.0
+    return lst_bar[len(lst) - 1]
+
+
+def read_at(x_bar, idx):
+    """``x_bar[idx]`` for an adjoint that may still be the scalar zero."""
+    if _is_zero(x_bar):
+        return 0.0
+    return x_bar[idx]
+
+
+def finalize(g, x):
+    """Turn an adjoint into the gradient of ``x``: same structure, shape and float dtype."""
+    if isinstance(x, (list, tuple)):
+        if _is_zero(g):
+            g = [0.0] * len(x)
+        return type(x)(finalize(gi, xi) for gi, xi in zip(g, x))
+    if _is_zero(g):
+        return zeros_like(x)
+    if isinstance(x, np.ndarray):
+        g = np.asarray(g, dtype=float_dtype(x))
+        if g.shape != x.shape:
+            g = np.broadcast_to(g, x.shape).copy()
+        return g
+    dtype = float_dtype(x)
+    if isinstance(x, np.generic):
+        return np.dtype(dtype).type(g)
+    if isinstance(g, np.ndarray):
+        return g[()] if g.ndim == 0 else g
+    return g
+
+
+# --- helpers used by templates ---
+# Each helper returns one adjoint contribution (or a piece of one) of a
+# primitive whose template is in templates/. ``g`` is always the adjoint of
+# the primitive's result (``ans_bar``), ``ans`` its result.
+
+
+def safe_divide(a, b):
+    """``a / b``, with 0 where ``b == 0`` (the subgradient we pick at kinks)."""
+    b = np.asarray(b)
+    zero = b == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(zero, 0, a / np.where(zero, 1, b))
+
+
+def log_positive(x):
+    """``log(x)`` where ``x > 0`` and 0 elsewhere (no warnings)."""
+    x = np.asarray(x)
+    positive = x > 0
+    return np.where(positive, np.log(np.where(positive, x, 1)), 0)
+
+
+def power_base_grad(x1, x2):
+    """d(x1 ** x2)/dx1 = x2 * x1 ** (x2 - 1), and 0 where x2 == 0.
+
+    NumPy's power is used so that a Python float base of 0 with a negative
+    exponent gives inf rather than ZeroDivisionError.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = x2 * np.power(x1, x2 - 1)
+    return np.where(np.asarray(x2) == 0, 0, d)
+
+
+def sinc_grad(x):
+    """d sinc(x)/dx = (cos(pi x) - sinc(x)) / x, 0 at x == 0."""
+    return safe_divide(np.cos(np.pi * np.asarray(x)) - np.sinc(x), x)
+
+
+def select_grad(g, x, other, ans):
+    """The share of ``g`` that reaches ``x`` when ``ans`` is ``x`` or ``other``.
+
+    For maximum/minimum-like functions: all of ``g`` where ``ans`` is ``x``
+    alone, half where ``x`` and ``other`` tie, none elsewhere.
+    """
+    mine = np.asarray(x) == ans
+    tie = mine & (np.asarray(other) == ans)
+    g = np.asarray(g)
+    return np.where(tie, 0.5 * g, g) * mine
+
+
+def extremum_grad(g, x, other, ans):
+    """Adjoint of ``x`` in builtin ``max``/``min`` of two values or of one iterable.
+
+    ``other`` is None for the one-iterable form; ties split ``g`` evenly.
+    """
+    if other is not None:
+        return select_grad(g, x, other, ans)
+    if is_container(x):
+        hits = [bool(np.all(e == ans)) for e in x]
+        share = g / max(sum(hits), 1)
+        return type(x)(share if hit else 0.0 for hit in hits)
+    mask = np.asarray(x) == ans
+    return np.where(mask, np.asarray(g) / max(int(np.sum(mask)), 1), 0)
+
+
+def clip_masks(ans, a, a_min=None, a_max=None, min=None, max=None):
+    """Where ``clip``'s result came from: (from a, from the lower, from the upper bound).
+
+    Accepts NumPy's two spellings of the bounds (``a_min``/``min``...).
+    """
+    lo = min if a_min is None else a_min
+    hi = max if a_max is None else a_max
+    from_a = np.asarray(ans == np.asarray(a))
+    from_hi = ~from_a & (ans == np.asarray(hi)) if hi is not None else np.zeros_like(from_a)
+    from_lo = ~from_a & ~from_hi & (ans == np.asarray(lo)) if lo is not None else np.zeros_like(from_a)
+    return from_a, from_lo, from_hi
+
+
+# ------------------------------------------------------------- reductions
+def _axes(axis, ndim):
+    """``axis`` of a reduction as a sorted tuple of non-negative axes."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    return tuple(sorted(int(a) % ndim for a in axes)) if ndim else ()
+
+
+def extremum_reduce_grad(g, a, ans, axis=None, keepdims=False):
+    """Adjoint of ``a`` in max/min reductions: ``g`` split evenly among the ties."""
+    a = np.asarray(a)
+    mask = a == unreduce(ans, a, axis, keepdims)
+    g = unreduce(np.asarray(g), a, axis, keepdims)
+    count = np.sum(mask, axis=axis, keepdims=True, dtype=g.dtype)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(mask, g / count, 0)
+
+
+def prod_grad(g, a, axis=None, keepdims=False, initial=1):
+    """Adjoint of ``a`` in ``np.prod``: ``g`` times the product of the other factors.
+
+    Uses exclusive cumulative products, so zeros in ``a`` are handled exactly.
+    """
+    a = np.asarray(a)
+    axes = _axes(axis, a.ndim)
+    k = len(axes)
+    moved = np.moveaxis(a, axes, tuple(range(a.ndim - k, a.ndim)))
+    rest = moved.shape[:a.ndim - k]
+    n = int(np.prod(moved.shape[a.ndim - k:]))
+    if n == 0:
+        return np.zeros(a.shape, dtype=float_dtype(a))
+    x = moved.reshape(rest + (n,))
+    ones = np.ones(rest + (1,), dtype=x.dtype)
+    left = np.cumprod(np.concatenate([ones, x[..., :-1]], axis=-1), axis=-1)
+    right = np.cumprod(np.concatenate([ones, x[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    others = (left * right).reshape(moved.shape)
+    others = np.moveaxis(others, tuple(range(a.ndim - k, a.ndim)), axes)
+    if initial != 1:
+        others = others * initial
+    return unreduce(g, a, axis, keepdims) * others
+
+
+def cumsum_grad(g, a, axis=None):
+    """Adjoint of ``a`` in ``np.cumsum``: the reversed cumulative sum of ``g``."""
+    if axis is None:
+        return np.reshape(np.cumsum(np.asarray(g)[::-1])[::-1], np.shape(a))
+    return np.flip(np.cumsum(np.flip(g, axis), axis), axis)
+
+
+def cumprod_grad(g, a, ans, axis=None):
+    """Adjoint of ``a`` in ``np.cumprod`` (exact when ``a`` has zeros)."""
+    if axis is None:
+        flat = cumprod_grad(np.ravel(g), np.ravel(a), np.ravel(ans), 0)
+        return np.reshape(flat, np.shape(a))
+    x = np.moveaxis(np.asarray(a), axis, -1)
+    gm = np.moveaxis(np.asarray(g), axis, -1)
+    if np.all(x != 0):
+        r = np.cumsum((gm * np.moveaxis(np.asarray(ans), axis, -1))[..., ::-1], axis=-1)[..., ::-1] / x
+        return np.moveaxis(r, -1, axis)
+    # d ans[j] / d x[i] = prod(x[:i]) * prod(x[i+1:j+1]) for j >= i.
+    n = x.shape[-1]
+    ones = np.ones(x.shape[:-1] + (1,), dtype=x.dtype)
+    left = np.cumprod(np.concatenate([ones, x[..., :-1]], axis=-1), axis=-1)
+    r = np.empty(np.broadcast_shapes(x.shape, gm.shape), dtype=np.result_type(x, gm))
+    for i in range(n):
+        tail = np.cumprod(x[..., i + 1:], axis=-1)
+        r[..., i] = left[..., i] * (gm[..., i] + np.sum(gm[..., i + 1:] * tail, axis=-1))
+    return np.moveaxis(r, -1, axis)
+
+
+def diff_grad(g, n=1, axis=-1):
+    """Adjoint of ``a`` in ``np.diff(a, n, axis)``."""
+    for _ in range(n):
+        g = -np.diff(g, axis=axis, prepend=0, append=0)
+    return g
+
+
+# ------------------------------------------------------------- linear algebra
+def matmul_grad1(g, x1, x2):
+    """Adjoint of ``x1`` in ``x1 @ x2`` (1-D operands and batch broadcasting included)."""
+    x1, x2, g = np.asarray(x1), np.asarray(x2), np.asarray(g)
+    if x2.ndim == 1:
+        return g * x2 if x1.ndim == 1 else unbroadcast(g[..., :, None] * x2, x1)
+    if x1.ndim == 1:
+        return unbroadcast(np.matmul(x2, g[..., :, None])[..., 0], x1)
+    return unbroadcast(np.matmul(g, np.swapaxes(x2, -1, -2)), x1)
+
+
+def matmul_grad2(g, x1, x2):
+    """Adjoint of ``x2`` in ``x1 @ x2`` (1-D operands and batch broadcasting included)."""
+    x1, x2, g = np.asarray(x1), np.asarray(x2), np.asarray(g)
+    if x1.ndim == 1:
+        return g * x1 if x2.ndim == 1 else unbroadcast(x1[:, None] * g[..., None, :], x2)
+    if x2.ndim == 1:
+        return unbroadcast(np.matmul(g[..., None, :], x1)[..., 0, :], x2)
+    return unbroadcast(np.matmul(np.swapaxes(x1, -1, -2), g), x2)
+
+
+def dot_grad1(g, a, b):
+    """Adjoint of ``a`` in ``np.dot(a, b)``."""
+    a, b, g = np.asarray(a), np.asarray(b), np.asarray(g)
+    if a.ndim == 0 or b.ndim == 0:
+        return unbroadcast(g * b, a)
+    if b.ndim == 1:
+        return np.multiply.outer(g, b)
+    return np.tensordot(g, b, axes=(list(range(a.ndim - 1, g.ndim)), list(range(b.ndim - 2)) + [b.ndim - 1]))
+
+
+def dot_grad2(g, a, b):
+    """Adjoint of ``b`` in ``np.dot(a, b)``."""
+    a, b, g = np.asarray(a), np.asarray(b), np.asarray(g)
+    if a.ndim == 0 or b.ndim == 0:
+        return unbroadcast(g * a, b)
+    lead = list(range(a.ndim - 1))
+    if b.ndim == 1:
+        return np.tensordot(g, a, axes=(lead, lead))
+    return np.moveaxis(np.tensordot(a, g, axes=(lead, lead)), 0, -2)
+
+
+def inner_grad1(g, a, b):
+    """Adjoint of ``a`` in ``np.inner(a, b)``."""
+    a, b, g = np.asarray(a), np.asarray(b), np.asarray(g)
+    if a.ndim == 0 or b.ndim == 0:
+        return unbroadcast(g * b, a)
+    return np.tensordot(g, b, axes=(list(range(a.ndim - 1, g.ndim)), list(range(b.ndim - 1))))
+
+
+def inner_grad2(g, a, b):
+    """Adjoint of ``b`` in ``np.inner(a, b)``."""
+    a, b, g = np.asarray(a), np.asarray(b), np.asarray(g)
+    if a.ndim == 0 or b.ndim == 0:
+        return unbroadcast(g * a, b)
+    lead = list(range(a.ndim - 1))
+    return np.tensordot(g, a, axes=(lead, lead))
+
+
+def _tensordot_axes(axes, a_ndim, b_ndim):
+    if isinstance(axes, (int, np.integer)):
+        return list(range(a_ndim - axes, a_ndim)), list(range(axes))
+    axes_a, axes_b = axes
+    axes_a = [axes_a] if isinstance(axes_a, (int, np.integer)) else list(axes_a)
+    axes_b = [axes_b] if isinstance(axes_b, (int, np.integer)) else list(axes_b)
+    return [int(i) % a_ndim for i in axes_a], [int(i) % b_ndim for i in axes_b]
+
+
+def tensordot_grad1(g, a, b, axes=2):
+    """Adjoint of ``a`` in ``np.tensordot(a, b, axes)``."""
+    a, b = np.asarray(a), np.asarray(b)
+    axes_a, axes_b = _tensordot_axes(axes, a.ndim, b.ndim)
+    free_a = [i for i in range(a.ndim) if i not in axes_a]
+    free_b = [i for i in range(b.ndim) if i not in axes_b]
+    r = np.tensordot(g, b, axes=(list(range(len(free_a), len(free_a) + len(free_b))), free_b))
+    # r's axes: the free axes of a, then a's partners of b's contracted axes in b's order.
+    order = free_a + [axes_a[axes_b.index(j)] for j in sorted(axes_b)]
+    return np.transpose(r, [order.index(i) for i in range(a.ndim)])
+
+
+def tensordot_grad2(g, a, b, axes=2):
+    """Adjoint of ``b`` in ``np.tensordot(a, b, axes)``."""
+    a, b = np.asarray(a), np.asarray(b)
+    axes_a, axes_b = _tensordot_axes(axes, a.ndim, b.ndim)
+    free_a = [i for i in range(a.ndim) if i not in axes_a]
+    free_b = [i for i in range(b.ndim) if i not in axes_b]
+    r = np.tensordot(a, g, axes=(free_a, list(range(len(free_a)))))
+    order = [axes_b[axes_a.index(i)] for i in sorted(axes_a)] + free_b
+    return np.transpose(r, [order.index(i) for i in range(b.ndim)])
+
+
+def trace_grad(g, a, offset=0, axis1=0, axis2=1):
+    """Adjoint of ``a`` in ``np.trace``: ``g`` on the traced diagonal, 0 elsewhere."""
+    a = np.asarray(a)
+    eye = np.eye(a.shape[axis1], a.shape[axis2], k=offset, dtype=np.result_type(g, float_dtype(a)))
+    full = np.asarray(g)[..., None, None] * eye
+    return np.moveaxis(full, (-2, -1), (axis1 % a.ndim, axis2 % a.ndim))
+
+
+def diagonal_grad(g, a, offset=0, axis1=0, axis2=1):
+    """Adjoint of ``a`` in ``np.diagonal``: ``g`` scattered back onto the diagonal."""
+    a = np.asarray(a)
+    axis1, axis2 = axis1 % a.ndim, axis2 % a.ndim
+    rest = [n for i, n in enumerate(a.shape) if i not in (axis1, axis2)]
+    out = np.zeros(rest + [a.shape[axis1], a.shape[axis2]], dtype=np.result_type(g, float_dtype(a)))
+    k = np.shape(g)[-1]
+    rows = np.arange(k) + max(-offset, 0)
+    cols = np.arange(k) + max(offset, 0)
+    out[..., rows, cols] = g
+    return np.moveaxis(out, (-2, -1), (axis1, axis2))
+
+
+def diag_grad(g, v, k=0):
+    """Adjoint of ``v`` in ``np.diag(v, k)`` (builds a matrix or extracts a diagonal)."""
+    if np.ndim(v) == 1:
+        return np.diagonal(g, k).copy()
+    return diagonal_grad(g, v, k)
+
+
+def norm_grad(g, x, ans, ord=None, axis=None, keepdims=False):
+    """Adjoint of ``x`` in ``np.linalg.norm`` (every vector and matrix ``ord``).
+
+    At a kink (the zero vector, ties) it picks the subgradient of smallest
+    norm instead of producing NaN.
+    """
+    x = np.asarray(x)
+    if axis is None:
+        axes = tuple(range(x.ndim)) if ord is None or x.ndim == 1 else (0, 1)
+    else:
+        axes = tuple(int(a) % x.ndim for a in (axis if isinstance(axis, (tuple, list)) else (axis,)))
+    if ord is None or ord == "fro" or (ord == 2 and len(axes) == 1):
+        return safe_divide(unreduce(g, x, axis, keepdims) * x, unreduce(ans, x, axis, keepdims))
+    if len(axes) == 1:
+        return _vector_norm_grad(unreduce(g, x, axis, keepdims), x, unreduce(ans, x, axis, keepdims), ord, axes[0])
+    # Matrix norms: move the two axes last and work on a stack of matrices.
+    xm = np.moveaxis(x, axes, (-2, -1))
+    gm = np.squeeze(g, axis=axes) if keepdims else np.asarray(g)
+    if ord == "nuc":
+        u, _, vh = np.linalg.svd(xm, full_matrices=False)
+        d = np.matmul(u, vh)
+    elif ord in (2, -2):
+        u, _, vh = np.linalg.svd(xm, full_matrices=False)
+        i = slice(0, 1) if ord == 2 else slice(-1, None)
+        d = u[..., :, i] * vh[..., i, :]
+    else:
+        # ord 1/-1: the largest/smallest column sum; inf/-inf: row sum.
+        summed, across = (-2, -1) if ord in (1, -1) else (-1, -2)
+        sums = np.sum(np.abs(xm), axis=summed, keepdims=True)
+        pick = np.max if ord in (1, np.inf) else np.min
+        mask = sums == pick(sums, axis=across, keepdims=True)
+        d = np.sign(xm) * (mask / np.sum(mask, axis=across, keepdims=True))
+    return np.moveaxis(np.asarray(gm)[..., None, None] * d, (-2, -1), axes)
+
+
+def _vector_norm_grad(g, x, ans, ord, axis):
+    if ord == 0:
+        return np.zeros_like(g * x)
+    if ord == 1:
+        return g * np.sign(x)
+    if ord in (np.inf, -np.inf):
+        mask = np.abs(x) == ans
+        return g * np.sign(x) * (mask / np.sum(mask, axis=axis, keepdims=True))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scaled = np.where(x == 0, 0, np.sign(x) * np.abs(x) ** (ord - 1))
+    return safe_divide(g * scaled, ans ** (ord - 1))
+
+
+def det_grad(g, a, ans):
+    """Adjoint of ``a`` in ``np.linalg.det``: ``g * det(a) * inv(a).T`` (adjugate if singular)."""
+    a = np.asarray(a)
+    scale = np.asarray(g * ans)[..., None, None]
+    try:
+        return scale * np.swapaxes(np.linalg.inv(a), -1, -2)
+    except np.linalg.LinAlgError:
+        # d det(a) / da = adj(a).T; from the SVD a = u s vh,
+        # adj(a) = det(u) det(vh) vh.T diag(prod of the other s) u.T.
+        u, s, vh = np.linalg.svd(a)
+        others = np.stack([np.prod(np.delete(s, i, axis=-1), axis=-1) for i in range(s.shape[-1])], axis=-1)
+        sign = np.linalg.det(u) * np.linalg.det(vh)
+        adj_t = np.matmul(u * others[..., None, :], vh) * sign[..., None, None]
+        return np.asarray(g)[..., None, None] * adj_t
+
+
+def solve_grad2(g, a, b):
+    """Adjoint of ``b`` in ``np.linalg.solve(a, b)``: ``solve(a.T, g)``."""
+    a_t = np.swapaxes(a, -1, -2)
+    if np.ndim(b) == 1:
+        return np.linalg.solve(a_t, np.asarray(g)[..., None])[..., 0]
+    return np.linalg.solve(a_t, g)
+
+
+def solve_grad1(b_bar, b, ans):
+    """Adjoint of ``a`` in ``ans = np.linalg.solve(a, b)``, given ``b_bar``: ``-b_bar ans.T``."""
+    if np.ndim(b) == 1:
+        return -np.asarray(b_bar)[..., :, None] * np.asarray(ans)[..., None, :]
+    return -np.matmul(b_bar, np.swapaxes(ans, -1, -2))
+
+
+# ------------------------------------------------------------- shapes and containers
+def untranspose(g, axes=None):
+    """Adjoint of ``np.transpose(a, axes)``: ``g`` transposed back."""
+    if axes is None:
+        return np.transpose(g)
+    return np.transpose(g, np.argsort([int(i) % np.ndim(g) for i in axes]))
+
+
+def _like_container(pieces, arrays):
+    """Adjoint pieces in the container type of ``arrays`` (an array stacks them)."""
+    if isinstance(arrays, np.ndarray):
+        return np.stack(pieces) if len(pieces) else np.zeros(arrays.shape)
+    return type(arrays)(pieces) if isinstance(arrays, tuple) else list(pieces)
+
+
+def _split(g, shapes, axis):
+    """Split ``g`` along ``axis`` into pieces as long as the arrays of ``shapes``."""
+    return np.split(g, np.cumsum([s[axis] for s in shapes])[:-1], axis=axis)
+
+
+def unconcatenate(g, arrays, axis=0):
+    """Adjoint of each element of ``arrays`` in ``np.concatenate(arrays, axis)``."""
+    if axis is None:
+        sizes = [np.size(x) for x in arrays]
+        pieces = np.split(np.ravel(g), np.cumsum(sizes)[:-1])
+    else:
+        pieces = _split(g, [np.shape(x) for x in arrays], axis)
+    return _like_container([np.reshape(p, np.shape(x)) for p, x in zip(pieces, arrays)], arrays)
+
+
+def unstack(g, arrays, axis=0):
+    """Adjoint of each element of ``arrays`` in ``np.stack(arrays, axis)``."""
+    moved = np.moveaxis(g, axis, 0)
+    if isinstance(arrays, np.ndarray):
+        return moved
+    return _like_container(list(moved), arrays)
+
+
+def unhstack(g, tup):
+    """Adjoint of each element of ``tup`` in ``np.hstack(tup)``."""
+    shapes = [np.shape(np.atleast_1d(x)) for x in tup]
+    axis = 0 if len(shapes[0]) == 1 else 1
+    pieces = _split(g, shapes, axis)
+    return _like_container([np.reshape(p, np.shape(x)) for p, x in zip(pieces, tup)], tup)
+
+
+def unvstack(g, tup):
+    """Adjoint of each element of ``tup`` in ``np.vstack(tup)``."""
+    pieces = _split(g, [np.shape(np.atleast_2d(x)) for x in tup], 0)
+    return _like_container([np.reshape(p, np.shape(x)) for p, x in zip(pieces, tup)], tup)
+
+
+def unarray(g, obj):
+    """Adjoint of ``obj`` in ``np.array(obj)``: ``g`` split to match nested lists."""
+    if is_container(obj):
+        return type(obj)(unarray(g[i], e) for i, e in enumerate(obj))
+    return g
+
+
+def unsum(g, iterable):
+    """Adjoint of each element of ``iterable`` in the builtin ``sum(iterable)``."""
+    if isinstance(iterable, np.ndarray):
+        return np.broadcast_to(unbroadcast(g, iterable[0]), iterable.shape) if len(iterable) else np.zeros(iterable.shape)
+    return type(iterable)(unbroadcast(g, e) for e in iterable)
+
+
+def take_grad(g, a, indices, axis=None, mode="raise"):
+    """Adjoint of ``a`` in ``np.take``: ``g`` added back at ``indices`` (repeats add up)."""
+    a = np.asarray(a)
+    out = np.zeros(a.shape, dtype=np.result_type(g, float_dtype(a)))
+    n = a.size if axis is None else a.shape[axis]
+    indices = np.asarray(indices)
+    if mode == "wrap":
+        indices = indices % n
+    elif mode == "clip":
+        indices = np.clip(indices, 0, n - 1)
+    if axis is None:
+        np.add.at(out.reshape(-1), indices, g)
+    else:
+        np.add.at(out, (slice(None),) * (axis % a.ndim) + (indices,), g)
+    return out
+
+
+def cast_grad(g, x, ans):
+    """Adjoint of ``x`` in a cast (``astype``, ``np.array(x, dtype)``): 0 when ``ans`` is not float."""
+    if not np.issubdtype(np.result_type(ans), np.inexact):
+        return zeros_like(x)
+    if is_container(x):
+        return unarray(g, x)
+    return np.asarray(g, dtype=float_dtype(x))
+
+
+def item_grad(g, a, index=None):
+    """Adjoint of ``a`` in ``a.item(index)``: ``g`` at that element, 0 elsewhere."""
+    out = np.zeros(np.shape(a), dtype=float_dtype(a))
+    if index is None:
+        out[...] = g
+    elif isinstance(index, tuple):
+        out[index] = g
+    else:
+        out.reshape(-1)[index] = g
+    return out
+
+
+# Functions that the normalizer calls for ndarray methods (see templates/methods.py).
+def flatten(a, order="C"):
+    """``a.flatten(order)``: a flat copy."""
+    return np.asarray(a).flatten(order)
+
+
+def astype(x, dtype, order="K", casting="unsafe", subok=True, copy=True):
+    """``x.astype(dtype, ...)``."""
+    if not isinstance(x, (np.ndarray, np.generic)):
+        x = np.asarray(x)
+    return x.astype(dtype, order=order, casting=casting, subok=subok, copy=copy)
+
+
+def item(a, index=None):
+    """``a.item()`` or ``a.item(index)``."""
+    return a.item() if index is None else a.item(index)

@@ -1,0 +1,116 @@
+"""Resolve save/restore markers once the adjoint code is known.
+
+A value is saved before it is overwritten only if the adjoint sweep reads it
+(it is *needed*) and the overwrite can destroy an earlier value: the name is
+assigned more than once, is a parameter, or the statement is inside a loop.
+Inside loops values go on a stack (``x_stack``); elsewhere into a variable
+(``x_old``). Restores may read further names (indices), so the needed set is
+grown to a fixed point.
+"""
+import gast
+
+from s2s import astutil as A
+from s2s import runtime
+from s2s.reverse import AccAt, Marker
+
+
+def needed_names(stmts, primal_names):
+    needed = set()
+    for stmt in stmts:
+        for node in gast.walk(stmt):
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id in primal_names:
+                needed.add(node.id)
+            elif isinstance(node, AccAt) and node.primal in primal_names:
+                needed.add(node.primal)
+    return needed
+
+
+class Saves:
+    def __init__(self, slots, counts, params, namer, refs):
+        self.slots = slots
+        self.counts = counts
+        self.params = set(params)
+        self.namer = namer
+        self.refs = refs
+        self.code = {}  # slot -> (save stmts, restore stmts)
+        self.stacks = {}
+        self.prologue = []
+
+    def _wanted(self, slot, needed):
+        if slot.name not in needed:
+            return False
+        if slot.kind != "name":
+            return True
+        return self.counts.get(slot.name, 0) > 1 or slot.depth > 0 or slot.name in self.params
+
+    def _stack(self, name):
+        if name not in self.stacks:
+            stack = self.namer.fresh(name + "_stack")
+            self.stacks[name] = stack
+            self.prologue.append(A.assign(stack, gast.List(elts=[], ctx=gast.Load())))
+        return self.stacks[name]
+
+    def _build(self, slot):
+        if slot in self.code:
+            return self.code[slot]
+        name = slot.name
+        if slot.kind == "append":
+            code = [], [gast.Expr(value=A.quote_expr("{}.pop()".format(name)))]
+        elif slot.kind == "name":
+            if slot.depth > 0:
+                stack = self._stack(name)
+                if name not in self.params:
+                    self.prologue.insert(0, A.assign(name, A.const(None)))
+                code = ([gast.Expr(value=A.quote_expr("{}.append({})".format(stack, name)))],
+                        [A.assign(name, A.quote_expr("{}.pop()".format(stack)))])
+            else:
+                old = self.namer.fresh(name + "_old")
+                code = [A.assign(old, A.name(name))], [A.assign(name, A.name(old))]
+        else:  # a write into an array or list item
+            item = gast.Subscript(value=A.name(name), slice=A.deepcopy(slot.index), ctx=gast.Load())
+            saved = A.call(self.refs.expr(runtime.snapshot, "snapshot"), [item])
+            store = gast.Subscript(value=A.name(name), slice=A.deepcopy(slot.index), ctx=gast.Store())
+            if slot.depth > 0:
+                stack = self._stack(name + "_items")
+                code = ([gast.Expr(value=A.call(A.quote_expr("{}.append".format(stack)), [saved]))],
+                        [A.assign(store, A.quote_expr("{}.pop()".format(stack)))])
+            else:
+                old = self.namer.fresh(name + "_old_items")
+                code = [A.assign(old, saved)], [A.assign(store, A.name(old))]
+        self.code[slot] = code
+        return code
+
+    def resolve(self, primal, adjoint, epilogue, primal_names):
+        """Replace markers in ``primal`` and ``adjoint`` (lists of statements)."""
+        needed = needed_names(adjoint + epilogue, primal_names)
+        while True:
+            wanted = {s for s in self.slots if self._wanted(s, needed)}
+            new_adjoint = _replace(adjoint, wanted, self, "restore")
+            grown = needed | needed_names(new_adjoint, primal_names)
+            if grown == needed:
+                break
+            needed = grown
+        return _replace(primal, wanted, self, "save"), new_adjoint
+
+
+def _replace(stmts, wanted, saves, role):
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, Marker):
+            if stmt.role == role and stmt.slot in wanted:
+                save, restore = saves._build(stmt.slot)
+                out.extend(A.deepcopy(s) for s in (save if role == "save" else restore))
+            continue
+        new = A.deepcopy(stmt) if not isinstance(stmt, Marker) else stmt
+        for field in ("body", "orelse"):
+            if hasattr(stmt, field) and isinstance(getattr(stmt, field), list):
+                setattr(new, field, _replace(getattr(stmt, field), wanted, saves, role))
+        _copy_attrs(stmt, new)
+        out.append(new)
+    return out
+
+
+def _copy_attrs(src, dst):
+    for attr in ("bar", "primal", "reads", "_s2s_anno"):
+        if hasattr(src, attr):
+            setattr(dst, attr, getattr(src, attr))

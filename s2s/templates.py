@@ -1,0 +1,310 @@
+"""The template engine: load derivative rules from ``templates/`` and
+instantiate them at a call site.
+
+A template states only the mathematics of one primitive (see
+``s2s.rules`` and templates/README.md). The engine binds the call's
+arguments to the template's parameters, renames its locals, resolves the
+names it uses by object, unbroadcasts contributions when the template asks
+for it, and drops contributions to inactive arguments. Substitution is
+strict: a template whose form is off is rejected when it is loaded.
+"""
+import builtins
+import dataclasses
+import functools
+import importlib.util
+import inspect
+import pathlib
+import sys
+import textwrap
+import types
+
+import gast
+
+from s2s import astutil as A
+from s2s import runtime
+from s2s.errors import S2SError, TemplateError
+from s2s.rules import Label
+
+SPECIAL = ("ans", "ans_bar")
+
+
+@dataclasses.dataclass(frozen=True)
+class Rule:
+    name: str
+    primitive: object
+    kind: str
+    signature: inspect.Signature
+    wrt: tuple
+    unbroadcast: bool
+    prelude: tuple  # gast statements before the return
+    results: tuple  # one gast expression (or None) per wrt parameter
+    namespace: dict
+    where: str
+
+    @property
+    def params(self):
+        return tuple(self.signature.parameters)
+
+
+@dataclasses.dataclass(frozen=True)
+class Registry:
+    adjoints: types.MappingProxyType
+    nondifferentiable: frozenset
+    methods: types.MappingProxyType
+    files: tuple
+
+    def rule_for(self, obj):
+        return self.adjoints.get(_key(obj))
+
+    def is_nondifferentiable(self, obj):
+        return id(obj) in self.nondifferentiable_ids
+
+    @functools.cached_property
+    def nondifferentiable_ids(self):
+        return frozenset(id(o) for o in self.nondifferentiable)
+
+
+class _Key:
+    """Identity key for a primitive (some primitives are not hashable)."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj):
+        self.obj = obj
+
+    def __hash__(self):
+        return id(self.obj)
+
+    def __eq__(self, other):
+        return isinstance(other, _Key) and other.obj is self.obj
+
+
+def _key(obj):
+    return _Key(obj)
+
+
+class _AdjointView(dict):
+    """Mapping primitive -> Rule that accepts primitives (not keys) on lookup."""
+
+    def get(self, key, default=None):
+        return super().get(key if isinstance(key, _Key) else _Key(key), default)
+
+    def __getitem__(self, key):
+        return super().__getitem__(key if isinstance(key, _Key) else _Key(key))
+
+    def __contains__(self, key):
+        return super().__contains__(key if isinstance(key, _Key) else _Key(key))
+
+    def __iter__(self):
+        return (k.obj for k in super().__iter__())
+
+    def keys(self):
+        return [k.obj for k in super().keys()]
+
+    def items(self):
+        return [(k.obj, v) for k, v in super().items()]
+
+
+def templates_dir():
+    spec = importlib.util.find_spec("s2s._templates") if _has_package("s2s._templates") else None
+    if spec is not None and spec.submodule_search_locations:
+        return pathlib.Path(list(spec.submodule_search_locations)[0])
+    return pathlib.Path(__file__).resolve().parent.parent / "templates"
+
+
+def _has_package(name):
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def template_files():
+    """The template files the registry is built from."""
+    return sorted(p for p in templates_dir().glob("*.py") if p.name != "__init__.py")
+
+
+def _load_module(path):
+    name = "s2s._templates." + path.stem
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_REGISTRY = None
+
+
+def registry():
+    """The read-only registry of every rule in ``templates/`` (built once)."""
+    global _REGISTRY
+    if _REGISTRY is None:
+        _REGISTRY = build_registry(template_files())
+    return _REGISTRY
+
+
+def build_registry(paths):
+    adjoints = _AdjointView()
+    nondiff = []
+    methods = {}
+    for path in paths:
+        module = _load_module(path)
+        nondiff.extend(getattr(module, "NONDIFFERENTIABLE", ()))
+        methods.update(getattr(module, "METHODS", {}))
+        for value in list(vars(module).values()):
+            for label in getattr(value, "__s2s_labels__", ()):
+                for primitive in label.primitives:
+                    rule = parse_rule(value, label, primitive)
+                    key = _Key(primitive)
+                    if key in adjoints:
+                        raise TemplateError("{}: a second rule for {!r} (the first is at {})".format(
+                            rule.where, primitive, adjoints[key].where))
+                    adjoints[key] = rule
+    return Registry(types.MappingProxyType(adjoints), frozenset(nondiff),
+                    types.MappingProxyType(methods), tuple(paths))
+
+
+def parse_rule(fn, label: Label, primitive):
+    """Check a labelled template function and turn it into a Rule."""
+    try:
+        lines, start = inspect.getsourcelines(fn)
+        source = textwrap.dedent("".join(lines))
+        node = gast.parse(source).body[0]
+    except (OSError, SyntaxError) as err:
+        raise TemplateError("cannot read the template {}: {}".format(fn.__name__, err)) from None
+    filename = fn.__code__.co_filename
+    where = "{}:{}".format(filename, start)
+
+    def bad(message):
+        raise TemplateError("{}: template {}: {}".format(where, fn.__name__, message))
+
+    sig = inspect.signature(fn)
+    positional = [p for p in sig.parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    keyword_only = [p.name for p in sig.parameters.values() if p.kind == p.KEYWORD_ONLY]
+    body = [s for s in node.body if not (isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
+    if not body or not isinstance(body[-1], gast.Return) or body[-1].value is None:
+        bad("must end with a return")
+    prelude = body[:-1]
+    for stmt in prelude:
+        if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], gast.Name)):
+            bad("only assignments to single names may precede the return")
+    if label.kind == "elementwise":
+        if [p.name for p in positional] != ["x", "ans"] or keyword_only:
+            bad("an elementwise template takes exactly (x, ans)")
+        deriv = body[-1].value
+        result = gast.BinOp(left=A.name("ans_bar"), op=gast.Mult(), right=deriv)
+        signature = inspect.Signature([positional[0]])
+        wrt = ("x",)
+        results = (result,)
+    else:
+        if sorted(keyword_only) != sorted(SPECIAL):
+            bad("keyword-only parameters must be exactly `*, ans, ans_bar`")
+        signature = inspect.Signature(positional)
+        names = [p.name for p in positional]
+        wrt = label.wrt or tuple(p.name for p in positional if p.default is p.empty)
+        for w in wrt:
+            if w not in names:
+                bad("wrt names {!r}, which is not a parameter".format(w))
+        value = body[-1].value
+        if len(wrt) > 1:
+            if not isinstance(value, gast.Tuple) or len(value.elts) != len(wrt):
+                bad("must return a tuple of {} adjoints, one per {}".format(len(wrt), ", ".join(wrt)))
+            results = tuple(value.elts)
+        else:
+            results = (value,)
+    results = tuple(None if isinstance(r, gast.Constant) and r.value is None else r for r in results)
+    locals_ = {s.targets[0].id for s in prelude}
+    params = set(signature.parameters) | set(SPECIAL) | locals_
+    for stmt in list(prelude) + [r for r in results if r is not None]:
+        for name in A.names_loaded(stmt):
+            if name not in params and name not in fn.__globals__ and not hasattr(builtins, name):
+                bad("uses the undefined name {!r}".format(name))
+    return Rule(fn.__name__, primitive, label.kind, signature, tuple(wrt), label.unbroadcast,
+                tuple(prelude), results, fn.__globals__, where)
+
+
+# ---------------------------------------------------------------- instantiation
+class _Substitute(gast.NodeTransformer):
+    def __init__(self, mapping):
+        self.mapping = mapping
+
+    def visit_Name(self, node):
+        if node.id in self.mapping:
+            return A.deepcopy(self.mapping[node.id])
+        return node
+
+
+def _constant(value, refs):
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return A.const(value)
+    if isinstance(value, tuple) and all(v is None or isinstance(v, (bool, int, float, str)) for v in value):
+        return gast.Tuple(elts=[A.const(v) for v in value], ctx=gast.Load())
+    return refs.expr(value)
+
+
+class CallBindingError(S2SError):
+    pass
+
+
+def bind(rule, args, keywords, refs):
+    """Map each template parameter to an AST node for this call site."""
+    try:
+        bound = rule.signature.bind(*args, **keywords)
+    except TypeError as err:
+        raise CallBindingError("the rule {} ({}) does not accept these arguments: {}".format(
+            rule.name, rule.where, err)) from None
+    mapping = {}
+    for name, param in rule.signature.parameters.items():
+        if name in bound.arguments:
+            mapping[name] = bound.arguments[name]
+        else:
+            mapping[name] = _constant(param.default, refs)
+    return mapping
+
+
+def instantiate(rule, args, keywords, ans, ans_bar, is_active, refs, namer):
+    """(prelude statements, [(parameter node, contribution expression)]) for one call."""
+    mapping = bind(rule, args, keywords, refs)
+    wanted = []
+    for param, result in zip(rule.wrt, rule.results):
+        node = mapping[param]
+        if result is not None and isinstance(node, gast.Name) and is_active(node.id):
+            wanted.append((node, result))
+    if not wanted:
+        return [], []
+    substitution = dict(mapping)
+    substitution["ans"] = ans
+    substitution["ans_bar"] = ans_bar
+    local_names = [s.targets[0].id for s in rule.prelude]
+    needed = set()
+    for _, result in wanted:
+        needed |= A.names_loaded(result)
+    prelude = []
+    for stmt in reversed(rule.prelude):
+        target = stmt.targets[0].id
+        if target in needed:
+            prelude.insert(0, stmt)
+            needed |= A.names_loaded(stmt.value)
+    for local in local_names:
+        substitution[local] = A.name(namer.fresh(local))
+    for name in needed | set().union(*(A.names_loaded(r) for _, r in wanted)):
+        if name not in substitution:
+            obj = rule.namespace[name] if name in rule.namespace else getattr(builtins, name)
+            substitution[name] = refs.expr(obj, name)
+    sub = _Substitute(substitution)
+    out_prelude = []
+    for stmt in prelude:
+        new = A.assign(A.store(substitution[stmt.targets[0].id]), sub.visit(A.deepcopy(stmt.value)))
+        out_prelude.append(new)
+    contributions = []
+    for node, result in wanted:
+        expr = sub.visit(A.deepcopy(result))
+        if rule.unbroadcast:
+            expr = A.call(refs.expr(runtime.unbroadcast, "unbroadcast"), [expr, A.deepcopy(node)])
+        contributions.append((node, expr))
+    return out_prelude, contributions

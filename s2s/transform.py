@@ -1,0 +1,313 @@
+"""Reverse-mode transformation of a function and the user functions it calls.
+
+Straight-line pipeline per function: parse, normalize, activity, reverse,
+resolve saves, accumulate, optimize. The result is a list of generated
+FunctionDefs (the entry point last) and the objects they refer to.
+"""
+import dataclasses
+import inspect
+import types
+
+import gast
+
+from s2s import anno
+from s2s import astutil as A
+from s2s import optimize, runtime
+from s2s.accumulate import ZERO, SHARED, Accumulate
+from s2s.analysis import activity
+from s2s.errors import ArgumentError, UnsupportedSyntaxError
+from s2s.naming import Namer
+from s2s.normalize import normalize, parameters
+from s2s.parse import parse_function
+from s2s.refs import Refs
+from s2s.reverse import Reverse
+from s2s.saves import Saves
+
+# definitions whose result may share memory with an operand (writing into it
+# would write into the operand)
+_VIEW_METHODS = frozenset({"reshape", "ravel", "transpose", "squeeze", "swapaxes", "diagonal", "T"})
+
+
+@dataclasses.dataclass
+class Generated:
+    functions: list  # gast.FunctionDef, entry last
+    bindings: dict
+    entry: str
+
+
+class Context:
+    """Everything one transformation shares: names, rules, generated subroutines."""
+
+    def __init__(self, top, registry, options):
+        self.top = top
+        self.registry = registry
+        self.options = options
+        self.namer = Namer()
+        namespaces = [top.closure, top.globals, vars(__import__("builtins"))]
+        self.refs = Refs(namespaces, self.namer)
+        self.bars = {}
+        self.functions = []
+        self.subroutines = {}
+        self.in_progress = []
+        self.current = None
+
+    def bar(self, name):
+        if name not in self.bars:
+            self.bars[name] = self.namer.fresh(name + "_bar")
+        return self.bars[name]
+
+    def check_writable(self, name, stmt):
+        """Refuse writes into arrays that may be the caller's (or views of them)."""
+        fn, params = self.current
+        sources = [s.value for s in _assignments(fn.body, name)]
+        reason = None
+        if name in params:
+            reason = "`{}` is a parameter, so this would modify the caller's array".format(name)
+        for value in sources:
+            if isinstance(value, gast.Name) or isinstance(value, gast.Subscript):
+                reason = "`{}` may share memory with another array here".format(name)
+            if isinstance(value, (gast.Call, gast.Attribute)):
+                method = anno.get(value, anno.Key.METHOD) or getattr(value, "attr", None)
+                if method in _VIEW_METHODS:
+                    reason = "`{}` is a view of another array".format(name)
+        if reason:
+            origin = anno.get(stmt, anno.Key.ORIGIN)
+            raise UnsupportedSyntaxError(
+                "{}: `{}`: writing into an array in place is supported only on a fresh copy: {}. "
+                "Write `{} = {}.copy()` first.".format(origin, origin.text if origin else "", reason, name, name))
+
+    def subroutine(self, callee, call, rev, stmt):
+        try:
+            sig = inspect.signature(callee)
+            bound = sig.bind(*call.args, **{k.arg: k.value for k in call.keywords})
+        except TypeError as err:
+            origin = anno.get(stmt, anno.Key.ORIGIN)
+            raise UnsupportedSyntaxError("{}: `{}`: the call does not match {}'s parameters: {}".format(
+                origin, origin.text if origin else "", callee.__name__, err)) from None
+        for param in sig.parameters.values():
+            if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+                origin = anno.get(stmt, anno.Key.ORIGIN)
+                raise UnsupportedSyntaxError(
+                    "{}: `{}`: {} takes *args or **kwargs, which s2s cannot differentiate through; "
+                    "list its parameters explicitly.".format(origin, origin.text if origin else "", callee.__name__))
+        active = [(p, node) for p, node in bound.arguments.items()
+                  if isinstance(node, gast.Name) and rev.is_active(node.id)]
+        if not active:
+            return None
+        containers = frozenset(p for p, node in bound.arguments.items()
+                               if isinstance(node, gast.Name) and node.id in rev.containers)
+        key = (callee, tuple(p for p, _ in active), containers)
+        if key not in self.subroutines:
+            if callee in self.in_progress:
+                origin = anno.get(stmt, anno.Key.ORIGIN)
+                raise UnsupportedSyntaxError(
+                    "{}: `{}`: {} is recursive; s2s does not differentiate recursive functions. "
+                    "Rewrite the recursion as a loop.".format(origin, origin.text if origin else "",
+                                                               callee.__name__))
+            self.subroutines[key] = self.reverse_subroutine(callee, [p for p, _ in active], containers)
+        fwd, bwd = self.subroutines[key]
+        return A.name(fwd), A.name(bwd), active
+
+    # ------------------------------------------------------------ functions
+    def reverse_subroutine(self, callee, wrt, containers):
+        parsed = parse_function(callee)
+        self.in_progress.append(callee)
+        saved_current = self.current
+        try:
+            parts = self.reverse_parts(parsed, wrt, containers)
+        finally:
+            self.in_progress.pop()
+            self.current = saved_current
+        fwd_name = self.namer.fresh(callee.__name__ + "_fwd")
+        bwd_name = self.namer.fresh(callee.__name__ + "_bwd")
+        args = self.signature_args(parsed, callee)
+        tape_names = sorted(parts.tape)
+        tape = gast.Tuple(elts=[A.name(n) for n in tape_names], ctx=gast.Load())
+        ret_value = parts.ret.value
+        fwd_body = parts.prologue + parts.primal + [gast.Return(value=gast.Tuple(elts=[ret_value, tape], ctx=gast.Load()))]
+        fwd = _function(fwd_name, args, fwd_body, "Primal sweep of {}: its result and the values its adjoint needs.".format(callee.__name__))
+        tape_param = self.namer.fresh("tape")
+        seed_name = parts.seed_bar or self.namer.fresh("ans_bar")
+        unpack = []
+        if tape_names:
+            target = gast.Tuple(elts=[A.store(n) for n in tape_names], ctx=gast.Store())
+            unpack = [A.assign(target, A.name(tape_param))]
+        results = [self._raw_result(parts, p) for p in wrt]
+        ret = gast.Tuple(elts=results, ctx=gast.Load()) if len(results) > 1 else results[0]
+        bwd_args = gast.arguments(args=[A.name(tape_param, "param"), A.name(seed_name, "param")],
+                                  posonlyargs=[], vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None,
+                                  defaults=[])
+        bwd = _function(bwd_name, bwd_args, unpack + parts.adjoint + [gast.Return(value=ret)],
+                        "Adjoint sweep of {}: adjoints of {}.".format(callee.__name__, ", ".join(wrt)))
+        self.functions.extend([fwd, bwd])
+        return fwd_name, bwd_name
+
+    def _raw_result(self, parts, param):
+        bar = self.bars.get(param)
+        if bar is None or parts.final_state.get(bar, ZERO) == ZERO:
+            return A.const(0.0)
+        return A.name(bar)
+
+    def signature_args(self, parsed, fn):
+        """The parameter list of ``fn`` with its default values bound by object."""
+        args = A.deepcopy(parsed.node.args)
+        defaults = fn.__defaults__ or ()
+        args.defaults = [self._default(v) for v in defaults]
+        kwdefaults = fn.__kwdefaults__ or {}
+        args.kw_defaults = [None if a.id not in kwdefaults else self._default(kwdefaults[a.id])
+                            for a in args.kwonlyargs]
+        for a in args.posonlyargs + args.args + args.kwonlyargs:
+            a.annotation = None
+        return args
+
+    def _default(self, value):
+        if value is None or isinstance(value, (bool, int, float, str)):
+            return A.const(value)
+        return self.refs.expr(value, "default")
+
+    def reverse_parts(self, parsed, wrt, containers):
+        core = normalize(parsed, self.namer, self.refs, self.registry.methods)
+        params = parameters(core)
+        self.current = (core, params)
+        if parsed.globals is not self.top.globals or parsed.closure:
+            _rebind_free_names(core, parsed, self.top, self.refs, set(params))
+        active = activity.active_names(core, wrt, self.registry)
+        container_names = activity.container_names(core, containers)
+        rev = Reverse(self, core, active, container_names, "{}:{}".format(parsed.filename, parsed.node.lineno))
+        body = core.body[:-1]
+        ret = core.body[-1]
+        primal, adjoint = rev.block(body)
+        seed_bar = None
+        state = {}
+        if isinstance(ret.value, gast.Name) and ret.value.id in active:
+            seed_bar = self.bar(ret.value.id)
+            state[seed_bar] = SHARED
+        counts = activity.assignment_counts(core)
+        saves = Saves(rev.slots, counts, params, self.namer, self.refs)
+        epilogue = [gast.Expr(value=A.name(p)) for p in wrt]
+        primal_names = set(params) | set(counts) | _stored(core)
+        primal, adjoint = saves.resolve(primal, adjoint, epilogue, primal_names)
+        accumulated = Accumulate(self.refs, container_names)
+        adjoint = accumulated.run(adjoint, state)
+        tape = activity_tape(adjoint, primal_names, wrt) | (
+            {n for n in _loaded(saves.prologue + rev.prologue)})
+        tape |= {n for s in saves.prologue + rev.prologue for n in A.names_stored(s)}
+        return _Parts(saves.prologue + rev.prologue, primal, adjoint, ret, seed_bar, state, tape, params)
+
+    def reverse_entry(self, parsed, wrt, containers, kind):
+        parts = self.reverse_parts(parsed, wrt, containers)
+        fn = parsed.fn
+        name = self.namer.fresh("{}_{}".format(kind, fn.__name__))
+        args = self.signature_args(parsed, fn)
+        seed = []
+        ret_value = parts.ret.value
+        if parts.seed_bar:
+            where = "{}:{}".format(parts.ret_origin_file(parsed), parts.ret_line(parsed))
+            seed = [A.assign(parts.seed_bar, A.call(self.refs.expr(runtime.seed, "seed"),
+                                                     [A.deepcopy(ret_value), A.const(where), A.const(fn.__name__)]))]
+            anno.set(seed[0], anno.Key.ORIGIN, anno.get(parts.ret, anno.Key.ORIGIN))
+        grads = []
+        for p in wrt:
+            bar = self.bars.get(p)
+            if bar is None or parts.final_state.get(bar, ZERO) == ZERO:
+                grads.append(A.call(self.refs.expr(runtime.zeros_like, "zeros_like"), [A.name(p)]))
+            else:
+                grads.append(A.call(self.refs.expr(runtime.finalize, "finalize"), [A.name(bar), A.name(p)]))
+        grad = gast.Tuple(elts=grads, ctx=gast.Load()) if len(grads) > 1 or self.options.get("tuple") else grads[0]
+        if kind == "value_and_grad":
+            result = gast.Tuple(elts=[A.deepcopy(ret_value), grad], ctx=gast.Load())
+        else:
+            result = grad
+        doc = "{} of {} ({}:{}) with respect to {}.".format(
+            "Value and gradient" if kind == "value_and_grad" else "Gradient", fn.__name__,
+            parsed.filename, parsed.node.lineno, ", ".join(wrt))
+        body = parts.prologue + parts.primal + seed + parts.adjoint + [gast.Return(value=result)]
+        entry = _function(name, args, body, doc)
+        self.functions.append(entry)
+        return name
+
+
+@dataclasses.dataclass
+class _Parts:
+    prologue: list
+    primal: list
+    adjoint: list
+    ret: gast.Return
+    seed_bar: str
+    final_state: dict
+    tape: set
+    params: list
+
+    def ret_origin_file(self, parsed):
+        origin = anno.get(self.ret, anno.Key.ORIGIN)
+        return origin.filename if origin else parsed.filename
+
+    def ret_line(self, parsed):
+        origin = anno.get(self.ret, anno.Key.ORIGIN)
+        return origin.lineno if origin else parsed.node.lineno
+
+
+def activity_tape(adjoint, primal_names, wrt):
+    return {n for s in adjoint for n in A.names_loaded(s) if n in primal_names}
+
+
+def _loaded(stmts):
+    out = set()
+    for s in stmts:
+        out |= A.names_loaded(s)
+    return out
+
+
+def _stored(fn):
+    out = set()
+    for s in fn.body:
+        out |= A.names_stored(s)
+    return out
+
+
+def _assignments(body, name):
+    for stmt in body:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == name:
+            yield stmt
+        for field in ("body", "orelse"):
+            yield from _assignments(getattr(stmt, field, []) or [], name)
+
+
+def _rebind_free_names(core, parsed, top, refs, local_names):
+    """Make a subroutine's free names refer to its own module's objects."""
+    stored = set(local_names) | _stored(core)
+    from s2s.parse import MISSING
+
+    for node in gast.walk(core):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id not in stored:
+            obj = parsed.lookup(node.id)
+            if obj is not MISSING and top.lookup(node.id) is not obj:
+                replacement = refs.expr(obj, node.id)
+                if isinstance(replacement, gast.Name):
+                    node.id = replacement.id
+                else:
+                    refs.bindings.setdefault(node.id + "_", obj)
+                    node.id = node.id + "_"
+
+
+def _function(name, args, body, doc):
+    body = [gast.Expr(value=A.const(doc))] + body
+    return gast.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None,
+                            type_comment=None, type_params=[])
+
+
+def transform(fn, wrt, kind, registry, options, containers=frozenset()):
+    """Generate the reverse-mode source of ``fn``; return a Generated."""
+    parsed = parse_function(fn)
+    params = parameters(parsed.node)
+    ctx = Context(parsed, registry, options)
+    entry = ctx.reverse_entry(parsed, list(wrt), containers, kind)
+    functions = [optimize.optimize(f) for f in ctx.functions]
+    bindings = dict(ctx.refs.bindings)
+    for name, value in parsed.closure.items():
+        bindings.setdefault(name, value)
+    del params
+    return Generated(functions, bindings, entry)
+
+
+__all__ = ["transform", "ArgumentError", "types"]
