@@ -56,7 +56,7 @@ class Accumulate:
         if isinstance(s, AccAt):
             out = self._own(s.bar, s.primal, state)
             call = A.call(self._helper(runtime.add_at, "add_at"),
-                          [A.name(s.bar), A.name(s.primal), s.index, s.value])
+                          [A.name(s.bar), A.name(s.primal), A.index_expr(s.index), s.value])
             out.append(A.assign(s.bar, call))
             state[s.bar] = OWNED
             return out
@@ -64,7 +64,7 @@ class Accumulate:
             if state.get(s.bar, ZERO) == ZERO:
                 return []
             out = self._own(s.bar, s.primal, state)
-            out.append(A.assign(s.bar, A.call(self._helper(runtime.zero_at, "zero_at"), [A.name(s.bar), s.index])))
+            out.append(A.assign(s.bar, A.call(self._helper(runtime.zero_at, "zero_at"), [A.name(s.bar), A.index_expr(s.index)])))
             state[s.bar] = OWNED
             return out
         if isinstance(s, Reset):

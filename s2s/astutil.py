@@ -102,3 +102,15 @@ def dotted_name(node):
         parts.append(node.id)
         return ".".join(reversed(parts))
     return None
+
+
+def index_expr(index):
+    """An index (possibly with slices) as an ordinary expression: ``slice(...)`` calls."""
+    if isinstance(index, gast.Slice):
+        parts = [deepcopy(p) if p is not None else const(None) for p in (index.lower, index.upper, index.step)]
+        if index.step is None:
+            parts.pop()
+        return call(name("slice"), parts)
+    if isinstance(index, gast.Tuple):
+        return gast.Tuple(elts=[index_expr(e) for e in index.elts], ctx=gast.Load())
+    return deepcopy(index)

@@ -95,6 +95,9 @@ class Reverse:
         self.depth = 0
         self.slots = []
         self.prologue = []  # statements at the top of the generated function (stacks)
+        params = set(_parameters(fn))
+        self.maybe_bound = set(params)  # names that may hold a value at this point
+        self.definitely_bound = set(params)  # names that hold a value on every path here
 
     def bar(self, name):
         return self.ctx.bar(name)
@@ -124,13 +127,21 @@ class Reverse:
                 return self.append(s)
             return [s], []
         if isinstance(s, gast.If):
+            before, maybe_before = set(self.definitely_bound), set(self.maybe_bound)
             body_p, body_a = self.block(s.body)
+            after_body, self.definitely_bound = self.definitely_bound, set(before)
+            maybe_body, self.maybe_bound = self.maybe_bound, maybe_before
             else_p, else_a = self.block(s.orelse)
+            self.definitely_bound &= after_body
+            self.maybe_bound |= maybe_body
             primal = gast.If(test=s.test, body=body_p or [gast.Pass()], orelse=else_p)
             adjoint = [gast.If(test=A.deepcopy(s.test), body=body_a, orelse=else_a)] if body_a or else_a else []
             return [primal], adjoint
         if isinstance(s, (gast.For, gast.While)):
-            return STORE_ALL.reverse_loop(self, s)
+            before = set(self.definitely_bound)
+            result = STORE_ALL.reverse_loop(self, s)
+            self.definitely_bound = before
+            return result
         if isinstance(s, gast.Return):
             return [s], []
         return [s], []
@@ -265,7 +276,7 @@ class Reverse:
             bar = self.bar(name)
             body = []
             if isinstance(s.value, gast.Name) and self.is_active(s.value.id):
-                read = A.call(self.ctx.refs.expr(runtime.read_at, "read_at"), [A.name(bar), A.deepcopy(target.slice)])
+                read = A.call(self.ctx.refs.expr(runtime.read_at, "read_at"), [A.name(bar), A.index_expr(target.slice)])
                 part = A.call(self.ctx.refs.expr(runtime.unbroadcast, "unbroadcast"), [read, A.name(s.value.id)])
                 body.append(self._contribute(s.value, part))
             zero = ZeroAt(index=A.deepcopy(target.slice))
@@ -293,8 +304,17 @@ class Reverse:
 
     def _slot(self, kind, name, stmt, index=None):
         slot = Slot(kind, name, self.depth, index, stmt)
+        slot.maybe_bound = self.depth > 0 or name in self.maybe_bound
+        slot.definitely_bound = name in self.definitely_bound
+        self.maybe_bound.add(name)
+        self.definitely_bound.add(name)
         self.slots.append(slot)
         return slot
+
+
+def _parameters(fn):
+    args = fn.args
+    return [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
 
 
 def _describe(obj):

@@ -216,6 +216,8 @@ def finalize(g, x):
     dtype = float_dtype(x)
     if isinstance(x, np.generic):
         return np.dtype(dtype).type(g)
+    if isinstance(x, float) and np.ndim(g) == 0:
+        return float(g)
     if isinstance(g, np.ndarray):
         return g[()] if g.ndim == 0 else g
     return g

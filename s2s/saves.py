@@ -35,12 +35,15 @@ class Saves:
         self.code = {}  # slot -> (save stmts, restore stmts)
         self.stacks = {}
         self.prologue = []
+        self.preset = set()
 
     def _wanted(self, slot, needed):
         if slot.name not in needed:
             return False
         if slot.kind != "name":
             return True
+        if not slot.maybe_bound:
+            return False
         return self.counts.get(slot.name, 0) > 1 or slot.depth > 0 or slot.name in self.params
 
     def _stack(self, name):
@@ -59,7 +62,8 @@ class Saves:
         elif slot.kind == "name":
             if slot.depth > 0:
                 stack = self._stack(name)
-                if name not in self.params:
+                if not slot.definitely_bound and name not in self.params and name not in self.preset:
+                    self.preset.add(name)
                     self.prologue.insert(0, A.assign(name, A.const(None)))
                 code = ([gast.Expr(value=A.quote_expr("{}.append({})".format(stack, name)))],
                         [A.assign(name, A.quote_expr("{}.pop()".format(stack)))])

@@ -215,7 +215,10 @@ class Context:
                 grads.append(A.call(self.refs.expr(runtime.finalize, "finalize"), [A.name(bar), A.name(p)]))
         grad = gast.Tuple(elts=grads, ctx=gast.Load()) if len(grads) > 1 or self.options.get("tuple") else grads[0]
         if kind == "value_and_grad":
-            result = gast.Tuple(elts=[A.deepcopy(ret_value), grad], ctx=gast.Load())
+            # the adjoint sweep restores overwritten variables: keep the value first
+            value_name = self.namer.fresh("value")
+            seed.insert(0, A.assign(value_name, A.deepcopy(ret_value)))
+            result = gast.Tuple(elts=[A.name(value_name), grad], ctx=gast.Load())
         else:
             result = grad
         doc = "{} of {} ({}:{}) with respect to {}.".format(

@@ -39,7 +39,9 @@ class JumpLowering:
             init = [A.assign(self.retval, A.const(None)), A.assign(self.returned, A.const(False))]
             fn.body = init + new + [gast.Return(value=A.name(self.retval))]
         else:
-            fn.body, _, _ = self.block(body, None)
+            last = [body[-1]] if returns else []
+            new, _, _ = self.block(body[:len(body) - len(last)], None)
+            fn.body = new + last
         return fn
 
     def _flag(self, kind, loop):

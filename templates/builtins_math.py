@@ -1,0 +1,50 @@
+"""Builtins and math-module functions with no NumPy twin of the same form.
+
+(The math functions that share a NumPy function's derivative are registered
+next to it, in elementwise.py and arithmetic.py.)
+"""
+import math
+
+import numpy as np
+
+from s2s.rules import adjoint, elementwise, linear
+from s2s.runtime import extremum_grad, unbroadcast, unsum
+
+
+# The builtin sum of a list, tuple or array: every element gets ans_bar,
+# summed back to its own shape.
+@linear(sum, wrt=("iterable", "start"))
+def sum_(iterable, start=0, *, ans, ans_bar):
+    return unsum(ans_bar, iterable), unbroadcast(ans_bar, start)
+
+
+@linear(math.fsum)
+def fsum(seq, *, ans, ans_bar):
+    return unsum(ans_bar, seq)
+
+
+# max(a, b) or max(iterable); ties split the adjoint evenly.
+@adjoint(max, min, wrt=("arg1", "arg2"))
+def max_(arg1, arg2=None, *, ans, ans_bar):
+    return extremum_grad(ans_bar, arg1, arg2, ans), extremum_grad(ans_bar, arg2, arg1, ans)
+
+
+@adjoint(math.log, wrt=("x", "base"))
+def log(x, base=math.e, *, ans, ans_bar):
+    return ans_bar / (x * math.log(base)), -ans_bar * ans / (base * math.log(base))
+
+
+# Conversions to float: the identity.
+@linear(float, np.float64, np.float32)
+def float_(x, *, ans, ans_bar):
+    return ans_bar
+
+
+@elementwise(math.erf)
+def erf(x, ans):
+    return 2 / math.sqrt(math.pi) * math.exp(-x * x)
+
+
+@elementwise(math.erfc)
+def erfc(x, ans):
+    return -2 / math.sqrt(math.pi) * math.exp(-x * x)

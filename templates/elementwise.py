@@ -1,0 +1,207 @@
+"""Elementwise functions: NumPy ufuncs with their math-module twins.
+
+One-argument functions use the ``@elementwise`` form (the derivative as a
+function of ``x`` and ``ans``). Two-argument ones broadcast, so their
+contributions are unbroadcast. Constants are Python floats so that float32
+arguments keep float32 adjoints.
+"""
+import math
+import operator
+
+import numpy as np
+
+from s2s.rules import adjoint, elementwise, linear
+from s2s.runtime import clip_masks, safe_divide, select_grad, sinc_grad
+
+MATH_EXP2 = (math.exp2,) if hasattr(math, "exp2") else ()  # Python 3.11+
+MATH_CBRT = (math.cbrt,) if hasattr(math, "cbrt") else ()  # Python 3.11+
+
+
+@elementwise(np.exp, math.exp)
+def exp(x, ans):
+    return ans
+
+
+@elementwise(np.exp2, *MATH_EXP2)
+def exp2(x, ans):
+    return ans * math.log(2)
+
+
+@elementwise(np.expm1, math.expm1)
+def expm1(x, ans):
+    return ans + 1
+
+
+# math.log takes an optional base: its template is in builtins_math.py.
+@elementwise(np.log)
+def log(x, ans):
+    return 1 / x
+
+
+@elementwise(np.log2, math.log2)
+def log2(x, ans):
+    return 1 / (x * math.log(2))
+
+
+@elementwise(np.log10, math.log10)
+def log10(x, ans):
+    return 1 / (x * math.log(10))
+
+
+@elementwise(np.log1p, math.log1p)
+def log1p(x, ans):
+    return 1 / (1 + x)
+
+
+# Infinite at 0, which is the true value; np.divide so that a Python float
+# 0 gives inf rather than ZeroDivisionError.
+@elementwise(np.sqrt, math.sqrt)
+def sqrt(x, ans):
+    return np.divide(0.5, ans)
+
+
+@elementwise(np.cbrt, *MATH_CBRT)
+def cbrt(x, ans):
+    return np.divide(1, 3 * ans * ans)
+
+
+@elementwise(np.square)
+def square(x, ans):
+    return 2 * x
+
+
+@elementwise(np.reciprocal)
+def reciprocal(x, ans):
+    return -ans * ans
+
+
+@elementwise(np.sin, math.sin)
+def sin(x, ans):
+    return np.cos(x)
+
+
+@elementwise(np.cos, math.cos)
+def cos(x, ans):
+    return -np.sin(x)
+
+
+@elementwise(np.tan, math.tan)
+def tan(x, ans):
+    return 1 + ans * ans
+
+
+@elementwise(np.arcsin, math.asin)
+def arcsin(x, ans):
+    return 1 / np.sqrt(1 - x * x)
+
+
+@elementwise(np.arccos, math.acos)
+def arccos(x, ans):
+    return -1 / np.sqrt(1 - x * x)
+
+
+@elementwise(np.arctan, math.atan)
+def arctan(x, ans):
+    return 1 / (1 + x * x)
+
+
+@elementwise(np.sinh, math.sinh)
+def sinh(x, ans):
+    return np.cosh(x)
+
+
+@elementwise(np.cosh, math.cosh)
+def cosh(x, ans):
+    return np.sinh(x)
+
+
+@elementwise(np.tanh, math.tanh)
+def tanh(x, ans):
+    return 1 - ans * ans
+
+
+@elementwise(np.arcsinh, math.asinh)
+def arcsinh(x, ans):
+    return 1 / np.sqrt(x * x + 1)
+
+
+@elementwise(np.arccosh, math.acosh)
+def arccosh(x, ans):
+    return 1 / np.sqrt(x * x - 1)
+
+
+@elementwise(np.arctanh, math.atanh)
+def arctanh(x, ans):
+    return 1 / (1 - x * x)
+
+
+# np.abs is np.absolute; sign(0) == 0 picks the zero subgradient at the kink.
+@elementwise(np.absolute, np.fabs, abs, operator.abs, math.fabs)
+def abs_(x, ans):
+    return np.sign(x)
+
+
+@elementwise(np.sinc)
+def sinc(x, ans):
+    return sinc_grad(x)
+
+
+@elementwise(np.degrees, np.rad2deg, math.degrees)
+def degrees(x, ans):
+    return 180 / math.pi
+
+
+@elementwise(np.radians, np.deg2rad, math.radians)
+def radians(x, ans):
+    return math.pi / 180
+
+
+# Real arguments only: conj and real are the identity on them.
+@linear(np.conjugate, np.real)
+def conjugate(x, *, ans, ans_bar):
+    return ans_bar
+
+
+# ----------------------------------------------------------- two arguments
+@adjoint(np.arctan2, math.atan2, unbroadcast=True)
+def arctan2(x1, x2, *, ans, ans_bar):
+    r2 = x1 * x1 + x2 * x2
+    return safe_divide(ans_bar * x2, r2), safe_divide(-ans_bar * x1, r2)
+
+
+# 0 at the origin rather than 0/0.
+@adjoint(np.hypot, math.hypot, unbroadcast=True)
+def hypot(x1, x2, *, ans, ans_bar):
+    return safe_divide(ans_bar * x1, ans), safe_divide(ans_bar * x2, ans)
+
+
+@adjoint(np.logaddexp, unbroadcast=True)
+def logaddexp(x1, x2, *, ans, ans_bar):
+    return ans_bar * np.exp(x1 - ans), ans_bar * np.exp(x2 - ans)
+
+
+@adjoint(np.logaddexp2, unbroadcast=True)
+def logaddexp2(x1, x2, *, ans, ans_bar):
+    return ans_bar * np.exp2(x1 - ans), ans_bar * np.exp2(x2 - ans)
+
+
+# The adjoint goes to the argument that was picked; ties split it evenly.
+@adjoint(np.maximum, np.minimum, np.fmax, np.fmin, unbroadcast=True)
+def maximum(x1, x2, *, ans, ans_bar):
+    return select_grad(ans_bar, x1, x2, ans), select_grad(ans_bar, x2, x1, ans)
+
+
+# Selecting (not multiplying by a mask) keeps a NaN or inf adjoint of the
+# branch not taken out of the result.
+@adjoint(np.where, wrt=("x", "y"), unbroadcast=True)
+def where(condition, x=None, y=None, *, ans, ans_bar):
+    return np.where(condition, ans_bar, 0), np.where(condition, 0, ans_bar)
+
+
+# NumPy spells the bounds a_min/a_max or (keyword-only) min/max; a call uses
+# one spelling, so the other pair is inactive and its contributions dropped.
+@adjoint(np.clip, wrt=("a", "a_min", "a_max", "min", "max"), unbroadcast=True)
+def clip(a, a_min=None, a_max=None, min=None, max=None, *, ans, ans_bar):
+    masks = clip_masks(ans, a, a_min, a_max, min, max)
+    return (np.where(masks[0], ans_bar, 0), np.where(masks[1], ans_bar, 0), np.where(masks[2], ans_bar, 0),
+            np.where(masks[1], ans_bar, 0), np.where(masks[2], ans_bar, 0))

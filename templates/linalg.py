@@ -1,0 +1,83 @@
+"""Products, traces and diagonals, and np.linalg.
+
+The helpers handle NumPy's special cases (1-D operands of matmul, scalars in
+dot, batch broadcasting), so each template is one line of mathematics.
+"""
+import operator
+
+import numpy as np
+
+from s2s.rules import adjoint, linear
+from s2s.runtime import (det_grad, diag_grad, diagonal_grad, dot_grad1, dot_grad2, inner_grad1,
+                         inner_grad2, matmul_grad1, matmul_grad2, norm_grad, solve_grad1,
+                         solve_grad2, tensordot_grad1, tensordot_grad2, trace_grad)
+
+
+@adjoint(operator.matmul, np.matmul)
+def matmul(x1, x2, *, ans, ans_bar):
+    return matmul_grad1(ans_bar, x1, x2), matmul_grad2(ans_bar, x1, x2)
+
+
+@adjoint(np.dot)
+def dot(a, b, *, ans, ans_bar):
+    return dot_grad1(ans_bar, a, b), dot_grad2(ans_bar, a, b)
+
+
+@adjoint(np.inner)
+def inner(a, b, *, ans, ans_bar):
+    return inner_grad1(ans_bar, a, b), inner_grad2(ans_bar, a, b)
+
+
+# outer and vdot flatten their operands.
+@adjoint(np.outer)
+def outer(a, b, *, ans, ans_bar):
+    return np.reshape(ans_bar @ np.ravel(b), np.shape(a)), np.reshape(np.ravel(a) @ ans_bar, np.shape(b))
+
+
+@adjoint(np.vdot)
+def vdot(a, b, *, ans, ans_bar):
+    return ans_bar * np.reshape(b, np.shape(a)), ans_bar * np.reshape(a, np.shape(b))
+
+
+@adjoint(np.tensordot)
+def tensordot(a, b, axes=2, *, ans, ans_bar):
+    return tensordot_grad1(ans_bar, a, b, axes), tensordot_grad2(ans_bar, a, b, axes)
+
+
+@linear(np.trace)
+def trace(a, offset=0, axis1=0, axis2=1, dtype=None, *, ans, ans_bar):
+    return trace_grad(ans_bar, a, offset, axis1, axis2)
+
+
+@linear(np.diagonal)
+def diagonal(a, offset=0, axis1=0, axis2=1, *, ans, ans_bar):
+    return diagonal_grad(ans_bar, a, offset, axis1, axis2)
+
+
+@linear(np.diag)
+def diag(v, k=0, *, ans, ans_bar):
+    return diag_grad(ans_bar, v, k)
+
+
+# Every vector and matrix ord; 0 (not NaN) at the zero vector.
+@adjoint(np.linalg.norm)
+def norm(x, ord=None, axis=None, keepdims=False, *, ans, ans_bar):
+    return norm_grad(ans_bar, x, ans, ord, axis, keepdims)
+
+
+@adjoint(np.linalg.det)
+def det(a, *, ans, ans_bar):
+    return det_grad(ans_bar, a, ans)
+
+
+@adjoint(np.linalg.inv)
+def inv(a, *, ans, ans_bar):
+    ans_t = np.swapaxes(ans, -1, -2)
+    return -(ans_t @ ans_bar @ ans_t)
+
+
+# ans = solve(a, b): b_bar = solve(a.T, ans_bar) and a_bar = -b_bar ans.T.
+@adjoint(np.linalg.solve, unbroadcast=True)
+def solve(a, b, *, ans, ans_bar):
+    b_bar = solve_grad2(ans_bar, a, b)
+    return solve_grad1(b_bar, b, ans), b_bar

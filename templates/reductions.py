@@ -1,0 +1,62 @@
+"""Reductions and scans along axes.
+
+``unreduce`` broadcasts the adjoint of a reduced result back to the reduced
+array's shape (reinserting the axes that ``keepdims=False`` dropped). The
+parameters follow NumPy's order; ``out`` and ``where`` are not supported, so
+a call passing them is reported by the engine.
+"""
+import numpy as np
+
+from s2s.rules import adjoint, linear
+from s2s.runtime import (cumprod_grad, cumsum_grad, diff_grad, extremum_reduce_grad, prod_grad,
+                         safe_divide, unreduce)
+
+
+@linear(np.sum)
+def sum_(a, axis=None, dtype=None, keepdims=False, initial=0, *, ans, ans_bar):
+    return unreduce(ans_bar, a, axis, keepdims)
+
+
+@linear(np.mean)
+def mean(a, axis=None, dtype=None, keepdims=False, *, ans, ans_bar):
+    return unreduce(ans_bar * (np.size(ans) / np.size(a)), a, axis, keepdims)
+
+
+# Ties share the adjoint evenly; a winning ``initial`` gets none of it.
+@adjoint(np.max, np.amax, np.min, np.amin)
+def max_(a, axis=None, keepdims=False, initial=None, *, ans, ans_bar):
+    return extremum_reduce_grad(ans_bar, a, ans, axis, keepdims)
+
+
+# The product of the other factors, computed without dividing by a.
+@adjoint(np.prod)
+def prod(a, axis=None, dtype=None, keepdims=False, initial=1, *, ans, ans_bar):
+    return prod_grad(ans_bar, a, axis, keepdims, initial)
+
+
+@adjoint(np.var)
+def var(a, axis=None, dtype=None, ddof=0, keepdims=False, *, ans, ans_bar):
+    n = np.size(a) / np.size(ans)
+    return unreduce(ans_bar, a, axis, keepdims) * (a - np.mean(a, axis=axis, keepdims=True)) * (2 / (n - ddof))
+
+
+# 0 (not NaN) where the standard deviation is 0.
+@adjoint(np.std)
+def std(a, axis=None, dtype=None, ddof=0, keepdims=False, *, ans, ans_bar):
+    n = np.size(a) / np.size(ans)
+    return unreduce(safe_divide(ans_bar, ans), a, axis, keepdims) * (a - np.mean(a, axis=axis, keepdims=True)) / (n - ddof)
+
+
+@linear(np.cumsum)
+def cumsum(a, axis=None, dtype=None, *, ans, ans_bar):
+    return cumsum_grad(ans_bar, a, axis)
+
+
+@adjoint(np.cumprod)
+def cumprod(a, axis=None, dtype=None, *, ans, ans_bar):
+    return cumprod_grad(ans_bar, a, ans, axis)
+
+
+@linear(np.diff)
+def diff(a, n=1, axis=-1, *, ans, ans_bar):
+    return diff_grad(ans_bar, n, axis)

@@ -1,0 +1,136 @@
+"""Shape manipulation, joining, copies and casts.
+
+All of these are linear: each adjoint moves ``ans_bar`` back to where its
+elements came from. An adjoint of a list or tuple of arrays (``concatenate``,
+``stack``, ``np.array([...])``) is a list or tuple of the same length, each
+piece with its element's shape.
+"""
+import numpy as np
+
+from s2s.rules import adjoint, linear
+from s2s.runtime import (astype, cast_grad, flatten, item, item_grad, take_grad, unbroadcast,
+                         unconcatenate, unhstack, unstack, untranspose, unvstack)
+from s2s.runtime import copy as copy_value
+
+
+@linear(np.reshape, wrt="a")
+def reshape(a, shape, order="C", *, ans, ans_bar):
+    return np.reshape(ans_bar, np.shape(a), order=order)
+
+
+@linear(np.ravel, flatten)
+def ravel(a, order="C", *, ans, ans_bar):
+    return np.reshape(ans_bar, np.shape(a), order=order)
+
+
+@linear(np.expand_dims, np.squeeze, wrt="a")
+def squeeze(a, axis=None, *, ans, ans_bar):
+    return np.reshape(ans_bar, np.shape(a))
+
+
+# One array only: NumPy's *arys form with several arrays returns a list.
+@linear(np.atleast_1d, np.atleast_2d, np.atleast_3d)
+def atleast_1d(arys, *, ans, ans_bar):
+    return np.reshape(ans_bar, np.shape(arys))
+
+
+# np.permute_dims is np.transpose.
+@linear(np.transpose)
+def transpose(a, axes=None, *, ans, ans_bar):
+    return untranspose(ans_bar, axes)
+
+
+@linear(np.swapaxes, wrt="a")
+def swapaxes(a, axis1, axis2, *, ans, ans_bar):
+    return np.swapaxes(ans_bar, axis1, axis2)
+
+
+@linear(np.moveaxis, wrt="a")
+def moveaxis(a, source, destination, *, ans, ans_bar):
+    return np.moveaxis(ans_bar, destination, source)
+
+
+@linear(np.broadcast_to, wrt="array")
+def broadcast_to(array, shape, subok=False, *, ans, ans_bar):
+    return unbroadcast(ans_bar, array)
+
+
+@linear(np.flip)
+def flip(m, axis=None, *, ans, ans_bar):
+    return np.flip(ans_bar, axis)
+
+
+@linear(np.fliplr)
+def fliplr(m, *, ans, ans_bar):
+    return np.fliplr(ans_bar)
+
+
+@linear(np.flipud)
+def flipud(m, *, ans, ans_bar):
+    return np.flipud(ans_bar)
+
+
+@linear(np.roll, wrt="a")
+def roll(a, shift, axis=None, *, ans, ans_bar):
+    return np.roll(ans_bar, np.negative(shift), axis)
+
+
+# Repeated indices add up.
+@linear(np.take, wrt="a")
+def take(a, indices, axis=None, mode="raise", *, ans, ans_bar):
+    return take_grad(ans_bar, a, indices, axis, mode)
+
+
+# ----------------------------------------------------------- joining
+# np.concat is np.concatenate.
+@linear(np.concatenate)
+def concatenate(arrays, axis=0, dtype=None, casting="same_kind", *, ans, ans_bar):
+    return unconcatenate(ans_bar, arrays, axis)
+
+
+@linear(np.stack)
+def stack(arrays, axis=0, dtype=None, casting="same_kind", *, ans, ans_bar):
+    return unstack(ans_bar, arrays, axis)
+
+
+@linear(np.hstack)
+def hstack(tup, dtype=None, casting="same_kind", *, ans, ans_bar):
+    return unhstack(ans_bar, tup)
+
+
+@linear(np.vstack)
+def vstack(tup, dtype=None, casting="same_kind", *, ans, ans_bar):
+    return unvstack(ans_bar, tup)
+
+
+# ----------------------------------------------------------- copies and casts
+# The adjoint of a cast to an integer or boolean dtype is zero.
+@adjoint(np.array)
+def array(object, dtype=None, copy=True, order="K", subok=False, *, ans, ans_bar):
+    return cast_grad(ans_bar, object, ans)
+
+
+@adjoint(np.asarray, np.asanyarray, np.ascontiguousarray)
+def asarray(a, dtype=None, order=None, *, ans, ans_bar):
+    return cast_grad(ans_bar, a, ans)
+
+
+@adjoint(astype, wrt="x")
+def astype_(x, dtype, order="K", casting="unsafe", subok=True, copy=True, *, ans, ans_bar):
+    return cast_grad(ans_bar, x, ans)
+
+
+# s2s.runtime.copy copies lists too; the adjoint of a list is a list.
+@linear(copy_value)
+def copy_(x, *, ans, ans_bar):
+    return ans_bar
+
+
+@linear(np.copy)
+def copy_array(a, order="K", subok=False, *, ans, ans_bar):
+    return ans_bar
+
+
+@linear(item, wrt="a")
+def item_(a, index=None, *, ans, ans_bar):
+    return item_grad(ans_bar, a, index)
