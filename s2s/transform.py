@@ -124,7 +124,11 @@ class Context:
         tape_names = sorted(parts.tape)
         tape = gast.Tuple(elts=[A.name(n) for n in tape_names], ctx=gast.Load())
         ret_value = parts.ret.value
-        fwd_body = parts.prologue + parts.primal + [gast.Return(value=gast.Tuple(elts=[ret_value, tape], ctx=gast.Load()))]
+        top_level = _stored_in([s for s in parts.primal if not isinstance(s, (gast.If, gast.For, gast.While))])
+        unset = [n for n in tape_names if n not in parts.params and n not in top_level
+                 and n not in _stored_in(parts.prologue)]
+        presets = [A.assign(n, A.const(None)) for n in unset]
+        fwd_body = presets + parts.prologue + parts.primal + [gast.Return(value=gast.Tuple(elts=[ret_value, tape], ctx=gast.Load()))]
         fwd = _function(fwd_name, args, fwd_body, "Primal sweep of {}: its result and the values its adjoint needs.".format(callee.__name__))
         tape_param = self.namer.fresh("tape")
         seed_name = parts.seed_bar or self.namer.fresh("ans_bar")
@@ -185,7 +189,7 @@ class Context:
         counts = activity.assignment_counts(core)
         saves = Saves(rev.slots, counts, params, self.namer, self.refs)
         epilogue = [gast.Expr(value=A.name(p)) for p in wrt]
-        primal_names = set(params) | set(counts) | _stored(core)
+        primal_names = set(params) | set(counts) | _stored(core) | _stored_in(primal)
         primal, adjoint = saves.resolve(primal, adjoint, epilogue, primal_names)
         accumulated = Accumulate(self.refs, container_names)
         adjoint = accumulated.run(adjoint, state)
@@ -264,6 +268,13 @@ def _loaded(stmts):
 def _stored(fn):
     out = set()
     for s in fn.body:
+        out |= A.names_stored(s)
+    return out
+
+
+def _stored_in(stmts):
+    out = set()
+    for s in stmts:
         out |= A.names_stored(s)
     return out
 

@@ -740,3 +740,557 @@ def test_helper_method_functions():
     assert type(astype(np.float64(1.5), np.float32)) is np.float32
     assert item(a, 4) == a.item(4) and item(np.array([[2.5]])) == 2.5
     assert item(a, (1, 2)) == a[1, 2]
+
+
+# ================================================================= through the engine
+# One module-level function per primitive (s2s reads their source). ``w`` is
+# a fixed weight: a loss sum(w * op(x)) tells permuted elements apart.
+def f_add(x, y): return np.sum(np.sin(x + y))
+def f_np_add(x, y): return np.sum(np.sin(np.add(x, y)))
+def f_sub(x, y): return np.sum(np.sin(x - y))
+def f_np_subtract(x, y): return np.sum(np.sin(np.subtract(x, y)))
+def f_mul(x, y): return np.sum(np.sin(x * y))
+def f_np_multiply(x, y): return np.sum(np.sin(np.multiply(x, y)))
+def f_div(x, y): return np.sum(x / y)
+def f_np_divide(x, y): return np.sum(np.divide(x, y))
+def f_neg(x): return np.sum(np.sin(-x))
+def f_np_negative(x): return np.sum(np.sin(np.negative(x)))
+def f_pos(x): return np.sum(np.sin(+x))
+def f_np_positive(x): return np.sum(np.sin(np.positive(x)))
+def f_pow(x, y): return np.sum(x ** y)
+def f_pow_int(x): return np.sum(x ** 3)
+def f_np_power(x, y): return np.sum(np.power(x, y))
+def f_math_pow(x, y): return math.pow(x, y)
+def f_builtin_pow(x): return pow(x, 3)
+def f_mod(x, y): return np.sum(np.sin(x % y))
+def f_np_mod(x, y): return np.sum(np.sin(np.mod(x, y)))
+def f_np_fmod(x, y): return np.sum(np.sin(np.fmod(x, y)))
+def f_math_fmod(x, y): return math.fmod(x, y)
+def f_scalar_arithmetic(x, y): return x * y - x / y + 2.0 ** x - (-y) % 0.7
+
+
+def f_np_exp(x): return np.sum(np.exp(x))
+def f_math_exp(x): return math.exp(x)
+def f_np_exp2(x): return np.sum(np.exp2(x))
+def f_np_expm1(x): return np.sum(np.expm1(x))
+def f_math_expm1(x): return math.expm1(x)
+def f_np_log(x): return np.sum(np.log(x))
+def f_np_log2(x): return np.sum(np.log2(x))
+def f_math_log2(x): return math.log2(x)
+def f_np_log10(x): return np.sum(np.log10(x))
+def f_math_log10(x): return math.log10(x)
+def f_np_log1p(x): return np.sum(np.log1p(x))
+def f_math_log1p(x): return math.log1p(x)
+def f_np_sqrt(x): return np.sum(np.sqrt(x))
+def f_math_sqrt(x): return math.sqrt(x)
+def f_np_cbrt(x): return np.sum(np.cbrt(x))
+def f_np_square(x): return np.sum(np.square(x))
+def f_np_reciprocal(x): return np.sum(np.reciprocal(x))
+def f_np_sin(x): return np.sum(np.sin(x))
+def f_math_sin(x): return math.sin(x)
+def f_np_cos(x): return np.sum(np.cos(x))
+def f_math_cos(x): return math.cos(x)
+def f_np_tan(x): return np.sum(np.tan(x))
+def f_math_tan(x): return math.tan(x)
+def f_np_arcsin(x): return np.sum(np.arcsin(x))
+def f_math_asin(x): return math.asin(x)
+def f_np_arccos(x): return np.sum(np.arccos(x))
+def f_math_acos(x): return math.acos(x)
+def f_np_arctan(x): return np.sum(np.arctan(x))
+def f_math_atan(x): return math.atan(x)
+def f_np_sinh(x): return np.sum(np.sinh(x))
+def f_math_sinh(x): return math.sinh(x)
+def f_np_cosh(x): return np.sum(np.cosh(x))
+def f_math_cosh(x): return math.cosh(x)
+def f_np_tanh(x): return np.sum(np.tanh(x))
+def f_math_tanh(x): return math.tanh(x)
+def f_np_arcsinh(x): return np.sum(np.arcsinh(x))
+def f_math_asinh(x): return math.asinh(x)
+def f_np_arccosh(x): return np.sum(np.arccosh(x))
+def f_math_acosh(x): return math.acosh(x)
+def f_np_arctanh(x): return np.sum(np.arctanh(x))
+def f_math_atanh(x): return math.atanh(x)
+def f_np_abs(x): return np.sum(np.abs(x) * x)
+def f_np_fabs(x): return np.sum(np.fabs(x) * x)
+def f_builtin_abs(x): return abs(x) * x
+def f_abs_of_array(x): return np.sum(abs(x) * x)
+def f_operator_abs(x): return np.sum(operator.abs(x) * x)
+def f_math_fabs(x): return math.fabs(x) * x
+def f_np_sinc(x): return np.sum(np.sinc(x))
+def f_np_degrees(x): return np.sum(np.sin(np.degrees(x)))
+def f_np_rad2deg(x): return np.sum(np.sin(np.rad2deg(x)))
+def f_math_degrees(x): return math.degrees(x) * x
+def f_np_radians(x): return np.sum(np.sin(np.radians(x)))
+def f_np_deg2rad(x): return np.sum(np.sin(np.deg2rad(x)))
+def f_math_radians(x): return math.radians(x) * x
+def f_np_conjugate(x): return np.sum(np.sin(np.conjugate(x)))
+def f_np_real(x): return np.sum(np.sin(np.real(x)))
+def f_math_erf(x): return math.erf(x)
+def f_math_erfc(x): return math.erfc(x)
+def f_math_exp2(x): return math.exp2(x)
+def f_math_cbrt(x): return math.cbrt(x)
+
+
+def f_np_arctan2(x, y): return np.sum(np.arctan2(x, y))
+def f_math_atan2(x, y): return math.atan2(x, y)
+def f_np_hypot(x, y): return np.sum(np.hypot(x, y))
+def f_math_hypot(x, y): return math.hypot(x, y)
+def f_np_logaddexp(x, y): return np.sum(np.logaddexp(x, y))
+def f_np_logaddexp2(x, y): return np.sum(np.logaddexp2(x, y))
+def f_np_maximum(x, y): return np.sum(np.sin(np.maximum(x, y)))
+def f_np_minimum(x, y): return np.sum(np.sin(np.minimum(x, y)))
+def f_np_fmax(x, y): return np.sum(np.sin(np.fmax(x, y)))
+def f_np_fmin(x, y): return np.sum(np.sin(np.fmin(x, y)))
+def f_np_where(x, y): return np.sum(np.sin(np.where(x > 0, x, y)))
+def f_np_where_safe_log(x): return np.sum(np.where(x > 0, np.log(np.where(x > 0, x, 1.0)), x))
+def f_np_clip(x, lo, hi): return np.sum(np.sin(np.clip(x, lo, hi)))
+def f_np_clip_keywords(x): return np.sum(np.sin(np.clip(x, min=-0.5, max=0.5)))
+
+
+def f_sum(x): return np.sum(np.sin(x)) + np.sum(x)
+def f_sum_axis0(x, w): return np.sum(np.sum(x, axis=0) * w)
+def f_sum_axes_keepdims(x, w): return np.sum(np.sum(x, axis=(0, 2), keepdims=True) * w)
+def f_mean(x): return np.mean(np.sin(x))
+def f_mean_axis(x, w): return np.sum(np.mean(x, axis=-1) * w)
+def f_max(x): return np.max(x) * 2.0
+def f_max_axis(x, w): return np.sum(np.max(x, axis=1) * w)
+def f_amax_keepdims(x, w): return np.sum(np.amax(x, axis=0, keepdims=True) * w)
+def f_min(x): return np.min(x) * 2.0
+def f_amin_axis(x, w): return np.sum(np.amin(x, axis=-1) * w)
+def f_prod(x): return np.prod(x)
+def f_prod_axis(x, w): return np.sum(np.prod(x, axis=1) * w)
+def f_var(x): return np.var(x)
+def f_var_axis_ddof(x, w): return np.sum(np.var(x, axis=0, ddof=1) * w)
+def f_std(x): return np.std(x)
+def f_std_axis_keepdims(x, w): return np.sum(np.std(x, axis=1, keepdims=True) * w)
+def f_cumsum(x, w): return np.sum(np.cumsum(x) * w)
+def f_cumsum_axis(x, w): return np.sum(np.cumsum(x, axis=1) * w)
+def f_cumprod(x, w): return np.sum(np.cumprod(x, axis=0) * w)
+def f_diff(x, w): return np.sum(np.diff(x, n=2, axis=0) * w)
+
+
+def f_matmul(a, b, w): return np.sum((a @ b) * w)
+def f_matmul_vector(a, v): return np.sum(np.sin(a @ v))
+def f_matmul_vec_vec(v, y): return v @ y
+def f_matmul_batch(a, b, w): return np.sum((a @ b) * w)
+def f_np_matmul(a, b, w): return np.sum(np.matmul(a, b) * w)
+def f_np_dot(a, b, w): return np.sum(np.dot(a, b) * w)
+def f_np_dot_vec(v, y): return np.dot(v, y)
+def f_np_dot_scalar(s, a, w): return np.sum(np.dot(s, a) * w)
+def f_np_inner(a, b, w): return np.sum(np.inner(a, b) * w)
+def f_np_outer(v, y, w): return np.sum(np.outer(v, y) * w)
+def f_np_vdot(a, b): return np.vdot(a, b)
+def f_np_tensordot(a, b, w): return np.sum(np.tensordot(a, b) * w)
+def f_np_tensordot_axes(a, b, w): return np.sum(np.tensordot(a, b, axes=([1, 0], [0, 2])) * w)
+def f_np_trace(a): return np.trace(a) ** 2
+def f_np_trace_axes(a, w): return np.sum(np.trace(a, offset=1, axis1=1, axis2=2) * w)
+def f_np_diagonal(a, w): return np.sum(np.diagonal(a) * w)
+def f_np_diag_vector(v, w): return np.sum(np.diag(v, k=1) * w)
+def f_np_diag_matrix(a, w): return np.sum(np.diag(a) * w)
+def f_norm(x): return np.linalg.norm(x)
+def f_norm_matrix(x): return np.linalg.norm(x) + np.linalg.norm(x, ord="nuc")
+def f_norm_axis(x, w): return np.sum(np.linalg.norm(x, axis=1) * w)
+def f_norm_ord1(x): return np.linalg.norm(x, ord=1) + np.linalg.norm(x, ord=np.inf)
+def f_norm_spectral_keepdims(x): return np.sum(np.linalg.norm(x, ord=2, axis=(0, 1), keepdims=True))
+def f_det(a): return np.linalg.det(a)
+def f_inv(a, w): return np.sum(np.linalg.inv(a) * w)
+def f_solve(a, b, w): return np.sum(np.linalg.solve(a, b) * w)
+def f_solve_vector(a, b): return np.sum(np.sin(np.linalg.solve(a, b)))
+
+
+def f_reshape(x, w): return np.sum(np.reshape(x, (3, 2)) * w)
+def f_reshape_f(x, w): return np.sum(np.reshape(x, (6,), order="F") * w)
+def f_ravel(x, w): return np.sum(np.ravel(x) * w)
+def f_expand_dims(x, w): return np.sum(np.expand_dims(x, 1) * w)
+def f_squeeze(x, w): return np.sum(np.squeeze(x) * w)
+def f_atleast_1d(x, w): return np.sum(np.atleast_1d(x) * w)
+def f_atleast_2d(x, w): return np.sum(np.atleast_2d(x) * w)
+def f_atleast_3d(x, w): return np.sum(np.atleast_3d(x) * w)
+def f_transpose(x, w): return np.sum(np.transpose(x) * w)
+def f_transpose_axes(x, w): return np.sum(np.transpose(x, (1, 2, 0)) * w)
+def f_swapaxes(x, w): return np.sum(np.swapaxes(x, 0, 2) * w)
+def f_moveaxis(x, w): return np.sum(np.moveaxis(x, 0, -1) * w)
+def f_broadcast_to(x, w): return np.sum(np.broadcast_to(x, (2, 3, 4)) * w)
+def f_flip(x, w): return np.sum(np.flip(x, axis=1) * w)
+def f_fliplr(x, w): return np.sum(np.fliplr(x) * w)
+def f_flipud(x, w): return np.sum(np.flipud(x) * w)
+def f_roll(x, w): return np.sum(np.roll(x, 2, axis=1) * w)
+def f_take(x, w): return np.sum(np.take(x, np.array([0, 2, 2]), axis=1) * w)
+def f_concatenate(x, y, w): return np.sum(np.concatenate([x, y], axis=1) * w)
+def f_concatenate_list_arg(xs, w): return np.sum(np.concatenate(xs) * w)
+def f_stack(x, y, w): return np.sum(np.stack((x, y), axis=-1) * w)
+def f_hstack(x, y, w): return np.sum(np.hstack([x, y]) * w)
+def f_vstack(x, y, w): return np.sum(np.vstack([x, y]) * w)
+def f_array_of_scalars(x, y): return np.sum(np.sin(np.array([x, y, x * y])))
+def f_array_of_arrays(x, y, w): return np.sum(np.array([x, y]) * w)
+def f_array_dtype(x): return np.sum(np.sin(np.array(x, dtype=np.float64)))
+def f_asarray(x, y): return np.sum(np.sin(np.asarray([x, y])))
+def f_asanyarray(x): return np.sum(np.sin(np.asanyarray(x)))
+def f_ascontiguousarray(x): return np.sum(np.sin(np.ascontiguousarray(x)))
+def f_np_copy(x): return np.sum(np.sin(np.copy(x)))
+
+
+def f_builtin_sum(x, y): return sum([x, y * y, 1.0])
+def f_builtin_sum_arrays(x, y): return np.sum(np.sin(sum([x, y], np.ones(3))))
+def f_math_fsum(x, y): return math.fsum([x, y * y])
+def f_builtin_max(x, y): return max(x, y) * y
+def f_builtin_min(x, y): return min(x, y) * y
+def f_builtin_max_list(x, y): return max([x, y, 0.1]) * 2.0
+def f_math_log(x): return math.log(x)
+def f_math_log_base(x, y): return math.log(x, y)
+def f_float(x): return float(np.sum(x * x))
+def f_np_float64(x): return np.float64(x) * x
+def f_np_float32(x): return np.sum(np.float32(x))
+
+
+def f_method_sum(x, w): return np.sum(x.sum(axis=1) * w)
+def f_method_mean(x): return x.mean()
+def f_method_prod(x): return x.prod()
+def f_method_max(x, w): return np.sum(x.max(axis=0) * w)
+def f_method_min(x): return x.min()
+def f_method_std(x): return x.std()
+def f_method_var(x): return x.var(ddof=1)
+def f_method_cumsum(x, w): return np.sum(x.cumsum(axis=0) * w)
+def f_method_cumprod(x, w): return np.sum(x.cumprod() * w)
+def f_method_dot(a, b, w): return np.sum(a.dot(b) * w)
+def f_method_ravel(x, w): return np.sum(x.ravel() * w)
+def f_method_flatten(x, w): return np.sum(x.flatten() * w)
+def f_method_squeeze(x, w): return np.sum(x.squeeze() * w)
+def f_method_clip(x): return np.sum(np.sin(x.clip(-0.5, 0.5)))
+def f_method_transpose(x, w): return np.sum(x.transpose(1, 0) * w)
+def f_method_reshape(x, w): return np.sum(x.reshape(3, 2) * w)
+def f_method_swapaxes(x, w): return np.sum(x.swapaxes(0, 1) * w)
+def f_method_trace(x): return x.trace()
+def f_method_diagonal(x, w): return np.sum(x.diagonal() * w)
+def f_method_take(x, w): return np.sum(x.take(np.array([1, 0])) * w)
+def f_method_conj(x): return np.sum(np.sin(x.conj()))
+def f_method_conjugate(x): return np.sum(np.sin(x.conjugate()))
+def f_method_astype(x): return np.sum(np.sin(x.astype(np.float64)))
+def f_method_copy(x): return np.sum(np.sin(x.copy()))
+def f_method_item(x): return x.item() * 2.0
+def f_method_nondiff(x): return np.sum(x * x.round()) + x.argmax() + x.argmin() + np.sum(x.argsort()) + x.any() + x.all()
+
+
+def f_nondiff_floor_and_friends(x):
+    return np.sum(x * np.floor(x) + np.sign(x) + np.round(x) + np.argmax(x) + (x > 0.0) + np.ceil(x) // 2)
+
+
+def f_nondiff_shapes(x): return np.sum(x) * (len(x) + np.size(x) + np.ndim(x) + np.shape(x)[0])
+def f_nondiff_constructors(x): return np.sum(x * np.ones_like(x) + np.zeros(3) + np.arange(3.0) + np.linspace(0, 1, 3))
+def f_nondiff_int(x): return x * int(x * 10.0) + x * round(x) * float(len([x, x]))
+def f_stop_gradient(x): return x * R.stop_gradient(x * x)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Row:
+    fn: Any
+    args: tuple
+    wrt: Any = 0
+    options: dict = dataclasses.field(default_factory=dict)  # for check_grad
+
+    @property
+    def id(self):
+        return self.fn.__name__[2:] + ("_f32" if any(np.asarray(a).dtype == np.float32 for a in self.args
+                                                     if not isinstance(a, (list, tuple))) else "")
+
+
+def W(*shape):
+    return u(*shape)
+
+
+def _rows():
+    rows = []
+
+    def r(fn, *args, wrt=0, **options):
+        rows.append(Row(fn, args, wrt, options))
+
+    for fn in (f_add, f_np_add, f_sub, f_np_subtract, f_mul, f_np_multiply):
+        r(fn, u(3, 4), u(4), wrt=(0, 1))
+        r(fn, u(3, 1), u(1, 4), wrt=(0, 1))
+        r(fn, u(), u(2, 3), wrt=(0, 1))
+    r(f_add, u(), u(), wrt=(0, 1))
+    r(f_add, np.array(0.3), u(3), wrt=(0, 1))
+    for fn in (f_div, f_np_divide):
+        r(fn, u(2, 3), pos(3), wrt=(0, 1))
+    r(f_div, u(), pos(), wrt=(0, 1))
+    for fn in (f_neg, f_np_negative, f_pos, f_np_positive):
+        r(fn, u(2, 3))
+    r(f_neg, u())
+    r(f_pow, pos(2, 3), u(3), wrt=(0, 1))
+    r(f_pow, pos(), 2.5, wrt=(0, 1))
+    r(f_pow_int, u(3))
+    r(f_np_power, pos(3), u(2, 1), wrt=(0, 1))
+    r(f_math_pow, 1.3, 0.7, wrt=(0, 1))
+    r(f_builtin_pow, 1.2)
+    x1, x2 = np.array([0.3, 1.7, -0.6, 2.4]), np.array([0.7, 1.1, 0.9, 1.0])
+    r(f_mod, x1, x2, wrt=(0, 1))
+    r(f_np_mod, x1.reshape(2, 2), x2[:2], wrt=(0, 1))
+    r(f_np_fmod, -x1, x2, wrt=(0, 1))
+    r(f_math_fmod, -1.7, 0.6, wrt=(0, 1))
+    r(f_scalar_arithmetic, 0.4, 1.3, wrt=(0, 1))
+
+    unary = [
+        (f_np_exp, u), (f_math_exp, u), (f_np_exp2, u), (f_np_expm1, u), (f_math_expm1, u), (f_np_log, pos),
+        (f_np_log2, pos), (f_math_log2, pos), (f_np_log10, pos), (f_math_log10, pos), (f_np_log1p, pos),
+        (f_math_log1p, pos), (f_np_sqrt, pos), (f_math_sqrt, pos), (f_np_cbrt, away), (f_np_square, u),
+        (f_np_reciprocal, away), (f_np_sin, u), (f_math_sin, u), (f_np_cos, u), (f_math_cos, u), (f_np_tan, u),
+        (f_math_tan, u), (f_np_arcsin, u), (f_math_asin, u), (f_np_arccos, u), (f_math_acos, u), (f_np_arctan, u),
+        (f_math_atan, u), (f_np_sinh, u), (f_math_sinh, u), (f_np_cosh, u), (f_math_cosh, u), (f_np_tanh, u),
+        (f_math_tanh, u), (f_np_arcsinh, u), (f_math_asinh, u), (f_np_arctanh, u), (f_math_atanh, u),
+        (f_np_abs, away), (f_np_fabs, away), (f_builtin_abs, away), (f_abs_of_array, away),
+        (f_operator_abs, away), (f_math_fabs, away),
+        (f_np_sinc, away), (f_np_degrees, u), (f_np_rad2deg, u), (f_math_degrees, u), (f_np_radians, u),
+        (f_np_deg2rad, u), (f_math_radians, u), (f_np_conjugate, u), (f_np_real, u), (f_math_erf, u),
+        (f_math_erfc, u),
+    ]
+    if hasattr(math, "cbrt"):
+        unary += [(f_math_exp2, u), (f_math_cbrt, away)]
+    for fn, domain in unary:
+        scalar = fn.__name__.startswith(("f_math", "f_builtin"))
+        r(fn, 0.9 * domain() if scalar else 0.9 * domain(2, 3))
+    r(f_np_arccosh, 1.2 + pos(2, 3))
+    r(f_math_acosh, 1.5)
+    r(f_np_sin, u())
+    r(f_np_sin, np.array(0.4))
+    r(f_np_sin, u(2, 3).astype(np.float32))
+    r(f_np_log, pos(4).astype(np.float32))
+
+    r(f_np_arctan2, away(2, 3), away(3), wrt=(0, 1))
+    r(f_math_atan2, 0.3, -0.8, wrt=(0, 1))
+    r(f_np_hypot, away(2, 3), away(2, 1), wrt=(0, 1))
+    r(f_math_hypot, 0.3, -0.8, wrt=(0, 1))
+    r(f_np_logaddexp, u(2, 3), u(3), wrt=(0, 1))
+    r(f_np_logaddexp2, u(3), u(2, 1), wrt=(0, 1))
+    for fn in (f_np_maximum, f_np_minimum, f_np_fmax, f_np_fmin):
+        r(fn, distinct(2, 3), distinct(3) + 0.05, wrt=(0, 1))
+    r(f_np_where, away(2, 3), u(3), wrt=(0, 1))
+    r(f_np_where_safe_log, away(5))
+    xc = np.array([-0.9, -0.2, 0.1, 0.7, 0.3, -0.7])
+    r(f_np_clip, xc, -0.5, 0.5, wrt=(0, 1, 2))
+    r(f_np_clip, xc.reshape(2, 3), np.array([-0.5, 0.0, -0.1]), 0.4, wrt=(0, 1, 2))
+    r(f_np_clip_keywords, xc)
+
+    r(f_sum, u(3, 4))
+    r(f_sum, u())
+    r(f_sum_axis0, u(3, 4), W(4))
+    r(f_sum_axes_keepdims, u(2, 3, 4), W(1, 3, 1))
+    r(f_mean, u(3, 4))
+    r(f_mean_axis, u(2, 3, 4), W(2, 3))
+    r(f_max, distinct(3, 4))
+    r(f_max_axis, distinct(3, 4), W(3))
+    r(f_amax_keepdims, distinct(3, 4), W(1, 4))
+    r(f_min, distinct(5))
+    r(f_amin_axis, distinct(2, 3, 4), W(2, 3))
+    r(f_prod, pos(3, 4))
+    r(f_prod_axis, away(2, 3, 4), W(2, 4))
+    r(f_var, u(3, 4))
+    r(f_var_axis_ddof, u(3, 4), W(4))
+    r(f_std, u(3, 4))
+    r(f_std_axis_keepdims, u(3, 4), W(3, 1))
+    r(f_cumsum, u(3, 4), W(12))
+    r(f_cumsum_axis, u(3, 4), W(3, 4))
+    r(f_cumprod, away(3, 4), W(3, 4))
+    r(f_diff, u(5, 3), W(3, 3))
+
+    r(f_matmul, u(2, 3), u(3, 4), W(2, 4), wrt=(0, 1))
+    r(f_matmul, u(2, 3).astype(np.float32), u(3, 4).astype(np.float32), W(2, 4), wrt=(0, 1))
+    r(f_matmul_vector, u(2, 3), u(3), wrt=(0, 1))
+    r(f_matmul_vector, u(2, 4, 3), u(3), wrt=(0, 1))
+    r(f_matmul_vec_vec, u(3), u(3), wrt=(0, 1))
+    r(f_matmul_batch, u(2, 1, 3, 4), u(3, 4, 2), W(2, 3, 3, 2), wrt=(0, 1))
+    r(f_np_matmul, u(3), u(2, 3, 4), W(2, 4), wrt=(0, 1))
+    r(f_np_dot, u(2, 3), u(4, 3, 2), W(2, 4, 2), wrt=(0, 1))
+    r(f_np_dot, u(2, 3, 4), u(4), W(2, 3), wrt=(0, 1))
+    r(f_np_dot_vec, u(3), u(3), wrt=(0, 1))
+    r(f_np_dot_scalar, u(), u(2, 3), W(2, 3), wrt=(0, 1))
+    r(f_np_inner, u(2, 3), u(4, 3), W(2, 4), wrt=(0, 1))
+    r(f_np_outer, u(3), u(2, 2), W(3, 4), wrt=(0, 1))
+    r(f_np_vdot, u(2, 3), u(3, 2), wrt=(0, 1))
+    r(f_np_tensordot, u(2, 3, 4), u(3, 4, 5), W(2, 5), wrt=(0, 1))
+    r(f_np_tensordot_axes, u(3, 2, 4), u(2, 5, 3), W(4, 5), wrt=(0, 1))
+    r(f_np_trace, u(3, 3))
+    r(f_np_trace_axes, u(2, 3, 4), W(2))
+    r(f_np_diagonal, u(3, 4), W(3))
+    r(f_np_diag_vector, u(3), W(4, 4))
+    r(f_np_diag_matrix, u(3, 4), W(3))
+    r(f_norm, u(5))
+    r(f_norm, u(2, 3, 2))
+    r(f_norm_matrix, u(3, 4))
+    r(f_norm_axis, u(3, 4), W(3))
+    r(f_norm_ord1, away(5))
+    r(f_norm_spectral_keepdims, u(3, 4, 2))
+    r(f_det, spd(3) + u(3, 3))
+    r(f_inv, spd(3) + u(3, 3), W(3, 3))
+    r(f_solve, spd(3) + u(3, 3), u(3, 2), W(3, 2), wrt=(0, 1))
+    r(f_solve, u(2, 3, 3) + 2 * np.eye(3), u(3, 1), W(2, 3, 1), wrt=(0, 1))
+    r(f_solve_vector, spd(3) + u(3, 3), u(3), wrt=(0, 1))
+
+    r(f_reshape, u(2, 3), W(3, 2))
+    r(f_reshape_f, u(2, 3), W(6))
+    r(f_ravel, u(2, 3), W(6))
+    r(f_expand_dims, u(2, 3), W(2, 1, 3))
+    r(f_squeeze, u(2, 1, 3), W(2, 3))
+    r(f_atleast_1d, u(), W(1))
+    r(f_atleast_2d, u(3), W(1, 3))
+    r(f_atleast_3d, u(2, 3), W(1, 2, 3, 1)[0])
+    r(f_transpose, u(2, 3), W(3, 2))
+    r(f_transpose_axes, u(2, 3, 4), W(3, 4, 2))
+    r(f_swapaxes, u(2, 3, 4), W(4, 3, 2))
+    r(f_moveaxis, u(2, 3, 4), W(3, 4, 2))
+    r(f_broadcast_to, u(3, 1), W(2, 3, 4))
+    r(f_flip, u(2, 3), W(2, 3))
+    r(f_fliplr, u(2, 3), W(2, 3))
+    r(f_flipud, u(2, 3), W(2, 3))
+    r(f_roll, u(2, 3), W(2, 3))
+    r(f_take, u(2, 3), W(2, 3))
+    r(f_concatenate, u(2, 3), u(2, 1), W(2, 4), wrt=(0, 1))
+    r(f_concatenate_list_arg, [u(2, 3), u(1, 3)], W(3, 3))
+    r(f_stack, u(3), u(3), W(3, 2), wrt=(0, 1))
+    r(f_hstack, u(2), u(3), W(5), wrt=(0, 1))
+    r(f_vstack, u(2, 3), u(3), W(3, 3), wrt=(0, 1))
+    r(f_array_of_scalars, u(), u(), wrt=(0, 1))
+    r(f_array_of_arrays, u(3), u(3), W(2, 3), wrt=(0, 1))
+    r(f_array_dtype, u(2, 3))
+    r(f_asarray, u(), u(), wrt=(0, 1))
+    r(f_asanyarray, u(2, 3))
+    r(f_ascontiguousarray, u(3, 2).T)
+    r(f_np_copy, u(2, 3))
+
+    r(f_builtin_sum, u(), u(), wrt=(0, 1))
+    r(f_builtin_sum_arrays, u(3), u(2, 3), wrt=(0, 1))
+    r(f_math_fsum, u(), u(), wrt=(0, 1))
+    r(f_builtin_max, 0.3, -0.5, wrt=(0, 1))
+    r(f_builtin_min, 0.3, -0.5, wrt=(0, 1))
+    r(f_builtin_max_list, 0.3, 0.9, wrt=(0, 1))
+    r(f_math_log, 1.7)
+    r(f_math_log_base, 1.7, 3.0, wrt=(0, 1))
+    r(f_float, u(3))
+    r(f_np_float64, 0.3)
+    r(f_np_float32, u(3), eps=1e-2, rtol=1e-3)
+
+    r(f_method_sum, u(2, 3), W(2))
+    r(f_method_mean, u(2, 3))
+    r(f_method_prod, pos(2, 3))
+    r(f_method_max, distinct(2, 3), W(3))
+    r(f_method_min, distinct(2, 3))
+    r(f_method_std, u(2, 3))
+    r(f_method_var, u(2, 3))
+    r(f_method_cumsum, u(2, 3), W(2, 3))
+    r(f_method_cumprod, away(2, 3), W(6))
+    r(f_method_dot, u(2, 3), u(3, 2), W(2, 2), wrt=(0, 1))
+    r(f_method_ravel, u(2, 3), W(6))
+    r(f_method_flatten, u(2, 3), W(6))
+    r(f_method_squeeze, u(2, 1, 3), W(2, 3))
+    r(f_method_clip, np.array([-0.9, -0.2, 0.1, 0.7]))
+    r(f_method_transpose, u(2, 3), W(3, 2))
+    r(f_method_reshape, u(2, 3), W(3, 2))
+    r(f_method_swapaxes, u(2, 3), W(3, 2))
+    r(f_method_trace, u(3, 3))
+    r(f_method_diagonal, u(3, 3), W(3))
+    r(f_method_take, u(4), W(2))
+    r(f_method_conj, u(3))
+    r(f_method_conjugate, u(3))
+    r(f_method_astype, u(3).astype(np.float32))
+    r(f_method_copy, u(2, 3))
+    r(f_method_item, u(1, 1))
+    r(f_method_nondiff, np.array([0.3, -1.2, 0.8, 1.9]))
+
+    r(f_nondiff_floor_and_friends, np.array([0.3, 1.3, -0.4, 2.2]))
+    r(f_nondiff_shapes, u(3))
+    r(f_nondiff_constructors, u(3))
+    r(f_nondiff_int, 0.44)
+    return rows
+
+
+ROWS = _rows()
+
+_OPERATORS = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+    ast.Pow: operator.pow, ast.Mod: operator.mod, ast.MatMult: operator.matmul, ast.FloorDiv: operator.floordiv,
+    ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Not: operator.not_, ast.Invert: operator.invert,
+    ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
+    ast.Eq: operator.eq, ast.NotEq: operator.ne,
+}
+
+
+def primitives_used(fn):
+    """The primitives a table function calls, found by reading its source."""
+    tree = ast.parse(inspect.getsource(fn))
+    namespace = dict(vars(builtins), **fn.__globals__)
+    found = []
+
+    def resolve(node):
+        if isinstance(node, ast.Name):
+            return namespace.get(node.id, None)
+        if isinstance(node, ast.Attribute):
+            base = resolve(node.value)
+            if inspect.ismodule(base) or base is np.random:
+                return getattr(base, node.attr, None)
+        return None
+
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.BinOp, ast.UnaryOp)):
+            found.append(_OPERATORS.get(type(node.op)))
+        elif isinstance(node, ast.Compare):
+            found.extend(_OPERATORS.get(type(op)) for op in node.ops)
+        elif isinstance(node, ast.Call):
+            target = resolve(node.func)
+            if target is None and isinstance(node.func, ast.Attribute):
+                target = REGISTRY.methods.get(node.func.attr)
+            found.append(target)
+    return [p for p in found if p is not None]
+
+
+def test_every_primitive_is_covered():
+    covered = {id(p) for row in ROWS for p in primitives_used(row.fn)}
+    missing = [rule.name + ": " + repr(p) for p, rule in REGISTRY.adjoints.items() if id(p) not in covered]
+    assert not missing, "primitives with no function in ROWS: {}".format(missing)
+
+
+def test_every_method_maps_to_a_rule():
+    for name, fn in REGISTRY.methods.items():
+        assert fn in REGISTRY.adjoints or id(fn) in REGISTRY.nondifferentiable_ids, name
+
+
+@pytest.mark.parametrize("name,args", [
+    ("sum", ((0,), {"keepdims": True})), ("mean", ((1,), {})), ("prod", ((), {"axis": 0})), ("max", ((1,), {})),
+    ("min", ((), {})), ("std", ((), {"ddof": 1})), ("var", ((0,), {})), ("cumsum", ((1,), {})),
+    ("cumprod", ((), {})), ("dot", ((np.ones((3, 2)),), {})), ("ravel", (("F",), {})), ("flatten", (("F",), {})),
+    ("squeeze", ((), {})), ("clip", ((-0.5, 0.5), {})), ("transpose", (((1, 0),), {})), ("reshape", (((3, 2),), {})),
+    ("swapaxes", ((0, 1), {})), ("trace", ((), {})), ("diagonal", ((), {"offset": 1})), ("take", (([1, 0],), {})),
+    ("conj", ((), {})), ("conjugate", ((), {})), ("astype", ((np.float32,), {})), ("copy", ((), {})),
+    ("item", ((3,), {})), ("round", ((1,), {})), ("argmax", ((), {"axis": 0})), ("argmin", ((), {})),
+    ("argsort", ((), {})), ("nonzero", ((), {})), ("any", ((), {})), ("all", ((0,), {})),
+])
+def test_helper_methods_match_their_functions(name, args):
+    x = u(2, 3)
+    a, k = args
+    want = getattr(x, name)(*a, **k)
+    got = REGISTRY.methods[name](x, *a, **k)
+    assert type(got) is type(want)
+    np.testing.assert_array_equal(got, want)
+    assert np.asarray(got).dtype == np.asarray(want).dtype
+
+
+def test_helper_every_method_is_tested():
+    tested = {p[0] for p in test_helper_methods_match_their_functions.pytestmark[0].args[1]}
+    assert tested == set(REGISTRY.methods)
+
+
+def test_helper_table_functions_run_in_plain_numpy():
+    """Every function of ROWS runs on its arguments and returns a scalar (so shapes in the table are right)."""
+    for row in ROWS:
+        value = row.fn(*row.args)
+        assert np.ndim(value) == 0, row.id
+
+
+@pytest.mark.skipif(not HAVE_ENGINE, reason="the engine (s2s.grad) is not available yet")
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: row.id)
+def test_rule(row):
+    s2s.check_grad(row.fn, *row.args, wrt=row.wrt, **row.options)
+
+
+@pytest.mark.skipif(not HAVE_ENGINE, reason="the engine (s2s.grad) is not available yet")
+def test_stop_gradient_rule():
+    # d/dx x * c(x) with c held constant: c(x) = x * x.
+    assert s2s.grad(f_stop_gradient)(1.5) == pytest.approx(2.25)

@@ -25,7 +25,7 @@ from s2s import anno
 from s2s import astutil as A
 from s2s.errors import NoRuleError
 from s2s.normalize.checks import fail
-from s2s.normalize.desugar import for_over_range
+from s2s.normalize.desugar import Desugar
 from s2s.parse import MISSING
 
 # ndarray attributes that are constants (their derivative is zero)
@@ -298,7 +298,8 @@ class ANF:
         self.locals.update(renames.values())
         loops = []
         for stmt in body:
-            loops.extend(for_over_range(stmt, self.parsed, self.namer))
+            new = Desugar(self.parsed, self.namer).visit(stmt)
+            loops.extend(new if isinstance(new, list) else [new])
         for stmt in loops:
             for node in gast.walk(stmt):
                 if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
