@@ -1,7 +1,7 @@
 """Clean-ups that keep numbers and shapes identical.
 
 - dead assignments: a pure assignment to a name nothing reads is removed
-  (calls are kept: they may have side effects or raise);
+  (calls only when the caller says they are pure: differentiable primitives);
 - empty branches and loops are removed, ``pass`` only where a body is empty.
 """
 import gast
@@ -10,7 +10,10 @@ _PURE = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Compare, gast.
          gast.Attribute, gast.Subscript)
 
 
-def _pure(value):
+def _pure(value, pure_call):
+    if isinstance(value, gast.Call):
+        return pure_call(value) and all(_pure(a, pure_call) for a in value.args) \
+            and all(_pure(k.value, pure_call) for k in value.keywords)
     if not isinstance(value, _PURE):
         return False
     return not any(isinstance(n, gast.Call) for n in gast.walk(value))
@@ -24,12 +27,12 @@ def _loads(fn):
     return counts
 
 
-def _prune(stmts, loads):
+def _prune(stmts, loads, pure_call):
     out = []
     changed = False
     for s in stmts:
         if (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
-                and s.targets[0].id not in loads and _pure(s.value)):
+                and s.targets[0].id not in loads and _pure(s.value, pure_call)):
             changed = True
             continue
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Name) \
@@ -38,7 +41,7 @@ def _prune(stmts, loads):
             continue
         for field in ("body", "orelse"):
             if isinstance(getattr(s, field, None), list):
-                new, ch = _prune(getattr(s, field), loads)
+                new, ch = _prune(getattr(s, field), loads, pure_call)
                 changed |= ch
                 setattr(s, field, new)
         if isinstance(s, gast.If) and _empty(s.body) and _empty(s.orelse):
@@ -57,10 +60,13 @@ def _empty(stmts):
     return all(isinstance(s, gast.Pass) for s in stmts)
 
 
-def optimize(fn):
-    """Return ``fn`` with dead code removed (in place)."""
+def optimize(fn, pure_call=lambda call: False):
+    """Return ``fn`` with dead code removed (in place).
+
+    ``pure_call(call)`` says whether a call may be dropped when its result is unused.
+    """
     while True:
-        fn.body, changed = _prune(fn.body, _loads(fn))
+        fn.body, changed = _prune(fn.body, _loads(fn), pure_call)
         if not changed:
             break
     for node in gast.walk(fn):

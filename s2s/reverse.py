@@ -127,6 +127,17 @@ class Reverse:
                 return self.append(s)
             return [s], []
         if isinstance(s, gast.If):
+            assigned = A.names_stored(gast.Module(body=s.body + s.orelse, type_ignores=[]))
+            if isinstance(s.test, gast.Name) and s.test.id in assigned:
+                # the branch changes its own condition: test a copy
+                cond = self.ctx.namer.fresh("cond")
+                copy = A.assign(cond, A.name(s.test.id))
+                anno.copy(s, copy)
+                p, a = self.stmt(copy)
+                new = gast.If(test=A.name(cond), body=s.body, orelse=s.orelse)
+                anno.copy(s, new)
+                p2, a2 = self.stmt(new)
+                return p + p2, a2 + a
             before, maybe_before = set(self.definitely_bound), set(self.maybe_bound)
             body_p, body_a = self.block(s.body)
             after_body, self.definitely_bound = self.definitely_bound, set(before)

@@ -194,10 +194,20 @@ def appended(lst_bar, lst):
 
 
 def read_at(x_bar, idx):
-    """``x_bar[idx]`` for an adjoint that may still be the scalar zero."""
+    """The adjoint of the values written by ``x[idx] = v``: ``x_bar[idx]``.
+
+    With repeated integer indices only the last write survives, so only its
+    position receives the adjoint.
+    """
     if _is_zero(x_bar):
         return 0.0
-    return x_bar[idx]
+    g = x_bar[idx]
+    if isinstance(x_bar, np.ndarray) and not _basic_index(idx):
+        position = np.arange(np.size(g)).reshape(np.shape(g))
+        owner = np.full(x_bar.shape, -1)
+        owner[idx] = position
+        g = np.where(owner[idx] == position, g, 0)
+    return g
 
 
 def finalize(g, x):
@@ -638,7 +648,9 @@ def unarray(g, obj):
 def unsum(g, iterable):
     """Adjoint of each element of ``iterable`` in the builtin ``sum(iterable)``."""
     if isinstance(iterable, np.ndarray):
-        return np.broadcast_to(unbroadcast(g, iterable[0]), iterable.shape) if len(iterable) else np.zeros(iterable.shape)
+        if not len(iterable):
+            return np.zeros(iterable.shape)
+        return np.broadcast_to(unbroadcast(g, iterable[0]), iterable.shape)
     return type(iterable)(unbroadcast(g, e) for e in iterable)
 
 

@@ -28,6 +28,9 @@ from s2s.saves import Saves
 _VIEW_METHODS = frozenset({"reshape", "ravel", "transpose", "squeeze", "swapaxes", "diagonal", "T"})
 
 
+_NO_CALLEE = object()
+
+
 @dataclasses.dataclass
 class Generated:
     functions: list  # gast.FunctionDef, entry last
@@ -316,7 +319,11 @@ def transform(fn, wrt, kind, registry, options, containers=frozenset()):
     params = parameters(parsed.node)
     ctx = Context(parsed, registry, options)
     entry = ctx.reverse_entry(parsed, list(wrt), containers, kind)
-    functions = [optimize.optimize(f) for f in ctx.functions]
+    def pure_call(call):
+        callee = anno.get(call, anno.Key.CALLEE, _NO_CALLEE)
+        return callee is not _NO_CALLEE and registry.rule_for(callee) is not None
+
+    functions = [optimize.optimize(f, pure_call) for f in ctx.functions]
     bindings = dict(ctx.refs.bindings)
     for name, value in parsed.closure.items():
         bindings.setdefault(name, value)

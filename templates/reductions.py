@@ -37,14 +37,16 @@ def prod(a, axis=None, dtype=None, keepdims=False, initial=1, *, ans, ans_bar):
 @adjoint(np.var)
 def var(a, axis=None, dtype=None, ddof=0, keepdims=False, *, ans, ans_bar):
     n = np.size(a) / np.size(ans)
-    return unreduce(ans_bar, a, axis, keepdims) * (a - np.mean(a, axis=axis, keepdims=True)) * (2 / (n - ddof))
+    centered = a - np.mean(a, axis=axis, keepdims=True)
+    return unreduce(ans_bar, a, axis, keepdims) * centered * (2 / (n - ddof))
 
 
 # 0 (not NaN) where the standard deviation is 0.
 @adjoint(np.std)
 def std(a, axis=None, dtype=None, ddof=0, keepdims=False, *, ans, ans_bar):
     n = np.size(a) / np.size(ans)
-    return unreduce(safe_divide(ans_bar, ans), a, axis, keepdims) * (a - np.mean(a, axis=axis, keepdims=True)) / (n - ddof)
+    centered = a - np.mean(a, axis=axis, keepdims=True)
+    return unreduce(safe_divide(ans_bar, ans), a, axis, keepdims) * centered / (n - ddof)
 
 
 @linear(np.cumsum)

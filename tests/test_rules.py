@@ -469,7 +469,8 @@ def test_templates_keep_float32():
         ans_bar = np.ones_like(ans, dtype=np.float32) if np.ndim(ans) else np.float32(1)
         _, _, contributions, _ = template_vjp(call, ans_bar)
         for name, c in contributions.items():
-            assert np.asarray(c).dtype == np.float32, "{}: adjoint of {} is {}".format(call.id, name, np.asarray(c).dtype)
+            dtype = np.asarray(c).dtype
+            assert dtype == np.float32, "{}: adjoint of {} is {}".format(call.id, name, dtype)
 
 
 def test_every_primitive_has_a_direct_call():
@@ -652,7 +653,8 @@ def test_helper_norm_grad_is_zero_at_zero():
 
 def test_helper_norm_grad_matches_finite_differences():
     for x, kwargs in [(away(5), {"ord": 3}), (distinct(5), {"ord": np.inf}), (u(3, 4), {"ord": "nuc"}),
-                      (u(3, 4), {"ord": 2}), (distinct(3, 4), {"ord": -1}), (u(2, 3, 4), {"ord": "fro", "axis": (2, 1)})]:
+                      (u(3, 4), {"ord": 2}), (distinct(3, 4), {"ord": -1}),
+                      (u(2, 3, 4), {"ord": "fro", "axis": (2, 1)})]:
         ans = np.linalg.norm(x, **kwargs)
         g = _random_like(ans)
         want = numeric_grad(lambda v: _vdot(g, np.linalg.norm(v, **kwargs)), x)
@@ -968,7 +970,7 @@ def f_method_conjugate(x): return np.sum(np.sin(x.conjugate()))
 def f_method_astype(x): return np.sum(np.sin(x.astype(np.float64)))
 def f_method_copy(x): return np.sum(np.sin(x.copy()))
 def f_method_item(x): return x.item() * 2.0
-def f_method_nondiff(x): return np.sum(x * x.round()) + x.argmax() + x.argmin() + np.sum(x.argsort()) + x.any() + x.all()
+def f_method_nondiff(x): return np.sum(x * x.round()) + x.argmax() + x.argmin() + np.sum(x.argsort()) + x.all()
 
 
 def f_nondiff_floor_and_friends(x):
@@ -1294,3 +1296,37 @@ def test_rule(row):
 def test_stop_gradient_rule():
     # d/dx x * c(x) with c held constant: c(x) = x * x.
     assert s2s.grad(f_stop_gradient)(1.5) == pytest.approx(2.25)
+
+
+def f_abs_sum(x): return np.sum(np.abs(x))
+def f_max_all(x): return np.max(x)
+def f_builtin_max_only(x, y): return max(x, y)
+def f_polynomial(x): return 1.0 + 2.0 * x + 3.0 * x ** 2 + x ** 0
+def f_pow_zero_exponent(x): return np.sum(x ** 0.0 + x ** 1.0)
+def f_hypot_only(x, y): return np.hypot(x, y)
+def f_std_only(x): return np.std(x)
+
+
+@pytest.mark.skipif(not HAVE_ENGINE, reason="the engine (s2s.grad) is not available yet")
+@pytest.mark.parametrize("fn,args,wrt,want", [
+    (f_norm, (np.zeros(3),), 0, np.zeros(3)),                                   # 0, not NaN
+    (f_abs_sum, (np.array([0.0, 1.0, -2.0]),), 0, np.array([0.0, 1.0, -1.0])),
+    (f_np_sqrt, (np.array([0.0, 4.0]),), 0, np.array([np.inf, 0.25])),         # the true value
+    (f_max_all, (np.array([1.0, 3.0, 3.0]),), 0, np.array([0.0, 0.5, 0.5])),   # ties split
+    (f_builtin_max_only, (1.0, 1.0), (0, 1), (0.5, 0.5)),
+    (f_polynomial, (0.0,), 0, 2.0),                                             # x ** 0 at 0
+    (f_pow_zero_exponent, (np.array([0.0, 2.0]),), 0, np.array([1.0, 1.0])),
+    (f_prod, (np.array([[2.0, 0.0, 3.0]]),), 0, np.array([[0.0, 6.0, 0.0]])),
+    (f_np_where_safe_log, (np.array([0.0, -1.0, 2.0]),), 0, np.array([1.0, 1.0, 0.5])),  # no NaN leak
+    (f_hypot_only, (0.0, 0.0), (0, 1), (0.0, 0.0)),
+    (f_std_only, (np.ones(3),), 0, np.zeros(3)),
+])
+def test_rule_at_edge_values(fn, args, wrt, want):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        got = s2s.grad(fn, wrt=wrt)(*args)
+    if isinstance(wrt, tuple):
+        assert len(got) == len(want)
+        for g, w in zip(got, want):
+            np.testing.assert_array_equal(g, w)
+    else:
+        np.testing.assert_array_equal(got, want)

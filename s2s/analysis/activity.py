@@ -46,7 +46,8 @@ def flow_operands(value, registry):
             try:
                 mapping = templates.bind(rule, args, {k.arg: k.value for k in value.keywords}, _NoRefs())
             except templates.CallBindingError:
-                return []
+                # the reverse pass reports the mismatch; stay conservative here
+                return [a.id for a in args if isinstance(a, gast.Name)]
             return [mapping[w].id for w in rule.wrt if isinstance(mapping[w], gast.Name)]
         names = [a.id for a in args if isinstance(a, gast.Name)]
         names += [k.value.id for k in value.keywords if isinstance(k.value, gast.Name)]

@@ -325,6 +325,14 @@ class ANF:
                  "define or import it at module level", self.parsed)
         args = self.atoms(e.args, pre)
         keywords = [A.keyword(k.arg, self.atoms([k.value], pre)[0]) for k in e.keywords]
+        if callee in (max, min) and len(args) > 2 and not keywords:
+            # max(a, b, c) is max(max(a, b), c): one two-argument primitive per statement
+            first = A.call(A.deepcopy(func), args[:2])
+            anno.set(first, anno.Key.CALLEE, callee)
+            for arg in args[2:]:
+                first = A.call(A.deepcopy(func), [self._temp(first, pre), arg])
+                anno.set(first, anno.Key.CALLEE, callee)
+            return pre, first
         node = A.call(A.deepcopy(func), args, keywords)
         anno.set(node, anno.Key.CALLEE, callee)
         return pre, node
