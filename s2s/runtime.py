@@ -586,6 +586,94 @@ def solve_grad1(b_bar, b, ans):
     return -np.matmul(b_bar, np.swapaxes(ans, -1, -2))
 
 
+def _einsum_terms(subscripts, shapes):
+    """The operand terms and the output term of ``subscripts``, with ``...`` spelled out in letters."""
+    subscripts = subscripts.replace(" ", "")
+    inputs, arrow, output = subscripts.partition("->")
+    terms = inputs.split(",")
+    used = set(subscripts) - set(".,->")
+    spare = [c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" if c not in used]
+    n_ellipsis = max([len(s) - len(t.replace("...", "")) for t, s in zip(terms, shapes) if "..." in t] or [0])
+    ellipsis = "".join(spare[:n_ellipsis])
+    for k, (t, s) in enumerate(zip(terms, shapes)):
+        if "..." in t:
+            terms[k] = t.replace("...", ellipsis[n_ellipsis - (len(s) - len(t.replace("...", ""))):])
+    if not arrow:
+        letters = "".join(terms)
+        output = ellipsis + "".join(sorted(c for c in set(letters) - set(ellipsis) if letters.count(c) == 1))
+    return terms, output.replace("...", ellipsis)
+
+
+def einsum_grad(g, subscripts, operands, i):
+    """Adjoint of ``operands[i]`` in ``np.einsum(subscripts, *operands)``.
+
+    The adjoint is itself an einsum of ``g`` and the other operands. Letters
+    that only operand ``i`` has (summed away) get a vector of ones, letters it
+    repeats (diagonals) an identity matrix; broadcast size-1 axes are summed.
+    """
+    operands = [np.asarray(op) for op in operands]
+    terms, output = _einsum_terms(subscripts, [op.shape for op in operands])
+    x, term = operands[i], terms[i]
+    sizes = {}
+    for t, op in zip(terms, operands):
+        for c, n in zip(t, op.shape):
+            sizes[c] = max(sizes.get(c, 1), n)
+    used = set("".join(terms) + output)
+    spare = iter(c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" if c not in used)
+    target, extra_terms, extra_ops = "", [], []
+    for c in term:
+        if c in target:  # a repeated letter: a fresh one, tied to c by an identity
+            fresh = next(spare)
+            extra_terms.append(c + fresh)
+            extra_ops.append(np.eye(sizes[c]))
+            c = fresh
+        target += c
+    others = [t for k, t in enumerate(terms) if k != i]
+    present = set(output + "".join(others) + "".join(extra_terms))
+    for c in dict.fromkeys(term):
+        if c not in present:
+            extra_terms.append(c)
+            extra_ops.append(np.ones(sizes[c]))
+    spec = ",".join([output] + others + extra_terms) + "->" + target
+    ops = [g] + [op for k, op in enumerate(operands) if k != i] + extra_ops
+    r = np.einsum(spec, *ops)
+    if r.shape != x.shape:
+        r = np.sum(r, axis=tuple(k for k, n in enumerate(x.shape) if n == 1 and r.shape[k] != 1), keepdims=True)
+    return r
+
+
+def sort_grad(g, a, axis=-1):
+    """Adjoint of ``a`` in ``np.sort(a, axis)``: ``g`` sent back to where each element came from."""
+    a = np.asarray(a)
+    if axis is None:
+        return np.reshape(sort_grad(np.ravel(g), np.ravel(a), 0), a.shape)
+    out = np.zeros(np.broadcast_shapes(a.shape, np.shape(g)), dtype=np.result_type(g, float_dtype(a)))
+    np.put_along_axis(out, np.argsort(a, axis=axis, kind="stable"), g, axis=axis)
+    return out
+
+
+def repeat_grad(g, a, repeats, axis=None):
+    """Adjoint of ``a`` in ``np.repeat(a, repeats, axis)``: the copies' adjoints summed."""
+    a = np.asarray(a)
+    n = a.size if axis is None else a.shape[axis]
+    source = np.repeat(np.arange(n), repeats)
+    g = np.ravel(g) if axis is None else np.moveaxis(g, axis, 0)
+    out = np.zeros((n,) + g.shape[1:], dtype=np.result_type(g, float_dtype(a)))
+    np.add.at(out, source, g)
+    return np.reshape(out, a.shape) if axis is None else np.moveaxis(out, 0, axis)
+
+
+def tile_grad(g, a, reps):
+    """Adjoint of ``a`` in ``np.tile(a, reps)``: the tiles' adjoints summed."""
+    shape = np.shape(a)
+    reps = (reps,) if np.ndim(reps) == 0 else tuple(reps)
+    d = max(len(shape), len(reps))
+    shape_d = (1,) * (d - len(shape)) + shape
+    reps = (1,) * (d - len(reps)) + reps
+    tiles = np.reshape(g, [n for pair in zip(reps, shape_d) for n in pair])
+    return np.reshape(np.sum(tiles, axis=tuple(range(0, 2 * d, 2))), shape)
+
+
 # ------------------------------------------------------------- shapes and containers
 def untranspose(g, axes=None):
     """Adjoint of ``np.transpose(a, axes)``: ``g`` transposed back."""
