@@ -605,13 +605,15 @@ def _einsum_terms(subscripts, shapes):
 
 
 def einsum_grad(g, subscripts, operands, i):
-    """Adjoint of ``operands[i]`` in ``np.einsum(subscripts, *operands)``.
+    """Adjoint of ``operands[i]`` in ``np.einsum(subscripts, *operands)`` (trailing Nones ignored).
 
     The adjoint is itself an einsum of ``g`` and the other operands. Letters
     that only operand ``i`` has (summed away) get a vector of ones, letters it
     repeats (diagonals) an identity matrix; broadcast size-1 axes are summed.
     """
-    operands = [np.asarray(op) for op in operands]
+    operands = [np.asarray(op) for op in operands if op is not None]
+    if i >= len(operands):
+        return None
     terms, output = _einsum_terms(subscripts, [op.shape for op in operands])
     x, term = operands[i], terms[i]
     sizes = {}

@@ -8,7 +8,7 @@ import operator
 import numpy as np
 
 from s2s.rules import adjoint, linear
-from s2s.runtime import (det_grad, diag_grad, diagonal_grad, dot_grad1, dot_grad2, inner_grad1,
+from s2s.runtime import (det_grad, diag_grad, diagonal_grad, dot_grad1, dot_grad2, einsum_grad, inner_grad1,
                          inner_grad2, matmul_grad1, matmul_grad2, norm_grad, solve_grad1,
                          solve_grad2, tensordot_grad1, tensordot_grad2, trace_grad)
 
@@ -42,6 +42,16 @@ def vdot(a, b, *, ans, ans_bar):
 @adjoint(np.tensordot)
 def tensordot(a, b, axes=2, *, ans, ans_bar):
     return tensordot_grad1(ans_bar, a, b, axes), tensordot_grad2(ans_bar, a, b, axes)
+
+
+# Up to six operands: the engine binds fixed parameters, so a seventh operand
+# or ``optimize=`` is reported rather than silently bound to a parameter.
+@adjoint(np.einsum, wrt=("op0", "op1", "op2", "op3", "op4", "op5"))
+def einsum(subscripts, op0, op1=None, op2=None, op3=None, op4=None, op5=None, *, ans, ans_bar):
+    ops = (op0, op1, op2, op3, op4, op5)
+    return (einsum_grad(ans_bar, subscripts, ops, 0), einsum_grad(ans_bar, subscripts, ops, 1),
+            einsum_grad(ans_bar, subscripts, ops, 2), einsum_grad(ans_bar, subscripts, ops, 3),
+            einsum_grad(ans_bar, subscripts, ops, 4), einsum_grad(ans_bar, subscripts, ops, 5))
 
 
 @linear(np.trace)

@@ -8,8 +8,8 @@ piece with its element's shape.
 import numpy as np
 
 from s2s.rules import adjoint, linear
-from s2s.runtime import (astype, cast_grad, flatten, item, item_grad, take_grad, unbroadcast,
-                         unconcatenate, unhstack, unstack, untranspose, unvstack)
+from s2s.runtime import (astype, cast_grad, flatten, item, item_grad, repeat_grad, sort_grad, take_grad,
+                         tile_grad, unbroadcast, unconcatenate, unhstack, unstack, untranspose, unvstack)
 from s2s.runtime import copy as copy_value
 
 
@@ -79,6 +79,33 @@ def roll(a, shift, axis=None, *, ans, ans_bar):
 @linear(np.take, wrt="a")
 def take(a, indices, axis=None, mode="raise", *, ans, ans_bar):
     return take_grad(ans_bar, a, indices, axis, mode)
+
+
+# Each element's adjoint goes back to where the sort took it from.
+@adjoint(np.sort)
+def sort(a, axis=-1, kind=None, *, ans, ans_bar):
+    return sort_grad(ans_bar, a, axis)
+
+
+@linear(np.repeat, wrt="a")
+def repeat(a, repeats, axis=None, *, ans, ans_bar):
+    return repeat_grad(ans_bar, a, repeats, axis)
+
+
+@linear(np.tile, wrt="A")
+def tile(A, reps, *, ans, ans_bar):
+    return tile_grad(ans_bar, A, reps)
+
+
+# A 1-D argument is broadcast to a matrix, hence unbroadcast.
+@linear(np.triu, unbroadcast=True)
+def triu(m, k=0, *, ans, ans_bar):
+    return np.triu(ans_bar, k)
+
+
+@linear(np.tril, unbroadcast=True)
+def tril(m, k=0, *, ans, ans_bar):
+    return np.tril(ans_bar, k)
 
 
 # ----------------------------------------------------------- joining

@@ -280,6 +280,11 @@ def _calls():
     add("tensordot_axes0", np.tensordot, u(2), u(3), axes=0, wrt=(0, 1))
     add("tensordot_pairs", np.tensordot, u(3, 2, 4), u(2, 5, 3), axes=([1, 0], [0, 2]), wrt=(0, 1))
     add("tensordot_pairs_unsorted", np.tensordot, u(3, 2, 4), u(4, 5, 2), axes=([2, 1], [0, 2]), wrt=(0, 1))
+    add("einsum_matmul", np.einsum, "ij,jk->ik", u(2, 3), u(3, 4), wrt=(1, 2))
+    add("einsum_implicit_trace", np.einsum, "ii", u(3, 3), wrt=(1,))
+    add("einsum_diagonal_sum", np.einsum, "iij,j->i", u(3, 3, 2), u(2), wrt=(1, 2))
+    add("einsum_ellipsis", np.einsum, "...ij,...jk->...ik", u(2, 3, 4), u(4, 5), wrt=(1, 2))
+    add("einsum_three", np.einsum, "i,ij,j->", u(2), u(2, 3), u(3), wrt=(1, 2, 3))
     add("trace", np.trace, u(3, 3))
     add("trace_offset_axes", np.trace, u(2, 3, 4), offset=1, axis1=1, axis2=2)
     add("diagonal", np.diagonal, u(3, 4))
@@ -343,6 +348,16 @@ def _calls():
     add("roll", np.roll, u(5), 2)
     add("roll_axes", np.roll, u(3, 4), (1, -1), axis=(0, 1))
     add("roll_flat", np.roll, u(3, 4), 5)
+    add("sort", np.sort, distinct(5))
+    add("sort_axis", np.sort, distinct(3, 4), axis=0)
+    add("sort_flat", np.sort, distinct(3, 4), axis=None)
+    add("repeat", np.repeat, u(2, 3), 2)
+    add("repeat_axis", np.repeat, u(2, 3), [1, 0, 3], axis=1)
+    add("tile", np.tile, u(2, 3), (2, 1, 2))
+    add("tile_int", np.tile, u(3), 2)
+    add("triu", np.triu, u(3, 4), 1)
+    add("triu_vector", np.triu, u(3))
+    add("tril", np.tril, u(2, 3, 3), k=-1)
     add("take", np.take, u(5), np.array([0, 2, 2, 4]))
     add("take_axis", np.take, u(3, 4), np.array([[1, 0], [3, 3]]), axis=1)
     add("take_wrap", np.take, u(4), np.array([5, -1]), mode="wrap")
@@ -628,6 +643,39 @@ def test_helper_dot_inner_tensordot_grads_match_einsum():
     np.testing.assert_allclose(R.tensordot_grad1(g, a, b, ([0, 1], [2, 0])), np.einsum("km,jmi->ijk", g, b))
 
 
+@pytest.mark.parametrize("spec,shapes", [
+    ("ij,jk->ik", [(2, 3), (3, 4)]), ("ij,jk", [(2, 3), (3, 4)]), ("ii->", [(3, 3)]), ("ii->i", [(3, 3)]),
+    ("ij->i", [(2, 3)]), ("ij->", [(2, 3)]), ("...ij,...jk->...ik", [(2, 3, 4), (4, 5)]), ("i,i->", [(3,), (3,)]),
+    ("bij,bjk->bik", [(2, 3, 4), (2, 4, 5)]), ("iij,jk->ik", [(3, 3, 2), (2, 4)]), ("ij,kl->ijkl", [(2, 1), (3, 2)]),
+    ("...i,...i->...", [(2, 1, 3), (4, 3)]), ("i...->...", [(2, 3, 4)]), ("i,j,k", [(2,), (3,), (2,)]),
+])
+def test_helper_einsum_grad(spec, shapes):
+    ops = [u(*s) for s in shapes]
+    g = _random_like(np.einsum(spec, *ops))
+    for i in range(len(ops)):
+        def f(x):
+            return _vdot(g, np.einsum(spec, *(ops[:i] + [x] + ops[i + 1:])))
+        np.testing.assert_allclose(R.einsum_grad(g, spec, ops + [None], i), numeric_grad(f, ops[i]), atol=1e-8)
+
+
+@pytest.mark.parametrize("axis", [0, 1, -1, None])
+def test_helper_sort_and_repeat_grads(axis):
+    a = distinct(3, 4)
+    g = _random_like(np.sort(a, axis=axis))
+    np.testing.assert_allclose(R.sort_grad(g, a, axis), numeric_grad(lambda v: _vdot(g, np.sort(v, axis=axis)), a))
+    repeats = [1, 0, 3, 2] if axis in (1, -1) else 2
+    g = _random_like(np.repeat(a, repeats, axis=axis))
+    np.testing.assert_allclose(R.repeat_grad(g, a, repeats, axis),
+                               numeric_grad(lambda v: _vdot(g, np.repeat(v, repeats, axis=axis)), a))
+
+
+@pytest.mark.parametrize("shape,reps", [((3, 4), 2), ((3, 4), (2, 1)), ((3, 4), (2, 1, 3)), ((3,), (2, 2)), ((), 3)])
+def test_helper_tile_grad(shape, reps):
+    a = np.asarray(u(*shape))
+    g = _random_like(np.tile(a, reps))
+    np.testing.assert_allclose(R.tile_grad(g, a, reps), numeric_grad(lambda v: _vdot(g, np.tile(v, reps)), a))
+
+
 def test_helper_trace_diagonal_diag_grads():
     a = u(2, 3, 4)
     g = u(2)
@@ -884,6 +932,8 @@ def f_np_outer(v, y, w): return np.sum(np.outer(v, y) * w)
 def f_np_vdot(a, b): return np.vdot(a, b)
 def f_np_tensordot(a, b, w): return np.sum(np.tensordot(a, b) * w)
 def f_np_tensordot_axes(a, b, w): return np.sum(np.tensordot(a, b, axes=([1, 0], [0, 2])) * w)
+def f_np_einsum(a, b, w): return np.sum(np.einsum("ij,jk->ik", a, b) * w)
+def f_np_einsum_three(v, a, y): return np.einsum("i,ij,j->", v, a, y)
 def f_np_trace(a): return np.trace(a) ** 2
 def f_np_trace_axes(a, w): return np.sum(np.trace(a, offset=1, axis1=1, axis2=2) * w)
 def f_np_diagonal(a, w): return np.sum(np.diagonal(a) * w)
@@ -917,6 +967,11 @@ def f_flip(x, w): return np.sum(np.flip(x, axis=1) * w)
 def f_fliplr(x, w): return np.sum(np.fliplr(x) * w)
 def f_flipud(x, w): return np.sum(np.flipud(x) * w)
 def f_roll(x, w): return np.sum(np.roll(x, 2, axis=1) * w)
+def f_sort(x, w): return np.sum(np.sort(x, axis=0) * w)
+def f_repeat(x, w): return np.sum(np.repeat(x, 2, axis=1) * w)
+def f_tile(x, w): return np.sum(np.tile(x, (2, 1)) * w)
+def f_triu(x, w): return np.sum(np.triu(x, 1) * w)
+def f_tril(x, w): return np.sum(np.tril(x) * w)
 def f_take(x, w): return np.sum(np.take(x, np.array([0, 2, 2]), axis=1) * w)
 def f_concatenate(x, y, w): return np.sum(np.concatenate([x, y], axis=1) * w)
 def f_concatenate_list_arg(xs, w): return np.sum(np.concatenate(xs) * w)
@@ -1110,6 +1165,8 @@ def _rows():
     r(f_np_vdot, u(2, 3), u(3, 2), wrt=(0, 1))
     r(f_np_tensordot, u(2, 3, 4), u(3, 4, 5), W(2, 5), wrt=(0, 1))
     r(f_np_tensordot_axes, u(3, 2, 4), u(2, 5, 3), W(4, 5), wrt=(0, 1))
+    r(f_np_einsum, u(2, 3), u(3, 4), W(2, 4), wrt=(0, 1))
+    r(f_np_einsum_three, u(2), u(2, 3), u(3), wrt=(0, 1, 2))
     r(f_np_trace, u(3, 3))
     r(f_np_trace_axes, u(2, 3, 4), W(2))
     r(f_np_diagonal, u(3, 4), W(3))
@@ -1144,6 +1201,11 @@ def _rows():
     r(f_fliplr, u(2, 3), W(2, 3))
     r(f_flipud, u(2, 3), W(2, 3))
     r(f_roll, u(2, 3), W(2, 3))
+    r(f_sort, distinct(3, 4), W(3, 4))
+    r(f_repeat, u(2, 3), W(2, 6))
+    r(f_tile, u(2, 3), W(4, 3))
+    r(f_triu, u(3, 3), W(3, 3))
+    r(f_tril, u(3, 4), W(3, 4))
     r(f_take, u(2, 3), W(2, 3))
     r(f_concatenate, u(2, 3), u(2, 1), W(2, 4), wrt=(0, 1))
     r(f_concatenate_list_arg, [u(2, 3), u(1, 3)], W(3, 3))
