@@ -11,15 +11,15 @@ Adjoint updates are emitted as pseudo-statements (``Acc``, ``AccAt``,
 ``ZeroAt``, ``Reset``) grouped by the adjoint they read; the ``accumulate``
 pass turns them into assignments, sums and zero initialisations.
 """
+import operator
 import types
 
 import gast
-import numpy as np
 
 from s2s import anno
 from s2s import astutil as A
 from s2s import runtime, templates
-from s2s.errors import NoRuleError, S2SError, UnsupportedSyntaxError
+from s2s.errors import NoRuleError, UnsupportedSyntaxError
 from s2s.loops import STORE_ALL
 
 _OPERATORS = {
@@ -191,13 +191,9 @@ class Reverse:
         if isinstance(value, gast.Constant):
             return [], None
         if isinstance(value, gast.BinOp):
-            import operator
-
             op = getattr(operator, _OPERATORS[type(value.op)])
             return self.primitive(op, [value.left, value.right], {}, ans, ans_bar, stmt), None
         if isinstance(value, gast.UnaryOp):
-            import operator
-
             if isinstance(value.op, gast.USub):
                 return self.primitive(operator.neg, [value.operand], {}, ans, ans_bar, stmt), None
             if isinstance(value.op, gast.UAdd):
@@ -347,5 +343,3 @@ def _text(stmt):
     origin = anno.get(stmt, anno.Key.ORIGIN)
     return origin.text if origin else ""
 
-
-__all__ = ["Reverse", "Acc", "AccAt", "ZeroAt", "Reset", "Group", "Marker", "Slot", "S2SError", "np"]

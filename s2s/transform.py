@@ -6,7 +6,6 @@ FunctionDefs (the entry point last) and the objects they refer to.
 """
 import dataclasses
 import inspect
-import types
 
 import gast
 
@@ -15,7 +14,7 @@ from s2s import astutil as A
 from s2s import optimize, runtime
 from s2s.accumulate import ZERO, SHARED, Accumulate
 from s2s.analysis import activity
-from s2s.errors import ArgumentError, UnsupportedSyntaxError
+from s2s.errors import UnsupportedSyntaxError
 from s2s.naming import Namer
 from s2s.normalize import normalize, parameters
 from s2s.parse import parse_function
@@ -192,13 +191,13 @@ class Context:
         counts = activity.assignment_counts(core)
         saves = Saves(rev.slots, counts, params, self.namer, self.refs)
         epilogue = [gast.Expr(value=A.name(p)) for p in wrt]
-        primal_names = set(params) | set(counts) | _stored(core) | _stored_in(primal)
+        primal_names = set(params) | set(counts) | _stored_in(core.body) | _stored_in(primal)
         primal, adjoint = saves.resolve(primal, adjoint, epilogue, primal_names)
         accumulated = Accumulate(self.refs, container_names)
         adjoint = accumulated.run(adjoint, state)
-        tape = activity_tape(adjoint, primal_names, wrt) | (
-            {n for n in _loaded(saves.prologue + rev.prologue)})
-        tape |= {n for s in saves.prologue + rev.prologue for n in A.names_stored(s)}
+        # what a subroutine's adjoint needs from its primal sweep: the primal
+        # values it reads and the stacks the primal sweep filled
+        tape = (_loaded(adjoint) & primal_names) | _stored_in(saves.prologue + rev.prologue)
         return _Parts(saves.prologue + rev.prologue, primal, adjoint, ret, seed_bar, state, tape, params)
 
     def reverse_entry(self, parsed, wrt, containers, kind):
@@ -257,21 +256,10 @@ class _Parts:
         return origin.lineno if origin else parsed.node.lineno
 
 
-def activity_tape(adjoint, primal_names, wrt):
-    return {n for s in adjoint for n in A.names_loaded(s) if n in primal_names}
-
-
 def _loaded(stmts):
     out = set()
     for s in stmts:
         out |= A.names_loaded(s)
-    return out
-
-
-def _stored(fn):
-    out = set()
-    for s in fn.body:
-        out |= A.names_stored(s)
     return out
 
 
@@ -292,7 +280,7 @@ def _assignments(body, name):
 
 def _rebind_free_names(core, parsed, top, refs, local_names):
     """Make a subroutine's free names refer to its own module's objects."""
-    stored = set(local_names) | _stored(core)
+    stored = set(local_names) | _stored_in(core.body)
     from s2s.parse import MISSING
 
     for node in gast.walk(core):
@@ -316,7 +304,6 @@ def _function(name, args, body, doc):
 def transform(fn, wrt, kind, registry, options, containers=frozenset()):
     """Generate the reverse-mode source of ``fn``; return a Generated."""
     parsed = parse_function(fn)
-    params = parameters(parsed.node)
     ctx = Context(parsed, registry, options)
     entry = ctx.reverse_entry(parsed, list(wrt), containers, kind)
     def pure_call(call):
@@ -327,8 +314,5 @@ def transform(fn, wrt, kind, registry, options, containers=frozenset()):
     bindings = dict(ctx.refs.bindings)
     for name, value in parsed.closure.items():
         bindings.setdefault(name, value)
-    del params
     return Generated(functions, bindings, entry)
 
-
-__all__ = ["transform", "ArgumentError", "types"]
