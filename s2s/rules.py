@@ -25,6 +25,18 @@ parameters, with the primitive's defaults; see templates/README.md):
     An adjoint template (form as ``@adjoint``) of a function that is linear in
     its ``wrt`` parameters; its tangent is the function applied to tangents.
 
+``@tangent(*primitives, wrt=None, broadcast=False)``
+    ``def f(<params>, *, ans, <p>_dot for each p in wrt)`` returns the tangent
+    of the result: one expression, a sum of terms each linear in one ``p_dot``.
+    For a parameter that is not active at a call site the engine drops the
+    terms of its tangent (a zero), so write ``p_dot`` as a factor of ``*``,
+    ``@``, the numerator of ``/`` or under unary ``-`` where you can; any
+    other use gets ``zeros_like(p)``. ``wrt`` must match the adjoint's.
+    ``broadcast=True`` says the result has the shape of ``ans`` only when
+    every operand contributes (binary ufuncs): the engine then broadcasts a
+    tangent with dropped terms to the shape of ``ans``. Elementwise and
+    linear primitives need no tangent template.
+
 ``NONDIFFERENTIABLE = (...)`` at module level lists primitives whose results
 are constants (integer outputs, comparisons, shape queries).
 """
@@ -35,10 +47,10 @@ import dataclasses
 class Label:
     """What a template decorator says about a template function."""
 
-    kind: str  # "adjoint" | "elementwise" | "linear"
+    kind: str  # "adjoint" | "elementwise" | "linear" | "tangent"
     primitives: tuple
     wrt: tuple = None
-    unbroadcast: bool = False
+    unbroadcast: bool = False  # for "tangent": broadcast the result to ans
 
 
 def _label(kind, primitives, wrt=None, unbroadcast=False):
@@ -68,3 +80,8 @@ def elementwise(*primitives):
 def linear(*primitives, wrt=None, unbroadcast=False):
     """Label the adjoint template of ``primitives`` that are linear in ``wrt``."""
     return _label("linear", primitives, wrt, unbroadcast)
+
+
+def tangent(*primitives, wrt=None, broadcast=False):
+    """Label a tangent (forward-mode) template of ``primitives``."""
+    return _label("tangent", primitives, wrt, broadcast)

@@ -49,12 +49,17 @@ class Rule:
 @dataclasses.dataclass(frozen=True)
 class Registry:
     adjoints: types.MappingProxyType
+    tangents: types.MappingProxyType
     nondifferentiable: frozenset
     methods: types.MappingProxyType
     files: tuple
 
     def rule_for(self, obj):
         return self.adjoints.get(_key(obj))
+
+    def tangent_for(self, obj):
+        """The explicit tangent template of ``obj`` (None: derive it from the adjoint's kind)."""
+        return self.tangents.get(_key(obj))
 
     def is_nondifferentiable(self, obj):
         return id(obj) in self.nondifferentiable_ids
@@ -148,6 +153,7 @@ def registry():
 
 def build_registry(paths):
     adjoints = _AdjointView()
+    tangents = _AdjointView()
     nondiff = []
     methods = {}
     for path in paths:
@@ -158,13 +164,26 @@ def build_registry(paths):
             for label in getattr(value, "__s2s_labels__", ()):
                 for primitive in label.primitives:
                     rule = parse_rule(value, label, primitive)
+                    table = tangents if label.kind == "tangent" else adjoints
                     key = _Key(primitive)
-                    if key in adjoints:
+                    if key in table:
                         raise TemplateError("{}: a second rule for {!r} (the first is at {})".format(
-                            rule.where, primitive, adjoints[key].where))
-                    adjoints[key] = rule
-    return Registry(types.MappingProxyType(adjoints), frozenset(nondiff),
+                            rule.where, primitive, table[key].where))
+                    table[key] = rule
+    _check_tangents(adjoints, tangents)
+    return Registry(types.MappingProxyType(adjoints), types.MappingProxyType(tangents), frozenset(nondiff),
                     types.MappingProxyType(methods), tuple(paths))
+
+
+def _check_tangents(adjoints, tangents):
+    for primitive, rule in tangents.items():
+        adjoint_rule = adjoints.get(primitive)
+        if adjoint_rule is None:
+            raise TemplateError("{}: tangent template {} for {!r}, which has no adjoint template".format(
+                rule.where, rule.name, primitive))
+        if adjoint_rule.wrt != rule.wrt:
+            raise TemplateError("{}: tangent template {} differentiates {} but the adjoint ({}) {}".format(
+                rule.where, rule.name, ", ".join(rule.wrt), adjoint_rule.where, ", ".join(adjoint_rule.wrt)))
 
 
 def parse_rule(fn, label: Label, primitive):
@@ -193,7 +212,18 @@ def parse_rule(fn, label: Label, primitive):
         if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
                 and isinstance(stmt.targets[0], gast.Name)):
             bad("only assignments to single names may precede the return")
-    if label.kind == "elementwise":
+    if label.kind == "tangent":
+        names = [p.name for p in positional]
+        wrt = label.wrt or tuple(p.name for p in positional if p.default is p.empty)
+        for w in wrt:
+            if w not in names:
+                bad("wrt names {!r}, which is not a parameter".format(w))
+        expected = ["ans"] + [w + "_dot" for w in wrt]
+        if sorted(keyword_only) != sorted(expected):
+            bad("keyword-only parameters must be exactly `*, {}`".format(", ".join(expected)))
+        signature = inspect.Signature(positional)
+        results = (body[-1].value,)
+    elif label.kind == "elementwise":
         if [p.name for p in positional] != ["x", "ans"] or keyword_only:
             bad("an elementwise template takes exactly (x, ans)")
         deriv = body[-1].value
@@ -219,7 +249,7 @@ def parse_rule(fn, label: Label, primitive):
             results = (value,)
     results = tuple(None if isinstance(r, gast.Constant) and r.value is None else r for r in results)
     locals_ = {s.targets[0].id for s in prelude}
-    params = set(signature.parameters) | set(SPECIAL) | locals_
+    params = set(signature.parameters) | set(SPECIAL) | set(keyword_only) | locals_
     for stmt in list(prelude) + [r for r in results if r is not None]:
         for name in A.names_loaded(stmt):
             if name not in params and name not in fn.__globals__ and not hasattr(builtins, name):

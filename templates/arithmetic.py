@@ -8,7 +8,7 @@ import operator
 
 import numpy as np
 
-from s2s.rules import adjoint, linear
+from s2s.rules import adjoint, linear, tangent
 from s2s.runtime import log_positive, power_base_grad
 
 
@@ -27,10 +27,20 @@ def multiply(x1, x2, *, ans, ans_bar):
     return ans_bar * x2, ans_bar * x1
 
 
+@tangent(operator.mul, np.multiply, broadcast=True)
+def multiply_tangent(x1, x2, *, ans, x1_dot, x2_dot):
+    return x1_dot * x2 + x1 * x2_dot
+
+
 # np.true_divide is np.divide.
 @adjoint(operator.truediv, np.divide, unbroadcast=True)
 def divide(x1, x2, *, ans, ans_bar):
     return ans_bar / x2, -ans_bar * ans / x2
+
+
+@tangent(operator.truediv, np.divide, broadcast=True)
+def divide_tangent(x1, x2, *, ans, x1_dot, x2_dot):
+    return x1_dot / x2 - ans * x2_dot / x2
 
 
 @linear(operator.neg, np.negative)
