@@ -3,7 +3,7 @@
 ``s2s.grad(f)`` reads ``f``'s source and generates the Python source of its
 gradient; ``s2s.source`` shows it. The generated code runs with NumPy alone.
 """
-from s2s.api import grad, source, value_and_grad
+from s2s.api import grad, hessian, hvp, jacobian, jvp, source, value_and_grad, vjp
 from s2s.check import check_grad
 from s2s.errors import (
     ArgumentError,
@@ -22,6 +22,11 @@ __all__ = [
     "grad",
     "value_and_grad",
     "source",
+    "vjp",
+    "jvp",
+    "jacobian",
+    "hessian",
+    "hvp",
     "check_grad",
     "stop_gradient",
     "S2SError",

@@ -69,61 +69,143 @@ def _is_int_value(value):
     return isinstance(value, np.ndarray) and (np.issubdtype(value.dtype, np.integer) or value.dtype == bool)
 
 
+_DESCRIPTIONS = {
+    "grad": "Gradient",
+    "value_and_grad": "Value and gradient",
+    "vjp": "Vector-Jacobian product",
+    "jvp": "Jacobian-vector product",
+}
+
+
 class Transformed:
-    """A derivative of ``fn``; calling it runs generated code."""
+    """A derivative of ``fn``; calling it runs generated code.
+
+    ``fn`` may itself be a gradient s2s returned (higher order): the
+    generated code of ``fn`` is then what gets differentiated.
+    """
 
     def __init__(self, fn, wrt, kind, options):
-        parse_function(fn)  # fail early when the source cannot be read
+        if isinstance(fn, Transformed):
+            if fn.kind not in _COMPOSABLE:
+                raise ArgumentError(
+                    "{!r}: s2s differentiates the result of grad or value_and_grad (or of a derivative built from "
+                    "them); the {} result of s2s.{} takes extra arguments. Differentiate the original function "
+                    "instead.".format(fn, _DESCRIPTIONS[fn.kind].lower(), fn.kind))
+            self.inner, self.base = fn, fn.base
+        else:
+            parse_function(fn)  # fail early when the source cannot be read
+            self.inner, self.base = None, fn
         self.fn = fn
         self.kind = kind
         self.options = dict(options)
-        self.wrt, self.as_tuple = _wrt_names(fn, wrt)
-        self.signature = inspect.signature(fn)
+        self.signature = inspect.signature(self.base)
+        self.wrt, self.as_tuple = _wrt_names(self.base, wrt)
         self._generated = {}
         self._last = None
-        functools.update_wrapper(self, fn, assigned=("__module__", "__name__", "__qualname__"), updated=())
-        self.__doc__ = "{} of {} with respect to {}.".format(
-            "Value and gradient" if kind == "value_and_grad" else "Gradient", fn.__name__, ", ".join(self.wrt))
+        functools.update_wrapper(self, self.base, assigned=("__module__", "__name__", "__qualname__"), updated=())
+        self.__signature__ = self.signature
+        self.__doc__ = "{} of {} with respect to {}.".format(_DESCRIPTIONS[kind], self.describe(), ", ".join(self.wrt))
+
+    def describe(self):
+        if self.inner is None:
+            return self.base.__name__
+        return "the {} of {}".format(self.inner.kind, self.inner.describe())
 
     def __repr__(self):
-        return "<s2s.{} of {} wrt {}>".format(self.kind, self.fn.__qualname__, ", ".join(self.wrt))
+        return "<s2s.{} of {} wrt {}>".format(self.kind, self.describe() if self.inner else self.base.__qualname__,
+                                             ", ".join(self.wrt))
 
-    def _containers(self, args, kwargs):
+    def _bind(self, args, kwargs):
         try:
             bound = self.signature.bind(*args, **kwargs)
         except TypeError as err:
             raise ArgumentError("{}: {} of {} called with arguments that do not match {}{}: {}".format(
-                _where(self.fn), self.kind, self.fn.__name__, self.fn.__name__, self.signature, err)) from None
+                _where(self.base), self.kind, self.base.__name__, self.base.__name__, self.signature, err)) from None
         for name in self.wrt:
             if name in bound.arguments and _is_int_value(bound.arguments[name]):
                 raise ArgumentError(
                     "{}: argument `{}` of {} is an integer ({!r}); s2s differentiates only floating-point "
                     "values. Pass a float (for example {}(...) with {}=float(...)) or an array of floats.".format(
-                        _where(self.fn), name, self.fn.__name__, bound.arguments[name], self.fn.__name__, name))
+                        _where(self.base), name, self.base.__name__, bound.arguments[name], self.base.__name__,
+                        name))
+        return bound
+
+    def _containers(self, bound):
         return frozenset(n for n, v in bound.arguments.items() if isinstance(v, (list, tuple)))
+
+    def target(self, containers=frozenset()):
+        """The Python function this transform differentiates, for these container arguments."""
+        if self.inner is None:
+            return self.fn
+        return self.inner.generated(containers).function
 
     def generated(self, containers=frozenset()):
         entry = self._generated.get(containers)
         if entry is None or not entry.fresh():
-            entry = _generate(self.fn, self.wrt, self.kind, self.as_tuple, containers, self.options)
+            entry = _generate(self.target(containers), self.wrt, self.kind, self.as_tuple, containers,
+                              self.options)
             self._generated[containers] = entry
         self._last = entry
         return entry
 
     def __call__(self, *args, **kwargs):
-        entry = self.generated(self._containers(args, kwargs))
-        return entry.function(*args, **kwargs)
+        extra = ()
+        if self.kind == "jvp":
+            args, extra = _split_off(args, len(self.wrt), "tangent", self)
+        elif self.kind == "vjp":
+            args, extra = _split_off(args, 1, "cotangent `dout`", self)
+        bound = self._bind(args, kwargs)
+        entry = self.generated(self._containers(bound))
+        if self.kind == "jvp":
+            for name, tangent in zip(self.wrt, extra):
+                _check_like(bound.arguments.get(name, _default(self.signature, name)), tangent,
+                            "the tangent of `{}`".format(name), self)
+        extra_kwargs = dict(zip(entry.extra, extra))
+        return entry.function(*args, **kwargs, **extra_kwargs)
 
     @property
     def source(self):
         return (self._last or self.generated()).source
 
 
+_COMPOSABLE = ("grad", "value_and_grad")
+
+
+def _default(signature, name):
+    return signature.parameters[name].default
+
+
+def _split_off(args, n, what, transformed):
+    if len(args) < n:
+        raise ArgumentError("{}: {!r} takes the arguments of {} followed by {} {}{}; it got {} positional "
+                            "argument(s).".format(_where(transformed.base), transformed, transformed.base.__name__,
+                                                  n, what, "s" if n > 1 else "", len(args)))
+    return args[:-n], args[-n:]
+
+
+def _check_like(value, tangent, what, transformed):
+    """Refuse a tangent whose shape does not match its argument's."""
+    if isinstance(value, (list, tuple)):
+        if not isinstance(tangent, (list, tuple)) or len(tangent) != len(value):
+            raise ArgumentError("{}: {} must be a {} of {} tangents like the argument, not {!r}".format(
+                _where(transformed.base), what, type(value).__name__, len(value), type(tangent).__name__))
+        for v, t in zip(value, tangent):
+            _check_like(v, t, what, transformed)
+        return
+    if isinstance(tangent, (list, tuple)) or np.shape(tangent) != np.shape(value):
+        raise ArgumentError("{}: {} has shape {}, but the argument has shape {}; pass one tangent per "
+                            "differentiated argument ({}), each shaped like its argument.".format(
+                                _where(transformed.base), what, np.shape(tangent) if not isinstance(
+                                    tangent, (list, tuple)) else type(tangent).__name__, np.shape(value),
+                                ", ".join(transformed.wrt)))
+
+
 class _Entry:
-    def __init__(self, function, source, deps):
+    def __init__(self, function, source, deps, extra):
         self.function = function
         self.source = source
         self.deps = deps
+        self.extra = extra  # names of the generated keyword parameters after the function's own
 
     def fresh(self):
         return all(ns.get(name) is obj for ns, name, obj in self.deps)
@@ -165,7 +247,7 @@ def _generate(fn, wrt, kind, as_tuple, containers, options):
     function = loader.load(source, generated.entry, generated.bindings, fn.__globals__, filename)
     if options.get("verbose"):
         print(source)
-    entry = _Entry(function, source, _dependencies(fn))
+    entry = _Entry(function, source, _dependencies(fn), generated.extra)
     _CACHE[key] = entry
     return entry
 
@@ -173,9 +255,6 @@ def _generate(fn, wrt, kind, as_tuple, containers, options):
 def _transform(kind, f, wrt, options):
     if f is None:
         return lambda g: _transform(kind, g, wrt, options)
-    if isinstance(f, Transformed):
-        raise S2SError("{!r}: differentiating generated code (higher order) arrives with forward mode; "
-                       "use s2s.check_grad on the first derivative meanwhile.".format(f))
     return Transformed(f, wrt, kind, options)
 
 
@@ -196,6 +275,196 @@ def value_and_grad(f=None, wrt=0, *, verbose=False):
 
 def source(g):
     """The generated Python source of anything s2s returned."""
-    if isinstance(g, Transformed):
+    if isinstance(g, (Transformed, Derived)):
         return g.source
     raise ArgumentError("s2s.source expects a function returned by s2s (grad, value_and_grad), not {!r}".format(g))
+
+
+def vjp(f=None, wrt=0, *, verbose=False):
+    """Vector-Jacobian product: ``g(*args, dout) -> (out, cotangents)``.
+
+    ``f`` may return an array, a scalar, or a tuple or list of them; ``dout``
+    has the same structure and shapes as the result. ``grad`` is the case of a
+    scalar result with ``dout = 1``.
+    """
+    return _transform("vjp", f, wrt, {"verbose": verbose})
+
+
+def jvp(f=None, wrt=0, *, verbose=False):
+    """Jacobian-vector product (forward mode): ``g(*args, *tangents) -> (out, tangent_out)``.
+
+    One tangent per ``wrt`` parameter, each shaped like its argument, after
+    the function's own arguments.
+    """
+    return _transform("jvp", f, wrt, {"verbose": verbose})
+
+
+class Derived:
+    """A derivative assembled from generated ones (jacobian, hessian, hvp)."""
+
+    def __init__(self, kind, transformed, run, description):
+        self.kind = kind
+        self.transformed = transformed
+        self._run = run
+        self.__doc__ = description
+        self.__name__ = "{}_{}".format(kind, transformed.base.__name__)
+
+    def __call__(self, *args, **kwargs):
+        return self._run(*args, **kwargs)
+
+    def __repr__(self):
+        return "<s2s.{} of {} wrt {}>".format(self.kind, self.transformed.describe(), ", ".join(self.transformed.wrt))
+
+    @property
+    def source(self):
+        return self.transformed.source
+
+
+def jacobian(f=None, wrt=0, mode="reverse", *, verbose=False):
+    """The Jacobian of ``f``: an array of shape ``out.shape + arg.shape``.
+
+    ``mode="reverse"`` builds it row by row from vector-Jacobian products
+    (one per output element), ``mode="forward"`` column by column from
+    Jacobian-vector products (one per input element). A tuple ``wrt`` gives a
+    tuple of Jacobians; a tuple result gives a tuple over its values.
+    """
+    if f is None:
+        return lambda g: jacobian(g, wrt, mode, verbose=verbose)
+    if mode not in ("reverse", "forward"):
+        raise ArgumentError("jacobian: mode must be 'reverse' or 'forward', not {!r}".format(mode))
+    kind = "vjp" if mode == "reverse" else "jvp"
+    inner = _transform(kind, f, wrt, {"verbose": verbose})
+    run = _jacobian_by_rows if mode == "reverse" else _jacobian_by_columns
+
+    def jac(*args, **kwargs):
+        return run(inner, args, kwargs)
+
+    return Derived("jacobian", inner, jac, "Jacobian of {} with respect to {} ({} mode).".format(
+        inner.describe(), ", ".join(inner.wrt), mode))
+
+
+def _float_args(transformed, args, kwargs):
+    bound = transformed._bind(args, kwargs)
+    bound.apply_defaults()
+    return [bound.arguments[name] for name in transformed.wrt]
+
+
+def _basis(value):
+    """Unit tangents shaped like ``value``, one per element."""
+    shape = np.shape(value)
+    dtype = np.result_type(value) if np.issubdtype(np.result_type(value), np.inexact) else np.float64
+    eye = np.eye(int(np.prod(shape, dtype=int)), dtype=dtype)
+    for row in eye:
+        yield row.reshape(shape) if shape else (float(row[0]) if isinstance(value, float) else row.reshape(()))
+
+
+def _leaves(out):
+    return list(out) if isinstance(out, (tuple, list)) else [out]
+
+
+def _jacobian_by_columns(transformed, args, kwargs):
+    values = _float_args(transformed, args, kwargs)
+    _refuse_containers(transformed, values)
+    zeros = [np.zeros_like(v, dtype=float) if np.ndim(v) else 0.0 for v in values]
+    per_wrt = []
+    out = None
+    for j, value in enumerate(values):
+        columns = []
+        for e in _basis(value):
+            tangents = list(zeros)
+            tangents[j] = e
+            out, tangent_out = transformed(*args, *tangents, **kwargs)
+            columns.append([np.asarray(t, dtype=float) for t in _leaves(tangent_out)])
+        blocks = []
+        for k, leaf in enumerate(_leaves(out)):
+            stacked = np.stack([c[k] for c in columns], axis=-1) if columns else np.zeros(np.shape(leaf) + (0,))
+            blocks.append(stacked.reshape(np.shape(leaf) + np.shape(value)))
+        per_wrt.append(blocks)
+    return _arrange(transformed, out, per_wrt)
+
+
+def _jacobian_by_rows(transformed, args, kwargs):
+    values = _float_args(transformed, args, kwargs)
+    _refuse_containers(transformed, values)
+    out = transformed.target()(*args, **kwargs) if transformed.inner is None else transformed.target(
+        transformed._containers(transformed._bind(args, kwargs)))(*args, **kwargs)
+    leaves = _leaves(out)
+    per_wrt = [[None] * len(leaves) for _ in values]
+    for k, leaf in enumerate(leaves):
+        rows = [[] for _ in values]
+        for e in _basis(leaf):
+            dout = [np.zeros_like(np.asarray(x, dtype=float)) if np.ndim(x) else 0.0 for x in leaves]
+            dout[k] = e
+            dout = type(out)(dout) if isinstance(out, (tuple, list)) else dout[0]
+            _, cotangents = transformed(*args, dout, **kwargs)
+            cotangents = cotangents if transformed.as_tuple else (cotangents,)
+            for j, c in enumerate(cotangents):
+                rows[j].append(np.asarray(c, dtype=float))
+        for j, value in enumerate(values):
+            stacked = np.stack(rows[j]) if rows[j] else np.zeros((0,) + np.shape(value))
+            per_wrt[j][k] = stacked.reshape(np.shape(leaf) + np.shape(value))
+    return _arrange(transformed, out, per_wrt)
+
+
+def _arrange(transformed, out, per_wrt):
+    """per_wrt[j][k] is d out_k / d arg_j: nest as the result (outer) and wrt (inner) are nested."""
+    n_out = len(_leaves(out))
+
+    def for_output(k):
+        blocks = tuple(per_wrt[j][k] for j in range(len(per_wrt)))
+        return blocks if transformed.as_tuple else blocks[0]
+
+    if isinstance(out, (tuple, list)):
+        return type(out)(for_output(k) for k in range(n_out))
+    return for_output(0)
+
+
+def _refuse_containers(transformed, values):
+    for name, value in zip(transformed.wrt, values):
+        if isinstance(value, (list, tuple)):
+            raise ArgumentError("{}: jacobian with respect to `{}`, a {}: pass an array instead (np.stack the "
+                                "values) or use s2s.vjp / s2s.jvp, which accept lists.".format(
+                                    _where(transformed.base), name, type(value).__name__))
+
+
+def hessian(f=None, wrt=0, *, verbose=False):
+    """The Hessian of the scalar function ``f``: shape ``x.shape + x.shape``.
+
+    Forward over reverse: the Jacobian, by columns, of the generated gradient.
+    A tuple ``wrt`` gives the blocks ``H[i][j] = d2 f / d arg_i d arg_j``.
+    """
+    if f is None:
+        return lambda g: hessian(g, wrt, verbose=verbose)
+    gradient = grad(f, wrt, verbose=verbose)
+    inner = jvp(gradient, wrt, verbose=verbose)
+
+    def hess(*args, **kwargs):
+        return _jacobian_by_columns(inner, args, kwargs)
+
+    return Derived("hessian", inner, hess, "Hessian of {} with respect to {} (forward over reverse).".format(
+        gradient.base.__name__, ", ".join(inner.wrt)))
+
+
+def hvp(f=None, wrt=0, *, verbose=False):
+    """Hessian-vector product, forward over reverse: ``g(*args, v) -> H @ v``.
+
+    ``v`` is shaped like the argument (a tuple of them for a tuple ``wrt``);
+    the result is shaped like the gradient.
+    """
+    if f is None:
+        return lambda g: hvp(g, wrt, verbose=verbose)
+    inner = jvp(grad(f, wrt, verbose=verbose), wrt, verbose=verbose)
+
+    def product(*args, **kwargs):
+        if not args:
+            raise ArgumentError("{}: hvp takes the arguments of {} followed by v".format(
+                _where(inner.base), inner.base.__name__))
+        *args, v = args
+        vs = tuple(v) if inner.as_tuple else (v,)
+        if len(vs) != len(inner.wrt):
+            raise ArgumentError("{}: v must be a tuple of {} tangents, one per {}".format(
+                _where(inner.base), len(inner.wrt), ", ".join(inner.wrt)))
+        return inner(*args, *vs, **kwargs)[1]
+
+    return Derived("hvp", inner, product, "Hessian-vector product of {} with respect to {}.".format(
+        inner.base.__name__, ", ".join(inner.wrt)))

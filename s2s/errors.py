@@ -5,7 +5,7 @@ Every message names ``file:line``, quotes the construct and says what to do.
 standalone files the command line writes) can raise it without importing the
 rest of s2s.
 """
-from s2s.runtime import NonScalarOutputError, S2SError
+from s2s.runtime import ArgumentError, NonScalarOutputError, S2SError
 
 __all__ = [
     "S2SError",
@@ -29,10 +29,6 @@ class UnsupportedSyntaxError(S2SError):
 
 class NoRuleError(S2SError):
     """A call to a function with no template and no Python source."""
-
-
-class ArgumentError(S2SError, TypeError):
-    """Arguments of a transform or of a generated function are wrong."""
 
 
 class TemplateError(S2SError):

@@ -25,6 +25,10 @@ class NonScalarOutputError(S2SError, ValueError):
     """``grad`` of a function whose result is not a scalar."""
 
 
+class ArgumentError(S2SError, TypeError):
+    """Arguments of a transform or of a generated function are wrong."""
+
+
 def stop_gradient(x):
     """Return ``x`` unchanged; s2s treats the result as a constant."""
     return x
@@ -47,6 +51,26 @@ def seed(ans, where="", of=""):
     if isinstance(ans, np.generic):
         return ans.dtype.type(1)
     return 1.0
+
+
+def cotangent(ans, dout, where="", of=""):
+    """Check that the cotangent ``dout`` passed to a vjp matches the result ``ans``; return it."""
+    if is_container(ans):
+        if not is_container(dout) or len(dout) != len(ans):
+            raise ArgumentError("{}: {} returned a {} of {} values, so dout must be a list or tuple of {} "
+                                "cotangents, not {}".format(where, of, type(ans).__name__, len(ans), len(ans),
+                                                           _describe_value(dout)))
+        return type(ans)(cotangent(a, d, where, of) for a, d in zip(ans, dout))
+    if is_container(dout) or np.shape(dout) != np.shape(ans):
+        raise ArgumentError("{}: {} returned a value of shape {}, so dout must have shape {}, not {}".format(
+            where, of, np.shape(ans), np.shape(ans), _describe_value(dout)))
+    return dout
+
+
+def _describe_value(x):
+    if is_container(x):
+        return "a {} of {}".format(type(x).__name__, len(x))
+    return "shape {}".format(np.shape(x))
 
 
 def zeros_like(x):
@@ -106,6 +130,14 @@ def unbroadcast(g, x):
     if np.shape(g) != shape:
         g = np.broadcast_to(g, shape)
     return g
+
+
+def broadcast_like(t, ans):
+    """A tangent with the shape of ``ans`` (operands that broadcast may contribute smaller ones)."""
+    shape = np.shape(ans)
+    if np.shape(t) == shape:
+        return t
+    return np.broadcast_to(t, shape).copy()
 
 
 def unreduce(g, x, axis=None, keepdims=False):

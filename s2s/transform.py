@@ -15,6 +15,7 @@ from s2s import optimize, runtime
 from s2s.accumulate import ZERO, SHARED, Accumulate
 from s2s.analysis import activity
 from s2s.errors import UnsupportedSyntaxError
+from s2s.forward import Forward
 from s2s.naming import Namer
 from s2s.normalize import normalize, parameters
 from s2s.parse import parse_function
@@ -35,6 +36,7 @@ class Generated:
     functions: list  # gast.FunctionDef, entry last
     bindings: dict
     entry: str
+    extra: tuple = ()  # keyword parameters the entry takes beyond the function's own (tangents, dout)
 
 
 class Context:
@@ -48,8 +50,10 @@ class Context:
         namespaces = [top.closure, top.globals, vars(__import__("builtins"))]
         self.refs = Refs(namespaces, self.namer)
         self.bars = {}
+        self.dots = {}
         self.functions = []
         self.subroutines = {}
+        self.tangent_subroutines = {}
         self.in_progress = []
         self.current = None
 
@@ -57,6 +61,11 @@ class Context:
         if name not in self.bars:
             self.bars[name] = self.namer.fresh(name + "_bar")
         return self.bars[name]
+
+    def dot(self, name):
+        if name not in self.dots:
+            self.dots[name] = self.namer.fresh(name + "_dot")
+        return self.dots[name]
 
     def check_writable(self, name, stmt):
         """Refuse writes into arrays that may be the caller's (or views of them)."""
@@ -79,6 +88,35 @@ class Context:
                 "Write `{} = {}.copy()` first.".format(origin, origin.text if origin else "", reason, name, name))
 
     def subroutine(self, callee, call, rev, stmt):
+        """(primal sweep name, adjoint sweep name, active arguments) of a user function called at ``call``."""
+        key, active = self._subroutine_key(callee, call, rev, stmt)
+        if key is None:
+            return None
+        if key not in self.subroutines:
+            self._enter(callee, stmt)
+            self.subroutines[key] = self.reverse_subroutine(callee, list(key[1]), key[2])
+        fwd, bwd = self.subroutines[key]
+        return A.name(fwd), A.name(bwd), active
+
+    def forward_subroutine(self, callee, call, fwd, stmt):
+        """(tangent function name, active arguments) of a user function called at ``call``."""
+        key, active = self._subroutine_key(callee, call, fwd, stmt)
+        if key is None:
+            return None
+        if key not in self.tangent_subroutines:
+            self._enter(callee, stmt)
+            self.tangent_subroutines[key] = self.forward_subroutine_def(callee, list(key[1]), key[2])
+        return self.tangent_subroutines[key], active
+
+    def _enter(self, callee, stmt):
+        if callee in self.in_progress:
+            origin = anno.get(stmt, anno.Key.ORIGIN)
+            raise UnsupportedSyntaxError(
+                "{}: `{}`: {} is recursive; s2s does not differentiate recursive functions. "
+                "Rewrite the recursion as a loop.".format(origin, origin.text if origin else "",
+                                                           callee.__name__))
+
+    def _subroutine_key(self, callee, call, rev, stmt):
         try:
             sig = inspect.signature(callee)
             bound = sig.bind(*call.args, **{k.arg: k.value for k in call.keywords})
@@ -95,20 +133,10 @@ class Context:
         active = [(p, node) for p, node in bound.arguments.items()
                   if isinstance(node, gast.Name) and rev.is_active(node.id)]
         if not active:
-            return None
+            return None, active
         containers = frozenset(p for p, node in bound.arguments.items()
                                if isinstance(node, gast.Name) and node.id in rev.containers)
-        key = (callee, tuple(p for p, _ in active), containers)
-        if key not in self.subroutines:
-            if callee in self.in_progress:
-                origin = anno.get(stmt, anno.Key.ORIGIN)
-                raise UnsupportedSyntaxError(
-                    "{}: `{}`: {} is recursive; s2s does not differentiate recursive functions. "
-                    "Rewrite the recursion as a loop.".format(origin, origin.text if origin else "",
-                                                               callee.__name__))
-            self.subroutines[key] = self.reverse_subroutine(callee, [p for p, _ in active], containers)
-        fwd, bwd = self.subroutines[key]
-        return A.name(fwd), A.name(bwd), active
+        return (callee, tuple(p for p, _ in active), containers), active
 
     # ------------------------------------------------------------ functions
     def reverse_subroutine(self, callee, wrt, containers):
@@ -147,6 +175,60 @@ class Context:
                         "Adjoint sweep of {}: adjoints of {}.".format(callee.__name__, ", ".join(wrt)))
         self.functions.extend([fwd, bwd])
         return fwd_name, bwd_name
+
+    def forward_subroutine_def(self, callee, wrt, containers):
+        parsed = parse_function(callee)
+        self.in_progress.append(callee)
+        saved_current = self.current
+        try:
+            body, ret, active = self.forward_parts(parsed, wrt, containers)
+        finally:
+            self.in_progress.pop()
+            self.current = saved_current
+        name = self.namer.fresh(callee.__name__ + "_jvp")
+        args = self._tangent_args(self.signature_args(parsed, callee), wrt)
+        result = gast.Tuple(elts=[A.deepcopy(ret.value), self._tangent_result(ret, active)], ctx=gast.Load())
+        doc = "{} and its tangent along {}.".format(callee.__name__, ", ".join(w + "_dot" for w in wrt))
+        self.functions.append(_function(name, args, body + [gast.Return(value=result)], doc))
+        return name
+
+    def forward_parts(self, parsed, wrt, containers):
+        """(body with tangent statements, the return statement, the active names) of one function."""
+        core = normalize(parsed, self.namer, self.refs, self.registry.methods)
+        params = parameters(core)
+        self.current = (core, params)
+        if parsed.globals is not self.top.globals or parsed.closure:
+            _rebind_free_names(core, parsed, self.top, self.refs, set(params))
+        active = activity.active_names(core, wrt, self.registry)
+        container_names = activity.container_names(core, containers)
+        fwd = Forward(self, core, active, container_names, "{}:{}".format(parsed.filename, parsed.node.lineno))
+        body = fwd.block(core.body[:-1])
+        return body, core.body[-1], active
+
+    def _tangent_args(self, args, wrt):
+        """``args`` with one keyword-only tangent parameter per ``wrt`` name."""
+        args.kwonlyargs = list(args.kwonlyargs) + [A.name(self.dot(w), "param") for w in wrt]
+        args.kw_defaults = list(args.kw_defaults) + [None] * len(wrt)
+        return args
+
+    def _tangent_result(self, ret, active):
+        value = ret.value
+        if isinstance(value, gast.Name) and value.id in active:
+            return A.name(self.dot(value.id))
+        return A.call(self.refs.expr(runtime.zeros_like, "zeros_like"), [A.deepcopy(value)])
+
+    def forward_entry(self, parsed, wrt, containers):
+        body, ret, active = self.forward_parts(parsed, wrt, containers)
+        fn = parsed.fn
+        name = self.namer.fresh("jvp_" + fn.__name__)
+        args = self._tangent_args(self.signature_args(parsed, fn), wrt)
+        result = gast.Tuple(elts=[A.deepcopy(ret.value), self._tangent_result(ret, active)], ctx=gast.Load())
+        ret_stmt = gast.Return(value=result)
+        anno.copy(ret, ret_stmt)
+        doc = "{} ({}:{}) and its tangent along {}.".format(
+            fn.__name__, parsed.filename, parsed.node.lineno, ", ".join(self.dot(w) for w in wrt))
+        self.functions.append(_function(name, args, body + [ret_stmt], doc))
+        return name
 
     def _raw_result(self, parts, param):
         bar = self.bars.get(param)
@@ -207,8 +289,16 @@ class Context:
         args = self.signature_args(parsed, fn)
         seed = []
         ret_value = parts.ret.value
-        if parts.seed_bar:
-            where = "{}:{}".format(parts.ret_origin_file(parsed), parts.ret_line(parsed))
+        where = "{}:{}".format(parts.ret_origin_file(parsed), parts.ret_line(parsed))
+        if kind == "vjp":
+            self.dout = self.namer.fresh("dout")
+            args.kwonlyargs.append(A.name(self.dout, "param"))
+            args.kw_defaults.append(None)
+            check = A.call(self.refs.expr(runtime.cotangent, "cotangent"),
+                           [A.deepcopy(ret_value), A.name(self.dout), A.const(where), A.const(fn.__name__)])
+            seed = [A.assign(parts.seed_bar, check) if parts.seed_bar else gast.Expr(value=check)]
+            anno.set(seed[0], anno.Key.ORIGIN, anno.get(parts.ret, anno.Key.ORIGIN))
+        elif parts.seed_bar:
             seed = [A.assign(parts.seed_bar, A.call(self.refs.expr(runtime.seed, "seed"),
                                                      [A.deepcopy(ret_value), A.const(where), A.const(fn.__name__)]))]
             anno.set(seed[0], anno.Key.ORIGIN, anno.get(parts.ret, anno.Key.ORIGIN))
@@ -220,15 +310,17 @@ class Context:
             else:
                 grads.append(A.call(self.refs.expr(runtime.finalize, "finalize"), [A.name(bar), A.name(p)]))
         grad = gast.Tuple(elts=grads, ctx=gast.Load()) if len(grads) > 1 or self.options.get("tuple") else grads[0]
-        if kind == "value_and_grad":
+        if kind in ("value_and_grad", "vjp"):
             # the adjoint sweep restores overwritten variables: keep the value first
             value_name = self.namer.fresh("value")
             seed.insert(0, A.assign(value_name, A.deepcopy(ret_value)))
             result = gast.Tuple(elts=[A.name(value_name), grad], ctx=gast.Load())
         else:
             result = grad
+        what = {"grad": "Gradient", "value_and_grad": "Value and gradient",
+                "vjp": "Value and vector-Jacobian product"}[kind]
         doc = "{} of {} ({}:{}) with respect to {}.".format(
-            "Value and gradient" if kind == "value_and_grad" else "Gradient", fn.__name__,
+            what, fn.__name__,
             parsed.filename, parsed.node.lineno, ", ".join(wrt))
         body = parts.prologue + parts.primal + seed + parts.adjoint + [gast.Return(value=result)]
         entry = _function(name, args, body, doc)
@@ -305,7 +397,12 @@ def transform(fn, wrt, kind, registry, options, containers=frozenset()):
     """Generate the reverse-mode source of ``fn``; return a Generated."""
     parsed = parse_function(fn)
     ctx = Context(parsed, registry, options)
-    entry = ctx.reverse_entry(parsed, list(wrt), containers, kind)
+    if kind == "jvp":
+        entry = ctx.forward_entry(parsed, list(wrt), containers)
+        extra = tuple(ctx.dot(w) for w in wrt)
+    else:
+        entry = ctx.reverse_entry(parsed, list(wrt), containers, kind)
+        extra = (ctx.dout,) if kind == "vjp" else ()
     def pure_call(call):
         callee = anno.get(call, anno.Key.CALLEE, _NO_CALLEE)
         return callee is not _NO_CALLEE and registry.rule_for(callee) is not None
@@ -314,5 +411,5 @@ def transform(fn, wrt, kind, registry, options, containers=frozenset()):
     bindings = dict(ctx.refs.bindings)
     for name, value in parsed.closure.items():
         bindings.setdefault(name, value)
-    return Generated(functions, bindings, entry)
+    return Generated(functions, bindings, entry, extra)
 

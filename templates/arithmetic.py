@@ -27,7 +27,7 @@ def multiply(x1, x2, *, ans, ans_bar):
     return ans_bar * x2, ans_bar * x1
 
 
-@tangent(operator.mul, np.multiply, broadcast=True)
+@tangent(operator.mul, np.multiply)
 def multiply_tangent(x1, x2, *, ans, x1_dot, x2_dot):
     return x1_dot * x2 + x1 * x2_dot
 
@@ -38,7 +38,7 @@ def divide(x1, x2, *, ans, ans_bar):
     return ans_bar / x2, -ans_bar * ans / x2
 
 
-@tangent(operator.truediv, np.divide, broadcast=True)
+@tangent(operator.truediv, np.divide)
 def divide_tangent(x1, x2, *, ans, x1_dot, x2_dot):
     return x1_dot / x2 - ans * x2_dot / x2
 

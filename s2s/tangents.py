@@ -1,0 +1,204 @@
+"""Tangent (forward-mode) templates, instantiated at a call site.
+
+A primitive's tangent comes from one of three places:
+
+- an explicit ``@tangent`` template (``def f(<params>, *, ans, <p>_dot)``);
+- an ``@elementwise`` rule: ``x_dot * d ans / d x``;
+- a ``@linear`` rule: the primitive itself applied to the tangents of its
+  linear parameters (the call site is copied with those operands replaced).
+
+Tangents of inactive operands are zero. The engine writes them as a symbolic
+zero, folds it away where the algebra allows (``a + 0``, ``0 * b``, ``-0``,
+``0 @ b``, ``0 / b``) and substitutes ``zeros_like(p)`` where it cannot.
+When terms were dropped from a rule whose operands broadcast, the result is
+broadcast to the shape of ``ans``.
+"""
+import builtins
+
+import gast
+
+from s2s import astutil as A
+from s2s import runtime
+from s2s.templates import bind
+
+_ZERO = "__s2s_zero__"
+
+
+def _zero(param):
+    node = A.name(_ZERO)
+    node.param = param
+    return node
+
+
+def _is_zero(node):
+    return isinstance(node, gast.Name) and node.id == _ZERO
+
+
+class _Substitute(gast.NodeTransformer):
+    def __init__(self, mapping):
+        self.mapping = mapping
+
+    def visit_Name(self, node):
+        if node.id in self.mapping:
+            replacement = self.mapping[node.id]
+            if _is_zero(replacement):
+                return _zero(replacement.param)
+            return A.deepcopy(replacement)
+        return node
+
+
+class _Fold(gast.NodeTransformer):
+    """Fold symbolic zeros through the operations that are linear in them."""
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        left, right = _is_zero(node.left), _is_zero(node.right)
+        if isinstance(node.op, gast.Add):
+            if left:
+                return node.right
+            if right:
+                return node.left
+        elif isinstance(node.op, gast.Sub):
+            if right:
+                return node.left
+            if left:
+                return gast.UnaryOp(op=gast.USub(), operand=node.right)
+        elif isinstance(node.op, (gast.Mult, gast.MatMult)):
+            if left:
+                return node.left
+            if right:
+                return node.right
+        elif isinstance(node.op, gast.Div):
+            if left:
+                return node.left
+        return node
+
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, (gast.USub, gast.UAdd)) and _is_zero(node.operand):
+            return node.operand
+        return node
+
+
+class _Materialize(gast.NodeTransformer):
+    """Zeros that could not be folded become ``zeros_like(param)``."""
+
+    def __init__(self, refs, mapping):
+        self.refs = refs
+        self.mapping = mapping
+
+    def visit_Name(self, node):
+        if _is_zero(node):
+            return A.call(self.refs.expr(runtime.zeros_like, "zeros_like"), [A.deepcopy(self.mapping[node.param])])
+        return node
+
+
+def instantiate(adjoint_rule, tangent_rule, value, args, keywords, ans, dot, refs, namer):
+    """(prelude statements, tangent expression) of ``ans = value`` or None when no operand is active.
+
+    ``dot(node)`` gives the tangent expression of an active operand node and
+    None for an inactive one.
+    """
+    mapping = bind(adjoint_rule, args, keywords, refs)
+    dots = {p: dot(mapping[p]) for p in adjoint_rule.wrt}
+    if all(d is None for d in dots.values()):
+        return None
+    dropped = any(d is None for d in dots.values())
+    if tangent_rule is not None:
+        prelude, expr = _explicit(tangent_rule, tangent_rule.results[0], mapping, dots, ans, refs, namer)
+        broadcast = tangent_rule.unbroadcast
+    elif adjoint_rule.kind == "elementwise":
+        (x,) = adjoint_rule.wrt
+        # the engine stored the adjoint ``ans_bar * d``: take ``d``
+        derivative = adjoint_rule.results[0].right
+        prelude, deriv = _explicit(adjoint_rule, derivative, mapping, {}, ans, refs, namer)
+        expr = gast.BinOp(left=A.deepcopy(dots[x]), op=gast.Mult(), right=deriv)
+        broadcast = False
+    elif adjoint_rule.kind == "linear":
+        prelude = []
+        expr = _linear(value, args, keywords, mapping, dots, adjoint_rule)
+        broadcast = adjoint_rule.unbroadcast
+    else:
+        raise MissingTangentError(adjoint_rule)
+    expr = _Fold().visit(expr)
+    if _is_zero(expr):
+        return prelude, A.call(refs.expr(runtime.zeros_like, "zeros_like"), [A.deepcopy(ans)])
+    expr = _Materialize(refs, mapping).visit(expr)
+    if broadcast and dropped and _may_be_smaller(expr, ans, mapping, dots):
+        expr = A.call(refs.expr(runtime.broadcast_like, "broadcast_like"), [expr, A.deepcopy(ans)])
+    return prelude, expr
+
+
+class MissingTangentError(Exception):
+    """The primitive has an adjoint template but no tangent template."""
+
+    def __init__(self, rule):
+        super().__init__(rule.name)
+        self.rule = rule
+
+
+def _may_be_smaller(expr, ans, mapping, dots):
+    """Whether dropping terms may have left a tangent smaller than ``ans``.
+
+    A tangent that reads ``ans``, or every dropped operand that is an array,
+    has been broadcast against them already.
+    """
+    loaded = A.names_loaded(expr)
+    if isinstance(ans, gast.Name) and ans.id in loaded:
+        return False
+    for p, d in dots.items():
+        node = mapping[p]
+        if d is None and isinstance(node, gast.Name) and node.id not in loaded:
+            return True
+    return False
+
+
+def _explicit(rule, result, mapping, dots, ans, refs, namer):
+    """Paste a template's prelude and ``result`` with parameters and tangents substituted."""
+    substitution = dict(mapping)
+    substitution["ans"] = ans
+    for p, d in dots.items():
+        substitution[p + "_dot"] = _zero(p) if d is None else d
+    needed = A.names_loaded(result)
+    prelude = []
+    for stmt in reversed(rule.prelude):
+        if stmt.targets[0].id in needed:
+            prelude.insert(0, stmt)
+            needed |= A.names_loaded(stmt.value)
+    for stmt in rule.prelude:
+        substitution[stmt.targets[0].id] = A.name(namer.fresh(stmt.targets[0].id))
+    for name in needed:
+        if name not in substitution:
+            obj = rule.namespace[name] if name in rule.namespace else getattr(builtins, name)
+            substitution[name] = refs.expr(obj, name)
+    sub = _Substitute(substitution)
+    out = []
+    for stmt in prelude:
+        value = _Fold().visit(sub.visit(A.deepcopy(stmt.value)))
+        out.append(A.assign(A.store(substitution[stmt.targets[0].id]), value))
+    return out, sub.visit(A.deepcopy(result))
+
+
+def _linear(value, args, keywords, mapping, dots, rule):
+    """The call site ``value`` with each linear operand replaced by its tangent."""
+    replace = {}
+    for p in rule.wrt:
+        node = mapping[p]
+        replace[id(node)] = _zero(p) if dots[p] is None else dots[p]
+    copy = A.deepcopy(value)
+    for original, new in zip(gast.walk(value), gast.walk(copy)):
+        if id(original) in replace:
+            new._s2s_original = id(original)
+    return _Rebuild(replace).visit(copy)
+
+
+class _Rebuild(gast.NodeTransformer):
+    def __init__(self, replace):
+        self.replace = replace
+
+    def visit(self, node):
+        original = getattr(node, "_s2s_original", None)
+        if original is not None and original in self.replace:
+            new = self.replace[original]
+            return _zero(new.param) if _is_zero(new) else A.deepcopy(new)
+        return super().visit(node)

@@ -1,0 +1,181 @@
+"""Forward mode, vjp and the derived transforms on the shared table of ``functions.py``.
+
+Every case runs in every mode. The oracles are independent of each other:
+
+- ``jvp`` against central differences of ``f`` along a random tangent, and
+  against reverse mode (``<grad, v>``: forward agrees with reverse);
+- ``vjp`` with a random cotangent ``w`` against ``w * grad``;
+- ``jacobian`` in both modes against each other and the gradient.
+
+Cases s2s rejects by design ("unsupported") must be rejected in every mode too.
+"""
+import copy
+import inspect
+
+import numpy as np
+import pytest
+
+import s2s
+import s2s.errors
+
+try:
+    from . import functions
+    from .test_reverse import assert_tree_close, assert_unchanged
+except ImportError:
+    import functions
+    from test_reverse import assert_tree_close, assert_unchanged
+
+CASES = functions.CASES
+SUPPORTED = [c for c in CASES if "unsupported" not in c.tags]
+
+
+def _ids(case):
+    return case.name
+
+
+def wrt_names(case):
+    params = list(inspect.signature(case.fn).parameters)
+    items = case.wrt if isinstance(case.wrt, tuple) else (case.wrt,)
+    return [params[w] if isinstance(w, int) else w for w in items]
+
+
+def wrt_values(case, args):
+    params = list(inspect.signature(case.fn).parameters)
+    return [args[params.index(n)] for n in wrt_names(case)]
+
+
+def random_like(x, rng):
+    if isinstance(x, (list, tuple)):
+        return type(x)(random_like(e, rng) for e in x)
+    if isinstance(x, np.ndarray):
+        return rng.standard_normal(x.shape).astype(x.dtype)
+    if isinstance(x, np.generic):
+        return x.dtype.type(rng.standard_normal())
+    return float(rng.standard_normal())
+
+
+def axpy(t, v, x):
+    """x + t * v over containers."""
+    if isinstance(x, (list, tuple)):
+        return type(x)(axpy(t, vi, xi) for vi, xi in zip(v, x))
+    if isinstance(x, np.ndarray):
+        return x + (t * v).astype(x.dtype)
+    return type(x)(x + t * v) if isinstance(x, np.generic) else x + t * v
+
+
+def vdot(a, b):
+    if isinstance(a, (list, tuple)):
+        return sum(vdot(x, y) for x, y in zip(a, b))
+    return float(np.sum(np.asarray(a, dtype=np.float64) * np.asarray(b, dtype=np.float64)))
+
+
+def moved(case, args, t, tangents):
+    params = list(inspect.signature(case.fn).parameters)
+    out = list(copy.deepcopy(args))
+    for name, v in zip(wrt_names(case), tangents):
+        i = params.index(name)
+        out[i] = axpy(t, v, out[i])
+    return out
+
+
+def is_float32(case):
+    leaves = []
+
+    def walk(x):
+        if isinstance(x, (list, tuple)):
+            for e in x:
+                walk(e)
+        else:
+            leaves.append(x)
+    walk(case.args)
+    return any(np.asarray(x).dtype == np.float32 for x in leaves if not isinstance(x, (int, bool)))
+
+
+def tolerance(case):
+    return (2e-3, 1e-3) if is_float32(case) else (1e-6, 1e-8)
+
+
+def reference_grad(case, args):
+    if case.grad_ref is not None:
+        return case.grad_ref(*copy.deepcopy(args))
+    return s2s.grad(case.fn, wrt=case.wrt)(*copy.deepcopy(args))
+
+
+def as_tuple(case, g):
+    return g if isinstance(case.wrt, tuple) else (g,)
+
+
+def _expect_unsupported(case, transform, *extra):
+    with pytest.raises(s2s.errors.UnsupportedSyntaxError, match=r"functions\.py:\d+"):
+        transform(case.fn, wrt=case.wrt)(*copy.deepcopy(case.args), *extra)
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_jvp(case):
+    if "unsupported" in case.tags:
+        _expect_unsupported(case, s2s.jvp, *[random_like(v, np.random.default_rng(1))
+                                             for v in wrt_values(case, case.args)])
+        return
+    rng = np.random.default_rng(1)
+    args = copy.deepcopy(case.args)
+    tangents = [random_like(v, rng) for v in wrt_values(case, args)]
+    before = copy.deepcopy(args), copy.deepcopy(tangents)
+    out, tangent_out = s2s.jvp(case.fn, wrt=case.wrt)(*args, *tangents)
+    assert_unchanged((args, tangents), before)
+    rtol, atol = tolerance(case)
+    np.testing.assert_allclose(out, case.fn(*copy.deepcopy(case.args)), rtol=rtol, atol=atol)
+    assert np.shape(tangent_out) == np.shape(out)
+    # forward agrees with reverse: <J v, 1> == <v, J^T 1>
+    grads = as_tuple(case, reference_grad(case, case.args))
+    expected = sum(vdot(g, v) for g, v in zip(grads, tangents))
+    np.testing.assert_allclose(tangent_out, expected, rtol=rtol * 10, atol=atol * 10,
+                               err_msg="forward and reverse disagree")
+    if case.grad_ref is None:
+        h = 1e-2 if is_float32(case) else 1e-6
+        numeric = (case.fn(*moved(case, args, h, tangents)) - case.fn(*moved(case, args, -h, tangents))) / (2 * h)
+        np.testing.assert_allclose(tangent_out, numeric, rtol=max(rtol, 1e-5) * 10, atol=max(atol, 1e-7) * 10,
+                                   err_msg="jvp disagrees with central differences")
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_vjp(case):
+    if "unsupported" in case.tags:
+        _expect_unsupported(case, s2s.vjp, 1.0)
+        return
+    args = copy.deepcopy(case.args)
+    out = case.fn(*copy.deepcopy(args))
+    w = 0.37 if isinstance(out, float) else np.asarray(out).dtype.type(0.37) * np.ones_like(out)[()]
+    value, cotangents = s2s.vjp(case.fn, wrt=case.wrt)(*args, w)
+    rtol, atol = tolerance(case)
+    np.testing.assert_allclose(value, out, rtol=rtol, atol=atol)
+    grads = as_tuple(case, reference_grad(case, case.args))
+    for c, g in zip(as_tuple(case, cotangents), grads):
+        scaled = _scale(g, 0.37)
+        assert_tree_close(c, scaled, rtol=rtol, atol=atol, where="vjp of " + case.name)
+
+
+def _scale(g, a):
+    if isinstance(g, (list, tuple)):
+        return type(g)(_scale(x, a) for x in g)
+    if isinstance(g, np.ndarray):
+        return (g * a).astype(g.dtype)
+    if isinstance(g, np.generic):
+        return g.dtype.type(g * a)
+    return g * a
+
+
+ARRAY_CASES = [c for c in SUPPORTED if all(isinstance(v, (float, np.ndarray, np.generic))
+                                           for v in wrt_values(c, c.args))]
+
+
+@pytest.mark.parametrize("case", ARRAY_CASES, ids=_ids)
+def test_jacobian_both_modes(case):
+    args = copy.deepcopy(case.args)
+    rtol, atol = tolerance(case)
+    rows = s2s.jacobian(case.fn, wrt=case.wrt, mode="reverse")(*args)
+    columns = s2s.jacobian(case.fn, wrt=case.wrt, mode="forward")(*args)
+    grads = as_tuple(case, reference_grad(case, case.args))
+    for r, c, g in zip(as_tuple(case, rows), as_tuple(case, columns), grads):
+        assert np.shape(r) == np.shape(g) == np.shape(c)
+        np.testing.assert_allclose(r, np.asarray(g, dtype=float), rtol=rtol, atol=atol)
+        np.testing.assert_allclose(c, np.asarray(g, dtype=float), rtol=rtol * 10, atol=atol * 10)
