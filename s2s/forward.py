@@ -47,6 +47,9 @@ class Forward:
         return None
 
     def zeros_like(self, node):
+        if isinstance(node, gast.Constant) and isinstance(node.value, (int, float)) and not isinstance(
+                node.value, bool):
+            return A.const(0.0)
         return A.call(self.ctx.refs.expr(runtime.zeros_like, "zeros_like"), [A.deepcopy(node)])
 
     def tangent_or_zero(self, node):

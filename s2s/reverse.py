@@ -221,6 +221,11 @@ class Reverse:
                 return [], None
             return self.primitive(callee, [value.value], {}, ans, ans_bar, stmt), None
         if isinstance(value, gast.Call):
+            if anno.get(value, anno.Key.METHOD) == "pop":
+                raise UnsupportedSyntaxError(
+                    "{}: `{}`: reverse mode does not differentiate through `list.pop()` of a list that carries "
+                    "derivatives; build the values with append and read them by index, or use s2s.jvp.".format(
+                        _where(stmt, self.where), _text(stmt)))
             callee = anno.get(value, anno.Key.CALLEE)
             args = list(value.args)
             if anno.has(value, anno.Key.METHOD):

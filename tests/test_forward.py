@@ -179,3 +179,73 @@ def test_jacobian_both_modes(case):
         assert np.shape(r) == np.shape(g) == np.shape(c)
         np.testing.assert_allclose(r, np.asarray(g, dtype=float), rtol=rtol, atol=atol)
         np.testing.assert_allclose(c, np.asarray(g, dtype=float), rtol=rtol * 10, atol=atol * 10)
+
+
+# ------------------------------------------------------------ bad input
+def two_args(x, y):
+    return np.sum(x * y)
+
+
+def vector_out(x):
+    return np.sin(x) * 2.0
+
+
+def pair_out(x):
+    return np.sin(x), np.sum(x)
+
+
+def test_jvp_wrong_number_of_tangents():
+    g = s2s.jvp(two_args, wrt=(0, 1))
+    with pytest.raises(s2s.S2SError, match="2 tangents"):
+        g(np.ones(3))
+    with pytest.raises(s2s.errors.ArgumentError, match="do not match"):
+        g(np.ones(3), np.ones(3), np.ones(3))
+
+
+def test_jvp_tangent_of_the_wrong_shape():
+    g = s2s.jvp(two_args, wrt=0)
+    with pytest.raises(s2s.S2SError, match=r"tangent of `x` has shape \(2,\), but the argument has shape \(3,\)"):
+        g(np.ones(3), np.ones(3), np.ones(2))
+
+
+def test_vjp_dout_of_the_wrong_shape():
+    g = s2s.vjp(vector_out)
+    with pytest.raises(s2s.S2SError, match=r"dout must have shape \(3,\), not shape \(2,\)"):
+        g(np.ones(3), np.ones(2))
+    with pytest.raises(s2s.S2SError, match="list or tuple of 2 cotangents"):
+        s2s.vjp(pair_out)(np.ones(3), np.ones(3))
+
+
+def test_wrt_errors_in_every_transform():
+    for transform in (s2s.jvp, s2s.vjp, s2s.jacobian, s2s.hessian, s2s.hvp):
+        with pytest.raises(s2s.errors.ArgumentError, match="no parameter of that name"):
+            transform(two_args, wrt="z")
+    with pytest.raises(s2s.errors.ArgumentError, match="integer"):
+        s2s.jvp(two_args, wrt=0)(3, np.ones(3), 1.0)
+
+
+def test_vjp_of_arrays_and_tuples():
+    x = np.array([0.3, -0.4, 1.2])
+    out, (cot,) = s2s.vjp(vector_out, wrt=(0,))(x, np.array([1.0, 2.0, 3.0]))
+    np.testing.assert_allclose(out, vector_out(x))
+    np.testing.assert_allclose(cot, 2 * np.cos(x) * [1.0, 2.0, 3.0])
+    out, cot = s2s.vjp(pair_out)(x, (np.ones(3), 2.0))
+    np.testing.assert_allclose(cot, np.cos(x) + 2.0)
+
+
+def test_jacobian_of_a_vector_function_in_both_modes():
+    x = np.array([0.3, -0.4, 1.2])
+    expected = np.diag(2 * np.cos(x))
+    np.testing.assert_allclose(s2s.jacobian(vector_out)(x), expected)
+    np.testing.assert_allclose(s2s.jacobian(vector_out, mode="forward")(x), expected)
+    rows = s2s.jacobian(pair_out)(x)
+    assert isinstance(rows, tuple) and rows[0].shape == (3, 3) and rows[1].shape == (3,)
+
+
+def test_forward_source_is_readable():
+    g = s2s.jvp(functions.lecture, wrt=(0, 1))
+    g(2.0, 5.0, 1.0, 0.0)
+    text = s2s.source(g)
+    assert "def jvp_lecture(x1, x2, *, x1_dot, x2_dot):" in text
+    assert "None" not in text
+    assert "# functions.py:" in text

@@ -12,6 +12,7 @@ The core grammar this pass leaves (``atom`` is a Name or a Constant)::
            | return atom                   # last statement only
     expr  := atom | atom op atom | op atom | atom cmp atom
            | call(atom, ..., kw=atom) | Name.method(atom, ...) | Name.attr
+           | Name.pop()                    # shrink a list (generated code's stacks)
            | Name[index] | (atom, ...) | [atom, ...]
     index := atom | slice of atoms | tuple of those
 
@@ -351,6 +352,11 @@ class ANF:
         pre.extend(p)
         if not isinstance(receiver, gast.Name):
             receiver = self._temp(receiver, pre)
+        if method == "pop" and not e.args and not e.keywords:
+            node = A.call(gast.Attribute(value=receiver, attr="pop", ctx=gast.Load()))
+            anno.set(node, anno.Key.CALLEE, list.pop)
+            anno.set(node, anno.Key.METHOD, "pop")
+            return pre, node
         if method not in self.methods:
             raise NoRuleError(
                 "{}: `{}`: s2s has no rule for the method `.{}()`. Call the NumPy function instead, "
