@@ -329,6 +329,19 @@ def extremum_grad(g, x, other, ans):
     return np.where(mask, np.asarray(g) / max(int(np.sum(mask)), 1), 0)
 
 
+def extremum_jvp(t, x, other, ans):
+    """Tangent of builtin ``max``/``min`` along ``t``, the tangent of ``x`` (as ``extremum_grad``: ties share)."""
+    if x is None:
+        return 0.0
+    if other is not None:
+        return select_grad(t, x, other, ans)
+    if is_container(x):
+        hits = [bool(np.all(e == ans)) for e in x]
+        return sum((ti for ti, hit in zip(t, hits) if hit), 0.0) / max(sum(hits), 1)
+    mask = np.asarray(x) == ans
+    return np.sum(np.where(mask, t, 0)) / max(int(np.sum(mask)), 1)
+
+
 def clip_masks(ans, a, a_min=None, a_max=None, min=None, max=None):
     """Where ``clip``'s result came from: (from a, from the lower, from the upper bound).
 
@@ -359,6 +372,15 @@ def extremum_reduce_grad(g, a, ans, axis=None, keepdims=False):
     count = np.sum(mask, axis=axis, keepdims=True, dtype=g.dtype)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(mask, g / count, 0)
+
+
+def extremum_reduce_jvp(t, a, ans, axis=None, keepdims=False):
+    """Tangent of max/min reductions along ``t``: the mean of ``t`` over the ties (no NaN from the others)."""
+    a = np.asarray(a)
+    mask = a == unreduce(ans, a, axis, keepdims)
+    count = np.sum(mask, axis=axis, keepdims=keepdims, dtype=np.result_type(t, ans))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(count == 0, 0, np.sum(np.where(mask, t, 0), axis=axis, keepdims=keepdims) / count)
 
 
 def prod_grad(g, a, axis=None, keepdims=False, initial=1):
@@ -410,6 +432,25 @@ def cumprod_grad(g, a, ans, axis=None):
     for i in range(n):
         tail = np.cumprod(x[..., i + 1:], axis=-1)
         r[..., i] = left[..., i] * (gm[..., i] + np.sum(gm[..., i + 1:] * tail, axis=-1))
+    return np.moveaxis(r, -1, axis)
+
+
+def cumprod_jvp(t, a, ans, axis=None):
+    """Tangent of ``np.cumprod`` along ``t`` (exact when ``a`` has zeros)."""
+    if axis is None:
+        return cumprod_jvp(np.ravel(t), np.ravel(a), np.ravel(ans), 0)
+    x = np.moveaxis(np.asarray(a), axis, -1)
+    d = np.moveaxis(np.broadcast_to(t, np.shape(a)), axis, -1)
+    if np.all(x != 0):
+        r = np.moveaxis(np.asarray(ans), axis, -1) * np.cumsum(d / x, axis=-1)
+        return np.moveaxis(r, -1, axis)
+    # d ans[j] = d ans[j - 1] * x[j] + ans[j - 1] * d[j], with no division.
+    r = np.empty(x.shape, dtype=np.result_type(x, d))
+    prev, prev_dot = np.ones(x.shape[:-1], dtype=x.dtype), np.zeros(x.shape[:-1], dtype=r.dtype)
+    for j in range(x.shape[-1]):
+        prev_dot = prev_dot * x[..., j] + prev * d[..., j]
+        prev = prev * x[..., j]
+        r[..., j] = prev_dot
     return np.moveaxis(r, -1, axis)
 
 
@@ -546,10 +587,7 @@ def norm_grad(g, x, ans, ord=None, axis=None, keepdims=False):
     norm instead of producing NaN.
     """
     x = np.asarray(x)
-    if axis is None:
-        axes = tuple(range(x.ndim)) if ord is None or x.ndim == 1 else (0, 1)
-    else:
-        axes = tuple(int(a) % x.ndim for a in (axis if isinstance(axis, (tuple, list)) else (axis,)))
+    axes = _norm_axes(x.ndim, ord, axis)
     if ord is None or ord == "fro" or (ord == 2 and len(axes) == 1):
         return safe_divide(unreduce(g, x, axis, keepdims) * x, unreduce(ans, x, axis, keepdims))
     if len(axes) == 1:
@@ -572,6 +610,19 @@ def norm_grad(g, x, ans, ord=None, axis=None, keepdims=False):
         mask = sums == pick(sums, axis=across, keepdims=True)
         d = np.sign(xm) * (mask / np.sum(mask, axis=across, keepdims=True))
     return np.moveaxis(np.asarray(gm)[..., None, None] * d, (-2, -1), axes)
+
+
+def _norm_axes(ndim, ord, axis):
+    """The axes ``np.linalg.norm(x, ord, axis)`` reduces, non-negative."""
+    if axis is None:
+        return tuple(range(ndim)) if ord is None or ndim == 1 else (0, 1)
+    return tuple(int(a) % ndim for a in (axis if isinstance(axis, (tuple, list)) else (axis,)))
+
+
+def norm_jvp(t, x, ans, ord=None, axis=None, keepdims=False):
+    """Tangent of ``np.linalg.norm`` along ``t`` (the subgradient ``norm_grad`` picks at kinks)."""
+    d = norm_grad(np.ones_like(ans), x, ans, ord, axis, keepdims)
+    return np.sum(d * t, axis=_norm_axes(np.ndim(x), ord, axis), keepdims=keepdims)
 
 
 def _vector_norm_grad(g, x, ans, ord, axis):
@@ -616,6 +667,20 @@ def solve_grad1(b_bar, b, ans):
     if np.ndim(b) == 1:
         return -np.asarray(b_bar)[..., :, None] * np.asarray(ans)[..., None, :]
     return -np.matmul(b_bar, np.swapaxes(ans, -1, -2))
+
+
+def solve_jvp2(t, a, b):
+    """Tangent of ``np.linalg.solve(a, b)`` along the tangent ``t`` of ``b``: ``solve(a, t)``."""
+    if np.ndim(b) == 1:
+        return np.linalg.solve(a, np.asarray(t)[..., None])[..., 0]
+    return np.linalg.solve(a, t)
+
+
+def solve_jvp1(t, a, b, ans):
+    """Tangent of ``ans = np.linalg.solve(a, b)`` along the tangent ``t`` of ``a``: ``-solve(a, t ans)``."""
+    if np.ndim(b) == 1:
+        return -solve_jvp2(np.matmul(t, np.asarray(ans)[..., None])[..., 0], a, b)
+    return -solve_jvp2(np.matmul(t, ans), a, b)
 
 
 def _einsum_terms(subscripts, shapes):
@@ -676,6 +741,14 @@ def einsum_grad(g, subscripts, operands, i):
     return r
 
 
+def einsum_jvp(t, subscripts, operands, i):
+    """Tangent of ``np.einsum(subscripts, *operands)`` along ``t``, the tangent of ``operands[i]``."""
+    operands = [op for op in operands if op is not None]
+    if i >= len(operands):
+        return 0.0
+    return np.einsum(subscripts, *(operands[:i] + [t] + operands[i + 1:]))
+
+
 def sort_grad(g, a, axis=-1):
     """Adjoint of ``a`` in ``np.sort(a, axis)``: ``g`` sent back to where each element came from."""
     a = np.asarray(a)
@@ -684,6 +757,14 @@ def sort_grad(g, a, axis=-1):
     out = np.zeros(np.broadcast_shapes(a.shape, np.shape(g)), dtype=np.result_type(g, float_dtype(a)))
     np.put_along_axis(out, np.argsort(a, axis=axis, kind="stable"), g, axis=axis)
     return out
+
+
+def sort_jvp(t, a, axis=-1):
+    """Tangent of ``np.sort(a, axis)`` along ``t``: ``t`` permuted as the sort permutes ``a``."""
+    if axis is None:
+        return sort_jvp(np.ravel(t), np.ravel(a), 0)
+    t = np.broadcast_to(t, np.shape(a))
+    return np.take_along_axis(t, np.argsort(a, axis=axis, kind="stable"), axis=axis)
 
 
 def repeat_grad(g, a, repeats, axis=None):
@@ -800,6 +881,27 @@ def cast_grad(g, x, ans):
     if is_container(x):
         return unarray(g, x)
     return np.asarray(g, dtype=float_dtype(x))
+
+
+def cast_jvp(t, x, ans):
+    """Tangent of a cast (``astype``, ``np.array(x, dtype)``): a copy of ``t`` in ``ans``'s dtype, 0 if not float."""
+    dtype = np.result_type(ans)
+    if not np.issubdtype(dtype, np.inexact):
+        return np.zeros(np.shape(ans))
+    if is_container(x):
+        out = np.zeros(np.shape(ans), dtype=dtype)
+        _fill(out, t)
+        return out
+    return np.array(t, dtype=dtype)
+
+
+def _fill(out, t):
+    """Write the nested list of tangents ``t`` into the array ``out``."""
+    for i, ti in enumerate(t):
+        if is_container(ti):
+            _fill(out[i], ti)
+        else:
+            out[i] = ti
 
 
 def item_grad(g, a, index=None):

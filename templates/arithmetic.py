@@ -61,6 +61,11 @@ def power(x1, x2, *, ans, ans_bar):
     return ans_bar * power_base_grad(x1, x2), ans_bar * ans * log_positive(x1)
 
 
+@tangent(operator.pow, np.power, math.pow, pow, broadcast=True)
+def power_tangent(x1, x2, *, ans, x1_dot, x2_dot):
+    return x1_dot * power_base_grad(x1, x2) + x2_dot * (ans * log_positive(x1))
+
+
 # x1 % x2 == x1 - floor(x1 / x2) * x2, and floor(...) is piecewise constant.
 # np.remainder is np.mod.
 @adjoint(operator.mod, np.mod, unbroadcast=True)
@@ -68,7 +73,17 @@ def mod(x1, x2, *, ans, ans_bar):
     return ans_bar, -ans_bar * np.floor_divide(x1, x2)
 
 
+@tangent(operator.mod, np.mod, broadcast=True)
+def mod_tangent(x1, x2, *, ans, x1_dot, x2_dot):
+    return x1_dot - x2_dot * np.floor_divide(x1, x2)
+
+
 # fmod rounds the quotient towards zero instead.
 @adjoint(np.fmod, math.fmod, unbroadcast=True)
 def fmod(x1, x2, *, ans, ans_bar):
     return ans_bar, -ans_bar * np.trunc(np.divide(x1, x2))
+
+
+@tangent(np.fmod, math.fmod, broadcast=True)
+def fmod_tangent(x1, x2, *, ans, x1_dot, x2_dot):
+    return x1_dot - x2_dot * np.trunc(np.divide(x1, x2))

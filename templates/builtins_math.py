@@ -7,8 +7,8 @@ import math
 
 import numpy as np
 
-from s2s.rules import adjoint, elementwise, linear
-from s2s.runtime import extremum_grad, unbroadcast, unsum
+from s2s.rules import adjoint, elementwise, linear, tangent
+from s2s.runtime import extremum_grad, extremum_jvp, unbroadcast, unsum
 
 
 # The builtin sum of a list, tuple or array: every element gets ans_bar,
@@ -29,9 +29,19 @@ def max_(arg1, arg2=None, *, ans, ans_bar):
     return extremum_grad(ans_bar, arg1, arg2, ans), extremum_grad(ans_bar, arg2, arg1, ans)
 
 
+@tangent(max, min, wrt=("arg1", "arg2"))
+def max_tangent(arg1, arg2=None, *, ans, arg1_dot, arg2_dot):
+    return extremum_jvp(arg1_dot, arg1, arg2, ans) + extremum_jvp(arg2_dot, arg2, arg1, ans)
+
+
 @adjoint(math.log, wrt=("x", "base"))
 def log(x, base=math.e, *, ans, ans_bar):
     return ans_bar / (x * math.log(base)), -ans_bar * ans / (base * math.log(base))
+
+
+@tangent(math.log, wrt=("x", "base"))
+def log_tangent(x, base=math.e, *, ans, x_dot, base_dot):
+    return x_dot / (x * math.log(base)) - base_dot * ans / (base * math.log(base))
 
 
 # Conversions to float: the identity.

@@ -10,7 +10,7 @@ import operator
 
 import numpy as np
 
-from s2s.rules import adjoint, elementwise, linear
+from s2s.rules import adjoint, elementwise, linear, tangent
 from s2s.runtime import clip_masks, safe_divide, select_grad, sinc_grad
 
 MATH_EXP2 = (math.exp2,) if hasattr(math, "exp2") else ()  # Python 3.11+
@@ -169,10 +169,21 @@ def arctan2(x1, x2, *, ans, ans_bar):
     return safe_divide(ans_bar * x2, r2), safe_divide(-ans_bar * x1, r2)
 
 
+@tangent(np.arctan2, math.atan2, broadcast=True)
+def arctan2_tangent(x1, x2, *, ans, x1_dot, x2_dot):
+    r2 = x1 * x1 + x2 * x2
+    return x1_dot * safe_divide(x2, r2) - x2_dot * safe_divide(x1, r2)
+
+
 # 0 at the origin rather than 0/0.
 @adjoint(np.hypot, math.hypot, unbroadcast=True)
 def hypot(x1, x2, *, ans, ans_bar):
     return safe_divide(ans_bar * x1, ans), safe_divide(ans_bar * x2, ans)
+
+
+@tangent(np.hypot, math.hypot, broadcast=True)
+def hypot_tangent(x1, x2, *, ans, x1_dot, x2_dot):
+    return x1_dot * safe_divide(x1, ans) + x2_dot * safe_divide(x2, ans)
 
 
 @adjoint(np.logaddexp, unbroadcast=True)
@@ -180,15 +191,32 @@ def logaddexp(x1, x2, *, ans, ans_bar):
     return ans_bar * np.exp(x1 - ans), ans_bar * np.exp(x2 - ans)
 
 
+@tangent(np.logaddexp, broadcast=True)
+def logaddexp_tangent(x1, x2, *, ans, x1_dot, x2_dot):
+    return x1_dot * np.exp(x1 - ans) + x2_dot * np.exp(x2 - ans)
+
+
 @adjoint(np.logaddexp2, unbroadcast=True)
 def logaddexp2(x1, x2, *, ans, ans_bar):
     return ans_bar * np.exp2(x1 - ans), ans_bar * np.exp2(x2 - ans)
+
+
+@tangent(np.logaddexp2, broadcast=True)
+def logaddexp2_tangent(x1, x2, *, ans, x1_dot, x2_dot):
+    return x1_dot * np.exp2(x1 - ans) + x2_dot * np.exp2(x2 - ans)
 
 
 # The adjoint goes to the argument that was picked; ties split it evenly.
 @adjoint(np.maximum, np.minimum, np.fmax, np.fmin, unbroadcast=True)
 def maximum(x1, x2, *, ans, ans_bar):
     return select_grad(ans_bar, x1, x2, ans), select_grad(ans_bar, x2, x1, ans)
+
+
+# The weights are select_grad's shares: 1, 1/2 at ties, 0.
+@tangent(np.maximum, np.minimum, np.fmax, np.fmin, broadcast=True)
+def maximum_tangent(x1, x2, *, ans, x1_dot, x2_dot):
+    one = np.ones_like(ans)
+    return x1_dot * select_grad(one, x1, x2, ans) + x2_dot * select_grad(one, x2, x1, ans)
 
 
 # Selecting (not multiplying by a mask) keeps a NaN or inf adjoint of the
@@ -198,6 +226,15 @@ def where(condition, x=None, y=None, *, ans, ans_bar):
     return np.where(condition, ans_bar, 0), np.where(condition, 0, ans_bar)
 
 
+# np.where, not a mask product: an inf or NaN tangent of the branch not taken
+# stays out. The zero carries ans's dtype (a Python-float zero tangent would
+# make np.where return float64).
+@tangent(np.where, wrt=("x", "y"), broadcast=True)
+def where_tangent(condition, x=None, y=None, *, ans, x_dot, y_dot):
+    zero = np.zeros_like(ans)
+    return np.where(condition, x_dot, zero) + np.where(condition, zero, y_dot)
+
+
 # NumPy spells the bounds a_min/a_max or (keyword-only) min/max; a call uses
 # one spelling, so the other pair is inactive and its contributions dropped.
 @adjoint(np.clip, wrt=("a", "a_min", "a_max", "min", "max"), unbroadcast=True)
@@ -205,3 +242,13 @@ def clip(a, a_min=None, a_max=None, min=None, max=None, *, ans, ans_bar):
     masks = clip_masks(ans, a, a_min, a_max, min, max)
     return (np.where(masks[0], ans_bar, 0), np.where(masks[1], ans_bar, 0), np.where(masks[2], ans_bar, 0),
             np.where(masks[1], ans_bar, 0), np.where(masks[2], ans_bar, 0))
+
+
+@tangent(np.clip, wrt=("a", "a_min", "a_max", "min", "max"), broadcast=True)
+def clip_tangent(a, a_min=None, a_max=None, min=None, max=None, *, ans, a_dot, a_min_dot, a_max_dot, min_dot,
+                 max_dot):
+    masks = clip_masks(ans, a, a_min, a_max, min, max)
+    zero = np.zeros_like(ans)
+    return (np.where(masks[0], a_dot, zero) + np.where(masks[1], a_min_dot, zero)
+            + np.where(masks[2], a_max_dot, zero) + np.where(masks[1], min_dot, zero)
+            + np.where(masks[2], max_dot, zero))

@@ -7,9 +7,9 @@ piece with its element's shape.
 """
 import numpy as np
 
-from s2s.rules import adjoint, linear
-from s2s.runtime import (astype, cast_grad, flatten, item, item_grad, repeat_grad, sort_grad, take_grad,
-                         tile_grad, unbroadcast, unconcatenate, unhstack, unstack, untranspose, unvstack)
+from s2s.rules import adjoint, linear, tangent
+from s2s.runtime import (astype, cast_grad, cast_jvp, flatten, item, item_grad, repeat_grad, sort_grad, sort_jvp,
+                         take_grad, tile_grad, unbroadcast, unconcatenate, unhstack, unstack, untranspose, unvstack)
 from s2s.runtime import copy as copy_value
 
 
@@ -87,6 +87,11 @@ def sort(a, axis=-1, kind=None, *, ans, ans_bar):
     return sort_grad(ans_bar, a, axis)
 
 
+@tangent(np.sort)
+def sort_tangent(a, axis=-1, kind=None, *, ans, a_dot):
+    return sort_jvp(a_dot, a, axis)
+
+
 @linear(np.repeat, wrt="a")
 def repeat(a, repeats, axis=None, *, ans, ans_bar):
     return repeat_grad(ans_bar, a, repeats, axis)
@@ -137,14 +142,30 @@ def array(object, dtype=None, copy=True, order="K", subok=False, *, ans, ans_bar
     return cast_grad(ans_bar, object, ans)
 
 
+# A list argument has a list of tangents.
+@tangent(np.array)
+def array_tangent(object, dtype=None, copy=True, order="K", subok=False, *, ans, object_dot):
+    return cast_jvp(object_dot, object, ans)
+
+
 @adjoint(np.asarray, np.asanyarray, np.ascontiguousarray)
 def asarray(a, dtype=None, order=None, *, ans, ans_bar):
     return cast_grad(ans_bar, a, ans)
 
 
+@tangent(np.asarray, np.asanyarray, np.ascontiguousarray)
+def asarray_tangent(a, dtype=None, order=None, *, ans, a_dot):
+    return cast_jvp(a_dot, a, ans)
+
+
 @adjoint(astype, wrt="x")
 def astype_(x, dtype, order="K", casting="unsafe", subok=True, copy=True, *, ans, ans_bar):
     return cast_grad(ans_bar, x, ans)
+
+
+@tangent(astype, wrt="x")
+def astype_tangent(x, dtype, order="K", casting="unsafe", subok=True, copy=True, *, ans, x_dot):
+    return cast_jvp(x_dot, x, ans)
 
 
 # s2s.runtime.copy copies lists too; the adjoint of a list is a list.

@@ -227,6 +227,7 @@ def _calls():
     add("sum_axis_neg_keepdims", np.sum, u(2, 3, 4), axis=-1, keepdims=True)
     add("sum_axes_tuple", np.sum, u(2, 3, 4), axis=(0, 2))
     add("sum_scalar", np.sum, u())
+    add("sum_initial", np.sum, u(3), initial=2.0)
     add("mean", np.mean, x)
     add("mean_axis", np.mean, u(2, 3, 4), axis=(0, 2), keepdims=True)
     for prim in (np.max, np.amax, np.min, np.amin):
@@ -237,6 +238,8 @@ def _calls():
     add("prod_axis", np.prod, away(2, 3, 4), axis=1)
     add("prod_axes_keepdims", np.prod, away(2, 3, 4), axis=(0, 2), keepdims=True)
     add("prod_zero", np.prod, np.array([0.5, 0.0, 2.0, 1.5]))
+    add("prod_initial", np.prod, away(2, 3), axis=0, initial=-1.5)
+    add("max_initial_wins", np.max, distinct(2, 3), axis=1, initial=100.0)
     add("var", np.var, x)
     add("var_axis_ddof", np.var, x, axis=1, ddof=1)
     add("var_keepdims", np.var, u(2, 3, 4), axis=(0, 2), keepdims=True)
@@ -469,17 +472,26 @@ def test_template_vjp(call):
                     call.id, analytic, numeric, [list(contributions)[i] for i in which]))
 
 
-def test_templates_keep_float32():
-    """float32 arguments get float32 adjoints (no silent upcast to float64)."""
+def _float32_calls():
     x, y = u(2, 3).astype(np.float32), pos(3).astype(np.float32)
-    calls = [Call("sin", np.sin, (x,)), Call("log2", np.log2, (y,)), Call("power", operator.pow, (y, 2)),
+    return [Call("sin", np.sin, (x,)), Call("log2", np.log2, (y,)), Call("power", operator.pow, (y, 2)),
              Call("maximum", np.maximum, (x, y), wrt=(0, 1)), Call("sum", np.sum, (x,), {"axis": 0}),
              Call("mean", np.mean, (x,)), Call("max", np.max, (x,), {"axis": 1}),
              Call("var", np.var, (x,)), Call("std", np.std, (x,), {"axis": 0}),
              Call("matmul", operator.matmul, (x, x.T), wrt=(0, 1)), Call("where", np.where, (x > 0, x, y), wrt=(1, 2)),
              Call("clip", np.clip, (x, -0.5, 0.5)), Call("divide", operator.truediv, (x, y), wrt=(0, 1)),
-             Call("norm", np.linalg.norm, (x,)), Call("prod", np.prod, (y,)), Call("sqrt", np.sqrt, (y,))]
-    for call in calls:
+             Call("norm", np.linalg.norm, (x,)), Call("prod", np.prod, (y,)), Call("sqrt", np.sqrt, (y,)),
+             Call("arctan2", np.arctan2, (x, y), wrt=(0, 1)), Call("hypot", np.hypot, (x, y), wrt=(0, 1)),
+             Call("det", np.linalg.det, (x[:, :2],)), Call("cumprod", np.cumprod, (y,)),
+             Call("sort", np.sort, (x,)), Call("solve", np.linalg.solve, (x[:, :2], y[:2]), wrt=(0, 1))]
+
+
+FLOAT32_CALLS = _float32_calls()
+
+
+def test_templates_keep_float32():
+    """float32 arguments get float32 adjoints (no silent upcast to float64)."""
+    for call in FLOAT32_CALLS:
         ans = call.prim(*call.args, **call.kwargs)
         ans_bar = np.ones_like(ans, dtype=np.float32) if np.ndim(ans) else np.float32(1)
         _, _, contributions, _ = template_vjp(call, ans_bar)
@@ -492,6 +504,141 @@ def test_every_primitive_has_a_direct_call():
     covered = {id(c.prim) for c in CALLS}
     missing = [rule.name + ": " + repr(p) for p, rule in REGISTRY.adjoints.items() if id(p) not in covered]
     assert not missing, "primitives with no case in CALLS: {}".format(missing)
+
+
+# ----------------------------------------------------------------- tangents (forward mode)
+def _random_tangent_like(x):
+    """Random tangents with the structure of ``x``, each in its float dtype (float32 stays float32)."""
+    def one(v):
+        if isinstance(v, float) and not isinstance(v, np.floating):
+            return float(rng.standard_normal())
+        return rng.standard_normal(np.shape(v)).astype(R.float_dtype(v))
+    return _tree_map(one, x)
+
+
+def template_jvp(call, dots):
+    """(ans, its tangent) as the engine gets it, for tangents ``dots`` of the arguments in ``call.wrt``.
+
+    An explicit ``@tangent`` template wins; otherwise an elementwise rule gives
+    ``x_dot * f(x, ans)`` and a linear rule the primitive applied to the
+    tangents. Template parameters that ``call.wrt`` does not vary get
+    ``zeros_like``, the engine's zero for an inactive argument.
+    """
+    rule = REGISTRY.rule_for(call.prim)
+    explicit = REGISTRY.tangent_for(call.prim)
+    signature = (explicit or rule).signature
+    bound = signature.bind(*call.args, **call.kwargs)
+    bound.apply_defaults()
+    names = list(signature.parameters)
+    given = {(names[w] if isinstance(w, int) else w): d for w, d in zip(call.wrt, dots)}
+
+    def dot(name):
+        return given[name] if name in given else R.zeros_like(bound.arguments[name])
+
+    ans = call.prim(*call.args, **call.kwargs)
+    if explicit is not None:
+        fn = explicit.namespace[explicit.name]
+        return ans, fn(**bound.arguments, ans=ans, **{p + "_dot": dot(p) for p in explicit.wrt})
+    if rule.kind == "elementwise":
+        return ans, dot("x") * rule.namespace[rule.name](bound.arguments["x"], ans)
+    assert rule.kind == "linear", "{}: a {} rule needs a tangent template".format(call.id, rule.kind)
+    args = [dot(names[i]) if names[i] in rule.wrt else a for i, a in enumerate(call.args)]
+    kwargs = {k: dot(k) if k in rule.wrt else a for k, a in call.kwargs.items()}
+    return ans, call.prim(*args, **kwargs)
+
+
+def _call_values(call):
+    return [call.args[w] if isinstance(w, int) else call.kwargs[w] for w in call.wrt]
+
+
+def _assert_tangent_like(t, ans, where):
+    """The tangent ``t`` has the structure, shape and float dtype of ``ans``."""
+    _assert_like(t, ans, where)
+    for tl, al in zip(_leaves(t), _leaves(ans)):
+        assert np.result_type(tl) == R.float_dtype(al), "{}: dtype {} for a {} result".format(
+            where, np.result_type(tl), np.result_type(al))
+
+
+@pytest.mark.parametrize("call", CALLS, ids=lambda c: c.id)
+def test_template_jvp(call):
+    values = _call_values(call)
+    h = call.eps
+    for which in [[i] for i in range(len(values))] + ([list(range(len(values)))] if len(values) > 1 else []):
+        for _ in range(2):
+            d = [_random_tangent_like(v) if i in which else R.zeros_like(v) for i, v in enumerate(values)]
+            ans, t = template_jvp(call, d)
+            _assert_tangent_like(t, ans, "{} tangent".format(call.id))
+            plus = _primitive_call(call, [_axpy(h, di, v) for di, v in zip(d, values)])
+            minus = _primitive_call(call, [_axpy(-h, di, v) for di, v in zip(d, values)])
+            for tl, p, m in zip(_leaves(t), _leaves(plus), _leaves(minus)):
+                numeric = (np.asarray(p, dtype=np.float64) - np.asarray(m, dtype=np.float64)) / (2 * h)
+                scale = max(1.0, float(np.max(np.abs(numeric), initial=0.0)))
+                np.testing.assert_allclose(
+                    np.asarray(tl, dtype=np.float64), numeric, rtol=call.rtol, atol=0.1 * call.rtol * scale,
+                    err_msg="{}: tangent along {} vs finite differences".format(
+                        call.id, [call.wrt[i] for i in which]))
+
+
+@pytest.mark.parametrize("call", CALLS, ids=lambda c: c.id)
+def test_template_jvp_is_the_transpose_of_the_vjp(call):
+    """<J v, w> == <v, J^T w> for random v, w: the tangent and adjoint templates agree."""
+    values = _call_values(call)
+    rtol = 1e-9 if call.rtol <= 1e-5 else call.rtol
+    for _ in range(2):
+        v = [_random_tangent_like(x) for x in values]
+        ans, t = template_jvp(call, v)
+        w = _random_tangent_like(ans)
+        _, _, contributions, _ = template_vjp(call, w)
+        forward = _vdot(t, w)
+        reverse = sum(_vdot(vi, c) for vi, c in zip(v, contributions.values()))
+        size = np.sqrt(_vdot(t, t) * _vdot(w, w)) + 1.0
+        assert abs(forward - reverse) <= rtol * size, "{}: <J v, w> = {} but <v, J^T w> = {}".format(
+            call.id, forward, reverse)
+
+
+def test_tangents_keep_float32():
+    """float32 arguments and tangents give float32 tangents."""
+    for call in FLOAT32_CALLS:
+        ans, t = template_jvp(call, [_random_tangent_like(v) for v in _call_values(call)])
+        assert np.result_type(t) == np.float32, "{}: tangent is {}".format(call.id, np.result_type(t))
+
+
+def test_every_adjoint_rule_has_a_tangent_template():
+    """Elementwise and linear rules derive their tangents; every other rule states one."""
+    missing = [rule.name + ": " + repr(p) for p, rule in REGISTRY.adjoints.items()
+               if rule.kind == "adjoint" and REGISTRY.tangent_for(p) is None]
+    assert not missing, "adjoint templates with no @tangent template: {}".format(missing)
+
+
+_INF = np.inf
+
+
+@pytest.mark.parametrize("call,dots,want", [
+    (Call("maximum_tie", np.maximum, (np.array([1.0, 3.0]), np.array([2.0, 3.0])), wrt=(0, 1)),
+     [np.ones(2), np.zeros(2)], [0.0, 0.5]),                                      # ties split, as the adjoint
+    (Call("max_tie", np.max, (np.array([1.0, 3.0, 3.0]),)), [np.array([5.0, 1.0, 3.0])], 2.0),
+    (Call("max_tie_nan_elsewhere", np.max, (np.array([1.0, 3.0]),)), [np.array([_INF, 1.0])], 1.0),
+    (Call("builtin_max_tie", max, (1.0, 1.0), wrt=(0, 1)), [1.0, 0.0], 0.5),
+    (Call("builtin_max_list_tie", max, ([2.0, 2.0, 1.0],)), [[1.0, 3.0, _INF]], 2.0),
+    (Call("norm_at_zero", np.linalg.norm, (np.zeros(3),)), [np.ones(3)], 0.0),     # 0, not NaN
+    (Call("norm_matrix_at_zero", np.linalg.norm, (np.zeros((2, 2)),), {"axis": 1}), [np.ones((2, 2))], [0.0, 0.0]),
+    (Call("hypot_at_zero", np.hypot, (0.0, 0.0), wrt=(0, 1)), [1.0, 1.0], 0.0),
+    (Call("arctan2_at_zero", np.arctan2, (0.0, 0.0), wrt=(0, 1)), [1.0, 1.0], 0.0),
+    (Call("std_constant", np.std, (np.ones(3),)), [np.array([1.0, 2.0, 3.0])], 0.0),
+    (Call("where_no_leak", np.where, (np.array([True, False]), np.array([1.0, 0.0]), 2.0), wrt=(1, 2)),
+     [np.array([1.0, _INF]), 0.0], [1.0, 0.0]),                                   # no NaN from the branch not taken
+    (Call("clip_no_leak", np.clip, (np.array([-2.0, 0.5, 2.0]), -1.0, 1.0), wrt=(0,)),
+     [np.array([_INF, 1.0, np.nan])], [0.0, 1.0, 0.0]),
+    (Call("prod_with_zero", np.prod, (np.array([2.0, 0.0, 3.0]),)), [np.ones(3)], 6.0),
+    (Call("cumprod_with_zero", np.cumprod, (np.array([2.0, 0.0, 3.0]),)), [np.ones(3)], [1.0, 2.0, 6.0]),
+    (Call("pow_zero_exponent", operator.pow, (np.array([0.0, 2.0]), 0.0), wrt=(0, 1)),
+     [np.ones(2), 1.0], [0.0, np.log(2.0)]),
+])
+def test_tangent_at_edge_values(call, dots, want):
+    """At kinks the tangents pick the adjoints' subgradients, and stay finite."""
+    with np.errstate(all="raise"):
+        _, t = template_jvp(call, dots)
+    np.testing.assert_array_equal(t, want)
 
 
 # ================================================================= runtime helpers
@@ -666,7 +813,7 @@ def test_helper_sort_and_repeat_grads(axis):
     repeats = [1, 0, 3, 2] if axis in (1, -1) else 2
     g = _random_like(np.repeat(a, repeats, axis=axis))
     np.testing.assert_allclose(R.repeat_grad(g, a, repeats, axis),
-                               numeric_grad(lambda v: _vdot(g, np.repeat(v, repeats, axis=axis)), a))
+                               numeric_grad(lambda v: _vdot(g, np.repeat(v, repeats, axis=axis)), a), atol=1e-8)
 
 
 @pytest.mark.parametrize("shape,reps", [((3, 4), 2), ((3, 4), (2, 1)), ((3, 4), (2, 1, 3)), ((3,), (2, 2)), ((), 3)])
