@@ -106,7 +106,7 @@ class Forward:
 
     def tangent_of(self, value, ans, stmt):
         """(prelude, tangent expression) of ``ans = value``."""
-        if isinstance(value, gast.Name):
+        if isinstance(value, (gast.Name, gast.Constant)):
             return [], self.tangent_or_zero(value)
         if isinstance(value, (gast.Tuple, gast.List)):
             elts = [self.tangent_or_zero(e) for e in value.elts]
