@@ -105,7 +105,9 @@ def instantiate(adjoint_rule, tangent_rule, value, args, keywords, ans, dot, ref
         return None
     dropped = any(d is None for d in dots.values())
     if tangent_rule is not None:
-        prelude, expr = _explicit(tangent_rule, tangent_rule.results[0], mapping, dots, ans, refs, namer)
+        passed = set(adjoint_rule.signature.bind(*args, **keywords).arguments)
+        result = _without_defaults(tangent_rule, tangent_rule.results[0], passed)
+        prelude, expr = _explicit(tangent_rule, result, mapping, dots, ans, refs, namer)
         broadcast = tangent_rule.unbroadcast
     elif adjoint_rule.kind == "elementwise":
         (x,) = adjoint_rule.wrt
@@ -177,6 +179,29 @@ def _explicit(rule, result, mapping, dots, ans, refs, namer):
         value = _Fold().visit(sub.visit(A.deepcopy(stmt.value)))
         out.append(A.assign(A.store(substitution[stmt.targets[0].id]), value))
     return out, sub.visit(A.deepcopy(result))
+
+
+def _without_defaults(rule, result, passed):
+    """Drop ``k=k`` keywords of calls to the primitive itself where the call site left ``k`` at its default.
+
+    Templates take the primitive's own defaults, so ``np.sum(a_dot, axis=axis)``
+    at a call ``np.sum(a)`` reads better as ``np.sum(a_dot)``.
+    """
+    result = A.deepcopy(result)
+    for node in gast.walk(result):
+        if isinstance(node, gast.Call) and _resolve(node.func, rule.namespace) is rule.primitive:
+            node.keywords = [k for k in node.keywords
+                             if not (isinstance(k.value, gast.Name) and k.value.id == k.arg
+                                     and k.arg in rule.signature.parameters and k.arg not in passed)]
+    return result
+
+
+def _resolve(node, namespace):
+    if isinstance(node, gast.Name):
+        return namespace.get(node.id, getattr(builtins, node.id, None))
+    if isinstance(node, gast.Attribute):
+        return getattr(_resolve(node.value, namespace), node.attr, None)
+    return None
 
 
 def _linear(value, args, keywords, mapping, dots, rule):
