@@ -916,6 +916,68 @@ def item_grad(g, a, index=None):
     return out
 
 
+
+# ------------------------------------------------------------- adjoints of the generated-code helpers
+# Used by templates/runtime_helpers.py, so that generated code can itself be
+# differentiated (higher order).
+def broadcast_like(g, x):
+    """``g`` fitted to the structure and shape of ``x``: summed over axes ``x`` lacks, broadcast over the rest.
+
+    A fresh array (never a read-only view). Containers go elementwise; a value
+    fitted to a container is fitted to each element, a container fitted to a
+    value is summed. The map is linear and ``broadcast_like(., g)`` is its transpose.
+    """
+    if is_container(x):
+        if is_container(g):
+            return type(x)(broadcast_like(gi, xi) for gi, xi in zip(g, x))
+        return type(x)(broadcast_like(g, xi) for xi in x)
+    if is_container(g):
+        return sum((broadcast_like(gi, x) for gi in g), broadcast_like(0.0, x))
+    shape, g = np.shape(x), np.asarray(g)
+    if g.ndim < len(shape):
+        g = np.reshape(g, (1,) * (len(shape) - g.ndim) + g.shape)
+    extra = g.ndim - len(shape)
+    axes = tuple(range(extra)) + tuple(extra + i for i, n in enumerate(shape) if n == 1 and g.shape[extra + i] != 1)
+    if axes:
+        g = np.sum(g, axis=axes, keepdims=True)
+    g = np.reshape(g, g.shape[extra:])
+    out = np.array(np.broadcast_to(g, shape), dtype=np.result_type(g, float_dtype(x)))
+    return out if shape or isinstance(x, np.ndarray) else out[()]
+
+
+def unreduce_grad(h, g, axis=None, keepdims=False):
+    """Adjoint of ``g`` in ``unreduce(g, x, axis, keepdims)``: ``h`` summed back over the reduced axes."""
+    shape = np.shape(g)
+    if axis is not None and not keepdims:
+        axes = axis if isinstance(axis, tuple) else (axis,)
+        ndim = np.ndim(h)
+        full = list(shape)
+        for a in sorted(a % ndim for a in axes):
+            full.insert(a, 1)
+        return np.reshape(broadcast_like(h, np.empty(full)), shape)
+    return broadcast_like(h, g)
+
+
+def unread_at(g, x_bar, idx):
+    """Adjoint of ``x_bar`` in ``read_at(x_bar, idx)``: ``g`` written at ``idx`` into zeros (the last write wins)."""
+    if _is_zero(x_bar):
+        return 0.0
+    out = zeros_like(x_bar)
+    if isinstance(out, tuple):
+        out = list(out)
+    out[idx] = g
+    return type(x_bar)(out) if isinstance(x_bar, tuple) else out
+
+
+def unappended(g, lst_bar, lst):
+    """Adjoint of ``lst_bar`` in ``appended(lst_bar, lst)``: ``g`` at the last element, zeros elsewhere."""
+    if _is_zero(lst_bar):
+        return 0.0
+    out = list(zeros_like(lst_bar))
+    if len(lst_bar) >= len(lst):
+        out[len(lst) - 1] = g
+    return type(lst_bar)(out)
+
 # Functions that the normalizer calls for ndarray methods (see templates/methods.py).
 def flatten(a, order="C"):
     """``a.flatten(order)``: a flat copy."""

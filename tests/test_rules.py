@@ -411,15 +411,137 @@ def _calls():
     add("np_float64_array", np.float64, u(2, 3))
     add("np_float64", np.float64, 0.3)
     add("np_float32", np.float32, 0.3, eps=1e-2, rtol=1e-3)
+
+    # runtime helpers (templates/runtime_helpers.py): generated code calls them
+    add("rt_add", R.add, u(3, 4), u(4), wrt=(0, 1))
+    add("rt_add_scalars", R.add, u(), u(), wrt=(0, 1))
+    add("rt_add_lists", R.add, [u(), u(2)], [u(), u(2)], wrt=(0, 1))
+    add("rt_unbroadcast", R.unbroadcast, u(2, 3, 4), u(3, 1))
+    add("rt_unbroadcast_to_scalar", R.unbroadcast, u(2, 3), 0.5)
+    add("rt_unbroadcast_up", R.unbroadcast, u(1, 3), u(2, 3))
+    add("rt_broadcast_like", R.broadcast_like, u(2, 3, 4), u(3, 1))
+    add("rt_broadcast_like_mixed", R.broadcast_like, u(1, 3), u(2, 1))
+    add("rt_broadcast_like_list", R.broadcast_like, u(3), [u(3), u(2, 3)])
+    add("rt_broadcast_like_from_list", R.broadcast_like, [u(3), u(2, 3)], u(3))
+    add("rt_unreduce", R.unreduce, u(3), u(2, 3, 4), axis=(0, 2))
+    add("rt_unreduce_all", R.unreduce, u(), u(2, 3))
+    add("rt_unreduce_keepdims", R.unreduce, u(2, 1), u(2, 3), axis=1, keepdims=True)
+    add("rt_unreduce_grad", R.unreduce_grad, u(2, 3, 4), u(3), axis=(0, 2))
+    add("rt_unreduce_grad_all", R.unreduce_grad, u(2, 3), u())
+    add("rt_unreduce_grad_negative_axis", R.unreduce_grad, u(2, 3), u(2), axis=-1)
+    add("rt_snapshot", R.snapshot, u(2, 3))
+    add("rt_finalize", R.finalize, u(3), u(2, 3))
+    add("rt_finalize_list", R.finalize, [u(), u(2)], [u(), u(2)])
+    add("rt_finalize_float", R.finalize, np.array(0.4), 0.3)
+    add("rt_add_at", R.add_at, u(5), u(5), 2, u(), wrt=(0, 3))
+    add("rt_add_at_repeated", R.add_at, u(5), u(5), np.array([0, 2, 0]), u(3), wrt=(0, 3))
+    add("rt_add_at_broadcast", R.add_at, u(3, 4), u(3, 4), (slice(None), 1), u(), wrt=(0, 3))
+    add("rt_add_at_list_slice", R.add_at, [u(), u(), u()], [0.0, 0.0, 0.0], slice(0, 2), [u(), u()], wrt=(0, 3))
+    add("rt_zero_at", R.zero_at, u(5), np.array([1, 3]))
+    add("rt_zero_at_list", R.zero_at, [u(), u(2)], 0)
+    add("rt_read_at", R.read_at, u(5), np.array([0, 2, 0]))
+    add("rt_read_at_slice", R.read_at, u(3, 4), (slice(None), 1))
+    add("rt_read_at_list", R.read_at, [u(), u(2)], 1)
+    add("rt_unread_at", R.unread_at, u(3), u(5), np.array([0, 2, 0]))
+    add("rt_unread_at_list", R.unread_at, u(2), [u(), u(2)], 1)
+    add("rt_appended", R.appended, [u(), u(2)], [0.0, 0.0])
+    add("rt_unappended", R.unappended, u(2), [u(), u(2)], [0.0, 0.0])
+    add("rt_safe_divide", R.safe_divide, u(2, 3), away(3), wrt=(0, 1))
+    add("rt_safe_divide_by_zero", R.safe_divide, u(3), np.array([0.5, 0.0, -1.2]))
+    add("rt_log_positive", R.log_positive, np.array([0.5, -0.7, 1.3]))
+    add("rt_power_base_grad", R.power_base_grad, pos(2, 3), u(3), wrt=(0, 1))
+    add("rt_power_base_grad_zero_exponent", R.power_base_grad, pos(3), 0.0, wrt=(0, 1))
+    add("rt_power_base_grad_negative_base", R.power_base_grad, away(3), 3.0)
+    add("rt_sinc_grad", R.sinc_grad, away(2, 3))
+    add("rt_sinc_grad_at_zero", R.sinc_grad, np.array([0.0, 0.4]), eps=1e-4, rtol=1e-5)
+    a, b = distinct(2, 3), distinct(3) + 0.05
+    add("rt_select_grad", R.select_grad, u(2, 3), a, b, np.maximum(a, b))
+    ties = (np.array([1.0, 2.0, 3.0]), np.array([2.0, 2.0, 1.0]), np.array([2.0, 2.0, 3.0]))
+    add("rt_select_grad_ties_scalar_g", R.select_grad, u(), *ties)
+    add("rt_extremum_grad", R.extremum_grad, u(), 0.3, -0.5, 0.3)
+    add("rt_extremum_grad_list", R.extremum_grad, u(), [1.0, 5.0, 5.0], None, 5.0)
+    add("rt_extremum_grad_array", R.extremum_grad, u(), np.array([1.0, 4.0]), None, 4.0)
+    add("rt_extremum_jvp", R.extremum_jvp, u(), 0.3, -0.5, 0.3)
+    add("rt_extremum_jvp_list", R.extremum_jvp, [u(), u(), u()], [1.0, 5.0, 5.0], None, 5.0)
+    add("rt_extremum_jvp_array", R.extremum_jvp, u(2), np.array([1.0, 4.0]), None, 4.0)
+    m = np.array([[1.0, 3.0, 3.0], [2.0, 0.0, 1.0]])
+    add("rt_extremum_reduce_grad", R.extremum_reduce_grad, u(2), m, m.max(axis=1), 1)
+    add("rt_extremum_reduce_grad_all", R.extremum_reduce_grad, u(), m, m.max())
+    add("rt_extremum_reduce_grad_keepdims", R.extremum_reduce_grad, u(1, 3), m, m.min(0, keepdims=True), 0, True)
+    add("rt_extremum_reduce_jvp", R.extremum_reduce_jvp, u(2, 3), m, m.max(axis=1), 1)
+    add("rt_extremum_reduce_jvp_all", R.extremum_reduce_jvp, u(2, 3), m, m.max())
+    add("rt_cumsum_grad", R.cumsum_grad, u(3, 4), u(3, 4), 1)
+    add("rt_cumsum_grad_flat", R.cumsum_grad, u(12), u(3, 4))
+    add("rt_diff_grad", R.diff_grad, u(3, 2), 2, 0)
+    for name, prim, wrt in [("rt_matmul_grad1", R.matmul_grad1, (0, 2)), ("rt_matmul_grad2", R.matmul_grad2, (0, 1))]:
+        add(name, prim, u(2, 4), u(2, 3), u(3, 4), wrt=wrt)
+        add(name + "_vec_vec", prim, u(), u(3), u(3), wrt=wrt)
+        add(name + "_vec_mat", prim, u(4), u(3), u(3, 4), wrt=wrt)
+        add(name + "_mat_vec", prim, u(2), u(2, 3), u(3), wrt=wrt)
+        add(name + "_batch", prim, u(2, 3, 5), u(2, 3, 4), u(4, 5), wrt=wrt)
+        add(name + "_batch_broadcast", prim, u(2, 3, 5), u(1, 3, 4), u(2, 4, 5), wrt=wrt)
+    for name, prim, wrt in [("rt_dot_grad1", R.dot_grad1, (0, 2)), ("rt_dot_grad2", R.dot_grad2, (0, 1))]:
+        add(name, prim, u(2, 4), u(2, 3), u(3, 4), wrt=wrt)
+        add(name + "_nd", prim, u(2, 4, 2), u(2, 3), u(4, 3, 2), wrt=wrt)
+        add(name + "_scalar", prim, u(2, 3), u(), u(2, 3), wrt=wrt)
+        add(name + "_nd_vec", prim, u(2, 3), u(2, 3, 4), u(4), wrt=wrt)
+    for name, prim, wrt in [("rt_inner_grad1", R.inner_grad1, (0, 2)), ("rt_inner_grad2", R.inner_grad2, (0, 1))]:
+        add(name, prim, u(2, 4), u(2, 3), u(4, 3), wrt=wrt)
+        add(name + "_scalar", prim, u(2, 3), u(), u(2, 3), wrt=wrt)
+    for name, prim, wrt in [("rt_tensordot_grad1", R.tensordot_grad1, (0, 2)),
+                            ("rt_tensordot_grad2", R.tensordot_grad2, (0, 1))]:
+        add(name, prim, u(2, 5), u(2, 3, 4), u(3, 4, 5), wrt=wrt)
+        add(name + "_pairs", prim, u(4, 5), u(3, 2, 4), u(2, 5, 3), ([1, 0], [0, 2]), wrt=wrt)
+    add("rt_trace_grad", R.trace_grad, u(2), u(2, 3, 4), 1, 1, 2)
+    add("rt_diagonal_grad", R.diagonal_grad, u(3, 2), u(2, 3, 4), 0, 2, 0)
+    add("rt_diag_grad_matrix", R.diag_grad, u(3), u(3, 4), 1)
+    add("rt_diag_grad_vector", R.diag_grad, u(4, 4), u(3), -1)
+    a = distinct(3, 4)
+    add("rt_sort_grad", R.sort_grad, u(3, 4), a, 0)
+    add("rt_sort_grad_flat", R.sort_grad, u(12), a, None)
+    add("rt_sort_jvp", R.sort_jvp, u(3, 4), a, -1)
+    add("rt_sort_jvp_flat", R.sort_jvp, u(3, 4), a, None)
+    add("rt_repeat_grad", R.repeat_grad, u(2, 6), u(2, 3), 2, 1)
+    add("rt_repeat_grad_flat", R.repeat_grad, u(12), u(2, 3), 2)
+    add("rt_tile_grad", R.tile_grad, u(4, 3), u(2, 3), (2, 1))
+    add("rt_untranspose", R.untranspose, u(3, 4, 2), (1, 2, 0))
+    add("rt_untranspose_reverse", R.untranspose, u(2, 3))
+    add("rt_unconcatenate", R.unconcatenate, u(3, 3), [u(2, 3), u(1, 3)], 0)
+    add("rt_unconcatenate_flat", R.unconcatenate, u(7), (u(2, 2), u(3)), None)
+    add("rt_unconcatenate_array", R.unconcatenate, u(6, 2), u(3, 2, 2), 0)
+    add("rt_unstack", R.unstack, u(3, 2), [u(3), u(3)], -1)
+    add("rt_unhstack", R.unhstack, u(6), (u(3), 1.0, u(2)))
+    add("rt_unvstack", R.unvstack, u(3, 3), [u(2, 3), u(3)])
+    add("rt_unarray", R.unarray, u(2, 3), [[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]])
+    add("rt_unarray_of_arrays", R.unarray, u(2, 3), [u(3), u(3)])
+    add("rt_unsum", R.unsum, u(3), [1.0, np.ones(3), np.ones((2, 3))])
+    add("rt_unsum_array", R.unsum, u(2), u(3, 2))
+    add("rt_take_grad", R.take_grad, u(4), u(5), np.array([0, 2, 2, 4]))
+    add("rt_take_grad_axis", R.take_grad, u(2, 2), u(2, 3), np.array([1, 1]), 1)
+    add("rt_take_grad_wrap", R.take_grad, u(2), u(4), np.array([5, -1]), None, "wrap")
+    add("rt_cast_grad", R.cast_grad, u(2, 3), u(2, 3), u(2, 3))
+    add("rt_cast_grad_list", R.cast_grad, u(2), [u(), u()], u(2))
+    add("rt_cast_grad_to_int", R.cast_grad, u(2), u(2), np.zeros(2, dtype=int))
+    add("rt_cast_jvp", R.cast_jvp, u(2, 3), u(2, 3), u(2, 3))
+    add("rt_cast_jvp_list", R.cast_jvp, [u(), u()], [u(), u()], u(2))
+    add("rt_cast_jvp_to_int", R.cast_jvp, u(2), u(2), np.zeros(2, dtype=int))
+    add("rt_item_grad", R.item_grad, u(), u(2, 3), 4)
+    add("rt_item_grad_tuple", R.item_grad, u(), u(2, 3), (0, 2))
+    add("rt_item_grad_none", R.item_grad, u(), u(1, 1))
     return c
 
 
 CALLS = _calls()
 
 
+def _fresh(x):
+    """A copy of the arrays and lists in ``x`` (add_at and zero_at update their argument in place)."""
+    return _tree_map(lambda v: v.copy() if isinstance(v, np.ndarray) else v, x)
+
+
 def _primitive_call(call, values):
     """Call the primitive with the arguments named in ``call.wrt`` replaced by ``values``."""
-    args, kwargs = list(call.args), dict(call.kwargs)
+    args, kwargs = list(_fresh(call.args)), _fresh(call.kwargs)
     for w, v in zip(call.wrt, values):
         if isinstance(w, int):
             args[w] = v
@@ -433,9 +555,9 @@ def template_vjp(call, ans_bar=None):
     rule = REGISTRY.rule_for(call.prim)
     assert rule is not None, "no rule for {}".format(call.prim)
     fn = rule.namespace[rule.name]
-    bound = rule.signature.bind(*call.args, **call.kwargs)
+    bound = rule.signature.bind(*_fresh(call.args), **_fresh(call.kwargs))
     bound.apply_defaults()
-    ans = call.prim(*call.args, **call.kwargs)
+    ans = call.prim(*_fresh(call.args), **_fresh(call.kwargs))
     g = _random_like(ans) if ans_bar is None else ans_bar
     if rule.kind == "elementwise":
         out = {"x": g * fn(bound.arguments["x"], ans)}
@@ -527,23 +649,23 @@ def template_jvp(call, dots):
     rule = REGISTRY.rule_for(call.prim)
     explicit = REGISTRY.tangent_for(call.prim)
     signature = (explicit or rule).signature
-    bound = signature.bind(*call.args, **call.kwargs)
+    bound = signature.bind(*_fresh(call.args), **_fresh(call.kwargs))
     bound.apply_defaults()
     names = list(signature.parameters)
-    given = {(names[w] if isinstance(w, int) else w): d for w, d in zip(call.wrt, dots)}
+    given = {(names[w] if isinstance(w, int) else w): _fresh(d) for w, d in zip(call.wrt, dots)}
 
     def dot(name):
         return given[name] if name in given else R.zeros_like(bound.arguments[name])
 
-    ans = call.prim(*call.args, **call.kwargs)
+    ans = call.prim(*_fresh(call.args), **_fresh(call.kwargs))
     if explicit is not None:
         fn = explicit.namespace[explicit.name]
         return ans, fn(**bound.arguments, ans=ans, **{p + "_dot": dot(p) for p in explicit.wrt})
     if rule.kind == "elementwise":
         return ans, dot("x") * rule.namespace[rule.name](bound.arguments["x"], ans)
     assert rule.kind == "linear", "{}: a {} rule needs a tangent template".format(call.id, rule.kind)
-    args = [dot(names[i]) if names[i] in rule.wrt else a for i, a in enumerate(call.args)]
-    kwargs = {k: dot(k) if k in rule.wrt else a for k, a in call.kwargs.items()}
+    args = [dot(names[i]) if names[i] in rule.wrt else a for i, a in enumerate(_fresh(call.args))]
+    kwargs = {k: dot(k) if k in rule.wrt else a for k, a in _fresh(call.kwargs).items()}
     return ans, call.prim(*args, **kwargs)
 
 
@@ -809,7 +931,8 @@ def test_helper_einsum_grad(spec, shapes):
 def test_helper_sort_and_repeat_grads(axis):
     a = distinct(3, 4)
     g = _random_like(np.sort(a, axis=axis))
-    np.testing.assert_allclose(R.sort_grad(g, a, axis), numeric_grad(lambda v: _vdot(g, np.sort(v, axis=axis)), a))
+    np.testing.assert_allclose(R.sort_grad(g, a, axis), numeric_grad(lambda v: _vdot(g, np.sort(v, axis=axis)), a),
+                               atol=1e-8)
     repeats = [1, 0, 3, 2] if axis in (1, -1) else 2
     g = _random_like(np.repeat(a, repeats, axis=axis))
     np.testing.assert_allclose(R.repeat_grad(g, a, repeats, axis),
@@ -1185,6 +1308,65 @@ def f_nondiff_int(x): return x * int(x * 10.0) + x * round(x) * float(len([x, x]
 def f_stop_gradient(x): return x * R.stop_gradient(x * x)
 
 
+# Runtime helpers (templates/runtime_helpers.py), as generated code calls them.
+def f_rt_add(x, y): return np.sum(np.sin(R.add(x, y)))
+def f_rt_unbroadcast(g, x): return np.sum(np.sin(R.unbroadcast(g, x)))
+def f_rt_broadcast_like(g, x): return np.sum(np.sin(R.broadcast_like(g, x)))
+def f_rt_unreduce(g, x): return np.sum(np.sin(R.unreduce(g, x, (0, 2), False)))
+def f_rt_unreduce_grad(h, g): return np.sum(np.sin(R.unreduce_grad(h, g, (0, 2), False)))
+def f_rt_snapshot(x): return np.sum(np.sin(R.snapshot(x)))
+def f_rt_finalize(g, x): return np.sum(np.sin(R.finalize(g, x)))
+def f_rt_add_at(x_bar, v, x): return np.sum(np.sin(R.add_at(x_bar * 1.0, x, 2, v)))
+def f_rt_zero_at(x_bar): return np.sum(np.sin(R.zero_at(x_bar * 1.0, 1)))
+def f_rt_read_at(x_bar): return np.sum(np.sin(R.read_at(x_bar, np.array([0, 2, 0]))))
+def f_rt_unread_at(g, x_bar): return np.sum(np.sin(R.unread_at(g, x_bar, np.array([0, 2, 0]))))
+def f_rt_appended(x, y): return np.sum(np.sin(R.appended([x, y], [0.0, 0.0])))
+def f_rt_unappended(g, x): return np.sum(np.sin(R.unappended(g, [x, x], [0.0, 0.0])[1]))
+def f_rt_safe_divide(a, b): return np.sum(R.safe_divide(a, b))
+def f_rt_log_positive(x): return np.sum(R.log_positive(x))
+def f_rt_power_base_grad(x, y): return np.sum(R.power_base_grad(x, y))
+def f_rt_sinc_grad(x): return np.sum(R.sinc_grad(x))
+def f_rt_select_grad(g, x, y): return np.sum(np.sin(R.select_grad(g, x, y, np.maximum(x, y))))
+def f_rt_extremum_grad(g, x, y): return np.sum(R.extremum_grad(g, x, y, max(x, y))) * y
+def f_rt_extremum_jvp(t, x, y): return R.extremum_jvp([t, t * t, 0.5], [x, y, 0.1], None, max([x, y, 0.1])) * y
+def f_rt_extremum_reduce_grad(g, a): return np.sum(np.sin(R.extremum_reduce_grad(g, a, np.max(a, axis=1), 1)))
+def f_rt_extremum_reduce_jvp(t, a): return np.sum(np.sin(R.extremum_reduce_jvp(t, a, np.max(a, axis=1), 1)))
+def f_rt_cumsum_grad(g, w): return np.sum(R.cumsum_grad(g, w, 1) * w)
+def f_rt_diff_grad(g, w): return np.sum(R.diff_grad(g, 2, 0) * w)
+def f_rt_matmul_grad1(g, a, b): return np.sum(np.sin(R.matmul_grad1(g, a, b)))
+def f_rt_matmul_grad2(g, a, b): return np.sum(np.sin(R.matmul_grad2(g, a, b)))
+def f_rt_dot_grad1(g, a, b): return np.sum(np.sin(R.dot_grad1(g, a, b)))
+def f_rt_dot_grad2(g, a, b): return np.sum(np.sin(R.dot_grad2(g, a, b)))
+def f_rt_inner_grad1(g, a, b): return np.sum(np.sin(R.inner_grad1(g, a, b)))
+def f_rt_inner_grad2(g, a, b): return np.sum(np.sin(R.inner_grad2(g, a, b)))
+def f_rt_tensordot_grad1(g, a, b): return np.sum(np.sin(R.tensordot_grad1(g, a, b, ([1, 0], [0, 2]))))
+def f_rt_tensordot_grad2(g, a, b): return np.sum(np.sin(R.tensordot_grad2(g, a, b, ([1, 0], [0, 2]))))
+def f_rt_trace_grad(g, a): return np.sum(np.sin(R.trace_grad(g, a, 1, 1, 2)))
+def f_rt_diagonal_grad(g, a): return np.sum(np.sin(R.diagonal_grad(g, a, 0, 2, 0)))
+def f_rt_diag_grad(g, v): return np.sum(np.sin(R.diag_grad(g, v, -1)))
+def f_rt_sort_grad(g, a): return np.sum(np.sin(R.sort_grad(g, a, 0)))
+def f_rt_sort_jvp(t, a): return np.sum(np.sin(R.sort_jvp(t, a, None)))
+def f_rt_repeat_grad(g, a): return np.sum(np.sin(R.repeat_grad(g, a, 2, 1)))
+def f_rt_tile_grad(g, a): return np.sum(np.sin(R.tile_grad(g, a, (2, 1))))
+def f_rt_untranspose(g, w): return np.sum(R.untranspose(g, (1, 2, 0)) * w)
+
+
+def pieces_loss(pieces):
+    return np.sum(np.sin(pieces[0])) + np.sum(pieces[1] * pieces[1])
+
+
+def f_rt_unconcatenate(g, x, y): return pieces_loss(R.unconcatenate(g, [x, y], 0))
+def f_rt_unstack(g, x, y): return pieces_loss(R.unstack(g, [x, y], -1))
+def f_rt_unhstack(g, x, y): return pieces_loss(R.unhstack(g, [x, y]))
+def f_rt_unvstack(g, x, y): return pieces_loss(R.unvstack(g, [x, y]))
+def f_rt_unarray(g, x, y): return pieces_loss(R.unarray(g, [x, y]))
+def f_rt_unsum(g, x, y): return pieces_loss(R.unsum(g, [x, y]))
+def f_rt_take_grad(g, a): return np.sum(np.sin(R.take_grad(g, a, np.array([0, 2, 2, 4]))))
+def f_rt_cast_grad(g, x): return np.sum(np.sin(R.cast_grad(g, x, g)))
+def f_rt_cast_jvp(t, x): return np.sum(np.sin(R.cast_jvp(t, x, t)))
+def f_rt_item_grad(g, a): return np.sum(np.sin(R.item_grad(g, a, 4)))
+
+
 @dataclasses.dataclass(frozen=True, eq=False)
 class Row:
     fn: Any
@@ -1410,6 +1592,57 @@ def _rows():
     r(f_nondiff_shapes, u(3))
     r(f_nondiff_constructors, u(3))
     r(f_nondiff_int, 0.44)
+
+    r(f_rt_add, u(3, 4), u(4), wrt=(0, 1))
+    r(f_rt_unbroadcast, u(2, 3, 4), u(3, 1))
+    r(f_rt_broadcast_like, u(1, 3), u(2, 1))
+    r(f_rt_unreduce, u(3), u(2, 3, 4))
+    r(f_rt_unreduce_grad, u(2, 3, 4), u(3))
+    r(f_rt_snapshot, u(2, 3))
+    r(f_rt_finalize, u(3), u(2, 3))
+    r(f_rt_add_at, u(5), u(), u(5), wrt=(0, 1))
+    r(f_rt_zero_at, u(4))
+    r(f_rt_read_at, u(5))
+    r(f_rt_unread_at, u(3), u(5))
+    r(f_rt_appended, u(), u(2), wrt=(0, 1))
+    r(f_rt_unappended, u(2), u(2))
+    r(f_rt_safe_divide, u(2, 3), away(3), wrt=(0, 1))
+    r(f_rt_log_positive, np.array([0.5, -0.7, 1.3]))
+    r(f_rt_power_base_grad, pos(2, 3), u(3), wrt=(0, 1))
+    r(f_rt_sinc_grad, away(2, 3))
+    r(f_rt_select_grad, u(2, 3), distinct(2, 3), distinct(3) + 0.05, wrt=(0, 1, 2))
+    r(f_rt_extremum_grad, 0.7, 0.3, -0.5, wrt=(0, 1, 2))
+    r(f_rt_extremum_jvp, 0.7, 0.3, 0.9, wrt=(0, 1, 2))
+    r(f_rt_extremum_reduce_grad, u(3), distinct(3, 4), wrt=(0, 1))
+    r(f_rt_extremum_reduce_jvp, u(3, 4), distinct(3, 4), wrt=(0, 1))
+    r(f_rt_cumsum_grad, u(3, 4), W(3, 4))
+    r(f_rt_diff_grad, u(3, 2), W(5, 2))
+    for fn in (f_rt_matmul_grad1, f_rt_matmul_grad2):
+        r(fn, u(2, 3, 5), u(1, 3, 4), u(2, 4, 5), wrt=(0, 1, 2))
+    for fn in (f_rt_dot_grad1, f_rt_dot_grad2):
+        r(fn, u(2, 4, 2), u(2, 3), u(4, 3, 2), wrt=(0, 1, 2))
+    for fn in (f_rt_inner_grad1, f_rt_inner_grad2):
+        r(fn, u(2, 4), u(2, 3), u(4, 3), wrt=(0, 1, 2))
+    for fn in (f_rt_tensordot_grad1, f_rt_tensordot_grad2):
+        r(fn, u(4, 5), u(3, 2, 4), u(2, 5, 3), wrt=(0, 1, 2))
+    r(f_rt_trace_grad, u(2), u(2, 3, 4))
+    r(f_rt_diagonal_grad, u(3, 2), u(2, 3, 4))
+    r(f_rt_diag_grad, u(4, 4), u(3))
+    r(f_rt_sort_grad, u(3, 4), distinct(3, 4), wrt=(0, 1))
+    r(f_rt_sort_jvp, u(3, 4), distinct(3, 4), wrt=(0, 1))
+    r(f_rt_repeat_grad, u(2, 6), u(2, 3))
+    r(f_rt_tile_grad, u(4, 3), u(2, 3))
+    r(f_rt_untranspose, u(3, 4, 2), W(2, 3, 4))
+    r(f_rt_unconcatenate, u(3, 3), u(2, 3), u(1, 3))
+    r(f_rt_unstack, u(3, 2), u(3), u(3))
+    r(f_rt_unhstack, u(5), u(2), u(3))
+    r(f_rt_unvstack, u(3, 3), u(2, 3), u(3))
+    r(f_rt_unarray, u(2, 3), u(3), u(3))
+    r(f_rt_unsum, u(3), u(3), u(2, 3))
+    r(f_rt_take_grad, u(4), u(5))
+    r(f_rt_cast_grad, u(2, 3), u(2, 3))
+    r(f_rt_cast_jvp, u(2, 3), u(2, 3))
+    r(f_rt_item_grad, u(), u(2, 3))
     return rows
 
 

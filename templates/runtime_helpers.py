@@ -1,0 +1,363 @@
+"""Rules for the helpers of ``s2s.runtime`` that generated code and templates call.
+
+Why: higher-order derivatives (``grad(grad(f))``, forward over reverse,
+reverse over reverse) differentiate code that s2s generated. That code calls
+``unbroadcast``, ``add_at``, ``matmul_grad1``... as primitives, so each needs a
+rule like any NumPy function.
+
+Most helpers are linear in their first argument ``g`` (an adjoint or tangent)
+and read their other arguments only for shapes, dtypes, indices or
+comparisons (which are piecewise constant): those are ``@linear`` with
+``wrt`` the first argument alone, and their adjoint is the transposed helper,
+often another helper (``extremum_grad`` and ``extremum_jvp`` transpose each
+other). Helpers that are bilinear (``matmul_grad1`` in ``g`` and ``x2``) or
+nonlinear (``safe_divide``, ``power_base_grad``) get an ``@adjoint`` and a
+``@tangent``. Helpers with constant results are in NONDIFFERENTIABLE.
+
+Not here (the engine reports a call to them as having no rule): the helpers
+whose derivative in their primal arguments needs more than a transposition
+(``prod_grad``, ``cumprod_grad``, ``cumprod_jvp``, ``norm_grad``, ``norm_jvp``,
+``det_grad``, ``solve_grad1/2``, ``solve_jvp1/2``, ``einsum_grad``,
+``einsum_jvp``).
+"""
+import math
+
+import numpy as np
+
+from s2s.rules import adjoint, elementwise, linear, tangent
+from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_jvp, clip_masks, copy,
+                         cumsum_grad, diag_grad, diagonal_grad, diff_grad, dot_grad1, dot_grad2,
+                         extremum_grad, extremum_jvp, extremum_reduce_grad, extremum_reduce_jvp, finalize,
+                         float_dtype, inner_grad1, inner_grad2, is_container, item, item_grad, log_positive,
+                         matmul_grad1, matmul_grad2, power_base_grad, read_at, repeat_grad, safe_divide, seed,
+                         select_grad, sinc_grad, snapshot, sort_grad, sort_jvp, take_grad, tensordot_grad1,
+                         tensordot_grad2, tile_grad, trace_grad, unappended, unarray, unbroadcast,
+                         unconcatenate, unhstack, unread_at, unreduce, unreduce_grad, unstack, unsum,
+                         untranspose, unvstack, zero_at, zeros_like)
+
+# seed gives ones, zeros_like zeros, clip_masks booleans.
+NONDIFFERENTIABLE = (seed, zeros_like, float_dtype, is_container, clip_masks)
+
+
+# ----------------------------------------------------------- accumulation and shapes
+# In ``@linear`` rules below, the arguments after the first are read only
+# for their shapes, dtypes, indices or comparisons: they get no adjoint.
+@linear(add, wrt=("a", "b"))
+def add_(a, b, *, ans, ans_bar):
+    return broadcast_like(ans_bar, a), broadcast_like(ans_bar, b)
+
+
+@linear(unbroadcast, wrt="g")
+def unbroadcast_(g, x, *, ans, ans_bar):
+    return broadcast_like(ans_bar, g)
+
+
+@linear(broadcast_like, wrt="g")
+def broadcast_like_(g, x, *, ans, ans_bar):
+    return broadcast_like(ans_bar, g)
+
+
+@linear(unreduce, wrt="g")
+def unreduce_(g, x, axis=None, keepdims=False, *, ans, ans_bar):
+    return unreduce_grad(ans_bar, g, axis, keepdims)
+
+
+@linear(unreduce_grad, wrt="h")
+def unreduce_grad_(h, g, axis=None, keepdims=False, *, ans, ans_bar):
+    return unreduce(ans_bar, h, axis, keepdims)
+
+
+@linear(snapshot)
+def snapshot_(x, *, ans, ans_bar):
+    return ans_bar
+
+
+@linear(finalize, wrt="g")
+def finalize_(g, x, *, ans, ans_bar):
+    return broadcast_like(ans_bar, g)
+
+
+# add_at updates x_bar in place; the rules never write into ans_bar.
+@linear(add_at, wrt=("x_bar", "v"))
+def add_at_(x_bar, x, idx, v, *, ans, ans_bar):
+    return broadcast_like(ans_bar, x_bar), broadcast_like(ans_bar[idx], v)
+
+
+@linear(zero_at, wrt="x_bar")
+def zero_at_(x_bar, idx, *, ans, ans_bar):
+    return zero_at(copy(ans_bar), idx)
+
+
+@linear(read_at, wrt="x_bar")
+def read_at_(x_bar, idx, *, ans, ans_bar):
+    return unread_at(ans_bar, x_bar, idx)
+
+
+@linear(unread_at, wrt="g")
+def unread_at_(g, x_bar, idx, *, ans, ans_bar):
+    return read_at(ans_bar, idx)
+
+
+@linear(appended, wrt="lst_bar")
+def appended_(lst_bar, lst, *, ans, ans_bar):
+    return unappended(ans_bar, lst_bar, lst)
+
+
+@linear(unappended, wrt="g")
+def unappended_(g, lst_bar, lst, *, ans, ans_bar):
+    return appended(ans_bar, lst)
+
+
+# ----------------------------------------------------------- elementwise template helpers
+# safe_divide is a / b where b != 0 and the constant 0 where b == 0.
+@adjoint(safe_divide, unbroadcast=True)
+def safe_divide_(a, b, *, ans, ans_bar):
+    return safe_divide(ans_bar, b), -safe_divide(ans_bar * ans, b)
+
+
+@tangent(safe_divide, broadcast=True)
+def safe_divide_tangent(a, b, *, ans, a_dot, b_dot):
+    inverse = safe_divide(1.0, b)
+    return a_dot * inverse - b_dot * (ans * inverse)
+
+
+@elementwise(log_positive)
+def log_positive_(x, ans):
+    return np.where(np.asarray(x) > 0, safe_divide(1.0, x), 0)
+
+
+# power_base_grad(x1, x2) = x2 * x1 ** (x2 - 1), 0 where x2 == 0:
+# d/dx1 = x2 * power_base_grad(x1, x2 - 1) (0 where x2 == 0 or 1),
+# d/dx2 = x1 ** (x2 - 1) + ans * log(x1).
+@adjoint(power_base_grad, unbroadcast=True)
+def power_base_grad_(x1, x2, *, ans, ans_bar):
+    flat = np.asarray(x2) == 0
+    return (np.where(flat, 0, ans_bar * x2 * power_base_grad(x1, x2 - 1)),
+            np.where(flat, ans_bar * safe_divide(1.0, x1), ans_bar * (ans * log_positive(x1) + safe_divide(ans, x2))))
+
+
+@tangent(power_base_grad, broadcast=True)
+def power_base_grad_tangent(x1, x2, *, ans, x1_dot, x2_dot):
+    flat = np.asarray(x2) == 0
+    return (x1_dot * np.where(flat, 0, x2 * power_base_grad(x1, x2 - 1))
+            + x2_dot * np.where(flat, safe_divide(1.0, x1), ans * log_positive(x1) + safe_divide(ans, x2)))
+
+
+# sinc''(x) = -(pi sin(pi x) + 2 sinc'(x)) / x, and -pi**2 / 3 at 0.
+@elementwise(sinc_grad)
+def sinc_grad_(x, ans):
+    return np.where(np.asarray(x) == 0, -math.pi ** 2 / 3, safe_divide(-math.pi * np.sin(math.pi * x) - 2 * ans, x))
+
+
+# Linear in g; x, other and the extremum enter through == only. (A helper's
+# parameter named ``ans`` is ``result`` here: ``ans`` is the helper's own result.)
+@linear(select_grad, wrt="g")
+def select_grad_(g, x, other, result, *, ans, ans_bar):
+    return broadcast_like(select_grad(ans_bar, x, other, result), g)
+
+
+@linear(extremum_grad, wrt="g")
+def extremum_grad_(g, x, other, result, *, ans, ans_bar):
+    return broadcast_like(extremum_jvp(ans_bar, x, other, result), g)
+
+
+@linear(extremum_jvp, wrt="t")
+def extremum_jvp_(t, x, other, result, *, ans, ans_bar):
+    return broadcast_like(extremum_grad(ans_bar, x, other, result), t)
+
+
+# ----------------------------------------------------------- reductions
+@linear(extremum_reduce_grad, wrt="g")
+def extremum_reduce_grad_(g, a, result, axis=None, keepdims=False, *, ans, ans_bar):
+    return broadcast_like(extremum_reduce_jvp(ans_bar, a, result, axis, keepdims), g)
+
+
+@linear(extremum_reduce_jvp, wrt="t")
+def extremum_reduce_jvp_(t, a, result, axis=None, keepdims=False, *, ans, ans_bar):
+    return broadcast_like(extremum_reduce_grad(ans_bar, a, result, axis, keepdims), t)
+
+
+@linear(cumsum_grad, wrt="g")
+def cumsum_grad_(g, a, axis=None, *, ans, ans_bar):
+    return np.cumsum(ans_bar, axis)
+
+
+@linear(diff_grad, wrt="g")
+def diff_grad_(g, n=1, axis=-1, *, ans, ans_bar):
+    return np.diff(ans_bar, n, axis)
+
+
+# ----------------------------------------------------------- products
+# matmul_grad1(g, x1, x2) is bilinear in g and x2 and reads x1's shape only:
+# it is J^T g for J t = t @ x2, so its adjoint in g is ans_bar @ x2.
+@adjoint(matmul_grad1, wrt=("g", "x2"))
+def matmul_grad1_(g, x1, x2, *, ans, ans_bar):
+    return np.matmul(ans_bar, x2), matmul_grad2(g, ans_bar, x2)
+
+
+@tangent(matmul_grad1, wrt=("g", "x2"))
+def matmul_grad1_tangent(g, x1, x2, *, ans, g_dot, x2_dot):
+    return matmul_grad1(g_dot, x1, x2) + matmul_grad1(g, x1, x2_dot)
+
+
+@adjoint(matmul_grad2, wrt=("g", "x1"))
+def matmul_grad2_(g, x1, x2, *, ans, ans_bar):
+    return np.matmul(x1, ans_bar), matmul_grad1(g, x1, ans_bar)
+
+
+@tangent(matmul_grad2, wrt=("g", "x1"))
+def matmul_grad2_tangent(g, x1, x2, *, ans, g_dot, x1_dot):
+    return matmul_grad2(g_dot, x1, x2) + matmul_grad2(g, x1_dot, x2)
+
+
+@adjoint(dot_grad1, wrt=("g", "b"))
+def dot_grad1_(g, a, b, *, ans, ans_bar):
+    return np.dot(ans_bar, b), dot_grad2(g, ans_bar, b)
+
+
+@tangent(dot_grad1, wrt=("g", "b"))
+def dot_grad1_tangent(g, a, b, *, ans, g_dot, b_dot):
+    return dot_grad1(g_dot, a, b) + dot_grad1(g, a, b_dot)
+
+
+@adjoint(dot_grad2, wrt=("g", "a"))
+def dot_grad2_(g, a, b, *, ans, ans_bar):
+    return np.dot(a, ans_bar), dot_grad1(g, a, ans_bar)
+
+
+@tangent(dot_grad2, wrt=("g", "a"))
+def dot_grad2_tangent(g, a, b, *, ans, g_dot, a_dot):
+    return dot_grad2(g_dot, a, b) + dot_grad2(g, a_dot, b)
+
+
+@adjoint(inner_grad1, wrt=("g", "b"))
+def inner_grad1_(g, a, b, *, ans, ans_bar):
+    return np.inner(ans_bar, b), inner_grad2(g, ans_bar, b)
+
+
+@tangent(inner_grad1, wrt=("g", "b"))
+def inner_grad1_tangent(g, a, b, *, ans, g_dot, b_dot):
+    return inner_grad1(g_dot, a, b) + inner_grad1(g, a, b_dot)
+
+
+@adjoint(inner_grad2, wrt=("g", "a"))
+def inner_grad2_(g, a, b, *, ans, ans_bar):
+    return np.inner(a, ans_bar), inner_grad1(g, a, ans_bar)
+
+
+@tangent(inner_grad2, wrt=("g", "a"))
+def inner_grad2_tangent(g, a, b, *, ans, g_dot, a_dot):
+    return inner_grad2(g_dot, a, b) + inner_grad2(g, a_dot, b)
+
+
+@adjoint(tensordot_grad1, wrt=("g", "b"))
+def tensordot_grad1_(g, a, b, axes=2, *, ans, ans_bar):
+    return np.tensordot(ans_bar, b, axes), tensordot_grad2(g, ans_bar, b, axes)
+
+
+@tangent(tensordot_grad1, wrt=("g", "b"))
+def tensordot_grad1_tangent(g, a, b, axes=2, *, ans, g_dot, b_dot):
+    return tensordot_grad1(g_dot, a, b, axes) + tensordot_grad1(g, a, b_dot, axes)
+
+
+@adjoint(tensordot_grad2, wrt=("g", "a"))
+def tensordot_grad2_(g, a, b, axes=2, *, ans, ans_bar):
+    return np.tensordot(a, ans_bar, axes), tensordot_grad1(g, a, ans_bar, axes)
+
+
+@tangent(tensordot_grad2, wrt=("g", "a"))
+def tensordot_grad2_tangent(g, a, b, axes=2, *, ans, g_dot, a_dot):
+    return tensordot_grad2(g_dot, a, b, axes) + tensordot_grad2(g, a_dot, b, axes)
+
+
+@linear(trace_grad, wrt="g")
+def trace_grad_(g, a, offset=0, axis1=0, axis2=1, *, ans, ans_bar):
+    return np.trace(ans_bar, offset, axis1, axis2)
+
+
+@linear(diagonal_grad, wrt="g")
+def diagonal_grad_(g, a, offset=0, axis1=0, axis2=1, *, ans, ans_bar):
+    return np.copy(np.diagonal(ans_bar, offset, axis1, axis2))
+
+
+@linear(diag_grad, wrt="g")
+def diag_grad_(g, v, k=0, *, ans, ans_bar):
+    return np.diag(ans_bar, k)
+
+
+# ----------------------------------------------------------- shapes, containers, casts
+# sort_grad and sort_jvp read a only through its sorting permutation.
+@linear(sort_grad, wrt="g")
+def sort_grad_(g, a, axis=-1, *, ans, ans_bar):
+    return sort_jvp(ans_bar, a, axis)
+
+
+@linear(sort_jvp, wrt="t")
+def sort_jvp_(t, a, axis=-1, *, ans, ans_bar):
+    return sort_grad(ans_bar, a, axis)
+
+
+@linear(repeat_grad, wrt="g")
+def repeat_grad_(g, a, repeats, axis=None, *, ans, ans_bar):
+    return np.repeat(ans_bar, repeats, axis)
+
+
+@linear(tile_grad, wrt="g")
+def tile_grad_(g, a, reps, *, ans, ans_bar):
+    return np.tile(ans_bar, reps)
+
+
+@linear(untranspose, wrt="g")
+def untranspose_(g, axes=None, *, ans, ans_bar):
+    return np.transpose(ans_bar, axes)
+
+
+@linear(unconcatenate, wrt="g")
+def unconcatenate_(g, arrays, axis=0, *, ans, ans_bar):
+    return np.concatenate(ans_bar, axis)
+
+
+@linear(unstack, wrt="g")
+def unstack_(g, arrays, axis=0, *, ans, ans_bar):
+    return np.stack(ans_bar, axis)
+
+
+@linear(unhstack, wrt="g")
+def unhstack_(g, tup, *, ans, ans_bar):
+    return np.hstack(ans_bar)
+
+
+@linear(unvstack, wrt="g")
+def unvstack_(g, tup, *, ans, ans_bar):
+    return np.vstack(ans_bar)
+
+
+@linear(unarray, wrt="g")
+def unarray_(g, obj, *, ans, ans_bar):
+    return cast_jvp(ans_bar, obj, g)
+
+
+@linear(unsum, wrt="g")
+def unsum_(g, iterable, *, ans, ans_bar):
+    return broadcast_like(ans_bar, g)
+
+
+@linear(take_grad, wrt="g")
+def take_grad_(g, a, indices, axis=None, mode="raise", *, ans, ans_bar):
+    return np.take(ans_bar, indices, axis, mode=mode)
+
+
+# cast_grad and cast_jvp read x and ans for their structure and dtype only.
+@linear(cast_grad, wrt="g")
+def cast_grad_(g, x, result, *, ans, ans_bar):
+    return cast_jvp(ans_bar, x, result)
+
+
+@linear(cast_jvp, wrt="t")
+def cast_jvp_(t, x, result, *, ans, ans_bar):
+    return cast_grad(ans_bar, x, result)
+
+
+@linear(item_grad, wrt="g")
+def item_grad_(g, a, index=None, *, ans, ans_bar):
+    return item(ans_bar, index)
