@@ -279,7 +279,7 @@ class Context:
         adjoint = accumulated.run(adjoint, state)
         # what a subroutine's adjoint needs from its primal sweep: the primal
         # values it reads and the stacks the primal sweep filled
-        tape = (_loaded(adjoint) & primal_names) | _stored_in(saves.prologue + rev.prologue)
+        tape = (_loaded(adjoint) & (primal_names | _stored_in(primal))) | _stored_in(saves.prologue + rev.prologue)
         return _Parts(saves.prologue + rev.prologue, primal, adjoint, ret, seed_bar, state, tape, params)
 
     def reverse_entry(self, parsed, wrt, containers, kind):

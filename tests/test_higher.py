@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import s2s
+import s2s.errors
 
 try:
     from . import functions
@@ -139,3 +140,24 @@ def test_hessian_source_is_readable():
     h(0.4)
     text = s2s.source(h)
     assert "_dot" in text and "_bar" in text
+
+
+SCALAR_CASES = [c for c in HESSIAN_CASES if isinstance(wrt_values(c, c.args)[0], float)]
+
+
+@pytest.mark.parametrize("case", SCALAR_CASES, ids=_ids)
+def test_reverse_over_reverse_matches_forward_over_reverse(case):
+    """grad(grad(f)) of a function of one float equals its 1x1 Hessian.
+
+    Not yet for loops: the first gradient's stacks are popped, and reverse mode
+    does not run ``list.pop()`` backwards; it says so, naming the line.
+    """
+    first = s2s.grad(case.fn, wrt=case.wrt)
+    first(*copy.deepcopy(case.args))
+    if ".pop()" in s2s.source(first):
+        with pytest.raises(s2s.errors.UnsupportedSyntaxError, match=r"s2s grad of .*:\d+.*list\.pop\(\)"):
+            s2s.grad(first, wrt=case.wrt)(*copy.deepcopy(case.args))
+        return
+    second = s2s.grad(first, wrt=case.wrt)(*copy.deepcopy(case.args))
+    H = s2s.hessian(case.fn, wrt=case.wrt)(*copy.deepcopy(case.args))
+    np.testing.assert_allclose(second, H, rtol=1e-9, atol=1e-12)
