@@ -120,10 +120,14 @@ class Transformed:
 
 
 class _Entry:
-    def __init__(self, function, source, deps):
+    """One generated derivative: the callable, its source and what it was made from."""
+
+    def __init__(self, function, source, deps, generated):
         self.function = function
         self.source = source
         self.deps = deps
+        self.bindings = generated.bindings  # names the loader binds (s2s.standalone reads them)
+        self.entry = generated.entry
 
     def fresh(self):
         return all(ns.get(name) is obj for ns, name, obj in self.deps)
@@ -156,7 +160,7 @@ def _generate(fn, wrt, kind, as_tuple, containers, options):
     if entry is not None and entry.fresh():
         return entry
     registry = templates.registry()
-    opts = {"tuple": as_tuple}
+    opts = {"tuple": as_tuple, "optimize": options.get("optimize", True)}
     generated = transform(fn, wrt, kind, registry, opts, containers)
     _TRANSFORMS[0] += 1
     source = emit.to_source(generated.functions)
@@ -165,7 +169,7 @@ def _generate(fn, wrt, kind, as_tuple, containers, options):
     function = loader.load(source, generated.entry, generated.bindings, fn.__globals__, filename)
     if options.get("verbose"):
         print(source)
-    entry = _Entry(function, source, _dependencies(fn))
+    entry = _Entry(function, source, _dependencies(fn), generated)
     _CACHE[key] = entry
     return entry
 
@@ -179,19 +183,20 @@ def _transform(kind, f, wrt, options):
     return Transformed(f, wrt, kind, options)
 
 
-def grad(f=None, wrt=0, *, verbose=False):
+def grad(f=None, wrt=0, *, verbose=False, optimize=True):
     """The gradient of the scalar function ``f`` with respect to ``wrt``.
 
     ``wrt`` is a parameter index or name, or a tuple of them: an int or name
     gives one gradient, a tuple a tuple of gradients. Works as a decorator,
-    bare or with arguments.
+    bare or with arguments. ``verbose=True`` prints the generated source when
+    it is made; ``optimize=False`` skips the clean-ups of ``s2s/optimize.py``.
     """
-    return _transform("grad", f, wrt, {"verbose": verbose})
+    return _transform("grad", f, wrt, {"verbose": verbose, "optimize": optimize})
 
 
-def value_and_grad(f=None, wrt=0, *, verbose=False):
+def value_and_grad(f=None, wrt=0, *, verbose=False, optimize=True):
     """Like ``grad``, but the callable returns ``(value, gradient)``."""
-    return _transform("value_and_grad", f, wrt, {"verbose": verbose})
+    return _transform("value_and_grad", f, wrt, {"verbose": verbose, "optimize": optimize})
 
 
 def source(g):

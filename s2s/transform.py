@@ -310,7 +310,9 @@ def transform(fn, wrt, kind, registry, options, containers=frozenset()):
         callee = anno.get(call, anno.Key.CALLEE, _NO_CALLEE)
         return callee is not _NO_CALLEE and registry.rule_for(callee) is not None
 
-    functions = [optimize.optimize(f, pure_call) for f in ctx.functions]
+    functions = ctx.functions
+    if options.get("optimize", True):
+        functions = [optimize.optimize(f, pure_call) for f in functions]
     bindings = dict(ctx.refs.bindings)
     for name, value in parsed.closure.items():
         bindings.setdefault(name, value)
