@@ -8,6 +8,7 @@ options and the identity of what the function's free names resolve to.
 import functools
 import inspect
 import numbers
+import types
 
 import numpy as np
 
@@ -73,7 +74,7 @@ class Transformed:
     """A derivative of ``fn``; calling it runs generated code."""
 
     def __init__(self, fn, wrt, kind, options):
-        parse_function(fn)  # fail early when the source cannot be read
+        _check_readable(fn)  # fail early when the source cannot be read
         self.fn = fn
         self.kind = kind
         self.options = dict(options)
@@ -107,6 +108,8 @@ class Transformed:
         if entry is None or not entry.fresh():
             entry = _generate(self.fn, self.wrt, self.kind, self.as_tuple, containers, self.options)
             self._generated[containers] = entry
+            if self.options.get("verbose"):
+                print(entry.source)
         self._last = entry
         return entry
 
@@ -122,28 +125,63 @@ class Transformed:
 class _Entry:
     """One generated derivative: the callable, its source and what it was made from."""
 
-    def __init__(self, function, source, deps, generated):
+    def __init__(self, function, source, deps, generated, closure):
         self.function = function
         self.source = source
         self.deps = deps
         self.bindings = generated.bindings  # names the loader binds (s2s.standalone reads them)
         self.entry = generated.entry
+        self.closure = closure  # keeps the objects whose ids are in the key alive
 
     def fresh(self):
-        return all(ns.get(name) is obj for ns, name, obj in self.deps)
+        """Whether every global name the transformed functions read still means the same object."""
+        for namespace, name, obj in self.deps:
+            if namespace.get(name, _ABSENT) is not obj:
+                return False
+        return True
 
 
-def _dependencies(fn):
-    """(globals, name, object) for each global name ``fn`` reads."""
-    code = fn.__code__
-    g = fn.__globals__
-    return tuple((g, name, g[name]) for name in code.co_names if name in g)
+_ABSENT = object()
+_READABLE = {}  # code objects whose source parsed once: s2s.grad(f) need not parse it again
+
+
+def _check_readable(fn):
+    code = getattr(fn, "__code__", None)
+    if code is None or code not in _READABLE:
+        parse_function(fn)
+        if code is not None:
+            _READABLE[code] = True
+
+
+def _dependencies(functions):
+    """(namespace, name, object) for each global name the ``functions`` read, and for
+    each attribute they read of a module they reach through a global name."""
+    deps = {}
+    for fn in functions:
+        g = fn.__globals__
+        names = _code_names(fn.__code__)
+        for name in names:
+            if name in g:
+                deps[id(g), name] = (g, name, g[name])
+                if isinstance(g[name], types.ModuleType):
+                    attrs = vars(g[name])
+                    for attr in names & attrs.keys():
+                        deps[id(attrs), attr] = (attrs, attr, attrs[attr])
+    return tuple(deps.values())
+
+
+def _code_names(code):
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _code_names(const)
+    return names
 
 
 def _key(fn, wrt, kind, as_tuple, containers, options):
     closure = tuple(id(c.cell_contents) for c in (fn.__closure__ or ()) if _has_contents(c))
     return (fn.__code__, id(fn.__globals__), closure, wrt, kind, as_tuple, containers,
-            tuple(sorted((k, repr(v)) for k, v in options.items())))
+            tuple(sorted((k, repr(v)) for k, v in options.items() if k != "verbose")))
 
 
 def _has_contents(cell):
@@ -164,12 +202,12 @@ def _generate(fn, wrt, kind, as_tuple, containers, options):
     generated = transform(fn, wrt, kind, registry, opts, containers)
     _TRANSFORMS[0] += 1
     source = emit.to_source(generated.functions)
-    filename = "<s2s {} of {} ({}:{})>".format(kind, fn.__name__, fn.__code__.co_filename.rsplit("/", 1)[-1],
-                                               fn.__code__.co_firstlineno)
+    filename = "<s2s {} of {} wrt {} ({}:{})>".format(
+        kind, fn.__name__, ", ".join(wrt), fn.__code__.co_filename.replace("\\", "/").rsplit("/", 1)[-1],
+        fn.__code__.co_firstlineno)
     function = loader.load(source, generated.entry, generated.bindings, fn.__globals__, filename)
-    if options.get("verbose"):
-        print(source)
-    entry = _Entry(function, source, _dependencies(fn), generated)
+    closure = tuple(c.cell_contents for c in (fn.__closure__ or ()) if _has_contents(c))
+    entry = _Entry(function, source, _dependencies((fn,) + generated.sources), generated, closure)
     _CACHE[key] = entry
     return entry
 

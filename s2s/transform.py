@@ -35,6 +35,7 @@ class Generated:
     functions: list  # gast.FunctionDef, entry last
     bindings: dict
     entry: str
+    sources: tuple = ()  # the user subroutines transformed along (their redefinition invalidates)
 
 
 class Context:
@@ -316,5 +317,5 @@ def transform(fn, wrt, kind, registry, options, containers=frozenset()):
     bindings = dict(ctx.refs.bindings)
     for name, value in parsed.closure.items():
         bindings.setdefault(name, value)
-    return Generated(functions, bindings, entry)
+    return Generated(functions, bindings, entry, tuple(dict.fromkeys(key[0] for key in ctx.subroutines)))
 
