@@ -176,7 +176,8 @@ class _Module:
                                              for k, v in value.items()))
         numpy_name = self.numpy_name(user)
         if isinstance(value, np.ndarray):
-            return "{}.array({}, dtype={!r})".format(numpy_name, self.literal(value.tolist(), user), value.dtype.str)
+            dtype = value.dtype.name if value.dtype.isnative else value.dtype.str
+            return "{}.array({}, dtype={!r})".format(numpy_name, self.literal(value.tolist(), user), dtype)
         return "{}.{}({})".format(numpy_name, value.dtype.name, self.literal(value.item(), user))
 
     def numpy_name(self, user):
@@ -197,9 +198,12 @@ class _Module:
         blocks = []
         group = None
         for key, text in sorted(self.definitions, key=lambda d: d[0]):
-            title = "" if key[0] == group else titles[key[0]] + "\n"
+            text = text.rstrip("\n") + "\n"
+            if key[0] == group and key[0] in (0, 3):  # assignments: one per line
+                blocks[-1] += text
+            else:
+                blocks.append(("" if key[0] == group else titles[key[0]] + "\n") + text)
             group = key[0]
-            blocks.append(title + text.rstrip("\n") + "\n")
         blocks.append("# The derivative.\n" + generated.rstrip("\n") + "\n")
         return head + "\n\n" + "\n\n".join(blocks)
 
