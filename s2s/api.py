@@ -26,8 +26,8 @@ def transform_count():
     return _TRANSFORMS[0]
 
 
-def _wrt_names(fn, wrt):
-    sig = inspect.signature(fn)
+def _wrt_names(fn, wrt, sig=None):
+    sig = sig or inspect.signature(fn)
     params = list(sig.parameters.values())
     positional = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     names = [p.name for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
@@ -78,8 +78,8 @@ class Transformed:
         self.fn = fn
         self.kind = kind
         self.options = dict(options)
-        self.wrt, self.as_tuple = _wrt_names(fn, wrt)
         self.signature = inspect.signature(fn)
+        self.wrt, self.as_tuple = _wrt_names(fn, wrt, self.signature)
         self._generated = {}
         self._last = None
         functools.update_wrapper(self, fn, assigned=("__module__", "__name__", "__qualname__"), updated=())

@@ -302,3 +302,19 @@ def test_readme_commands_run(tmp_path):
             argv[argv.index("-o") + 1] = str(tmp_path / argv[argv.index("-o") + 1])
         code, _, err = run(*argv)
         assert code == 0, (command, err)
+
+
+def test_output_is_byte_identical_across_processes():
+    """Set iteration order changes with PYTHONHASHSEED; the generated files must not."""
+    script = ("import sys\nfrom s2s import cli\n"
+              "for target in sys.argv[1:]:\n    cli.main(['grad', target, '--wrt', '0,1'])\n")
+    targets = [str(ROOT / "samples" / name) for name in ("rnn.py:loss", "ode.py:loss", "lecture.py:f")]
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        env = dict(os.environ, PYTHONHASHSEED=seed,
+                   PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        proc = subprocess.run([sys.executable, "-c", script] + targets, capture_output=True, text=True,
+                              env=env, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        outputs.add(proc.stdout)
+    assert len(outputs) == 1
