@@ -184,8 +184,8 @@ def _function(module, path, name):
             raise CommandError("{}: no function named {}; it defines {}".format(
                 path, name, ", ".join(functions) if functions else "no functions"))
     if not inspect.isfunction(obj):
-        raise CommandError("{}: {} is {}, not a function defined with def".format(
-            path, name, "a " + type(obj).__name__))
+        raise CommandError("{}: {} is not a function defined with def (its type is {})".format(
+            path, name, type(obj).__name__))
     return obj
 
 

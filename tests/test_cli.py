@@ -138,7 +138,7 @@ BAD_FILES = {
                        "        pass\n    return y\n", "unsupported.py:5"),
     "raises.py": ("import numpy as np\n\nVALUE = 1 / 0\n\n\ndef f(x):\n    return x\n",
                   "raises.py:3: running the file raised ZeroDivisionError"),
-    "notfunction.py": ("f = 3\n", "f is a int, not a function"),
+    "notfunction.py": ("f = 3\n", "f is not a function defined with def (its type is int)"),
 }
 
 
