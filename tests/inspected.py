@@ -29,11 +29,3 @@ def middle(x):
 def calls_middle(x):
     return np.sum(middle(x))
 
-
-def returns(x):
-    if x > 1.0:
-        return x ** 2
-    elif x > 0.0:
-        return np.sin(x)
-    else:
-        return -x
