@@ -99,7 +99,7 @@ class Accumulate:
 
     def _join(self, s1, code1, s2, code2):
         merged = {}
-        for name in set(s1) | set(s2):
+        for name in sorted(set(s1) | set(s2)):
             a, b = s1.get(name, ZERO), s2.get(name, ZERO)
             m = _merge(a, b)
             if m is None:
@@ -115,7 +115,7 @@ class Accumulate:
             exit_state = dict(head)
             self.run(_clone(s.body), exit_state)
             changed = False
-            for name in set(head) | set(exit_state):
+            for name in sorted(set(head) | set(exit_state)):
                 a, b = head.get(name, ZERO), exit_state.get(name, ZERO)
                 if a == ZERO and b != ZERO:
                     before.append(A.assign(name, A.const(0.0)))
@@ -128,7 +128,7 @@ class Accumulate:
                 break
         exit_state = dict(head)
         body = self.run(s.body, exit_state)
-        for name in set(head) | set(exit_state):
+        for name in sorted(set(head) | set(exit_state)):
             if head.get(name, ZERO) != ZERO and exit_state.get(name, ZERO) == ZERO:
                 body.append(A.assign(name, A.const(0.0)))
         state.clear()

@@ -12,7 +12,7 @@ class Key(enum.Enum):
     METHOD = "The ndarray method name a call was rewritten from."
 
 
-_ATTR = "_s2s_anno"
+_ATTR = ATTR = "_s2s_anno"  # the node attribute holding a node's annotations
 
 
 def get(node, key, default=None):

@@ -8,6 +8,7 @@ options and the identity of what the function's free names resolve to.
 import functools
 import inspect
 import numbers
+import types
 
 import numpy as np
 
@@ -25,8 +26,8 @@ def transform_count():
     return _TRANSFORMS[0]
 
 
-def _wrt_names(fn, wrt):
-    sig = inspect.signature(fn)
+def _wrt_names(fn, wrt, sig=None):
+    sig = sig or inspect.signature(fn)
     params = list(sig.parameters.values())
     positional = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     names = [p.name for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
@@ -93,13 +94,13 @@ class Transformed:
                     "instead.".format(fn, _DESCRIPTIONS[fn.kind].lower(), fn.kind))
             self.inner, self.base = fn, fn.base
         else:
-            parse_function(fn)  # fail early when the source cannot be read
+            _check_readable(fn)  # fail early when the source cannot be read
             self.inner, self.base = None, fn
         self.fn = fn
         self.kind = kind
         self.options = dict(options)
         self.signature = inspect.signature(self.base)
-        self.wrt, self.as_tuple = _wrt_names(self.base, wrt)
+        self.wrt, self.as_tuple = _wrt_names(self.base, wrt, self.signature)
         self._generated = {}
         self._last = None
         functools.update_wrapper(self, self.base, assigned=("__module__", "__name__", "__qualname__"), updated=())
@@ -145,6 +146,8 @@ class Transformed:
             entry = _generate(self.target(containers), self.wrt, self.kind, self.as_tuple, containers,
                               self.options)
             self._generated[containers] = entry
+            if self.options.get("verbose"):
+                print(entry.source)
         self._last = entry
         return entry
 
@@ -201,27 +204,66 @@ def _check_like(value, tangent, what, transformed):
 
 
 class _Entry:
-    def __init__(self, function, source, deps, extra):
+    """One generated derivative: the callable, its source and what it was made from."""
+
+    def __init__(self, function, source, deps, generated, closure):
         self.function = function
         self.source = source
         self.deps = deps
-        self.extra = extra  # names of the generated keyword parameters after the function's own
+        self.bindings = generated.bindings  # names the loader binds (s2s.standalone reads them)
+        self.entry = generated.entry
+        self.extra = generated.extra  # names of the generated keyword parameters after the function's own
+        self.closure = closure  # keeps the objects whose ids are in the key alive
 
     def fresh(self):
-        return all(ns.get(name) is obj for ns, name, obj in self.deps)
+        """Whether every global name the transformed functions read still means the same object."""
+        for namespace, name, obj in self.deps:
+            if namespace.get(name, _ABSENT) is not obj:
+                return False
+        return True
 
 
-def _dependencies(fn):
-    """(globals, name, object) for each global name ``fn`` reads."""
-    code = fn.__code__
-    g = fn.__globals__
-    return tuple((g, name, g[name]) for name in code.co_names if name in g)
+_ABSENT = object()
+_READABLE = {}  # code objects whose source parsed once: s2s.grad(f) need not parse it again
+
+
+def _check_readable(fn):
+    code = getattr(fn, "__code__", None)
+    if code is None or code not in _READABLE:
+        parse_function(fn)
+        if code is not None:
+            _READABLE[code] = True
+
+
+def _dependencies(functions):
+    """(namespace, name, object) for each global name the ``functions`` read, and for
+    each attribute they read of a module they reach through a global name."""
+    deps = {}
+    for fn in functions:
+        g = fn.__globals__
+        names = _code_names(fn.__code__)
+        for name in names:
+            if name in g:
+                deps[id(g), name] = (g, name, g[name])
+                if isinstance(g[name], types.ModuleType):
+                    attrs = vars(g[name])
+                    for attr in names & attrs.keys():
+                        deps[id(attrs), attr] = (attrs, attr, attrs[attr])
+    return tuple(deps.values())
+
+
+def _code_names(code):
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _code_names(const)
+    return names
 
 
 def _key(fn, wrt, kind, as_tuple, containers, options):
     closure = tuple(id(c.cell_contents) for c in (fn.__closure__ or ()) if _has_contents(c))
     return (fn.__code__, id(fn.__globals__), closure, wrt, kind, as_tuple, containers,
-            tuple(sorted((k, repr(v)) for k, v in options.items())))
+            tuple(sorted((k, repr(v)) for k, v in options.items() if k != "verbose")))
 
 
 def _has_contents(cell):
@@ -238,16 +280,16 @@ def _generate(fn, wrt, kind, as_tuple, containers, options):
     if entry is not None and entry.fresh():
         return entry
     registry = templates.registry()
-    opts = {"tuple": as_tuple}
+    opts = {"tuple": as_tuple, "optimize": options.get("optimize", True)}
     generated = transform(fn, wrt, kind, registry, opts, containers)
     _TRANSFORMS[0] += 1
     source = emit.to_source(generated.functions)
-    filename = "<s2s {} of {} ({}:{})>".format(kind, fn.__name__, fn.__code__.co_filename.rsplit("/", 1)[-1],
-                                               fn.__code__.co_firstlineno)
+    filename = "<s2s {} of {} wrt {} ({}:{})>".format(
+        kind, fn.__name__, ", ".join(wrt), fn.__code__.co_filename.replace("\\", "/").rsplit("/", 1)[-1],
+        fn.__code__.co_firstlineno)
     function = loader.load(source, generated.entry, generated.bindings, fn.__globals__, filename)
-    if options.get("verbose"):
-        print(source)
-    entry = _Entry(function, source, _dependencies(fn), generated.extra)
+    closure = tuple(c.cell_contents for c in (fn.__closure__ or ()) if _has_contents(c))
+    entry = _Entry(function, source, _dependencies((fn,) + generated.sources), generated, closure)
     _CACHE[key] = entry
     return entry
 
@@ -258,19 +300,20 @@ def _transform(kind, f, wrt, options):
     return Transformed(f, wrt, kind, options)
 
 
-def grad(f=None, wrt=0, *, verbose=False):
+def grad(f=None, wrt=0, *, verbose=False, optimize=True):
     """The gradient of the scalar function ``f`` with respect to ``wrt``.
 
     ``wrt`` is a parameter index or name, or a tuple of them: an int or name
     gives one gradient, a tuple a tuple of gradients. Works as a decorator,
-    bare or with arguments.
+    bare or with arguments. ``verbose=True`` prints the generated source when
+    it is made; ``optimize=False`` skips the clean-ups of ``s2s/optimize.py``.
     """
-    return _transform("grad", f, wrt, {"verbose": verbose})
+    return _transform("grad", f, wrt, {"verbose": verbose, "optimize": optimize})
 
 
-def value_and_grad(f=None, wrt=0, *, verbose=False):
+def value_and_grad(f=None, wrt=0, *, verbose=False, optimize=True):
     """Like ``grad``, but the callable returns ``(value, gradient)``."""
-    return _transform("value_and_grad", f, wrt, {"verbose": verbose})
+    return _transform("value_and_grad", f, wrt, {"verbose": verbose, "optimize": optimize})
 
 
 def source(g):
@@ -280,23 +323,23 @@ def source(g):
     raise ArgumentError("s2s.source expects a function returned by s2s (grad, value_and_grad), not {!r}".format(g))
 
 
-def vjp(f=None, wrt=0, *, verbose=False):
+def vjp(f=None, wrt=0, *, verbose=False, optimize=True):
     """Vector-Jacobian product: ``g(*args, dout) -> (out, cotangents)``.
 
     ``f`` may return an array, a scalar, or a tuple or list of them; ``dout``
     has the same structure and shapes as the result. ``grad`` is the case of a
     scalar result with ``dout = 1``.
     """
-    return _transform("vjp", f, wrt, {"verbose": verbose})
+    return _transform("vjp", f, wrt, {"verbose": verbose, "optimize": optimize})
 
 
-def jvp(f=None, wrt=0, *, verbose=False):
+def jvp(f=None, wrt=0, *, verbose=False, optimize=True):
     """Jacobian-vector product (forward mode): ``g(*args, *tangents) -> (out, tangent_out)``.
 
     One tangent per ``wrt`` parameter, each shaped like its argument, after
     the function's own arguments.
     """
-    return _transform("jvp", f, wrt, {"verbose": verbose})
+    return _transform("jvp", f, wrt, {"verbose": verbose, "optimize": optimize})
 
 
 class Derived:

@@ -68,7 +68,25 @@ def is_atom(node):
 
 
 def deepcopy(node):
-    return _copy.deepcopy(node)
+    """A copy of ``node`` (an AST, a list of them, ...) sharing no node or container with it.
+
+    Like ``copy.deepcopy`` for the trees s2s builds, several times faster:
+    leaves (strings, numbers, objects a node refers to, such as a callee) are
+    shared, as are the values of annotations, which no stage mutates.
+    """
+    if isinstance(node, gast.AST):
+        new = node.__class__.__new__(node.__class__)
+        fields = new.__dict__
+        for key, value in node.__dict__.items():
+            fields[key] = dict(value) if key == anno.ATTR else deepcopy(value)
+        return new
+    if isinstance(node, list):
+        return [deepcopy(item) for item in node]
+    if isinstance(node, tuple):
+        return tuple(deepcopy(item) for item in node)
+    if isinstance(node, (dict, set)):
+        return _copy.deepcopy(node)
+    return node
 
 
 def with_origin(nodes, origin):

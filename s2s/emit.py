@@ -7,6 +7,7 @@ import re
 import gast
 
 from s2s import anno
+from s2s import astutil as A
 
 _MARK = "__s2s_origin__"
 _MARK_RE = re.compile(r"^(\s*)'" + _MARK + r" (.*)'$")
@@ -56,6 +57,4 @@ def to_source(functions):
 
 
 def _copy(fn):
-    import copy
-
-    return copy.deepcopy(fn)
+    return A.deepcopy(fn)

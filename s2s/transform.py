@@ -37,6 +37,7 @@ class Generated:
     bindings: dict
     entry: str
     extra: tuple = ()  # keyword parameters the entry takes beyond the function's own (tangents, dout)
+    sources: tuple = ()  # the user subroutines transformed along (their redefinition invalidates)
 
 
 class Context:
@@ -407,9 +408,12 @@ def transform(fn, wrt, kind, registry, options, containers=frozenset()):
         callee = anno.get(call, anno.Key.CALLEE, _NO_CALLEE)
         return callee is not _NO_CALLEE and registry.rule_for(callee) is not None
 
-    functions = [optimize.optimize(f, pure_call) for f in ctx.functions]
+    functions = ctx.functions
+    if options.get("optimize", True):
+        functions = [optimize.optimize(f, pure_call) for f in functions]
     bindings = dict(ctx.refs.bindings)
     for name, value in parsed.closure.items():
         bindings.setdefault(name, value)
-    return Generated(functions, bindings, entry, extra)
+    subroutines = list(ctx.subroutines) + list(ctx.tangent_subroutines)
+    return Generated(functions, bindings, entry, extra, tuple(dict.fromkeys(key[0] for key in subroutines)))
 

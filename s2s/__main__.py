@@ -1,0 +1,7 @@
+"""``python -m s2s``: the same program as the ``s2s`` command."""
+import sys
+
+from s2s.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""Functions for tests/test_inspect.py (s2s reads their source from this file)."""
+import numpy as np
+
+
+def lecture(x1, x2):
+    return np.log(x1) + x1 * x2 - np.sin(x2)
+
+
+def vector_valued(x):
+    return np.sin(x) * 2.0
+
+
+def weights(x):
+    return x * 2.0
+
+
+def calls_weights(x):
+    return np.sum(weights(x) * x)
+
+
+def scale(x):
+    return 3.0 * x
+
+
+def middle(x):
+    return np.sin(scale(x))
+
+
+def calls_middle(x):
+    return np.sum(middle(x))
+
