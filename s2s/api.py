@@ -11,6 +11,7 @@ import numbers
 
 import numpy as np
 
+from s2s import checkpoint as _checkpoint
 from s2s import emit, loader, templates
 from s2s.errors import ArgumentError, S2SError
 from s2s.parse import parse_function
@@ -156,7 +157,7 @@ def _generate(fn, wrt, kind, as_tuple, containers, options):
     if entry is not None and entry.fresh():
         return entry
     registry = templates.registry()
-    opts = {"tuple": as_tuple}
+    opts = {"tuple": as_tuple, "checkpoint": options.get("checkpoint")}
     generated = transform(fn, wrt, kind, registry, opts, containers)
     _TRANSFORMS[0] += 1
     source = emit.to_source(generated.functions)
@@ -179,19 +180,37 @@ def _transform(kind, f, wrt, options):
     return Transformed(f, wrt, kind, options)
 
 
-def grad(f=None, wrt=0, *, verbose=False):
+def _options(f, verbose, checkpoint, memory):
+    where = _where(f) if f is not None else "s2s"
+    return {"verbose": verbose, "checkpoint": _checkpoint.option(checkpoint, memory, where)}
+
+
+def grad(f=None, wrt=0, *, verbose=False, checkpoint=None, memory=None):
     """The gradient of the scalar function ``f`` with respect to ``wrt``.
 
     ``wrt`` is a parameter index or name, or a tuple of them: an int or name
     gives one gradient, a tuple a tuple of gradients. Works as a decorator,
     bare or with arguments.
+
+    ``checkpoint`` says how loops are reversed (loops marked with
+    ``s2s.checkpointed`` in the source use their marker instead):
+
+    - ``None`` (default): every iteration saves what its adjoint needs;
+    - an int ``k``: at most ``k`` snapshots of the loop state; the adjoint
+      sweep recomputes iterations from the nearest one (binomial schedule for
+      ``for`` loops, online schedule for ``while`` loops and loops that break);
+    - ``"auto"``: decided each time a loop starts, within ``memory`` bytes
+      (default 1 GiB). It measures the loop state (what a snapshot holds) and
+      the trip count; when ``trips * values saved per iteration * bytes of the
+      largest state value`` fits, every iteration is stored, otherwise it
+      keeps ``memory // bytes of the state`` snapshots.
     """
-    return _transform("grad", f, wrt, {"verbose": verbose})
+    return _transform("grad", f, wrt, _options(f, verbose, checkpoint, memory))
 
 
-def value_and_grad(f=None, wrt=0, *, verbose=False):
+def value_and_grad(f=None, wrt=0, *, verbose=False, checkpoint=None, memory=None):
     """Like ``grad``, but the callable returns ``(value, gradient)``."""
-    return _transform("value_and_grad", f, wrt, {"verbose": verbose})
+    return _transform("value_and_grad", f, wrt, _options(f, verbose, checkpoint, memory))
 
 
 def source(g):
