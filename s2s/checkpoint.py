@@ -156,14 +156,17 @@ class Checkpointed:
         """``schedule = schedules.binomial(...)`` (or online, auto)."""
         steps = A.call(A.name("len"), [A.deepcopy(loop.iter)]) if isinstance(loop, gast.For) else None
         counted = steps is not None and self.kind != "online"
+        kw = A.keyword
         if self.snapshots is None:
-            make = A.call(ref(schedules.auto, "auto"), [
-                steps if counted else A.const(None), A.deepcopy(kept), A.const(self.memory),
-                A.const(max(saved_per_step, 1)), A.const(where)])
-        elif counted:
-            make = A.call(ref(schedules.binomial, "binomial"), [steps, A.const(self.snapshots), A.const(where)])
+            make = A.call(ref(schedules.auto, "auto"), [steps if counted else A.const(None), A.deepcopy(kept)], [
+                kw("memory", A.const(self.memory)), kw("saved_per_step", A.const(max(saved_per_step, 1))),
+                kw("where", A.const(where))])
         else:
-            make = A.call(ref(schedules.online, "online"), [A.const(self.snapshots), A.const(where)])
+            rest = [kw("snapshots", A.const(self.snapshots)), kw("where", A.const(where))]
+            if counted:
+                make = A.call(ref(schedules.binomial, "binomial"), [steps], rest)
+            else:
+                make = A.call(ref(schedules.online, "online"), [], rest)
         return [A.assign(schedule, make)]
 
 

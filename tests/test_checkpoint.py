@@ -287,3 +287,24 @@ def test_auto_measures_the_state():
     assert not chosen.stores_all and chosen.kind == "binomial" and chosen.snapshots == (300 * 8000 - 1) // 8008
     assert schedules.auto(None, state, 10 ** 9, 3, "here").kind == "online"
     assert schedules.auto(100, state, 10, 3, "here").snapshots == 1
+
+
+def test_auto_chooses_by_the_memory_budget(monkeypatch):
+    chosen = []
+    real = schedules.auto
+
+    def recording(*args, **kwargs):
+        schedule = real(*args, **kwargs)
+        chosen.append(schedule)
+        return schedule
+
+    monkeypatch.setattr(schedules, "auto", recording)
+    args = (np.linspace(-1.0, 1.0, 100), 0.9, 50)
+    want = s2s.grad(_unmarked_for)(*args)
+    # store-all saves 4 values of 800 bytes per step here: 160,000 bytes
+    for memory, stores_all in ((160000, True), (159999, False), (10 ** 4, False)):
+        got = s2s.grad(_unmarked_for, checkpoint="auto", memory=memory)(*args)
+        assert_tree_close(got, want, rtol=1e-12, atol=1e-300)
+        assert chosen[-1].stores_all is stores_all
+        if not stores_all:
+            assert chosen[-1].snapshots == memory // 800 and chosen[-1].peak <= chosen[-1].snapshots
