@@ -114,24 +114,25 @@ class Checkpointed:
                       body=[_call_stmt("{}.keep".format(schedule), [A.deepcopy(kept)])], orelse=[])
 
         plain = [due] + A.deepcopy(loop.body)
+        action, step = rev.ctx.namer.fresh("action"), rev.ctx.namer.fresh("step")
         if isinstance(loop, gast.For):
             forward = gast.For(target=A.store(loop.target.id), iter=loop.iter, body=plain, orelse=[],
                                type_comment=None)
             head = [A.assign(A.store(loop.target.id),
-                             gast.Subscript(value=A.deepcopy(loop.iter), slice=A.name("step"), ctx=gast.Load()))]
+                             gast.Subscript(value=A.deepcopy(loop.iter), slice=A.name(step), ctx=gast.Load()))]
         else:
             forward = gast.While(test=loop.test, body=plain, orelse=[])
             head = []
         restore = [A.assign(gast.Tuple(elts=[A.store(n) for n in state], ctx=gast.Store()),
-                            A.quote_expr("{}.restored(step)".format(schedule)))]
+                            A.quote_expr("{}.restored({})".format(schedule, step)))] if state else [gast.Pass()]
         restore += [A.assign(n, _copied(ref, n)) for n in state if n in mutated]
-        actions = _chain([
+        actions = _chain(action, [
             ("restore", restore),
             ("snapshot", [_call_stmt("{}.keep".format(schedule), [A.deepcopy(kept)])]),
             ("advance", head + A.deepcopy(loop.body)),
             ("reverse", A.deepcopy(head) + body_p + body_a),
         ])
-        backward = gast.For(target=gast.Tuple(elts=[A.store("action"), A.store("step")], ctx=gast.Store()),
+        backward = gast.For(target=gast.Tuple(elts=[A.store(action), A.store(step)], ctx=gast.Store()),
                             iter=A.quote_expr("{}.backward()".format(schedule)), body=[actions], orelse=[],
                             type_comment=None)
         if self.snapshots is None and counted:
@@ -234,11 +235,11 @@ def _mutated(stmts):
     return out
 
 
-def _chain(cases):
+def _chain(action, cases):
     """``if action == case: ... elif ...: ...``."""
     orelse = []
-    for action, body in reversed(cases):
-        test = gast.Compare(left=A.name("action"), ops=[gast.Eq()], comparators=[A.const(action)])
+    for case, body in reversed(cases):
+        test = gast.Compare(left=A.name(action), ops=[gast.Eq()], comparators=[A.const(case)])
         orelse = [gast.If(test=test, body=body, orelse=orelse)]
     return orelse[0]
 

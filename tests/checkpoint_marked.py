@@ -127,3 +127,11 @@ def computed_count(x, k):
     for i in s2s.checkpointed(range(3), k):  # <- computed_count
         x = x * 2.0
     return x
+
+
+def user_names_like_the_schedule(x, step):
+    # the generated schedule loop must not take the user's names
+    action = 0.5
+    for i in s2s.checkpointed(range(6), 2):
+        x = x - step * np.sin(x) * action
+    return np.sum(x * x)

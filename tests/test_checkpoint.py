@@ -113,6 +113,7 @@ MARKED = [
     (marked.marked_tuple_state, (_rng.uniform(-1, 1, 3),), 0),
     (marked.marked_in_helper, (_rng.uniform(-1, 1, 3),), 0),
     (marked.marked_writes, (_rng.uniform(-1, 1, 3),), 0),
+    (marked.user_names_like_the_schedule, (_rng.uniform(-1, 1, 3), 0.3), 0),
 ]
 
 
@@ -308,3 +309,12 @@ def test_auto_chooses_by_the_memory_budget(monkeypatch):
         assert chosen[-1].stores_all is stores_all
         if not stores_all:
             assert chosen[-1].snapshots == memory // 800 and chosen[-1].peak <= chosen[-1].snapshots
+
+
+@pytest.mark.parametrize("steps", [0, 1, 2, 5])
+@pytest.mark.parametrize("checkpoint", [1, 2, "auto"])
+def test_short_loops(steps, checkpoint):
+    args = (np.linspace(-1.0, 1.0, 3), 0.8, steps)
+    want = s2s.grad(_unmarked_for)(*args)
+    got = s2s.grad(_unmarked_for, checkpoint=checkpoint)(*args)
+    assert_tree_close(got, want, rtol=1e-12, atol=1e-300)
