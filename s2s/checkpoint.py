@@ -92,6 +92,7 @@ class Checkpointed:
         entry_bound = set(rev.maybe_bound)
         entry_definite = set(rev.definitely_bound)
         first_slot = len(rev.slots)
+        action, step = rev.ctx.namer.fresh("action"), rev.ctx.namer.fresh("step")  # outer loops first
         body_p, body_a = reverse_body(rev, loop)
         if not body_a:  # nothing to reverse: the loop runs once, as written
             return STORE_ALL.assemble(rev, loop, body_p, body_a)
@@ -114,7 +115,6 @@ class Checkpointed:
                       body=[_call_stmt("{}.keep".format(schedule), [A.deepcopy(kept)])], orelse=[])
 
         plain = [due] + A.deepcopy(loop.body)
-        action, step = rev.ctx.namer.fresh("action"), rev.ctx.namer.fresh("step")
         if isinstance(loop, gast.For):
             forward = gast.For(target=A.store(loop.target.id), iter=loop.iter, body=plain, orelse=[],
                                type_comment=None)
