@@ -15,6 +15,7 @@ from s2s.errors import (
     UnsupportedSyntaxError,
 )
 from s2s.runtime import stop_gradient
+from s2s.schedules import checkpointed
 
 __version__ = "0.1.0"
 
@@ -29,6 +30,7 @@ __all__ = [
     "hvp",
     "check_grad",
     "stop_gradient",
+    "checkpointed",
     "S2SError",
     "ArgumentError",
     "NoRuleError",

@@ -10,6 +10,7 @@ class Key(enum.Enum):
     ORIGIN = "Origin of the node in the user's source (an s2s.parse.Origin)."
     CALLEE = "The Python object a call's function expression resolves to."
     METHOD = "The ndarray method name a call was rewritten from."
+    CHECKPOINT = "A loop's s2s.checkpointed marker: dict(snapshots=int, schedule=None|'binomial'|'online')."
 
 
 _ATTR = ATTR = "_s2s_anno"  # the node attribute holding a node's annotations

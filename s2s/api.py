@@ -12,6 +12,7 @@ import types
 
 import numpy as np
 
+from s2s import checkpoint as _checkpoint
 from s2s import emit, loader, templates
 from s2s.errors import ArgumentError, S2SError
 from s2s.parse import parse_function
@@ -280,7 +281,7 @@ def _generate(fn, wrt, kind, as_tuple, containers, options):
     if entry is not None and entry.fresh():
         return entry
     registry = templates.registry()
-    opts = {"tuple": as_tuple, "optimize": options.get("optimize", True)}
+    opts = {"tuple": as_tuple, "optimize": options.get("optimize", True), "checkpoint": options.get("checkpoint")}
     generated = transform(fn, wrt, kind, registry, opts, containers)
     _TRANSFORMS[0] += 1
     source = emit.to_source(generated.functions)
@@ -300,20 +301,38 @@ def _transform(kind, f, wrt, options):
     return Transformed(f, wrt, kind, options)
 
 
-def grad(f=None, wrt=0, *, verbose=False, optimize=True):
+def _options(f, verbose, optimize, checkpoint=None, memory=None):
+    where = _where(f) if f is not None else "s2s"
+    return {"verbose": verbose, "optimize": optimize, "checkpoint": _checkpoint.option(checkpoint, memory, where)}
+
+
+def grad(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory=None):
     """The gradient of the scalar function ``f`` with respect to ``wrt``.
 
     ``wrt`` is a parameter index or name, or a tuple of them: an int or name
     gives one gradient, a tuple a tuple of gradients. Works as a decorator,
     bare or with arguments. ``verbose=True`` prints the generated source when
     it is made; ``optimize=False`` skips the clean-ups of ``s2s/optimize.py``.
+
+    ``checkpoint`` says how loops are reversed (loops marked with
+    ``s2s.checkpointed`` in the source use their marker instead):
+
+    - ``None`` (default): every iteration saves what its adjoint needs;
+    - an int ``k``: at most ``k`` snapshots of the loop state; the adjoint
+      sweep recomputes iterations from the nearest one (binomial schedule for
+      ``for`` loops, online schedule for ``while`` loops and loops that break);
+    - ``"auto"``: decided each time a loop starts, within ``memory`` bytes
+      (default 1 GiB). It measures the loop state (what a snapshot holds) and
+      the trip count; when ``trips * values saved per iteration * bytes of the
+      largest state value`` fits, every iteration is stored, otherwise it
+      keeps ``memory // bytes of the state`` snapshots.
     """
-    return _transform("grad", f, wrt, {"verbose": verbose, "optimize": optimize})
+    return _transform("grad", f, wrt, _options(f, verbose, optimize, checkpoint, memory))
 
 
-def value_and_grad(f=None, wrt=0, *, verbose=False, optimize=True):
+def value_and_grad(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory=None):
     """Like ``grad``, but the callable returns ``(value, gradient)``."""
-    return _transform("value_and_grad", f, wrt, {"verbose": verbose, "optimize": optimize})
+    return _transform("value_and_grad", f, wrt, _options(f, verbose, optimize, checkpoint, memory))
 
 
 def source(g):
@@ -323,14 +342,14 @@ def source(g):
     raise ArgumentError("s2s.source expects a function returned by s2s (grad, value_and_grad), not {!r}".format(g))
 
 
-def vjp(f=None, wrt=0, *, verbose=False, optimize=True):
+def vjp(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory=None):
     """Vector-Jacobian product: ``g(*args, dout) -> (out, cotangents)``.
 
     ``f`` may return an array, a scalar, or a tuple or list of them; ``dout``
     has the same structure and shapes as the result. ``grad`` is the case of a
     scalar result with ``dout = 1``.
     """
-    return _transform("vjp", f, wrt, {"verbose": verbose, "optimize": optimize})
+    return _transform("vjp", f, wrt, _options(f, verbose, optimize, checkpoint, memory))
 
 
 def jvp(f=None, wrt=0, *, verbose=False, optimize=True):
@@ -339,7 +358,7 @@ def jvp(f=None, wrt=0, *, verbose=False, optimize=True):
     One tangent per ``wrt`` parameter, each shaped like its argument, after
     the function's own arguments.
     """
-    return _transform("jvp", f, wrt, {"verbose": verbose, "optimize": optimize})
+    return _transform("jvp", f, wrt, _options(f, verbose, optimize))
 
 
 class Derived:

@@ -3,7 +3,7 @@
 A schedule decides how the adjoint sweep gets each iteration's values back.
 ``StoreAll`` (the default) runs the loop once, saving what each iteration
 overwrites on stacks, and replays the iterations backwards. Checkpointing
-schedules plug in here with the same ``reverse_loop`` interface.
+schedules (``s2s.checkpoint``) plug in with the same ``reverse_loop`` interface.
 """
 import gast
 
@@ -16,11 +16,13 @@ class StoreAll:
     name = "store-all"
 
     def reverse_loop(self, rev, loop):
+        body_p, body_a = reverse_body(rev, loop)
+        return self.assemble(rev, loop, body_p, body_a)
+
+    def assemble(self, rev, loop, body_p, body_a):
+        """(primal, adjoint) of ``loop`` from its reversed body."""
         from s2s.reverse import _marker
 
-        rev.depth += 1
-        body_p, body_a = rev.block(loop.body)
-        rev.depth -= 1
         if isinstance(loop, gast.For):
             slot = rev._slot("name", loop.target.id, loop)
             primal = gast.For(target=loop.target, iter=loop.iter, body=body_p or [gast.Pass()],
@@ -45,6 +47,15 @@ class StoreAll:
             adjoint.append(gast.For(target=A.store(rev.ctx.namer.fresh("_")), iter=A.quote_expr(
                 "range({})".format(steps)), body=body_a, orelse=[], type_comment=None))
         return primal, adjoint
+
+
+def reverse_body(rev, loop):
+    """The primal and adjoint statements of one iteration of ``loop``."""
+    rev.depth += 1
+    try:
+        return rev.block(loop.body)
+    finally:
+        rev.depth -= 1
 
 
 STORE_ALL = StoreAll()

@@ -20,7 +20,7 @@ from s2s import anno
 from s2s import astutil as A
 from s2s import runtime, templates
 from s2s.errors import NoRuleError, UnsupportedSyntaxError
-from s2s.loops import STORE_ALL
+from s2s.checkpoint import schedule_for
 
 _OPERATORS = {
     gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "truediv", gast.Pow: "pow",
@@ -150,7 +150,7 @@ class Reverse:
             return [primal], adjoint
         if isinstance(s, (gast.For, gast.While)):
             before = set(self.definitely_bound)
-            result = STORE_ALL.reverse_loop(self, s)
+            result = schedule_for(self, s).reverse_loop(self, s)
             self.definitely_bound = before
             return result
         if isinstance(s, gast.Return):

@@ -89,26 +89,27 @@ class Saves:
         needed = needed_names(adjoint + epilogue, primal_names)
         while True:
             wanted = {s for s in self.slots if self._wanted(s, needed)}
-            new_adjoint = _replace(adjoint, wanted, self, "restore")
+            new_adjoint = _replace(adjoint, wanted, self)
             grown = needed | needed_names(new_adjoint, primal_names)
             if grown == needed:
                 break
             needed = grown
-        return _replace(primal, wanted, self, "save"), new_adjoint
+        return _replace(primal, wanted, self), new_adjoint
 
 
-def _replace(stmts, wanted, saves, role):
+def _replace(stmts, wanted, saves):
     out = []
     for stmt in stmts:
         if isinstance(stmt, Marker):
-            if stmt.role == role and stmt.slot in wanted:
+            # a checkpointed loop's reverse step holds both roles in the adjoint sweep
+            if stmt.slot in wanted:
                 save, restore = saves._build(stmt.slot)
-                out.extend(A.deepcopy(s) for s in (save if role == "save" else restore))
+                out.extend(A.deepcopy(s) for s in (save if stmt.role == "save" else restore))
             continue
         new = A.deepcopy(stmt) if not isinstance(stmt, Marker) else stmt
         for field in ("body", "orelse"):
             if hasattr(stmt, field) and isinstance(getattr(stmt, field), list):
-                setattr(new, field, _replace(getattr(stmt, field), wanted, saves, role))
+                setattr(new, field, _replace(getattr(stmt, field), wanted, saves))
         _copy_attrs(stmt, new)
         out.append(new)
     return out

@@ -1,6 +1,7 @@
 """Normalize: desugar a parsed function into the core form (see ``anf``).
 
-Passes, in order: reject unsupported syntax (``checks``), desugar augmented
+Passes, in order: reject unsupported syntax (``checks``), read loop markers
+(``markers``: ``s2s.checkpointed``), desugar augmented
 assignments and loops (``desugar``), lower early returns, ``break`` and
 ``continue`` to flags (``jumps``), flatten expressions (``anf``). Each pass
 takes a tree and returns a tree; the input tree is not modified.
@@ -12,6 +13,7 @@ from s2s.normalize.anf import ANF
 from s2s.normalize.checks import check
 from s2s.normalize.desugar import Desugar
 from s2s.normalize.jumps import JumpLowering
+from s2s.normalize.markers import read_markers
 
 
 def parameters(fn):
@@ -24,6 +26,7 @@ def normalize(parsed, namer, refs, methods):
     check(parsed)
     fn = A.deepcopy(parsed.node)
     namer.taken.update(A.all_names(fn))
+    fn = read_markers(fn, parsed)
     fn = Desugar(parsed, namer).visit(fn)
     fn = JumpLowering(namer).function(fn)
     local_names = set(parameters(fn))

@@ -167,7 +167,7 @@ class ANF:
         anno.set(rng, anno.Key.CALLEE, range)
         body = self.block(s.body)
         loop = gast.For(target=A.store(s.target), iter=rng, body=body or [gast.Pass()], orelse=[], type_comment=None)
-        return pre + [loop]
+        return pre + [anno.copy(s, loop)]
 
     def while_(self, s):
         pre, test = self.atom(s.test)
@@ -181,8 +181,8 @@ class ANF:
             again.append(A.assign(A.store(cond), test2))
         origin = anno.get(s, anno.Key.ORIGIN)
         body = self.block(s.body) + A.with_origin(again, origin)
-        return pre + [gast.While(test=A.load(cond) if isinstance(cond, gast.Name) else cond,
-                                 body=body or [gast.Pass()], orelse=[])]
+        return pre + [anno.copy(s, gast.While(test=A.load(cond) if isinstance(cond, gast.Name) else cond,
+                                              body=body or [gast.Pass()], orelse=[]))]
 
     # ------------------------------------------------------------ expressions
     def atom(self, e):
