@@ -100,6 +100,8 @@ def unbroadcast(g, x):
     extra = len(gshape) - len(shape)
     if extra > 0:
         g = np.sum(g, axis=tuple(range(extra)))
+    elif extra < 0:  # align trailing axes: g (3,) against x (1, 3)
+        g = np.reshape(g, (1,) * -extra + gshape)
     axes = tuple(i for i, (n, m) in enumerate(zip(shape, np.shape(g))) if n == 1 and m != 1)
     if axes:
         g = np.sum(g, axis=axes, keepdims=True)

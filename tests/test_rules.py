@@ -8,6 +8,11 @@ Three layers, so that each can fail on its own:
 - ``test_template_vjp`` calls each template function directly (binding the
   call to the template's signature as the engine does) and checks its
   vector-Jacobian product against central differences of the primitive;
+  ``test_template_jvp`` does the same for the tangent (explicit ``@tangent``
+  template, or derived from an elementwise or linear rule), and
+  ``test_template_jvp_is_the_transpose_of_the_vjp`` checks the two against
+  each other; CALLS includes the runtime helpers that generated code calls
+  (templates/runtime_helpers.py), so derivatives of any order have rules;
 - ``test_rule`` differentiates a small module-level function per primitive
   with ``s2s.check_grad`` (needs the engine).
 
@@ -419,6 +424,7 @@ def _calls():
     add("rt_unbroadcast", R.unbroadcast, u(2, 3, 4), u(3, 1))
     add("rt_unbroadcast_to_scalar", R.unbroadcast, u(2, 3), 0.5)
     add("rt_unbroadcast_up", R.unbroadcast, u(1, 3), u(2, 3))
+    add("rt_unbroadcast_fewer_axes", R.unbroadcast, u(3), u(1, 3))
     add("rt_broadcast_like", R.broadcast_like, u(2, 3, 4), u(3, 1))
     add("rt_broadcast_like_mixed", R.broadcast_like, u(1, 3), u(2, 1))
     add("rt_broadcast_like_list", R.broadcast_like, u(3), [u(3), u(2, 3)])
