@@ -648,9 +648,14 @@ def solve_jvp2(t, a, b):
 
 def solve_jvp1(t, a, b, ans):
     """Tangent of ``ans = np.linalg.solve(a, b)`` along the tangent ``t`` of ``a``: ``-solve(a, t ans)``."""
+    return -solve_jvp2(solve_matmul(t, ans, b), a, b)
+
+
+def solve_matmul(m, x, b):
+    """``m @ x`` where ``x`` is shaped like the solution of ``np.linalg.solve(a, b)`` (vectors when ``b`` is 1-D)."""
     if np.ndim(b) == 1:
-        return -solve_jvp2(np.matmul(t, np.asarray(ans)[..., None])[..., 0], a, b)
-    return -solve_jvp2(np.matmul(t, ans), a, b)
+        return np.matmul(m, np.asarray(x)[..., None])[..., 0]
+    return np.matmul(m, x)
 
 
 def _einsum_terms(subscripts, shapes):
