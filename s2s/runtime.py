@@ -124,6 +124,8 @@ def unbroadcast(g, x):
     extra = len(gshape) - len(shape)
     if extra > 0:
         g = np.sum(g, axis=tuple(range(extra)))
+    elif extra < 0:  # align trailing axes: g (3,) against x (1, 3)
+        g = np.reshape(g, (1,) * -extra + gshape)
     axes = tuple(i for i, (n, m) in enumerate(zip(shape, np.shape(g))) if n == 1 and m != 1)
     if axes:
         g = np.sum(g, axis=axes, keepdims=True)
@@ -678,9 +680,14 @@ def solve_jvp2(t, a, b):
 
 def solve_jvp1(t, a, b, ans):
     """Tangent of ``ans = np.linalg.solve(a, b)`` along the tangent ``t`` of ``a``: ``-solve(a, t ans)``."""
+    return -solve_jvp2(solve_matmul(t, ans, b), a, b)
+
+
+def solve_matmul(m, x, b):
+    """``m @ x`` where ``x`` is shaped like the solution of ``np.linalg.solve(a, b)`` (vectors when ``b`` is 1-D)."""
     if np.ndim(b) == 1:
-        return -solve_jvp2(np.matmul(t, np.asarray(ans)[..., None])[..., 0], a, b)
-    return -solve_jvp2(np.matmul(t, ans), a, b)
+        return np.matmul(m, np.asarray(x)[..., None])[..., 0]
+    return np.matmul(m, x)
 
 
 def _einsum_terms(subscripts, shapes):

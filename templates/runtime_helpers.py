@@ -17,8 +17,7 @@ nonlinear (``safe_divide``, ``power_base_grad``) get an ``@adjoint`` and a
 Not here (the engine reports a call to them as having no rule): the helpers
 whose derivative in their primal arguments needs more than a transposition
 (``prod_grad``, ``cumprod_grad``, ``cumprod_jvp``, ``norm_grad``, ``norm_jvp``,
-``det_grad``, ``solve_grad1/2``, ``solve_jvp1/2``, ``einsum_grad``,
-``einsum_jvp``).
+``einsum_grad``, ``einsum_jvp``).
 """
 import math
 
@@ -26,11 +25,12 @@ import numpy as np
 
 from s2s.rules import adjoint, elementwise, linear, tangent
 from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_jvp, clip_masks, copy,
-                         cumsum_grad, diag_grad, diagonal_grad, diff_grad, dot_grad1, dot_grad2,
+                         cumsum_grad, det_grad, diag_grad, diagonal_grad, diff_grad, dot_grad1, dot_grad2,
                          extremum_grad, extremum_jvp, extremum_reduce_grad, extremum_reduce_jvp, finalize,
                          float_dtype, inner_grad1, inner_grad2, is_container, item, item_grad, log_positive,
                          matmul_grad1, matmul_grad2, power_base_grad, read_at, repeat_grad, safe_divide, seed,
-                         select_grad, sinc_grad, snapshot, sort_grad, sort_jvp, take_grad, tensordot_grad1,
+                         select_grad, sinc_grad, snapshot, solve_grad1, solve_grad2, solve_jvp1,
+                         solve_jvp2, solve_matmul, sort_grad, sort_jvp, take_grad, tensordot_grad1,
                          tensordot_grad2, tile_grad, trace_grad, unappended, unarray, unbroadcast,
                          unconcatenate, unhstack, unread_at, unreduce, unreduce_grad, unstack, unsum,
                          untranspose, unvstack, zero_at, zeros_like)
@@ -268,6 +268,81 @@ def tensordot_grad2_(g, a, b, axes=2, *, ans, ans_bar):
 @tangent(tensordot_grad2, wrt=("g", "a"))
 def tensordot_grad2_tangent(g, a, b, axes=2, *, ans, g_dot, a_dot):
     return tensordot_grad2(g_dot, a, b, axes) + tensordot_grad2(g, a_dot, b, axes)
+
+
+# det_grad(g, a, result) = g * result * inv(a).T (result is det(a)); with
+# c = g * result and m = inv(a).T, d m = -m da.T m. Needs an invertible a.
+@adjoint(det_grad, wrt=("g", "a", "result"))
+def det_grad_(g, a, result, *, ans, ans_bar):
+    inv_t = np.swapaxes(np.linalg.inv(a), -1, -2)
+    weight = np.sum(ans_bar * inv_t, axis=(-2, -1))
+    scale = np.expand_dims(g * result, (-2, -1))
+    return weight * result, -(scale * (inv_t @ np.swapaxes(ans_bar, -1, -2) @ inv_t)), weight * g
+
+
+@tangent(det_grad, wrt=("g", "a", "result"))
+def det_grad_tangent(g, a, result, *, ans, g_dot, a_dot, result_dot):
+    inv_t = np.swapaxes(np.linalg.inv(a), -1, -2)
+    scale = np.expand_dims(g * result, (-2, -1))
+    return (det_grad(g_dot, a, result) + det_grad(g, a, result_dot)
+            - scale * (inv_t @ np.swapaxes(a_dot, -1, -2) @ inv_t))
+
+
+# The solve helpers, for ans = solve(a, b): solve_grad2(g) = solve(a.T, g),
+# solve_jvp2(t) = solve(a, t), solve_grad1(b_bar, b, x) = -b_bar x.T and
+# solve_jvp1(t, a, b, x) = -solve(a, t x); solve_matmul is m @ x with b's
+# vector convention. Each adjoint is built from the others (b: shapes only).
+@adjoint(solve_matmul, wrt=("m", "x"), unbroadcast=True)
+def solve_matmul_(m, x, b, *, ans, ans_bar):
+    return -solve_grad1(ans_bar, b, x), solve_matmul(np.swapaxes(m, -1, -2), ans_bar, b)
+
+
+@tangent(solve_matmul, wrt=("m", "x"), broadcast=True)
+def solve_matmul_tangent(m, x, b, *, ans, m_dot, x_dot):
+    return solve_matmul(m_dot, x, b) + solve_matmul(m, x_dot, b)
+
+
+@adjoint(solve_grad1, wrt=("b_bar", "result"), unbroadcast=True)
+def solve_grad1_(b_bar, b, result, *, ans, ans_bar):
+    return -solve_matmul(ans_bar, result, b), -solve_matmul(np.swapaxes(ans_bar, -1, -2), b_bar, b)
+
+
+@tangent(solve_grad1, wrt=("b_bar", "result"), broadcast=True)
+def solve_grad1_tangent(b_bar, b, result, *, ans, b_bar_dot, result_dot):
+    return solve_grad1(b_bar_dot, b, result) + solve_grad1(b_bar, b, result_dot)
+
+
+@adjoint(solve_grad2, wrt=("g", "a"), unbroadcast=True)
+def solve_grad2_(g, a, b, *, ans, ans_bar):
+    s = solve_jvp2(ans_bar, a, b)
+    return s, solve_grad1(ans, b, s)
+
+
+@tangent(solve_grad2, wrt=("g", "a"), broadcast=True)
+def solve_grad2_tangent(g, a, b, *, ans, g_dot, a_dot):
+    return solve_grad2(g_dot, a, b) - solve_grad2(solve_matmul(np.swapaxes(a_dot, -1, -2), ans, b), a, b)
+
+
+@adjoint(solve_jvp2, wrt=("t", "a"), unbroadcast=True)
+def solve_jvp2_(t, a, b, *, ans, ans_bar):
+    s = solve_grad2(ans_bar, a, b)
+    return s, solve_grad1(s, b, ans)
+
+
+@tangent(solve_jvp2, wrt=("t", "a"), broadcast=True)
+def solve_jvp2_tangent(t, a, b, *, ans, t_dot, a_dot):
+    return solve_jvp2(t_dot, a, b) + solve_jvp1(a_dot, a, b, ans)
+
+
+@adjoint(solve_jvp1, wrt=("t", "a", "result"), unbroadcast=True)
+def solve_jvp1_(t, a, b, result, *, ans, ans_bar):
+    s = solve_grad2(ans_bar, a, b)
+    return solve_grad1(s, b, result), solve_grad1(s, b, ans), -solve_matmul(np.swapaxes(t, -1, -2), s, b)
+
+
+@tangent(solve_jvp1, wrt=("t", "a", "result"), broadcast=True)
+def solve_jvp1_tangent(t, a, b, result, *, ans, t_dot, a_dot, result_dot):
+    return solve_jvp1(t_dot, a, b, result) + solve_jvp1(t, a, b, result_dot) + solve_jvp1(a_dot, a, b, ans)
 
 
 @linear(trace_grad, wrt="g")
