@@ -53,17 +53,17 @@ def seed(ans, where="", of=""):
     return 1.0
 
 
-def cotangent(ans, dout, where="", of=""):
-    """Check that the cotangent ``dout`` passed to a vjp matches the result ``ans``; return it."""
-    if is_container(ans):
-        if not is_container(dout) or len(dout) != len(ans):
+def cotangent(value, dout, where="", of=""):
+    """Check that the cotangent ``dout`` passed to a vjp matches the result ``value``; return it."""
+    if is_container(value):
+        if not is_container(dout) or len(dout) != len(value):
             raise ArgumentError("{}: {} returned a {} of {} values, so dout must be a list or tuple of {} "
-                                "cotangents, not {}".format(where, of, type(ans).__name__, len(ans), len(ans),
-                                                           _describe_value(dout)))
-        return type(ans)(cotangent(a, d, where, of) for a, d in zip(ans, dout))
-    if is_container(dout) or np.shape(dout) != np.shape(ans):
+                                "cotangents, not {}".format(where, of, type(value).__name__, len(value),
+                                                           len(value), _describe_value(dout)))
+        return type(value)(cotangent(a, d, where, of) for a, d in zip(value, dout))
+    if is_container(dout) or np.shape(dout) != np.shape(value):
         raise ArgumentError("{}: {} returned a value of shape {}, so dout must have shape {}, not {}".format(
-            where, of, np.shape(ans), np.shape(ans), _describe_value(dout)))
+            where, of, np.shape(value), np.shape(value), _describe_value(dout)))
     return dout
 
 
