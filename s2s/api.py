@@ -14,7 +14,7 @@ import numpy as np
 
 from s2s import checkpoint as _checkpoint
 from s2s import emit, loader, templates
-from s2s.errors import ArgumentError, S2SError
+from s2s.errors import ArgumentError
 from s2s.parse import parse_function
 from s2s.transform import transform
 

@@ -26,7 +26,7 @@ import gast
 from s2s import anno
 from s2s import astutil as A
 from s2s import runtime, schedules
-from s2s.errors import ArgumentError, UnsupportedSyntaxError
+from s2s.errors import ArgumentError, UnsupportedSyntaxError, site
 from s2s.loops import STORE_ALL, reverse_body
 
 AUTO = "auto"
@@ -82,13 +82,13 @@ class Checkpointed:
     def reverse_loop(self, rev, loop):
         from s2s.reverse import _marker
 
-        where = _where(loop, rev)
+        where, text = site(loop, rev.where)
         counted = isinstance(loop, gast.For) and self.kind != "online"
         if self.kind == "binomial" and not counted:
             raise UnsupportedSyntaxError(
                 "{}: `{}`: binomial checkpointing needs the loop's trip count on entry, and this loop's is "
                 "unknown (a while loop, or a for loop that can break or return). Use "
-                "schedule='online' or leave schedule= out.".format(where, _text(loop)))
+                "schedule='online' or leave schedule= out.".format(where, text))
         entry_bound = set(rev.maybe_bound)
         entry_definite = set(rev.definitely_bound)
         first_slot = len(rev.slots)
@@ -269,13 +269,3 @@ def _clone(stmts):
                 setattr(new, field, _clone(getattr(stmt, field)))
         out.append(new)
     return out
-
-
-def _where(loop, rev):
-    origin = anno.get(loop, anno.Key.ORIGIN)
-    return "{}:{}".format(origin.filename, origin.lineno) if origin else rev.where
-
-
-def _text(loop):
-    origin = anno.get(loop, anno.Key.ORIGIN)
-    return origin.text if origin else ""

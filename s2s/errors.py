@@ -5,6 +5,7 @@ Every message names ``file:line``, quotes the construct and says what to do.
 standalone files the command line writes) can raise it without importing the
 rest of s2s.
 """
+from s2s import anno
 from s2s.runtime import ArgumentError, NonScalarOutputError, S2SError
 
 __all__ = [
@@ -40,3 +41,25 @@ def where(origin):
     if origin is None:
         return "<unknown>"
     return "{}:{}".format(origin.filename, origin.lineno)
+
+
+def site(stmt, fallback):
+    """``(file:line, source text)`` of a core-form statement, for messages; ``fallback`` when it has no origin."""
+    origin = anno.get(stmt, anno.Key.ORIGIN)
+    return (str(origin), origin.text) if origin else (fallback, "")
+
+
+def describe(obj):
+    """How a message names a callable: `module.qualname`."""
+    module = getattr(obj, "__module__", None)
+    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or repr(obj)
+    return "`{}.{}`".format(module, name) if module and module != "builtins" else "`{}`".format(name)
+
+
+def no_rule(stmt, fallback, callee, decorator):
+    """The error for a call to ``callee``, which has no rule and no readable source."""
+    where, text = site(stmt, fallback)
+    return NoRuleError(
+        "{}: `{}`: s2s has no derivative rule for {} and cannot read its source. Register one with "
+        "@s2s.{}({}), or wrap the call in s2s.stop_gradient(...) if its derivative is not needed.".format(
+            where, text, describe(callee), decorator, getattr(callee, "__name__", None) or "fn"))

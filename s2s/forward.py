@@ -9,6 +9,7 @@ Invariant: after every statement, each active variable that holds a value
 has its tangent in ``<name>_dot`` (zero where the value does not depend on
 the inputs we differentiate).
 """
+import operator
 import types
 
 import gast
@@ -16,11 +17,9 @@ import gast
 from s2s import anno
 from s2s import astutil as A
 from s2s import runtime, tangents
-from s2s.errors import NoRuleError, UnsupportedSyntaxError
-from s2s.reverse import _OPERATORS, _describe, _short, _text, _where
+from s2s.errors import NoRuleError, UnsupportedSyntaxError, describe, no_rule, site
+from s2s.reverse import OPERATORS
 from s2s.templates import CallBindingError
-
-import operator
 
 
 class Forward:
@@ -117,7 +116,7 @@ class Forward:
                 return [], self.zeros_like(ans)
             return [], gast.Subscript(value=base, slice=A.deepcopy(value.slice), ctx=gast.Load())
         if isinstance(value, gast.BinOp):
-            op = getattr(operator, _OPERATORS[type(value.op)])
+            op = getattr(operator, OPERATORS[type(value.op)])
             return self.primitive(op, value, [value.left, value.right], {}, ans, stmt)
         if isinstance(value, gast.UnaryOp):
             if isinstance(value.op, gast.USub):
@@ -150,21 +149,17 @@ class Forward:
         if rule is None:
             if registry.is_nondifferentiable(callee):
                 return [], self.zeros_like(ans)
-            raise NoRuleError(
-                "{}: `{}`: s2s has no derivative rule for {} and cannot read its source. Register "
-                "one with @s2s.tangent({}), or wrap the call in s2s.stop_gradient(...) if its "
-                "derivative is not needed.".format(
-                    _where(stmt, self.where), _text(stmt), _describe(callee), _short(callee)))
+            raise no_rule(stmt, self.where, callee, "tangent")
         try:
             result = tangents.instantiate(rule, registry.tangent_for(callee), value, args, keywords, ans,
                                           self.dot_of, self.ctx.refs, self.ctx.namer)
         except CallBindingError as err:
-            raise UnsupportedSyntaxError("{}: `{}`: {}".format(_where(stmt, self.where), _text(stmt), err)) from None
+            raise UnsupportedSyntaxError("{}: `{}`: {}".format(*site(stmt, self.where), err)) from None
         except tangents.MissingTangentError as err:
             raise NoRuleError(
                 "{}: `{}`: s2s has a reverse-mode rule for {} ({}) but no forward-mode one. Register one with "
                 "@s2s.tangent({}), or use reverse mode.".format(
-                    _where(stmt, self.where), _text(stmt), _describe(callee), err.rule.where, _short(callee))) from None
+                    *site(stmt, self.where), describe(callee), err.rule.where, callee.__name__)) from None
         if result is None:
             return [], self.zeros_like(ans)
         return result

@@ -19,10 +19,10 @@ import gast
 from s2s import anno
 from s2s import astutil as A
 from s2s import runtime, templates
-from s2s.errors import NoRuleError, UnsupportedSyntaxError
+from s2s.errors import NoRuleError, UnsupportedSyntaxError, describe, no_rule, site
 from s2s.checkpoint import schedule_for
 
-_OPERATORS = {
+OPERATORS = {
     gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "truediv", gast.Pow: "pow",
     gast.MatMult: "matmul", gast.Mod: "mod", gast.FloorDiv: "floordiv",
 }
@@ -191,7 +191,7 @@ class Reverse:
         if isinstance(value, gast.Constant):
             return [], None
         if isinstance(value, gast.BinOp):
-            op = getattr(operator, _OPERATORS[type(value.op)])
+            op = getattr(operator, OPERATORS[type(value.op)])
             return self.primitive(op, [value.left, value.right], {}, ans, ans_bar, stmt), None
         if isinstance(value, gast.UnaryOp):
             if isinstance(value.op, gast.USub):
@@ -225,7 +225,7 @@ class Reverse:
                 raise UnsupportedSyntaxError(
                     "{}: `{}`: reverse mode does not differentiate through `list.pop()` of a list that carries "
                     "derivatives; build the values with append and read them by index, or use s2s.jvp.".format(
-                        _where(stmt, self.where), _text(stmt)))
+                        *site(stmt, self.where)))
             callee = anno.get(value, anno.Key.CALLEE)
             args = list(value.args)
             if anno.has(value, anno.Key.METHOD):
@@ -238,11 +238,7 @@ class Reverse:
                 return self.primitive(callee, args, keywords, ans, ans_bar, stmt), None
             if isinstance(callee, types.FunctionType):
                 return self.subroutine(callee, value, ans, ans_bar, stmt)
-            raise NoRuleError(
-                "{}: `{}`: s2s has no derivative rule for {} and cannot read its source. Register "
-                "one with @s2s.adjoint({}), or wrap the call in s2s.stop_gradient(...) if its "
-                "derivative is not needed.".format(
-                    _where(stmt, self.where), _text(stmt), _describe(callee), _short(callee)))
+            raise no_rule(stmt, self.where, callee, "adjoint")
         return [], None
 
     def primitive(self, callee, args, keywords, ans, ans_bar, stmt):
@@ -251,12 +247,12 @@ class Reverse:
             if self.ctx.registry.is_nondifferentiable(callee):
                 return []
             raise NoRuleError("{}: `{}`: s2s has no derivative rule for {}. Register one with "
-                              "@s2s.adjoint.".format(_where(stmt, self.where), _text(stmt), _describe(callee)))
+                              "@s2s.adjoint.".format(*site(stmt, self.where), describe(callee)))
         try:
             prelude, contributions = templates.instantiate(
                 rule, args, keywords, ans, ans_bar, self.is_active, self.ctx.refs, self.ctx.namer)
         except templates.CallBindingError as err:
-            raise UnsupportedSyntaxError("{}: `{}`: {}".format(_where(stmt, self.where), _text(stmt), err)) from None
+            raise UnsupportedSyntaxError("{}: `{}`: {}".format(*site(stmt, self.where), err)) from None
         return prelude + [self._contribute(node, expr) for node, expr in contributions]
 
     def subroutine(self, callee, call, ans, ans_bar, stmt):
@@ -327,24 +323,3 @@ class Reverse:
 def _parameters(fn):
     args = fn.args
     return [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
-
-
-def _describe(obj):
-    module = getattr(obj, "__module__", None)
-    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or repr(obj)
-    return "`{}.{}`".format(module, name) if module and module != "builtins" else "`{}`".format(name)
-
-
-def _short(obj):
-    return getattr(obj, "__name__", None) or "fn"
-
-
-def _where(stmt, fallback):
-    origin = anno.get(stmt, anno.Key.ORIGIN)
-    return str(origin) if origin else fallback
-
-
-def _text(stmt):
-    origin = anno.get(stmt, anno.Key.ORIGIN)
-    return origin.text if origin else ""
-

@@ -134,14 +134,6 @@ def unbroadcast(g, x):
     return g
 
 
-def broadcast_like(t, ans):
-    """A tangent with the shape of ``ans`` (operands that broadcast may contribute smaller ones)."""
-    shape = np.shape(ans)
-    if np.shape(t) == shape:
-        return t
-    return np.broadcast_to(t, shape).copy()
-
-
 def unreduce(g, x, axis=None, keepdims=False):
     """Broadcast the adjoint of a reduction back to the reduced array's shape."""
     shape = np.shape(x)

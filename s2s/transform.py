@@ -4,6 +4,7 @@ Straight-line pipeline per function: parse, normalize, activity, reverse,
 resolve saves, accumulate, optimize. The result is a list of generated
 FunctionDefs (the entry point last) and the objects they refer to.
 """
+import contextlib
 import dataclasses
 import inspect
 
@@ -94,8 +95,8 @@ class Context:
         if key is None:
             return None
         if key not in self.subroutines:
-            self._enter(callee, stmt)
-            self.subroutines[key] = self.reverse_subroutine(callee, list(key[1]), key[2])
+            with self._inside(callee, stmt):
+                self.subroutines[key] = self.reverse_subroutine(callee, list(key[1]), key[2])
         fwd, bwd = self.subroutines[key]
         return A.name(fwd), A.name(bwd), active
 
@@ -105,17 +106,26 @@ class Context:
         if key is None:
             return None
         if key not in self.tangent_subroutines:
-            self._enter(callee, stmt)
-            self.tangent_subroutines[key] = self.forward_subroutine_def(callee, list(key[1]), key[2])
+            with self._inside(callee, stmt):
+                self.tangent_subroutines[key] = self.forward_subroutine_def(callee, list(key[1]), key[2])
         return self.tangent_subroutines[key], active
 
-    def _enter(self, callee, stmt):
+    @contextlib.contextmanager
+    def _inside(self, callee, stmt):
+        """Transform ``callee`` (called at ``stmt``) and come back to the function being transformed."""
         if callee in self.in_progress:
             origin = anno.get(stmt, anno.Key.ORIGIN)
             raise UnsupportedSyntaxError(
                 "{}: `{}`: {} is recursive; s2s does not differentiate recursive functions. "
                 "Rewrite the recursion as a loop.".format(origin, origin.text if origin else "",
                                                            callee.__name__))
+        self.in_progress.append(callee)
+        saved_current = self.current
+        try:
+            yield
+        finally:
+            self.in_progress.pop()
+            self.current = saved_current
 
     def _subroutine_key(self, callee, call, rev, stmt):
         try:
@@ -142,13 +152,7 @@ class Context:
     # ------------------------------------------------------------ functions
     def reverse_subroutine(self, callee, wrt, containers):
         parsed = parse_function(callee)
-        self.in_progress.append(callee)
-        saved_current = self.current
-        try:
-            parts = self.reverse_parts(parsed, wrt, containers)
-        finally:
-            self.in_progress.pop()
-            self.current = saved_current
+        parts = self.reverse_parts(parsed, wrt, containers)
         fwd_name = self.namer.fresh(callee.__name__ + "_fwd")
         bwd_name = self.namer.fresh(callee.__name__ + "_bwd")
         args = self.signature_args(parsed, callee)
@@ -179,30 +183,18 @@ class Context:
 
     def forward_subroutine_def(self, callee, wrt, containers):
         parsed = parse_function(callee)
-        self.in_progress.append(callee)
-        saved_current = self.current
-        try:
-            body, ret, active = self.forward_parts(parsed, wrt, containers)
-        finally:
-            self.in_progress.pop()
-            self.current = saved_current
+        body, ret, active = self.forward_parts(parsed, wrt, containers)
         name = self.namer.fresh(callee.__name__ + "_jvp")
         args = self._tangent_args(self.signature_args(parsed, callee), wrt)
         result = gast.Tuple(elts=[A.deepcopy(ret.value), self._tangent_result(ret, active)], ctx=gast.Load())
-        doc = "{} and its tangent along {}.".format(callee.__name__, ", ".join(w + "_dot" for w in wrt))
+        doc = "{} and its tangent along {}.".format(callee.__name__, ", ".join(self.dot(w) for w in wrt))
         self.functions.append(_function(name, args, body + [gast.Return(value=result)], doc))
         return name
 
     def forward_parts(self, parsed, wrt, containers):
         """(body with tangent statements, the return statement, the active names) of one function."""
-        core = normalize(parsed, self.namer, self.refs, self.registry.methods)
-        params = parameters(core)
-        self.current = (core, params)
-        if parsed.globals is not self.top.globals or parsed.closure:
-            _rebind_free_names(core, parsed, self.top, self.refs, set(params))
-        active = activity.active_names(core, wrt, self.registry)
-        container_names = activity.container_names(core, containers)
-        fwd = Forward(self, core, active, container_names, "{}:{}".format(parsed.filename, parsed.node.lineno))
+        core, _, active, container_names, where = self._analyzed(parsed, wrt, containers)
+        fwd = Forward(self, core, active, container_names, where)
         body = fwd.block(core.body[:-1])
         return body, core.body[-1], active
 
@@ -254,7 +246,8 @@ class Context:
             return A.const(value)
         return self.refs.expr(value, "default")
 
-    def reverse_parts(self, parsed, wrt, containers):
+    def _analyzed(self, parsed, wrt, containers):
+        """Normalize ``parsed`` and analyze it: (core, parameters, active names, container names, where)."""
         core = normalize(parsed, self.namer, self.refs, self.registry.methods)
         params = parameters(core)
         self.current = (core, params)
@@ -262,7 +255,11 @@ class Context:
             _rebind_free_names(core, parsed, self.top, self.refs, set(params))
         active = activity.active_names(core, wrt, self.registry)
         container_names = activity.container_names(core, containers)
-        rev = Reverse(self, core, active, container_names, "{}:{}".format(parsed.filename, parsed.node.lineno))
+        return core, params, active, container_names, "{}:{}".format(parsed.filename, parsed.node.lineno)
+
+    def reverse_parts(self, parsed, wrt, containers):
+        core, params, active, container_names, where = self._analyzed(parsed, wrt, containers)
+        rev = Reverse(self, core, active, container_names, where)
         body = core.body[:-1]
         ret = core.body[-1]
         primal, adjoint = rev.block(body)

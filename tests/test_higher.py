@@ -7,6 +7,7 @@ central differences of the (already tested) gradient, symmetry, and closed
 forms.
 """
 import copy
+import inspect
 import math
 import re
 
@@ -17,11 +18,9 @@ import s2s
 import s2s.errors
 
 try:
-    from . import functions
-    from .test_forward import ARRAY_CASES, as_tuple, tolerance, wrt_names, wrt_values
+    from .test_forward import ARRAY_CASES, tolerance, wrt_names, wrt_values
 except ImportError:
-    import functions
-    from test_forward import ARRAY_CASES, as_tuple, tolerance, wrt_names, wrt_values
+    from test_forward import ARRAY_CASES, tolerance, wrt_names, wrt_values
 
 
 def _ids(case):
@@ -36,7 +35,7 @@ HESSIAN_CASES = [c for c in ARRAY_CASES if not isinstance(c.wrt, tuple) and c.gr
 
 def _moved(case, args, index, h):
     out = list(copy.deepcopy(args))
-    params = list(__import__("inspect").signature(case.fn).parameters)
+    params = list(inspect.signature(case.fn).parameters)
     i = params.index(wrt_names(case)[0])
     x = np.array(out[i], dtype=np.float64) if not isinstance(out[i], np.ndarray) else out[i].astype(np.float64)
     flat = x.reshape(-1)
