@@ -393,7 +393,8 @@ def jacobian(f=None, wrt=0, mode="reverse", *, verbose=False):
     if f is None:
         return lambda g: jacobian(g, wrt, mode, verbose=verbose)
     if mode not in ("reverse", "forward"):
-        raise ArgumentError("jacobian: mode must be 'reverse' or 'forward', not {!r}".format(mode))
+        raise ArgumentError("{}: jacobian of {}: mode must be 'reverse' or 'forward', not {!r}".format(
+            _where(f), getattr(f, "__name__", f), mode))
     kind = "vjp" if mode == "reverse" else "jvp"
     inner = _transform(kind, f, wrt, {"verbose": verbose})
     run = _jacobian_by_rows if mode == "reverse" else _jacobian_by_columns
@@ -405,7 +406,7 @@ def jacobian(f=None, wrt=0, mode="reverse", *, verbose=False):
         inner.describe(), ", ".join(inner.wrt), mode))
 
 
-def _float_args(transformed, args, kwargs):
+def _wrt_values(transformed, args, kwargs):
     bound = transformed._bind(args, kwargs)
     bound.apply_defaults()
     return [bound.arguments[name] for name in transformed.wrt]
@@ -425,7 +426,7 @@ def _leaves(out):
 
 
 def _jacobian_by_columns(transformed, args, kwargs):
-    values = _float_args(transformed, args, kwargs)
+    values = _wrt_values(transformed, args, kwargs)
     _refuse_containers(transformed, values)
     zeros = [np.zeros_like(v, dtype=float) if np.ndim(v) else 0.0 for v in values]
     per_wrt = []
@@ -446,10 +447,9 @@ def _jacobian_by_columns(transformed, args, kwargs):
 
 
 def _jacobian_by_rows(transformed, args, kwargs):
-    values = _float_args(transformed, args, kwargs)
+    values = _wrt_values(transformed, args, kwargs)
     _refuse_containers(transformed, values)
-    out = transformed.target()(*args, **kwargs) if transformed.inner is None else transformed.target(
-        transformed._containers(transformed._bind(args, kwargs)))(*args, **kwargs)
+    out = transformed.target(transformed._containers(transformed._bind(args, kwargs)))(*args, **kwargs)
     leaves = _leaves(out)
     per_wrt = [[None] * len(leaves) for _ in values]
     for k, leaf in enumerate(leaves):

@@ -27,10 +27,9 @@ class Forward:
 
     def __init__(self, ctx, fn, active, containers, where):
         self.ctx = ctx
-        self.fn = fn
         self.active = active
-        self.containers = containers
-        self.where = where
+        self.containers = containers  # names that hold lists or tuples (for subroutine calls)
+        self.where = where  # origin of the function, for messages
         self.written = _item_written(fn.body)
 
     def is_active(self, name):

@@ -19,7 +19,7 @@ import gast
 
 from s2s import astutil as A
 from s2s import runtime
-from s2s.templates import bind
+from s2s.templates import bind, paste
 
 _ZERO = "__s2s_zero__"
 
@@ -32,19 +32,6 @@ def _zero(param):
 
 def _is_zero(node):
     return isinstance(node, gast.Name) and node.id == _ZERO
-
-
-class _Substitute(gast.NodeTransformer):
-    def __init__(self, mapping):
-        self.mapping = mapping
-
-    def visit_Name(self, node):
-        if node.id in self.mapping:
-            replacement = self.mapping[node.id]
-            if _is_zero(replacement):
-                return _zero(replacement.param)
-            return A.deepcopy(replacement)
-        return node
 
 
 class _Fold(gast.NodeTransformer):
@@ -156,29 +143,15 @@ def _may_be_smaller(expr, ans, mapping, dots):
 
 
 def _explicit(rule, result, mapping, dots, ans, refs, namer):
-    """Paste a template's prelude and ``result`` with parameters and tangents substituted."""
+    """Paste a template's ``result`` (and the prelude it needs) with parameters and tangents substituted."""
     substitution = dict(mapping)
     substitution["ans"] = ans
     for p, d in dots.items():
         substitution[p + "_dot"] = _zero(p) if d is None else d
-    needed = A.names_loaded(result)
-    prelude = []
-    for stmt in reversed(rule.prelude):
-        if stmt.targets[0].id in needed:
-            prelude.insert(0, stmt)
-            needed |= A.names_loaded(stmt.value)
-    for stmt in rule.prelude:
-        substitution[stmt.targets[0].id] = A.name(namer.fresh(stmt.targets[0].id))
-    for name in needed:
-        if name not in substitution:
-            obj = rule.namespace[name] if name in rule.namespace else getattr(builtins, name)
-            substitution[name] = refs.expr(obj, name)
-    sub = _Substitute(substitution)
-    out = []
-    for stmt in prelude:
-        value = _Fold().visit(sub.visit(A.deepcopy(stmt.value)))
-        out.append(A.assign(A.store(substitution[stmt.targets[0].id]), value))
-    return out, sub.visit(A.deepcopy(result))
+    materialize = _Materialize(refs, mapping)
+    prelude, (expr,) = paste(rule, [result], substitution, refs, namer,
+                             finish=lambda value: materialize.visit(_Fold().visit(value)))
+    return prelude, expr
 
 
 def _without_defaults(rule, result, passed):

@@ -310,31 +310,39 @@ def instantiate(rule, args, keywords, ans, ans_bar, is_active, refs, namer):
     substitution = dict(mapping)
     substitution["ans"] = ans
     substitution["ans_bar"] = ans_bar
-    local_names = [s.targets[0].id for s in rule.prelude]
-    needed = set()
-    for _, result in wanted:
-        needed |= A.names_loaded(result)
+    prelude, results = paste(rule, [result for _, result in wanted], substitution, refs, namer)
+    contributions = []
+    for (node, _), expr in zip(wanted, results):
+        if rule.unbroadcast:
+            expr = A.call(refs.expr(runtime.unbroadcast, "unbroadcast"), [expr, A.deepcopy(node)])
+        contributions.append((node, expr))
+    return prelude, contributions
+
+
+def paste(rule, results, substitution, refs, namer, finish=None):
+    """Paste the template expressions ``results`` of ``rule`` at a call site.
+
+    Returns the prelude statements they need and the expressions, with
+    ``substitution`` applied (parameter name -> node), the template's locals
+    renamed to fresh names and its other names resolved by object.
+    ``finish`` rewrites each pasted prelude value.
+    """
+    needed = set().union(*(A.names_loaded(r) for r in results))
     prelude = []
     for stmt in reversed(rule.prelude):
-        target = stmt.targets[0].id
-        if target in needed:
+        if stmt.targets[0].id in needed:
             prelude.insert(0, stmt)
             needed |= A.names_loaded(stmt.value)
-    for local in local_names:
-        substitution[local] = A.name(namer.fresh(local))
-    for name in needed | set().union(*(A.names_loaded(r) for _, r in wanted)):
+    substitution = dict(substitution)
+    for stmt in prelude:
+        substitution[stmt.targets[0].id] = A.name(namer.fresh(stmt.targets[0].id))
+    for name in needed:
         if name not in substitution:
             obj = rule.namespace[name] if name in rule.namespace else getattr(builtins, name)
             substitution[name] = refs.expr(obj, name)
     sub = _Substitute(substitution)
-    out_prelude = []
+    out = []
     for stmt in prelude:
-        new = A.assign(A.store(substitution[stmt.targets[0].id]), sub.visit(A.deepcopy(stmt.value)))
-        out_prelude.append(new)
-    contributions = []
-    for node, result in wanted:
-        expr = sub.visit(A.deepcopy(result))
-        if rule.unbroadcast:
-            expr = A.call(refs.expr(runtime.unbroadcast, "unbroadcast"), [expr, A.deepcopy(node)])
-        contributions.append((node, expr))
-    return out_prelude, contributions
+        value = sub.visit(A.deepcopy(stmt.value))
+        out.append(A.assign(A.store(substitution[stmt.targets[0].id]), finish(value) if finish else value))
+    return out, [sub.visit(A.deepcopy(r)) for r in results]

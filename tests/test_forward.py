@@ -222,6 +222,8 @@ def test_wrt_errors_in_every_transform():
             transform(two_args, wrt="z")
     with pytest.raises(s2s.errors.ArgumentError, match="integer"):
         s2s.jvp(two_args, wrt=0)(3, np.ones(3), 1.0)
+    with pytest.raises(s2s.errors.ArgumentError, match=r"test_forward\.py:\d+: jacobian of two_args: mode must be"):
+        s2s.jacobian(two_args, mode="sideways")
 
 
 def test_vjp_of_arrays_and_tuples():
