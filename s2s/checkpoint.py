@@ -229,8 +229,9 @@ def _mutated(stmts):
                     and isinstance(node.targets[0].value, gast.Name):
                 out.add(node.targets[0].value.id)
             elif (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
-                  and node.func.attr == "append" and isinstance(node.func.value, gast.Name)
-                  and not anno.has(node, anno.Key.CALLEE)):
+                  and isinstance(node.func.value, gast.Name)
+                  and (node.func.attr == "append" and not anno.has(node, anno.Key.CALLEE)
+                       or anno.get(node, anno.Key.METHOD) == "pop")):
                 out.add(node.func.value.id)
     return out
 

@@ -69,7 +69,7 @@ class Slot:
     """A value that may need saving before it is overwritten."""
 
     def __init__(self, kind, name, depth, index=None, stmt=None):
-        self.kind = kind  # "name" | "item" | "append"
+        self.kind = kind  # "name" | "item" | "append" | "pop"
         self.name = name
         self.depth = depth
         self.index = index
@@ -96,6 +96,7 @@ class Reverse:
         self.slots = []
         self.prologue = []  # statements at the top of the generated function (stacks)
         params = set(_parameters(fn))
+        self.popped = _popped_lists(fn)  # an append's slot may be reused after a pop
         self.maybe_bound = set(params)  # names that may hold a value at this point
         self.definitely_bound = set(params)  # names that hold a value on every path here
 
@@ -160,6 +161,8 @@ class Reverse:
     # -- assignments
     def assign(self, s):
         target = s.targets[0].id
+        if anno.get(s.value, anno.Key.METHOD) == "pop" and self.is_active(s.value.func.value.id):
+            return self.pop(s)
         slot = self._slot("name", target, s)
         primal = [_marker(slot, "save"), s]
         if not self.is_active(target):
@@ -221,11 +224,6 @@ class Reverse:
                 return [], None
             return self.primitive(callee, [value.value], {}, ans, ans_bar, stmt), None
         if isinstance(value, gast.Call):
-            if anno.get(value, anno.Key.METHOD) == "pop":
-                raise UnsupportedSyntaxError(
-                    "{}: `{}`: reverse mode does not differentiate through `list.pop()` of a list that carries "
-                    "derivatives; build the values with append and read them by index, or use s2s.jvp.".format(
-                        *site(stmt, self.where)))
             callee = anno.get(value, anno.Key.CALLEE)
             args = list(value.args)
             if anno.has(value, anno.Key.METHOD):
@@ -304,11 +302,33 @@ class Reverse:
         if self.is_active(name) and isinstance(item, gast.Name) and self.is_active(item.id):
             bar = self.bar(name)
             part = A.call(self.ctx.refs.expr(runtime.appended, "appended"), [A.name(bar), A.name(name)])
-            group = Group(body=[self._contribute(item, part)])
+            body = [self._contribute(item, part)]
+            if name in self.popped:
+                # a later pop and append reuse this position: its adjoint is spent
+                zero = ZeroAt(index=_last_index(name))
+                zero.bar, zero.primal = bar, name
+                body.append(zero)
+            group = Group(body=body)
             group.reads = {bar}
             adjoint.append(group)
         adjoint.append(_marker(slot, "restore"))
         return [s], adjoint
+
+    def pop(self, s):
+        """``y = lst.pop()`` of an active list: the adjoint puts ``y`` back and
+        adds ``y_bar`` into the adjoint of the list's last position."""
+        target = s.targets[0].id
+        name = s.value.func.value.id
+        slot = self._slot("name", target, s)
+        regrow = self._slot("pop", name, s, index=A.name(target))
+        acc = AccAt(index=_last_index(name), value=A.name(self.bar(target)))
+        acc.bar, acc.primal = self.bar(name), name
+        group = Group(body=[acc])
+        group.reads = {self.bar(target)}
+        reset = Reset()
+        reset.bar = self.bar(target)
+        adjoint = [_marker(regrow, "restore"), group, reset, _marker(slot, "restore")]
+        return [_marker(slot, "save"), s], adjoint
 
     def _slot(self, kind, name, stmt, index=None):
         slot = Slot(kind, name, self.depth, index, stmt)
@@ -318,6 +338,16 @@ class Reverse:
         self.definitely_bound.add(name)
         self.slots.append(slot)
         return slot
+
+
+def _last_index(name):
+    return A.quote_expr("len({}) - 1".format(name))
+
+
+def _popped_lists(fn):
+    return {node.func.value.id for node in gast.walk(fn)
+            if isinstance(node, gast.Call) and anno.get(node, anno.Key.METHOD) == "pop"
+            and isinstance(node.func.value, gast.Name)}
 
 
 def _parameters(fn):

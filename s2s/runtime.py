@@ -186,6 +186,8 @@ def add_at(x_bar, x, idx, v):
             np.add.at(x_bar, idx, v)
         return x_bar
     if isinstance(x_bar, list):
+        if len(x_bar) < len(x):  # the list grew back (a pop's adjoint): pad with zeros
+            x_bar.extend(zeros_like(e) for e in x[len(x_bar):])
         if isinstance(idx, slice):
             for k, item in zip(range(*idx.indices(len(x_bar))), v):
                 x_bar[k] = add(x_bar[k], item)
@@ -205,7 +207,7 @@ def zero_at(x_bar, idx):
         if isinstance(idx, slice):
             for k in range(*idx.indices(len(x_bar))):
                 x_bar[k] = 0.0
-        else:
+        elif -len(x_bar) <= idx < len(x_bar):  # a shorter adjoint is zero past its end
             x_bar[idx] = 0.0
         return x_bar
     x_bar[idx] = 0

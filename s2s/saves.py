@@ -59,6 +59,8 @@ class Saves:
         name = slot.name
         if slot.kind == "append":
             code = [], [gast.Expr(value=A.quote_expr("{}.pop()".format(name)))]
+        elif slot.kind == "pop":  # the popped value is back in the slot's index (a name)
+            code = [], [gast.Expr(value=A.quote_expr("{}.append({})".format(name, slot.index.id)))]
         elif slot.kind == "name":
             if slot.depth > 0:
                 stack = self._stack(name)

@@ -908,6 +908,26 @@ def loop_append_array(x):
     return np.sum(np.array(vals) * x)
 
 
+def loop_pop_stack(x):
+    stack = []
+    for i in range(4):
+        stack.append(np.sin(x * (i + 1.0)))
+    total = 0.0
+    while stack:
+        top = stack.pop()
+        total = total + np.sum(top * top) * len(stack)
+    return total
+
+
+def pop_then_append(x):
+    stack = [x * 2.0]
+    y = stack.pop()
+    stack.append(np.exp(y))
+    stack.append(y * x)
+    z = stack.pop()
+    return np.sum(stack[0] * z)
+
+
 def loop_append_sum(x):
     terms = []
     for i in range(4):
@@ -1858,6 +1878,8 @@ CASES = [
          (np.array([[0.3, 1.4, 0.5], [-0.2, 0.6, 1.1]]),), 0, ("loop", "nested", "break")),
     Case("loop_append_stack", loop_append_stack, (_u(3),), 0, ("loop", "list", "call")),
     Case("loop_append_array", loop_append_array, (_u(4),), 0, ("loop", "list", "call")),
+    Case("loop_pop_stack", loop_pop_stack, (_u(3),), 0, ("loop", "while", "list", "call")),
+    Case("pop_then_append", pop_then_append, (_u(3),), 0, ("list", "call")),
     Case("loop_append_sum", loop_append_sum, (_u(3),), 0, ("loop", "list", "builtin")),
     Case("loop_carry_state", loop_carry_state, (_u(4),), 0, ("loop", "subscript")),
     Case("loop_overwrite", loop_overwrite, (_u(3),), 0, ("loop", "hypothesis")),

@@ -149,16 +149,11 @@ SCALAR_CASES = [c for c in HESSIAN_CASES if isinstance(wrt_values(c, c.args)[0],
 def test_reverse_over_reverse_matches_forward_over_reverse(case):
     """grad(grad(f)) of a function of one float equals its 1x1 Hessian.
 
-    Not yet for loops: the first gradient's stacks are popped, and reverse mode
-    does not run ``list.pop()`` backwards; it says so, naming the line.
+    Through loops the first gradient pops its stacks, so this also runs
+    ``list.pop()`` backwards.
     """
     first = s2s.grad(case.fn, wrt=case.wrt)
     first(*copy.deepcopy(case.args))
-    try:
-        second = s2s.grad(first, wrt=case.wrt)(*copy.deepcopy(case.args))
-    except s2s.errors.UnsupportedSyntaxError as err:
-        assert ".pop()" in s2s.source(first) and {"loop", "while"} & set(case.tags)
-        assert re.search(r"s2s grad of .*:\d+: `\w+ = \w+_stack\.pop\(\)`: reverse mode does not", str(err))
-        return
+    second = s2s.grad(first, wrt=case.wrt)(*copy.deepcopy(case.args))
     H = s2s.hessian(case.fn, wrt=case.wrt)(*copy.deepcopy(case.args))
     np.testing.assert_allclose(second, H, rtol=1e-9, atol=1e-12)
