@@ -9,7 +9,6 @@ forms.
 import copy
 import inspect
 import math
-import re
 
 import numpy as np
 import pytest
