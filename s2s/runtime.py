@@ -154,6 +154,15 @@ def copy(x):
     return x
 
 
+def detach(x):
+    """A copy of ``x`` that no later in-place write can reach (arrays inside containers too)."""
+    if isinstance(x, np.ndarray):
+        return x.copy()
+    if isinstance(x, (list, tuple)):
+        return type(x)(detach(e) for e in x)
+    return x
+
+
 def snapshot(x):
     """Save a value that is about to be overwritten in place."""
     return x.copy() if isinstance(x, np.ndarray) else x
@@ -230,7 +239,10 @@ def read_at(x_bar, idx):
     if _is_zero(x_bar):
         return 0.0
     g = x_bar[idx]
-    if isinstance(x_bar, np.ndarray) and not _basic_index(idx):
+    if isinstance(x_bar, np.ndarray):
+        if _basic_index(idx):
+            # a view: the zero_at that follows the read must not reach it
+            return g.copy() if isinstance(g, np.ndarray) else g
         position = np.arange(np.size(g)).reshape(np.shape(g))
         owner = np.full(x_bar.shape, -1)
         owner[idx] = position

@@ -193,10 +193,14 @@ class Context:
 
     def forward_parts(self, parsed, wrt, containers):
         """(body with tangent statements, the return statement, the active names) of one function."""
-        core, _, active, container_names, where = self._analyzed(parsed, wrt, containers)
+        core, params, active, container_names, where = self._analyzed(parsed, wrt, containers)
         fwd = Forward(self, core, active, container_names, where)
+        # a parameter not differentiated that later holds active values (v = A @ v in a loop)
+        # starts with a zero tangent
+        zeros = [A.assign(self.dot(p), A.call(self.refs.expr(runtime.zeros_like, "zeros_like"), [A.name(p)]))
+                 for p in params if p in active and p not in wrt]
         body = fwd.block(core.body[:-1])
-        return body, core.body[-1], active
+        return zeros + body, core.body[-1], active
 
     def _tangent_args(self, args, wrt):
         """``args`` with one keyword-only tangent parameter per ``wrt`` name."""
@@ -311,7 +315,10 @@ class Context:
         if kind in ("value_and_grad", "vjp"):
             # the adjoint sweep restores overwritten variables: keep the value first
             value_name = self.namer.fresh("value")
-            seed.insert(0, A.assign(value_name, A.deepcopy(ret_value)))
+            value = A.deepcopy(ret_value)
+            if _writes_in_place(parts.adjoint):  # and the value may be the array it restores
+                value = A.call(self.refs.expr(runtime.detach, "detach"), [value])
+            seed.insert(0, A.assign(value_name, value))
             result = gast.Tuple(elts=[A.name(value_name), grad], ctx=gast.Load())
         else:
             result = grad
@@ -324,6 +331,18 @@ class Context:
         entry = _function(name, args, body, doc)
         self.functions.append(entry)
         return name
+
+
+def _writes_in_place(stmts):
+    """Whether ``stmts`` write into an array or list (item restores, list pushes and pops)."""
+    for stmt in stmts:
+        for node in gast.walk(stmt):
+            if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Subscript):
+                return True
+            if (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
+                    and node.func.attr in ("append", "pop")):
+                return True
+    return False
 
 
 @dataclasses.dataclass

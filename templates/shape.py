@@ -8,7 +8,7 @@ piece with its element's shape.
 import numpy as np
 
 from s2s.rules import adjoint, linear, tangent
-from s2s.runtime import (astype, cast_grad, cast_jvp, flatten, item, item_grad, repeat_grad, sort_grad, sort_jvp,
+from s2s.runtime import (astype, cast_grad, cast_jvp, detach, flatten, item, item_grad, repeat_grad, sort_grad, sort_jvp,
                          take_grad, tile_grad, unbroadcast, unconcatenate, unhstack, unstack, untranspose, unvstack)
 from s2s.runtime import copy as copy_value
 
@@ -171,6 +171,11 @@ def astype_tangent(x, dtype, order="K", casting="unsafe", subok=True, copy=True,
 # s2s.runtime.copy copies lists too; the adjoint of a list is a list.
 @linear(copy_value)
 def copy_(x, *, ans, ans_bar):
+    return ans_bar
+
+
+@linear(detach)
+def detach_(x, *, ans, ans_bar):
     return ans_bar
 
 

@@ -908,6 +908,19 @@ def loop_append_array(x):
     return np.sum(np.array(vals) * x)
 
 
+def overlapping_slice_writes(u):
+    r = 1.0 * u
+    r[1:] = r[1:] + u[:-1]
+    r[:-1] = r[:-1] + u[1:]
+    return np.sum(r * np.cos(r))
+
+
+def loop_overwrites_other_param(x, v):
+    for i in range(3):
+        v = x * v + np.sin(v)
+    return np.sum(v)
+
+
 def loop_pop_stack(x):
     stack = []
     for i in range(4):
@@ -1878,6 +1891,8 @@ CASES = [
          (np.array([[0.3, 1.4, 0.5], [-0.2, 0.6, 1.1]]),), 0, ("loop", "nested", "break")),
     Case("loop_append_stack", loop_append_stack, (_u(3),), 0, ("loop", "list", "call")),
     Case("loop_append_array", loop_append_array, (_u(4),), 0, ("loop", "list", "call")),
+    Case("overlapping_slice_writes", overlapping_slice_writes, (_u(5),), 0, ("subscript", "write")),
+    Case("loop_overwrites_other_param", loop_overwrites_other_param, (_u(3), _u(3)), 0, ("loop",)),
     Case("loop_pop_stack", loop_pop_stack, (_u(3),), 0, ("loop", "while", "list", "call")),
     Case("pop_then_append", pop_then_append, (_u(3),), 0, ("list", "call")),
     Case("loop_append_sum", loop_append_sum, (_u(3),), 0, ("loop", "list", "builtin")),

@@ -393,6 +393,7 @@ def _calls():
     add("astype_float32", astype, u(2, 3).astype(np.float32), np.float64, eps=1e-2, rtol=1e-3)
     add("astype_int", astype, np.array([0.25, 1.5, -2.3]), int)
     add("copy", copy, u(2, 3))
+    add("detach", R.detach, [u(2, 3), (u(), u(2))])
     add("copy_list", copy, [u(), u(2)])
     add("np_copy", np.copy, u(2, 3))
     add("item", item, u(1, 1))
@@ -1349,6 +1350,7 @@ def f_stop_gradient(x): return x * R.stop_gradient(x * x)
 
 # Runtime helpers (templates/runtime_helpers.py), as generated code calls them.
 def f_rt_add(x, y): return np.sum(np.sin(R.add(x, y)))
+def f_rt_detach(x): return np.sum(np.sin(R.detach(x)))
 def f_rt_unbroadcast(g, x): return np.sum(np.sin(R.unbroadcast(g, x)))
 def f_rt_broadcast_like(g, x): return np.sum(np.sin(R.broadcast_like(g, x)))
 def f_rt_unreduce(g, x): return np.sum(np.sin(R.unreduce(g, x, (0, 2), False)))
@@ -1640,6 +1642,7 @@ def _rows():
     r(f_nondiff_int, 0.44)
 
     r(f_rt_add, u(3, 4), u(4), wrt=(0, 1))
+    r(f_rt_detach, u(2, 3))
     r(f_rt_unbroadcast, u(2, 3, 4), u(3, 1))
     r(f_rt_broadcast_like, u(1, 3), u(2, 1))
     r(f_rt_unreduce, u(3), u(2, 3, 4))
