@@ -993,3 +993,311 @@ def astype(x, dtype, order="K", casting="unsafe", subok=True, copy=True):
 def item(a, index=None):
     """``a.item()`` or ``a.item(index)``."""
     return a.item() if index is None else a.item(index)
+
+
+# ---- issue 6: linalg and scipy
+# Adjoints and tangents of np.linalg's decompositions (and of scipy's, which
+# share them). ``g`` is the adjoint of the result; for tuple results (eigh,
+# qr, svd, slogdet) it is a tuple whose entries may be the scalar zero.
+def _mT(a):
+    return np.swapaxes(a, -1, -2)
+
+
+def _part(g, like):
+    """Entry ``g`` of a tuple adjoint, as an array shaped like ``like`` (the scalar zero included)."""
+    return np.broadcast_to(np.asarray(g, dtype=np.result_type(g, float_dtype(like))), np.shape(like))
+
+
+def _like(ans, parts):
+    """The tangents ``parts`` in the tuple type of the result ``ans`` (NumPy's named tuples included)."""
+    return type(ans)(*parts) if hasattr(ans, "_fields") else tuple(parts)
+
+
+def _eye_like(a):
+    return np.eye(np.shape(a)[-1], dtype=float_dtype(a))
+
+
+def lower_grad(s, uplo="L"):
+    """Adjoint of the array ``a`` of a function that reads only one triangle of ``a`` as a symmetric matrix.
+
+    ``s`` is the adjoint with respect to the symmetric matrix; the entries of
+    the other triangle get none.
+    """
+    s = np.asarray(s)
+    full = s + _mT(s)
+    keep = np.tril(full) if uplo == "L" else np.triu(full)
+    return keep - s * _eye_like(s)
+
+
+def symmetric_from(t, uplo="L"):
+    """The symmetric matrix that ``np.linalg.eigh``/``cholesky`` read from ``t``: one triangle, mirrored."""
+    t = np.asarray(t)
+    tri = np.tril(t) if uplo == "L" else np.triu(t)
+    return tri + _mT(tri) - tri * _eye_like(t)
+
+
+def slogdet_grad(g, a):
+    """Adjoint of ``a`` in ``np.linalg.slogdet(a)``: the log-determinant's adjoint times ``inv(a).T`` (the sign has none)."""
+    return np.asarray(_part(g[1], np.asarray(a)[..., 0, 0]))[..., None, None] * _mT(np.linalg.inv(a))
+
+
+def slogdet_jvp(t, a, ans):
+    """Tangent of ``np.linalg.slogdet(a)`` along ``t``: (0 for the sign, trace(inv(a) t))."""
+    return _like(ans, (zeros_like(np.asarray(ans[0])), np.sum(_mT(np.linalg.inv(a)) * t, axis=(-2, -1))))
+
+
+def _phi(x):
+    """Lower triangle with the diagonal halved."""
+    return np.tril(x) - 0.5 * x * _eye_like(x)
+
+
+def cholesky_grad(g, ans):
+    """Adjoint of ``a`` in ``L = np.linalg.cholesky(a)`` (which reads the lower triangle of ``a``)."""
+    linv = np.linalg.inv(ans)
+    s = _mT(linv) @ _phi(_mT(ans) @ g) @ linv
+    return lower_grad(0.5 * (s + _mT(s)))
+
+
+def cholesky_jvp(t, ans):
+    """Tangent of ``L = np.linalg.cholesky(a)`` along ``t``: ``L phi(L^-1 sym(t) L^-T)``."""
+    linv = np.linalg.inv(ans)
+    return ans @ _phi(linv @ symmetric_from(t) @ _mT(linv))
+
+
+def _gaps(w):
+    """``F[i, j] = 1 / (w[j] - w[i])`` off the diagonal, 0 on it (and where two values coincide)."""
+    d = w[..., None, :] - w[..., :, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(d == 0, 0.0, 1.0 / np.where(d == 0, 1.0, d))
+
+
+def eigh_grad(g, a, ans, UPLO="L"):
+    """Adjoint of ``a`` in ``w, v = np.linalg.eigh(a, UPLO)``.
+
+    With repeated eigenvalues the eigenvectors are not unique; their terms
+    are dropped (the eigenvalues' adjoint stays exact).
+    """
+    w, v = ans[0], ans[1]
+    w_bar, v_bar = _part(g[0], w), _part(g[1], v)
+    inner = w_bar[..., :, None] * _eye_like(v) + _gaps(w) * (_mT(v) @ v_bar)
+    s = v @ inner @ _mT(v)
+    return lower_grad(0.5 * (s + _mT(s)), UPLO)
+
+
+def eigh_jvp(t, a, ans, UPLO="L"):
+    """Tangent of ``(w, v) = np.linalg.eigh(a, UPLO)`` along ``t``."""
+    w, v = ans[0], ans[1]
+    p = _mT(v) @ symmetric_from(t, UPLO) @ v
+    return _like(ans, (np.diagonal(p, axis1=-2, axis2=-1).copy(), v @ (_gaps(w) * p)))
+
+
+def eigvalsh_grad(g, a, UPLO="L"):
+    """Adjoint of ``a`` in ``np.linalg.eigvalsh(a, UPLO)``: ``v diag(g) v.T`` on one triangle."""
+    w, v = np.linalg.eigh(a, UPLO)
+    s = (v * np.asarray(g)[..., None, :]) @ _mT(v)
+    return lower_grad(s, UPLO)
+
+
+def eigvalsh_jvp(t, a, UPLO="L"):
+    """Tangent of ``np.linalg.eigvalsh(a, UPLO)`` along ``t``: the diagonal of ``v.T sym(t) v``."""
+    w, v = np.linalg.eigh(a, UPLO)
+    return np.sum(v * (symmetric_from(t, UPLO) @ v), axis=-2)
+
+
+def _tall(a, what):
+    m, n = np.shape(a)[-2:]
+    if m < n:
+        raise S2SError("{}: s2s differentiates the QR decomposition of square and tall matrices (rows >= columns); "
+                       "this one is {}x{}. Differentiate qr of its transpose instead.".format(what, m, n))
+
+
+def _copyltu(m):
+    low = np.tril(m, -1)
+    return low + _mT(low) + m * _eye_like(m)
+
+
+def qr_grad(g, a, ans):
+    """Adjoint of ``a`` in ``q, r = np.linalg.qr(a)`` (reduced, rows >= columns)."""
+    _tall(a, "np.linalg.qr")
+    q, r = ans[0], ans[1]
+    q_bar, r_bar = _part(g[0], q), _part(g[1], r)
+    m = r @ _mT(r_bar) - _mT(q_bar) @ q
+    b = q_bar + q @ _copyltu(m)
+    return _mT(np.linalg.solve(r, _mT(b)))
+
+
+def qr_jvp(t, a, ans):
+    """Tangent of ``q, r = np.linalg.qr(a)`` along ``t`` (reduced, rows >= columns)."""
+    _tall(a, "np.linalg.qr")
+    q, r = ans[0], ans[1]
+    rinv = np.linalg.inv(r)
+    x = _mT(q) @ t @ rinv
+    low = np.tril(x, -1)
+    omega = low - _mT(low)
+    r_dot = (x - omega) @ r
+    return _like(ans, (t @ rinv - q @ (x - omega), r_dot))
+
+
+def _svd_parts(a, ans, compute_uv, full_matrices):
+    a = np.asarray(a)
+    if not compute_uv:
+        u, s, vh = np.linalg.svd(a, full_matrices=False)
+        return u, s, vh
+    u, s, vh = ans[0], ans[1], ans[2]
+    m, n = a.shape[-2:]
+    if full_matrices and m != n:
+        raise S2SError("np.linalg.svd: s2s differentiates the thin SVD of a non-square matrix; pass "
+                       "full_matrices=False (the extra singular vectors of the full SVD are not unique).")
+    return u, s, vh
+
+
+def svd_grad(g, a, ans, full_matrices=True, compute_uv=True):
+    """Adjoint of ``a`` in ``np.linalg.svd(a, full_matrices, compute_uv)`` (thin SVD, distinct nonzero singular values)."""
+    u, s, vh = _svd_parts(a, ans, compute_uv, full_matrices)
+    if not compute_uv:
+        return (u * np.asarray(g)[..., None, :]) @ vh
+    u_bar, s_bar, vh_bar = _part(g[0], u), _part(g[1], s), _part(g[2], vh)
+    v, v_bar = _mT(vh), _mT(vh_bar)
+    f = _gaps(s * s)
+    j = _mT(u) @ u_bar
+    k = _mT(v) @ v_bar
+    s_col, s_row = s[..., :, None], s[..., None, :]
+    core = (f * (j - _mT(j))) * s_row + s_bar[..., :, None] * _eye_like(u[..., :1, :]) + s_col * (f * (k - _mT(k)))
+    out = u @ core @ vh
+    inv_s = safe_divide(1.0, s)
+    # The parts of u_bar and v_bar outside the span of u and v (zero for square matrices).
+    out = out + ((u_bar - u @ j) * inv_s[..., None, :]) @ vh
+    return out + (u * inv_s[..., None, :]) @ _mT(v_bar - v @ k)
+
+
+def svd_jvp(t, a, ans, full_matrices=True, compute_uv=True):
+    """Tangent of ``np.linalg.svd(a, full_matrices, compute_uv)`` along ``t``."""
+    u, s, vh = _svd_parts(a, ans, compute_uv, full_matrices)
+    v = _mT(vh)
+    p = _mT(u) @ t @ v
+    s_dot = np.diagonal(p, axis1=-2, axis2=-1).copy()
+    if not compute_uv:
+        return s_dot
+    f = _gaps(s * s)
+    s_col, s_row = s[..., :, None], s[..., None, :]
+    inv_s = safe_divide(1.0, s)
+    u_dot = u @ (f * (p * s_row + s_col * _mT(p))) + (t @ v - u @ p) * inv_s[..., None, :]
+    v_dot = v @ (f * (s_col * p + _mT(p) * s_row)) + (_mT(t) @ u - v @ _mT(p)) * inv_s[..., None, :]
+    return _like(ans, (u_dot, s_dot, _mT(v_dot)))
+
+
+def pinv_grad(g, a, ans):
+    """Adjoint of ``a`` in ``x = np.linalg.pinv(a)`` (constant rank near ``a``)."""
+    x = ans
+    xt = _mT(x)
+    gt = _mT(g)
+    left = np.eye(np.shape(a)[-2], dtype=float_dtype(a)) - a @ x
+    right = np.eye(np.shape(a)[-1], dtype=float_dtype(a)) - x @ a
+    return -xt @ g @ xt + left @ gt @ x @ xt + xt @ x @ gt @ right
+
+
+def pinv_jvp(t, a, ans):
+    """Tangent of ``x = np.linalg.pinv(a)`` along ``t``."""
+    x = ans
+    left = np.eye(np.shape(a)[-2], dtype=float_dtype(a)) - a @ x
+    right = np.eye(np.shape(a)[-1], dtype=float_dtype(a)) - x @ a
+    return -x @ t @ x + x @ _mT(x) @ _mT(t) @ left + right @ _mT(t) @ _mT(x) @ x
+
+
+def _powers(a, n):
+    """``[a^0, a^1, ..., a^(|n|-1)]`` of ``a`` (of ``inv(a)`` when ``n < 0``)."""
+    base = np.linalg.inv(a) if n < 0 else np.asarray(a)
+    out = [np.broadcast_to(_eye_like(base), base.shape)]
+    for _ in range(abs(int(n)) - 1):
+        out.append(out[-1] @ base)
+    return base, out
+
+
+def matrix_power_grad(g, a, n):
+    """Adjoint of ``a`` in ``np.linalg.matrix_power(a, n)``: ``sum_k (a^T)^k g (a^T)^(n-1-k)``."""
+    base, p = _powers(a, n)
+    k = len(p)
+    bar = sum(_mT(p[i]) @ g @ _mT(p[k - 1 - i]) for i in range(k)) if n else np.zeros_like(g * 1.0)
+    if n < 0:  # base = inv(a): chain through inv
+        bar = -_mT(base) @ bar @ _mT(base)
+    return bar
+
+
+def matrix_power_jvp(t, a, n):
+    """Tangent of ``np.linalg.matrix_power(a, n)`` along ``t``."""
+    base, p = _powers(a, n)
+    if n < 0:
+        t = -base @ t @ base
+    k = len(p)
+    return sum(p[i] @ t @ p[k - 1 - i] for i in range(k)) if n else np.zeros_like(t * 1.0)
+
+
+def _as_chain(arrays):
+    """multi_dot's operands as matrices: a 1-D first operand is a row, a 1-D last one a column."""
+    mats = [np.asarray(x) for x in arrays]
+    if mats[0].ndim == 1:
+        mats[0] = mats[0][None, :]
+    if mats[-1].ndim == 1:
+        mats[-1] = mats[-1][:, None]
+    return mats
+
+
+def _chain(mats):
+    out = mats[0]
+    for m in mats[1:]:
+        out = out @ m
+    return out
+
+
+def multi_dot_grad(g, arrays):
+    """Adjoint of each of ``arrays`` in ``np.linalg.multi_dot(arrays)``: a list like ``arrays``."""
+    mats = _as_chain(arrays)
+    g = np.reshape(g, (mats[0].shape[0], mats[-1].shape[1]))
+    out = []
+    for i, x in enumerate(arrays):
+        left = _chain(mats[:i]) if i else np.eye(mats[0].shape[0])
+        right = _chain(mats[i + 1:]) if i < len(mats) - 1 else np.eye(mats[-1].shape[1])
+        out.append(np.reshape(_mT(left) @ g @ _mT(right), np.shape(x)))
+    return type(arrays)(out) if isinstance(arrays, (list, tuple)) else out
+
+
+def multi_dot_jvp(t, arrays):
+    """Tangent of ``np.linalg.multi_dot(arrays)`` along ``t``, a list of tangents like ``arrays``."""
+    out = 0.0
+    for i in range(len(arrays)):
+        if _is_zero(t[i]):
+            continue
+        out = out + np.linalg.multi_dot(list(arrays[:i]) + [t[i]] + list(arrays[i + 1:]))
+    return out if not _is_zero(out) else np.zeros(np.shape(np.linalg.multi_dot(arrays)))
+
+
+def vecdot_grad(g, other, axis=-1):
+    """Adjoint of one operand of ``np.vecdot(x1, x2, axis=axis)`` (real arrays), given the other operand."""
+    return np.expand_dims(g, axis) * np.asarray(other)
+
+
+def matvec_grad1(g, x1, x2):
+    """Adjoint of ``x1`` in ``np.matvec(x1, x2)``."""
+    return unbroadcast(np.asarray(g)[..., :, None] * np.asarray(x2)[..., None, :], x1)
+
+
+def matvec_grad2(g, x1, x2):
+    """Adjoint of ``x2`` in ``np.matvec(x1, x2)``."""
+    return unbroadcast(np.matmul(np.asarray(g)[..., None, :], x1)[..., 0, :], x2)
+
+
+def vector_norm_grad(g, x, ans, axis=None, keepdims=False, ord=2):
+    """Adjoint of ``x`` in ``np.linalg.vector_norm`` (over several axes too; 0 at the zero vector)."""
+    x = np.asarray(x)
+    axes = tuple(range(x.ndim)) if axis is None else tuple(
+        int(a) % x.ndim for a in (axis if isinstance(axis, (tuple, list)) else (axis,)))
+    g, ans = unreduce(g, x, axis, keepdims), unreduce(ans, x, axis, keepdims)
+    if ord == 2:
+        return safe_divide(g * x, ans)
+    return _vector_norm_grad(g, x, ans, ord, axes)
+
+
+def vector_norm_jvp(t, x, ans, axis=None, keepdims=False, ord=2):
+    """Tangent of ``np.linalg.vector_norm`` along ``t``."""
+    d = vector_norm_grad(np.ones_like(ans), x, ans, axis, keepdims, ord)
+    return np.sum(d * t, axis=axis if not isinstance(axis, list) else tuple(axis), keepdims=keepdims)

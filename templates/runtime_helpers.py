@@ -17,13 +17,17 @@ nonlinear (``safe_divide``, ``power_base_grad``) get an ``@adjoint`` and a
 Not here (the engine reports a call to them as having no rule): the helpers
 whose derivative in their primal arguments needs more than a transposition
 (``prod_grad``, ``cumprod_grad``, ``cumprod_jvp``, ``norm_grad``, ``norm_jvp``,
-``einsum_grad``, ``einsum_jvp``).
+``einsum_grad``, ``einsum_jvp``), and the helpers of issue 6 for np.linalg's
+decompositions and NumPy 2's products (``slogdet_grad``, ``cholesky_grad``,
+``eigh_grad``, ``qr_grad``, ``svd_grad``, ``pinv_grad``, ... and their
+``*_jvp``): their second derivatives are not written yet.
 """
 import math
 
 import numpy as np
 
 from s2s.rules import adjoint, elementwise, linear, tangent
+from s2s.runtime import lower_grad, symmetric_from
 from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_jvp, clip_masks, copy, cotangent,
                          cumsum_grad, det_grad, diag_grad, diagonal_grad, diff_grad, dot_grad1, dot_grad2,
                          extremum_grad, extremum_jvp, extremum_reduce_grad, extremum_reduce_jvp, finalize,
@@ -442,3 +446,15 @@ def cast_jvp_(t, x, result, *, ans, ans_bar):
 @linear(item_grad, wrt="g")
 def item_grad_(g, a, index=None, *, ans, ans_bar):
     return item(ans_bar, index)
+
+
+# ----------------------------------------------------------- issue 6: linalg and scipy
+# One triangle read as a symmetric matrix, and the adjoint of that reading: transposes of each other.
+@linear(lower_grad, wrt="s")
+def lower_grad_(s, uplo="L", *, ans, ans_bar):
+    return symmetric_from(ans_bar, uplo)
+
+
+@linear(symmetric_from, wrt="t")
+def symmetric_from_(t, uplo="L", *, ans, ans_bar):
+    return lower_grad(ans_bar, uplo)

@@ -1,0 +1,182 @@
+"""Cases of tests/test_rules.py for the rules of issue 6: np.linalg beyond
+products, NumPy 2's linear-algebra functions, scipy.special and scipy.linalg.
+
+Kept apart from test_rules.py's own tables; ``calls`` and ``rows`` are
+appended to CALLS and ROWS there. The scipy cases are added only when scipy
+is importable (its templates are loaded only then).
+"""
+import numpy as np
+
+import s2s.runtime as R
+
+try:
+    import scipy.linalg as sla
+    import scipy.special as sp
+except ImportError:  # scipy is optional
+    sp = sla = None
+
+HAVE_SCIPY = sp is not None
+
+# s2s.runtime helpers of issue 6 with no rule yet (second derivatives of the
+# decompositions): generated code calling them is not differentiated again.
+HELPERS_WITHOUT_RULES = (
+    "slogdet_grad", "slogdet_jvp", "cholesky_grad", "cholesky_jvp", "eigh_grad", "eigh_jvp", "eigvalsh_grad",
+    "eigvalsh_jvp", "qr_grad", "qr_jvp", "svd_grad", "svd_jvp", "pinv_grad", "pinv_jvp", "matrix_power_grad",
+    "matrix_power_jvp", "multi_dot_grad", "multi_dot_jvp", "vecdot_grad", "matvec_grad1", "matvec_grad2",
+    "vector_norm_grad", "vector_norm_jvp")
+NUMPY2 = hasattr(np, "vecdot")
+
+
+def _sym(a):
+    return 0.5 * (a + np.swapaxes(a, -1, -2))
+
+
+def calls(add, u, pos, away, spd):
+    """Direct template calls: ``add(id, prim, *args, wrt=..., **kwargs)``."""
+    la = np.linalg
+    a = spd(3) + 0.3 * u(3, 3)
+    ab = np.stack([spd(3), spd(3)]) + 0.3 * u(2, 3, 3)
+    add("slogdet", la.slogdet, a)
+    add("slogdet_batch", la.slogdet, ab)
+    add("slogdet_negative", la.slogdet, -a)
+    add("cholesky", la.cholesky, spd(3) + 0.2 * u(3, 3))  # reads the lower triangle only
+    add("cholesky_batch", la.cholesky, np.stack([spd(3), spd(3)]))
+    sym = _sym(u(4, 4)) + np.diag([0.0, 1.0, 2.0, 3.0])  # well separated eigenvalues
+    add("eigh", la.eigh, sym + 0.1 * np.tril(u(4, 4)))
+    add("eigh_upper", la.eigh, sym, "U")
+    add("eigh_batch", la.eigh, np.stack([sym, sym + np.diag([3.0, 0.0, 1.5, -1.0])]))
+    add("eigvalsh", la.eigvalsh, sym + 0.1 * u(4, 4))
+    add("eigvalsh_upper", la.eigvalsh, sym, UPLO="U")
+    add("qr_square", la.qr, a)
+    add("qr_tall", la.qr, u(5, 3))
+    add("qr_batch", la.qr, u(2, 4, 3))
+    sv = np.diag([3.0, 2.0, 1.0]) + 0.2 * u(3, 3)
+    add("svd_square", la.svd, sv)
+    add("svd_thin_tall", la.svd, np.vstack([sv, 0.2 * u(2, 3)]), full_matrices=False)
+    add("svd_thin_wide", la.svd, np.hstack([sv, 0.2 * u(3, 2)]), full_matrices=False)
+    add("svd_values", la.svd, u(4, 3), compute_uv=False)
+    add("svd_batch", la.svd, np.stack([sv, sv.T]), False)
+    add("pinv_square", la.pinv, a)
+    add("pinv_tall", la.pinv, u(5, 3))
+    add("pinv_wide", la.pinv, u(2, 4))
+    add("matrix_power", la.matrix_power, 0.5 * u(3, 3), 3)
+    add("matrix_power_zero", la.matrix_power, u(3, 3), 0)
+    add("matrix_power_one", la.matrix_power, u(2, 3, 3), 1)
+    add("matrix_power_negative", la.matrix_power, a, -2)
+    add("multi_dot", la.multi_dot, [u(2, 3), u(3, 4), u(4, 2)])
+    add("multi_dot_vectors", la.multi_dot, [u(3), u(3, 4), u(4, 2), u(2)])
+    add("rt_lower_grad", R.lower_grad, u(2, 3, 3))
+    add("rt_lower_grad_upper", R.lower_grad, u(3, 3), "U")
+    add("rt_symmetric_from", R.symmetric_from, u(3, 3))
+    add("rt_symmetric_from_upper", R.symmetric_from, u(2, 3, 3), "U")
+    if NUMPY2:
+        add("vecdot", np.vecdot, u(2, 3), u(3), wrt=(0, 1))
+        add("vecdot_axis", np.vecdot, u(3, 2), u(3, 2), wrt=(0, 1), axis=0)
+        add("linalg_vecdot", la.vecdot, u(4, 3), u(4, 3), wrt=(0, 1))
+        add("matvec", np.matvec, u(2, 3, 4), u(4), wrt=(0, 1))
+        add("vecmat", np.vecmat, u(3), u(2, 3, 4), wrt=(0, 1))
+        add("linalg_matmul", la.matmul, u(2, 3), u(3, 4), wrt=(0, 1))
+        add("linalg_tensordot", la.tensordot, u(2, 3, 4), u(3, 4, 2), wrt=(0, 1))
+        add("linalg_outer", la.outer, u(3), u(2), wrt=(0, 1))
+        add("vector_norm", la.vector_norm, u(3, 4))
+        add("vector_norm_axis_keepdims", la.vector_norm, u(3, 4, 2), axis=(0, 2), keepdims=True)
+        add("vector_norm_ord1", la.vector_norm, away(5), ord=1)
+        add("vector_norm_inf", la.vector_norm, u(2, 5) + np.arange(5), axis=1, ord=np.inf)
+        add("vector_norm_p3", la.vector_norm, away(2, 5), axis=-1, ord=3)
+        add("vector_norm_minus_inf", la.vector_norm, u(5) + np.arange(5) + 1, ord=-np.inf)
+        add("matrix_norm", la.matrix_norm, u(2, 3, 4))
+        add("matrix_norm_nuc", la.matrix_norm, u(3, 4), ord="nuc")
+        add("matrix_norm_2_keepdims", la.matrix_norm, u(2, 3, 3), keepdims=True, ord=2)
+        add("linalg_trace", la.trace, u(2, 3, 3), offset=1)
+        add("linalg_diagonal", la.diagonal, u(2, 3, 4))
+        add("matrix_transpose", la.matrix_transpose, u(2, 3, 4))
+        add("svdvals", la.svdvals, u(2, 4, 3))
+    if HAVE_SCIPY:
+        _scipy_calls(add, u, pos, away, spd)
+
+
+def _scipy_calls(add, u, pos, away, spd):
+    pass
+
+
+def float32_calls(Call, u, pos, spd):
+    x = (spd(3) + 0.3 * u(3, 3)).astype(np.float32)
+    out = [Call("slogdet", np.linalg.slogdet, (x,)), Call("cholesky", np.linalg.cholesky, (x,)),
+           Call("eigvalsh", np.linalg.eigvalsh, (x,)), Call("pinv", np.linalg.pinv, (x,)),
+           Call("svd_values", np.linalg.svd, (x,), {"compute_uv": False})]
+    return out
+
+
+# ----------------------------------------------------------------- through s2s.check_grad
+def f_slogdet(a): return np.linalg.slogdet(a)[1]
+def f_slogdet_unpacked(a):
+    sign, logdet = np.linalg.slogdet(a)
+    return sign * logdet
+def f_cholesky(a, w): return np.sum(np.linalg.cholesky(a @ a.T + 3.0 * np.eye(3)) * w)
+def f_eigh(a, w):
+    vals, vecs = np.linalg.eigh(a + a.T)
+    return np.sum(vals * w) + np.sum(vecs[:, 0] ** 2 * w)
+def f_eigvalsh(a): return np.max(np.linalg.eigvalsh(a + a.T))
+def f_qr(a, w):
+    q, r = np.linalg.qr(a)
+    return np.sum(q * w[:, :3]) + np.sum(r * w[:3, :3])
+def f_svd(a, w):
+    u_, s, vh = np.linalg.svd(a, full_matrices=False)
+    return np.sum(s * w) + np.sum((u_ @ vh) ** 2 * 0.5)
+def f_svd_values(a): return np.sum(np.linalg.svd(a, compute_uv=False) ** 2)
+def f_pinv(a, w): return np.sum(np.linalg.pinv(a) * w)
+def f_matrix_power(a, w): return np.sum(np.linalg.matrix_power(a, 3) * w)
+def f_multi_dot(a, b, c): return np.linalg.multi_dot([a, b, c])
+def f_vecdot(x, y, w): return np.sum(np.vecdot(x, y) * w)
+def f_linalg_vecdot(x, y): return np.sum(np.linalg.vecdot(x, y, axis=0))
+def f_matvec(a, v, w): return np.sum(np.matvec(a, v) * w)
+def f_vecmat(v, a, w): return np.sum(np.vecmat(v, a) * w)
+def f_linalg_matmul(a, b, w): return np.sum(np.linalg.matmul(a, b) * w)
+def f_linalg_tensordot(a, b, w): return np.sum(np.linalg.tensordot(a, b, axes=1) * w)
+def f_linalg_outer(x, y, w): return np.sum(np.linalg.outer(x, y) * w)
+def f_vector_norm(x): return np.linalg.vector_norm(x) + np.sum(np.linalg.vector_norm(x, axis=0, ord=1))
+def f_matrix_norm(x): return np.sum(np.linalg.matrix_norm(x)) + np.sum(np.linalg.matrix_norm(x, ord="nuc"))
+def f_linalg_trace(x): return np.sum(np.sin(np.linalg.trace(x)))
+def f_linalg_diagonal(x, w): return np.sum(np.linalg.diagonal(x, offset=1) * w)
+def f_matrix_transpose(x, w): return np.sum(np.linalg.matrix_transpose(x) * w)
+def f_svdvals(x): return np.sum(np.linalg.svdvals(x) ** 3)
+def f_rt_lower_grad(s, w): return np.sum(R.lower_grad(s) * w)
+def f_rt_symmetric_from(t, w): return np.sum(np.sin(R.symmetric_from(t, "U")) * w)
+
+
+def rows(r, u, pos, away, spd):
+    """``r(fn, *args, wrt=...)`` for each rule of issue 6."""
+    a = spd(3) + 0.3 * u(3, 3)
+    r(f_slogdet, a)
+    r(f_slogdet_unpacked, -a)
+    r(f_cholesky, u(3, 3), u(3, 3))
+    r(f_eigh, np.diag([0.0, 1.0, 2.0]) + 0.1 * u(3, 3), u(3))
+    r(f_eigvalsh, np.diag([0.0, 1.0, 2.0]) + 0.1 * u(3, 3))
+    r(f_qr, u(4, 3), u(4, 3))
+    r(f_svd, np.vstack([np.diag([3.0, 2.0, 1.0]), np.zeros((1, 3))]) + 0.2 * u(4, 3), u(3))
+    r(f_svd_values, u(3, 4))
+    r(f_pinv, u(4, 3), u(3, 4))
+    r(f_matrix_power, 0.5 * u(3, 3), u(3, 3))
+    r(f_multi_dot, u(3), u(3, 4), u(4), wrt=(0, 1, 2))
+    r(f_rt_lower_grad, u(3, 3), u(3, 3))
+    r(f_rt_symmetric_from, u(3, 3), u(3, 3))
+    if NUMPY2:
+        r(f_vecdot, u(2, 3), u(3), u(2), wrt=(0, 1))
+        r(f_linalg_vecdot, u(3, 2), u(3, 2), wrt=(0, 1))
+        r(f_matvec, u(2, 3, 4), u(4), u(2, 3), wrt=(0, 1))
+        r(f_vecmat, u(3), u(3, 4), u(4), wrt=(0, 1))
+        r(f_linalg_matmul, u(2, 3), u(3, 4), u(2, 4), wrt=(0, 1))
+        r(f_linalg_tensordot, u(2, 3), u(3, 4), u(2, 4), wrt=(0, 1))
+        r(f_linalg_outer, u(3), u(2), u(3, 2), wrt=(0, 1))
+        r(f_vector_norm, u(3, 4))
+        r(f_matrix_norm, u(2, 3, 4))
+        r(f_linalg_trace, u(2, 3, 3))
+        r(f_linalg_diagonal, u(2, 3, 3), u(2, 2))
+        r(f_matrix_transpose, u(2, 3, 4), u(2, 4, 3))
+        r(f_svdvals, u(3, 4))
+    if HAVE_SCIPY:
+        _scipy_rows(r, u, pos, away, spd)
+
+
+def _scipy_rows(r, u, pos, away, spd):
+    pass
