@@ -1301,3 +1301,157 @@ def vector_norm_jvp(t, x, ans, axis=None, keepdims=False, ord=2):
     """Tangent of ``np.linalg.vector_norm`` along ``t``."""
     d = vector_norm_grad(np.ones_like(ans), x, ans, axis, keepdims, ord)
     return np.sum(d * t, axis=axis if not isinstance(axis, list) else tuple(axis), keepdims=keepdims)
+
+
+# scipy.special's reductions (pure NumPy: s2s.runtime never imports scipy at import time).
+def logsumexp_weights(a, ans, axis=None, b=None, keepdims=False):
+    """``d logsumexp / d a = b * exp(a - ans)``, shaped like ``a`` (and ``b``) broadcast; stable for large ``a``."""
+    a = np.asarray(a)
+    shape = np.broadcast_shapes(a.shape, np.shape(b)) if b is not None else a.shape
+    like = np.broadcast_to(a, shape)
+    with np.errstate(invalid="ignore", over="ignore"):
+        w = np.exp(like - unreduce(ans, like, axis, keepdims))
+    w = np.where(np.isfinite(w), w, 0.0)
+    return w if b is None else w * b
+
+
+def logsumexp_grad(g, a, ans, axis=None, b=None, keepdims=False):
+    """Adjoint of ``a`` in ``scipy.special.logsumexp(a, axis, b, keepdims)`` (before unbroadcasting)."""
+    w = logsumexp_weights(a, ans, axis, b, keepdims)
+    return unreduce(g, w, axis, keepdims) * w
+
+
+def logsumexp_b_grad(g, a, ans, axis=None, b=None, keepdims=False):
+    """Adjoint of ``b`` in ``scipy.special.logsumexp(a, axis, b, keepdims)`` (before unbroadcasting)."""
+    w = logsumexp_weights(a, ans, axis, None, keepdims)
+    w = np.broadcast_to(w, np.broadcast_shapes(w.shape, np.shape(b)))
+    return unreduce(g, w, axis, keepdims) * w
+
+
+def logsumexp_jvp(t, a, ans, axis=None, b=None, keepdims=False):
+    """Tangent of ``logsumexp`` along ``t``, the tangent of ``a``."""
+    w = logsumexp_weights(a, ans, axis, b, keepdims)
+    return np.sum(w * t, axis=axis, keepdims=keepdims)
+
+
+def logsumexp_b_jvp(t, a, ans, axis=None, b=None, keepdims=False):
+    """Tangent of ``logsumexp`` along ``t``, the tangent of ``b`` (the scalar zero when ``b`` is constant)."""
+    if _is_zero(t):
+        return 0.0
+    w = logsumexp_weights(a, ans, axis, None, keepdims)
+    return np.sum(w * t, axis=axis, keepdims=keepdims)
+
+
+def softmax_grad(g, ans, axis=None):
+    """Adjoint of ``x`` in ``ans = scipy.special.softmax(x, axis)``: ``ans (g - sum(g ans))``."""
+    return ans * (g - np.sum(g * ans, axis=axis, keepdims=True))
+
+
+def log_softmax_grad(g, ans, axis=None):
+    """Adjoint of ``x`` in ``ans = scipy.special.log_softmax(x, axis)``: ``g - exp(ans) sum(g)``."""
+    return g - np.exp(ans) * np.sum(g, axis=axis, keepdims=True)
+
+
+def log_softmax_jvp(t, ans, axis=None):
+    """Tangent of ``scipy.special.log_softmax`` along ``t``: ``t - sum(exp(ans) t)``."""
+    return t - np.sum(np.exp(ans) * t, axis=axis, keepdims=True)
+
+
+# scipy.linalg (scipy is imported inside the helpers that need it).
+def triangle_of(a, lower=False, unit_diagonal=False):
+    """The triangular matrix ``scipy.linalg.solve_triangular`` reads from ``a``."""
+    tri = np.tril(a) if lower else np.triu(a)
+    if unit_diagonal:
+        eye = _eye_like(a)
+        tri = tri - tri * eye + eye
+    return tri
+
+
+def _trans(trans):
+    return {0: 0, "N": 0, 1: 1, "T": 1, 2: 1, "C": 1}[trans]
+
+
+def solve_triangular_grad2(g, a, b, trans=0, lower=False, unit_diagonal=False):
+    """Adjoint of ``b`` in ``scipy.linalg.solve_triangular(a, b, trans, lower, unit_diagonal)``."""
+    t = triangle_of(a, lower, unit_diagonal)
+    op_t = t if _trans(trans) else _mT(t)  # the transpose of the matrix solved with
+    if np.ndim(b) == 1:
+        return np.linalg.solve(op_t, np.asarray(g)[..., None])[..., 0]
+    return np.linalg.solve(op_t, g)
+
+
+def solve_triangular_grad1(b_bar, a, ans, b, trans=0, lower=False, unit_diagonal=False):
+    """Adjoint of ``a`` in ``ans = solve_triangular(a, b, ...)``, given ``b_bar``: ``-b_bar ans.T`` on the triangle read."""
+    if np.ndim(b) == 1:
+        outer = np.asarray(b_bar)[..., :, None] * np.asarray(ans)[..., None, :]
+    else:
+        outer = np.matmul(b_bar, _mT(ans))
+    full = -(_mT(outer) if _trans(trans) else outer)
+    tri = np.tril(full) if lower else np.triu(full)
+    return tri - tri * _eye_like(full) if unit_diagonal else tri
+
+
+def solve_triangular_jvp(a_dot, b_dot, a, ans, trans=0, lower=False, unit_diagonal=False):
+    """Tangent of ``ans = solve_triangular(a, b, ...)`` along ``a_dot`` and ``b_dot`` (either may be zero)."""
+    t = triangle_of(a, lower, unit_diagonal)
+    op = _mT(t) if _trans(trans) else t
+    rhs = 0.0
+    if not _is_zero(b_dot):
+        rhs = rhs + np.asarray(b_dot)
+    if not _is_zero(a_dot):
+        td = np.tril(a_dot) if lower else np.triu(a_dot)
+        if unit_diagonal:
+            td = td - td * _eye_like(td)
+        td = _mT(td) if _trans(trans) else td
+        rhs = rhs - (td @ ans if np.ndim(ans) > 1 else td @ np.asarray(ans))
+    rhs = np.broadcast_to(rhs, np.shape(ans))
+    return np.linalg.solve(op, rhs[..., None])[..., 0] if np.ndim(ans) == 1 else np.linalg.solve(op, rhs)
+
+
+def scipy_cholesky_grad(g, ans, lower=False):
+    """Adjoint of ``a`` in ``scipy.linalg.cholesky(a, lower)`` (it reads the triangle it returns)."""
+    low, g_low = (ans, g) if lower else (_mT(ans), _mT(g))
+    linv = np.linalg.inv(low)
+    s = _mT(linv) @ _phi(_mT(low) @ g_low) @ linv
+    return lower_grad(0.5 * (s + _mT(s)), "L" if lower else "U")
+
+
+def scipy_cholesky_jvp(t, ans, lower=False):
+    """Tangent of ``scipy.linalg.cholesky(a, lower)`` along ``t``."""
+    low = ans if lower else _mT(ans)
+    linv = np.linalg.inv(low)
+    dl = low @ _phi(linv @ symmetric_from(t, "L" if lower else "U") @ _mT(linv))
+    return dl if lower else _mT(dl)
+
+
+def _expm_block(a, e):
+    """The upper right block of ``expm([[a, e], [0, a]])``: the derivative of ``expm`` at ``a`` along ``e``."""
+    from scipy.linalg import expm
+    n = np.shape(a)[-1]
+    big = np.zeros(np.shape(a)[:-2] + (2 * n, 2 * n), dtype=np.result_type(a, e, float_dtype(a)))
+    big[..., :n, :n] = a
+    big[..., n:, n:] = a
+    big[..., :n, n:] = e
+    return expm(big)[..., :n, n:]
+
+
+def expm_grad(g, a):
+    """Adjoint of ``a`` in ``scipy.linalg.expm(a)``: the derivative at ``a.T`` along ``g``."""
+    return _expm_block(_mT(a), g)
+
+
+def expm_jvp(t, a):
+    """Tangent of ``scipy.linalg.expm(a)`` along ``t``."""
+    return _expm_block(a, t)
+
+
+def sqrtm_grad(g, ans):
+    """Adjoint of ``a`` in ``x = scipy.linalg.sqrtm(a)``: ``b`` with ``x.T b + b x.T = g``."""
+    from scipy.linalg import solve_sylvester
+    return solve_sylvester(_mT(ans), _mT(ans), g)
+
+
+def sqrtm_jvp(t, ans):
+    """Tangent of ``x = scipy.linalg.sqrtm(a)`` along ``t``: ``d`` with ``x d + d x = t``."""
+    from scipy.linalg import solve_sylvester
+    return solve_sylvester(ans, ans, t)

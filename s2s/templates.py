@@ -124,9 +124,17 @@ def _has_package(name):
         return False
 
 
+# Template files for an optional package, by name prefix: loaded only when the package is importable.
+OPTIONAL = {"scipy_": "scipy"}
+
+
 def template_files():
-    """The template files the registry is built from."""
-    return sorted(p for p in templates_dir().glob("*.py") if p.name != "__init__.py")
+    """The template files the registry is built from (those of optional packages that are installed)."""
+    return sorted(p for p in templates_dir().glob("*.py") if p.name != "__init__.py" and _available(p))
+
+
+def _available(path):
+    return all(_has_package(package) for prefix, package in OPTIONAL.items() if path.name.startswith(prefix))
 
 
 def _load_module(path):

@@ -23,7 +23,10 @@ HELPERS_WITHOUT_RULES = (
     "slogdet_grad", "slogdet_jvp", "cholesky_grad", "cholesky_jvp", "eigh_grad", "eigh_jvp", "eigvalsh_grad",
     "eigvalsh_jvp", "qr_grad", "qr_jvp", "svd_grad", "svd_jvp", "pinv_grad", "pinv_jvp", "matrix_power_grad",
     "matrix_power_jvp", "multi_dot_grad", "multi_dot_jvp", "vecdot_grad", "matvec_grad1", "matvec_grad2",
-    "vector_norm_grad", "vector_norm_jvp")
+    "vector_norm_grad", "vector_norm_jvp", "logsumexp_weights", "logsumexp_grad", "logsumexp_b_grad",
+    "logsumexp_jvp", "logsumexp_b_jvp", "softmax_grad", "log_softmax_grad", "log_softmax_jvp", "triangle_of",
+    "solve_triangular_grad2", "solve_triangular_grad1", "solve_triangular_jvp", "scipy_cholesky_grad",
+    "scipy_cholesky_jvp", "expm_grad", "expm_jvp", "sqrtm_grad", "sqrtm_jvp")
 NUMPY2 = hasattr(np, "vecdot")
 
 
@@ -96,7 +99,44 @@ def calls(add, u, pos, away, spd):
 
 
 def _scipy_calls(add, u, pos, away, spd):
-    pass
+    for name in ("gammaln", "gamma", "digamma", "erf", "erfc", "ndtr", "log_ndtr", "expit", "log_expit", "i0", "i1"):
+        add(name, getattr(sp, name), u(2, 3) + 1.5)
+    add("gammaln_negative", sp.gammaln, np.array([-0.5, -1.5, -2.3]))
+    add("erf_float", sp.erf, 0.3)
+    add("log_ndtr_tail", sp.log_ndtr, np.array([-30.0, -10.0, 0.5, 8.0]), eps=1e-5)  # stays finite far out
+    add("i1_at_zero", sp.i1, np.array([0.0, -0.7]))
+    add("i0_float32", sp.i0, u(3).astype(np.float32), eps=1e-2, rtol=1e-3)
+    for name in ("erfinv", "erfcinv", "ndtri", "logit"):
+        add(name, getattr(sp, name), pos(2, 3) * 0.4 + (0.05 if name != "erfinv" else -0.4))
+    add("entr", sp.entr, pos(2, 3))
+    add("polygamma", sp.polygamma, np.array([0, 1, 2]), pos(2, 3), wrt=(1,))
+    add("polygamma_scalar_n", sp.polygamma, 1, pos(3), wrt=(1,))
+    for name in ("betaln", "beta", "xlogy", "xlog1py", "rel_entr", "kl_div"):
+        add(name, getattr(sp, name), pos(2, 3), pos(3), wrt=(0, 1))
+    add("xlogy_zero", sp.xlogy, np.array([0.0, 0.5]), np.array([0.7, 1.2]), wrt=(0, 1))
+    add("logsumexp", sp.logsumexp, u(3, 4))
+    add("logsumexp_axis_keepdims", sp.logsumexp, u(3, 4), axis=1, keepdims=True)
+    add("logsumexp_large", sp.logsumexp, u(2, 3) + 1000.0, axis=0)  # exp(a) overflows
+    add("logsumexp_b", sp.logsumexp, u(3, 4), wrt=(0, "b"), axis=0, b=pos(4))
+    add("softmax", sp.softmax, u(3, 4))
+    add("softmax_axis", sp.softmax, u(3, 4), axis=1)
+    add("softmax_large", sp.softmax, u(4) + 800.0)
+    add("log_softmax", sp.log_softmax, u(2, 3, 4), axis=-1)
+    add("log_softmax_all", sp.log_softmax, u(3))
+    a = spd(3) + 0.3 * u(3, 3)
+    add("scipy_solve", sla.solve, a, u(3, 2), wrt=(0, 1))
+    add("scipy_solve_vector", sla.solve, a, u(3), wrt=(0, 1))
+    add("scipy_inv", sla.inv, a)
+    add("scipy_det", sla.det, a)
+    add("scipy_cholesky", sla.cholesky, spd(3) + 0.2 * u(3, 3))  # upper triangle only
+    add("scipy_cholesky_lower", sla.cholesky, spd(3) + 0.2 * u(3, 3), lower=True)
+    t = u(3, 3) + 3 * np.eye(3)
+    add("solve_triangular", sla.solve_triangular, t, u(3, 2), wrt=(0, 1))
+    add("solve_triangular_lower_vector", sla.solve_triangular, t, u(3), wrt=(0, 1), lower=True)
+    add("solve_triangular_trans", sla.solve_triangular, t, u(3, 2), 1, wrt=(0, 1))
+    add("solve_triangular_trans_lower_unit", sla.solve_triangular, t, u(3), "T", True, True, wrt=(0, 1))
+    add("expm", sla.expm, 0.5 * u(3, 3))
+    add("sqrtm", sla.sqrtm, spd(3))
 
 
 def float32_calls(Call, u, pos, spd):
@@ -179,4 +219,31 @@ def rows(r, u, pos, away, spd):
 
 
 def _scipy_rows(r, u, pos, away, spd):
-    pass
+    for fn in (f_gammaln, f_digamma_polygamma, f_erfs, f_ndtr, f_logistic, f_bessel, f_xlogy, f_entropies,
+               f_betas):
+        r(fn, pos(3) * 0.4 + 0.1)
+    r(f_logsumexp, u(3, 4), pos(4), wrt=(0, 1))
+    r(f_softmax, u(3, 4), u(3, 4))
+    a = spd(3) + 0.3 * u(3, 3)
+    r(f_scipy_solve_inv_det, a, u(3), wrt=(0, 1))
+    r(f_scipy_cholesky, u(3, 3), u(3, 3))
+    r(f_solve_triangular, u(3, 3) + 3 * np.eye(3), u(3, 2), wrt=(0, 1))
+    r(f_expm_sqrtm, 0.3 * u(3, 3))
+
+
+# scipy (only used when scipy is importable)
+def f_gammaln(x): return np.sum(sp.gammaln(x + 1.0) * sp.gamma(x))
+def f_digamma_polygamma(x): return np.sum(sp.digamma(x) + sp.polygamma(2, x))
+def f_erfs(x): return np.sum(sp.erf(x) * sp.erfc(x) + sp.erfinv(x) + sp.erfcinv(x))
+def f_ndtr(x): return np.sum(sp.ndtr(x) + sp.log_ndtr(x) + sp.ndtri(x))
+def f_logistic(x): return np.sum(sp.expit(x) * sp.logit(x) + sp.log_expit(x))
+def f_bessel(x): return np.sum(sp.i0(x) * sp.i1(x))
+def f_xlogy(x): return np.sum(sp.xlogy(x, x + 1.0) + sp.xlog1py(x, x))
+def f_entropies(x): return np.sum(sp.entr(x) + sp.rel_entr(x, 0.5) + sp.kl_div(0.3, x))
+def f_betas(x): return np.sum(sp.betaln(x, 2.0 * x) + sp.beta(x, 1.5))
+def f_logsumexp(x, b): return sp.logsumexp(x) + np.sum(sp.logsumexp(x, axis=1, b=b))
+def f_softmax(x, w): return np.sum(sp.softmax(x, axis=1) * w) + np.sum(sp.log_softmax(x) * w)
+def f_scipy_solve_inv_det(a, b): return np.sum(sla.solve(a, b)) + np.sum(sla.inv(a)) + sla.det(a)
+def f_scipy_cholesky(a, w): return np.sum(sla.cholesky(a @ a.T + 3.0 * np.eye(3)) * w)
+def f_solve_triangular(a, b): return np.sum(np.sin(sla.solve_triangular(a, b, lower=True)))
+def f_expm_sqrtm(a): return np.sum(sla.expm(a)) + np.sum(sla.sqrtm(a @ a.T + np.eye(3)))
