@@ -207,8 +207,9 @@ def _check_like(value, tangent, what, transformed):
 class _Entry:
     """One generated derivative: the callable, its source and what it was made from."""
 
-    def __init__(self, function, source, deps, generated, closure):
+    def __init__(self, function, source, deps, generated, closure, registry):
         self.function = function
+        self.registry = registry  # the rules it was made with: a rule registered since makes it stale
         self.source = source
         self.deps = deps
         self.bindings = generated.bindings  # names the loader binds (s2s.standalone reads them)
@@ -217,7 +218,10 @@ class _Entry:
         self.closure = closure  # keeps the objects whose ids are in the key alive
 
     def fresh(self):
-        """Whether every global name the transformed functions read still means the same object."""
+        """Whether the rules are the same and every global name the transformed functions read still
+        means the same object."""
+        if self.registry is not templates.registry():
+            return False
         for namespace, name, obj in self.deps:
             if namespace.get(name, _ABSENT) is not obj:
                 return False
@@ -290,7 +294,7 @@ def _generate(fn, wrt, kind, as_tuple, containers, options):
         fn.__code__.co_firstlineno)
     function = loader.load(source, generated.entry, generated.bindings, fn.__globals__, filename)
     closure = tuple(c.cell_contents for c in (fn.__closure__ or ()) if _has_contents(c))
-    entry = _Entry(function, source, _dependencies((fn,) + generated.sources), generated, closure)
+    entry = _Entry(function, source, _dependencies((fn,) + generated.sources), generated, closure, registry)
     _CACHE[key] = entry
     return entry
 
