@@ -627,9 +627,10 @@ def _vector_norm_grad(g, x, ans, ord, axis):
     if ord in (np.inf, -np.inf):
         mask = np.abs(x) == ans
         return g * np.sign(x) * (mask / np.sum(mask, axis=axis, keepdims=True))
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** negative: replaced by 0 below
         scaled = np.where(x == 0, 0, np.sign(x) * np.abs(x) ** (ord - 1))
-    return safe_divide(g * scaled, ans ** (ord - 1))
+        scale = ans ** (ord - 1)
+    return safe_divide(g * scaled, scale)
 
 
 def det_grad(g, a, ans):
