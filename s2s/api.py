@@ -461,7 +461,7 @@ def _jacobian_by_rows(transformed, args, kwargs):
         for e in _basis(leaf):
             dout = [np.zeros_like(np.asarray(x, dtype=float)) if np.ndim(x) else 0.0 for x in leaves]
             dout[k] = e
-            dout = type(out)(dout) if isinstance(out, (tuple, list)) else dout[0]
+            dout = _rebuilt(out, dout) if isinstance(out, (tuple, list)) else dout[0]
             _, cotangents = transformed(*args, dout, **kwargs)
             cotangents = cotangents if transformed.as_tuple else (cotangents,)
             for j, c in enumerate(cotangents):
@@ -481,8 +481,12 @@ def _arrange(transformed, out, per_wrt):
         return blocks if transformed.as_tuple else blocks[0]
 
     if isinstance(out, (tuple, list)):
-        return type(out)(for_output(k) for k in range(n_out))
+        return _rebuilt(out, [for_output(k) for k in range(n_out)])
     return for_output(0)
+
+
+def _rebuilt(x, items):
+    return type(x)(*items) if hasattr(x, "_fields") else type(x)(items)  # NumPy's named tuples (eigh, qr)
 
 
 def _refuse_containers(transformed, values):

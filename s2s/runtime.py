@@ -60,7 +60,7 @@ def cotangent(value, dout, where="", of=""):
             raise ArgumentError("{}: {} returned a {} of {} values, so dout must be a list or tuple of {} "
                                 "cotangents, not {}".format(where, of, type(value).__name__, len(value),
                                                            len(value), _describe_value(dout)))
-        return type(value)(cotangent(a, d, where, of) for a, d in zip(value, dout))
+        return _rebuilt(value, [cotangent(a, d, where, of) for a, d in zip(value, dout)])
     if is_container(dout) or np.shape(dout) != np.shape(value):
         raise ArgumentError("{}: {} returned a value of shape {}, so dout must have shape {}, not {}".format(
             where, of, np.shape(value), np.shape(value), _describe_value(dout)))
@@ -1007,6 +1007,11 @@ def _mT(a):
 def _part(g, like):
     """Entry ``g`` of a tuple adjoint, as an array shaped like ``like`` (the scalar zero included)."""
     return np.broadcast_to(np.asarray(g, dtype=np.result_type(g, float_dtype(like))), np.shape(like))
+
+
+def _rebuilt(x, items):
+    """A list or tuple of the type of ``x`` holding ``items`` (NumPy's named tuples, such as eigh's, too)."""
+    return type(x)(*items) if hasattr(x, "_fields") else type(x)(items)
 
 
 def _like(ans, parts):

@@ -205,3 +205,18 @@ def test_scipy_linalg_end_to_end(rng):
     jr = s2s.jacobian(f_scipy_linalg, wrt=(0, 1))(a, b)
     for f_, r_ in zip(ja, jr):
         np.testing.assert_allclose(f_, r_, atol=1e-9)
+
+
+def f_returns_eigh(a):
+    return np.linalg.eigh(a)
+
+
+def test_named_tuple_results_in_vjp_and_jacobian():
+    a = np.diag([1.0, 2.0, 3.5]) + 0.1
+    out, cot = s2s.vjp(f_returns_eigh)(a, (np.ones(3), np.zeros((3, 3))))
+    np.testing.assert_allclose(cot, np.eye(3), atol=1e-12)  # d sum(eigenvalues) = trace, on the lower triangle
+    jr = s2s.jacobian(f_returns_eigh)(a)
+    jf = s2s.jacobian(f_returns_eigh, mode="forward")(a)
+    assert type(jr).__name__ == "EighResult" and jr[1].shape == (3, 3, 3, 3)
+    for r, f in zip(jr, jf):
+        np.testing.assert_allclose(r, f, atol=1e-9)
