@@ -1461,3 +1461,43 @@ def sqrtm_jvp(t, ans):
     """Tangent of ``x = scipy.linalg.sqrtm(a)`` along ``t``: ``d`` with ``x d + d x = t``."""
     from scipy.linalg import solve_sylvester
     return solve_sylvester(ans, ans, t)
+
+
+def _lstsq_parts(a, b, ans):
+    """(pinv(a), the residual b - a x, whether np.linalg.lstsq reports residuals)."""
+    x = np.asarray(ans[0])
+    residual = np.asarray(b) - np.matmul(a, x)
+    return np.linalg.pinv(a), residual, np.size(ans[1]) > 0
+
+
+def lstsq_grad(g, a, b, ans):
+    """Adjoints ``(a_bar, b_bar)`` of ``x, residuals, rank, s = np.linalg.lstsq(a, b)`` (``a`` of full rank).
+
+    ``x = pinv(a) b``; the residuals ``sum((b - a x) ** 2, axis=0)`` use
+    ``a.T (b - a x) = 0``; ``s`` are the singular values of ``a``; the rank has no adjoint.
+    """
+    pinv, residual, has_residuals = _lstsq_parts(a, b, ans)
+    x, vector = np.asarray(ans[0]), np.ndim(b) == 1
+    x_bar = _part(g[0], x)
+    col = (lambda v: v[:, None]) if vector else (lambda v: v)
+    a_bar = pinv_grad(col(x_bar) @ _mT(col(np.asarray(b))), a, pinv)
+    b_bar = _mT(pinv) @ x_bar
+    if has_residuals:
+        r_bar = 2.0 * residual * (_part(g[1], ans[1])[0] if vector else _part(g[1], ans[1]))
+        b_bar = b_bar + r_bar
+        a_bar = a_bar - col(r_bar) @ _mT(col(x))
+    return a_bar + svd_grad(_part(g[3], ans[3]), a, None, False, False), b_bar
+
+
+def lstsq_jvp(a_dot, b_dot, a, b, ans):
+    """Tangent of ``np.linalg.lstsq(a, b)`` along ``a_dot`` and ``b_dot`` (either may be zero)."""
+    pinv, residual, has_residuals = _lstsq_parts(a, b, ans)
+    x = np.asarray(ans[0])
+    a_dot = np.zeros(np.shape(a)) if _is_zero(a_dot) else np.asarray(a_dot)
+    b_dot = np.zeros(np.shape(b)) if _is_zero(b_dot) else np.asarray(b_dot)
+    x_dot = pinv_jvp(a_dot, a, pinv) @ b + pinv @ b_dot
+    if has_residuals:
+        res_dot = np.atleast_1d(2.0 * np.sum(residual * (b_dot - a_dot @ x), axis=0))
+    else:
+        res_dot = np.zeros(np.shape(ans[1]))
+    return (x_dot, res_dot, 0.0, svd_jvp(a_dot, a, None, False, False))

@@ -9,7 +9,7 @@ import numpy as np
 
 from s2s.rules import adjoint, linear, tangent
 from s2s.runtime import (cholesky_grad, cholesky_jvp, det_grad, diag_grad, diagonal_grad, dot_grad1, dot_grad2,
-                         eigh_grad, eigh_jvp, eigvalsh_grad, eigvalsh_jvp, einsum_grad, einsum_jvp, inner_grad1,
+                         eigh_grad, eigh_jvp, eigvalsh_grad, eigvalsh_jvp, einsum_grad, einsum_jvp, inner_grad1, lstsq_grad, lstsq_jvp,
                          inner_grad2, matmul_grad1, matmul_grad2, matrix_power_grad, matrix_power_jvp, matvec_grad1,
                          matvec_grad2, multi_dot_grad, multi_dot_jvp, norm_grad, norm_jvp, pinv_grad, pinv_jvp,
                          qr_grad, qr_jvp, slogdet_grad, slogdet_jvp, solve_grad1, solve_grad2, solve_jvp1,
@@ -241,6 +241,19 @@ def pinv(a, rcond=None, hermitian=False, *, ans, ans_bar):
 @tangent(np.linalg.pinv)
 def pinv_tangent(a, rcond=None, hermitian=False, *, ans, a_dot):
     return pinv_jvp(a_dot, a, ans)
+
+
+# ``a`` of full rank (tall or wide); x, the residuals and the singular values
+# are differentiated, the rank is an integer.
+@adjoint(np.linalg.lstsq)
+def lstsq(a, b, rcond=None, *, ans, ans_bar):
+    bars = lstsq_grad(ans_bar, a, b, ans)
+    return bars[0], bars[1]
+
+
+@tangent(np.linalg.lstsq)
+def lstsq_tangent(a, b, rcond=None, *, ans, a_dot, b_dot):
+    return lstsq_jvp(a_dot, b_dot, a, b, ans)
 
 
 @adjoint(np.linalg.matrix_power, wrt="a")

@@ -26,7 +26,7 @@ HELPERS_WITHOUT_RULES = (
     "vector_norm_grad", "vector_norm_jvp", "logsumexp_weights", "logsumexp_grad", "logsumexp_b_grad",
     "logsumexp_jvp", "logsumexp_b_jvp", "softmax_grad", "log_softmax_grad", "log_softmax_jvp", "triangle_of",
     "solve_triangular_grad2", "solve_triangular_grad1", "solve_triangular_jvp", "scipy_cholesky_grad",
-    "scipy_cholesky_jvp", "expm_grad", "expm_jvp", "sqrtm_grad", "sqrtm_jvp")
+    "scipy_cholesky_jvp", "expm_grad", "expm_jvp", "sqrtm_grad", "sqrtm_jvp", "lstsq_grad", "lstsq_jvp")
 NUMPY2 = hasattr(np, "vecdot")
 
 
@@ -66,6 +66,10 @@ def calls(add, u, pos, away, spd):
     add("matrix_power_zero", la.matrix_power, u(3, 3), 0)
     add("matrix_power_one", la.matrix_power, u(2, 3, 3), 1)
     add("matrix_power_negative", la.matrix_power, a, -2)
+    add("lstsq_tall", la.lstsq, u(5, 3), u(5), wrt=(0, 1))
+    add("lstsq_tall_matrix", la.lstsq, u(5, 3), u(5, 2), wrt=(0, 1))
+    add("lstsq_square", la.lstsq, a, u(3, 2), wrt=(0, 1))
+    add("lstsq_wide", la.lstsq, u(2, 4), u(2), wrt=(0, 1))
     add("multi_dot", la.multi_dot, [u(2, 3), u(3, 4), u(4, 2)])
     add("multi_dot_vectors", la.multi_dot, [u(3), u(3, 4), u(4, 2), u(2)])
     add("rt_lower_grad", R.lower_grad, u(2, 3, 3))
@@ -165,6 +169,9 @@ def f_svd(a, w):
     return np.sum(s * w) + np.sum((u_ @ vh) ** 2 * 0.5)
 def f_svd_values(a): return np.sum(np.linalg.svd(a, compute_uv=False) ** 2)
 def f_pinv(a, w): return np.sum(np.linalg.pinv(a) * w)
+def f_lstsq(a, b):
+    x, res, rank, s = np.linalg.lstsq(a, b)
+    return np.sum(np.sin(x)) + np.sum(res) + np.sum(s)
 def f_matrix_power(a, w): return np.sum(np.linalg.matrix_power(a, 3) * w)
 def f_multi_dot(a, b, c): return np.linalg.multi_dot([a, b, c])
 def f_vecdot(x, y, w): return np.sum(np.vecdot(x, y) * w)
@@ -197,6 +204,7 @@ def rows(r, u, pos, away, spd):
     r(f_svd_values, u(3, 4))
     r(f_pinv, u(4, 3), u(3, 4))
     r(f_matrix_power, 0.5 * u(3, 3), u(3, 3))
+    r(f_lstsq, u(5, 3), u(5, 2), wrt=(0, 1))
     r(f_multi_dot, u(3), u(3, 4), u(4), wrt=(0, 1, 2))
     r(f_rt_lower_grad, u(3, 3), u(3, 3))
     r(f_rt_symmetric_from, u(3, 3), u(3, 3))
