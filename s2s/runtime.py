@@ -1348,19 +1348,19 @@ def logsumexp_b_jvp(t, a, ans, axis=None, b=None, keepdims=False):
     return np.sum(w * t, axis=axis, keepdims=keepdims)
 
 
-def softmax_grad(g, ans, axis=None):
-    """Adjoint of ``x`` in ``ans = scipy.special.softmax(x, axis)``: ``ans (g - sum(g ans))``."""
-    return ans * (g - np.sum(g * ans, axis=axis, keepdims=True))
+def softmax_grad(g, s, axis=None):
+    """Adjoint of ``x`` in ``s = scipy.special.softmax(x, axis)``: ``s (g - sum(g s))`` (also its tangent)."""
+    return s * (g - np.sum(g * s, axis=axis, keepdims=True))
 
 
-def log_softmax_grad(g, ans, axis=None):
-    """Adjoint of ``x`` in ``ans = scipy.special.log_softmax(x, axis)``: ``g - exp(ans) sum(g)``."""
-    return g - np.exp(ans) * np.sum(g, axis=axis, keepdims=True)
+def log_softmax_grad(g, y, axis=None):
+    """Adjoint of ``x`` in ``y = scipy.special.log_softmax(x, axis)``: ``g - exp(y) sum(g)``."""
+    return g - np.exp(y) * np.sum(g, axis=axis, keepdims=True)
 
 
-def log_softmax_jvp(t, ans, axis=None):
-    """Tangent of ``scipy.special.log_softmax`` along ``t``: ``t - sum(exp(ans) t)``."""
-    return t - np.sum(np.exp(ans) * t, axis=axis, keepdims=True)
+def log_softmax_jvp(t, y, axis=None):
+    """Tangent of ``y = scipy.special.log_softmax(x, axis)`` along ``t``: ``t - sum(exp(y) t)``."""
+    return t - np.sum(np.exp(y) * t, axis=axis, keepdims=True)
 
 
 # scipy.linalg (scipy is imported inside the helpers that need it).

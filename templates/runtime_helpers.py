@@ -20,14 +20,16 @@ whose derivative in their primal arguments needs more than a transposition
 ``einsum_grad``, ``einsum_jvp``), and the helpers of issue 6 for np.linalg's
 decompositions and NumPy 2's products (``slogdet_grad``, ``cholesky_grad``,
 ``eigh_grad``, ``qr_grad``, ``svd_grad``, ``pinv_grad``, ... and their
-``*_jvp``): their second derivatives are not written yet.
+``*_jvp``): their second derivatives are not written yet. The softmax family's
+helpers (``softmax_grad``, ``log_softmax_grad``/``_jvp``, ``logsumexp_grad``/``_jvp``) have rules.
 """
 import math
 
 import numpy as np
 
 from s2s.rules import adjoint, elementwise, linear, tangent
-from s2s.runtime import lower_grad, symmetric_from
+from s2s.runtime import (log_softmax_grad, log_softmax_jvp, logsumexp_grad, logsumexp_jvp, logsumexp_weights,
+                         lower_grad, softmax_grad, symmetric_from)
 from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_jvp, clip_masks, copy, cotangent,
                          cumsum_grad, det_grad, diag_grad, diagonal_grad, diff_grad, dot_grad1, dot_grad2,
                          extremum_grad, extremum_jvp, extremum_reduce_grad, extremum_reduce_jvp, finalize,
@@ -458,3 +460,73 @@ def lower_grad_(s, uplo="L", *, ans, ans_bar):
 @linear(symmetric_from, wrt="t")
 def symmetric_from_(t, uplo="L", *, ans, ans_bar):
     return lower_grad(ans_bar, uplo)
+
+
+# The softmax family's helpers (second derivatives of scipy.special's softmax,
+# log_softmax and logsumexp). softmax_grad(g, s) = s (g - sum(g s)) is its
+# own transpose in g; the other terms differentiate s.
+@adjoint(softmax_grad, wrt=("g", "s"))
+def softmax_grad_(g, s, axis=None, *, ans, ans_bar):
+    return (softmax_grad(ans_bar, s, axis),
+            ans_bar * (g - np.sum(g * s, axis=axis, keepdims=True)) - g * np.sum(ans_bar * s, axis=axis, keepdims=True))
+
+
+@tangent(softmax_grad, wrt=("g", "s"))
+def softmax_grad_tangent(g, s, axis=None, *, ans, g_dot, s_dot):
+    return (softmax_grad(g_dot, s, axis) + s_dot * (g - np.sum(g * s, axis=axis, keepdims=True))
+            - s * np.sum(g * s_dot, axis=axis, keepdims=True))
+
+
+# log_softmax_grad(g, y) = g - exp(y) sum(g) and log_softmax_jvp(t, y) = t - sum(exp(y) t) transpose each other in g, t.
+@adjoint(log_softmax_grad, wrt=("g", "y"))
+def log_softmax_grad_(g, y, axis=None, *, ans, ans_bar):
+    return log_softmax_jvp(ans_bar, y, axis), -(ans_bar * np.exp(y) * np.sum(g, axis=axis, keepdims=True))
+
+
+@tangent(log_softmax_grad, wrt=("g", "y"))
+def log_softmax_grad_tangent(g, y, axis=None, *, ans, g_dot, y_dot):
+    return log_softmax_grad(g_dot, y, axis) - y_dot * (np.exp(y) * np.sum(g, axis=axis, keepdims=True))
+
+
+@adjoint(log_softmax_jvp, wrt=("t", "y"))
+def log_softmax_jvp_(t, y, axis=None, *, ans, ans_bar):
+    return log_softmax_grad(ans_bar, y, axis), -(np.exp(y) * t * np.sum(ans_bar, axis=axis, keepdims=True))
+
+
+@tangent(log_softmax_jvp, wrt=("t", "y"))
+def log_softmax_jvp_tangent(t, y, axis=None, *, ans, t_dot, y_dot):
+    return log_softmax_jvp(t_dot, y, axis) - np.sum(y_dot * (np.exp(y) * t), axis=axis, keepdims=True)
+
+
+# logsumexp_grad(g, a, lse) = unreduce(g) w with w = b exp(a - lse): dw = w (da - d lse) + exp(a - lse) db.
+@adjoint(logsumexp_grad, wrt=("g", "a", "lse", "b"), unbroadcast=True)
+def logsumexp_grad_(g, a, lse, axis=None, b=None, keepdims=False, *, ans, ans_bar):
+    w = logsumexp_weights(a, lse, axis, b, keepdims)
+    h = ans_bar * unreduce(g, w, axis, keepdims)
+    return (np.sum(ans_bar * w, axis=axis, keepdims=keepdims), h * w, -np.sum(h * w, axis=axis, keepdims=keepdims),
+            h * logsumexp_weights(a, lse, axis, None, keepdims))
+
+
+@tangent(logsumexp_grad, wrt=("g", "a", "lse", "b"), broadcast=True)
+def logsumexp_grad_tangent(g, a, lse, axis=None, b=None, keepdims=False, *, ans, g_dot, a_dot, lse_dot, b_dot):
+    w = logsumexp_weights(a, lse, axis, b, keepdims)
+    full = unreduce(g, w, axis, keepdims)
+    return (unreduce(g_dot, w, axis, keepdims) * w + a_dot * (full * w) - unreduce(lse_dot, w, axis, keepdims) * (full * w)
+            + b_dot * (full * logsumexp_weights(a, lse, axis, None, keepdims)))
+
+
+# logsumexp_jvp(t, a, lse) = sum(w t).
+@adjoint(logsumexp_jvp, wrt=("t", "a", "lse", "b"), unbroadcast=True)
+def logsumexp_jvp_(t, a, lse, axis=None, b=None, keepdims=False, *, ans, ans_bar):
+    w = logsumexp_weights(a, lse, axis, b, keepdims)
+    h = unreduce(ans_bar, w, axis, keepdims) * w
+    return (h, h * t, -np.sum(h * t, axis=axis, keepdims=keepdims),
+            unreduce(ans_bar, w, axis, keepdims) * logsumexp_weights(a, lse, axis, None, keepdims) * t)
+
+
+@tangent(logsumexp_jvp, wrt=("t", "a", "lse", "b"))
+def logsumexp_jvp_tangent(t, a, lse, axis=None, b=None, keepdims=False, *, ans, t_dot, a_dot, lse_dot, b_dot):
+    w = logsumexp_weights(a, lse, axis, b, keepdims)
+    return (logsumexp_jvp(t_dot, a, lse, axis, b, keepdims) + np.sum(a_dot * (w * t), axis=axis, keepdims=keepdims)
+            - lse_dot * np.sum(w * t, axis=axis, keepdims=keepdims)
+            + np.sum(b_dot * (logsumexp_weights(a, lse, axis, None, keepdims) * t), axis=axis, keepdims=keepdims))

@@ -23,8 +23,8 @@ HELPERS_WITHOUT_RULES = (
     "slogdet_grad", "slogdet_jvp", "cholesky_grad", "cholesky_jvp", "eigh_grad", "eigh_jvp", "eigvalsh_grad",
     "eigvalsh_jvp", "qr_grad", "qr_jvp", "svd_grad", "svd_jvp", "pinv_grad", "pinv_jvp", "matrix_power_grad",
     "matrix_power_jvp", "multi_dot_grad", "multi_dot_jvp", "vecdot_grad", "matvec_grad1", "matvec_grad2",
-    "vector_norm_grad", "vector_norm_jvp", "logsumexp_weights", "logsumexp_grad", "logsumexp_b_grad",
-    "logsumexp_jvp", "logsumexp_b_jvp", "softmax_grad", "log_softmax_grad", "log_softmax_jvp", "triangle_of",
+    "vector_norm_grad", "vector_norm_jvp", "logsumexp_weights", "logsumexp_b_grad",
+    "logsumexp_b_jvp", "triangle_of",
     "solve_triangular_grad2", "solve_triangular_grad1", "solve_triangular_jvp", "scipy_cholesky_grad",
     "scipy_cholesky_jvp", "expm_grad", "expm_jvp", "sqrtm_grad", "sqrtm_jvp", "lstsq_grad", "lstsq_jvp")
 NUMPY2 = hasattr(np, "vecdot")
@@ -128,6 +128,18 @@ def _scipy_calls(add, u, pos, away, spd):
     add("log_softmax", sp.log_softmax, u(2, 3, 4), axis=-1)
     add("log_softmax_all", sp.log_softmax, u(3))
     a = spd(3) + 0.3 * u(3, 3)
+    x, b = u(3, 4), pos(4)
+    lse, lse_axis = sp.logsumexp(x), sp.logsumexp(x, axis=1, b=b)
+    add("rt_logsumexp_grad", R.logsumexp_grad, u(), x, lse, wrt=(0, 1, 2))
+    add("rt_logsumexp_grad_axis_b", R.logsumexp_grad, u(3), x, lse_axis, 1, b, wrt=(0, 1, 2, 4))
+    add("rt_logsumexp_jvp", R.logsumexp_jvp, u(3, 4), x, lse, wrt=(0, 1, 2))
+    add("rt_logsumexp_jvp_axis_b", R.logsumexp_jvp, u(3, 4), x, lse_axis, 1, b, wrt=(0, 1, 2, 4))
+    s_, y_ = sp.softmax(x, axis=1), sp.log_softmax(x, axis=0)
+    add("rt_softmax_grad", R.softmax_grad, u(3, 4), s_, 1, wrt=(0, 1))
+    add("rt_softmax_grad_all", R.softmax_grad, u(3), sp.softmax(u(3)), wrt=(0, 1))
+    add("rt_log_softmax_grad", R.log_softmax_grad, u(3, 4), y_, 0, wrt=(0, 1))
+    add("rt_log_softmax_jvp", R.log_softmax_jvp, u(3, 4), y_, 0, wrt=(0, 1))
+    add("rt_log_softmax_jvp_all", R.log_softmax_jvp, u(4), sp.log_softmax(u(4)), wrt=(0, 1))
     add("scipy_solve", sla.solve, a, u(3, 2), wrt=(0, 1))
     add("scipy_solve_vector", sla.solve, a, u(3), wrt=(0, 1))
     add("scipy_inv", sla.inv, a)
@@ -234,6 +246,7 @@ def _scipy_rows(r, u, pos, away, spd):
     r(f_softmax, u(3, 4), u(3, 4))
     a = spd(3) + 0.3 * u(3, 3)
     r(f_scipy_solve_inv_det, a, u(3), wrt=(0, 1))
+    r(f_rt_softmax_family, u(3, 4), u(3, 4), wrt=(0, 1))
     r(f_scipy_cholesky, u(3, 3), u(3, 3))
     r(f_solve_triangular, u(3, 3) + 3 * np.eye(3), u(3, 2), wrt=(0, 1))
     r(f_expm_sqrtm, 0.3 * u(3, 3))
@@ -251,6 +264,11 @@ def f_entropies(x): return np.sum(sp.entr(x) + sp.rel_entr(x, 0.5) + sp.kl_div(0
 def f_betas(x): return np.sum(sp.betaln(x, 2.0 * x) + sp.beta(x, 1.5))
 def f_logsumexp(x, b): return sp.logsumexp(x) + np.sum(sp.logsumexp(x, axis=1, b=b))
 def f_softmax(x, w): return np.sum(sp.softmax(x, axis=1) * w) + np.sum(sp.log_softmax(x) * w)
+def f_rt_softmax_family(g, x):
+    lse = sp.logsumexp(x, axis=0)
+    return (np.sum(np.sin(R.logsumexp_grad(g[0], x, lse, 0))) + np.sum(np.sin(R.logsumexp_jvp(g, x, lse, 0)))
+            + np.sum(np.sin(R.softmax_grad(g, sp.softmax(x)))) + np.sum(np.sin(R.log_softmax_grad(g, x - lse, 0)))
+            + np.sum(np.sin(R.log_softmax_jvp(g, sp.log_softmax(x, axis=1), 1))))
 def f_scipy_solve_inv_det(a, b): return np.sum(sla.solve(a, b)) + np.sum(sla.inv(a)) + sla.det(a)
 def f_scipy_cholesky(a, w): return np.sum(sla.cholesky(a @ a.T + 3.0 * np.eye(3)) * w)
 def f_solve_triangular(a, b): return np.sum(np.sin(sla.solve_triangular(a, b, lower=True)))

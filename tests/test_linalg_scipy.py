@@ -220,3 +220,27 @@ def test_named_tuple_results_in_vjp_and_jacobian():
     assert type(jr).__name__ == "EighResult" and jr[1].shape == (3, 3, 3, 3)
     for r, f in zip(jr, jf):
         np.testing.assert_allclose(r, f, atol=1e-9)
+
+
+def f_lse_hess(x):
+    return sp.logsumexp(x)
+
+
+def f_softmax_loss(x, w):
+    return np.sum(sp.log_softmax(x, axis=1) * w) + np.sum(sp.softmax(x, axis=0) ** 2) + np.sum(
+        sp.logsumexp(x, axis=1, b=w[0] ** 2 + 0.5))
+
+
+@needs_scipy
+def test_second_derivatives_of_the_softmax_family(rng):
+    x = rng.standard_normal(4)
+    s = sp.softmax(x)
+    np.testing.assert_allclose(s2s.hessian(f_lse_hess)(x), np.diag(s) - np.outer(s, s), atol=1e-12)
+    x2, w = rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
+    v = rng.standard_normal((3, 4))
+    gradient = s2s.grad(f_softmax_loss)
+    h = 1e-5
+    numeric = (gradient(x2 + h * v, w) - gradient(x2 - h * v, w)) / (2 * h)
+    np.testing.assert_allclose(s2s.hvp(f_softmax_loss)(x2, w, v), numeric, rtol=1e-6, atol=1e-8)
+    jacobian = s2s.jacobian(gradient)(x2, w)  # reverse over reverse
+    np.testing.assert_allclose(np.tensordot(jacobian, v, axes=2), numeric, rtol=1e-6, atol=1e-8)
