@@ -1499,5 +1499,5 @@ def lstsq_jvp(a_dot, b_dot, a, b, ans):
     if has_residuals:
         res_dot = np.atleast_1d(2.0 * np.sum(residual * (b_dot - a_dot @ x), axis=0))
     else:
-        res_dot = np.zeros(np.shape(ans[1]))
+        res_dot = np.zeros(np.shape(ans[1]), dtype=float_dtype(ans[1]))
     return (x_dot, res_dot, 0.0, svd_jvp(a_dot, a, None, False, False))

@@ -159,7 +159,14 @@ def float32_calls(Call, u, pos, spd):
     x = (spd(3) + 0.3 * u(3, 3)).astype(np.float32)
     out = [Call("slogdet", np.linalg.slogdet, (x,)), Call("cholesky", np.linalg.cholesky, (x,)),
            Call("eigvalsh", np.linalg.eigvalsh, (x,)), Call("pinv", np.linalg.pinv, (x,)),
-           Call("svd_values", np.linalg.svd, (x,), {"compute_uv": False})]
+           Call("svd_values", np.linalg.svd, (x,), {"compute_uv": False}),
+           Call("qr", np.linalg.qr, (x,)), Call("eigh", np.linalg.eigh, (x,))]
+    if HAVE_SCIPY:
+        y = pos(2, 3).astype(np.float32)
+        out += [Call(name, getattr(sp, name), (y,)) for name in ("gammaln", "digamma", "erf", "expit", "log_ndtr")]
+        out += [Call("logsumexp", sp.logsumexp, (y,), {"axis": 1}), Call("softmax", sp.softmax, (y,)),
+                Call("log_softmax", sp.log_softmax, (y,)), Call("xlogy", sp.xlogy, (y, y), wrt=(0, 1)),
+                Call("scipy_solve", sla.solve, (x, x[0]), wrt=(0, 1)), Call("expm", sla.expm, (0.1 * x,))]
     return out
 
 

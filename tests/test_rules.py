@@ -649,7 +649,7 @@ def test_templates_keep_float32():
     """float32 arguments get float32 adjoints (no silent upcast to float64)."""
     for call in FLOAT32_CALLS:
         ans = call.prim(*call.args, **call.kwargs)
-        ans_bar = np.ones_like(ans, dtype=np.float32) if np.ndim(ans) else np.float32(1)
+        ans_bar = _tree_map(lambda v: np.ones_like(v, dtype=np.float32) if np.ndim(v) else np.float32(1), ans)
         _, _, contributions, _ = template_vjp(call, ans_bar)
         for name, c in contributions.items():
             dtype = np.asarray(c).dtype
