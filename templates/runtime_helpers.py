@@ -29,7 +29,8 @@ import numpy as np
 
 from s2s.rules import adjoint, elementwise, linear, tangent
 from s2s.runtime import (log_softmax_grad, log_softmax_jvp, logsumexp_grad, logsumexp_jvp, logsumexp_weights,
-                         lower_grad, softmax_grad, symmetric_from)
+                         lower_grad, matvec_grad1, matvec_grad2, slogdet_grad, slogdet_jvp, softmax_grad,
+                         symmetric_from, vecdot_grad)
 from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_jvp, clip_masks, copy, cotangent,
                          cumsum_grad, det_grad, diag_grad, diagonal_grad, diff_grad, dot_grad1, dot_grad2,
                          extremum_grad, extremum_jvp, extremum_reduce_grad, extremum_reduce_jvp, finalize,
@@ -530,3 +531,61 @@ def logsumexp_jvp_tangent(t, a, lse, axis=None, b=None, keepdims=False, *, ans, 
     return (logsumexp_jvp(t_dot, a, lse, axis, b, keepdims) + np.sum(a_dot * (w * t), axis=axis, keepdims=keepdims)
             - lse_dot * np.sum(w * t, axis=axis, keepdims=keepdims)
             + np.sum(b_dot * (logsumexp_weights(a, lse, axis, None, keepdims) * t), axis=axis, keepdims=keepdims))
+
+
+# slogdet_grad(g, a) = g[1] inv(a).T (the sign's adjoint g[0] is unused) and
+# slogdet_jvp(t, a, result) = (0, sum(inv(a).T t)); with m = inv(a).T, d m = -m da.T m.
+@adjoint(slogdet_grad, wrt=("g", "a"))
+def slogdet_grad_(g, a, *, ans, ans_bar):
+    inv_t = np.swapaxes(np.linalg.inv(a), -1, -2)
+    scale = np.expand_dims(g[1], (-2, -1))
+    return (zeros_like(g[0]), np.sum(ans_bar * inv_t, axis=(-2, -1))), -(scale * (inv_t @ np.swapaxes(ans_bar, -1, -2) @ inv_t))
+
+
+@tangent(slogdet_grad, wrt=("g", "a"))
+def slogdet_grad_tangent(g, a, *, ans, g_dot, a_dot):
+    inv_t = np.swapaxes(np.linalg.inv(a), -1, -2)
+    return slogdet_grad(g_dot, a) - np.expand_dims(g[1], (-2, -1)) * (inv_t @ np.swapaxes(a_dot, -1, -2) @ inv_t)
+
+
+@adjoint(slogdet_jvp, wrt=("t", "a"))
+def slogdet_jvp_(t, a, result, *, ans, ans_bar):
+    inv_t = np.swapaxes(np.linalg.inv(a), -1, -2)
+    scale = np.expand_dims(ans_bar[1], (-2, -1))
+    return scale * inv_t, -(scale * (inv_t @ np.swapaxes(t, -1, -2) @ inv_t))
+
+
+@tangent(slogdet_jvp, wrt=("t", "a"))
+def slogdet_jvp_tangent(t, a, result, *, ans, t_dot, a_dot):
+    return slogdet_jvp(t_dot - a_dot @ np.linalg.inv(a) @ t, a, result)
+
+
+# vecdot_grad(g, other) = g[..., None] * other and the matvec helpers: bilinear.
+@adjoint(vecdot_grad, wrt=("g", "other"), unbroadcast=True)
+def vecdot_grad_(g, other, axis=-1, *, ans, ans_bar):
+    return np.sum(ans_bar * other, axis=axis), ans_bar * np.expand_dims(g, axis)
+
+
+@tangent(vecdot_grad, wrt=("g", "other"), broadcast=True)
+def vecdot_grad_tangent(g, other, axis=-1, *, ans, g_dot, other_dot):
+    return vecdot_grad(g_dot, other, axis) + vecdot_grad(g, other_dot, axis)
+
+
+@adjoint(matvec_grad1, wrt=("g", "x2"), unbroadcast=True)
+def matvec_grad1_(g, x1, x2, *, ans, ans_bar):
+    return np.sum(ans_bar * np.expand_dims(x2, -2), axis=-1), np.sum(ans_bar * np.expand_dims(g, -1), axis=-2)
+
+
+@tangent(matvec_grad1, wrt=("g", "x2"))
+def matvec_grad1_tangent(g, x1, x2, *, ans, g_dot, x2_dot):
+    return matvec_grad1(g_dot, x1, x2) + matvec_grad1(g, x1, x2_dot)
+
+
+@adjoint(matvec_grad2, wrt=("g", "x1"), unbroadcast=True)
+def matvec_grad2_(g, x1, x2, *, ans, ans_bar):
+    return np.sum(x1 * np.expand_dims(ans_bar, -2), axis=-1), np.expand_dims(g, -1) * np.expand_dims(ans_bar, -2)
+
+
+@tangent(matvec_grad2, wrt=("g", "x1"))
+def matvec_grad2_tangent(g, x1, x2, *, ans, g_dot, x1_dot):
+    return matvec_grad2(g_dot, x1, x2) + matvec_grad2(g, x1_dot, x2)

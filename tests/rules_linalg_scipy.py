@@ -20,10 +20,9 @@ HAVE_SCIPY = sp is not None
 # s2s.runtime helpers of issue 6 with no rule yet (second derivatives of the
 # decompositions): generated code calling them is not differentiated again.
 HELPERS_WITHOUT_RULES = (
-    "slogdet_grad", "slogdet_jvp", "cholesky_grad", "cholesky_jvp", "eigh_grad", "eigh_jvp", "eigvalsh_grad",
+    "cholesky_grad", "cholesky_jvp", "eigh_grad", "eigh_jvp", "eigvalsh_grad",
     "eigvalsh_jvp", "qr_grad", "qr_jvp", "svd_grad", "svd_jvp", "pinv_grad", "pinv_jvp", "matrix_power_grad",
-    "matrix_power_jvp", "multi_dot_grad", "multi_dot_jvp", "vecdot_grad", "matvec_grad1", "matvec_grad2",
-    "vector_norm_grad", "vector_norm_jvp", "logsumexp_weights", "logsumexp_b_grad",
+    "matrix_power_jvp", "multi_dot_grad", "multi_dot_jvp", "vector_norm_grad", "vector_norm_jvp", "logsumexp_weights", "logsumexp_b_grad",
     "logsumexp_b_jvp", "triangle_of",
     "solve_triangular_grad2", "solve_triangular_grad1", "solve_triangular_jvp", "scipy_cholesky_grad",
     "scipy_cholesky_jvp", "expm_grad", "expm_jvp", "sqrtm_grad", "sqrtm_jvp", "lstsq_grad", "lstsq_jvp")
@@ -72,6 +71,14 @@ def calls(add, u, pos, away, spd):
     add("lstsq_wide", la.lstsq, u(2, 4), u(2), wrt=(0, 1))
     add("multi_dot", la.multi_dot, [u(2, 3), u(3, 4), u(4, 2)])
     add("multi_dot_vectors", la.multi_dot, [u(3), u(3, 4), u(4, 2), u(2)])
+    add("rt_slogdet_grad", R.slogdet_grad, (u(), u()), a, wrt=(0, 1))
+    add("rt_slogdet_grad_batch", R.slogdet_grad, (u(2), u(2)), ab, wrt=(0, 1))
+    add("rt_slogdet_jvp", R.slogdet_jvp, u(3, 3), a, la.slogdet(a), wrt=(0, 1))
+    add("rt_slogdet_jvp_batch", R.slogdet_jvp, u(2, 3, 3), ab, la.slogdet(ab), wrt=(0, 1))
+    add("rt_vecdot_grad", R.vecdot_grad, u(2), u(2, 3), wrt=(0, 1))
+    add("rt_vecdot_grad_axis", R.vecdot_grad, u(3), u(2, 3), 0, wrt=(0, 1))
+    add("rt_matvec_grad1", R.matvec_grad1, u(2, 3), u(2, 3, 4), u(4), wrt=(0, 2))
+    add("rt_matvec_grad2", R.matvec_grad2, u(2, 3), u(3, 4), u(2, 4), wrt=(0, 1))
     add("rt_lower_grad", R.lower_grad, u(2, 3, 3))
     add("rt_lower_grad_upper", R.lower_grad, u(3, 3), "U")
     add("rt_symmetric_from", R.symmetric_from, u(3, 3))
@@ -206,6 +213,11 @@ def f_linalg_trace(x): return np.sum(np.sin(np.linalg.trace(x)))
 def f_linalg_diagonal(x, w): return np.sum(np.linalg.diagonal(x, offset=1) * w)
 def f_matrix_transpose(x, w): return np.sum(np.linalg.matrix_transpose(x) * w)
 def f_svdvals(x): return np.sum(np.linalg.svdvals(x) ** 3)
+def f_rt_slogdet(g, a): return np.sum(np.sin(R.slogdet_grad((0.0, g), a))) + np.sum(
+    np.sin(R.slogdet_jvp(a * g, a, np.linalg.slogdet(a))[1]))
+def f_rt_vecdot_matvec(g, a, v):
+    return (np.sum(np.sin(R.vecdot_grad(g, a))) + np.sum(np.sin(R.matvec_grad1(g, a, v)))
+            + np.sum(np.sin(R.matvec_grad2(v, a, g))))
 def f_rt_lower_grad(s, w): return np.sum(R.lower_grad(s) * w)
 def f_rt_symmetric_from(t, w): return np.sum(np.sin(R.symmetric_from(t, "U")) * w)
 
@@ -226,6 +238,8 @@ def rows(r, u, pos, away, spd):
     r(f_lstsq, u(5, 3), u(5, 2), wrt=(0, 1))
     r(f_multi_dot, u(3), u(3, 4), u(4), wrt=(0, 1, 2))
     r(f_rt_lower_grad, u(3, 3), u(3, 3))
+    r(f_rt_slogdet, 0.7, spd(3) + 0.3 * u(3, 3), wrt=(0, 1))
+    r(f_rt_vecdot_matvec, u(3), u(3, 3), u(3), wrt=(0, 1, 2))
     r(f_rt_symmetric_from, u(3, 3), u(3, 3))
     if NUMPY2:
         r(f_vecdot, u(2, 3), u(3), u(2), wrt=(0, 1))

@@ -244,3 +244,19 @@ def test_second_derivatives_of_the_softmax_family(rng):
     np.testing.assert_allclose(s2s.hvp(f_softmax_loss)(x2, w, v), numeric, rtol=1e-6, atol=1e-8)
     jacobian = s2s.jacobian(gradient)(x2, w)  # reverse over reverse
     np.testing.assert_allclose(np.tensordot(jacobian, v, axes=2), numeric, rtol=1e-6, atol=1e-8)
+
+
+def f_gaussian_nll(m, x):
+    cov = m @ m.T + np.eye(3)
+    return 0.5 * np.linalg.slogdet(cov)[1] + 0.5 * x @ np.linalg.solve(cov, x)
+
+
+def test_hessian_of_a_log_determinant(rng):
+    m, x = rng.standard_normal((3, 3)), rng.standard_normal(3)
+    gradient = s2s.grad(f_gaussian_nll)
+    v = rng.standard_normal((3, 3))
+    h = 1e-5
+    numeric = (gradient(m + h * v, x) - gradient(m - h * v, x)) / (2 * h)
+    np.testing.assert_allclose(s2s.hvp(f_gaussian_nll)(m, x, v), numeric, rtol=1e-6, atol=1e-8)
+    hessian = s2s.hessian(f_gaussian_nll)(m, x)
+    np.testing.assert_allclose(hessian, np.swapaxes(np.swapaxes(hessian, 0, 2), 1, 3), atol=1e-8)  # symmetric
