@@ -15,7 +15,7 @@ from s2s.runtime import (log_softmax_grad, log_softmax_jvp, logsumexp_b_grad, lo
 SQRT_PI = math.sqrt(math.pi)
 SQRT_2PI = math.sqrt(2 * math.pi)
 
-NONDIFFERENTIABLE = ()
+NONDIFFERENTIABLE = (sp.gammasgn,)
 
 
 # ---------------------------------------------------------------- gamma and friends
@@ -180,6 +180,79 @@ def i0(x, ans):
 @elementwise(sp.i1)
 def i1(x, ans):
     return 0.5 * (sp.i0(x) + sp.iv(2, x))
+
+
+@elementwise(sp.k0)
+def k0(x, ans):
+    return -sp.k1(x)
+
+
+# K1' = -(K0 + K2) / 2, J1' = (J0 - J2) / 2, Y1' = (Y0 - Y2) / 2.
+@elementwise(sp.k1)
+def k1(x, ans):
+    return -0.5 * (sp.k0(x) + sp.kv(2.0, x))
+
+
+@elementwise(sp.j0)
+def j0(x, ans):
+    return -sp.j1(x)
+
+
+@elementwise(sp.j1)
+def j1(x, ans):
+    return 0.5 * (sp.j0(x) - sp.jv(2.0, x))
+
+
+@elementwise(sp.y0)
+def y0(x, ans):
+    return -sp.y1(x)
+
+
+@elementwise(sp.y1)
+def y1(x, ans):
+    return 0.5 * (sp.y0(x) - sp.yv(2.0, x))
+
+
+# ---------------------------------------------------------------- scipy's own spellings of elementary functions
+@elementwise(sp.erfcx)
+def erfcx(x, ans):
+    return 2.0 * x * ans - 2.0 / SQRT_PI
+
+
+@elementwise(sp.loggamma)
+def loggamma(x, ans):
+    return sp.digamma(x)
+
+
+@elementwise(sp.log1p)
+def log1p(x, ans):
+    return 1 / (1 + x)
+
+
+@elementwise(sp.expm1)
+def expm1(x, ans):
+    return ans + 1
+
+
+@elementwise(sp.exp2)
+def exp2(x, ans):
+    return ans * math.log(2.0)
+
+
+@elementwise(sp.exp10)
+def exp10(x, ans):
+    return ans * math.log(10.0)
+
+
+# cbrt: infinite derivative at 0.
+@elementwise(sp.cbrt)
+def cbrt(x, ans):
+    return 1 / (3 * ans * ans)
+
+
+@elementwise(sp.cosm1)
+def cosm1(x, ans):
+    return -np.sin(x)
 
 
 # ---------------------------------------------------------------- reductions

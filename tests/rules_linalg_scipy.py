@@ -110,7 +110,9 @@ def calls(add, u, pos, away, spd):
 
 
 def _scipy_calls(add, u, pos, away, spd):
-    for name in ("gammaln", "gamma", "digamma", "erf", "erfc", "ndtr", "log_ndtr", "expit", "log_expit", "i0", "i1"):
+    for name in ("gammaln", "gamma", "digamma", "erf", "erfc", "ndtr", "log_ndtr", "expit", "log_expit", "i0", "i1",
+                 "k0", "k1", "j0", "j1", "y0", "y1", "erfcx", "loggamma", "log1p", "expm1", "exp2", "exp10", "cbrt",
+                 "cosm1"):
         add(name, getattr(sp, name), u(2, 3) + 1.5)
     add("gammaln_negative", sp.gammaln, np.array([-0.5, -1.5, -2.3]))
     add("erf_float", sp.erf, 0.3)
@@ -261,7 +263,7 @@ def rows(r, u, pos, away, spd):
 
 def _scipy_rows(r, u, pos, away, spd):
     for fn in (f_gammaln, f_digamma_polygamma, f_erfs, f_ndtr, f_logistic, f_bessel, f_xlogy, f_entropies,
-               f_betas):
+               f_betas, f_more_bessel, f_scipy_elementary):
         r(fn, pos(3) * 0.4 + 0.1)
     r(f_logsumexp, u(3, 4), pos(4), wrt=(0, 1))
     r(f_softmax, u(3, 4), u(3, 4))
@@ -280,6 +282,10 @@ def f_erfs(x): return np.sum(sp.erf(x) * sp.erfc(x) + sp.erfinv(x) + sp.erfcinv(
 def f_ndtr(x): return np.sum(sp.ndtr(x) + sp.log_ndtr(x) + sp.ndtri(x))
 def f_logistic(x): return np.sum(sp.expit(x) * sp.logit(x) + sp.log_expit(x))
 def f_bessel(x): return np.sum(sp.i0(x) * sp.i1(x))
+def f_more_bessel(x): return np.sum(sp.k0(x + 0.5) * sp.k1(x + 0.5) + sp.j0(x) * sp.j1(x) + sp.y0(x) + sp.y1(x)
+                                    + x * sp.gammasgn(x))
+def f_scipy_elementary(x): return np.sum(sp.erfcx(x) + sp.loggamma(x) + sp.log1p(x) * sp.expm1(x) + sp.exp2(x)
+                                         + sp.exp10(x) * sp.cbrt(x) + sp.cosm1(x))
 def f_xlogy(x): return np.sum(sp.xlogy(x, x + 1.0) + sp.xlog1py(x, x))
 def f_entropies(x): return np.sum(sp.entr(x) + sp.rel_entr(x, 0.5) + sp.kl_div(0.3, x))
 def f_betas(x): return np.sum(sp.betaln(x, 2.0 * x) + sp.beta(x, 1.5))
