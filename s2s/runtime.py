@@ -1501,3 +1501,63 @@ def lstsq_jvp(a_dot, b_dot, a, b, ans):
     else:
         res_dot = np.zeros(np.shape(ans[1]), dtype=float_dtype(ans[1]))
     return (x_dot, res_dot, 0.0, svd_jvp(a_dot, a, None, False, False))
+
+
+def _factor(c, lower):
+    """The lower Cholesky factor held in ``c`` (scipy's cho_factor layout)."""
+    return np.tril(c) if lower else _mT(np.triu(c))
+
+
+def _other_triangle(t, lower):
+    """The strict triangle that scipy.linalg.cho_factor leaves holding ``a``'s own entries."""
+    return np.triu(t, 1) if lower else np.tril(t, -1)
+
+
+def cho_factor_grad(g, a, ans):
+    """Adjoint of ``a`` in ``c, lower = scipy.linalg.cho_factor(a, lower)``: the factor's triangle as in
+    ``cholesky``, the other triangle (a copy of ``a``'s) passed through."""
+    c, lower = ans[0], bool(ans[1])
+    c_bar = _part(g[0], c)
+    tri = np.tril(c) if lower else np.triu(c)
+    tri_bar = np.tril(c_bar) if lower else np.triu(c_bar)
+    return scipy_cholesky_grad(tri_bar, tri, lower) + _other_triangle(c_bar, lower)
+
+
+def cho_factor_jvp(t, a, ans):
+    """Tangent of ``c, lower = scipy.linalg.cho_factor(a, lower)`` along ``t``."""
+    c, lower = ans[0], bool(ans[1])
+    tri = np.tril(c) if lower else np.triu(c)
+    return (scipy_cholesky_jvp(t, tri, lower) + _other_triangle(t, lower), 0.0)
+
+
+def _cho_apply(c, lower, b):
+    low = _factor(c, lower)
+    if np.ndim(b) == 1:
+        return np.linalg.solve(_mT(low), np.linalg.solve(low, np.asarray(b)[..., None]))[..., 0]
+    return np.linalg.solve(_mT(low), np.linalg.solve(low, b))
+
+
+def cho_solve_grad(g, c_and_lower, b, ans):
+    """Adjoints ``((c_bar, 0), b_bar)`` of ``x = scipy.linalg.cho_solve((c, lower), b)`` (only the factor's
+    triangle of ``c`` is read)."""
+    c, lower = c_and_lower[0], bool(c_and_lower[1])
+    b_bar = _cho_apply(c, lower, g)
+    col = (lambda v: np.asarray(v)[..., :, None]) if np.ndim(b) == 1 else np.asarray
+    a_bar = -col(b_bar) @ _mT(col(ans))
+    low_bar = (a_bar + _mT(a_bar)) @ _factor(c, lower)
+    c_bar = np.tril(low_bar) if lower else np.triu(_mT(low_bar))
+    return (c_bar, zeros_like(c_and_lower[1])), b_bar
+
+
+def cho_solve_jvp(c_and_lower_dot, b_dot, c_and_lower, b, ans):
+    """Tangent of ``x = scipy.linalg.cho_solve((c, lower), b)`` (either tangent may be zero)."""
+    c, lower = c_and_lower[0], bool(c_and_lower[1])
+    rhs = np.zeros(np.shape(ans), dtype=np.result_type(ans, float_dtype(c)))
+    if not _is_zero(b_dot):
+        rhs = rhs + b_dot
+    c_dot = c_and_lower_dot if _is_zero(c_and_lower_dot) else c_and_lower_dot[0]
+    if not _is_zero(c_dot):
+        low, low_dot = _factor(c, lower), _factor(c_dot, lower)
+        a_dot = low_dot @ _mT(low) + low @ _mT(low_dot)
+        rhs = rhs - (a_dot @ ans if np.ndim(ans) > 1 else a_dot @ np.asarray(ans))
+    return _cho_apply(c, lower, rhs)

@@ -7,7 +7,7 @@ import numpy as np
 import scipy.linalg as sla
 
 from s2s.rules import adjoint, tangent
-from s2s.runtime import (det_grad, expm_grad, expm_jvp, scipy_cholesky_grad, scipy_cholesky_jvp, solve_grad1,
+from s2s.runtime import (cho_factor_grad, cho_factor_jvp, cho_solve_grad, cho_solve_jvp, det_grad, expm_grad, expm_jvp, scipy_cholesky_grad, scipy_cholesky_jvp, solve_grad1,
                          solve_grad2, solve_jvp1, solve_jvp2, solve_triangular_grad1, solve_triangular_grad2,
                          solve_triangular_jvp, sqrtm_grad, sqrtm_jvp)
 
@@ -90,3 +90,26 @@ def sqrtm(A, *, ans, ans_bar):
 @tangent(sla.sqrtm)
 def sqrtm_tangent(A, *, ans, A_dot):
     return sqrtm_jvp(A_dot, ans)
+
+
+# (c, lower): the factor in one triangle of c, a's own entries in the other.
+@adjoint(sla.cho_factor)
+def cho_factor(a, lower=False, overwrite_a=False, check_finite=True, *, ans, ans_bar):
+    return cho_factor_grad(ans_bar, a, ans)
+
+
+@tangent(sla.cho_factor)
+def cho_factor_tangent(a, lower=False, overwrite_a=False, check_finite=True, *, ans, a_dot):
+    return cho_factor_jvp(a_dot, a, ans)
+
+
+# The adjoint of the pair (c, lower) is a pair; lower has none.
+@adjoint(sla.cho_solve)
+def cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True, *, ans, ans_bar):
+    bars = cho_solve_grad(ans_bar, c_and_lower, b, ans)
+    return bars[0], bars[1]
+
+
+@tangent(sla.cho_solve)
+def cho_solve_tangent(c_and_lower, b, overwrite_b=False, check_finite=True, *, ans, c_and_lower_dot, b_dot):
+    return cho_solve_jvp(c_and_lower_dot, b_dot, c_and_lower, b, ans)

@@ -25,7 +25,8 @@ HELPERS_WITHOUT_RULES = (
     "matrix_power_jvp", "multi_dot_grad", "multi_dot_jvp", "vector_norm_grad", "vector_norm_jvp", "logsumexp_weights", "logsumexp_b_grad",
     "logsumexp_b_jvp", "triangle_of",
     "solve_triangular_grad2", "solve_triangular_grad1", "solve_triangular_jvp", "scipy_cholesky_grad",
-    "scipy_cholesky_jvp", "expm_grad", "expm_jvp", "sqrtm_grad", "sqrtm_jvp", "lstsq_grad", "lstsq_jvp")
+    "scipy_cholesky_jvp", "expm_grad", "expm_jvp", "sqrtm_grad", "sqrtm_jvp", "lstsq_grad", "lstsq_jvp",
+    "cho_factor_grad", "cho_factor_jvp", "cho_solve_grad", "cho_solve_jvp")
 NUMPY2 = hasattr(np, "vecdot")
 
 
@@ -160,6 +161,11 @@ def _scipy_calls(add, u, pos, away, spd):
     add("solve_triangular_lower_vector", sla.solve_triangular, t, u(3), wrt=(0, 1), lower=True)
     add("solve_triangular_trans", sla.solve_triangular, t, u(3, 2), 1, wrt=(0, 1))
     add("solve_triangular_trans_lower_unit", sla.solve_triangular, t, u(3), "T", True, True, wrt=(0, 1))
+    add("cho_factor", sla.cho_factor, spd(3) + 0.2 * u(3, 3))
+    add("cho_factor_lower", sla.cho_factor, spd(3) + 0.2 * u(3, 3), True)
+    low = np.linalg.cholesky(spd(3))
+    add("cho_solve", sla.cho_solve, (low + np.triu(u(3, 3), 1), True), u(3, 2), wrt=(0, 1))
+    add("cho_solve_upper_vector", sla.cho_solve, (low.T + np.tril(u(3, 3), -1), False), u(3), wrt=(0, 1))
     add("expm", sla.expm, 0.5 * u(3, 3))
     add("sqrtm", sla.sqrtm, spd(3))
 
@@ -273,6 +279,7 @@ def _scipy_rows(r, u, pos, away, spd):
     r(f_scipy_cholesky, u(3, 3), u(3, 3))
     r(f_solve_triangular, u(3, 3) + 3 * np.eye(3), u(3, 2), wrt=(0, 1))
     r(f_expm_sqrtm, 0.3 * u(3, 3))
+    r(f_cho, u(3, 3), u(3, 2), wrt=(0, 1))
 
 
 # scipy (only used when scipy is importable)
@@ -299,4 +306,7 @@ def f_rt_softmax_family(g, x):
 def f_scipy_solve_inv_det(a, b): return np.sum(sla.solve(a, b)) + np.sum(sla.inv(a)) + sla.det(a)
 def f_scipy_cholesky(a, w): return np.sum(sla.cholesky(a @ a.T + 3.0 * np.eye(3)) * w)
 def f_solve_triangular(a, b): return np.sum(np.sin(sla.solve_triangular(a, b, lower=True)))
+def f_cho(a, b):
+    factor = sla.cho_factor(a @ a.T + np.eye(3))
+    return np.sum(np.sin(sla.cho_solve(factor, b)))
 def f_expm_sqrtm(a): return np.sum(sla.expm(a)) + np.sum(sla.sqrtm(a @ a.T + np.eye(3)))
