@@ -222,24 +222,25 @@ def qr_tangent(a, *, ans, a_dot):
 
 # The thin SVD (full_matrices=False, or square matrices), and the singular
 # values alone (compute_uv=False); singular values must be distinct and nonzero.
+# hermitian= is left out (reported): numpy then reads one triangle of ``a``.
 @adjoint(np.linalg.svd)
-def svd(a, full_matrices=True, compute_uv=True, hermitian=False, *, ans, ans_bar):
+def svd(a, full_matrices=True, compute_uv=True, *, ans, ans_bar):
     return svd_grad(ans_bar, a, ans, full_matrices, compute_uv)
 
 
 @tangent(np.linalg.svd)
-def svd_tangent(a, full_matrices=True, compute_uv=True, hermitian=False, *, ans, a_dot):
+def svd_tangent(a, full_matrices=True, compute_uv=True, *, ans, a_dot):
     return svd_jvp(a_dot, a, ans, full_matrices, compute_uv)
 
 
-# Where the rank does not change near ``a``.
+# Where the rank does not change near ``a``; hermitian= is left out, as for svd.
 @adjoint(np.linalg.pinv)
-def pinv(a, rcond=None, hermitian=False, *, ans, ans_bar):
+def pinv(a, rcond=None, *, ans, ans_bar):
     return pinv_grad(ans_bar, a, ans)
 
 
 @tangent(np.linalg.pinv)
-def pinv_tangent(a, rcond=None, hermitian=False, *, ans, a_dot):
+def pinv_tangent(a, rcond=None, *, ans, a_dot):
     return pinv_jvp(a_dot, a, ans)
 
 
