@@ -1057,19 +1057,6 @@ def _phi(x):
     return np.tril(x) - 0.5 * x * _eye_like(x)
 
 
-def cholesky_grad(g, ans):
-    """Adjoint of ``a`` in ``L = np.linalg.cholesky(a)`` (which reads the lower triangle of ``a``)."""
-    linv = np.linalg.inv(ans)
-    s = _mT(linv) @ _phi(_mT(ans) @ g) @ linv
-    return lower_grad(0.5 * (s + _mT(s)))
-
-
-def cholesky_jvp(t, ans):
-    """Tangent of ``L = np.linalg.cholesky(a)`` along ``t``: ``L phi(L^-1 sym(t) L^-T)``."""
-    linv = np.linalg.inv(ans)
-    return ans @ _phi(linv @ symmetric_from(t) @ _mT(linv))
-
-
 def _gaps(w):
     """``F[i, j] = 1 / (w[j] - w[i])`` off the diagonal, 0 on it (and where two values coincide)."""
     d = w[..., None, :] - w[..., :, None]

@@ -8,12 +8,12 @@ import operator
 import numpy as np
 
 from s2s.rules import adjoint, linear, tangent
-from s2s.runtime import (cholesky_grad, cholesky_jvp, det_grad, diag_grad, diagonal_grad, dot_grad1, dot_grad2,
+from s2s.runtime import (det_grad, diag_grad, diagonal_grad, dot_grad1, dot_grad2,
                          eigh_grad, eigh_jvp, eigvalsh_grad, eigvalsh_jvp, einsum_grad, einsum_jvp, inner_grad1, lstsq_grad, lstsq_jvp,
-                         inner_grad2, matmul_grad1, matmul_grad2, matrix_power_grad, matrix_power_jvp, matvec_grad1,
+                         inner_grad2, lower_grad, matmul_grad1, matmul_grad2, matrix_power_grad, matrix_power_jvp, matvec_grad1,
                          matvec_grad2, multi_dot_grad, multi_dot_jvp, norm_grad, norm_jvp, pinv_grad, pinv_jvp,
                          qr_grad, qr_jvp, slogdet_grad, slogdet_jvp, solve_grad1, solve_grad2, solve_jvp1,
-                         solve_jvp2, svd_grad, svd_jvp, tensordot_grad1, tensordot_grad2, trace_grad,
+                         solve_jvp2, svd_grad, svd_jvp, symmetric_from, tensordot_grad1, tensordot_grad2, trace_grad,
                          vecdot_grad, vector_norm_grad, vector_norm_jvp)
 
 # NumPy 2 spells some of these again in np.linalg (distinct objects): they
@@ -179,14 +179,22 @@ def slogdet_tangent(a, *, ans, a_dot):
 
 # cholesky and eigh read one triangle of ``a`` as a symmetric matrix: the
 # other triangle gets no adjoint, and the tangent is that of the symmetric matrix read.
+# Written with ruled primitives only (no helper), so that it can be
+# differentiated again: a_bar = lower_grad(sym(L^-T phi(L^T ans_bar) L^-1)),
+# phi(x) = the lower triangle of x with its diagonal halved.
 @adjoint(np.linalg.cholesky)
 def cholesky(a, *, ans, ans_bar):
-    return cholesky_grad(ans_bar, ans)
+    ans_inv = np.linalg.inv(ans)
+    inner = np.swapaxes(ans, -1, -2) @ ans_bar
+    s = np.swapaxes(ans_inv, -1, -2) @ (0.5 * (np.tril(inner) + np.tril(inner, -1))) @ ans_inv
+    return lower_grad(0.5 * (s + np.swapaxes(s, -1, -2)))
 
 
 @tangent(np.linalg.cholesky)
 def cholesky_tangent(a, *, ans, a_dot):
-    return cholesky_jvp(a_dot, ans)
+    ans_inv = np.linalg.inv(ans)
+    inner = ans_inv @ symmetric_from(a_dot) @ np.swapaxes(ans_inv, -1, -2)
+    return ans @ (0.5 * (np.tril(inner) + np.tril(inner, -1)))
 
 
 @adjoint(np.linalg.eigh)

@@ -17,11 +17,11 @@ nonlinear (``safe_divide``, ``power_base_grad``) get an ``@adjoint`` and a
 Not here (the engine reports a call to them as having no rule): the helpers
 whose derivative in their primal arguments needs more than a transposition
 (``prod_grad``, ``cumprod_grad``, ``cumprod_jvp``, ``norm_grad``, ``norm_jvp``,
-``einsum_grad``, ``einsum_jvp``), and the helpers of issue 6 for np.linalg's
-decompositions and NumPy 2's products (``slogdet_grad``, ``cholesky_grad``,
-``eigh_grad``, ``qr_grad``, ``svd_grad``, ``pinv_grad``, ... and their
-``*_jvp``): their second derivatives are not written yet. The softmax family's
-helpers (``softmax_grad``, ``log_softmax_grad``/``_jvp``, ``logsumexp_grad``/``_jvp``) have rules.
+``einsum_grad``, ``einsum_jvp``), and most helpers of issue 6 for np.linalg's
+decompositions (``eigh_grad``, ``qr_grad``, ``svd_grad``, ``pinv_grad``, ...
+and their ``*_jvp``; tests/rules_linalg_scipy.py lists them): their second
+derivatives are not written yet. Those of slogdet, vecdot, matvec and the
+softmax family have rules below; np.linalg.cholesky's rule uses no helper.
 """
 import math
 

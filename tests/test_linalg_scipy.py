@@ -260,3 +260,20 @@ def test_hessian_of_a_log_determinant(rng):
     np.testing.assert_allclose(s2s.hvp(f_gaussian_nll)(m, x, v), numeric, rtol=1e-6, atol=1e-8)
     hessian = s2s.hessian(f_gaussian_nll)(m, x)
     np.testing.assert_allclose(hessian, np.swapaxes(np.swapaxes(hessian, 0, 2), 1, 3), atol=1e-8)  # symmetric
+
+
+def f_gp_nll(m, y):
+    low = np.linalg.cholesky(m @ m.T + np.eye(3))
+    z = np.linalg.solve(low, y)
+    return 0.5 * np.dot(z, z) + np.sum(np.log(np.diagonal(low)))
+
+
+def test_hessian_through_cholesky(rng):
+    m, y = rng.standard_normal((3, 3)), rng.standard_normal(3)
+    gradient = s2s.grad(f_gp_nll)
+    v = rng.standard_normal((3, 3))
+    h = 1e-5
+    numeric = (gradient(m + h * v, y) - gradient(m - h * v, y)) / (2 * h)
+    np.testing.assert_allclose(s2s.hvp(f_gp_nll)(m, y, v), numeric, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(np.tensordot(s2s.jacobian(gradient)(m, y), v, axes=2), numeric, rtol=1e-6,
+                               atol=1e-8)  # reverse over reverse
