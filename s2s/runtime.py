@@ -1064,31 +1064,11 @@ def _gaps(w):
         return np.where(d == 0, 0.0, 1.0 / np.where(d == 0, 1.0, d))
 
 
-def eigh_grad(g, a, ans, UPLO="L"):
-    """Adjoint of ``a`` in ``w, v = np.linalg.eigh(a, UPLO)``.
-
-    With repeated eigenvalues the eigenvectors are not unique; their terms
-    are dropped (the eigenvalues' adjoint stays exact).
-    """
-    w, v = ans[0], ans[1]
-    w_bar, v_bar = _part(g[0], w), _part(g[1], v)
-    inner = w_bar[..., :, None] * _eye_like(v) + _gaps(w) * (_mT(v) @ v_bar)
-    s = v @ inner @ _mT(v)
-    return lower_grad(0.5 * (s + _mT(s)), UPLO)
-
-
 def eigh_jvp(t, a, ans, UPLO="L"):
     """Tangent of ``(w, v) = np.linalg.eigh(a, UPLO)`` along ``t``."""
     w, v = ans[0], ans[1]
     p = _mT(v) @ symmetric_from(t, UPLO) @ v
     return _like(ans, (np.diagonal(p, axis1=-2, axis2=-1).copy(), v @ (_gaps(w) * p)))
-
-
-def eigvalsh_grad(g, a, UPLO="L"):
-    """Adjoint of ``a`` in ``np.linalg.eigvalsh(a, UPLO)``: ``v diag(g) v.T`` on one triangle."""
-    w, v = np.linalg.eigh(a, UPLO)
-    s = (v * np.asarray(g)[..., None, :]) @ _mT(v)
-    return lower_grad(s, UPLO)
 
 
 def eigvalsh_jvp(t, a, UPLO="L"):

@@ -8,11 +8,11 @@ import operator
 import numpy as np
 
 from s2s.rules import adjoint, linear, tangent
-from s2s.runtime import (det_grad, diag_grad, diagonal_grad, dot_grad1, dot_grad2,
-                         eigh_grad, eigh_jvp, eigvalsh_grad, eigvalsh_jvp, einsum_grad, einsum_jvp, inner_grad1, lstsq_grad, lstsq_jvp,
+from s2s.runtime import (broadcast_like, det_grad, diag_grad, diagonal_grad, dot_grad1, dot_grad2,
+                         eigh_jvp, eigvalsh_jvp, einsum_grad, einsum_jvp, inner_grad1, lstsq_grad, lstsq_jvp,
                          inner_grad2, lower_grad, matmul_grad1, matmul_grad2, matrix_power_grad, matrix_power_jvp, matvec_grad1,
                          matvec_grad2, multi_dot_grad, multi_dot_jvp, norm_grad, norm_jvp, pinv_grad, pinv_jvp,
-                         qr_grad, qr_jvp, slogdet_grad, slogdet_jvp, solve_grad1, solve_grad2, solve_jvp1,
+                         qr_grad, qr_jvp, safe_divide, slogdet_grad, slogdet_jvp, solve_grad1, solve_grad2, solve_jvp1,
                          solve_jvp2, svd_grad, svd_jvp, symmetric_from, tensordot_grad1, tensordot_grad2, trace_grad,
                          vecdot_grad, vector_norm_grad, vector_norm_jvp)
 
@@ -197,9 +197,18 @@ def cholesky_tangent(a, *, ans, a_dot):
     return ans @ (0.5 * (np.tril(inner) + np.tril(inner, -1)))
 
 
+# With repeated eigenvalues the eigenvectors are not unique: safe_divide drops
+# their terms (1 / (w_j - w_i) is taken as 0 where w_j == w_i). Written with
+# ruled primitives only, so that the adjoint can be differentiated again.
 @adjoint(np.linalg.eigh)
 def eigh(a, UPLO="L", *, ans, ans_bar):
-    return eigh_grad(ans_bar, a, ans, UPLO)
+    w = ans[0]
+    v = ans[1]
+    v_t = np.swapaxes(v, -1, -2)
+    gaps = safe_divide(1.0, np.expand_dims(w, -2) - np.expand_dims(w, -1))
+    inner = diagonal_grad(broadcast_like(ans_bar[0], w), v, 0, -2, -1) + gaps * (v_t @ broadcast_like(ans_bar[1], v))
+    s = v @ inner @ v_t
+    return lower_grad(0.5 * (s + np.swapaxes(s, -1, -2)), UPLO)
 
 
 @tangent(np.linalg.eigh)
@@ -209,7 +218,8 @@ def eigh_tangent(a, UPLO="L", *, ans, a_dot):
 
 @adjoint(np.linalg.eigvalsh)
 def eigvalsh(a, UPLO="L", *, ans, ans_bar):
-    return eigvalsh_grad(ans_bar, a, UPLO)
+    v = np.linalg.eigh(a, UPLO)[1]
+    return lower_grad((v * np.expand_dims(ans_bar, -2)) @ np.swapaxes(v, -1, -2), UPLO)
 
 
 @tangent(np.linalg.eigvalsh)

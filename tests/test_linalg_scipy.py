@@ -277,3 +277,20 @@ def test_hessian_through_cholesky(rng):
     np.testing.assert_allclose(s2s.hvp(f_gp_nll)(m, y, v), numeric, rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(np.tensordot(s2s.jacobian(gradient)(m, y), v, axes=2), numeric, rtol=1e-6,
                                atol=1e-8)  # reverse over reverse
+
+
+def f_spectral_penalty(m, w):
+    sym = m @ m.T + np.diag(w)
+    vals, vecs = np.linalg.eigh(sym)
+    return np.sum(vals ** 3) + np.sum(vecs[:, -1] ** 4) + np.sum(np.linalg.eigvalsh(sym, "U") * w)
+
+
+def test_hessian_through_eigh(rng):
+    m, w = rng.standard_normal((3, 3)), np.array([0.0, 1.5, 3.0])
+    gradient = s2s.grad(f_spectral_penalty)
+    v = rng.standard_normal((3, 3))
+    h = 1e-5
+    numeric = (gradient(m + h * v, w) - gradient(m - h * v, w)) / (2 * h)
+    np.testing.assert_allclose(s2s.hvp(f_spectral_penalty)(m, w, v), numeric, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(np.tensordot(s2s.jacobian(gradient)(m, w), v, axes=2), numeric, rtol=1e-5,
+                               atol=1e-7)  # reverse over reverse
