@@ -1159,14 +1159,11 @@ def svd_jvp(t, a, ans, full_matrices=True, compute_uv=True):
     return _like(ans, (u_dot, s_dot, _mT(v_dot)))
 
 
-def pinv_grad(g, a, ans):
-    """Adjoint of ``a`` in ``x = np.linalg.pinv(a)`` (constant rank near ``a``)."""
-    x = ans
-    xt = _mT(x)
-    gt = _mT(g)
-    left = np.eye(np.shape(a)[-2], dtype=float_dtype(a)) - a @ x
-    right = np.eye(np.shape(a)[-1], dtype=float_dtype(a)) - x @ a
-    return -xt @ g @ xt + left @ gt @ x @ xt + xt @ x @ gt @ right
+def _pinv_grad(g, a, x):
+    """Adjoint of ``a`` in ``x = np.linalg.pinv(a)`` (the rule of templates/linalg.py, for lstsq_grad)."""
+    x_t, g_t = _mT(x), _mT(g)
+    left, right = g_t @ x @ x_t, x_t @ x @ g_t
+    return -(x_t @ g @ x_t) + left - a @ (x @ left) + right - (right @ x) @ a
 
 
 def pinv_jvp(t, a, ans):
@@ -1447,7 +1444,7 @@ def lstsq_grad(g, a, b, ans):
     x, vector = np.asarray(ans[0]), np.ndim(b) == 1
     x_bar = _part(g[0], x)
     col = (lambda v: v[:, None]) if vector else (lambda v: v)
-    a_bar = pinv_grad(col(x_bar) @ _mT(col(np.asarray(b))), a, pinv)
+    a_bar = _pinv_grad(col(x_bar) @ _mT(col(np.asarray(b))), a, pinv)
     b_bar = _mT(pinv) @ x_bar
     if has_residuals:
         r_bar = 2.0 * residual * (_part(g[1], ans[1])[0] if vector else _part(g[1], ans[1]))

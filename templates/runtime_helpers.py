@@ -18,11 +18,11 @@ Not here (the engine reports a call to them as having no rule): the helpers
 whose derivative in their primal arguments needs more than a transposition
 (``prod_grad``, ``cumprod_grad``, ``cumprod_jvp``, ``norm_grad``, ``norm_jvp``,
 ``einsum_grad``, ``einsum_jvp``), and most helpers of issue 6 for np.linalg's
-decompositions (``qr_grad``, ``svd_grad``, ``pinv_grad``, ... and the
+decompositions (``qr_grad``, ``svd_grad``, ``pinv_jvp``, ... and the
 ``*_jvp`` of eigh and eigvalsh; tests/rules_linalg_scipy.py lists them):
 their second derivatives are not written yet. Those of slogdet, vecdot,
 matvec and the softmax family have rules below; the adjoints of
-np.linalg.cholesky, eigh and eigvalsh use no helper without a rule.
+np.linalg.cholesky, eigh, eigvalsh and pinv use no helper without a rule.
 """
 import math
 

@@ -294,3 +294,16 @@ def test_hessian_through_eigh(rng):
     np.testing.assert_allclose(s2s.hvp(f_spectral_penalty)(m, w, v), numeric, rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(np.tensordot(s2s.jacobian(gradient)(m, w), v, axes=2), numeric, rtol=1e-5,
                                atol=1e-7)  # reverse over reverse
+
+
+def f_pinv_fit(a, y):
+    return np.sum((np.linalg.pinv(a) @ y) ** 2)
+
+
+def test_hessian_through_pinv(rng):
+    a, y = rng.standard_normal((4, 3)), rng.standard_normal(4)
+    gradient = s2s.grad(f_pinv_fit)
+    v = rng.standard_normal((4, 3))
+    h = 1e-5
+    numeric = (gradient(a + h * v, y) - gradient(a - h * v, y)) / (2 * h)
+    np.testing.assert_allclose(s2s.hvp(f_pinv_fit)(a, y, v), numeric, rtol=1e-5, atol=1e-7)
