@@ -16,6 +16,7 @@ from s2s.errors import (
 )
 from s2s.runtime import stop_gradient
 from s2s.schedules import checkpointed
+from s2s.user_rules import adjoint, tangent
 
 __version__ = "0.1.0"
 
@@ -31,6 +32,8 @@ __all__ = [
     "check_grad",
     "stop_gradient",
     "checkpointed",
+    "adjoint",
+    "tangent",
     "S2SError",
     "ArgumentError",
     "NoRuleError",

@@ -207,8 +207,9 @@ def _check_like(value, tangent, what, transformed):
 class _Entry:
     """One generated derivative: the callable, its source and what it was made from."""
 
-    def __init__(self, function, source, deps, generated, closure):
+    def __init__(self, function, source, deps, generated, closure, registry):
         self.function = function
+        self.registry = registry  # the rules it was made with: a rule registered since makes it stale
         self.source = source
         self.deps = deps
         self.bindings = generated.bindings  # names the loader binds (s2s.standalone reads them)
@@ -217,7 +218,10 @@ class _Entry:
         self.closure = closure  # keeps the objects whose ids are in the key alive
 
     def fresh(self):
-        """Whether every global name the transformed functions read still means the same object."""
+        """Whether the rules are the same and every global name the transformed functions read still
+        means the same object."""
+        if self.registry is not templates.registry():
+            return False
         for namespace, name, obj in self.deps:
             if namespace.get(name, _ABSENT) is not obj:
                 return False
@@ -290,7 +294,7 @@ def _generate(fn, wrt, kind, as_tuple, containers, options):
         fn.__code__.co_firstlineno)
     function = loader.load(source, generated.entry, generated.bindings, fn.__globals__, filename)
     closure = tuple(c.cell_contents for c in (fn.__closure__ or ()) if _has_contents(c))
-    entry = _Entry(function, source, _dependencies((fn,) + generated.sources), generated, closure)
+    entry = _Entry(function, source, _dependencies((fn,) + generated.sources), generated, closure, registry)
     _CACHE[key] = entry
     return entry
 
@@ -457,7 +461,7 @@ def _jacobian_by_rows(transformed, args, kwargs):
         for e in _basis(leaf):
             dout = [np.zeros_like(np.asarray(x, dtype=float)) if np.ndim(x) else 0.0 for x in leaves]
             dout[k] = e
-            dout = type(out)(dout) if isinstance(out, (tuple, list)) else dout[0]
+            dout = _rebuilt(out, dout) if isinstance(out, (tuple, list)) else dout[0]
             _, cotangents = transformed(*args, dout, **kwargs)
             cotangents = cotangents if transformed.as_tuple else (cotangents,)
             for j, c in enumerate(cotangents):
@@ -477,8 +481,12 @@ def _arrange(transformed, out, per_wrt):
         return blocks if transformed.as_tuple else blocks[0]
 
     if isinstance(out, (tuple, list)):
-        return type(out)(for_output(k) for k in range(n_out))
+        return _rebuilt(out, [for_output(k) for k in range(n_out)])
     return for_output(0)
+
+
+def _rebuilt(x, items):
+    return type(x)(*items) if hasattr(x, "_fields") else type(x)(items)  # NumPy's named tuples (eigh, qr)
 
 
 def _refuse_containers(transformed, values):

@@ -32,6 +32,7 @@ examples:
                                                  a file that runs without s2s
   s2s show samples/branches.py:f                 the source, highlighted
   python -m s2s grad samples/ode.py:loss --no-optimize
+  s2s rules --module numpy.linalg                the functions s2s differentiates
 
 exit status: 0 success, 1 an error in the file or function (one line naming
 file:line), 2 a usage error.
@@ -71,7 +72,13 @@ def _parser():
     _common(show)
     show.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                       help="colour the output: auto (on a terminal, unless NO_COLOR is set), always, never")
-    return parser, {"grad": grad, "show": show}
+    rules = commands.add_parser(
+        "rules", help="list the functions s2s differentiates (from its rule registry)",
+        description="List every function s2s has a derivative rule for, by module, with the kind of its "
+                    "reverse-mode rule and how forward mode gets its rule; then the non-differentiable ones.")
+    rules.add_argument("--module", metavar="NAME", help="only this module (numpy, numpy.linalg, scipy.special, ...)")
+    rules.add_argument("--markdown", action="store_true", help="print the Markdown of docs/coverage.md")
+    return parser, {"grad": grad, "show": show, "rules": rules}
 
 
 def _common(parser):
@@ -277,7 +284,21 @@ def _write_atomically(path, text):
 
 
 # ------------------------------------------------------------------ commands
+def _rules(args, stdout):
+    from s2s import coverage
+
+    modules = {row.module for row in coverage.rows()}
+    if args.module is not None and args.module not in modules:
+        raise _UsageError("--module {!r}: s2s has no rules for that module; it has rules for {}".format(
+            args.module, ", ".join(sorted(modules))))
+    stdout.write(coverage.markdown(module=args.module) if args.markdown else coverage.text(module=args.module))
+    stdout.flush()
+    return 0
+
+
 def _run(args, argv, stdout):
+    if args.command == "rules":
+        return _rules(args, stdout)
     path, name = _checked(args)
     with _loaded(path) as module:
         fn = _function(module, path, name)

@@ -59,7 +59,9 @@ def describe(obj):
 def no_rule(stmt, fallback, callee, decorator):
     """The error for a call to ``callee``, which has no rule and no readable source."""
     where, text = site(stmt, fallback)
+    name = getattr(callee, "__name__", None)
+    name = name if isinstance(name, str) and name.isidentifier() else "fn"  # `<lambda>` is no name to write
     return NoRuleError(
         "{}: `{}`: s2s has no derivative rule for {} and cannot read its source. Register one with "
         "@s2s.{}({}), or wrap the call in s2s.stop_gradient(...) if its derivative is not needed.".format(
-            where, text, describe(callee), decorator, getattr(callee, "__name__", None) or "fn"))
+            where, text, describe(callee), decorator, name))

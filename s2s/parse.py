@@ -89,8 +89,8 @@ def parse_function(fn):
     if not isinstance(fn, types.FunctionType):
         raise SourceUnavailableError(
             "{!r} is not a Python function defined with def (it is a {}), so s2s has no "
-            "source to transform. If it is a primitive, register a derivative rule with "
-            "@s2s.adjoint.".format(_describe(fn), type(fn).__name__))
+            "source to transform. If it is called inside the function you differentiate, register "
+            "its derivative rule with @s2s.adjoint(fn).".format(_describe(fn), type(fn).__name__))
     filename = fn.__code__.co_filename
     where = "{}:{}".format(filename, fn.__code__.co_firstlineno)
     if fn.__name__ == "<lambda>":

@@ -124,9 +124,17 @@ def _has_package(name):
         return False
 
 
+# Template files for an optional package, by name prefix: loaded only when the package is importable.
+OPTIONAL = {"scipy_": "scipy"}
+
+
 def template_files():
-    """The template files the registry is built from."""
-    return sorted(p for p in templates_dir().glob("*.py") if p.name != "__init__.py")
+    """The template files the registry is built from (those of optional packages that are installed)."""
+    return sorted(p for p in templates_dir().glob("*.py") if p.name != "__init__.py" and _available(p))
+
+
+def _available(path):
+    return all(_has_package(package) for prefix, package in OPTIONAL.items() if path.name.startswith(prefix))
 
 
 def _load_module(path):
@@ -140,15 +148,52 @@ def _load_module(path):
     return module
 
 
+_BUILTIN = None
 _REGISTRY = None
 
 
+def builtin_registry():
+    """The read-only registry of the rules in ``templates/`` (built once)."""
+    global _BUILTIN
+    if _BUILTIN is None:
+        _BUILTIN = build_registry(template_files())
+    return _BUILTIN
+
+
 def registry():
-    """The read-only registry of every rule in ``templates/`` (built once)."""
+    """The registry transforms use: the built-in rules and the user's (``s2s.adjoint``, ``s2s.tangent``)."""
+    return _REGISTRY if _REGISTRY is not None else builtin_registry()
+
+
+def replace_registry(new):
+    """Make ``new`` the registry of every transform from now on (``s2s.user_rules`` registers this way).
+
+    The registry itself stays read-only: a new rule means a new registry, and
+    generated code made with the old one is generated again (``s2s.api``
+    compares registries).
+    """
     global _REGISTRY
-    if _REGISTRY is None:
-        _REGISTRY = build_registry(template_files())
-    return _REGISTRY
+    _REGISTRY = new
+
+
+def with_rules(old, adjoints=(), tangents=(), drop_tangents=()):
+    """A registry like ``old`` with the rules ``adjoints`` and ``tangents`` added (replacing any for the
+    same primitive) and the tangent templates of ``drop_tangents`` removed; primitives given an adjoint
+    are no longer non-differentiable."""
+    new_adjoints, new_tangents = _AdjointView(), _AdjointView()
+    for primitive, rule in old.adjoints.items():
+        new_adjoints[_Key(primitive)] = rule
+    for primitive, rule in old.tangents.items():
+        if not any(primitive is p for p in drop_tangents):
+            new_tangents[_Key(primitive)] = rule
+    for rule in adjoints:
+        new_adjoints[_Key(rule.primitive)] = rule
+    for rule in tangents:
+        new_tangents[_Key(rule.primitive)] = rule
+    given = {id(rule.primitive) for rule in adjoints}
+    nondiff = frozenset(o for o in old.nondifferentiable if id(o) not in given)
+    return Registry(types.MappingProxyType(new_adjoints), types.MappingProxyType(new_tangents), nondiff,
+                    old.methods, old.files)
 
 
 def build_registry(paths):

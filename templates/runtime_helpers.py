@@ -17,13 +17,21 @@ nonlinear (``safe_divide``, ``power_base_grad``) get an ``@adjoint`` and a
 Not here (the engine reports a call to them as having no rule): the helpers
 whose derivative in their primal arguments needs more than a transposition
 (``prod_grad``, ``cumprod_grad``, ``cumprod_jvp``, ``norm_grad``, ``norm_jvp``,
-``einsum_grad``, ``einsum_jvp``).
+``einsum_grad``, ``einsum_jvp``), and most helpers of issue 6 for np.linalg's
+decompositions (``qr_grad``, ``svd_grad``, ``pinv_jvp``, ... and the
+``*_jvp`` of eigh and eigvalsh; tests/rules_linalg_scipy.py lists them):
+their second derivatives are not written yet. Those of slogdet, vecdot,
+matvec and the softmax family have rules below; the adjoints of
+np.linalg.cholesky, eigh, eigvalsh and pinv use no helper without a rule.
 """
 import math
 
 import numpy as np
 
 from s2s.rules import adjoint, elementwise, linear, tangent
+from s2s.runtime import (log_softmax_grad, log_softmax_jvp, logsumexp_grad, logsumexp_jvp, logsumexp_weights,
+                         lower_grad, matvec_grad1, matvec_grad2, slogdet_grad, slogdet_jvp, softmax_grad,
+                         symmetric_from, vecdot_grad)
 from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_jvp, clip_masks, copy, cotangent,
                          cumsum_grad, det_grad, diag_grad, diagonal_grad, diff_grad, dot_grad1, dot_grad2,
                          extremum_grad, extremum_jvp, extremum_reduce_grad, extremum_reduce_jvp, finalize,
@@ -442,3 +450,143 @@ def cast_jvp_(t, x, result, *, ans, ans_bar):
 @linear(item_grad, wrt="g")
 def item_grad_(g, a, index=None, *, ans, ans_bar):
     return item(ans_bar, index)
+
+
+# ----------------------------------------------------------- issue 6: linalg and scipy
+# One triangle read as a symmetric matrix, and the adjoint of that reading: transposes of each other.
+@linear(lower_grad, wrt="s")
+def lower_grad_(s, uplo="L", *, ans, ans_bar):
+    return symmetric_from(ans_bar, uplo)
+
+
+@linear(symmetric_from, wrt="t")
+def symmetric_from_(t, uplo="L", *, ans, ans_bar):
+    return lower_grad(ans_bar, uplo)
+
+
+# The softmax family's helpers (second derivatives of scipy.special's softmax,
+# log_softmax and logsumexp). softmax_grad(g, s) = s (g - sum(g s)) is its
+# own transpose in g; the other terms differentiate s.
+@adjoint(softmax_grad, wrt=("g", "s"))
+def softmax_grad_(g, s, axis=None, *, ans, ans_bar):
+    return (softmax_grad(ans_bar, s, axis),
+            ans_bar * (g - np.sum(g * s, axis=axis, keepdims=True)) - g * np.sum(ans_bar * s, axis=axis, keepdims=True))
+
+
+@tangent(softmax_grad, wrt=("g", "s"))
+def softmax_grad_tangent(g, s, axis=None, *, ans, g_dot, s_dot):
+    return (softmax_grad(g_dot, s, axis) + s_dot * (g - np.sum(g * s, axis=axis, keepdims=True))
+            - s * np.sum(g * s_dot, axis=axis, keepdims=True))
+
+
+# log_softmax_grad(g, y) = g - exp(y) sum(g) and log_softmax_jvp(t, y) = t - sum(exp(y) t) transpose each other in g, t.
+@adjoint(log_softmax_grad, wrt=("g", "y"))
+def log_softmax_grad_(g, y, axis=None, *, ans, ans_bar):
+    return log_softmax_jvp(ans_bar, y, axis), -(ans_bar * np.exp(y) * np.sum(g, axis=axis, keepdims=True))
+
+
+@tangent(log_softmax_grad, wrt=("g", "y"))
+def log_softmax_grad_tangent(g, y, axis=None, *, ans, g_dot, y_dot):
+    return log_softmax_grad(g_dot, y, axis) - y_dot * (np.exp(y) * np.sum(g, axis=axis, keepdims=True))
+
+
+@adjoint(log_softmax_jvp, wrt=("t", "y"))
+def log_softmax_jvp_(t, y, axis=None, *, ans, ans_bar):
+    return log_softmax_grad(ans_bar, y, axis), -(np.exp(y) * t * np.sum(ans_bar, axis=axis, keepdims=True))
+
+
+@tangent(log_softmax_jvp, wrt=("t", "y"))
+def log_softmax_jvp_tangent(t, y, axis=None, *, ans, t_dot, y_dot):
+    return log_softmax_jvp(t_dot, y, axis) - np.sum(y_dot * (np.exp(y) * t), axis=axis, keepdims=True)
+
+
+# logsumexp_grad(g, a, lse) = unreduce(g) w with w = b exp(a - lse): dw = w (da - d lse) + exp(a - lse) db.
+@adjoint(logsumexp_grad, wrt=("g", "a", "lse", "b"), unbroadcast=True)
+def logsumexp_grad_(g, a, lse, axis=None, b=None, keepdims=False, *, ans, ans_bar):
+    w = logsumexp_weights(a, lse, axis, b, keepdims)
+    h = ans_bar * unreduce(g, w, axis, keepdims)
+    return (np.sum(ans_bar * w, axis=axis, keepdims=keepdims), h * w, -np.sum(h * w, axis=axis, keepdims=keepdims),
+            h * logsumexp_weights(a, lse, axis, None, keepdims))
+
+
+@tangent(logsumexp_grad, wrt=("g", "a", "lse", "b"), broadcast=True)
+def logsumexp_grad_tangent(g, a, lse, axis=None, b=None, keepdims=False, *, ans, g_dot, a_dot, lse_dot, b_dot):
+    w = logsumexp_weights(a, lse, axis, b, keepdims)
+    full = unreduce(g, w, axis, keepdims)
+    return (unreduce(g_dot, w, axis, keepdims) * w + a_dot * (full * w) - unreduce(lse_dot, w, axis, keepdims) * (full * w)
+            + b_dot * (full * logsumexp_weights(a, lse, axis, None, keepdims)))
+
+
+# logsumexp_jvp(t, a, lse) = sum(w t).
+@adjoint(logsumexp_jvp, wrt=("t", "a", "lse", "b"), unbroadcast=True)
+def logsumexp_jvp_(t, a, lse, axis=None, b=None, keepdims=False, *, ans, ans_bar):
+    w = logsumexp_weights(a, lse, axis, b, keepdims)
+    h = unreduce(ans_bar, w, axis, keepdims) * w
+    return (h, h * t, -np.sum(h * t, axis=axis, keepdims=keepdims),
+            unreduce(ans_bar, w, axis, keepdims) * logsumexp_weights(a, lse, axis, None, keepdims) * t)
+
+
+@tangent(logsumexp_jvp, wrt=("t", "a", "lse", "b"))
+def logsumexp_jvp_tangent(t, a, lse, axis=None, b=None, keepdims=False, *, ans, t_dot, a_dot, lse_dot, b_dot):
+    w = logsumexp_weights(a, lse, axis, b, keepdims)
+    return (logsumexp_jvp(t_dot, a, lse, axis, b, keepdims) + np.sum(a_dot * (w * t), axis=axis, keepdims=keepdims)
+            - lse_dot * np.sum(w * t, axis=axis, keepdims=keepdims)
+            + np.sum(b_dot * (logsumexp_weights(a, lse, axis, None, keepdims) * t), axis=axis, keepdims=keepdims))
+
+
+# slogdet_grad(g, a) = g[1] inv(a).T (the sign's adjoint g[0] is unused) and
+# slogdet_jvp(t, a, result) = (0, sum(inv(a).T t)); with m = inv(a).T, d m = -m da.T m.
+@adjoint(slogdet_grad, wrt=("g", "a"))
+def slogdet_grad_(g, a, *, ans, ans_bar):
+    inv_t = np.swapaxes(np.linalg.inv(a), -1, -2)
+    scale = np.expand_dims(g[1], (-2, -1))
+    return (zeros_like(g[0]), np.sum(ans_bar * inv_t, axis=(-2, -1))), -(scale * (inv_t @ np.swapaxes(ans_bar, -1, -2) @ inv_t))
+
+
+@tangent(slogdet_grad, wrt=("g", "a"))
+def slogdet_grad_tangent(g, a, *, ans, g_dot, a_dot):
+    inv_t = np.swapaxes(np.linalg.inv(a), -1, -2)
+    return slogdet_grad(g_dot, a) - np.expand_dims(g[1], (-2, -1)) * (inv_t @ np.swapaxes(a_dot, -1, -2) @ inv_t)
+
+
+@adjoint(slogdet_jvp, wrt=("t", "a"))
+def slogdet_jvp_(t, a, result, *, ans, ans_bar):
+    inv_t = np.swapaxes(np.linalg.inv(a), -1, -2)
+    scale = np.expand_dims(ans_bar[1], (-2, -1))
+    return scale * inv_t, -(scale * (inv_t @ np.swapaxes(t, -1, -2) @ inv_t))
+
+
+@tangent(slogdet_jvp, wrt=("t", "a"))
+def slogdet_jvp_tangent(t, a, result, *, ans, t_dot, a_dot):
+    return slogdet_jvp(t_dot - a_dot @ np.linalg.inv(a) @ t, a, result)
+
+
+# vecdot_grad(g, other) = g[..., None] * other and the matvec helpers: bilinear.
+@adjoint(vecdot_grad, wrt=("g", "other"), unbroadcast=True)
+def vecdot_grad_(g, other, axis=-1, *, ans, ans_bar):
+    return np.sum(ans_bar * other, axis=axis), ans_bar * np.expand_dims(g, axis)
+
+
+@tangent(vecdot_grad, wrt=("g", "other"), broadcast=True)
+def vecdot_grad_tangent(g, other, axis=-1, *, ans, g_dot, other_dot):
+    return vecdot_grad(g_dot, other, axis) + vecdot_grad(g, other_dot, axis)
+
+
+@adjoint(matvec_grad1, wrt=("g", "x2"), unbroadcast=True)
+def matvec_grad1_(g, x1, x2, *, ans, ans_bar):
+    return np.sum(ans_bar * np.expand_dims(x2, -2), axis=-1), np.sum(ans_bar * np.expand_dims(g, -1), axis=-2)
+
+
+@tangent(matvec_grad1, wrt=("g", "x2"))
+def matvec_grad1_tangent(g, x1, x2, *, ans, g_dot, x2_dot):
+    return matvec_grad1(g_dot, x1, x2) + matvec_grad1(g, x1, x2_dot)
+
+
+@adjoint(matvec_grad2, wrt=("g", "x1"), unbroadcast=True)
+def matvec_grad2_(g, x1, x2, *, ans, ans_bar):
+    return np.sum(x1 * np.expand_dims(ans_bar, -2), axis=-1), np.expand_dims(g, -1) * np.expand_dims(ans_bar, -2)
+
+
+@tangent(matvec_grad2, wrt=("g", "x1"))
+def matvec_grad2_tangent(g, x1, x2, *, ans, g_dot, x1_dot):
+    return matvec_grad2(g_dot, x1, x2) + matvec_grad2(g, x1_dot, x2)

@@ -22,6 +22,11 @@ import numpy as np
 
 import s2s
 
+try:  # scipy is optional: its cases are in the table only when it is installed
+    import scipy.special as sp
+except ImportError:  # pragma: no cover
+    sp = None
+
 
 @dataclass(frozen=True, eq=False)
 class Case:
@@ -1554,6 +1559,48 @@ def activity_fn(x, y):
     return np.sum(x * 2.0) + 0.0 * 0
 
 
+# --- linear algebra and scipy (issue 6)
+def spectral_energy(a, w):
+    vals, vecs = np.linalg.eigh(a @ a.T + np.diag(w))
+    return np.sum(vals * w) + np.sum((vecs[:, -1] * vecs[:, -1]) * w)
+
+
+def gaussian_logpdf_chol(m, x):
+    cov = m @ m.T + np.eye(3)
+    chol = np.linalg.cholesky(cov)
+    z = np.linalg.solve(chol, x)
+    sign, logdet = np.linalg.slogdet(cov)
+    return -0.5 * np.dot(z, z) - 0.5 * logdet + 0.0 * sign - 2.0 * np.sum(np.log(np.diagonal(chol)))
+
+
+def lowrank_fit(a, target):
+    u, s, vh = np.linalg.svd(a, full_matrices=False)
+    approx = (u[:, :2] * s[:2]) @ vh[:2]
+    return np.sum((approx - target) ** 2) + np.linalg.norm(a, "nuc")
+
+
+def qr_least_squares(a, b):
+    q, r = np.linalg.qr(a)
+    x = np.linalg.solve(r, q.T @ b)
+    return np.sum(x * x) + np.sum(np.linalg.pinv(a) @ b)
+
+
+def chain_products(a, b, v):
+    m = np.linalg.multi_dot([a, b, a.T])
+    return v @ np.linalg.matrix_power(m, 2) @ v + np.linalg.det(np.linalg.inv(m + 3.0 * np.eye(3)))
+
+
+def mixture_loglik(logits, x):
+    weights = sp.log_softmax(logits)
+    comps = -0.5 * (x[:, None] - np.arange(3.0)) ** 2 - 0.5 * np.log(2 * np.pi)
+    return np.sum(sp.logsumexp(comps + weights, axis=1)) + np.sum(sp.gammaln(sp.expit(logits) + 1.0))
+
+
+def beta_binomial(a, b):
+    k, n = np.array([1.0, 3.0, 4.0]), 5.0
+    return np.sum(sp.betaln(k + a, n - k + b) - sp.betaln(a, b) + sp.xlogy(a, b) + sp.erf(a - b))
+
+
 # ---------------------------------------------------------------------------
 # Used by single tests, not in the table
 # ---------------------------------------------------------------------------
@@ -2077,7 +2124,22 @@ CASES = [
     Case("batchnorm_like", batchnorm_like, (_u(4, 3), _pos(3), _u(3)), (0, 1, 2),
          ("idiom", "broadcast")),
     Case("simpson_integral", simpson_integral, (0.9, 6), 0, ("idiom", "loop", "ifexp")),
+
+    # --- np.linalg's decompositions (tuple wrt: their helpers have no second-order rules yet)
+    Case("spectral_energy", spectral_energy, (_u(3, 3), np.array([0.1, 1.0, 2.5])), (0, 1), ("linalg", "matmul")),
+    Case("gaussian_logpdf_chol", gaussian_logpdf_chol, (_u(3, 3), _u(3)), (0, 1), ("linalg", "matmul")),
+    Case("lowrank_fit", lowrank_fit, (np.diag([3.0, 2.0, 1.0, 0.5])[:, :3] + 0.1 * _u(4, 3), _u(4, 3)), (0, 1),
+         ("linalg", "matmul")),
+    Case("qr_least_squares", qr_least_squares, (_u(5, 3) + np.eye(5, 3), _u(5)), (0, 1), ("linalg", "matmul")),
+    Case("chain_products", chain_products, (0.5 * _u(3, 2), 0.5 * _u(2, 2), _u(3)), (0, 1, 2),
+         ("linalg", "matmul")),
 ]
+
+if sp is not None:
+    CASES += [
+        Case("mixture_loglik", mixture_loglik, (_u(3), _u(4) + 1.0), (0, 1), ("scipy", "broadcast")),
+        Case("beta_binomial", beta_binomial, (_pos(3), _pos(3)), (0, 1), ("scipy", "broadcast")),
+    ]
 
 BY_NAME = {case.name: case for case in CASES}
 assert len(BY_NAME) == len(CASES), "duplicate case names"

@@ -31,6 +31,7 @@ import numpy as np
 import pytest
 
 import s2s.runtime as R
+import rules_linalg_scipy
 from s2s import templates as T
 from s2s.runtime import astype, copy, flatten, item
 
@@ -93,7 +94,8 @@ def _leaves(x):
 def _tree_map(f, x, *rest):
     if _is_leaf(x):
         return f(x, *rest)
-    return type(x)(_tree_map(f, e, *(r[i] for r in rest)) for i, e in enumerate(x))
+    items = [_tree_map(f, e, *(r[i] for r in rest)) for i, e in enumerate(x)]
+    return type(x)(*items) if hasattr(x, "_fields") else type(x)(items)  # NumPy's named tuples (eigh, svd)
 
 
 def _random_like(x):
@@ -553,7 +555,18 @@ def _calls():
     return c
 
 
-CALLS = _calls()
+def _linalg_scipy_calls():
+    """The cases of issue 6's rules (np.linalg, NumPy 2, scipy): tests/rules_linalg_scipy.py."""
+    c = []
+
+    def add(id, prim, *args, wrt=(0,), eps=1e-6, rtol=1e-5, **kwargs):
+        c.append(Call(id, prim, args, kwargs, wrt, eps, rtol))
+
+    rules_linalg_scipy.calls(add, u, pos, away, spd)
+    return c
+
+
+CALLS = _calls() + _linalg_scipy_calls()
 
 
 def _fresh(x):
@@ -630,14 +643,14 @@ def _float32_calls():
              Call("sort", np.sort, (x,)), Call("solve", np.linalg.solve, (x[:, :2], y[:2]), wrt=(0, 1))]
 
 
-FLOAT32_CALLS = _float32_calls()
+FLOAT32_CALLS = _float32_calls() + rules_linalg_scipy.float32_calls(Call, u, pos, spd)
 
 
 def test_templates_keep_float32():
     """float32 arguments get float32 adjoints (no silent upcast to float64)."""
     for call in FLOAT32_CALLS:
         ans = call.prim(*call.args, **call.kwargs)
-        ans_bar = np.ones_like(ans, dtype=np.float32) if np.ndim(ans) else np.float32(1)
+        ans_bar = _tree_map(lambda v: np.ones_like(v, dtype=np.float32) if np.ndim(v) else np.float32(1), ans)
         _, _, contributions, _ = template_vjp(call, ans_bar)
         for name, c in contributions.items():
             dtype = np.asarray(c).dtype
@@ -744,14 +757,15 @@ def test_tangents_keep_float32():
     """float32 arguments and tangents give float32 tangents."""
     for call in FLOAT32_CALLS:
         ans, t = template_jvp(call, [_random_tangent_like(v) for v in _call_values(call)])
-        assert np.result_type(t) == np.float32, "{}: tangent is {}".format(call.id, np.result_type(t))
+        for leaf in _leaves(t):
+            assert np.result_type(leaf) == np.float32, "{}: tangent is {}".format(call.id, np.result_type(leaf))
 
 
 # Helpers whose derivative in their primal arguments is not written yet
 # (templates/runtime_helpers.py says why): generated code calling them cannot
 # be differentiated again, and the engine reports that as a missing rule.
 HELPERS_WITHOUT_RULES = ("prod_grad", "cumprod_grad", "cumprod_jvp", "norm_grad", "norm_jvp", "einsum_grad",
-                         "einsum_jvp")
+                         "einsum_jvp") + rules_linalg_scipy.HELPERS_WITHOUT_RULES
 
 
 def test_every_runtime_helper_has_a_rule():
@@ -1700,6 +1714,7 @@ def _rows():
     r(f_rt_cast_grad, u(2, 3), u(2, 3))
     r(f_rt_cast_jvp, u(2, 3), u(2, 3))
     r(f_rt_item_grad, u(), u(2, 3))
+    rules_linalg_scipy.rows(r, u, pos, away, spd)
     return rows
 
 

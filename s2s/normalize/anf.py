@@ -359,8 +359,8 @@ class ANF:
             return pre, node
         if method not in self.methods:
             raise NoRuleError(
-                "{}: `{}`: s2s has no rule for the method `.{}()`. Call the NumPy function instead, "
-                "or register a rule for it with @s2s.adjoint.".format(
+                "{}: `{}`: s2s has no rule for the method `.{}()`. Call the function instead (a function "
+                "without a rule can get one with @s2s.adjoint(fn)).".format(
                     _where(self.origin_node, self.parsed), _text(self.origin_node), method))
         args = self.atoms(e.args, pre)
         keywords = [A.keyword(k.arg, self.atoms([k.value], pre)[0]) for k in e.keywords]
