@@ -16,6 +16,7 @@ from s2s.errors import (
 )
 from s2s.runtime import stop_gradient
 from s2s.schedules import checkpointed
+from s2s.sparse import hessian_sparsity, jacobian_sparsity, sparse_hessian, sparse_jacobian
 
 __version__ = "0.1.0"
 
@@ -31,6 +32,10 @@ __all__ = [
     "check_grad",
     "stop_gradient",
     "checkpointed",
+    "sparse_jacobian",
+    "sparse_hessian",
+    "jacobian_sparsity",
+    "hessian_sparsity",
     "S2SError",
     "ArgumentError",
     "NoRuleError",
