@@ -283,3 +283,50 @@ def test_benchmark_smoke():
     rows = bench.main(["--quick"])
     assert all(r["error"] == 0 or r["error"] < 1e-12 for r in rows)
     assert rows[0]["colors"] == 3
+
+
+def untaken_branch_fails(x):
+    if x[0] > 0:
+        y = x * 2.0
+    else:
+        y = x * x[10]
+    return y
+
+
+def test_global_pattern_says_when_the_other_branch_fails(rng):
+    x = rng.uniform(0.5, 1.5, size=4)
+    with pytest.raises(s2s.S2SError, match=r"test_sparse.py:\d+.*`if .*local=True"):
+        s2s.jacobian_sparsity(untaken_branch_fails, x)
+    assert s2s.jacobian_sparsity(untaken_branch_fails, x, local=True).nnz == 4
+
+
+def test_hessian_sparsity_needs_a_scalar(rng):
+    with pytest.raises(s2s.S2SError, match="banded.*scalar"):
+        s2s.hessian_sparsity(banded, rng.uniform(size=5))
+
+
+def test_missing_scipy_is_a_clear_error(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "scipy" else real(name, *a))
+    with pytest.raises(ImportError, match=r"s2s\[sparse\]"):
+        s2s.sparse_jacobian(banded)
+
+
+def while_newton(x):
+    y = x * 1.0
+    err = 1.0
+    while err > 1e-10:
+        y_new = 0.5 * (y + x / y)
+        err = np.max(np.abs(y_new - y))
+        y = y_new
+    return y
+
+
+def test_while_loop_with_active_condition_follows_the_input(rng):
+    x = rng.uniform(1.0, 2.0, size=5)
+    pattern = s2s.jacobian_sparsity(while_newton, x).toarray()
+    np.testing.assert_array_equal(pattern, np.eye(5, dtype=bool))  # elementwise square root
+    np.testing.assert_allclose(s2s.sparse_jacobian(while_newton)(x).toarray(), np.diag(0.5 / np.sqrt(x)),
+                               rtol=1e-8)

@@ -33,7 +33,7 @@ def size(value):
     return int(np.size(value))
 
 
-def union(patterns, rows=None, n=None):
+def union(patterns):
     """Elementwise union of same-shaped patterns (None entries skipped)."""
     present = [p for p in patterns if p is not None]
     if not present:

@@ -17,10 +17,13 @@ the input, or a ``for`` loop whose range does, gives the pattern of that many
 iterations (a pattern for all inputs would need every trip count).
 """
 import copy
+import inspect
 import operator
+import types
 
 import gast
 import numpy as np
+import scipy.sparse as sp
 
 from s2s import anno
 from s2s.errors import S2SError, UnsupportedSyntaxError
@@ -74,8 +77,6 @@ class Detector:
     # -------------------------------------------------------------- calls
     def call_function(self, fn, args, kwargs):
         parsed, core, refs = self.cores(fn)
-        import inspect
-
         bound = inspect.signature(fn).bind(*args, **kwargs)
         env = {}
         for name, param in inspect.signature(fn).parameters.items():
@@ -178,8 +179,6 @@ class Detector:
                     new = _stack_list(slot, self.n)
                 combined = P.numbered(shape)
                 combined[index] = P.numbered(np.shape(slot.value), size)
-                import scipy.sparse as sp
-
                 base.pattern = P.gather(sp.vstack([old, new], format="csr"), combined)
         base.tainted = base.tainted or slot.tainted
 
@@ -263,8 +262,6 @@ class Detector:
         if callee is _NO_CALLEE:
             callee = self.atom(node.func, frame).value
         registry = self.rules.registry
-        import types
-
         if (isinstance(callee, types.FunctionType) and registry.rule_for(callee) is None
                 and not registry.is_nondifferentiable(callee)):
             return self.call_function(callee, args, kwargs)
@@ -304,14 +301,10 @@ def _unparse(node):
 
 
 def _empty(rows, n):
-    import scipy.sparse as sp
-
     return sp.csr_matrix((rows, n), dtype=np.int32)
 
 
 def _stack_list(slot, n):
-    import scipy.sparse as sp
-
     parts = [p if p is not None else _empty(P.size(v), n) for v, p in zip(slot.value, slot.pattern)]
     return sp.vstack(parts, format="csr")
 

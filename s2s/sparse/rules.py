@@ -8,6 +8,7 @@ declaration gets the conservative dense pattern (``Rules.fallback``), which
 ``tests/test_sparse.py`` lists.
 """
 import numpy as np
+import scipy.sparse as sp
 
 from s2s import templates
 from s2s.sparse import algebra as P
@@ -134,8 +135,6 @@ def _numbered_args(args, kwargs):
 
 
 def _index_map(callee, args, kwargs, value):
-    import scipy.sparse as sp
-
     new_args, new_kwargs, blocks = _numbered_args(args, kwargs)
     if not blocks:
         return None
