@@ -17,6 +17,7 @@ from s2s.errors import (
 from s2s.runtime import stop_gradient
 from s2s.schedules import checkpointed
 from s2s.user_rules import adjoint, tangent
+from s2s.sparse import hessian_sparsity, jacobian_sparsity, sparse_hessian, sparse_jacobian
 
 __version__ = "0.1.0"
 
@@ -34,6 +35,10 @@ __all__ = [
     "checkpointed",
     "adjoint",
     "tangent",
+    "sparse_jacobian",
+    "sparse_hessian",
+    "jacobian_sparsity",
+    "hessian_sparsity",
     "S2SError",
     "ArgumentError",
     "NoRuleError",

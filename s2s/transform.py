@@ -15,7 +15,7 @@ from s2s import astutil as A
 from s2s import optimize, runtime
 from s2s.accumulate import ZERO, SHARED, Accumulate
 from s2s.analysis import activity
-from s2s.errors import UnsupportedSyntaxError
+from s2s.errors import NoRuleError, S2SError, UnsupportedSyntaxError, site
 from s2s.forward import Forward
 from s2s.naming import Namer
 from s2s.normalize import normalize, parameters
@@ -123,6 +123,16 @@ class Context:
         saved_current = self.current
         try:
             yield
+        except S2SError as err:
+            if getattr(callee, "__module__", None) != runtime.__name__:
+                raise
+            # a helper without a rule whose source s2s cannot differentiate either
+            where, text = site(stmt, "{}:{}".format(self.top.filename, self.top.node.lineno))
+            raise NoRuleError(
+                "{}: `{}`: differentiating this derivative again needs a rule for the helper "
+                "s2s.runtime.{name}, which s2s does not have yet (higher-order derivatives through it "
+                "are not supported). Use a first derivative here, or register the helper's rule with "
+                "@s2s.adjoint(s2s.runtime.{name}) and @s2s.tangent.".format(where, text, name=callee.__name__)) from err
         finally:
             self.in_progress.pop()
             self.current = saved_current

@@ -17,8 +17,10 @@ import s2s
 import s2s.errors
 
 try:
+    from . import functions
     from .test_forward import ARRAY_CASES, tolerance, wrt_names, wrt_values
 except ImportError:
+    import functions
     from test_forward import ARRAY_CASES, tolerance, wrt_names, wrt_values
 
 
@@ -156,3 +158,9 @@ def test_reverse_over_reverse_matches_forward_over_reverse(case):
     second = s2s.grad(first, wrt=case.wrt)(*copy.deepcopy(case.args))
     H = s2s.hessian(case.fn, wrt=case.wrt)(*copy.deepcopy(case.args))
     np.testing.assert_allclose(second, H, rtol=1e-9, atol=1e-12)
+
+
+def test_second_derivative_through_a_helper_without_a_rule_says_so():
+    case = functions.BY_NAME["lowrank_fit"]
+    with pytest.raises(s2s.errors.NoRuleError, match=r"functions\.py:1576\)>:\d+: `a_bar = norm_grad\(.*s2s\.runtime\.norm_grad"):
+        s2s.hessian(case.fn, wrt=0)(*copy.deepcopy(case.args))

@@ -1,0 +1,289 @@
+"""Public entry points: sparsity patterns and sparse Jacobians and Hessians.
+
+``jacobian_sparsity(f, *args)`` / ``hessian_sparsity(f, *args)`` detect
+patterns (``s2s.sparse.detect``); ``sparse_jacobian(f)`` / ``sparse_hessian(f)``
+return callables that, per argument shapes, detect and color once
+(``s2s.sparse.coloring``) and then evaluate with one JVP, VJP or HVP per
+color (the generated derivatives of ``s2s.api``), decompressing into a
+scipy.sparse CSR matrix.
+"""
+import functools
+import importlib.util
+import inspect
+
+import numpy as np
+
+from s2s import api as _api
+from s2s import templates
+from s2s.errors import ArgumentError, S2SError
+from s2s.normalize import normalize
+from s2s.parse import parse_function
+from s2s.sparse import algebra as P
+from s2s.sparse import coloring
+from s2s.sparse.detect import Detector, Slot
+from s2s.sparse.rules import Rules
+
+
+def _require_scipy():
+    if importlib.util.find_spec("scipy") is None:  # pragma: no cover - scipy is installed where the tests run
+        raise ImportError("s2s's sparse Jacobians and Hessians need SciPy: pip install 's2s[sparse]'")
+
+
+@functools.lru_cache(maxsize=None)
+def _rules():
+    return Rules(templates.registry())
+
+
+def _core(fn):
+    from s2s.transform import Context
+
+    parsed = parse_function(fn)
+    ctx = Context(parsed, templates.registry(), {})
+    core = normalize(parsed, ctx.namer, ctx.refs, ctx.registry.methods)
+    return parsed, core, ctx.refs
+
+
+def _wrt_name(f, wrt):
+    if isinstance(wrt, (tuple, list)):
+        raise ArgumentError("{}: sparse derivatives of {} take one wrt argument (an int or a name), "
+                            "not {!r}; concatenate the arguments into one array".format(
+                                _api._where(f), f.__name__, wrt))
+    names, _ = _api._wrt_names(f, wrt)
+    return names[0]
+
+
+def _bound(f, args, kwargs):
+    sig = inspect.signature(f)
+    try:
+        bound = sig.bind(*args, **kwargs)
+    except TypeError as err:
+        raise ArgumentError("{}: {}: {}".format(_api._where(f), f.__name__, err)) from None
+    bound.apply_defaults()
+    return bound
+
+
+def _detect(f, args, kwargs, wrt, local, hessian):
+    _require_scipy()
+    name = _wrt_name(f, wrt)
+    bound = _bound(f, args, kwargs)
+    x = bound.arguments[name]
+    if isinstance(x, (list, tuple)):
+        raise ArgumentError("{}: sparsity of {} with respect to `{}`, a {}: pass an array".format(
+            _api._where(f), f.__name__, name, type(x).__name__))
+    n = P.size(x)
+    slots = {}
+    for k, v in bound.arguments.items():
+        if k == name:
+            v = np.array(x, dtype=float, copy=True) if np.ndim(x) else x
+            slots[k] = Slot(v, P.identity(n), True)
+        else:
+            slots[k] = Slot(v)
+    params = inspect.signature(f).parameters
+    pos = [slots[k] for k, p in params.items() if k in slots and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    kw = {k: slots[k] for k, p in params.items() if k in slots and p.kind == p.KEYWORD_ONLY}
+    detector = Detector(_core, _rules(), n, local, hessian)
+    out = detector.call_function(f, pos, kw)
+    return out, detector, n
+
+
+def _output_pattern(out, n):
+    import scipy.sparse as sp
+
+    def leaves(value, pattern):
+        if isinstance(value, (list, tuple)):
+            pats = pattern if isinstance(pattern, list) else [None] * len(value)
+            for v, p in zip(value, pats):
+                yield from leaves(v, p)
+        else:
+            yield (pattern if pattern is not None else sp.csr_matrix((P.size(value), n), dtype=np.int32))
+
+    return sp.vstack(list(leaves(out.value, out.pattern)), format="csr") if out.value is not None else None
+
+
+def _as_bool(p):
+    p = P.clean(p)
+    return p.astype(bool)
+
+
+def jacobian_sparsity(f, *args, wrt=0, local=False, **kwargs):
+    """Boolean scipy.sparse CSR pattern of d f(*args) / d args[wrt]: shape (out.size, x.size).
+
+    Global by default: valid for every input of those shapes — at an ``if``
+    whose test depends on the input both branches count (the union). With
+    ``local=True`` only the branch this input takes counts. Loops run the trip
+    counts this input gives.
+    """
+    out, _, n = _detect(f, args, kwargs, wrt, local, hessian=False)
+    return _as_bool(_output_pattern(out, n))
+
+
+def hessian_sparsity(f, *args, wrt=0, local=False, **kwargs):
+    """Boolean scipy.sparse CSR pattern (symmetric, x.size by x.size) of the Hessian of scalar ``f``.
+
+    Only interactions through nonlinear operations count: ``x[0] * x[1]``
+    links 0 and 1, ``sin(x[0])`` links 0 with itself, ``x[0] + x[1]`` nothing.
+    Global/local as in ``jacobian_sparsity``.
+    """
+    out, detector, n = _detect(f, args, kwargs, wrt, local, hessian=True)
+    if P.size(out.value) != 1 or isinstance(out.value, (list, tuple)):
+        raise S2SError("{}: hessian_sparsity of {}: the function must return a scalar, not a value of shape "
+                       "{}".format(_api._where(f), f.__name__, np.shape(out.value)))
+    h = detector.hessian.result()
+    return _as_bool(h + h.T)
+
+
+class _Prepared:
+    def __init__(self, pattern, colors, shapes):
+        self.pattern = pattern
+        self.colors = colors
+        self.shapes = shapes
+
+
+class _Sparse:
+    """Shared machinery of SparseJacobian and SparseHessian: per-shape preparation."""
+
+    kind = ""
+
+    def __init__(self, f, wrt, sparsity, local):
+        _require_scipy()
+        self.f = f
+        self.wrt_name = _wrt_name(f, wrt)
+        self.wrt = wrt
+        self.local = local
+        self.sparsity = sparsity
+        self._prepared = {}
+        self.__name__ = "sparse_{}_{}".format(self.kind, getattr(f, "__name__", "f"))
+
+    def _key(self, bound):
+        return tuple((k, np.shape(v), np.asarray(v).dtype.str if not isinstance(v, (list, tuple)) else None)
+                     for k, v in bound.arguments.items())
+
+    def prepare(self, *args, **kwargs):
+        bound = _bound(self.f, args, kwargs)
+        key = self._key(bound)
+        prepared = self._prepared.get(key)
+        if prepared is None:
+            pattern = self._given_pattern(bound) if self.sparsity is not None else self._detect(args, kwargs)
+            prepared = _Prepared(pattern, self._color(pattern), key)
+            self._prepared[key] = prepared
+        return prepared, bound
+
+    def colors(self, *args, **kwargs):
+        """The color of each column (forward), row (reverse) or Hessian row, for these argument shapes."""
+        return self.prepare(*args, **kwargs)[0].colors.copy()
+
+    def _given_pattern(self, bound):
+        import scipy.sparse as sp
+
+        expected = self._pattern_shape(bound)
+        given = self.sparsity
+        shape = getattr(given, "shape", np.shape(given))
+        if tuple(shape) != expected:
+            raise S2SError("{}: sparsity= for the {} of {} has shape {}, but these arguments need {}".format(
+                _api._where(self.f), self.kind, self.f.__name__, tuple(shape), expected))
+        return sp.csr_matrix(given, dtype=bool)
+
+    def __repr__(self):
+        return "<s2s.sparse_{} of {} wrt {}>".format(self.kind, getattr(self.f, "__name__", self.f), self.wrt_name)
+
+
+class SparseJacobian(_Sparse):
+    kind = "jacobian"
+
+    def __init__(self, f, wrt=0, mode="forward", sparsity=None, local=False):
+        if mode not in ("forward", "reverse"):
+            raise ArgumentError("{}: sparse_jacobian of {}: mode must be 'forward' or 'reverse', not {!r}".format(
+                _api._where(f), f.__name__, mode))
+        super().__init__(f, wrt, sparsity, local)
+        self.mode = mode
+        self._derivative = _api.jvp(f, wrt) if mode == "forward" else _api.vjp(f, wrt)
+
+    def _pattern_shape(self, bound):
+        out = self.f(*bound.args, **bound.kwargs)
+        return (P.size(out), P.size(bound.arguments[self.wrt_name]))
+
+    def _detect(self, args, kwargs):
+        return jacobian_sparsity(self.f, *args, wrt=self.wrt, local=self.local, **kwargs)
+
+    def _color(self, pattern):
+        if self.mode == "forward":
+            return coloring.column_coloring(pattern)
+        return coloring.column_coloring(pattern.T.tocsr())
+
+    def __call__(self, *args, **kwargs):
+        prepared, bound = self.prepare(*args, **kwargs)
+        x = bound.arguments[self.wrt_name]
+        colors = prepared.colors
+        k = int(colors.max()) + 1 if len(colors) else 0
+        m, n = prepared.pattern.shape
+        if self.mode == "forward":
+            compressed = np.zeros((m, k))
+            for c in range(k):
+                seed = (colors == c).astype(float).reshape(np.shape(x))
+                seed = seed if np.ndim(x) else float(seed)
+                _, tangent = self._derivative(*args, seed, **kwargs)
+                compressed[:, c] = np.ravel(tangent)
+            return coloring.decompress_columns(prepared.pattern, colors, compressed)
+        out = self.f(*args, **kwargs)
+        compressed = np.zeros((k, n))
+        for c in range(k):
+            dout = (colors == c).astype(float).reshape(np.shape(out))
+            dout = dout if np.ndim(out) else float(dout)
+            _, cotangent = self._derivative(*args, dout, **kwargs)
+            compressed[c, :] = np.ravel(cotangent)
+        return coloring.decompress_rows(prepared.pattern, colors, compressed)
+
+
+class SparseHessian(_Sparse):
+    kind = "hessian"
+
+    def __init__(self, f, wrt=0, sparsity=None, local=False):
+        super().__init__(f, wrt, sparsity, local)
+        self._hvp = _api.hvp(f, wrt)
+
+    def _pattern_shape(self, bound):
+        n = P.size(bound.arguments[self.wrt_name])
+        return (n, n)
+
+    def _detect(self, args, kwargs):
+        return hessian_sparsity(self.f, *args, wrt=self.wrt, local=self.local, **kwargs)
+
+    def _color(self, pattern):
+        return coloring.star_coloring(pattern)
+
+    def __call__(self, *args, **kwargs):
+        prepared, bound = self.prepare(*args, **kwargs)
+        x = bound.arguments[self.wrt_name]
+        colors = prepared.colors
+        k = int(colors.max()) + 1 if len(colors) else 0
+        n = prepared.pattern.shape[0]
+        compressed = np.zeros((n, k))
+        for c in range(k):
+            v = (colors == c).astype(float).reshape(np.shape(x))
+            v = v if np.ndim(x) else float(v)
+            compressed[:, c] = np.ravel(self._hvp(*args, v, **kwargs))
+        return coloring.decompress_star(prepared.pattern, colors, compressed)
+
+
+def sparse_jacobian(f=None, wrt=0, mode="forward", *, sparsity=None, local=False):
+    """``g(*args)`` -> the Jacobian of ``f`` as a scipy.sparse CSR matrix (out.size by x.size).
+
+    Detects the pattern (or takes ``sparsity=``) and colors it once per
+    argument shapes, then evaluates with one JVP per column color
+    (``mode="forward"``) or one VJP per row color (``mode="reverse"``).
+    ``g.colors(*args)`` gives those colors.
+    """
+    if f is None:
+        return lambda g: sparse_jacobian(g, wrt, mode, sparsity=sparsity, local=local)
+    return SparseJacobian(f, wrt, mode, sparsity, local)
+
+
+def sparse_hessian(f=None, wrt=0, *, sparsity=None, local=False):
+    """``h(*args)`` -> the Hessian of scalar ``f`` as a scipy.sparse CSR matrix (x.size by x.size).
+
+    Star coloring of the detected (or given) pattern; one Hessian-vector
+    product (forward over reverse) per color.
+    """
+    if f is None:
+        return lambda g: sparse_hessian(g, wrt, sparsity=sparsity, local=local)
+    return SparseHessian(f, wrt, sparsity, local)

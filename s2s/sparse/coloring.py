@@ -1,0 +1,166 @@
+"""Graph colorings of sparsity patterns, their checks, and decompression.
+
+- ``column_coloring(J)``: greedy partial distance-2 coloring of the columns of
+  ``J`` (two columns sharing a row get different colors), vertices in
+  largest-first order (by degree in the column intersection graph). Rows:
+  ``column_coloring(J.T)``. Each color is one JVP (columns) or VJP (rows).
+- ``star_coloring(H)``: greedy star coloring of the adjacency graph of a
+  symmetric pattern (distance-1 proper, and every path on four vertices uses
+  at least three colors), largest-first. Each color is one Hessian-vector
+  product; symmetry recovers each off-diagonal entry from one of its two sides.
+- ``check_columns`` / ``check_star`` raise ``S2SError`` when a coloring is not
+  valid for a pattern (structurally orthogonal groups / star condition).
+- ``decompress_*``: the sparse matrix from the compressed products.
+
+Patterns are scipy.sparse matrices; colors are int arrays numbered from 0.
+"""
+import numpy as np
+import scipy.sparse as sp
+
+from s2s.errors import S2SError
+
+
+def _bool(p):
+    p = sp.csr_matrix(p, dtype=np.int32)
+    p.sum_duplicates()
+    p.data[:] = 1
+    return p
+
+
+def _largest_first(adjacency):
+    degree = np.diff(adjacency.indptr)
+    return np.argsort(-degree, kind="stable")
+
+
+def _greedy(adjacency, order, forbidden_of):
+    n = adjacency.shape[0]
+    colors = np.full(n, -1, dtype=np.int64)
+    mark = np.full(n + 1, -1, dtype=np.int64)  # mark[c] == v: color c is forbidden for v
+    for v in order:
+        for c in forbidden_of(v, colors):
+            if c >= 0:
+                mark[c] = v
+        c = 0
+        while mark[c] == v:
+            c += 1
+        colors[v] = c
+    return colors
+
+
+def column_coloring(pattern):
+    """Colors of the columns of ``pattern`` such that no row has two nonzeros of one color."""
+    j = _bool(pattern)
+    conflict = _bool(j.T @ j)  # columns sharing a row (the column intersection graph)
+    conflict.setdiag(0)
+    conflict.eliminate_zeros()
+    indptr, indices = conflict.indptr, conflict.indices
+
+    def forbidden(v, colors):
+        return colors[indices[indptr[v]:indptr[v + 1]]]
+
+    colors = _greedy(conflict, _largest_first(conflict), forbidden)
+    check_columns(pattern, colors)
+    return colors
+
+
+def star_coloring(pattern):
+    """A star coloring of the symmetric pattern ``pattern`` (each vertex a row/column)."""
+    a = _bool(pattern)
+    a = _bool(a + a.T)
+    a.setdiag(0)
+    a.eliminate_zeros()
+    indptr, indices = a.indptr, a.indices
+
+    def neighbors(v):
+        return indices[indptr[v]:indptr[v + 1]]
+
+    def forbidden(v, colors):
+        out = []
+        for w in neighbors(v):
+            cw = colors[w]
+            if cw >= 0:
+                out.append(cw)
+            for x in neighbors(w):
+                cx = colors[x]
+                if x == v or cx < 0:
+                    continue
+                if cw < 0:
+                    out.append(cx)
+                else:
+                    # the path v-w-x-y would be two-colored if some y ~ x had w's color
+                    for y in neighbors(x):
+                        if y != w and colors[y] == cw:
+                            out.append(cx)
+                            break
+        return out
+
+    colors = _greedy(a, _largest_first(a), forbidden)
+    check_star(pattern, colors)
+    return colors
+
+
+def _indicator(colors):
+    n = len(colors)
+    k = int(colors.max()) + 1 if n else 0
+    return sp.csr_matrix((np.ones(n, dtype=np.int32), (np.arange(n), colors)), shape=(n, k))
+
+
+def check_columns(pattern, colors):
+    """Raise unless the columns of each color are structurally orthogonal."""
+    colors = np.asarray(colors)
+    if len(colors) != pattern.shape[1] or (len(colors) and colors.min() < 0):
+        raise S2SError("a column coloring needs one color >= 0 per column ({} columns, {} colors given)".format(
+            pattern.shape[1], len(colors)))
+    counts = _bool(pattern).astype(np.int64) @ _indicator(colors)
+    if counts.nnz and counts.max() > 1:
+        row, color = np.argwhere(counts.toarray() > 1)[0]
+        raise S2SError("row {} has two nonzeros in columns of color {}: the coloring is not structurally "
+                       "orthogonal".format(row, color))
+
+
+def _star_sources(pattern, colors):
+    """For each off-diagonal nonzero (i, j): read it from row i of color(j) (True) or row j of color(i)."""
+    a = _bool(pattern).tocoo()
+    rows, cols = a.row, a.col
+    off = rows != cols
+    adj = _bool(pattern)
+    counts = (adj.astype(np.int64) @ _indicator(colors)).tocsr()
+    from_i = np.asarray(counts[rows, colors[cols]]).ravel() == 1
+    from_j = np.asarray(counts[cols, colors[rows]]).ravel() == 1
+    return rows, cols, off, from_i, from_j
+
+
+def check_star(pattern, colors):
+    """Raise unless every entry of the symmetric ``pattern`` can be read from the compressed products."""
+    colors = np.asarray(colors)
+    if len(colors) != pattern.shape[0] or (len(colors) and colors.min() < 0):
+        raise S2SError("a star coloring needs one color >= 0 per row ({} rows, {} colors given)".format(
+            pattern.shape[0], len(colors)))
+    rows, cols, off, from_i, from_j = _star_sources(pattern, colors)
+    adjacent = off & (colors[rows] == colors[cols])
+    bad = off & ~(from_i | from_j)
+    if adjacent.any() or bad.any():
+        k = np.nonzero(adjacent | bad)[0][0]
+        raise S2SError("entry ({}, {}) cannot be recovered: not a star coloring".format(rows[k], cols[k]))
+
+
+def decompress_columns(pattern, colors, compressed):
+    """J from ``compressed[:, c] = J @ (indicator of color c)``."""
+    p = sp.coo_matrix(pattern)
+    data = compressed[p.row, colors[p.col]]
+    return sp.csr_matrix((data, (p.row, p.col)), shape=pattern.shape)
+
+
+def decompress_rows(pattern, colors, compressed):
+    """J from ``compressed[c, :] = (indicator of row color c) @ J``."""
+    p = sp.coo_matrix(pattern)
+    data = compressed[colors[p.row], p.col]
+    return sp.csr_matrix((data, (p.row, p.col)), shape=pattern.shape)
+
+
+def decompress_star(pattern, colors, compressed):
+    """H from ``compressed[:, c] = H @ (indicator of color c)`` for a star coloring."""
+    rows, cols, off, from_i, _ = _star_sources(pattern, colors)
+    use_i = ~off | from_i
+    data = np.where(use_i, compressed[rows, colors[cols]], compressed[cols, colors[rows]])
+    return sp.csr_matrix((data, (rows, cols)), shape=pattern.shape)

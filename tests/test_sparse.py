@@ -1,0 +1,327 @@
+"""Sparse Jacobians and Hessians: detected patterns, colorings, compressed evaluation.
+
+Oracles: dense derivatives from s2s (forward-mode Jacobians, forward-over-reverse
+Hessians, both checked against differences elsewhere) and central differences.
+"""
+import operator
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import s2s
+import s2s.errors
+from s2s.sparse import coloring
+from s2s.sparse.api import _rules
+
+from functions import CASES
+
+
+# ----------------------------------------------------------- test functions
+def banded(x):
+    r = x * x
+    r[1:] = r[1:] + np.sin(x[:-1])
+    r[2:] = r[2:] - 0.5 * x[:-2] * x[2:]
+    r[:-1] = r[:-1] + np.exp(x[1:])
+    return r
+
+
+def block_diagonal(x):
+    blocks = x.reshape(4, 3)
+    mixed = blocks * np.sum(blocks ** 2, axis=1, keepdims=True)
+    return np.tanh(mixed).ravel()
+
+
+def arrow(x):
+    head = np.sum(x * x)
+    r = x * head
+    r[0] = np.sum(np.cos(x))
+    return r
+
+
+def stencil_loop(x):
+    r = np.zeros_like(x)
+    for k in range(1, 3):
+        r = r + np.roll(x, k) * np.roll(x, -k)
+    return r
+
+
+def separable(x):
+    return np.sum((x[1:] - x[:-1] ** 2) ** 2) + np.sum(np.log(1.0 + x * x))
+
+
+def with_matmul(x):
+    a = np.diag(np.arange(1.0, 7.0)) + np.diag(np.ones(5), 1)
+    return np.tanh(a @ x)
+
+
+def branchy(x):
+    if x[0] > 0:
+        y = x * x[1]
+    else:
+        y = x * x[2]
+    return y
+
+
+def reversed_concat(x):
+    y = np.concatenate([x[::-1], x[:2] ** 2])
+    return np.stack([y, 2.0 * y]).T.ravel()
+
+
+EXACT = [banded, block_diagonal, arrow, stencil_loop, with_matmul, reversed_concat]
+
+
+def _dense_jacobian(f, x):
+    j = s2s.jacobian(f, mode="forward")(x)
+    return j.reshape(-1, x.size)
+
+
+def _differences(f, x, h=1e-6):
+    cols = [(np.ravel(f(x + h * e)) - np.ravel(f(x - h * e))) / (2 * h) for e in np.eye(x.size)]
+    return np.array(cols).T
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(0)
+
+
+# ----------------------------------------------------------- patterns
+@pytest.mark.parametrize("f", EXACT, ids=lambda f: f.__name__)
+def test_pattern_is_exact(f, rng):
+    x = rng.uniform(0.5, 1.5, size=12 if f is not with_matmul else 6)
+    pattern = s2s.jacobian_sparsity(f, x)
+    dense = _dense_jacobian(f, x)
+    np.testing.assert_allclose(dense, _differences(f, x), atol=1e-6)
+    assert isinstance(pattern, sp.spmatrix) or sp.issparse(pattern)
+    np.testing.assert_array_equal(pattern.toarray(), dense != 0)
+
+
+def test_hessian_pattern_is_exact(rng):
+    x = rng.uniform(0.5, 1.5, size=10)
+    pattern = s2s.hessian_sparsity(separable, x).toarray()
+    expected = np.abs(s2s.hessian(separable)(x)) > 0
+    np.testing.assert_array_equal(pattern, expected)
+    assert pattern.sum() == 10 + 2 * 9  # tridiagonal
+
+
+def test_linear_operations_add_no_hessian_pairs(rng):
+    x = rng.uniform(size=8)
+    assert s2s.hessian_sparsity(block_sum, x).nnz == 0
+    assert s2s.hessian_sparsity(product_pairs, x).toarray().sum() == 8
+
+
+def block_sum(x):
+    return np.sum(x.reshape(2, 4) * 3.0) - np.sum(np.flip(x)[1:])
+
+
+def product_pairs(x):
+    return np.sum(x[::2] * x[1::2])
+
+
+def _table():
+    for case in CASES:
+        if "unsupported" in case.tags:
+            continue
+        for w in case.wrt if isinstance(case.wrt, tuple) else (case.wrt,):
+            value = case.args[w] if isinstance(w, int) else None
+            if isinstance(value, (list, tuple)):
+                continue
+            yield pytest.param(case, w, id="{}-{}".format(case.name, w))
+
+
+@pytest.mark.parametrize("case,w", list(_table()))
+def test_table_patterns_contain_nonzeros(case, w):
+    if "unsupported" in case.tags:
+        pytest.skip("a construct s2s rejects by design")
+    gradient = s2s.grad(case.fn, wrt=w)(*case.args)
+    before = [np.copy(a) if isinstance(a, np.ndarray) else a for a in case.args]
+    pattern = s2s.jacobian_sparsity(case.fn, *case.args, wrt=w).toarray().ravel()
+    assert not (np.ravel(np.abs(gradient)) > 0)[~pattern].any()
+    try:
+        hessian = s2s.hessian(case.fn, wrt=w)(*case.args)
+    except s2s.errors.NoRuleError as err:  # a helper without a second-order rule (svd, qr, norm 'nuc', ...)
+        assert "s2s.runtime." in str(err)
+        pytest.skip(str(err))
+    hessian = np.reshape(hessian, (pattern.size, pattern.size))
+    hpattern = s2s.hessian_sparsity(case.fn, *case.args, wrt=w).toarray()
+    assert not (np.abs(hessian) > 1e-10)[~hpattern].any()
+    for a, b in zip(before, case.args):
+        if isinstance(a, np.ndarray):
+            np.testing.assert_array_equal(a, b)  # detection does not write into the arguments
+
+
+def test_data_dependent_branch_is_united_unless_local(rng):
+    x = rng.uniform(0.5, 1.5, size=5)
+    glob = s2s.jacobian_sparsity(branchy, x).toarray()
+    local = s2s.jacobian_sparsity(branchy, x, local=True).toarray()
+    assert glob[:, 1].all() and glob[:, 2].all()  # both branches
+    assert local[:, 1].all() and not local[3:, 2].any()  # x[0] > 0: only x[1]
+    np.testing.assert_array_equal(local, _dense_jacobian(branchy, x) != 0)
+
+
+def test_dense_fallback_lists_the_undeclared_primitives():
+    fallback = _rules().fallback()
+    # undeclared (dense pattern, conservative): keep this list honest when declaring more
+    for expected in (np.einsum, np.tensordot, np.cumsum, np.sort, np.linalg.det, np.linalg.solve, np.trace, sum):
+        assert any(p is expected for p in fallback)
+    for declared in (np.reshape, np.sum, np.matmul, np.sin, operator.mul, np.concatenate, np.take, np.diff):
+        assert not any(p is declared for p in fallback)
+
+
+def test_dense_fallback_is_conservative(rng):
+    x = rng.uniform(size=5)
+    pattern = s2s.jacobian_sparsity(cumulative, x).toarray()
+    assert pattern.all()
+
+
+def cumulative(x):
+    return np.cumsum(x)
+
+
+# ----------------------------------------------------------- colorings
+def test_tridiagonal_needs_three_colors():
+    n = 50
+    pattern = sp.diags([1, 1, 1], [-1, 0, 1], shape=(n, n), format="csr", dtype=int)
+    colors = coloring.column_coloring(pattern)
+    assert colors.max() + 1 == 3
+    star = coloring.star_coloring(pattern)
+    assert star.max() + 1 == 3
+
+
+def test_colorings_are_checked():
+    pattern = sp.diags([1, 1, 1], [-1, 0, 1], shape=(6, 6), format="csr", dtype=int)
+    with pytest.raises(s2s.S2SError, match="structurally orthogonal"):
+        coloring.check_columns(pattern, np.array([0, 0, 1, 2, 0, 1]))
+    with pytest.raises(s2s.S2SError, match="star"):
+        coloring.check_star(pattern, np.array([0, 1, 0, 1, 0, 1]))  # a path on 4 vertices in 2 colors
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_colorings_of_random_patterns_are_valid(seed):
+    r = np.random.default_rng(seed)
+    j = sp.random(40, 30, density=0.1, random_state=seed, format="csr")
+    colors = coloring.column_coloring(j)
+    coloring.check_columns(j, colors)
+    assert colors.max() + 1 >= np.diff(j.indptr).max()  # a row's nonzeros need distinct colors
+    h = sp.random(30, 30, density=0.08, random_state=int(r.integers(1000)), format="csr")
+    h = h + h.T + sp.identity(30)
+    coloring.check_star(h, coloring.star_coloring(h))
+
+
+# ----------------------------------------------------------- evaluation
+_MODES = [pytest.param(f, mode, id="{}-{}".format(f.__name__, mode))
+          for f in EXACT + [branchy] for mode in ("forward", "reverse")]
+
+
+@pytest.mark.parametrize("f,mode", _MODES)
+def test_sparse_jacobian_equals_dense(f, mode, rng):
+    x = rng.uniform(0.5, 1.5, size=12 if f is not with_matmul else 6)
+    g = s2s.sparse_jacobian(f, wrt=0, mode=mode)
+    dense = _dense_jacobian(f, x)
+    for point in (x, x[::-1].copy()):  # prepared once, evaluated at a new point
+        dense = _dense_jacobian(f, point)
+        result = g(point)
+        assert sp.issparse(result)
+        np.testing.assert_allclose(result.toarray(), dense, rtol=1e-12, atol=1e-12 * abs(dense).max())
+    colors = g.colors(x)
+    pattern = s2s.jacobian_sparsity(f, x)
+    if mode == "forward":
+        assert len(colors) == x.size
+        coloring.check_columns(pattern, colors)
+    else:
+        assert len(colors) == pattern.shape[0]
+        coloring.check_columns(pattern.T.tocsr(), colors)
+
+
+def test_sparse_jacobian_uses_few_colors(rng):
+    x = rng.uniform(size=100)
+    assert s2s.sparse_jacobian(banded).colors(x).max() + 1 <= 5
+
+
+def test_sparse_hessian_equals_dense(rng):
+    x = rng.uniform(0.5, 1.5, size=20)
+    h = s2s.sparse_hessian(separable)
+    result = h(x)
+    dense = s2s.hessian(separable)(x)
+    np.testing.assert_allclose(result.toarray(), dense, rtol=1e-12, atol=1e-12 * abs(dense).max())
+    assert h.colors(x).max() + 1 == 3
+
+
+def test_user_given_sparsity(rng):
+    x = rng.uniform(size=12)
+    pattern = s2s.jacobian_sparsity(banded, x)
+    g = s2s.sparse_jacobian(banded, sparsity=pattern.toarray())
+    np.testing.assert_allclose(g(x).toarray(), _dense_jacobian(banded, x), rtol=1e-12)
+
+
+def test_wrong_shape_sparsity_is_an_error(rng):
+    x = rng.uniform(size=12)
+    g = s2s.sparse_jacobian(banded, sparsity=np.ones((5, 5), dtype=bool))
+    with pytest.raises(s2s.S2SError, match=r"banded.*\(5, 5\).*\(12, 12\)"):
+        g(x)
+    h = s2s.sparse_hessian(separable, sparsity=sp.identity(3))
+    with pytest.raises(s2s.S2SError, match="separable"):
+        h(x)
+
+
+def test_bad_mode_and_tuple_wrt_are_errors():
+    with pytest.raises(s2s.S2SError, match="mode"):
+        s2s.sparse_jacobian(banded, mode="sideways")
+    with pytest.raises(s2s.S2SError, match="one wrt"):
+        s2s.sparse_jacobian(banded, wrt=(0,))
+
+
+def test_benchmark_smoke():
+    from benchmarks import sparse as bench
+
+    rows = bench.main(["--quick"])
+    assert all(r["error"] == 0 or r["error"] < 1e-12 for r in rows)
+    assert rows[0]["colors"] == 3
+
+
+def untaken_branch_fails(x):
+    if x[0] > 0:
+        y = x * 2.0
+    else:
+        y = x * x[10]
+    return y
+
+
+def test_global_pattern_says_when_the_other_branch_fails(rng):
+    x = rng.uniform(0.5, 1.5, size=4)
+    with pytest.raises(s2s.S2SError, match=r"test_sparse.py:\d+.*`if .*local=True"):
+        s2s.jacobian_sparsity(untaken_branch_fails, x)
+    assert s2s.jacobian_sparsity(untaken_branch_fails, x, local=True).nnz == 4
+
+
+def test_hessian_sparsity_needs_a_scalar(rng):
+    with pytest.raises(s2s.S2SError, match="banded.*scalar"):
+        s2s.hessian_sparsity(banded, rng.uniform(size=5))
+
+
+def test_missing_scipy_is_a_clear_error(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "scipy" else real(name, *a))
+    with pytest.raises(ImportError, match=r"s2s\[sparse\]"):
+        s2s.sparse_jacobian(banded)
+
+
+def while_newton(x):
+    y = x * 1.0
+    err = 1.0
+    while err > 1e-10:
+        y_new = 0.5 * (y + x / y)
+        err = np.max(np.abs(y_new - y))
+        y = y_new
+    return y
+
+
+def test_while_loop_with_active_condition_follows_the_input(rng):
+    x = rng.uniform(1.0, 2.0, size=5)
+    pattern = s2s.jacobian_sparsity(while_newton, x).toarray()
+    np.testing.assert_array_equal(pattern, np.eye(5, dtype=bool))  # elementwise square root
+    np.testing.assert_allclose(s2s.sparse_jacobian(while_newton)(x).toarray(), np.diag(0.5 / np.sqrt(x)),
+                               rtol=1e-8)
