@@ -361,3 +361,15 @@ def test_user_rules_do_not_change_the_builtin_registry():
     assert templates.registry().rule_for(opaque_cube) is not None
     assert templates.builtin_registry().rule_for(opaque_cube) is None
     assert math.isfinite(float(s2s.grad(uses_cube)(X)[0]))
+
+
+def test_sparse_jacobian_through_a_user_rule():
+    """Patterns treat a user's primitive as dense (every output on every input): never too sparse."""
+    sp = pytest.importorskip("scipy.sparse")
+    x = np.linspace(0.2, 1.1, 4)
+    with pytest.raises(s2s.S2SError, match="try"):  # before the rule: s2s cannot read opaque_cube
+        s2s.jacobian_sparsity(cube, x)
+    register_cube()
+    pattern = s2s.jacobian_sparsity(cube, x)
+    assert sp.issparse(pattern) and pattern.toarray().all()
+    np.testing.assert_allclose(s2s.sparse_jacobian(cube)(x).toarray(), np.diag(3 * x * x), rtol=1e-13, atol=1e-13)

@@ -7,7 +7,6 @@ return callables that, per argument shapes, detect and color once
 color (the generated derivatives of ``s2s.api``), decompressing into a
 scipy.sparse CSR matrix.
 """
-import functools
 import importlib.util
 import inspect
 
@@ -29,9 +28,16 @@ def _require_scipy():
         raise ImportError("s2s's sparse Jacobians and Hessians need SciPy: pip install 's2s[sparse]'")
 
 
-@functools.lru_cache(maxsize=None)
+_RULES = {}  # registry -> its pattern rules; user rules replace the registry
+
+
 def _rules():
-    return Rules(templates.registry())
+    registry = templates.registry()
+    rules = _RULES.get(id(registry), (None, None))
+    if rules[0] is not registry:
+        _RULES.clear()
+        rules = _RULES[id(registry)] = (registry, Rules(registry))
+    return rules[1]
 
 
 def _core(fn):
