@@ -7,8 +7,11 @@ Inside loops values go on a stack (``x_stack``); elsewhere into a variable
 (``x_old``). Restores may read further names (indices), so the needed set is
 grown to a fixed point.
 """
+import copy
+
 import gast
 
+from s2s import anno
 from s2s import astutil as A
 from s2s import runtime
 from s2s.reverse import AccAt, Marker
@@ -86,15 +89,33 @@ class Saves:
 
     def resolve(self, primal, adjoint, epilogue, primal_names):
         """Replace markers in ``primal`` and ``adjoint`` (lists of statements)."""
+        markers = list(_markers(adjoint))
         needed = needed_names(adjoint + epilogue, primal_names)
         while True:
             wanted = {s for s in self.slots if self._wanted(s, needed)}
-            new_adjoint = _replace(adjoint, wanted, self)
-            grown = needed | needed_names(new_adjoint, primal_names)
+            # the adjoint with markers replaced reads what it read before plus what the restores read
+            grown = set(needed)
+            for marker in markers:
+                if marker.slot in wanted:
+                    save, restore = self._build(marker.slot)
+                    grown |= needed_names(save if marker.role == "save" else restore, primal_names)
             if grown == needed:
                 break
             needed = grown
+        new_adjoint = _replace(adjoint, wanted, self)
         return _replace(primal, wanted, self), new_adjoint
+
+
+def _markers(stmts):
+    """The markers in ``stmts``, in the order ``_replace`` meets them."""
+    for stmt in stmts:
+        if isinstance(stmt, Marker):
+            yield stmt
+            continue
+        for field in ("body", "orelse"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list):
+                yield from _markers(inner)
 
 
 def _replace(stmts, wanted, saves):
@@ -106,10 +127,16 @@ def _replace(stmts, wanted, saves):
                 save, restore = saves._build(stmt.slot)
                 out.extend(A.deepcopy(s) for s in (save if stmt.role == "save" else restore))
             continue
-        new = A.deepcopy(stmt) if not isinstance(stmt, Marker) else stmt
-        for field in ("body", "orelse"):
-            if hasattr(stmt, field) and isinstance(getattr(stmt, field), list):
+        blocks = [f for f in ("body", "orelse") if isinstance(getattr(stmt, f, None), list)]
+        if blocks:  # copy the statement without its blocks, then the blocks with markers replaced
+            new = copy.copy(stmt)
+            for field, value in stmt.__dict__.items():
+                if field not in blocks and field != anno.ATTR:
+                    setattr(new, field, A.deepcopy(value))
+            for field in blocks:
                 setattr(new, field, _replace(getattr(stmt, field), wanted, saves))
+        else:
+            new = A.deepcopy(stmt)
         _copy_attrs(stmt, new)
         out.append(new)
     return out
