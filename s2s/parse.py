@@ -16,6 +16,7 @@ import types
 import gast
 
 from s2s import anno
+from s2s import astutil as A
 from s2s.errors import SourceUnavailableError, UnsupportedSyntaxError
 
 
@@ -127,7 +128,7 @@ def parse_function(fn):
             except ValueError:
                 pass
     parsed = ParsedFunction(fn, node, filename, fn.__globals__, closure)
-    for child in gast.walk(node):
+    for child in A.walk(node):
         if isinstance(child, gast.stmt) or isinstance(child, gast.expr):
             if getattr(child, "lineno", None):
                 anno.set(child, anno.Key.ORIGIN, parsed.origin(child.lineno))

@@ -20,7 +20,7 @@ from s2s.reverse import AccAt, Marker
 def needed_names(stmts, primal_names):
     needed = set()
     for stmt in stmts:
-        for node in gast.walk(stmt):
+        for node in A.walk(stmt):
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id in primal_names:
                 needed.add(node.id)
             elif isinstance(node, AccAt) and node.primal in primal_names:

@@ -373,7 +373,7 @@ def _rebind_free_names(core, parsed, top, refs, local_names):
     stored = set(local_names) | _stored_in(core.body)
     from s2s.parse import MISSING
 
-    for node in gast.walk(core):
+    for node in A.walk(core):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id not in stored:
             obj = parsed.lookup(node.id)
             if obj is not MISSING and top.lookup(node.id) is not obj:
