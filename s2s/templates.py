@@ -20,6 +20,7 @@ import types
 
 import gast
 
+from s2s import anno
 from s2s import astutil as A
 from s2s import runtime
 from s2s.errors import S2SError, TemplateError
@@ -259,14 +260,20 @@ def parse_rule(fn, label: Label, primitive):
 
 
 # ---------------------------------------------------------------- instantiation
-class _Substitute(gast.NodeTransformer):
-    def __init__(self, mapping):
-        self.mapping = mapping
-
-    def visit_Name(self, node):
-        if node.id in self.mapping:
-            return A.deepcopy(self.mapping[node.id])
-        return node
+def _substituted(node, mapping):
+    """A copy of the template tree ``node`` in which each Name whose id is in
+    ``mapping`` is replaced by a copy of its node (one pass: copy and substitute)."""
+    if isinstance(node, gast.Name) and node.id in mapping:
+        return A.deepcopy(mapping[node.id])
+    if isinstance(node, gast.AST):
+        new = node.__class__.__new__(node.__class__)
+        fields = new.__dict__
+        for key, value in node.__dict__.items():
+            fields[key] = dict(value) if key == anno.ATTR else _substituted(value, mapping)
+        return new
+    if isinstance(node, list):
+        return [_substituted(item, mapping) for item in node]
+    return A.deepcopy(node)
 
 
 def _constant(value, refs):
@@ -340,9 +347,8 @@ def paste(rule, results, substitution, refs, namer, finish=None):
         if name not in substitution:
             obj = rule.namespace[name] if name in rule.namespace else getattr(builtins, name)
             substitution[name] = refs.expr(obj, name)
-    sub = _Substitute(substitution)
     out = []
     for stmt in prelude:
-        value = sub.visit(A.deepcopy(stmt.value))
+        value = _substituted(stmt.value, substitution)
         out.append(A.assign(A.store(substitution[stmt.targets[0].id]), finish(value) if finish else value))
-    return out, [sub.visit(A.deepcopy(r)) for r in results]
+    return out, [_substituted(r, substitution) for r in results]
