@@ -75,11 +75,17 @@ def deepcopy(node):
     leaves (strings, numbers, objects a node refers to, such as a callee) are
     shared, as are the values of annotations, which no stage mutates.
     """
+    cls = node.__class__
+    if cls is list:
+        return [deepcopy(item) for item in node]
     if isinstance(node, gast.AST):
-        new = node.__class__.__new__(node.__class__)
+        new = cls.__new__(cls)
         fields = new.__dict__
         for key, value in node.__dict__.items():
-            fields[key] = dict(value) if key == anno.ATTR else deepcopy(value)
+            if value.__class__ in _ATOMIC:  # most fields: names, line numbers, None
+                fields[key] = value
+            else:
+                fields[key] = dict(value) if key == anno.ATTR else deepcopy(value)
         return new
     if isinstance(node, list):
         return [deepcopy(item) for item in node]
@@ -88,6 +94,9 @@ def deepcopy(node):
     if isinstance(node, (dict, set)):
         return _copy.deepcopy(node)
     return node
+
+
+_ATOMIC = frozenset({str, int, float, bool, type(None)})
 
 
 def with_origin(nodes, origin):
@@ -102,14 +111,17 @@ def with_origin(nodes, origin):
 def walk(node):
     """Every node of the tree ``node``, in ``gast.walk``'s order (breadth first), several times faster."""
     todo = deque([node])
+    pop, push = todo.popleft, todo.append
     while todo:
-        node = todo.popleft()
+        node = pop()
         for field in node._fields:
             value = getattr(node, field, None)
-            if isinstance(value, gast.AST):
-                todo.append(value)
-            elif isinstance(value, list):
-                todo.extend(item for item in value if isinstance(item, gast.AST))
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, gast.AST):
+                        push(item)
+            elif isinstance(value, gast.AST):
+                push(value)
         yield node
 
 
