@@ -71,11 +71,11 @@ def to_ast(node):
     parameter and the name of ``except ... as name`` as Name nodes. Faster
     than ``gast.gast_to_ast`` (no visitor, no locations: unparsing needs none).
     """
-    if isinstance(node, list):
+    cls = node.__class__
+    if cls is list:
         return [to_ast(item) for item in node]
     if not isinstance(node, gast.AST):
         return node
-    cls = type(node)
     if cls is gast.arguments:
         return ast.arguments(
             posonlyargs=[_arg(a) for a in node.posonlyargs], args=[_arg(a) for a in node.args],
@@ -85,8 +85,10 @@ def to_ast(node):
     if target is None:
         target = _AST_CLASS[cls] = getattr(ast, cls.__name__)
     new = target.__new__(target)
+    fields = new.__dict__
     for field in target._fields:
-        setattr(new, field, to_ast(getattr(node, field, None)))
+        value = getattr(node, field, None)
+        fields[field] = value if value.__class__ in _ATOMIC else to_ast(value)
     if cls is gast.ExceptHandler and node.name is not None:
         new.name = node.name.id
     if isinstance(new, ast.stmt):
@@ -94,6 +96,7 @@ def to_ast(node):
     return new
 
 
+_ATOMIC = frozenset({str, int, float, bool, type(None)})
 _AST_CLASS = {}
 
 
