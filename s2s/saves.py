@@ -7,11 +7,8 @@ Inside loops values go on a stack (``x_stack``); elsewhere into a variable
 (``x_old``). Restores may read further names (indices), so the needed set is
 grown to a fixed point.
 """
-import copy
-
 import gast
 
-from s2s import anno
 from s2s import astutil as A
 from s2s import runtime
 from s2s.reverse import AccAt, Marker
@@ -119,6 +116,9 @@ def _markers(stmts):
 
 
 def _replace(stmts, wanted, saves):
+    """``stmts`` with each marker replaced by a copy of its save or restore code (or
+    nothing). Other statements are kept, not copied: the reverse pass built
+    each of them for one place only."""
     out = []
     for stmt in stmts:
         if isinstance(stmt, Marker):
@@ -127,18 +127,11 @@ def _replace(stmts, wanted, saves):
                 save, restore = saves._build(stmt.slot)
                 out.extend(A.deepcopy(s) for s in (save if stmt.role == "save" else restore))
             continue
-        blocks = [f for f in ("body", "orelse") if isinstance(getattr(stmt, f, None), list)]
-        if blocks:  # copy the statement without its blocks, then the blocks with markers replaced
-            new = copy.copy(stmt)
-            for field, value in stmt.__dict__.items():
-                if field not in blocks and field != anno.ATTR:
-                    setattr(new, field, A.deepcopy(value))
-            for field in blocks:
-                setattr(new, field, _replace(getattr(stmt, field), wanted, saves))
-        else:
-            new = A.deepcopy(stmt)
-        _copy_attrs(stmt, new)
-        out.append(new)
+        for field in ("body", "orelse"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list):
+                setattr(stmt, field, _replace(inner, wanted, saves))
+        out.append(stmt)
     return out
 
 
