@@ -275,10 +275,7 @@ class Context:
         primal, adjoint = saves.resolve(primal, adjoint, epilogue, primal_names)
         accumulated = Accumulate(self.refs, container_names)
         adjoint = accumulated.run(adjoint, state)
-        # what a subroutine's adjoint needs from its primal sweep: the primal
-        # values it reads and the stacks the primal sweep filled
-        tape = (_loaded(adjoint) & (primal_names | _stored_in(primal))) | _stored_in(saves.prologue + rev.prologue)
-        return _Parts(saves.prologue + rev.prologue, primal, adjoint, ret, seed_bar, state, tape, params)
+        return _Parts(saves.prologue + rev.prologue, primal, adjoint, ret, seed_bar, state, primal_names, params)
 
     def reverse_entry(self, parsed, wrt, containers, kind):
         parts = self.reverse_parts(parsed, wrt, containers)
@@ -334,8 +331,14 @@ class _Parts:
     ret: gast.Return
     seed_bar: str
     final_state: dict
-    tape: set
+    primal_names: set
     params: list
+
+    @property
+    def tape(self):
+        """What a subroutine's adjoint needs from its primal sweep: the primal
+        values it reads and the stacks the primal sweep filled."""
+        return (_loaded(self.adjoint) & (self.primal_names | _stored_in(self.primal))) | _stored_in(self.prologue)
 
     def ret_origin_file(self, parsed):
         origin = anno.get(self.ret, anno.Key.ORIGIN)
