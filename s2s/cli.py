@@ -149,7 +149,11 @@ def _loaded(path):
     sys.modules[name] = module
     try:
         try:
-            spec.loader.exec_module(module)
+            # compiled under the path as given, not the absolute one importlib would use: the
+            # generated docstrings and messages then name the file as the user did
+            with open(path, "rb") as f:
+                code = compile(f.read(), path, "exec", dont_inherit=True)
+            exec(code, module.__dict__)
         except SyntaxError as err:
             raise CommandError("{}:{}: syntax error: {}".format(err.filename or path, err.lineno, err.msg)) from None
         except S2SError:

@@ -90,6 +90,42 @@ def test_python_dash_m_is_the_same_program():
     assert proc.stdout == run("grad", LECTURE + ":f", "--wrt", "x1,x2")[1]
 
 
+def _s2s_command(line, cwd):
+    """Run a ``s2s ...`` command line as a user would, from ``cwd``."""
+    import shlex
+
+    argv = shlex.split(line)
+    assert argv[0] == "s2s"
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.run([sys.executable, "-m", "s2s"] + argv[1:], capture_output=True, text=True, env=env,
+                          cwd=str(cwd), timeout=120)
+
+
+def test_standalone_file_names_the_input_as_given_and_regenerates(tmp_path):
+    """Relative paths stay relative in the header, the docstring and the messages
+    the file can raise; the header's command, run where the user ran the first
+    one, writes the same file again."""
+    (tmp_path / "models").mkdir()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "models" / "ode.py").write_text((ROOT / "samples" / "ode.py").read_text())
+    command = "s2s grad models/ode.py:loss --wrt r,capacity --checkpoint 2 -o out/loss_grad.py"
+    proc = _s2s_command(command, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    text = (tmp_path / "out" / "loss_grad.py").read_text()
+    assert str(tmp_path) not in text and os.path.realpath(str(tmp_path)) not in text
+    header = text.split('"""')[1]
+    assert "from loss in models/ode.py (line 33)" in header
+    assert "\n    {}\n".format(command) in header, "the header shows the command as it was typed"
+    assert '"""Gradient of loss (models/ode.py:33) with respect to r, capacity."""' in text
+    assert "where='models/ode.py:24'" in text and "seed(t2, 'models/ode.py:35', 'loss')" in text
+    (tmp_path / "out" / "loss_grad.py").unlink()
+    regenerate = [line.strip() for line in header.splitlines() if line.strip().startswith("s2s ")]
+    assert len(regenerate) == 1
+    proc = _s2s_command(regenerate[0], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out" / "loss_grad.py").read_text() == text
+
+
 def test_console_script_is_declared():
     text = (ROOT / "pyproject.toml").read_text()
     match = re.search(r'^\[project\.scripts\]\s*\ns2s = "s2s\.cli:(\w+)"', text, re.M)
