@@ -361,7 +361,8 @@ def source(g):
     """The generated Python source of anything s2s returned."""
     if isinstance(g, (Transformed, Derived)):
         return g.source
-    raise ArgumentError("s2s.source expects a function returned by s2s (grad, value_and_grad), not {!r}".format(g))
+    raise ArgumentError("s2s.source expects a function returned by s2s (grad, value_and_grad, vjp, jvp, "
+                        "jacobian, hessian, hvp), not {!r}".format(g))
 
 
 def vjp(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory=None):

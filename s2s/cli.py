@@ -85,7 +85,8 @@ def _common(parser):
                         help="loops keep at most K snapshots (binomial checkpointing), or 'auto'")
     parser.add_argument("--no-optimize", action="store_true",
                         help="skip the clean-up passes (dead code removal): the raw derivative")
-    parser.add_argument("--name", help="name of the generated function (default: grad_FUNC)")
+    parser.add_argument("--name", help="name of the generated function (default: grad_FUNC, or jvp_FUNC "
+                                         "with --mode forward)")
     parser.add_argument("--sequences", metavar="x,y",
                         help="parameters that receive lists or tuples (their adjoints are lists or tuples)")
 
@@ -115,6 +116,9 @@ def _checked(args):
     path, name = _split_target(args.target)
     if args.name is not None and (not args.name.isidentifier() or keyword.iskeyword(args.name)):
         raise _UsageError("--name {!r} is not a Python identifier".format(args.name))
+    if args.checkpoint is not None and args.mode == "forward":
+        raise _UsageError("--checkpoint applies to reverse mode: forward mode keeps no loop iterations, "
+                          "so there is nothing to checkpoint; leave it out")
     if args.checkpoint is not None and args.checkpoint != "auto":
         if not args.checkpoint.isdigit() or int(args.checkpoint) < 1:
             raise _UsageError("--checkpoint expects a positive number of snapshots or 'auto', got {!r}".format(
@@ -194,29 +198,13 @@ def _function(module, path, name):
 
 
 # ------------------------------------------------------------------ generating
-def _transform(mode):
-    if mode == "forward":
-        jvp = getattr(s2s, "jvp", None)
-        if jvp is None:
-            raise CommandError("--mode forward: forward mode is not available yet in s2s {}; use --mode "
-                               "reverse".format(s2s.__version__))
-        return jvp
-    return s2s.grad
-
-
 def _derivative(fn, args):
     """The generated entry (``api._Entry``) of FUNC's derivative."""
-    transform = _transform(args.mode)
-    accepted = inspect.signature(transform).parameters
+    transform = s2s.jvp if args.mode == "forward" else s2s.grad
     options = {}
     if args.checkpoint is not None:
-        if "checkpoint" not in accepted:
-            raise CommandError("--checkpoint: loop checkpointing is not available yet in s2s {}{}; leave it "
-                               "out to store every iteration".format(s2s.__version__, _with_mode(args)))
         options["checkpoint"] = args.checkpoint if args.checkpoint == "auto" else int(args.checkpoint)
     if args.no_optimize:
-        if "optimize" not in accepted:
-            raise CommandError("--no-optimize is not available yet{}".format(_with_mode(args)))
         options["optimize"] = False
     wrt, as_tuple = _names(args.wrt, "--wrt") or ([0], False)
     derivative = transform(fn, wrt=tuple(wrt) if as_tuple else wrt[0], **options)
@@ -227,10 +215,6 @@ def _derivative(fn, args):
             raise CommandError("{}: --sequences {}: {} has no parameter {}; its parameters are {}".format(
                 _where(fn), seq, fn.__name__, seq, ", ".join(params)))
     return derivative, derivative.generated(frozenset(sequences))
-
-
-def _with_mode(args):
-    return " with --mode forward" if args.mode == "forward" else ""
 
 
 def _where(fn):

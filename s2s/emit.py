@@ -14,7 +14,8 @@ import gast
 from s2s import anno
 
 _MARK = "__s2s_origin__"
-_MARK_RE = re.compile(r"^(\s*)'" + _MARK + r" (.*)'$")
+# a marker statement as ast.unparse writes it, in whichever quotes its text needs
+_MARK_RE = re.compile(r"^(\s*)(['\"]{1,3}" + _MARK + r" .*)$")
 
 
 def _annotate(stmts, last):
@@ -56,7 +57,7 @@ def to_source(functions):
         for line in text.splitlines():
             match = _MARK_RE.match(line)
             if match:
-                comment = match.group(2).encode().decode("unicode_escape") if "\\" in match.group(2) else match.group(2)
+                comment = ast.literal_eval(match.group(2))[len(_MARK) + 1:]
                 lines.append("{}# {}".format(match.group(1), comment))
             else:
                 lines.append(line)

@@ -143,25 +143,42 @@ def test_version_and_help():
 
 
 # ---------------------------------------------------------------------------
-# modes and options built elsewhere: a clear message until they exist
+# modes and options: the command prints what the library generates
 # ---------------------------------------------------------------------------
 
+RNN = str(ROOT / "samples" / "rnn.py")
+
+
+def _load(path, name):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_forward_mode():
-    code, out, err = run("grad", LECTURE + ":f", "--mode", "forward")
-    if hasattr(s2s, "jvp"):
-        assert code == 0 and "def " in out
-    else:
-        assert code == 1 and "forward mode is not available yet" in err and "Traceback" not in err
+    code, out, err = run("grad", LECTURE + ":f", "--mode", "forward", "--wrt", "x1,x2")
+    assert code == 0 and err == ""
+    assert out.startswith("def jvp_f(x1, x2, *, x1_dot, x2_dot):")
+    expected = s2s.source(s2s.jvp(lecture_module().f, wrt=("x1", "x2")))
+    assert out == expected
 
 
-def test_checkpoint():
-    code, out, err = run("grad", BRANCHES + ":f", "--checkpoint", "2")
-    import inspect
+@pytest.mark.parametrize("checkpoint", ["2", "auto"])
+def test_checkpoint(checkpoint):
+    code, out, err = run("grad", RNN + ":loss", "--checkpoint", checkpoint)
+    assert code == 0 and err == ""
+    k = int(checkpoint) if checkpoint.isdigit() else checkpoint
+    expected = s2s.source(s2s.grad(_load(RNN, "rnn_for_cli").loss, checkpoint=k))
+    assert out == expected
+    assert "k_schedule = schedules.{}(".format("binomial" if k == 2 else "auto") in out
 
-    if "checkpoint" in inspect.signature(s2s.grad).parameters:
-        assert code == 0 and "def " in out
-    else:
-        assert code == 1 and "checkpointing is not available yet" in err
+
+def test_checkpoint_with_forward_mode_is_a_usage_error():
+    code, out, err = run("grad", RNN + ":loss", "--mode", "forward", "--checkpoint", "2")
+    assert code == 2 and out == "" and "--checkpoint applies to reverse mode" in err and "Traceback" not in err
 
 
 # ---------------------------------------------------------------------------
