@@ -129,7 +129,7 @@ def _tree(fn, filename, where):
     # blank lines in front give the nodes the line numbers of the user's file
     source = "\n" * (start - 1) + textwrap.dedent("".join(lines))
     try:
-        module = gast.parse(source)
+        module = A.parse(source)
     except SyntaxError as err:
         raise SourceUnavailableError(
             "{}: could not parse the source of {}: {}".format(where, fn.__name__, err.msg)) from None

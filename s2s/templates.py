@@ -16,6 +16,7 @@ import inspect
 import pathlib
 import sys
 import textwrap
+import tokenize
 import types
 
 import gast
@@ -157,6 +158,7 @@ def build_registry(paths):
     tangents = _AdjointView()
     nondiff = []
     methods = {}
+    trees = {}  # file name -> {first line: FunctionDef}: each template file is parsed once
     for path in paths:
         module = _load_module(path)
         nondiff.extend(getattr(module, "NONDIFFERENTIABLE", ()))
@@ -164,7 +166,7 @@ def build_registry(paths):
         for value in list(vars(module).values()):
             for label in getattr(value, "__s2s_labels__", ()):
                 for primitive in label.primitives:
-                    rule = parse_rule(value, label, primitive)
+                    rule = parse_rule(value, label, primitive, trees)
                     table = tangents if label.kind == "tangent" else adjoints
                     key = _Key(primitive)
                     if key in table:
@@ -187,15 +189,29 @@ def _check_tangents(adjoints, tangents):
                 rule.where, rule.name, ", ".join(rule.wrt), adjoint_rule.where, ", ".join(adjoint_rule.wrt)))
 
 
-def parse_rule(fn, label: Label, primitive):
+def _template_tree(fn, trees):
+    """The FunctionDef of the template ``fn``; ``trees`` keeps each file's top-level definitions."""
+    filename = fn.__code__.co_filename
+    if filename not in trees:
+        with tokenize.open(filename) as f:
+            module = A.parse(f.read())
+        trees[filename] = {min([d.lineno for d in node.decorator_list] + [node.lineno]): node
+                           for node in module.body if isinstance(node, gast.FunctionDef)}
+    node = trees[filename].get(fn.__code__.co_firstlineno)
+    if node is None or node.name != fn.__name__:  # not a top-level def: read it alone
+        lines, _ = inspect.getsourcelines(fn)
+        node = A.parse(textwrap.dedent("".join(lines))).body[0]
+    return A.deepcopy(node)
+
+
+def parse_rule(fn, label: Label, primitive, trees=None):
     """Check a labelled template function and turn it into a Rule."""
     try:
-        lines, start = inspect.getsourcelines(fn)
-        source = textwrap.dedent("".join(lines))
-        node = gast.parse(source).body[0]
+        node = _template_tree(fn, {} if trees is None else trees)
     except (OSError, SyntaxError) as err:
         raise TemplateError("cannot read the template {}: {}".format(fn.__name__, err)) from None
     filename = fn.__code__.co_filename
+    start = fn.__code__.co_firstlineno
     where = "{}:{}".format(filename, start)
 
     def bad(message):

@@ -1,15 +1,19 @@
 """What the speed-ups of the transform must keep: the same source in every
 process, and the garbage collector as the user left it."""
+import ast
 import gc
 import os
 import pathlib
 import subprocess
 import sys
 
+import gast
 import pytest
 
 import functions
 import s2s
+from s2s import astutil as A
+from s2s import emit
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -61,3 +65,33 @@ def test_the_garbage_collector_is_left_as_it_was(enabled):
         assert gc.isenabled() is enabled
     finally:
         gc.enable() if was else gc.disable()
+
+
+# ---------------------------------------------------------------------------
+# the fast tree helpers agree with gast's own
+# ---------------------------------------------------------------------------
+
+SOURCES = sorted((ROOT / "s2s").rglob("*.py")) + sorted((ROOT / "templates").glob("*.py")) + \
+    [ROOT / "tests" / "functions.py"]
+
+
+def _dump(node):
+    """Every node's class, fields and locations, recursively (annotations too)."""
+    if isinstance(node, list):
+        return [_dump(item) for item in node]
+    if isinstance(node, ast.AST):
+        return type(node).__name__, {key: _dump(value) for key, value in sorted(node.__dict__.items())}
+    return node
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_tree_helpers_agree_with_gast(path):
+    source = path.read_text(encoding="utf-8")
+    expected = gast.parse(source)
+    tree = A.parse(source)
+    assert _dump(tree) == _dump(expected)
+    assert [id(n) for n in A.walk(tree)] == [id(n) for n in gast.walk(tree)]
+    copy = A.deepcopy(tree)
+    assert _dump(copy) == _dump(tree)
+    assert not {id(n) for n in A.walk(copy)} & {id(n) for n in A.walk(tree)}, "a copy shares no node"
+    assert ast.unparse(emit.to_ast(tree)) == ast.unparse(gast.gast_to_ast(expected))
