@@ -90,6 +90,8 @@ def from_ast(node):
             new.name = gast.Name(id=node.name, ctx=gast.Store(), annotation=None, type_comment=None)
         if "type_params" in target._fields and "type_params" not in fields:  # before Python 3.12
             new.type_params = []
+        if cls is ast.alias and not cls._attributes:  # before Python 3.10: no locations
+            new.lineno = new.col_offset = new.end_lineno = new.end_col_offset = None
     for attr in cls._attributes:
         value = getattr(node, attr, _ABSENT)
         if value is not _ABSENT:
