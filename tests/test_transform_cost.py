@@ -1,5 +1,6 @@
 """What the speed-ups of the transform must keep: the same source in every
-process, and the garbage collector as the user left it."""
+process, the garbage collector as the user left it, and tree helpers that
+agree with gast's own (parse, walk, copy, conversion to ``ast``)."""
 import ast
 import gc
 import os
