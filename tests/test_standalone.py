@@ -164,6 +164,24 @@ def test_checkpointed_standalone_file_runs_without_s2s(sample, checkpoint, tmp_p
         assert_same(g, e)
 
 
+def test_forward_mode_standalone_file_runs_without_s2s(tmp_path):
+    out = tmp_path / "jvp.py"
+    assert cli.main(["grad", str(SAMPLES / "ode.py") + ":loss", "--mode", "forward", "--wrt", "r,capacity",
+                     "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "def jvp_loss(r, capacity, y0=0.1, t_end=5.0, n_steps=50, observed=0.8, *, r_dot, capacity_dot):" in text
+    module = load_sample("ode")
+    calls = [(0.9, 1.2, 1.0, 0.0), (0.5, 2.0, -0.5, 2.0)]
+    expected = [s2s.jvp(module.loss, wrt=("r", "capacity"))(r, c, dr, dc) for r, c, dr, dc in calls]
+    text += "\n\ndef call(r, capacity, r_dot, capacity_dot):\n" \
+            "    return jvp_loss(r, capacity, r_dot=r_dot, capacity_dot=capacity_dot)\n"
+    folder = tmp_path / "isolated"
+    folder.mkdir()
+    got = run_isolated(folder, text, "call", calls)
+    for g, e in zip(got, expected):
+        assert_same(g, e)
+
+
 WHILE_LOOP = textwrap.dedent('''
     import numpy as np
 
