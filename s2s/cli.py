@@ -230,11 +230,11 @@ def _renamed(source, old, new):
     return standalone.rename(source, old, new)
 
 
-def _regenerate_command(argv):
-    return " ".join(shlex.quote(a) for a in [PROG] + list(argv))
+def _regenerate_command(argv, command):
+    return " ".join([command] + [shlex.quote(a) for a in argv])
 
 
-def _header(derivative, fn, path, argv):
+def _header(derivative, fn, path, argv, command):
     doc = inspect.getdoc(derivative) or ""
     return (
         "{doc}\n\n"
@@ -244,7 +244,7 @@ def _header(derivative, fn, path, argv):
         "It runs without s2s: the s2s helpers it calls are copied below, and it\n"
         "imports only what they and the generated code need.\n").format(
             doc=doc, version=s2s.__version__, name=fn.__name__, path=path, line=fn.__code__.co_firstlineno,
-            command=_regenerate_command(argv))
+            command=_regenerate_command(argv, command))
 
 
 def _write_atomically(path, text):
@@ -265,7 +265,7 @@ def _write_atomically(path, text):
 
 
 # ------------------------------------------------------------------ commands
-def _run(args, argv, stdout):
+def _run(args, argv, stdout, command):
     path, name = _checked(args)
     with _loaded(path) as module:
         fn = _function(module, path, name)
@@ -276,7 +276,7 @@ def _run(args, argv, stdout):
             what = "{} of {} ({})".format(args.name or entry.entry, fn.__name__, _where(fn))
             text = standalone.module_source(
                 source, entry.bindings, fn.__globals__, module.__name__, os.path.basename(path), what,
-                _header(derivative, fn, path, argv))
+                _header(derivative, fn, path, argv, command))
             _write_atomically(output, text)
             return 0
     if args.command == "show" and (args.color == "always" or (args.color == "auto" and highlight.wants_color(stdout))):
@@ -286,8 +286,12 @@ def _run(args, argv, stdout):
     return 0
 
 
-def main(argv=None, stdout=None, stderr=None):
-    """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+def main(argv=None, stdout=None, stderr=None, command=PROG):
+    """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit status.
+
+    ``command`` is how the user started the program (``s2s``, or ``python -m
+    s2s``), for the command that regenerates a standalone file.
+    """
     argv = sys.argv[1:] if argv is None else list(argv)
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
@@ -298,7 +302,7 @@ def main(argv=None, stdout=None, stderr=None):
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 2
     try:
-        return _run(args, argv, stdout)
+        return _run(args, argv, stdout, command)
     except _UsageError as err:
         commands[args.command].print_usage(stderr)
         stderr.write("{}: error: {}\n".format(PROG, err))

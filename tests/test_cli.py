@@ -91,13 +91,13 @@ def test_python_dash_m_is_the_same_program():
 
 
 def _s2s_command(line, cwd):
-    """Run a ``s2s ...`` command line as a user would, from ``cwd``."""
+    """Run a ``python -m s2s ...`` command line as a user would, from ``cwd``."""
     import shlex
 
     argv = shlex.split(line)
-    assert argv[0] == "s2s"
+    assert argv[:3] == ["python", "-m", "s2s"], line
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    return subprocess.run([sys.executable, "-m", "s2s"] + argv[1:], capture_output=True, text=True, env=env,
+    return subprocess.run([sys.executable] + argv[1:], capture_output=True, text=True, env=env,
                           cwd=str(cwd), timeout=120)
 
 
@@ -108,7 +108,7 @@ def test_standalone_file_names_the_input_as_given_and_regenerates(tmp_path):
     (tmp_path / "models").mkdir()
     (tmp_path / "out").mkdir()
     (tmp_path / "models" / "ode.py").write_text((ROOT / "samples" / "ode.py").read_text())
-    command = "s2s grad models/ode.py:loss --wrt r,capacity --checkpoint 2 -o out/loss_grad.py"
+    command = "python -m s2s grad models/ode.py:loss --wrt r,capacity --checkpoint 2 -o out/loss_grad.py"
     proc = _s2s_command(command, tmp_path)
     assert proc.returncode == 0, proc.stderr
     text = (tmp_path / "out" / "loss_grad.py").read_text()
@@ -119,11 +119,19 @@ def test_standalone_file_names_the_input_as_given_and_regenerates(tmp_path):
     assert '"""Gradient of loss (models/ode.py:33) with respect to r, capacity."""' in text
     assert "where='models/ode.py:24'" in text and "seed(t2, 'models/ode.py:35', 'loss')" in text
     (tmp_path / "out" / "loss_grad.py").unlink()
-    regenerate = [line.strip() for line in header.splitlines() if line.strip().startswith("s2s ")]
+    regenerate = [line.strip() for line in header.splitlines() if line.strip().startswith("python -m s2s ")]
     assert len(regenerate) == 1
     proc = _s2s_command(regenerate[0], tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "out" / "loss_grad.py").read_text() == text
+
+
+def test_the_header_names_the_program_as_it_was_started(tmp_path):
+    out = tmp_path / "g.py"
+    assert cli.main(["grad", LECTURE + ":f", "-o", str(out)]) == 0
+    assert "\n    s2s grad {}:f -o {}\n".format(LECTURE, out) in out.read_text()
+    assert cli.main(["grad", LECTURE + ":f", "-o", str(out)], command="python -m s2s") == 0
+    assert "\n    python -m s2s grad {}:f -o {}\n".format(LECTURE, out) in out.read_text()
 
 
 def test_console_script_is_declared():
