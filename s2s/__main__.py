@@ -4,4 +4,4 @@ import sys
 from s2s.cli import main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(command="python -m s2s"))

@@ -1,5 +1,7 @@
 """Small builders and helpers for gast trees."""
+import ast
 import copy as _copy
+from collections import deque
 
 import gast
 
@@ -52,11 +54,60 @@ def store(node):
     return name(node.id, "store")
 
 
+def parse(source):
+    """``gast.parse(source)``, several times faster: see ``from_ast``."""
+    return from_ast(ast.parse(source))
+
+
+def from_ast(node):
+    """The gast twin of a stdlib ``ast`` tree, as ``gast.ast_to_gast`` makes it.
+
+    The two name their nodes and fields alike, except that gast spells a
+    parameter and the name of ``except ... as name`` as Name nodes, and its
+    definitions always have ``type_params``. Locations are kept.
+    """
+    cls = node.__class__
+    if cls is list:
+        return [from_ast(item) for item in node]
+    if not isinstance(node, ast.AST):
+        return node
+    if cls is ast.Name:
+        new = gast.Name(id=node.id, ctx=from_ast(node.ctx), annotation=None, type_comment=None)
+    elif cls is ast.arg:
+        new = gast.Name(id=node.arg, ctx=gast.Param(), annotation=from_ast(node.annotation),
+                        type_comment=node.type_comment)
+    else:
+        target = _GAST_CLASS.get(cls)
+        if target is None:
+            target = _GAST_CLASS[cls] = getattr(gast, cls.__name__)
+        new = target.__new__(target)
+        fields = new.__dict__
+        for field in cls._fields:
+            value = getattr(node, field, _ABSENT)
+            if value is not _ABSENT:
+                fields[field] = value if value.__class__ in _ATOMIC else from_ast(value)
+        if cls is ast.ExceptHandler and node.name is not None:
+            new.name = gast.Name(id=node.name, ctx=gast.Store(), annotation=None, type_comment=None)
+        if "type_params" in target._fields and "type_params" not in fields:  # before Python 3.12
+            new.type_params = []
+        if cls is ast.alias and not cls._attributes:  # before Python 3.10: no locations
+            new.lineno = new.col_offset = new.end_lineno = new.end_col_offset = None
+    for attr in cls._attributes:
+        value = getattr(node, attr, _ABSENT)
+        if value is not _ABSENT:
+            setattr(new, attr, value)
+    return new
+
+
+_GAST_CLASS = {}
+_ABSENT = object()
+
+
 def quote(src, **names):
     """Parse statements; ``{x}``-style placeholders are filled from ``names``."""
     if names:
         src = src.format(**names)
-    return gast.parse(src).body
+    return parse(src).body
 
 
 def quote_expr(src, **names):
@@ -74,11 +125,17 @@ def deepcopy(node):
     leaves (strings, numbers, objects a node refers to, such as a callee) are
     shared, as are the values of annotations, which no stage mutates.
     """
+    cls = node.__class__
+    if cls is list:
+        return [deepcopy(item) for item in node]
     if isinstance(node, gast.AST):
-        new = node.__class__.__new__(node.__class__)
+        new = cls.__new__(cls)
         fields = new.__dict__
         for key, value in node.__dict__.items():
-            fields[key] = dict(value) if key == anno.ATTR else deepcopy(value)
+            if value.__class__ in _ATOMIC:  # most fields: names, line numbers, None
+                fields[key] = value
+            else:
+                fields[key] = dict(value) if key == anno.ATTR else deepcopy(value)
         return new
     if isinstance(node, list):
         return [deepcopy(item) for item in node]
@@ -87,6 +144,9 @@ def deepcopy(node):
     if isinstance(node, (dict, set)):
         return _copy.deepcopy(node)
     return node
+
+
+_ATOMIC = frozenset({str, int, float, bool, type(None)})
 
 
 def with_origin(nodes, origin):
@@ -98,16 +158,33 @@ def with_origin(nodes, origin):
     return nodes
 
 
+def walk(node):
+    """Every node of the tree ``node``, in ``gast.walk``'s order (breadth first), several times faster."""
+    todo = deque([node])
+    pop, push = todo.popleft, todo.append
+    while todo:
+        node = pop()
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, gast.AST):
+                        push(item)
+            elif isinstance(value, gast.AST):
+                push(value)
+        yield node
+
+
 def names_loaded(node):
-    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+    return {n.id for n in walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
 
 
 def names_stored(node):
-    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Param))}
+    return {n.id for n in walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Param))}
 
 
 def all_names(node):
-    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+    return {n.id for n in walk(node) if isinstance(n, gast.Name)}
 
 
 def dotted_name(node):

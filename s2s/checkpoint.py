@@ -179,8 +179,8 @@ def state_names(fn, loop, entry_bound, every=False):
     read: by the iteration itself, by code outside the loop, or by the
     adjoint of code before the loop (it was bound before the loop). With
     ``every``, all written names are kept."""
-    inside = {id(n) for s in loop.body for n in gast.walk(s)}
-    outside = {n.id for n in gast.walk(fn)
+    inside = {id(n) for s in loop.body for n in A.walk(s)}
+    outside = {n.id for n in A.walk(fn)
                if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and id(n) not in inside}
     mutated = _mutated(loop.body)
     written = set().union(*(A.names_stored(s) for s in loop.body)) | mutated
@@ -224,7 +224,7 @@ def _mutated(stmts):
     """Names of the arrays and lists the statements write into in place."""
     out = set()
     for s in stmts:
-        for node in gast.walk(s):
+        for node in A.walk(s):
             if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Subscript) \
                     and isinstance(node.targets[0].value, gast.Name):
                 out.add(node.targets[0].value.id)

@@ -92,7 +92,8 @@ def _common(parser):
                         help="loops keep at most K snapshots (binomial checkpointing), or 'auto'")
     parser.add_argument("--no-optimize", action="store_true",
                         help="skip the clean-up passes (dead code removal): the raw derivative")
-    parser.add_argument("--name", help="name of the generated function (default: grad_FUNC)")
+    parser.add_argument("--name", help="name of the generated function (default: grad_FUNC, or jvp_FUNC "
+                                         "with --mode forward)")
     parser.add_argument("--sequences", metavar="x,y",
                         help="parameters that receive lists or tuples (their adjoints are lists or tuples)")
 
@@ -122,6 +123,9 @@ def _checked(args):
     path, name = _split_target(args.target)
     if args.name is not None and (not args.name.isidentifier() or keyword.iskeyword(args.name)):
         raise _UsageError("--name {!r} is not a Python identifier".format(args.name))
+    if args.checkpoint is not None and args.mode == "forward":
+        raise _UsageError("--checkpoint applies to reverse mode: forward mode keeps no loop iterations, "
+                          "so there is nothing to checkpoint; leave it out")
     if args.checkpoint is not None and args.checkpoint != "auto":
         if not args.checkpoint.isdigit() or int(args.checkpoint) < 1:
             raise _UsageError("--checkpoint expects a positive number of snapshots or 'auto', got {!r}".format(
@@ -156,7 +160,11 @@ def _loaded(path):
     sys.modules[name] = module
     try:
         try:
-            spec.loader.exec_module(module)
+            # compiled under the path as given, not the absolute one importlib would use: the
+            # generated docstrings and messages then name the file as the user did
+            with open(path, "rb") as f:
+                code = compile(f.read(), path, "exec", dont_inherit=True)
+            exec(code, module.__dict__)
         except SyntaxError as err:
             raise CommandError("{}:{}: syntax error: {}".format(err.filename or path, err.lineno, err.msg)) from None
         except S2SError:
@@ -197,29 +205,13 @@ def _function(module, path, name):
 
 
 # ------------------------------------------------------------------ generating
-def _transform(mode):
-    if mode == "forward":
-        jvp = getattr(s2s, "jvp", None)
-        if jvp is None:
-            raise CommandError("--mode forward: forward mode is not available yet in s2s {}; use --mode "
-                               "reverse".format(s2s.__version__))
-        return jvp
-    return s2s.grad
-
-
 def _derivative(fn, args):
     """The generated entry (``api._Entry``) of FUNC's derivative."""
-    transform = _transform(args.mode)
-    accepted = inspect.signature(transform).parameters
+    transform = s2s.jvp if args.mode == "forward" else s2s.grad
     options = {}
     if args.checkpoint is not None:
-        if "checkpoint" not in accepted:
-            raise CommandError("--checkpoint: loop checkpointing is not available yet in s2s {}{}; leave it "
-                               "out to store every iteration".format(s2s.__version__, _with_mode(args)))
         options["checkpoint"] = args.checkpoint if args.checkpoint == "auto" else int(args.checkpoint)
     if args.no_optimize:
-        if "optimize" not in accepted:
-            raise CommandError("--no-optimize is not available yet{}".format(_with_mode(args)))
         options["optimize"] = False
     wrt, as_tuple = _names(args.wrt, "--wrt") or ([0], False)
     derivative = transform(fn, wrt=tuple(wrt) if as_tuple else wrt[0], **options)
@@ -230,10 +222,6 @@ def _derivative(fn, args):
             raise CommandError("{}: --sequences {}: {} has no parameter {}; its parameters are {}".format(
                 _where(fn), seq, fn.__name__, seq, ", ".join(params)))
     return derivative, derivative.generated(frozenset(sequences))
-
-
-def _with_mode(args):
-    return " with --mode forward" if args.mode == "forward" else ""
 
 
 def _where(fn):
@@ -249,11 +237,11 @@ def _renamed(source, old, new):
     return standalone.rename(source, old, new)
 
 
-def _regenerate_command(argv):
-    return " ".join(shlex.quote(a) for a in [PROG] + list(argv))
+def _regenerate_command(argv, command):
+    return " ".join([command] + [shlex.quote(a) for a in argv])
 
 
-def _header(derivative, fn, path, argv):
+def _header(derivative, fn, path, argv, command):
     doc = inspect.getdoc(derivative) or ""
     return (
         "{doc}\n\n"
@@ -263,7 +251,7 @@ def _header(derivative, fn, path, argv):
         "It runs without s2s: the s2s helpers it calls are copied below, and it\n"
         "imports only what they and the generated code need.\n").format(
             doc=doc, version=s2s.__version__, name=fn.__name__, path=path, line=fn.__code__.co_firstlineno,
-            command=_regenerate_command(argv))
+            command=_regenerate_command(argv, command))
 
 
 def _write_atomically(path, text):
@@ -296,7 +284,7 @@ def _rules(args, stdout):
     return 0
 
 
-def _run(args, argv, stdout):
+def _run(args, argv, stdout, command):
     if args.command == "rules":
         return _rules(args, stdout)
     path, name = _checked(args)
@@ -309,7 +297,7 @@ def _run(args, argv, stdout):
             what = "{} of {} ({})".format(args.name or entry.entry, fn.__name__, _where(fn))
             text = standalone.module_source(
                 source, entry.bindings, fn.__globals__, module.__name__, os.path.basename(path), what,
-                _header(derivative, fn, path, argv))
+                _header(derivative, fn, path, argv, command))
             _write_atomically(output, text)
             return 0
     if args.command == "show" and (args.color == "always" or (args.color == "auto" and highlight.wants_color(stdout))):
@@ -319,8 +307,12 @@ def _run(args, argv, stdout):
     return 0
 
 
-def main(argv=None, stdout=None, stderr=None):
-    """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+def main(argv=None, stdout=None, stderr=None, command=PROG):
+    """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit status.
+
+    ``command`` is how the user started the program (``s2s``, or ``python -m
+    s2s``), for the command that regenerates a standalone file.
+    """
     argv = sys.argv[1:] if argv is None else list(argv)
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
@@ -331,7 +323,7 @@ def main(argv=None, stdout=None, stderr=None):
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 2
     try:
-        return _run(args, argv, stdout)
+        return _run(args, argv, stdout, command)
     except _UsageError as err:
         commands[args.command].print_usage(stderr)
         stderr.write("{}: error: {}\n".format(PROG, err))

@@ -1,20 +1,29 @@
 """Emit: generated FunctionDefs to source text, with comments tying each
 block to the user's source line it came from.
+
+Requires: gast FunctionDefs whose statements may carry ``Key.ORIGIN``.
+Leaves the trees unchanged: the source is unparsed (stdlib ``ast.unparse``)
+from a stdlib ``ast`` twin built here in one pass.
 """
 import ast
+import copy
 import re
 
 import gast
 
 from s2s import anno
-from s2s import astutil as A
 
 _MARK = "__s2s_origin__"
-_MARK_RE = re.compile(r"^(\s*)'" + _MARK + r" (.*)'$")
+# a marker statement as ast.unparse writes it, in whichever quotes its text needs
+_MARK_RE = re.compile(r"^(\s*)(['\"]{1,3}" + _MARK + r" .*)$")
 
 
 def _annotate(stmts, last):
-    """Insert a marker statement before each statement whose origin changes."""
+    """``stmts`` with a marker statement before each statement whose origin changes.
+
+    Compound statements are shallow copies with annotated bodies; the
+    statements given are not changed.
+    """
     out = []
     for stmt in stmts:
         origin = anno.get(stmt, anno.Key.ORIGIN)
@@ -24,10 +33,11 @@ def _annotate(stmts, last):
                 text += "  " + origin.text
             out.append(gast.Expr(value=gast.Constant(value="{} {}".format(_MARK, text), kind=None)))
             last[0] = (origin.filename, origin.lineno)
-        for field in ("body", "orelse"):
-            inner = getattr(stmt, field, None)
-            if isinstance(inner, list) and inner:
-                setattr(stmt, field, _annotate(inner, last))
+        fields = [f for f in ("body", "orelse") if isinstance(getattr(stmt, f, None), list) and getattr(stmt, f)]
+        if fields:
+            stmt = copy.copy(stmt)
+            for field in fields:
+                setattr(stmt, field, _annotate(getattr(stmt, field), last))
         out.append(stmt)
     return out
 
@@ -40,15 +50,14 @@ def to_source(functions):
     """Source text of ``functions`` (gast FunctionDefs), with origin comments."""
     chunks = []
     for fn in functions:
-        fn = _copy(fn)
+        fn = copy.copy(fn)
         fn.body = _annotate(fn.body, [None])
-        module = gast.Module(body=[fn], type_ignores=[])
-        text = ast.unparse(ast.fix_missing_locations(gast.gast_to_ast(module)))
+        text = ast.unparse(to_ast(gast.Module(body=[fn], type_ignores=[])))
         lines = []
         for line in text.splitlines():
             match = _MARK_RE.match(line)
             if match:
-                comment = match.group(2).encode().decode("unicode_escape") if "\\" in match.group(2) else match.group(2)
+                comment = ast.literal_eval(match.group(2))[len(_MARK) + 1:]
                 lines.append("{}# {}".format(match.group(1), comment))
             else:
                 lines.append(line)
@@ -56,5 +65,43 @@ def to_source(functions):
     return "\n\n\n".join(chunks) + "\n"
 
 
-def _copy(fn):
-    return A.deepcopy(fn)
+def to_ast(node):
+    """The stdlib ``ast`` twin of a gast tree (new nodes; ``node`` is not changed).
+
+    gast and ast name their nodes and fields alike, except that gast spells a
+    parameter and the name of ``except ... as name`` as Name nodes. Faster
+    than ``gast.gast_to_ast`` (no visitor, no locations: unparsing needs none).
+    """
+    cls = node.__class__
+    if cls is list:
+        return [to_ast(item) for item in node]
+    if not isinstance(node, gast.AST):
+        return node
+    if cls is gast.arguments:
+        return ast.arguments(
+            posonlyargs=[_arg(a) for a in node.posonlyargs], args=[_arg(a) for a in node.args],
+            vararg=_arg(node.vararg), kwonlyargs=[_arg(a) for a in node.kwonlyargs],
+            kw_defaults=to_ast(node.kw_defaults), kwarg=_arg(node.kwarg), defaults=to_ast(node.defaults))
+    target = _AST_CLASS.get(cls)
+    if target is None:
+        target = _AST_CLASS[cls] = getattr(ast, cls.__name__)
+    new = target.__new__(target)
+    fields = new.__dict__
+    for field in target._fields:
+        value = getattr(node, field, None)
+        fields[field] = value if value.__class__ in _ATOMIC else to_ast(value)
+    if cls is gast.ExceptHandler and node.name is not None:
+        new.name = node.name.id
+    if isinstance(new, ast.stmt):
+        new.lineno = None  # read (with no effect) by ast.unparse's type-comment lookup
+    return new
+
+
+_ATOMIC = frozenset({str, int, float, bool, type(None)})
+_AST_CLASS = {}
+
+
+def _arg(node):
+    if node is None:
+        return None
+    return ast.arg(arg=node.id, annotation=to_ast(node.annotation), type_comment=node.type_comment)

@@ -208,7 +208,7 @@ def _item_written(stmts):
     """Names written into with ``name[...] = value``."""
     out = set()
     for stmt in stmts:
-        for node in gast.walk(stmt):
+        for node in A.walk(stmt):
             if (isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Subscript)
                     and isinstance(node.targets[0].value, gast.Name)):
                 out.add(node.targets[0].value.id)

@@ -6,6 +6,8 @@
 """
 import gast
 
+from s2s import astutil as A
+
 _PURE = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Compare, gast.Tuple, gast.List,
          gast.Attribute, gast.Subscript)
 
@@ -16,12 +18,12 @@ def _pure(value, pure_call):
             and all(_pure(k.value, pure_call) for k in value.keywords)
     if not isinstance(value, _PURE):
         return False
-    return not any(isinstance(n, gast.Call) for n in gast.walk(value))
+    return not any(isinstance(n, gast.Call) for n in A.walk(value))
 
 
 def _loads(fn):
     counts = {}
-    for node in gast.walk(fn):
+    for node in A.walk(fn):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
             counts[node.id] = counts.get(node.id, 0) + 1
     return counts
@@ -69,7 +71,7 @@ def optimize(fn, pure_call=lambda call: False):
         fn.body, changed = _prune(fn.body, _loads(fn), pure_call)
         if not changed:
             break
-    for node in gast.walk(fn):
+    for node in A.walk(fn):
         for field in ("body", "orelse"):
             value = getattr(node, field, None)
             if field == "body" and isinstance(value, list) and not value:

@@ -16,6 +16,7 @@ import types
 import gast
 
 from s2s import anno
+from s2s import astutil as A
 from s2s.errors import SourceUnavailableError, UnsupportedSyntaxError
 
 
@@ -96,6 +97,28 @@ def parse_function(fn):
     if fn.__name__ == "<lambda>":
         raise SourceUnavailableError(
             "{}: s2s does not differentiate lambdas; define the function with def.".format(where))
+    key = (fn.__code__, filename)
+    node = _TREES.get(key)
+    if node is None:
+        node = _TREES[key] = _tree(fn, filename, where)
+    closure = {}
+    if fn.__closure__:
+        for var, cell in zip(fn.__code__.co_freevars, fn.__closure__):
+            try:
+                closure[var] = cell.cell_contents
+            except ValueError:
+                pass
+    return ParsedFunction(fn, node, filename, fn.__globals__, closure)
+
+
+# The tree of each function parsed so far, by code object: s2s.grad(f) checks
+# that f parses, and its transform then reads the same tree. Trees are shared,
+# so no stage may change ``ParsedFunction.node`` (normalize copies it).
+_TREES = {}
+
+
+def _tree(fn, filename, where):
+    """The FunctionDef of ``fn``, each statement and expression annotated with its origin."""
     try:
         lines, start = inspect.getsourcelines(fn)
     except (OSError, TypeError):
@@ -103,9 +126,10 @@ def parse_function(fn):
             "{}: the source of {} is unavailable (functions typed into the interactive "
             "interpreter or made with exec have none); define it in a .py file.".format(
                 where, fn.__name__)) from None
-    source = textwrap.dedent("".join(lines))
+    # blank lines in front give the nodes the line numbers of the user's file
+    source = "\n" * (start - 1) + textwrap.dedent("".join(lines))
     try:
-        module = gast.parse(source)
+        module = A.parse(source)
     except SyntaxError as err:
         raise SourceUnavailableError(
             "{}: could not parse the source of {}: {}".format(where, fn.__name__, err.msg)) from None
@@ -116,19 +140,15 @@ def parse_function(fn):
             "async.".format(filename, start, fn.__name__))
     if not isinstance(node, gast.FunctionDef):
         raise SourceUnavailableError("{}: could not find the definition of {}.".format(where, fn.__name__))
-    gast.increment_lineno(module, start - 1)
     node.decorator_list = []
     node.returns = None
-    closure = {}
-    if fn.__closure__:
-        for var, cell in zip(fn.__code__.co_freevars, fn.__closure__):
-            try:
-                closure[var] = cell.cell_contents
-            except ValueError:
-                pass
-    parsed = ParsedFunction(fn, node, filename, fn.__globals__, closure)
-    for child in gast.walk(node):
-        if isinstance(child, gast.stmt) or isinstance(child, gast.expr):
-            if getattr(child, "lineno", None):
-                anno.set(child, anno.Key.ORIGIN, parsed.origin(child.lineno))
-    return parsed
+    origins = {}
+    for child in A.walk(node):
+        if isinstance(child, (gast.stmt, gast.expr)):
+            lineno = getattr(child, "lineno", None)
+            if lineno:
+                if lineno not in origins:
+                    text = linecache.getline(filename, lineno).strip()
+                    origins[lineno] = Origin(filename, lineno, text)
+                anno.set(child, anno.Key.ORIGIN, origins[lineno])
+    return node

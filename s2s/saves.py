@@ -17,7 +17,7 @@ from s2s.reverse import AccAt, Marker
 def needed_names(stmts, primal_names):
     needed = set()
     for stmt in stmts:
-        for node in gast.walk(stmt):
+        for node in A.walk(stmt):
             if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id in primal_names:
                 needed.add(node.id)
             elif isinstance(node, AccAt) and node.primal in primal_names:
@@ -88,18 +88,39 @@ class Saves:
 
     def resolve(self, primal, adjoint, epilogue, primal_names):
         """Replace markers in ``primal`` and ``adjoint`` (lists of statements)."""
+        markers = list(_markers(adjoint))
         needed = needed_names(adjoint + epilogue, primal_names)
         while True:
             wanted = {s for s in self.slots if self._wanted(s, needed)}
-            new_adjoint = _replace(adjoint, wanted, self)
-            grown = needed | needed_names(new_adjoint, primal_names)
+            # the adjoint with markers replaced reads what it read before plus what the restores read
+            grown = set(needed)
+            for marker in markers:
+                if marker.slot in wanted:
+                    save, restore = self._build(marker.slot)
+                    grown |= needed_names(save if marker.role == "save" else restore, primal_names)
             if grown == needed:
                 break
             needed = grown
+        new_adjoint = _replace(adjoint, wanted, self)
         return _replace(primal, wanted, self), new_adjoint
 
 
+def _markers(stmts):
+    """The markers in ``stmts``, in the order ``_replace`` meets them."""
+    for stmt in stmts:
+        if isinstance(stmt, Marker):
+            yield stmt
+            continue
+        for field in ("body", "orelse"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list):
+                yield from _markers(inner)
+
+
 def _replace(stmts, wanted, saves):
+    """``stmts`` with each marker replaced by a copy of its save or restore code (or
+    nothing). Other statements are kept, not copied: the reverse pass built
+    each of them for one place only."""
     out = []
     for stmt in stmts:
         if isinstance(stmt, Marker):
@@ -108,12 +129,11 @@ def _replace(stmts, wanted, saves):
                 save, restore = saves._build(stmt.slot)
                 out.extend(A.deepcopy(s) for s in (save if stmt.role == "save" else restore))
             continue
-        new = A.deepcopy(stmt) if not isinstance(stmt, Marker) else stmt
         for field in ("body", "orelse"):
-            if hasattr(stmt, field) and isinstance(getattr(stmt, field), list):
-                setattr(new, field, _replace(getattr(stmt, field), wanted, saves))
-        _copy_attrs(stmt, new)
-        out.append(new)
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list):
+                setattr(stmt, field, _replace(inner, wanted, saves))
+        out.append(stmt)
     return out
 
 

@@ -7,9 +7,10 @@ standalone file must define every such name itself, each in one of four ways:
 
 - an import: a module (``import numpy as np``), or an object importable by its
   module and qualified name (``from helpers import act``);
-- inlined source: s2s runtime helpers, and functions or classes of the file
-  being differentiated (its module may import s2s, so it is never imported),
-  each with whatever its own source needs, transitively;
+- inlined source: s2s runtime helpers, the checkpoint schedules of
+  ``s2s/schedules.py`` that checkpointed loops drive, and functions or classes
+  of the file being differentiated (its module may import s2s, so it is never
+  imported), each with whatever its own source needs, transitively;
 - a literal: numbers, strings, None, containers of them, NumPy arrays;
 - a builtin, which needs nothing.
 
@@ -33,11 +34,13 @@ import types
 
 import numpy as np
 
-from s2s import runtime
+from s2s import runtime, schedules
 from s2s.errors import S2SError
 from s2s.refs import _owner_module
 
 _MISSING = object()
+# s2s modules whose objects the generated code may use; they are copied
+_COPIED = (runtime.__name__, schedules.__name__)
 _LITERAL_TYPES = (bool, int, float, complex, str, bytes, type(None))
 
 
@@ -136,7 +139,7 @@ class _Module:
     def _inline(self, name, obj, user):
         if obj.__name__ != name:
             self.bind(obj.__name__, obj, user)
-            self.definitions.append(((3, 0, name), "{} = {}\n".format(name, obj.__name__)))
+            self.definitions.append(((4, 0, name), "{} = {}\n".format(name, obj.__name__)))
             return
         if obj in self._inlined:
             return
@@ -147,8 +150,8 @@ class _Module:
             raise StandaloneError("{}: cannot write a standalone file: the source of {} is unavailable.".format(
                 self.what, _describe(obj))) from None
         text = textwrap.dedent("".join(lines))
-        is_runtime = obj.__module__ == runtime.__name__
-        self.definitions.append(((1 if is_runtime else 2, start, name), text))
+        group = {runtime.__name__: 1, schedules.__name__: 2}.get(obj.__module__, 3)
+        self.definitions.append(((group, start, name), text))
         namespace = vars(sys.modules[obj.__module__])
         for free in sorted(free_names(text)):
             value = namespace.get(free, getattr(builtins, free, _MISSING))
@@ -194,12 +197,13 @@ class _Module:
         head = '"""{}"""\n'.format(header.rstrip("\n") + "\n")
         head += "".join("\n" + "\n".join(group) + "\n" for group in groups if group)
         titles = {0: "# Values the generated code uses.", 1: "# Helpers copied from s2s/runtime.py.",
-                  2: "# Copied from {}.".format(home_file), 3: "# Other names the generated code uses."}
+                  2: "# Checkpoint schedules copied from s2s/schedules.py.",
+                  3: "# Copied from {}.".format(home_file), 4: "# Other names the generated code uses."}
         blocks = []
         group = None
         for key, text in sorted(self.definitions, key=lambda d: d[0]):
             text = text.rstrip("\n") + "\n"
-            if key[0] == group and key[0] in (0, 3):  # assignments: one per line
+            if key[0] == group and key[0] in (0, 4):  # assignments: one per line
                 blocks[-1] += text
             else:
                 blocks.append(("" if key[0] == group else titles[key[0]] + "\n") + text)
@@ -276,8 +280,9 @@ def _rewrite_s2s_attributes(source, resolve):
     """Replace ``s2s.stop_gradient``-style chains by the helper's own name.
 
     ``resolve(name)`` is the object a free name refers to. Chains that start at
-    a name bound to an s2s module and end at a runtime object become that
-    object's name; the caller then binds the name to the object.
+    a name bound to an s2s module and end at an object of s2s's runtime or
+    schedules (``schedules.binomial``) become that object's name; the caller
+    then binds the name to the object.
     """
     tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     lines = source.splitlines(True)
@@ -294,7 +299,7 @@ def _rewrite_s2s_attributes(source, resolve):
                     and tokens[j + 2].type == tokenize.NAME:
                 obj = getattr(obj, tokens[j + 2].string, _MISSING)
                 j += 2
-            if getattr(obj, "__module__", None) == runtime.__name__ and tok.start[0] == tokens[j].end[0]:
+            if getattr(obj, "__module__", None) in _COPIED and tok.start[0] == tokens[j].end[0]:
                 edits.append((tok.start, tokens[j].end, obj.__name__))
                 used.append(obj)
                 i = j
@@ -321,7 +326,7 @@ def module_source(source, bindings, namespace, home_module, home_file, what, hea
             return namespace[name]
         return getattr(builtins, name, _MISSING)
 
-    module = _Module({home_module, runtime.__name__}, what)
+    module = _Module({home_module} | set(_COPIED), what)
     for name in sorted(free_names(source)):
         obj = resolve(name)
         if isinstance(obj, types.ModuleType) and obj.__name__.split(".")[0] == "s2s":
@@ -337,6 +342,6 @@ def module_source(source, bindings, namespace, home_module, home_file, what, hea
                   and getattr(builtins, name, _MISSING) is not resolve(name)}
     if unresolved:
         raise StandaloneError("{}: cannot write a standalone file: the generated code uses {} through the "
-                              "s2s module; only s2s's runtime helpers can be copied.".format(
+                              "s2s module; only s2s's runtime helpers and schedules can be copied.".format(
                                   what, ", ".join("`{}`".format(n) for n in sorted(unresolved))))
     return module.text(header, source, home_file)

@@ -161,7 +161,7 @@ def _without_defaults(rule, result, passed):
     at a call ``np.sum(a)`` reads better as ``np.sum(a_dot)``.
     """
     result = A.deepcopy(result)
-    for node in gast.walk(result):
+    for node in A.walk(result):
         if isinstance(node, gast.Call) and _resolve(node.func, rule.namespace) is rule.primitive:
             node.keywords = [k for k in node.keywords
                              if not (isinstance(k.value, gast.Name) and k.value.id == k.arg
@@ -184,7 +184,7 @@ def _linear(value, args, keywords, mapping, dots, rule):
         node = mapping[p]
         replace[id(node)] = _zero(p) if dots[p] is None else dots[p]
     copy = A.deepcopy(value)
-    for original, new in zip(gast.walk(value), gast.walk(copy)):
+    for original, new in zip(A.walk(value), A.walk(copy)):
         if id(original) in replace:
             new._s2s_original = id(original)
     return _Rebuild(replace).visit(copy)

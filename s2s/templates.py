@@ -16,10 +16,12 @@ import inspect
 import pathlib
 import sys
 import textwrap
+import tokenize
 import types
 
 import gast
 
+from s2s import anno
 from s2s import astutil as A
 from s2s import runtime
 from s2s.errors import S2SError, TemplateError
@@ -201,6 +203,7 @@ def build_registry(paths):
     tangents = _AdjointView()
     nondiff = []
     methods = {}
+    trees = {}  # file name -> {first line: FunctionDef}: each template file is parsed once
     for path in paths:
         module = _load_module(path)
         nondiff.extend(getattr(module, "NONDIFFERENTIABLE", ()))
@@ -208,7 +211,7 @@ def build_registry(paths):
         for value in list(vars(module).values()):
             for label in getattr(value, "__s2s_labels__", ()):
                 for primitive in label.primitives:
-                    rule = parse_rule(value, label, primitive)
+                    rule = parse_rule(value, label, primitive, trees)
                     table = tangents if label.kind == "tangent" else adjoints
                     key = _Key(primitive)
                     if key in table:
@@ -231,15 +234,29 @@ def _check_tangents(adjoints, tangents):
                 rule.where, rule.name, ", ".join(rule.wrt), adjoint_rule.where, ", ".join(adjoint_rule.wrt)))
 
 
-def parse_rule(fn, label: Label, primitive):
+def _template_tree(fn, trees):
+    """The FunctionDef of the template ``fn``; ``trees`` keeps each file's top-level definitions."""
+    filename = fn.__code__.co_filename
+    if filename not in trees:
+        with tokenize.open(filename) as f:
+            module = A.parse(f.read())
+        trees[filename] = {min([d.lineno for d in node.decorator_list] + [node.lineno]): node
+                           for node in module.body if isinstance(node, gast.FunctionDef)}
+    node = trees[filename].get(fn.__code__.co_firstlineno)
+    if node is None or node.name != fn.__name__:  # not a top-level def: read it alone
+        lines, _ = inspect.getsourcelines(fn)
+        node = A.parse(textwrap.dedent("".join(lines))).body[0]
+    return A.deepcopy(node)
+
+
+def parse_rule(fn, label: Label, primitive, trees=None):
     """Check a labelled template function and turn it into a Rule."""
     try:
-        lines, start = inspect.getsourcelines(fn)
-        source = textwrap.dedent("".join(lines))
-        node = gast.parse(source).body[0]
+        node = _template_tree(fn, {} if trees is None else trees)
     except (OSError, SyntaxError) as err:
         raise TemplateError("cannot read the template {}: {}".format(fn.__name__, err)) from None
     filename = fn.__code__.co_filename
+    start = fn.__code__.co_firstlineno
     where = "{}:{}".format(filename, start)
 
     def bad(message):
@@ -304,14 +321,20 @@ def parse_rule(fn, label: Label, primitive):
 
 
 # ---------------------------------------------------------------- instantiation
-class _Substitute(gast.NodeTransformer):
-    def __init__(self, mapping):
-        self.mapping = mapping
-
-    def visit_Name(self, node):
-        if node.id in self.mapping:
-            return A.deepcopy(self.mapping[node.id])
-        return node
+def _substituted(node, mapping):
+    """A copy of the template tree ``node`` in which each Name whose id is in
+    ``mapping`` is replaced by a copy of its node (one pass: copy and substitute)."""
+    if isinstance(node, gast.Name) and node.id in mapping:
+        return A.deepcopy(mapping[node.id])
+    if isinstance(node, gast.AST):
+        new = node.__class__.__new__(node.__class__)
+        fields = new.__dict__
+        for key, value in node.__dict__.items():
+            fields[key] = dict(value) if key == anno.ATTR else _substituted(value, mapping)
+        return new
+    if isinstance(node, list):
+        return [_substituted(item, mapping) for item in node]
+    return A.deepcopy(node)
 
 
 def _constant(value, refs):
@@ -385,9 +408,8 @@ def paste(rule, results, substitution, refs, namer, finish=None):
         if name not in substitution:
             obj = rule.namespace[name] if name in rule.namespace else getattr(builtins, name)
             substitution[name] = refs.expr(obj, name)
-    sub = _Substitute(substitution)
     out = []
     for stmt in prelude:
-        value = sub.visit(A.deepcopy(stmt.value))
+        value = _substituted(stmt.value, substitution)
         out.append(A.assign(A.store(substitution[stmt.targets[0].id]), finish(value) if finish else value))
-    return out, [sub.visit(A.deepcopy(r)) for r in results]
+    return out, [_substituted(r, substitution) for r in results]

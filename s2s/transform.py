@@ -289,10 +289,7 @@ class Context:
         primal, adjoint = saves.resolve(primal, adjoint, epilogue, primal_names)
         accumulated = Accumulate(self.refs, container_names)
         adjoint = accumulated.run(adjoint, state)
-        # what a subroutine's adjoint needs from its primal sweep: the primal
-        # values it reads and the stacks the primal sweep filled
-        tape = (_loaded(adjoint) & (primal_names | _stored_in(primal))) | _stored_in(saves.prologue + rev.prologue)
-        return _Parts(saves.prologue + rev.prologue, primal, adjoint, ret, seed_bar, state, tape, params)
+        return _Parts(saves.prologue + rev.prologue, primal, adjoint, ret, seed_bar, state, primal_names, params)
 
     def reverse_entry(self, parsed, wrt, containers, kind):
         parts = self.reverse_parts(parsed, wrt, containers)
@@ -363,8 +360,14 @@ class _Parts:
     ret: gast.Return
     seed_bar: str
     final_state: dict
-    tape: set
+    primal_names: set
     params: list
+
+    @property
+    def tape(self):
+        """What a subroutine's adjoint needs from its primal sweep: the primal
+        values it reads and the stacks the primal sweep filled."""
+        return (_loaded(self.adjoint) & (self.primal_names | _stored_in(self.primal))) | _stored_in(self.prologue)
 
     def ret_origin_file(self, parsed):
         origin = anno.get(self.ret, anno.Key.ORIGIN)
@@ -402,7 +405,7 @@ def _rebind_free_names(core, parsed, top, refs, local_names):
     stored = set(local_names) | _stored_in(core.body)
     from s2s.parse import MISSING
 
-    for node in gast.walk(core):
+    for node in A.walk(core):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id not in stored:
             obj = parsed.lookup(node.id)
             if obj is not MISSING and top.lookup(node.id) is not obj:

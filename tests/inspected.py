@@ -29,3 +29,7 @@ def middle(x):
 def calls_middle(x):
     return np.sum(middle(x))
 
+
+
+def quoted(x):
+    return np.einsum('i,i->', x, x) * len("it's \\ fine")

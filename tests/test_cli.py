@@ -90,6 +90,50 @@ def test_python_dash_m_is_the_same_program():
     assert proc.stdout == run("grad", LECTURE + ":f", "--wrt", "x1,x2")[1]
 
 
+def _s2s_command(line, cwd):
+    """Run a ``python -m s2s ...`` command line as a user would, from ``cwd``."""
+    import shlex
+
+    argv = shlex.split(line)
+    assert argv[:3] == ["python", "-m", "s2s"], line
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.run([sys.executable] + argv[1:], capture_output=True, text=True, env=env,
+                          cwd=str(cwd), timeout=120)
+
+
+def test_standalone_file_names_the_input_as_given_and_regenerates(tmp_path):
+    """Relative paths stay relative in the header, the docstring and the messages
+    the file can raise; the header's command, run where the user ran the first
+    one, writes the same file again."""
+    (tmp_path / "models").mkdir()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "models" / "ode.py").write_text((ROOT / "samples" / "ode.py").read_text())
+    command = "python -m s2s grad models/ode.py:loss --wrt r,capacity --checkpoint 2 -o out/loss_grad.py"
+    proc = _s2s_command(command, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    text = (tmp_path / "out" / "loss_grad.py").read_text()
+    assert str(tmp_path) not in text and os.path.realpath(str(tmp_path)) not in text
+    header = text.split('"""')[1]
+    assert "from loss in models/ode.py (line 33)" in header
+    assert "\n    {}\n".format(command) in header, "the header shows the command as it was typed"
+    assert '"""Gradient of loss (models/ode.py:33) with respect to r, capacity."""' in text
+    assert "where='models/ode.py:24'" in text and "seed(t2, 'models/ode.py:35', 'loss')" in text
+    (tmp_path / "out" / "loss_grad.py").unlink()
+    regenerate = [line.strip() for line in header.splitlines() if line.strip().startswith("python -m s2s ")]
+    assert len(regenerate) == 1
+    proc = _s2s_command(regenerate[0], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out" / "loss_grad.py").read_text() == text
+
+
+def test_the_header_names_the_program_as_it_was_started(tmp_path):
+    out = tmp_path / "g.py"
+    assert cli.main(["grad", LECTURE + ":f", "-o", str(out)]) == 0
+    assert "\n    s2s grad {}:f -o {}\n".format(LECTURE, out) in out.read_text()
+    assert cli.main(["grad", LECTURE + ":f", "-o", str(out)], command="python -m s2s") == 0
+    assert "\n    python -m s2s grad {}:f -o {}\n".format(LECTURE, out) in out.read_text()
+
+
 def test_console_script_is_declared():
     text = (ROOT / "pyproject.toml").read_text()
     match = re.search(r'^\[project\.scripts\]\s*\ns2s = "s2s\.cli:(\w+)"', text, re.M)
@@ -107,25 +151,42 @@ def test_version_and_help():
 
 
 # ---------------------------------------------------------------------------
-# modes and options built elsewhere: a clear message until they exist
+# modes and options: the command prints what the library generates
 # ---------------------------------------------------------------------------
 
+RNN = str(ROOT / "samples" / "rnn.py")
+
+
+def _load(path, name):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_forward_mode():
-    code, out, err = run("grad", LECTURE + ":f", "--mode", "forward")
-    if hasattr(s2s, "jvp"):
-        assert code == 0 and "def " in out
-    else:
-        assert code == 1 and "forward mode is not available yet" in err and "Traceback" not in err
+    code, out, err = run("grad", LECTURE + ":f", "--mode", "forward", "--wrt", "x1,x2")
+    assert code == 0 and err == ""
+    assert out.startswith("def jvp_f(x1, x2, *, x1_dot, x2_dot):")
+    expected = s2s.source(s2s.jvp(lecture_module().f, wrt=("x1", "x2")))
+    assert out == expected
 
 
-def test_checkpoint():
-    code, out, err = run("grad", BRANCHES + ":f", "--checkpoint", "2")
-    import inspect
+@pytest.mark.parametrize("checkpoint", ["2", "auto"])
+def test_checkpoint(checkpoint):
+    code, out, err = run("grad", RNN + ":loss", "--checkpoint", checkpoint)
+    assert code == 0 and err == ""
+    k = int(checkpoint) if checkpoint.isdigit() else checkpoint
+    expected = s2s.source(s2s.grad(_load(RNN, "rnn_for_cli").loss, checkpoint=k))
+    assert out == expected
+    assert "k_schedule = schedules.{}(".format("binomial" if k == 2 else "auto") in out
 
-    if "checkpoint" in inspect.signature(s2s.grad).parameters:
-        assert code == 0 and "def " in out
-    else:
-        assert code == 1 and "checkpointing is not available yet" in err
+
+def test_checkpoint_with_forward_mode_is_a_usage_error():
+    code, out, err = run("grad", RNN + ":loss", "--mode", "forward", "--checkpoint", "2")
+    assert code == 2 and out == "" and "--checkpoint applies to reverse mode" in err and "Traceback" not in err
 
 
 # ---------------------------------------------------------------------------

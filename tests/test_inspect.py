@@ -41,6 +41,52 @@ def test_verbose_prints_the_source_as_it_is_made(kind, transform, title, capsys)
     assert capsys.readouterr().out == "", "only callables made with verbose=True print"
 
 
+EVERY_TRANSFORM = [  # (name, function, arguments of the result, words its __doc__ starts with)
+    ("grad", inspected.lecture, (2.0, 5.0), "Gradient of lecture"),
+    ("value_and_grad", inspected.lecture, (2.0, 5.0), "Value and gradient of lecture"),
+    ("vjp", inspected.vector_valued, (np.array([0.5, 1.0]), np.ones(2)), "Vector-Jacobian product of vector_valued"),
+    ("jvp", inspected.vector_valued, (np.array([0.5, 1.0]), np.ones(2)), "Jacobian-vector product of vector_valued"),
+    ("jacobian", inspected.vector_valued, (np.array([0.5, 1.0]),), "Jacobian of vector_valued"),
+    ("hessian", inspected.lecture, (2.0, 5.0), "Hessian of lecture"),
+    ("hvp", inspected.lecture, (2.0, 5.0, 1.0), "Hessian-vector product of lecture"),
+]
+
+
+@pytest.mark.parametrize("name, fn, args, doc", EVERY_TRANSFORM, ids=[t[0] for t in EVERY_TRANSFORM])
+def test_every_transform_has_source_repr_doc_and_verbose(name, fn, args, doc, capsys):
+    transform = getattr(s2s, name)
+    g = transform(fn, verbose=True)
+    assert capsys.readouterr().out == ""
+    assert repr(g).startswith("<s2s.{} of ".format(name)) and fn.__name__ in repr(g)
+    assert g.__doc__.startswith(doc)
+    g(*args)
+    printed = capsys.readouterr().out
+    source = s2s.source(g)
+    assert source.startswith("def ") and re.search(r"\n    # .*inspected\.py:\d+", source)
+    # verbose prints each source as it is made (for second order, the inner gradient's first)
+    assert printed.endswith(source + "\n")
+
+
+def test_source_of_something_else_names_what_it_accepts():
+    with pytest.raises(s2s.ArgumentError, match="grad, value_and_grad, vjp, jvp, jacobian, hessian, hvp"):
+        s2s.source(inspected.lecture)
+
+
+def test_origin_comments_keep_quotes_and_backslashes():
+    """A source line with quotes becomes a comment, whatever quotes ast.unparse picks."""
+    g = s2s.grad(inspected.quoted)
+    g(np.array([0.5, 1.0]))
+    source = s2s.source(g)
+    assert "__s2s_origin__" not in source
+    assert "  return np.einsum('i,i->', x, x) * len(\"it's \\\\ fine\")\n" in source
+    # second order: the lines commented are the generated gradient's, with its quoted strings
+    h = s2s.hessian(inspected.lecture)
+    h(2.0, 5.0)
+    seed_line = _generated_line(s2s.grad(inspected.lecture), "= seed(")
+    assert "__s2s_origin__" not in s2s.source(h)
+    assert re.search(r"# <s2s grad of lecture .*>:\d+  " + re.escape(seed_line) + "\n", s2s.source(h))
+
+
 def _generated_line(g, text):
     return [line.strip() for line in s2s.source(g).splitlines() if text in line and "#" not in line][0]
 

@@ -138,6 +138,83 @@ def test_standalone_file_runs_without_s2s(sample, tmp_path):
         assert_same(g, e)
 
 
+LOOP_SAMPLES = [s for s in SAMPLE_TABLE if (s.file, s.function) in (("rnn", "loss"), ("ode", "loss"))]
+
+
+@pytest.mark.parametrize("checkpoint", ["2", "auto"])
+@pytest.mark.parametrize("sample", LOOP_SAMPLES, ids=lambda s: "{}.{}".format(s.file, s.function))
+def test_checkpointed_standalone_file_runs_without_s2s(sample, checkpoint, tmp_path):
+    out = tmp_path / "generated.py"
+    argv = ["grad", str(SAMPLES / (sample.file + ".py")) + ":" + sample.function, "-o", str(out),
+            "--checkpoint", checkpoint] + sample.options
+    assert cli.main(argv) == 0
+    text = out.read_text(encoding="utf-8")
+    schedule = "binomial" if checkpoint == "2" else "auto"
+    assert "# Checkpoint schedules copied from s2s/schedules.py.\n" in text
+    assert "def {}(".format(schedule) in text and "schedules." not in text.split("# The derivative.")[1]
+    assert "class Online(" not in text or checkpoint == "auto", "only the schedules used are copied"
+    module = load_sample(sample.file)
+    calls = sample.arguments(module)
+    k = int(checkpoint) if checkpoint.isdigit() else checkpoint
+    expected = [s2s.grad(getattr(module, sample.function), wrt=sample.wrt, checkpoint=k)(*args) for args in calls]
+    folder = tmp_path / "isolated"
+    folder.mkdir()
+    got = run_isolated(folder, text, "grad_" + sample.function, calls)
+    for g, e in zip(got, expected):
+        assert_same(g, e)
+
+
+def test_forward_mode_standalone_file_runs_without_s2s(tmp_path):
+    out = tmp_path / "jvp.py"
+    assert cli.main(["grad", str(SAMPLES / "ode.py") + ":loss", "--mode", "forward", "--wrt", "r,capacity",
+                     "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "def jvp_loss(r, capacity, y0=0.1, t_end=5.0, n_steps=50, observed=0.8, *, r_dot, capacity_dot):" in text
+    module = load_sample("ode")
+    calls = [(0.9, 1.2, 1.0, 0.0), (0.5, 2.0, -0.5, 2.0)]
+    expected = [s2s.jvp(module.loss, wrt=("r", "capacity"))(r, c, dr, dc) for r, c, dr, dc in calls]
+    text += "\n\ndef call(r, capacity, r_dot, capacity_dot):\n" \
+            "    return jvp_loss(r, capacity, r_dot=r_dot, capacity_dot=capacity_dot)\n"
+    folder = tmp_path / "isolated"
+    folder.mkdir()
+    got = run_isolated(folder, text, "call", calls)
+    for g, e in zip(got, expected):
+        assert_same(g, e)
+
+
+WHILE_LOOP = textwrap.dedent('''
+    import numpy as np
+
+    import s2s
+
+
+    def settle(x, rate):
+        y = x
+        while s2s.checkpointed(np.abs(y) > 0.01, 3):
+            y = y * rate + 0.001 * np.sin(y)
+        return y * x
+''')
+
+
+def test_a_while_loop_checkpointed_online_runs_without_s2s(tmp_path):
+    path = tmp_path / "settle.py"
+    path.write_text(WHILE_LOOP)
+    out = tmp_path / "out" / "settle_grad.py"
+    out.parent.mkdir()
+    assert cli.main(["grad", str(path) + ":settle", "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "def online(" in text and "class Online(Schedule):" in text and "def binomial(" not in text
+    spec = importlib.util.spec_from_file_location("settle_for_test", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    calls = [(2.0, 0.7), (-1.5, 0.5)]
+    expected = [s2s.grad(module.settle)(*args) for args in calls]
+    assert all(e != 0 for e in expected)
+    got = run_isolated(out.parent, text, "grad_settle", calls)
+    for g, e in zip(got, expected):
+        np.testing.assert_allclose(g, e, rtol=1e-12)
+
+
 def test_every_sample_is_in_the_table():
     assert {p.stem for p in SAMPLES.glob("*.py")} == {s.file for s in SAMPLE_TABLE}
 

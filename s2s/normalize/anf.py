@@ -302,7 +302,7 @@ class ANF:
             new = Desugar(self.parsed, self.namer).visit(stmt)
             loops.extend(new if isinstance(new, list) else [new])
         for stmt in loops:
-            for node in gast.walk(stmt):
+            for node in A.walk(stmt):
                 if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
                     self.locals.add(node.id)
         origin_node = self.origin_node

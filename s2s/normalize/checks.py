@@ -4,6 +4,7 @@ where and what to write instead.
 import gast
 
 from s2s import anno
+from s2s import astutil as A
 from s2s.errors import UnsupportedSyntaxError
 
 _ADVICE = {
@@ -56,7 +57,7 @@ def check(parsed):
     if args.vararg is not None or args.kwarg is not None:
         fail(fn, "a `*args`/`**kwargs` parameter", "list the parameters explicitly", parsed)
     for stmt in fn.body:
-        for node in gast.walk(stmt):
+        for node in A.walk(stmt):
             for cls, (what, advice) in _ADVICE.items():
                 if type(node) is cls:
                     fail(node, what, advice, parsed)

@@ -11,6 +11,7 @@ import numbers
 import gast
 
 from s2s import anno
+from s2s import astutil as A
 from s2s.normalize.checks import fail
 from s2s.parse import MISSING
 from s2s.schedules import checkpointed
@@ -21,12 +22,12 @@ _EXAMPLE = "write `for i in s2s.checkpointed(range(n), 32):` or `while s2s.check
 
 def read_markers(fn, parsed):
     """Annotate marked loops of ``fn`` and unwrap their markers (in place)."""
-    for node in gast.walk(fn):
+    for node in A.walk(fn):
         if isinstance(node, gast.For) and _is_marker(node.iter, parsed):
             node.iter = _read(node, node.iter, parsed)
         elif isinstance(node, gast.While) and _is_marker(node.test, parsed):
             node.test = _read(node, node.test, parsed)
-    for node in gast.walk(fn):
+    for node in A.walk(fn):
         if isinstance(node, gast.comprehension) and _is_marker(node.iter, parsed):
             fail(node.iter, "s2s.checkpointed on a comprehension",
                  "checkpointing applies to for and while statements; write the comprehension as a for loop",
@@ -80,5 +81,5 @@ def _constant(loop, node, default, parsed):
 def _is_local(name, parsed):
     fn = parsed.node
     params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
-    stored = {n.id for n in gast.walk(fn) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+    stored = {n.id for n in A.walk(fn) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
     return name in params | stored
