@@ -993,3 +993,89 @@ def astype(x, dtype, order="K", casting="unsafe", subok=True, copy=True):
 def item(a, index=None):
     """``a.item()`` or ``a.item(index)``."""
     return a.item() if index is None else a.item(index)
+
+
+# ---- issue 6: numpy coverage
+def safe_multiply(a, b):
+    """``a * b``, with 0 where ``a == 0`` even if ``b`` is inf or NaN.
+
+    The adjoint of a singular elementwise rule (``log``, ``sqrt``...):
+    ``np.where`` gives the branch it drops a zero adjoint, and that zero
+    times an infinite derivative must stay zero. NaN-free products (the
+    usual case) are returned after one check.
+    """
+    r = a * b
+    if isinstance(r, float):
+        return r if r == r or a != 0 else 0.0 * a
+    if np.isnan(r).any():
+        r = np.where(np.asarray(a) == 0, 0, r)
+    return r
+
+
+def tie_weight(w, x, other):
+    """``w`` (a softmax weight of ``x`` against ``other``), 1/2 where both are the same infinity.
+
+    ``logaddexp(-inf, -inf)`` has weights ``exp(-inf - -inf)``, NaN: split evenly.
+    """
+    tie = np.isinf(x) & (np.asarray(x) == other)
+    if np.any(tie):
+        return np.where(tie, 0.5, w)
+    return w
+
+
+def masked(c, where=True):
+    """``c`` where ``where`` holds and 0 elsewhere (reductions' ``where=``); ``c`` itself for ``True``."""
+    if where is True:
+        return c
+    return np.where(where, c, 0)
+
+
+def reduce_count(a, axis=None, keepdims=False, where=True):
+    """How many elements of ``a`` each result of a reduction along ``axis`` counts (``where=`` respected).
+
+    A Python float when every element counts, else an array shaped like the result.
+    """
+    shape = np.shape(a)
+    if where is True:
+        n = 1
+        for i in _axes(axis, len(shape)):
+            n *= shape[i]
+        return float(n)
+    mask = np.broadcast_to(where, shape)
+    return np.sum(mask, axis=axis, keepdims=keepdims, dtype=float_dtype(a))
+
+
+def _average_weights(a, axis, weights):
+    """``weights`` reshaped to broadcast against ``a`` (NumPy allows 1-D weights along one axis)."""
+    w = np.asarray(weights)
+    if w.shape != np.shape(a) and w.ndim == 1 and axis is not None:
+        shape = [1] * np.ndim(a)
+        shape[int(axis) % np.ndim(a)] = w.shape[0]
+        w = w.reshape(shape)
+    return w
+
+
+def average_grad(g, a, ans, axis=None, weights=None, keepdims=False):
+    """Adjoints of ``a`` and ``weights`` in ``np.average(a, axis, weights, keepdims=keepdims)``."""
+    g = unreduce(g, a, axis, keepdims)
+    if weights is None:
+        return g / reduce_count(a, axis), None
+    w = _average_weights(a, axis, weights)
+    total = np.sum(np.broadcast_to(w, np.shape(a)), axis=axis, keepdims=True)
+    g = g / total
+    centered = np.asarray(a) - unreduce(ans, a, axis, keepdims)
+    wbar = g * centered
+    if np.shape(w) != np.shape(weights):
+        wbar = np.reshape(unbroadcast(wbar, w), np.shape(weights))
+    return g * w, unbroadcast(wbar, weights)
+
+
+def average_jvp(a_dot, weights_dot, a, ans, axis=None, weights=None, keepdims=False):
+    """Tangent of ``np.average`` along ``a_dot`` and ``weights_dot``."""
+    t = np.average(a_dot, axis=axis, weights=weights, keepdims=keepdims)
+    if weights is None or _is_zero(weights_dot):
+        return t
+    w_dot = _average_weights(a, axis, weights_dot)
+    total = np.sum(np.broadcast_to(_average_weights(a, axis, weights), np.shape(a)), axis=axis, keepdims=keepdims)
+    centered = np.asarray(a) - unreduce(ans, a, axis, keepdims)
+    return t + np.sum(np.broadcast_to(w_dot, np.shape(a)) * centered, axis=axis, keepdims=keepdims) / total

@@ -40,6 +40,7 @@ class Rule:
     results: tuple  # one gast expression (or None) per wrt parameter
     namespace: dict
     where: str
+    singular: bool = False  # elementwise: the adjoint is safe_multiply(ans_bar, d)
 
     @property
     def params(self):
@@ -227,7 +228,10 @@ def parse_rule(fn, label: Label, primitive):
         if [p.name for p in positional] != ["x", "ans"] or keyword_only:
             bad("an elementwise template takes exactly (x, ans)")
         deriv = body[-1].value
-        result = gast.BinOp(left=A.name("ans_bar"), op=gast.Mult(), right=deriv)
+        if label.singular:
+            result = gast.Call(func=A.name("safe_multiply"), args=[A.name("ans_bar"), deriv], keywords=[])
+        else:
+            result = gast.BinOp(left=A.name("ans_bar"), op=gast.Mult(), right=deriv)
         signature = inspect.Signature([positional[0]])
         wrt = ("x",)
         results = (result,)
@@ -250,18 +254,31 @@ def parse_rule(fn, label: Label, primitive):
     results = tuple(None if isinstance(r, gast.Constant) and r.value is None else r for r in results)
     locals_ = {s.targets[0].id for s in prelude}
     params = set(signature.parameters) | set(SPECIAL) | set(keyword_only) | locals_
+    namespace = fn.__globals__
+    if label.singular:
+        namespace = dict(namespace, safe_multiply=runtime.safe_multiply)
     for stmt in list(prelude) + [r for r in results if r is not None]:
         for name in A.names_loaded(stmt):
-            if name not in params and name not in fn.__globals__ and not hasattr(builtins, name):
+            if name not in params and name not in namespace and not hasattr(builtins, name):
                 bad("uses the undefined name {!r}".format(name))
     return Rule(fn.__name__, primitive, label.kind, signature, tuple(wrt), label.unbroadcast,
-                tuple(prelude), results, fn.__globals__, where)
+                tuple(prelude), results, namespace, where, label.singular)
 
 
 # ---------------------------------------------------------------- instantiation
 class _Substitute(gast.NodeTransformer):
-    def __init__(self, mapping):
+    def __init__(self, mapping, namespace=None):
         self.mapping = mapping
+        self.namespace = namespace or {}
+
+    def visit_Call(self, node):
+        # masked(c, where) with where left at True is c: keep generated code short
+        if (isinstance(node.func, gast.Name) and self.namespace.get(node.func.id) is runtime.masked
+                and len(node.args) == 2 and isinstance(node.args[1], gast.Name)):
+            where = self.mapping.get(node.args[1].id)
+            if isinstance(where, gast.Constant) and where.value is True:
+                return self.visit(node.args[0])
+        return self.generic_visit(node)
 
     def visit_Name(self, node):
         if node.id in self.mapping:
@@ -340,7 +357,7 @@ def paste(rule, results, substitution, refs, namer, finish=None):
         if name not in substitution:
             obj = rule.namespace[name] if name in rule.namespace else getattr(builtins, name)
             substitution[name] = refs.expr(obj, name)
-    sub = _Substitute(substitution)
+    sub = _Substitute(substitution, rule.namespace)
     out = []
     for stmt in prelude:
         value = sub.visit(A.deepcopy(stmt.value))

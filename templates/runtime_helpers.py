@@ -17,7 +17,7 @@ nonlinear (``safe_divide``, ``power_base_grad``) get an ``@adjoint`` and a
 Not here (the engine reports a call to them as having no rule): the helpers
 whose derivative in their primal arguments needs more than a transposition
 (``prod_grad``, ``cumprod_grad``, ``cumprod_jvp``, ``norm_grad``, ``norm_jvp``,
-``einsum_grad``, ``einsum_jvp``).
+``einsum_grad``, ``einsum_jvp``, ``average_grad``, ``average_jvp``).
 """
 import math
 
@@ -34,9 +34,10 @@ from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_
                          tensordot_grad2, tile_grad, trace_grad, unappended, unarray, unbroadcast,
                          unconcatenate, unhstack, unread_at, unreduce, unreduce_grad, unstack, unsum,
                          untranspose, unvstack, zero_at, zeros_like)
+from s2s.runtime import masked, reduce_count, safe_multiply, tie_weight
 
-# seed gives ones, zeros_like zeros, clip_masks booleans.
-NONDIFFERENTIABLE = (seed, zeros_like, float_dtype, is_container, clip_masks)
+# seed gives ones, zeros_like zeros, clip_masks booleans, reduce_count counts.
+NONDIFFERENTIABLE = (seed, zeros_like, float_dtype, is_container, clip_masks, reduce_count)
 
 
 # ----------------------------------------------------------- accumulation and shapes
@@ -442,3 +443,32 @@ def cast_jvp_(t, x, result, *, ans, ans_bar):
 @linear(item_grad, wrt="g")
 def item_grad_(g, a, index=None, *, ans, ans_bar):
     return item(ans_bar, index)
+
+
+# ----------------------------------------------------------- issue 6: numpy coverage
+# safe_multiply is a * b with zero absorbing (0 * inf == 0): bilinear, and
+# its derivatives absorb the same way.
+@adjoint(safe_multiply, unbroadcast=True)
+def safe_multiply_(a, b, *, ans, ans_bar):
+    return safe_multiply(ans_bar, b), safe_multiply(ans_bar, a)
+
+
+@tangent(safe_multiply, broadcast=True)
+def safe_multiply_tangent(a, b, *, ans, a_dot, b_dot):
+    return safe_multiply(a_dot, b) + safe_multiply(a, b_dot)
+
+
+# tie_weight(w, x, other) is w, or the constant 1/2 where x and other are the same infinity.
+@adjoint(tie_weight, wrt="w")
+def tie_weight_(w, x, other, *, ans, ans_bar):
+    return np.where(np.isinf(x) & (np.asarray(x) == other), 0, ans_bar)
+
+
+@tangent(tie_weight, wrt="w")
+def tie_weight_tangent(w, x, other, *, ans, w_dot):
+    return np.where(np.isinf(x) & (np.asarray(x) == other), np.zeros_like(ans), w_dot)
+
+
+@linear(masked, wrt="c")
+def masked_(c, where=True, *, ans, ans_bar):
+    return masked(ans_bar, where)

@@ -35,6 +35,11 @@ from s2s import templates as T
 from s2s.runtime import astype, copy, flatten, item
 
 try:
+    from . import numpy_coverage
+except ImportError:  # run as a plain module (python -m pytest tests/test_rules.py)
+    import numpy_coverage
+
+try:
     import s2s
     HAVE_ENGINE = hasattr(s2s, "check_grad") and hasattr(s2s, "grad")
 except ImportError:  # pragma: no cover - the engine does not import yet
@@ -549,6 +554,7 @@ def _calls():
     add("rt_item_grad", R.item_grad, u(), u(2, 3), 4)
     add("rt_item_grad_tuple", R.item_grad, u(), u(2, 3), (0, 2))
     add("rt_item_grad_none", R.item_grad, u(), u(1, 1))
+    numpy_coverage.calls(add, u, pos, away, distinct)
     return c
 
 
@@ -581,7 +587,8 @@ def template_vjp(call, ans_bar=None):
     ans = call.prim(*_fresh(call.args), **_fresh(call.kwargs))
     g = _random_like(ans) if ans_bar is None else ans_bar
     if rule.kind == "elementwise":
-        out = {"x": g * fn(bound.arguments["x"], ans)}
+        d = fn(bound.arguments["x"], ans)
+        out = {"x": R.safe_multiply(g, d) if rule.singular else g * d}
     else:
         res = fn(**bound.arguments, ans=ans, ans_bar=g)
         out = dict(zip(rule.wrt, res if len(rule.wrt) > 1 else (res,)))
@@ -750,7 +757,7 @@ def test_tangents_keep_float32():
 # (templates/runtime_helpers.py says why): generated code calling them cannot
 # be differentiated again, and the engine reports that as a missing rule.
 HELPERS_WITHOUT_RULES = ("prod_grad", "cumprod_grad", "cumprod_jvp", "norm_grad", "norm_jvp", "einsum_grad",
-                         "einsum_jvp")
+                         "einsum_jvp", "average_grad", "average_jvp")
 
 
 def test_every_runtime_helper_has_a_rule():
@@ -1697,6 +1704,7 @@ def _rows():
     r(f_rt_cast_grad, u(2, 3), u(2, 3))
     r(f_rt_cast_jvp, u(2, 3), u(2, 3))
     r(f_rt_item_grad, u(), u(2, 3))
+    numpy_coverage.rows(r, u, pos, away, distinct, W)
     return rows
 
 
