@@ -1079,3 +1079,220 @@ def average_jvp(a_dot, weights_dot, a, ans, axis=None, weights=None, keepdims=Fa
     total = np.sum(np.broadcast_to(_average_weights(a, axis, weights), np.shape(a)), axis=axis, keepdims=keepdims)
     centered = np.asarray(a) - unreduce(ans, a, axis, keepdims)
     return t + np.sum(np.broadcast_to(w_dot, np.shape(a)) * centered, axis=axis, keepdims=keepdims) / total
+
+
+def unsplit(g, pieces, axis=0):
+    """Adjoint of the array in ``np.split``-like calls: the pieces' adjoints joined along ``axis``.
+
+    The adjoints of ``pieces``; a piece whose adjoint is still the zero ``0.0`` contributes zeros of its shape.
+    """
+    pieces = [zeros_like(p) if _is_zero(gi) else np.broadcast_to(gi, np.shape(p)) for gi, p in zip(g, pieces)]
+    return np.concatenate(pieces, axis=axis)
+
+
+def undstack(g, tup):
+    """Adjoint of each element of ``tup`` in ``np.dstack(tup)``."""
+    pieces = _split(g, [np.shape(np.atleast_3d(x)) for x in tup], 2)
+    return _like_container([np.reshape(p, np.shape(x)) for p, x in zip(pieces, tup)], tup)
+
+
+def uncolumn_stack(g, tup):
+    """Adjoint of each element of ``tup`` in ``np.column_stack(tup)`` (1-D elements are columns)."""
+    shapes = [np.shape(x) if np.ndim(x) >= 2 else (np.size(x), 1) for x in tup]
+    pieces = _split(g, shapes, 1)
+    return _like_container([np.reshape(p, np.shape(x)) for p, x in zip(pieces, tup)], tup)
+
+
+_PAD_COPY_MODES = ("constant", "edge", "reflect", "symmetric", "wrap")
+
+
+def pad_grad(g, array, pad_width, mode="constant"):
+    """Adjoint of ``array`` in ``np.pad(array, pad_width, mode)``.
+
+    Each padded element's adjoint goes back to the element it copies; the
+    constant border gets none. Modes that compute values (``mean``,
+    ``linear_ramp``...) are not supported.
+    """
+    if mode not in _PAD_COPY_MODES:
+        raise NotImplementedError("s2s differentiates np.pad in the modes {} only, not {!r}".format(
+            ", ".join(_PAD_COPY_MODES), mode))
+    shape = np.shape(array)
+    if mode == "constant":
+        widths = np.broadcast_to(pad_width, (len(shape), 2))
+        return np.asarray(g)[tuple(slice(int(lo), int(lo) + n) for (lo, _), n in zip(widths, shape))]
+    size = int(np.prod(shape))
+    source = np.pad(np.arange(size).reshape(shape), pad_width, mode=mode)
+    out = np.bincount(source.ravel(), weights=np.ravel(g), minlength=size)
+    return out.reshape(shape).astype(float_dtype(g), copy=False)
+
+
+def take_along_axis_grad(g, arr, indices, axis=-1):
+    """Adjoint of ``arr`` in ``np.take_along_axis(arr, indices, axis)`` (repeated indices add up)."""
+    out = np.zeros(np.shape(arr), dtype=float_dtype(g))
+    if axis is None:
+        np.add.at(out.reshape(-1), indices, g)
+        return out
+    ndim = np.ndim(arr)
+    axis = int(axis) % ndim
+    index = []
+    for d in range(ndim):
+        shape = [1] * ndim
+        shape[d] = -1
+        index.append(indices if d == axis else np.arange(np.shape(indices)[d]).reshape(shape))
+    np.add.at(out, tuple(index), g)
+    return out
+
+
+def select_masks(condlist):
+    """Where ``np.select(condlist, ...)`` takes each choice: one mask per condition, then the default's."""
+    taken = np.zeros(np.broadcast_shapes(*[np.shape(c) for c in condlist]), dtype=bool)
+    masks = []
+    for c in condlist:
+        masks.append(np.asarray(c) & ~taken)
+        taken = taken | c
+    masks.append(~taken)
+    return masks
+
+
+def select_choice_grad(g, condlist, choicelist):
+    """Adjoints of the elements of ``choicelist`` in ``np.select(condlist, choicelist, default)``."""
+    masks = select_masks(condlist)
+    pieces = [unbroadcast(np.where(m, g, 0), c) for m, c in zip(masks, choicelist)]
+    return type(choicelist)(pieces) if isinstance(choicelist, tuple) else pieces
+
+
+def select_default_grad(g, condlist, default):
+    """Adjoint of ``default`` in ``np.select(condlist, choicelist, default)``."""
+    return unbroadcast(np.where(select_masks(condlist)[-1], g, 0), default)
+
+
+def interp_weights(x, xp, n):
+    """The matrix W with ``np.interp(x, xp, fp) == W @ fp`` (values clamped outside ``xp``)."""
+    x = np.ravel(x)
+    W = np.zeros((len(x), n))
+    if n == 1:
+        W[:, 0] = 1
+        return W
+    xp = np.asarray(xp)
+    j = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, n - 2)
+    t = np.clip((x - xp[j]) / (xp[j + 1] - xp[j]), 0, 1)
+    rows = np.arange(len(x))
+    np.add.at(W, (rows, j), 1 - t)
+    np.add.at(W, (rows, j + 1), t)
+    return W
+
+
+def interp_grad(g, x, xp, fp):
+    """Adjoint of ``fp`` in ``np.interp(x, xp, fp)``: each value splits its adjoint between its two nodes."""
+    weights = interp_weights(x, xp, np.size(fp))
+    return np.reshape(weights.T @ np.ravel(g), np.shape(fp)).astype(float_dtype(g), copy=False)
+
+
+def interp_jvp(t, x, xp, fp):
+    """Tangent of ``np.interp(x, xp, fp)`` along a tangent ``t`` of ``fp``."""
+    return np.reshape(interp_weights(x, xp, np.size(fp)) @ np.ravel(t), np.shape(x))
+
+
+def interp_slope(x, xp, fp):
+    """d np.interp(x, xp, fp) / dx: the slope of the segment holding ``x``, 0 outside ``xp``."""
+    x_arr = np.asarray(x)
+    xp, fp = np.asarray(xp), np.asarray(fp)
+    j = np.clip(np.searchsorted(xp, x_arr, side="right") - 1, 0, len(xp) - 2)
+    slope = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j])
+    return np.where((x_arr < xp[0]) | (x_arr > xp[-1]), 0, slope)
+
+
+def _convolve_offset(n, m, mode, correlate):
+    """Where the ``mode`` result starts in the full convolution of lengths ``n`` and ``m``."""
+    if mode == "full":
+        return 0
+    if mode == "valid":
+        return min(n, m) - 1
+    if correlate and n < m:
+        return n // 2
+    return (min(n, m) - 1) // 2
+
+
+def convolve_grad(g, a, v, mode="full", correlate=False):
+    """Adjoint of ``a`` in ``np.convolve(a, v, mode)`` (``np.correlate`` with ``correlate=True``)."""
+    n, m = np.size(a), np.size(v)
+    full = np.zeros(n + m - 1, dtype=np.result_type(float_dtype(g), float_dtype(v)))
+    start = _convolve_offset(n, m, mode, correlate)
+    full[start:start + np.size(g)] = g
+    kernel = np.asarray(v)[::-1] if correlate else np.asarray(v)
+    return np.correlate(full, kernel, "valid")
+
+
+def convolve_grad2(g, a, v, mode="full", correlate=False):
+    """Adjoint of ``v`` in ``np.convolve(a, v, mode)`` (``np.correlate`` with ``correlate=True``)."""
+    n, m = np.size(a), np.size(v)
+    full = np.zeros(n + m - 1, dtype=np.result_type(float_dtype(g), float_dtype(a)))
+    start = _convolve_offset(n, m, mode, correlate)
+    full[start:start + np.size(g)] = g
+    r = np.correlate(full, np.asarray(a), "valid")
+    return r[::-1] if correlate else r
+
+
+def kron_grad(g, a, b, which):
+    """Adjoint of ``a`` (``which=0``) or ``b`` (``which=1``) in ``np.kron(a, b)``."""
+    a, b = np.asarray(a), np.asarray(b)
+    nd = max(a.ndim, b.ndim)
+    sa = (1,) * (nd - a.ndim) + a.shape
+    sb = (1,) * (nd - b.ndim) + b.shape
+    g4 = np.reshape(g, [n for pair in zip(sa, sb) for n in pair])
+    if which == 0:
+        r = np.tensordot(g4, np.reshape(b, sb), axes=(list(range(1, 2 * nd, 2)), list(range(nd))))
+        return np.reshape(r, a.shape)
+    r = np.tensordot(g4, np.reshape(a, sa), axes=(list(range(0, 2 * nd, 2)), list(range(nd))))
+    return np.reshape(r, b.shape)
+
+
+def ediff1d_grad(g, ary):
+    """Adjoint of ``ary`` in ``np.ediff1d(ary)``."""
+    if np.size(ary) < 2:
+        return np.zeros(np.shape(ary), dtype=float_dtype(g))
+    return np.reshape(diff_grad(np.ravel(g), 1, -1), np.shape(ary))
+
+
+
+def polyval_grad(g, p, x):
+    """Adjoint of the coefficients ``p`` in ``np.polyval(p, x)``: ``sum(g * x ** k)`` for each power k."""
+    n = np.size(p)
+    powers = np.asarray(x)[..., None] ** np.arange(n - 1, -1, -1)
+    r = np.sum(np.reshape(np.asarray(g)[..., None] * powers, (-1, n)), axis=0)
+    return r.astype(np.result_type(float_dtype(g), float_dtype(p)), copy=False)
+
+
+def trapezoid_grad(g, y, x=None, dx=1.0, axis=-1):
+    """Adjoints of ``y`` and of the sample points ``x`` in ``np.trapezoid(y, x, dx, axis)``."""
+    y = np.asarray(y)
+    axis = int(axis) % y.ndim
+    ym = np.moveaxis(y, axis, -1)
+    g = np.asarray(g)[..., None]
+    n = ym.shape[-1]
+    if x is None:
+        d = np.full(max(n - 1, 0), float(dx))
+    else:
+        xm = np.asarray(x) if np.ndim(x) == 1 else np.moveaxis(np.asarray(x), axis, -1)
+        d = np.diff(xm, axis=-1)
+    zero = np.zeros(np.shape(d)[:-1] + (1,))
+    w = 0.5 * (np.concatenate([zero, d], axis=-1) + np.concatenate([d, zero], axis=-1))
+    y_bar = np.moveaxis(g * w, -1, axis)
+    if x is None:
+        return y_bar, None
+    s = 0.5 * (ym[..., 1:] + ym[..., :-1])  # d result / d diff(x)
+    zero = np.zeros(s.shape[:-1] + (1,))
+    xm_bar = g * (np.concatenate([zero, s], axis=-1) - np.concatenate([s, zero], axis=-1))
+    x_bar = unbroadcast(xm_bar, x) if np.ndim(x) == 1 else np.moveaxis(xm_bar, -1, axis)
+    return y_bar, unbroadcast(x_bar, x)
+
+
+def trapezoid_x_jvp(t, y, x, axis=-1):
+    """Tangent of ``np.trapezoid(y, x, axis=axis)`` along a tangent ``t`` of the sample points ``x``."""
+    if _is_zero(t) or x is None:
+        return 0.0
+    y = np.asarray(y)
+    axis = int(axis) % y.ndim
+    ym = np.moveaxis(y, axis, -1)
+    tm = np.asarray(t) if np.ndim(t) == 1 else np.moveaxis(np.asarray(t), axis, -1)
+    return np.sum(0.5 * (ym[..., 1:] + ym[..., :-1]) * np.diff(tm, axis=-1), axis=-1)

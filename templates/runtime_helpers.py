@@ -17,7 +17,12 @@ nonlinear (``safe_divide``, ``power_base_grad``) get an ``@adjoint`` and a
 Not here (the engine reports a call to them as having no rule): the helpers
 whose derivative in their primal arguments needs more than a transposition
 (``prod_grad``, ``cumprod_grad``, ``cumprod_jvp``, ``norm_grad``, ``norm_jvp``,
-``einsum_grad``, ``einsum_jvp``, ``average_grad``, ``average_jvp``).
+``einsum_grad``, ``einsum_jvp``, ``average_grad``, ``average_jvp``), and the
+issue-6 helpers that are bilinear or nonlinear in their primal arguments
+(``convolve_grad``, ``convolve_grad2``, ``kron_grad``, ``polyval_grad``,
+``trapezoid_grad``, ``trapezoid_x_jvp``, ``interp_slope``): second
+derivatives through convolve, kron, polyval, trapezoid and interp (in x) are
+reported as missing rules.
 """
 import math
 
@@ -34,10 +39,14 @@ from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_
                          tensordot_grad2, tile_grad, trace_grad, unappended, unarray, unbroadcast,
                          unconcatenate, unhstack, unread_at, unreduce, unreduce_grad, unstack, unsum,
                          untranspose, unvstack, zero_at, zeros_like)
-from s2s.runtime import masked, reduce_count, safe_multiply, tie_weight
+from s2s.runtime import (ediff1d_grad, interp_grad, interp_jvp, interp_weights, masked, pad_grad, reduce_count,
+                         safe_multiply, select_choice_grad, select_default_grad, select_masks, take_along_axis_grad,
+                         tie_weight, uncolumn_stack, undstack, unsplit)
 
-# seed gives ones, zeros_like zeros, clip_masks booleans, reduce_count counts.
-NONDIFFERENTIABLE = (seed, zeros_like, float_dtype, is_container, clip_masks, reduce_count)
+# seed gives ones, zeros_like zeros, clip_masks and select_masks booleans,
+# reduce_count counts, interp_weights weights that depend on x only piecewise.
+NONDIFFERENTIABLE = (seed, zeros_like, float_dtype, is_container, clip_masks, reduce_count, select_masks,
+                     interp_weights)
 
 
 # ----------------------------------------------------------- accumulation and shapes
@@ -472,3 +481,56 @@ def tie_weight_tangent(w, x, other, *, ans, w_dot):
 @linear(masked, wrt="c")
 def masked_(c, where=True, *, ans, ans_bar):
     return masked(ans_bar, where)
+
+
+# pieces are read for their shapes only.
+@linear(unsplit, wrt="g")
+def unsplit_(g, pieces, axis=0, *, ans, ans_bar):
+    return unconcatenate(ans_bar, pieces, axis)
+
+
+@linear(undstack, wrt="g")
+def undstack_(g, tup, *, ans, ans_bar):
+    return np.dstack(ans_bar)
+
+
+@linear(uncolumn_stack, wrt="g")
+def uncolumn_stack_(g, tup, *, ans, ans_bar):
+    return np.column_stack(ans_bar)
+
+
+@linear(pad_grad, wrt="g")
+def pad_grad_(g, array, pad_width, mode="constant", *, ans, ans_bar):
+    return np.pad(ans_bar, pad_width, mode=mode)
+
+
+@linear(take_along_axis_grad, wrt="g")
+def take_along_axis_grad_(g, arr, indices, axis=-1, *, ans, ans_bar):
+    return np.take_along_axis(ans_bar, indices, axis)
+
+
+@linear(select_choice_grad, wrt="g")
+def select_choice_grad_(g, condlist, choicelist, *, ans, ans_bar):
+    return broadcast_like(np.select(condlist, ans_bar, 0.0), g)
+
+
+@linear(select_default_grad, wrt="g")
+def select_default_grad_(g, condlist, default, *, ans, ans_bar):
+    return np.where(select_masks(condlist)[-1], broadcast_like(ans_bar, g), 0)
+
+
+@linear(ediff1d_grad, wrt="g")
+def ediff1d_grad_(g, ary, *, ans, ans_bar):
+    return np.ediff1d(ans_bar)
+
+
+# interp_grad and interp_jvp transpose each other (the weights are piecewise constant in x).
+@linear(interp_grad, wrt="g")
+def interp_grad_(g, x, xp, fp, *, ans, ans_bar):
+    return interp_jvp(ans_bar, x, xp, fp)
+
+
+@linear(interp_jvp, wrt="t")
+def interp_jvp_(t, x, xp, fp, *, ans, ans_bar):
+    return interp_grad(ans_bar, x, xp, fp)
+

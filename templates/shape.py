@@ -9,7 +9,10 @@ import numpy as np
 
 from s2s.rules import adjoint, linear, tangent
 from s2s.runtime import (astype, cast_grad, cast_jvp, flatten, item, item_grad, repeat_grad, sort_grad, sort_jvp,
-                         take_grad, tile_grad, unbroadcast, unconcatenate, unhstack, unstack, untranspose, unvstack)
+                         take_grad, tile_grad, unbroadcast, unconcatenate, unhstack, unsplit, unstack, untranspose,
+                         unvstack)
+from s2s.runtime import (pad_grad, select_choice_grad, select_default_grad, take_along_axis_grad, uncolumn_stack,
+                         undstack)
 from s2s.runtime import copy as copy_value
 
 
@@ -182,3 +185,74 @@ def copy_array(a, order="K", subok=False, *, ans, ans_bar):
 @linear(item, wrt="a")
 def item_(a, index=None, *, ans, ans_bar):
     return item_grad(ans_bar, a, index)
+
+
+# ----------------------------------------------------------- splitting (list results)
+# The result is a list of arrays; its adjoint is a list too (0.0 for a piece
+# that got none), joined back along the split axis.
+@linear(np.split, np.array_split, wrt="ary")
+def split(ary, indices_or_sections, axis=0, *, ans, ans_bar):
+    return unsplit(ans_bar, ans, axis)
+
+
+# hsplit splits a 1-D array along axis 0, others along axis 1.
+@linear(np.hsplit, wrt="ary")
+def hsplit(ary, indices_or_sections, *, ans, ans_bar):
+    return unsplit(ans_bar, ans, min(1, np.ndim(ary) - 1))
+
+
+@linear(np.vsplit, wrt="ary")
+def vsplit(ary, indices_or_sections, *, ans, ans_bar):
+    return unsplit(ans_bar, ans, 0)
+
+
+@linear(np.dsplit, wrt="ary")
+def dsplit(ary, indices_or_sections, *, ans, ans_bar):
+    return unsplit(ans_bar, ans, 2)
+
+
+# ----------------------------------------------------------- issue 6: more layouts
+@linear(np.rot90, wrt="m")
+def rot90(m, k=1, axes=(0, 1), *, ans, ans_bar):
+    return np.rot90(ans_bar, -k, axes)
+
+
+# Modes that copy elements (constant, edge, reflect, symmetric, wrap); the
+# constant border is a constant, whatever constant_values says.
+@linear(np.pad, wrt="array")
+def pad(array, pad_width, mode="constant", constant_values=0, *, ans, ans_bar):
+    return pad_grad(ans_bar, array, pad_width, mode)
+
+
+@tangent(np.pad, wrt="array")
+def pad_tangent(array, pad_width, mode="constant", constant_values=0, *, ans, array_dot):
+    return np.pad(array_dot, pad_width, mode=mode)
+
+
+@linear(np.take_along_axis, wrt="arr")
+def take_along_axis(arr, indices, axis=-1, *, ans, ans_bar):
+    return take_along_axis_grad(ans_bar, arr, indices, axis)
+
+
+# Each element's adjoint goes to the choice (or the default) np.select took there.
+@linear(np.select, wrt=("choicelist", "default"))
+def select(condlist, choicelist, default=0, *, ans, ans_bar):
+    return select_choice_grad(ans_bar, condlist, choicelist), select_default_grad(ans_bar, condlist, default)
+
+
+@linear(np.dstack)
+def dstack(tup, *, ans, ans_bar):
+    return undstack(ans_bar, tup)
+
+
+@linear(np.column_stack)
+def column_stack(tup, *, ans, ans_bar):
+    return uncolumn_stack(ans_bar, tup)
+
+
+# append(arr, values, axis) is concatenate((arr, values), axis) (flattened when axis is None).
+@linear(np.append, wrt=("arr", "values"))
+def append(arr, values, axis=None, *, ans, ans_bar):
+    pieces = unconcatenate(ans_bar, [arr, values], axis)
+    return pieces[0], pieces[1]
+
