@@ -19,7 +19,7 @@ import gast
 
 from s2s import astutil as A
 from s2s import runtime
-from s2s.templates import bind, paste
+from s2s.templates import bind, check_differentiated, paste
 
 _ZERO = "__s2s_zero__"
 
@@ -87,6 +87,7 @@ def instantiate(adjoint_rule, tangent_rule, value, args, keywords, ans, dot, ref
     None for an inactive one.
     """
     mapping = bind(adjoint_rule, args, keywords, refs)
+    check_differentiated(adjoint_rule, mapping, lambda node: dot(node) is not None)
     dots = {p: dot(mapping[p]) for p in adjoint_rule.wrt}
     if all(d is None for d in dots.values()):
         return None

@@ -314,9 +314,28 @@ def bind(rule, args, keywords, refs):
     return mapping
 
 
+def check_differentiated(rule, mapping, active):
+    """Raise CallBindingError when an active argument goes to a parameter the rule does not differentiate.
+
+    A rule that knows its derivative in a parameter is zero lists it in
+    ``wrt`` and returns ``None`` for it; any other parameter receiving a value
+    that depends on the inputs would silently get no derivative. (Runtime
+    helpers read their other arguments for shapes and indices only.)
+    """
+    if getattr(rule.primitive, "__module__", None) == runtime.__name__:
+        return
+    for name, node in mapping.items():
+        if name not in rule.wrt and active(node):
+            raise CallBindingError(
+                "the rule {} ({}) does not differentiate its argument `{}`, which depends on the inputs being "
+                "differentiated here; wrap it in s2s.stop_gradient(...) to treat it as a constant, or register "
+                "a rule with @s2s.adjoint".format(rule.name, rule.where, name))
+
+
 def instantiate(rule, args, keywords, ans, ans_bar, is_active, refs, namer):
     """(prelude statements, [(parameter node, contribution expression)]) for one call."""
     mapping = bind(rule, args, keywords, refs)
+    check_differentiated(rule, mapping, lambda node: isinstance(node, gast.Name) and is_active(node.id))
     wanted = []
     for param, result in zip(rule.wrt, rule.results):
         node = mapping[param]
