@@ -1296,3 +1296,11 @@ def trapezoid_x_jvp(t, y, x, axis=-1):
     ym = np.moveaxis(y, axis, -1)
     tm = np.asarray(t) if np.ndim(t) == 1 else np.moveaxis(np.asarray(t), axis, -1)
     return np.sum(0.5 * (ym[..., 1:] + ym[..., :-1]) * np.diff(tm, axis=-1), axis=-1)
+
+
+def nan_count(a, axis=None, keepdims=False, where=True):
+    """How many non-NaN elements of ``a`` each result of a ``nan*`` reduction counts (``where=`` respected)."""
+    mask = ~np.isnan(a)
+    if where is not True:
+        mask = mask & where
+    return np.sum(mask, axis=axis, keepdims=keepdims, dtype=float_dtype(a))

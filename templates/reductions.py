@@ -12,8 +12,8 @@ import numpy as np
 
 from s2s.rules import adjoint, linear, tangent
 from s2s.runtime import (average_grad, average_jvp, cumprod_grad, cumprod_jvp, cumsum_grad, diff_grad,
-                         extremum_reduce_grad, extremum_reduce_jvp, masked, prod_grad, reduce_count, safe_divide,
-                         unreduce)
+                         extremum_reduce_grad, extremum_reduce_jvp, masked, nan_count, prod_grad, reduce_count,
+                         safe_divide, unreduce)
 
 # NumPy 2.1+: cumulative_sum and cumulative_prod are cumsum and cumprod with
 # keyword-only options (include_initial is not supported).
@@ -149,13 +149,13 @@ def nansum_tangent(a, axis=None, dtype=None, keepdims=False, initial=0, where=Tr
 
 @linear(np.nanmean)
 def nanmean(a, axis=None, dtype=None, keepdims=False, where=True, *, ans, ans_bar):
-    n = reduce_count(a, axis, keepdims, where & ~np.isnan(a))
+    n = nan_count(a, axis, keepdims, where)
     return masked(np.where(np.isnan(a), 0, unreduce(ans_bar / n, a, axis, keepdims)), where)
 
 
 @tangent(np.nanmean)
 def nanmean_tangent(a, axis=None, dtype=None, keepdims=False, where=True, *, ans, a_dot):
-    n = reduce_count(a, axis, keepdims, where & ~np.isnan(a))
+    n = nan_count(a, axis, keepdims, where)
     return np.sum(np.where(np.isnan(a), 0, a_dot), axis=axis, keepdims=keepdims, where=where) / n
 
 
@@ -183,28 +183,28 @@ def nanprod_tangent(a, axis=None, dtype=None, keepdims=False, initial=1, *, ans,
 
 @adjoint(np.nanvar)
 def nanvar(a, axis=None, dtype=None, ddof=0, keepdims=False, where=True, *, ans, ans_bar):
-    n = reduce_count(a, axis, keepdims, where & ~np.isnan(a))
+    n = nan_count(a, axis, keepdims, where)
     centered = np.where(np.isnan(a), 0, a - np.nanmean(a, axis=axis, keepdims=True, where=where))
     return masked(unreduce(ans_bar * (2 / (n - ddof)), a, axis, keepdims) * centered, where)
 
 
 @tangent(np.nanvar)
 def nanvar_tangent(a, axis=None, dtype=None, ddof=0, keepdims=False, where=True, *, ans, a_dot):
-    n = reduce_count(a, axis, keepdims, where & ~np.isnan(a))
+    n = nan_count(a, axis, keepdims, where)
     centered = np.where(np.isnan(a), 0, a - np.nanmean(a, axis=axis, keepdims=True, where=where))
     return np.sum(a_dot * centered, axis=axis, keepdims=keepdims, where=where) * (2 / (n - ddof))
 
 
 @adjoint(np.nanstd)
 def nanstd(a, axis=None, dtype=None, ddof=0, keepdims=False, where=True, *, ans, ans_bar):
-    n = reduce_count(a, axis, keepdims, where & ~np.isnan(a))
+    n = nan_count(a, axis, keepdims, where)
     centered = np.where(np.isnan(a), 0, a - np.nanmean(a, axis=axis, keepdims=True, where=where))
     return masked(unreduce(safe_divide(ans_bar, ans) / (n - ddof), a, axis, keepdims) * centered, where)
 
 
 @tangent(np.nanstd)
 def nanstd_tangent(a, axis=None, dtype=None, ddof=0, keepdims=False, where=True, *, ans, a_dot):
-    n = reduce_count(a, axis, keepdims, where & ~np.isnan(a))
+    n = nan_count(a, axis, keepdims, where)
     centered = np.where(np.isnan(a), 0, a - np.nanmean(a, axis=axis, keepdims=True, where=where))
     return safe_divide(np.sum(a_dot * centered, axis=axis, keepdims=keepdims, where=where), ans) / (n - ddof)
 

@@ -39,13 +39,14 @@ from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_
                          tensordot_grad2, tile_grad, trace_grad, unappended, unarray, unbroadcast,
                          unconcatenate, unhstack, unread_at, unreduce, unreduce_grad, unstack, unsum,
                          untranspose, unvstack, zero_at, zeros_like)
-from s2s.runtime import (ediff1d_grad, interp_grad, interp_jvp, interp_weights, masked, pad_grad, reduce_count,
+from s2s.runtime import (ediff1d_grad, interp_grad, interp_jvp, interp_weights, masked, nan_count, pad_grad,
+                         reduce_count,
                          safe_multiply, select_choice_grad, select_default_grad, select_masks, take_along_axis_grad,
                          tie_weight, uncolumn_stack, undstack, unsplit)
 
 # seed gives ones, zeros_like zeros, clip_masks and select_masks booleans,
 # reduce_count counts, interp_weights weights that depend on x only piecewise.
-NONDIFFERENTIABLE = (seed, zeros_like, float_dtype, is_container, clip_masks, reduce_count, select_masks,
+NONDIFFERENTIABLE = (seed, zeros_like, float_dtype, is_container, clip_masks, reduce_count, nan_count, select_masks,
                      interp_weights)
 
 
