@@ -274,7 +274,9 @@ def safe_divide(a, b):
 
 
 def log_positive(x):
-    """``log(x)`` where ``x > 0`` and 0 elsewhere (no warnings)."""
+    """``log(x)`` where ``x > 0`` and 0 elsewhere (no warnings); a Python float for a Python float."""
+    if isinstance(x, (int, float)) and not isinstance(x, np.generic):
+        return float(np.log(x)) if x > 0 else 0.0
     x = np.asarray(x)
     positive = x > 0
     return np.where(positive, np.log(np.where(positive, x, 1)), 0)
@@ -296,14 +298,23 @@ def sinc_grad(x):
     return safe_divide(np.cos(np.pi * np.asarray(x)) - np.sinc(x), x)
 
 
+def _in_dtype_of(x, ans):
+    """``x`` rounded to the float dtype of ``ans`` (so a Python float 0.4 equals a float32 result 0.4)."""
+    dtype = np.result_type(ans)
+    x = np.asarray(x)
+    if dtype.kind == "f" and x.dtype != dtype:
+        return x.astype(dtype)
+    return x
+
+
 def select_grad(g, x, other, ans):
     """The share of ``g`` that reaches ``x`` when ``ans`` is ``x`` or ``other``.
 
     For maximum/minimum-like functions: all of ``g`` where ``ans`` is ``x``
     alone, half where ``x`` and ``other`` tie, none elsewhere.
     """
-    mine = np.asarray(x) == ans
-    tie = mine & (np.asarray(other) == ans)
+    mine = _in_dtype_of(x, ans) == ans
+    tie = mine & (_in_dtype_of(other, ans) == ans)
     g = np.asarray(g)
     return np.where(tie, 0.5 * g, g) * mine
 
@@ -343,9 +354,9 @@ def clip_masks(ans, a, a_min=None, a_max=None, min=None, max=None):
     """
     lo = min if a_min is None else a_min
     hi = max if a_max is None else a_max
-    from_a = np.asarray(ans == np.asarray(a))
-    from_hi = ~from_a & (ans == np.asarray(hi)) if hi is not None else np.zeros_like(from_a)
-    from_lo = ~from_a & ~from_hi & (ans == np.asarray(lo)) if lo is not None else np.zeros_like(from_a)
+    from_a = np.asarray(ans == _in_dtype_of(a, ans))
+    from_hi = ~from_a & (ans == _in_dtype_of(hi, ans)) if hi is not None else np.zeros_like(from_a)
+    from_lo = ~from_a & ~from_hi & (ans == _in_dtype_of(lo, ans)) if lo is not None else np.zeros_like(from_a)
     return from_a, from_lo, from_hi
 
 
@@ -450,8 +461,9 @@ def cumprod_jvp(t, a, ans, axis=None):
 
 def diff_grad(g, n=1, axis=-1):
     """Adjoint of ``a`` in ``np.diff(a, n, axis)``."""
+    zero = np.asarray(g).dtype.type(0)  # an int 0 would make float32 float64
     for _ in range(n):
-        g = -np.diff(g, axis=axis, prepend=0, append=0)
+        g = -np.diff(g, axis=axis, prepend=zero, append=zero)
     return g
 
 
@@ -1190,7 +1202,8 @@ def interp_grad(g, x, xp, fp):
 
 def interp_jvp(t, x, xp, fp):
     """Tangent of ``np.interp(x, xp, fp)`` along a tangent ``t`` of ``fp``."""
-    return np.reshape(interp_weights(x, xp, np.size(fp)) @ np.ravel(t), np.shape(x))
+    r = np.reshape(interp_weights(x, xp, np.size(fp)) @ np.ravel(t), np.shape(x))
+    return r.astype(float_dtype(t), copy=False)
 
 
 def interp_slope(x, xp, fp):
@@ -1277,11 +1290,11 @@ def trapezoid_grad(g, y, x=None, dx=1.0, axis=-1):
         d = np.diff(xm, axis=-1)
     zero = np.zeros(np.shape(d)[:-1] + (1,))
     w = 0.5 * (np.concatenate([zero, d], axis=-1) + np.concatenate([d, zero], axis=-1))
-    y_bar = np.moveaxis(g * w, -1, axis)
+    y_bar = np.moveaxis(g * w, -1, axis).astype(np.result_type(float_dtype(g), float_dtype(y)), copy=False)
     if x is None:
         return y_bar, None
     s = 0.5 * (ym[..., 1:] + ym[..., :-1])  # d result / d diff(x)
-    zero = np.zeros(s.shape[:-1] + (1,))
+    zero = np.zeros(s.shape[:-1] + (1,), dtype=s.dtype)
     xm_bar = g * (np.concatenate([zero, s], axis=-1) - np.concatenate([s, zero], axis=-1))
     x_bar = unbroadcast(xm_bar, x) if np.ndim(x) == 1 else np.moveaxis(xm_bar, -1, axis)
     return y_bar, unbroadcast(x_bar, x)
@@ -1304,3 +1317,9 @@ def nan_count(a, axis=None, keepdims=False, where=True):
     if where is not True:
         mask = mask & where
     return np.sum(mask, axis=axis, keepdims=keepdims, dtype=float_dtype(a))
+
+
+def polyval_slope(p, x):
+    """d np.polyval(p, x) / dx, in the float dtype of ``p`` and ``x``."""
+    r = np.polyval(np.polyder(p), x)
+    return r.astype(np.result_type(float_dtype(p), float_dtype(x)), copy=False) if isinstance(r, np.ndarray) else r

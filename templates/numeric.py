@@ -8,7 +8,7 @@ import numpy as np
 
 from s2s.rules import adjoint, linear, tangent
 from s2s.runtime import (convolve_grad, convolve_grad2, ediff1d_grad, interp_grad, interp_jvp, interp_slope,
-                         kron_grad, polyval_grad, trapezoid_grad, trapezoid_x_jvp)
+                         kron_grad, polyval_grad, polyval_slope, trapezoid_grad, trapezoid_x_jvp)
 
 trapezoid_ = np.trapezoid if hasattr(np, "trapezoid") else np.trapz  # NumPy 2.0 renamed trapz
 
@@ -49,12 +49,12 @@ def interp_tangent(x, xp, fp, *, ans, x_dot, fp_dot):
 
 @adjoint(np.polyval, wrt=("p", "x"))
 def polyval(p, x, *, ans, ans_bar):
-    return polyval_grad(ans_bar, p, x), ans_bar * np.polyval(np.polyder(p), x)
+    return polyval_grad(ans_bar, p, x), ans_bar * polyval_slope(p, x)
 
 
 @tangent(np.polyval, wrt=("p", "x"))
 def polyval_tangent(p, x, *, ans, p_dot, x_dot):
-    return np.polyval(p_dot, x) + x_dot * np.polyval(np.polyder(p), x)
+    return np.polyval(p_dot, x) + x_dot * polyval_slope(p, x)
 
 
 # Linear in y; the sample points x (or the spacing dx) enter through their differences.

@@ -19,7 +19,7 @@ whose derivative in their primal arguments needs more than a transposition
 (``prod_grad``, ``cumprod_grad``, ``cumprod_jvp``, ``norm_grad``, ``norm_jvp``,
 ``einsum_grad``, ``einsum_jvp``, ``average_grad``, ``average_jvp``), and the
 issue-6 helpers that are bilinear or nonlinear in their primal arguments
-(``convolve_grad``, ``convolve_grad2``, ``kron_grad``, ``polyval_grad``,
+(``convolve_grad``, ``convolve_grad2``, ``kron_grad``, ``polyval_grad``, ``polyval_slope``,
 ``trapezoid_grad``, ``trapezoid_x_jvp``, ``interp_slope``): second
 derivatives through convolve, kron, polyval, trapezoid and interp (in x) are
 reported as missing rules.

@@ -249,12 +249,17 @@ def f_rt_unsplit(g, h): return np.sum(np.sin(R.unsplit([g, h], [g, h], 0)))
 def f_rt_undstack(g): return np.sum(np.sin(R.undstack(g, [np.ones((2, 3)), np.ones((2, 3))])[1]))
 def f_rt_uncolumn_stack(g): return np.sum(np.sin(R.uncolumn_stack(g, [np.ones(3), np.ones((3, 2))])[1]))
 def f_rt_pad_grad(g): return np.sum(np.sin(R.pad_grad(g, np.ones(4), 2, "wrap")))
-def f_rt_take_along_axis_grad(g): return np.sum(np.sin(R.take_along_axis_grad(g, np.ones((2, 3)), np.array([[0, 0], [2, 1]]), 1)))
+def f_rt_take_along_axis_grad(g):
+    return np.sum(np.sin(R.take_along_axis_grad(g, np.ones((2, 3)), np.array([[0, 0], [2, 1]]), 1)))
 def f_rt_select_grads(g):
     conds = [np.array([True, False, False]), np.array([True, True, False])]
     return np.sum(np.sin(R.select_choice_grad(g, conds, [g, g])[1])) + np.sum(R.select_default_grad(g, conds, g) ** 2)
 def f_rt_ediff1d_grad(g): return np.sum(np.sin(R.ediff1d_grad(g, np.ones(5))))
-def f_rt_interp(g): return np.sum(np.sin(R.interp_grad(g, np.array([0.1, 0.7]), np.array([0.0, 0.5, 1.0]), np.ones(3)))) + np.sum(R.interp_jvp(np.sin(np.append(g, 0.3)), np.array([0.1, 0.7, 0.2]), np.array([0.0, 0.5, 1.0]), np.ones(3)) ** 2)
+def f_rt_interp(g):
+    xp = np.array([0.0, 0.5, 1.0])
+    back = R.interp_grad(g, np.array([0.1, 0.7]), xp, np.ones(3))
+    forward = R.interp_jvp(np.sin(np.append(g, 0.3)), np.array([0.1, 0.7, 0.2]), xp, np.ones(3))
+    return np.sum(np.sin(back)) + np.sum(forward ** 2)
 
 
 def rows(r, u, pos, away, distinct, W):

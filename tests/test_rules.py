@@ -758,7 +758,7 @@ def test_tangents_keep_float32():
 # be differentiated again, and the engine reports that as a missing rule.
 HELPERS_WITHOUT_RULES = ("prod_grad", "cumprod_grad", "cumprod_jvp", "norm_grad", "norm_jvp", "einsum_grad",
                          "einsum_jvp", "average_grad", "average_jvp", "interp_slope", "convolve_grad", "convolve_grad2",
-                         "kron_grad", "polyval_grad", "trapezoid_grad", "trapezoid_x_jvp")
+                         "kron_grad", "polyval_grad", "trapezoid_grad", "trapezoid_x_jvp", "polyval_slope")
 
 
 def test_every_runtime_helper_has_a_rule():
