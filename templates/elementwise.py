@@ -11,7 +11,7 @@ import operator
 import numpy as np
 
 from s2s.rules import adjoint, elementwise, linear, tangent
-from s2s.runtime import clip_masks, safe_divide, select_grad, sinc_grad, tie_weight
+from s2s.runtime import clip_masks, read_at, safe_divide, select_grad, sinc_grad, tie_weight
 
 MATH_EXP2 = (math.exp2,) if hasattr(math, "exp2") else ()  # Python 3.11+
 MATH_CBRT = (math.cbrt,) if hasattr(math, "cbrt") else ()  # Python 3.11+
@@ -224,10 +224,16 @@ def copysign_tangent(x1, x2, *, ans, x1_dot, x2_dot):
     return x1_dot * (np.sign(x1) * np.copysign(1.0, x2))
 
 
-# x1 * 2 ** x2 with an integer x2: linear in x1.
-@linear(np.ldexp, wrt="x1", unbroadcast=True)
+# x1 * 2 ** x2 with an integer x2: linear in x1, piecewise constant (zero
+# derivative) in x2.
+@adjoint(np.ldexp, unbroadcast=True)
 def ldexp(x1, x2, *, ans, ans_bar):
-    return np.ldexp(ans_bar, x2)
+    return np.ldexp(ans_bar, x2), None
+
+
+@tangent(np.ldexp, broadcast=True)
+def ldexp_tangent(x1, x2, *, ans, x1_dot, x2_dot):
+    return np.ldexp(x1_dot, x2)
 
 
 # 1 where x is finite; NaN and infinities are replaced by constants.
@@ -287,3 +293,28 @@ def clip_tangent(a, a_min=None, a_max=None, min=None, max=None, *, ans, a_dot, a
     return (np.where(masks[0], a_dot, zero) + np.where(masks[1], a_min_dot, zero)
             + np.where(masks[2], a_max_dot, zero) + np.where(masks[1], min_dot, zero)
             + np.where(masks[2], max_dot, zero))
+
+
+# ----------------------------------------------------------- tuple results
+# modf(x) == (x - trunc(x), trunc(x)): the fractional part has slope 1, the
+# integral part is piecewise constant. ans_bar is a pair (read_at gives 0.0
+# for a pair that got no adjoint).
+@adjoint(np.modf)
+def modf(x, *, ans, ans_bar):
+    return read_at(ans_bar, 0)
+
+
+@tangent(np.modf)
+def modf_tangent(x, *, ans, x_dot):
+    return (x_dot, np.zeros_like(ans[1]))
+
+
+# frexp(x) == (x * 2 ** -e, e) with an integer exponent e.
+@adjoint(np.frexp)
+def frexp(x, *, ans, ans_bar):
+    return np.ldexp(read_at(ans_bar, 0), -ans[1])
+
+
+@tangent(np.frexp)
+def frexp_tangent(x, *, ans, x_dot):
+    return (np.ldexp(x_dot, -ans[1]), np.zeros(np.shape(ans[1])))

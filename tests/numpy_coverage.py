@@ -73,6 +73,11 @@ def calls(add, u, pos, away, distinct):
     add("nan_to_num_nonfinite", np.nan_to_num, np.array([0.5, np.nan, np.inf, -np.inf, -0.3]), posinf=5.0, neginf=-5.0)
     add("nan_to_num_values", np.nan_to_num, np.array([np.nan, 1.0, np.inf]), nan=2.0, posinf=5.0)
 
+    add("modf", np.modf, 3.0 * u(2, 3))
+    add("modf_scalar", np.modf, 2.7)
+    add("frexp", np.frexp, 5.0 * away(2, 3))
+    add("frexp_scalar", np.frexp, -3.3)
+
     # reductions with where=, and the new reductions
     x, m = u(3, 4), MASK
     add("sum_where", np.sum, x, where=m)
@@ -213,6 +218,10 @@ def f_ufunc_float_power(x, y): return np.sum(np.float_power(x, y))
 def f_ufunc_copysign(x, y): return np.sum(np.sin(np.copysign(x, y)))
 def f_ufunc_ldexp(x): return np.sum(np.sin(np.ldexp(x, np.array([1, -1, 2]))))
 def f_ufunc_nan_to_num(x): return np.sum(np.sin(np.nan_to_num(x)))
+def f_modf_frexp(x):
+    frac, whole = np.modf(x * 3.0)
+    mantissa, exponent = np.frexp(x * 5.0)
+    return np.sum(frac ** 2 + whole * frac) + np.sum(mantissa * exponent + np.sin(mantissa))
 def f_where_log_no_nan(x): return np.sum(np.where(x > 0, np.log(x), 0.0))
 def f_sum_where(x, m): return np.sum(np.sin(x), where=m) + np.sum(np.mean(x, axis=1, where=m) ** 2)
 def f_var_std_where(x, m): return np.sum(np.var(x, axis=0, where=m)) + np.std(x, where=m)
@@ -268,6 +277,7 @@ def rows(r, u, pos, away, distinct, W):
     r(f_ufunc_ldexp, u(2, 3))
     r(f_ufunc_nan_to_num, u(4))
     r(f_where_log_no_nan, away(5))
+    r(f_modf_frexp, np.array([0.37, -0.81, 0.55, 1.23]))
     x, m = u(3, 4), MASK
     r(f_sum_where, x, m)
     r(f_var_std_where, x, m)
