@@ -1323,3 +1323,70 @@ def polyval_slope(p, x):
     """d np.polyval(p, x) / dx, in the float dtype of ``p`` and ``x``."""
     r = np.polyval(np.polyder(p), x)
     return r.astype(np.result_type(float_dtype(p), float_dtype(x)), copy=False) if isinstance(r, np.ndarray) else r
+
+
+def _copy_map_grad(g, size, source):
+    """Adjoint of a linear map that copies elements: ``source`` holds, for each result element, the flat index
+    of the input element it copies (-1: none). Repeated copies add up."""
+    source = np.ravel(source)
+    keep = source >= 0
+    out = np.bincount(source[keep], weights=np.ravel(g)[keep], minlength=size)
+    return out.astype(float_dtype(g), copy=False)
+
+
+def delete_grad(g, arr, obj, axis=None):
+    """Adjoint of ``arr`` in ``np.delete(arr, obj, axis)``: zeros at the deleted elements."""
+    shape = np.shape(arr)
+    size = int(np.prod(shape))
+    source = np.delete(np.arange(size).reshape(shape), obj, axis)
+    return _copy_map_grad(g, size, source).reshape(shape)
+
+
+def insert_grad(g, arr, obj, values, axis=None):
+    """Adjoints of ``arr`` and ``values`` in ``np.insert(arr, obj, values, axis)`` (broadcast values add up)."""
+    shape, vshape = np.shape(arr), np.shape(values)
+    size, vsize = int(np.prod(shape)), int(np.prod(vshape))
+    source = np.insert(np.arange(size).reshape(shape), obj, np.full(vshape, -1), axis)
+    vsource = np.insert(np.full(shape, -1), obj, np.arange(vsize).reshape(vshape), axis)
+    return (_copy_map_grad(g, size, source).reshape(shape), _copy_map_grad(g, vsize, vsource).reshape(vshape))
+
+
+def _quantile_setup(a, q, axis):
+    """(values moved so the reduced axes are last and flattened, their sort order, q flat, lo, hi, t, moved shape)."""
+    a = np.asarray(a)
+    axes = _axes(axis, a.ndim)
+    k = len(axes)
+    last = tuple(range(a.ndim - k, a.ndim))
+    moved = np.moveaxis(a, axes, last)
+    rest = moved.shape[:a.ndim - k]
+    n = int(np.prod(moved.shape[a.ndim - k:]))
+    order = np.argsort(moved.reshape(rest + (n,)), axis=-1, kind="stable")
+    pos = np.ravel(np.asarray(q, dtype=np.float64)) * (n - 1)
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, n - 1)
+    return axes, last, moved.shape, rest, n, order, lo, hi, pos - lo
+
+
+def quantile_grad(g, a, q, axis=None, keepdims=False):
+    """Adjoint of ``a`` in ``np.quantile(a, q, axis, keepdims=keepdims)`` (method "linear"): each result's
+    adjoint goes to the one or two order statistics it interpolates."""
+    axes, last, mshape, rest, n, order, lo, hi, t = _quantile_setup(a, q, axis)
+    gq = np.reshape(g, (len(lo),) + rest)
+    dtype = np.result_type(float_dtype(g), float_dtype(a))
+    ranked = np.zeros(rest + (n,), dtype=dtype)
+    for i in range(len(lo)):
+        ranked[..., lo[i]] += gq[i] * (1 - t[i])
+        ranked[..., hi[i]] += gq[i] * t[i]
+    out = np.zeros_like(ranked)
+    np.put_along_axis(out, order, ranked, axis=-1)
+    return np.moveaxis(out.reshape(mshape), last, axes)
+
+
+def quantile_jvp(t_a, a, q, axis=None, keepdims=False):
+    """Tangent of ``np.quantile(a, q, axis, keepdims=keepdims)`` (method "linear") along ``t_a``."""
+    axes, last, mshape, rest, n, order, lo, hi, t = _quantile_setup(a, q, axis)
+    moved = np.moveaxis(np.broadcast_to(t_a, np.shape(a)), axes, last).reshape(rest + (n,))
+    ranked = np.take_along_axis(moved, order, axis=-1)
+    out = np.stack([ranked[..., lo[i]] * (1 - t[i]) + ranked[..., hi[i]] * t[i] for i in range(len(lo))])
+    shape = np.shape(np.quantile(np.empty(np.shape(a)), q, axis=axis, keepdims=keepdims))
+    return np.reshape(out, shape).astype(np.result_type(float_dtype(t_a), float_dtype(a)), copy=False)

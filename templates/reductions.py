@@ -12,8 +12,8 @@ import numpy as np
 
 from s2s.rules import adjoint, linear, tangent
 from s2s.runtime import (average_grad, average_jvp, cumprod_grad, cumprod_jvp, cumsum_grad, diff_grad,
-                         extremum_reduce_grad, extremum_reduce_jvp, masked, nan_count, prod_grad, reduce_count,
-                         safe_divide, unreduce)
+                         extremum_reduce_grad, extremum_reduce_jvp, masked, nan_count, prod_grad, quantile_grad,
+                         quantile_jvp, reduce_count, safe_divide, unreduce)
 
 # NumPy 2.1+: cumulative_sum and cumulative_prod are cumsum and cumprod with
 # keyword-only options (include_initial is not supported).
@@ -217,3 +217,36 @@ def nancumsum(a, axis=None, dtype=None, *, ans, ans_bar):
 @tangent(np.nancumsum)
 def nancumsum_tangent(a, axis=None, dtype=None, *, ans, a_dot):
     return np.cumsum(np.where(np.isnan(a), 0, a_dot), axis=axis)
+
+
+# Order statistics (method "linear" only): each result's adjoint goes to the
+# one or two sorted values it interpolates; ties take the sort's order. q
+# (the probabilities) is not differentiated.
+@adjoint(np.quantile, wrt="a")
+def quantile(a, q, axis=None, keepdims=False, *, ans, ans_bar):
+    return quantile_grad(ans_bar, a, q, axis, keepdims)
+
+
+@tangent(np.quantile, wrt="a")
+def quantile_tangent(a, q, axis=None, keepdims=False, *, ans, a_dot):
+    return quantile_jvp(a_dot, a, q, axis, keepdims)
+
+
+@adjoint(np.percentile, wrt="a")
+def percentile(a, q, axis=None, keepdims=False, *, ans, ans_bar):
+    return quantile_grad(ans_bar, a, np.divide(q, 100), axis, keepdims)
+
+
+@tangent(np.percentile, wrt="a")
+def percentile_tangent(a, q, axis=None, keepdims=False, *, ans, a_dot):
+    return quantile_jvp(a_dot, a, np.divide(q, 100), axis, keepdims)
+
+
+@adjoint(np.median)
+def median(a, axis=None, keepdims=False, *, ans, ans_bar):
+    return quantile_grad(ans_bar, a, 0.5, axis, keepdims)
+
+
+@tangent(np.median)
+def median_tangent(a, axis=None, keepdims=False, *, ans, a_dot):
+    return quantile_jvp(a_dot, a, 0.5, axis, keepdims)

@@ -39,7 +39,7 @@ from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_
                          tensordot_grad2, tile_grad, trace_grad, unappended, unarray, unbroadcast,
                          unconcatenate, unhstack, unread_at, unreduce, unreduce_grad, unstack, unsum,
                          untranspose, unvstack, zero_at, zeros_like)
-from s2s.runtime import (ediff1d_grad, interp_grad, interp_jvp, interp_weights, masked, nan_count, pad_grad,
+from s2s.runtime import (delete_grad, ediff1d_grad, insert_grad, quantile_grad, quantile_jvp, interp_grad, interp_jvp, interp_weights, masked, nan_count, pad_grad,
                          reduce_count,
                          safe_multiply, select_choice_grad, select_default_grad, select_masks, take_along_axis_grad,
                          tie_weight, uncolumn_stack, undstack, unsplit)
@@ -535,3 +535,25 @@ def interp_grad_(g, x, xp, fp, *, ans, ans_bar):
 def interp_jvp_(t, x, xp, fp, *, ans, ans_bar):
     return interp_grad(ans_bar, x, xp, fp)
 
+
+
+@linear(delete_grad, wrt="g")
+def delete_grad_(g, arr, obj, axis=None, *, ans, ans_bar):
+    return np.delete(ans_bar, obj, axis)
+
+
+# insert_grad returns the pair (arr's adjoint, values' adjoint); its transpose inserts the second into the first.
+@linear(insert_grad, wrt="g")
+def insert_grad_(g, arr, obj, values, axis=None, *, ans, ans_bar):
+    return broadcast_like(np.insert(read_at(ans_bar, 0), obj, read_at(ans_bar, 1), axis), g)
+
+
+# quantile_grad and quantile_jvp transpose each other (the sort order is piecewise constant).
+@linear(quantile_grad, wrt="g")
+def quantile_grad_(g, a, q, axis=None, keepdims=False, *, ans, ans_bar):
+    return quantile_jvp(ans_bar, a, q, axis, keepdims)
+
+
+@linear(quantile_jvp, wrt="t_a")
+def quantile_jvp_(t_a, a, q, axis=None, keepdims=False, *, ans, ans_bar):
+    return quantile_grad(ans_bar, a, q, axis, keepdims)

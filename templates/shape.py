@@ -11,7 +11,7 @@ from s2s.rules import adjoint, linear, tangent
 from s2s.runtime import (astype, cast_grad, cast_jvp, flatten, item, item_grad, repeat_grad, sort_grad, sort_jvp,
                          take_grad, tile_grad, unbroadcast, unconcatenate, unhstack, unsplit, unstack, untranspose,
                          unvstack)
-from s2s.runtime import (pad_grad, select_choice_grad, select_default_grad, take_along_axis_grad, uncolumn_stack,
+from s2s.runtime import (delete_grad, insert_grad, pad_grad, select_choice_grad, select_default_grad, take_along_axis_grad, uncolumn_stack,
                          undstack)
 from s2s.runtime import copy as copy_value
 
@@ -256,3 +256,15 @@ def append(arr, values, axis=None, *, ans, ans_bar):
     pieces = unconcatenate(ans_bar, [arr, values], axis)
     return pieces[0], pieces[1]
 
+
+
+@linear(np.delete, wrt="arr")
+def delete(arr, obj, axis=None, *, ans, ans_bar):
+    return delete_grad(ans_bar, arr, obj, axis)
+
+
+# Linear in arr and values together (values broadcast into the new slots).
+@linear(np.insert, wrt=("arr", "values"))
+def insert(arr, obj, values, axis=None, *, ans, ans_bar):
+    grads = insert_grad(ans_bar, arr, obj, values, axis)
+    return grads[0], grads[1]

@@ -166,6 +166,26 @@ def calls(add, u, pos, away, distinct):
     add("triu_k_negative", np.triu, u(4, 3), k=-1)
     add("tril_k", np.tril, u(3, 4), 2)
 
+    add("delete", np.delete, u(6), [1, 4])
+    add("delete_axis", np.delete, u(3, 4), 2, axis=1)
+    add("delete_slice_flat", np.delete, u(2, 3), slice(0, 4, 2))
+    add("insert", np.insert, u(5), 2, u(), wrt=(0, 2))
+    add("insert_several", np.insert, u(5), [1, 1, 4], u(3), wrt=(0, 2))
+    add("insert_vector_at_one_place", np.insert, u(5), 2, u(3), wrt=(0, 2))
+    add("insert_axis_broadcast", np.insert, u(2, 3), 1, u(2), axis=1, wrt=(0, 2))
+    add("insert_row_broadcast", np.insert, u(2, 3), [0, 2], u(3), axis=0, wrt=(0, 2))
+
+    # order statistics
+    add("median", np.median, distinct(5))
+    add("median_even", np.median, distinct(6))
+    add("median_axis", np.median, distinct(3, 4), axis=1)
+    add("median_axes_keepdims", np.median, distinct(2, 3, 4), axis=(0, 2), keepdims=True)
+    add("quantile", np.quantile, distinct(7), 0.3)
+    add("quantile_array_q", np.quantile, distinct(3, 5), np.array([0.1, 0.5, 0.95]), axis=1)
+    add("quantile_keepdims", np.quantile, distinct(4, 3), [0.25, 0.8], axis=0, keepdims=True)
+    add("percentile", np.percentile, distinct(6), 40.0)
+    add("percentile_axis", np.percentile, distinct(3, 4), [10.0, 90.0], axis=0)
+
     # numerical routines
     for mode in ("full", "same", "valid"):
         for n, m in ((5, 3), (3, 5), (4, 4), (2, 5)):
@@ -208,6 +228,10 @@ def calls(add, u, pos, away, distinct):
     add("rt_take_along_axis_grad", R.take_along_axis_grad, u(3, 2), u(3, 4), np.array([[0, 0], [3, 1], [2, 2]]), 1)
     add("rt_select_choice_grad", R.select_choice_grad, u(3, 4), conds, [u(4), u(3, 4)])
     add("rt_select_default_grad", R.select_default_grad, u(3, 4), conds, u(3, 1))
+    add("rt_delete_grad", R.delete_grad, u(4), u(6), [1, 4])
+    add("rt_insert_grad", R.insert_grad, u(2, 5), u(2, 3), [0, 2], u(2), 1)
+    add("rt_quantile_grad", R.quantile_grad, u(2, 3), distinct(3, 5), np.array([0.2, 0.7]), 1)
+    add("rt_quantile_jvp", R.quantile_jvp, u(3, 5), distinct(3, 5), np.array([0.2, 0.7]), 1)
     add("rt_ediff1d_grad", R.ediff1d_grad, u(5), u(2, 3))
     add("rt_interp_grad", R.interp_grad, u(4), np.array([-0.7, 0.1, 0.9, 1.5]), xp, fp)
     add("rt_interp_jvp", R.interp_jvp, u(4), np.array([-0.7, 0.1, 0.9, 1.5]), xp, fp)
@@ -254,6 +278,15 @@ def f_polyval(p, x): return np.sum(np.sin(np.polyval(p, x)))
 def f_trapezoid(y, x): return np.trapezoid(np.sin(y), x) ** 2
 def f_kron_cross(a, b): return np.sum(np.sin(np.kron(a, b))) + np.sum(np.cross(a[:, :3], b[0]) ** 2)
 def f_ediff1d(x, w): return np.sum(np.ediff1d(x) * w)
+def f_delete_insert(x, v): return np.sum(np.sin(np.insert(np.delete(x, [0, 2]), 1, v))) + np.sum(np.delete(x, 1) ** 2)
+def f_order_statistics(x, w):
+    return np.median(x) + np.sum(np.quantile(x, [0.2, 0.9], axis=1) * w) + np.percentile(x, 75.0) ** 2
+def f_rt_delete_insert_grads(g):
+    parts = R.insert_grad(g, np.ones(3), 1, np.ones(2))
+    return np.sum(np.sin(R.delete_grad(g[:4], np.ones(6), [0, 5]))) + np.sum(parts[0] ** 2) + np.sum(np.sin(parts[1]))
+def f_rt_quantile(g, t):
+    a = np.array([[0.3, -0.2, 0.9], [0.1, 0.5, -0.7]])
+    return np.sum(np.sin(R.quantile_grad(g, a, 0.4, 1))) + np.sum(R.quantile_jvp(t, a, 0.4, 1) ** 2)
 def f_rt_unsplit(g, h): return np.sum(np.sin(R.unsplit([g, h], [g, h], 0)))
 def f_rt_undstack(g): return np.sum(np.sin(R.undstack(g, [np.ones((2, 3)), np.ones((2, 3))])[1]))
 def f_rt_uncolumn_stack(g): return np.sum(np.sin(R.uncolumn_stack(g, [np.ones(3), np.ones((3, 2))])[1]))
@@ -310,6 +343,10 @@ def rows(r, u, pos, away, distinct, W):
     r(f_kron_cross, u(2, 3), u(2, 3), wrt=(0, 1))
     r(f_ediff1d, u(2, 3), W(5))
     r(f_rt_unsplit, u(2), u(3), wrt=(0, 1))
+    r(f_delete_insert, u(5), u(), wrt=(0, 1))
+    r(f_order_statistics, distinct(3, 5), W(2, 3))
+    r(f_rt_delete_insert_grads, u(5))
+    r(f_rt_quantile, u(2), u(2, 3), wrt=(0, 1))
     r(f_rt_undstack, u(2, 3, 2))
     r(f_rt_uncolumn_stack, u(3, 3))
     r(f_rt_pad_grad, u(8))
