@@ -1390,3 +1390,10 @@ def quantile_jvp(t_a, a, q, axis=None, keepdims=False):
     out = np.stack([ranked[..., lo[i]] * (1 - t[i]) + ranked[..., hi[i]] * t[i] for i in range(len(lo))])
     shape = np.shape(np.quantile(np.empty(np.shape(a)), q, axis=axis, keepdims=keepdims))
     return np.reshape(out, shape).astype(np.result_type(float_dtype(t_a), float_dtype(a)), copy=False)
+
+
+def filled(a, where=True, value=0.0):
+    """``a`` where ``where`` holds and ``value`` elsewhere (reductions' ``where=``); ``a`` itself for ``True``."""
+    if where is True:
+        return a
+    return np.where(where, a, value)

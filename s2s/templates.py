@@ -272,12 +272,17 @@ class _Substitute(gast.NodeTransformer):
         self.namespace = namespace or {}
 
     def visit_Call(self, node):
-        # masked(c, where) with where left at True is c: keep generated code short
-        if (isinstance(node.func, gast.Name) and self.namespace.get(node.func.id) is runtime.masked
-                and len(node.args) == 2 and isinstance(node.args[1], gast.Name)):
+        # masked(c, where) and filled(a, where, v) with where left at True are c and a: keep generated code short
+        if (isinstance(node.func, gast.Name)
+                and self.namespace.get(node.func.id) in (runtime.masked, runtime.filled)
+                and len(node.args) >= 2 and isinstance(node.args[1], gast.Name)):
             where = self.mapping.get(node.args[1].id)
             if isinstance(where, gast.Constant) and where.value is True:
                 return self.visit(node.args[0])
+        # ``where=where`` left at NumPy's default True: drop the keyword
+        node.keywords = [k for k in node.keywords if not (
+            k.arg == "where" and isinstance(k.value, gast.Name) and k.value.id == "where"
+            and isinstance(self.mapping.get("where"), gast.Constant) and self.mapping["where"].value is True)]
         return self.generic_visit(node)
 
     def visit_Name(self, node):

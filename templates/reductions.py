@@ -12,7 +12,7 @@ import numpy as np
 
 from s2s.rules import adjoint, linear, tangent
 from s2s.runtime import (average_grad, average_jvp, cumprod_grad, cumprod_jvp, cumsum_grad, diff_grad,
-                         extremum_reduce_grad, extremum_reduce_jvp, masked, nan_count, prod_grad, quantile_grad,
+                         extremum_reduce_grad, extremum_reduce_jvp, filled, masked, nan_count, prod_grad, quantile_grad,
                          quantile_jvp, reduce_count, safe_divide, unreduce)
 
 # NumPy 2.1+: cumulative_sum and cumulative_prod are cumsum and cumprod with
@@ -37,26 +37,29 @@ def mean(a, axis=None, dtype=None, keepdims=False, where=True, *, ans, ans_bar):
     return masked(unreduce(ans_bar / reduce_count(a, axis, keepdims, where), a, axis, keepdims), where)
 
 
-# Ties share the adjoint evenly; a winning ``initial`` gets none of it.
+# Ties share the adjoint evenly; a winning ``initial`` gets none of it, nor
+# do the elements where= leaves out (filled with NaN, which equals nothing).
 @adjoint(np.max, np.amax, np.min, np.amin)
-def max_(a, axis=None, keepdims=False, initial=None, *, ans, ans_bar):
-    return extremum_reduce_grad(ans_bar, a, ans, axis, keepdims)
+def max_(a, axis=None, keepdims=False, initial=None, where=True, *, ans, ans_bar):
+    return masked(extremum_reduce_grad(ans_bar, filled(a, where, np.nan), ans, axis, keepdims), where)
 
 
 @tangent(np.max, np.amax, np.min, np.amin)
-def max_tangent(a, axis=None, keepdims=False, initial=None, *, ans, a_dot):
-    return extremum_reduce_jvp(a_dot, a, ans, axis, keepdims)
+def max_tangent(a, axis=None, keepdims=False, initial=None, where=True, *, ans, a_dot):
+    return extremum_reduce_jvp(a_dot, filled(a, where, np.nan), ans, axis, keepdims)
 
 
-# The product of the other factors, computed without dividing by a.
+# The product of the other factors, computed without dividing by a (the
+# elements where= leaves out count as 1).
 @adjoint(np.prod)
-def prod(a, axis=None, dtype=None, keepdims=False, initial=1, *, ans, ans_bar):
-    return prod_grad(ans_bar, a, axis, keepdims, initial)
+def prod(a, axis=None, dtype=None, keepdims=False, initial=1, where=True, *, ans, ans_bar):
+    return masked(prod_grad(ans_bar, filled(a, where, 1), axis, keepdims, initial), where)
 
 
 @tangent(np.prod)
-def prod_tangent(a, axis=None, dtype=None, keepdims=False, initial=1, *, ans, a_dot):
-    return np.sum(a_dot * prod_grad(np.ones_like(ans), a, axis, keepdims, initial), axis=axis, keepdims=keepdims)
+def prod_tangent(a, axis=None, dtype=None, keepdims=False, initial=1, where=True, *, ans, a_dot):
+    others = prod_grad(np.ones_like(ans), filled(a, where, 1), axis, keepdims, initial)
+    return np.sum(masked(a_dot, where) * others, axis=axis, keepdims=keepdims)
 
 
 @adjoint(np.var)
@@ -70,7 +73,7 @@ def var(a, axis=None, dtype=None, ddof=0, keepdims=False, where=True, *, ans, an
 def var_tangent(a, axis=None, dtype=None, ddof=0, keepdims=False, where=True, *, ans, a_dot):
     n = reduce_count(a, axis, keepdims, where)
     centered = a - np.mean(a, axis=axis, keepdims=True, where=where)
-    return np.sum(a_dot * centered, axis=axis, keepdims=keepdims, where=where) * (2 / (n - ddof))
+    return np.sum(masked(a_dot, where) * centered, axis=axis, keepdims=keepdims) * (2 / (n - ddof))
 
 
 # 0 (not NaN) where the standard deviation is 0.
@@ -85,7 +88,7 @@ def std(a, axis=None, dtype=None, ddof=0, keepdims=False, where=True, *, ans, an
 def std_tangent(a, axis=None, dtype=None, ddof=0, keepdims=False, where=True, *, ans, a_dot):
     n = reduce_count(a, axis, keepdims, where)
     centered = a - np.mean(a, axis=axis, keepdims=True, where=where)
-    return safe_divide(np.sum(a_dot * centered, axis=axis, keepdims=keepdims, where=where), ans) / (n - ddof)
+    return safe_divide(np.sum(masked(a_dot, where) * centered, axis=axis, keepdims=keepdims), ans) / (n - ddof)
 
 
 @linear(np.cumsum, *CUMULATIVE_SUM)
@@ -144,7 +147,7 @@ def nansum(a, axis=None, dtype=None, keepdims=False, initial=0, where=True, *, a
 
 @tangent(np.nansum)
 def nansum_tangent(a, axis=None, dtype=None, keepdims=False, initial=0, where=True, *, ans, a_dot):
-    return np.sum(np.where(np.isnan(a), 0, a_dot), axis=axis, dtype=dtype, keepdims=keepdims, where=where)
+    return np.sum(masked(np.where(np.isnan(a), 0, a_dot), where), axis=axis, dtype=dtype, keepdims=keepdims)
 
 
 @linear(np.nanmean)
@@ -156,7 +159,7 @@ def nanmean(a, axis=None, dtype=None, keepdims=False, where=True, *, ans, ans_ba
 @tangent(np.nanmean)
 def nanmean_tangent(a, axis=None, dtype=None, keepdims=False, where=True, *, ans, a_dot):
     n = nan_count(a, axis, keepdims, where)
-    return np.sum(np.where(np.isnan(a), 0, a_dot), axis=axis, keepdims=keepdims, where=where) / n
+    return np.sum(masked(np.where(np.isnan(a), 0, a_dot), where), axis=axis, keepdims=keepdims) / n
 
 
 # NaN never equals the extremum, so it gets none of the adjoint.
@@ -192,7 +195,7 @@ def nanvar(a, axis=None, dtype=None, ddof=0, keepdims=False, where=True, *, ans,
 def nanvar_tangent(a, axis=None, dtype=None, ddof=0, keepdims=False, where=True, *, ans, a_dot):
     n = nan_count(a, axis, keepdims, where)
     centered = np.where(np.isnan(a), 0, a - np.nanmean(a, axis=axis, keepdims=True, where=where))
-    return np.sum(a_dot * centered, axis=axis, keepdims=keepdims, where=where) * (2 / (n - ddof))
+    return np.sum(masked(a_dot, where) * centered, axis=axis, keepdims=keepdims) * (2 / (n - ddof))
 
 
 @adjoint(np.nanstd)
@@ -206,7 +209,7 @@ def nanstd(a, axis=None, dtype=None, ddof=0, keepdims=False, where=True, *, ans,
 def nanstd_tangent(a, axis=None, dtype=None, ddof=0, keepdims=False, where=True, *, ans, a_dot):
     n = nan_count(a, axis, keepdims, where)
     centered = np.where(np.isnan(a), 0, a - np.nanmean(a, axis=axis, keepdims=True, where=where))
-    return safe_divide(np.sum(a_dot * centered, axis=axis, keepdims=keepdims, where=where), ans) / (n - ddof)
+    return safe_divide(np.sum(masked(a_dot, where) * centered, axis=axis, keepdims=keepdims), ans) / (n - ddof)
 
 
 @linear(np.nancumsum)

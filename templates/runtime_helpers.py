@@ -39,10 +39,10 @@ from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_
                          tensordot_grad2, tile_grad, trace_grad, unappended, unarray, unbroadcast,
                          unconcatenate, unhstack, unread_at, unreduce, unreduce_grad, unstack, unsum,
                          untranspose, unvstack, zero_at, zeros_like)
-from s2s.runtime import (delete_grad, ediff1d_grad, insert_grad, quantile_grad, quantile_jvp, interp_grad, interp_jvp, interp_weights, masked, nan_count, pad_grad,
-                         reduce_count,
-                         safe_multiply, select_choice_grad, select_default_grad, select_masks, take_along_axis_grad,
-                         tie_weight, uncolumn_stack, undstack, unsplit)
+from s2s.runtime import (delete_grad, ediff1d_grad, filled, insert_grad, interp_grad, interp_jvp, interp_weights, masked,
+                         nan_count, pad_grad, quantile_grad, quantile_jvp, reduce_count, safe_multiply,
+                         select_choice_grad, select_default_grad, select_masks, take_along_axis_grad, tie_weight,
+                         uncolumn_stack, undstack, unsplit)
 
 # seed gives ones, zeros_like zeros, clip_masks and select_masks booleans,
 # reduce_count counts, interp_weights weights that depend on x only piecewise.
@@ -557,3 +557,14 @@ def quantile_grad_(g, a, q, axis=None, keepdims=False, *, ans, ans_bar):
 @linear(quantile_jvp, wrt="t_a")
 def quantile_jvp_(t_a, a, q, axis=None, keepdims=False, *, ans, ans_bar):
     return quantile_grad(ans_bar, a, q, axis, keepdims)
+
+
+# filled(a, where, value) is affine in a (value is a constant): its tangent drops value.
+@linear(filled, wrt="a")
+def filled_(a, where=True, value=0.0, *, ans, ans_bar):
+    return masked(ans_bar, where)
+
+
+@tangent(filled, wrt="a")
+def filled_tangent(a, where=True, value=0.0, *, ans, a_dot):
+    return masked(a_dot, where)

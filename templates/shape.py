@@ -11,8 +11,8 @@ from s2s.rules import adjoint, linear, tangent
 from s2s.runtime import (astype, cast_grad, cast_jvp, flatten, item, item_grad, repeat_grad, sort_grad, sort_jvp,
                          take_grad, tile_grad, unbroadcast, unconcatenate, unhstack, unsplit, unstack, untranspose,
                          unvstack)
-from s2s.runtime import (delete_grad, insert_grad, pad_grad, select_choice_grad, select_default_grad, take_along_axis_grad, uncolumn_stack,
-                         undstack)
+from s2s.runtime import (delete_grad, insert_grad, pad_grad, select_choice_grad, select_default_grad,
+                         take_along_axis_grad, uncolumn_stack, undstack)
 from s2s.runtime import copy as copy_value
 
 

@@ -87,6 +87,13 @@ def calls(add, u, pos, away, distinct):
     add("mean_where_row_mask", np.mean, x, axis=1, where=np.array([True, False, True, True]))
     add("var_where", np.var, x, axis=0, where=m)
     add("std_where_ddof", np.std, x, axis=1, ddof=1, where=m)
+    for prim in (np.max, np.min):
+        add(prim.__name__ + "_where", prim, distinct(3, 4), where=m, initial=-10.0 if prim is np.max else 10.0)
+        add(prim.__name__ + "_where_axis", prim, distinct(3, 4), axis=1, where=m,
+            initial=-10.0 if prim is np.max else 10.0)
+    add("max_where_initial_wins", np.max, distinct(3, 4), axis=0, where=m, initial=100.0)
+    add("prod_where", np.prod, away(3, 4), where=m)
+    add("prod_where_axis", np.prod, away(3, 4), axis=0, where=m, keepdims=True)
     add("mean_float32_axis", np.mean, x.astype(np.float32), axis=1, eps=1e-2, rtol=1e-3)
     add("ptp", np.ptp, distinct(3, 4))
     add("ptp_axis", np.ptp, distinct(3, 4), axis=1)
@@ -219,6 +226,7 @@ def calls(add, u, pos, away, distinct):
     add("rt_tie_weight", R.tie_weight, u(3), np.array([-np.inf, 0.2, 1.0]), np.array([-np.inf, 0.1, 0.5]))
     add("rt_masked", R.masked, u(2, 3), u(2, 3) > 0)
     add("rt_masked_true", R.masked, u(2, 3))
+    add("rt_filled", R.filled, u(2, 3), u(2, 3) > 0, 1.0)
     pieces = np.split(u(6), [2])
     add("rt_unsplit", R.unsplit, [u(2), u(4)], pieces)
     add("rt_undstack", R.undstack, u(2, 3, 3), [u(2, 3), u(2, 3, 2)])
@@ -249,6 +257,8 @@ def f_modf_frexp(x):
 def f_where_log_no_nan(x): return np.sum(np.where(x > 0, np.log(x), 0.0))
 def f_sum_where(x, m): return np.sum(np.sin(x), where=m) + np.sum(np.mean(x, axis=1, where=m) ** 2)
 def f_var_std_where(x, m): return np.sum(np.var(x, axis=0, where=m)) + np.std(x, where=m)
+def f_max_prod_where(x, m):
+    return np.max(x, where=m, initial=-5.0) + np.sum(np.min(x, axis=1, where=m, initial=5.0) ** 2) + np.prod(x, where=m)
 def f_ptp(x, w): return np.sum(np.ptp(x, axis=1) * w)
 def f_average(x, w): return np.sum(np.average(x, axis=1, weights=w) ** 2)
 def f_nan_reductions(x): return np.nansum(x ** 3) + np.sum(np.nanmean(x, axis=0) ** 2) + np.nanstd(x)
@@ -259,6 +269,7 @@ def f_cumulative(x, w): return np.sum(np.cumulative_sum(x, axis=1) * w) + np.sum
 def f_rt_safe_multiply(a, b): return np.sum(np.sin(R.safe_multiply(a, b)))
 def f_rt_tie_weight(w): return np.sum(np.sin(R.tie_weight(w, np.array([-np.inf, 1.0]), np.array([-np.inf, 2.0]))))
 def f_rt_masked(c): return np.sum(np.sin(R.masked(c, np.array([True, False, True]))))
+def f_rt_filled(a): return np.sum(np.sin(R.filled(a, np.array([True, False, True]), 2.0)))
 
 
 def f_split(x): return np.sum(np.split(x, 2)[0] * np.array_split(x, [1])[1][:2])
@@ -314,6 +325,7 @@ def rows(r, u, pos, away, distinct, W):
     x, m = u(3, 4), MASK
     r(f_sum_where, x, m)
     r(f_var_std_where, x, m)
+    r(f_max_prod_where, distinct(3, 4), m)
     r(f_ptp, distinct(3, 4), W(3))
     r(f_average, u(3, 4), pos(4), wrt=(0, 1))
     # finite inputs: central differences cannot vary a NaN (test_numpy_coverage.py checks NaN inputs)
@@ -326,6 +338,7 @@ def rows(r, u, pos, away, distinct, W):
     r(f_rt_safe_multiply, u(2, 3), u(3), wrt=(0, 1))
     r(f_rt_tie_weight, u(2))
     r(f_rt_masked, u(3))
+    r(f_rt_filled, u(3))
     r(f_split, u(4))
     r(f_split_unpack, u(2, 6))
     r(f_vsplit_dsplit, u(4, 2, 3))
