@@ -2,7 +2,8 @@
 
 Integer, boolean and shape results, comparisons, rounding (piecewise
 constant), array constructors that take only shapes or values, and random
-draws. Calls to them need no adjoint; their results are never active.
+draws (``np.random.*`` and the methods of ``np.random.Generator``, which
+``METHODS`` maps by name like the ndarray methods of methods.py). Calls to them need no adjoint; their results are never active.
 """
 import math
 import operator
@@ -45,10 +46,21 @@ _RANDOM = (
     "set_state",
 )
 
+# Random draws through a Generator (rng = np.random.default_rng(); rng.normal(...)):
+# the method name maps to the unbound Generator method, a constant like np.random.*.
+_GENERATOR = (
+    "random", "uniform", "normal", "standard_normal", "integers", "choice", "permutation", "permuted",
+    "exponential", "standard_exponential", "poisson", "binomial", "gamma", "beta", "lognormal", "laplace",
+    "multivariate_normal", "dirichlet", "gumbel", "logistic", "standard_t", "standard_cauchy",
+)
+GENERATOR_METHODS = {name: getattr(np.random.Generator, name) for name in _GENERATOR}
+METHODS = dict(GENERATOR_METHODS)
+
 NONDIFFERENTIABLE = (
     tuple(getattr(np, name) for name in _NUMPY)
     + tuple(getattr(np.random, name) for name in _RANDOM)
     + (np.linalg.matrix_rank,)
+    + tuple(GENERATOR_METHODS.values())
     + (
         # comparisons and logic
         operator.lt, operator.le, operator.gt, operator.ge, operator.eq, operator.ne,

@@ -134,7 +134,17 @@ def nd_misc(x):
             + np.sum(x * np.isreal(x)) + np.sum(x * np.nextafter(x, 2.0)) + np.sum(x * np.unique(x).size))
 def nd_random(x):
     np.random.seed(0)
-    return np.sum(x * np.random.rand(3)) + np.sum(x * np.random.normal(size=3))
+    rng = np.random.default_rng(1)
+    return (np.sum(x * np.random.rand(3)) + np.sum(x * np.random.normal(size=3)) + np.sum(x * rng.normal(size=3))
+            + np.sum(x * rng.uniform(-1.0, 1.0, size=3)) + x[0] * rng.integers(1, 4))
+
+
+def _random_expected():
+    np.random.seed(0)
+    rng = np.random.default_rng(1)
+    want = np.random.rand(3) + np.random.normal(size=3) + rng.normal(size=3) + rng.uniform(-1.0, 1.0, size=3)
+    want[0] += rng.integers(1, 4)
+    return want
 
 
 def _nd_expected(fn, x):
@@ -146,7 +156,7 @@ def _nd_expected(fn, x):
         nd_round: (np.sign(x) + np.floor_divide(x, 0.3) + np.round(x) + np.around(x, 1) + np.rint(x) + np.fix(x)
                    + np.trunc(x) + np.floor(x) + np.ceil(x)),
         nd_misc: np.heaviside(x, 0.5) + np.spacing(x) + 1.0 + np.isreal(x) + np.nextafter(x, 2.0) + 3.0,
-        nd_random: (np.random.seed(0), np.random.rand(3) + np.random.normal(size=3))[1],
+        nd_random: _random_expected(),
     }[fn]
 
 
