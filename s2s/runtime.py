@@ -1397,3 +1397,35 @@ def filled(a, where=True, value=0.0):
     if where is True:
         return a
     return np.where(where, a, value)
+
+
+def _diff_end_length(v, a, axis):
+    """How many elements ``np.diff``'s ``prepend``/``append`` value ``v`` adds along ``axis``."""
+    if v is None:
+        return 0
+    return np.shape(v)[axis] if np.ndim(v) == np.ndim(a) else 1
+
+
+def diff_grads(g, a, n=1, axis=-1, prepend=None, append=None):
+    """Adjoints of ``a``, ``prepend`` and ``append`` in ``np.diff(a, n, axis, prepend=..., append=...)``."""
+    full = diff_grad(g, n, axis)
+    ax = int(axis) % np.ndim(full)
+    k0 = _diff_end_length(prepend, a, ax)
+    k1 = k0 + np.shape(a)[ax]
+    pieces = np.split(full, [k0, k1], axis=ax)
+    pre = None if prepend is None else unbroadcast(pieces[0], prepend)
+    app = None if append is None else unbroadcast(pieces[2], append)
+    return pieces[1], pre, app
+
+
+def diff_concat(h, a, n=1, axis=-1, prepend=None, append=None):
+    """``np.diff`` of the adjoint triple ``h`` joined as ``(prepend, a, append)``: the transpose of ``diff_grads``."""
+    ax = int(axis) % np.ndim(a)
+    parts = []
+    for v, piece in ((prepend, h[1]), (a, h[0]), (append, h[2])):
+        if v is None:
+            continue
+        shape = list(np.shape(a))
+        shape[ax] = _diff_end_length(v, a, ax) if v is not a else shape[ax]
+        parts.append(np.broadcast_to(zeros_like(v) if _is_zero(piece) or piece is None else piece, shape))
+    return np.diff(np.concatenate(parts, axis=ax), n, axis=ax)

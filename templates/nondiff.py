@@ -3,7 +3,8 @@
 Integer, boolean and shape results, comparisons, rounding (piecewise
 constant), array constructors that take only shapes or values, and random
 draws (``np.random.*`` and the methods of ``np.random.Generator``, which
-``METHODS`` maps by name like the ndarray methods of methods.py). Calls to them need no adjoint; their results are never active.
+``METHODS`` maps by name like the ndarray methods of methods.py). Calls to
+them need no adjoint; their results are never active.
 """
 import math
 import operator

@@ -11,7 +11,7 @@ leaves out (the engine drops it when ``where`` is left at ``True``); the
 import numpy as np
 
 from s2s.rules import adjoint, linear, tangent
-from s2s.runtime import (average_grad, average_jvp, cumprod_grad, cumprod_jvp, cumsum_grad, diff_grad,
+from s2s.runtime import (average_grad, average_jvp, cumprod_grad, cumprod_jvp, cumsum_grad, diff_grads,
                          extremum_reduce_grad, extremum_reduce_jvp, filled, masked, nan_count, prod_grad, quantile_grad,
                          quantile_jvp, reduce_count, safe_divide, unreduce)
 
@@ -106,9 +106,10 @@ def cumprod_tangent(a, axis=None, dtype=None, *, ans, a_dot):
     return cumprod_jvp(a_dot, a, ans, axis)
 
 
-@linear(np.diff)
-def diff(a, n=1, axis=-1, *, ans, ans_bar):
-    return diff_grad(ans_bar, n, axis)
+@linear(np.diff, wrt=("a", "prepend", "append"))
+def diff(a, n=1, axis=-1, prepend=None, append=None, *, ans, ans_bar):
+    grads = diff_grads(ans_bar, a, n, axis, prepend, append)
+    return grads[0], grads[1], grads[2]
 
 
 # ----------------------------------------------------------- issue 6: more reductions

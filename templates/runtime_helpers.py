@@ -39,10 +39,10 @@ from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_
                          tensordot_grad2, tile_grad, trace_grad, unappended, unarray, unbroadcast,
                          unconcatenate, unhstack, unread_at, unreduce, unreduce_grad, unstack, unsum,
                          untranspose, unvstack, zero_at, zeros_like)
-from s2s.runtime import (delete_grad, ediff1d_grad, filled, insert_grad, interp_grad, interp_jvp, interp_weights, masked,
-                         nan_count, pad_grad, quantile_grad, quantile_jvp, reduce_count, safe_multiply,
-                         select_choice_grad, select_default_grad, select_masks, take_along_axis_grad, tie_weight,
-                         uncolumn_stack, undstack, unsplit)
+from s2s.runtime import (delete_grad, diff_concat, diff_grads, ediff1d_grad, filled, insert_grad, interp_grad,
+                         interp_jvp, interp_weights, masked, nan_count, pad_grad, quantile_grad, quantile_jvp,
+                         reduce_count, safe_multiply, select_choice_grad, select_default_grad, select_masks,
+                         take_along_axis_grad, tie_weight, uncolumn_stack, undstack, unsplit)
 
 # seed gives ones, zeros_like zeros, clip_masks and select_masks booleans,
 # reduce_count counts, interp_weights weights that depend on x only piecewise.
@@ -568,3 +568,14 @@ def filled_(a, where=True, value=0.0, *, ans, ans_bar):
 @tangent(filled, wrt="a")
 def filled_tangent(a, where=True, value=0.0, *, ans, a_dot):
     return masked(a_dot, where)
+
+
+# diff_grads (g -> the adjoint triple) and diff_concat transpose each other.
+@linear(diff_grads, wrt="g")
+def diff_grads_(g, a, n=1, axis=-1, prepend=None, append=None, *, ans, ans_bar):
+    return diff_concat(ans_bar, a, n, axis, prepend, append)
+
+
+@linear(diff_concat, wrt="h")
+def diff_concat_(h, a, n=1, axis=-1, prepend=None, append=None, *, ans, ans_bar):
+    return diff_grads(ans_bar, a, n, axis, prepend, append)

@@ -173,6 +173,10 @@ def calls(add, u, pos, away, distinct):
     add("triu_k_negative", np.triu, u(4, 3), k=-1)
     add("tril_k", np.tril, u(3, 4), 2)
 
+    add("diff_prepend", np.diff, u(5), prepend=u(), wrt=(0, "prepend"))
+    add("diff_append_n2", np.diff, u(3, 4), n=2, axis=0, append=u(2, 4), wrt=(0, "append"))
+    add("diff_both_ends_axis1", np.diff, u(3, 4), axis=1, prepend=u(3, 1), append=u(), wrt=(0, "prepend", "append"))
+    add("diff_constant_end", np.diff, u(4), prepend=0.0)
     add("delete", np.delete, u(6), [1, 4])
     add("delete_axis", np.delete, u(3, 4), 2, axis=1)
     add("delete_slice_flat", np.delete, u(2, 3), slice(0, 4, 2))
@@ -236,6 +240,8 @@ def calls(add, u, pos, away, distinct):
     add("rt_take_along_axis_grad", R.take_along_axis_grad, u(3, 2), u(3, 4), np.array([[0, 0], [3, 1], [2, 2]]), 1)
     add("rt_select_choice_grad", R.select_choice_grad, u(3, 4), conds, [u(4), u(3, 4)])
     add("rt_select_default_grad", R.select_default_grad, u(3, 4), conds, u(3, 1))
+    add("rt_diff_grads", R.diff_grads, u(6), u(4), 1, -1, u(), u(2))
+    add("rt_diff_concat", R.diff_concat, (u(4), u(), u(2)), u(4), 1, -1, 0.0, np.zeros(2))
     add("rt_delete_grad", R.delete_grad, u(4), u(6), [1, 4])
     add("rt_insert_grad", R.insert_grad, u(2, 5), u(2, 3), [0, 2], u(2), 1)
     add("rt_quantile_grad", R.quantile_grad, u(2, 3), distinct(3, 5), np.array([0.2, 0.7]), 1)
@@ -289,6 +295,11 @@ def f_polyval(p, x): return np.sum(np.sin(np.polyval(p, x)))
 def f_trapezoid(y, x): return np.trapezoid(np.sin(y), x) ** 2
 def f_kron_cross(a, b): return np.sum(np.sin(np.kron(a, b))) + np.sum(np.cross(a[:, :3], b[0]) ** 2)
 def f_ediff1d(x, w): return np.sum(np.ediff1d(x) * w)
+def f_diff_ends(x, y): return np.sum(np.sin(np.diff(x, prepend=y, append=x[0] * y)))
+def f_rt_diff_grads(g):
+    parts = R.diff_grads(g, np.ones(3), 1, -1, 0.0, np.ones(1))
+    joined = R.diff_concat((g[:3], g[0], g[1:2]), np.ones(3), 1, -1, 0.0, np.ones(1))
+    return np.sum(np.sin(parts[0])) + parts[1] ** 2 + np.sum(joined ** 2)
 def f_delete_insert(x, v): return np.sum(np.sin(np.insert(np.delete(x, [0, 2]), 1, v))) + np.sum(np.delete(x, 1) ** 2)
 def f_order_statistics(x, w):
     return np.median(x) + np.sum(np.quantile(x, [0.2, 0.9], axis=1) * w) + np.percentile(x, 75.0) ** 2
@@ -357,6 +368,8 @@ def rows(r, u, pos, away, distinct, W):
     r(f_ediff1d, u(2, 3), W(5))
     r(f_rt_unsplit, u(2), u(3), wrt=(0, 1))
     r(f_delete_insert, u(5), u(), wrt=(0, 1))
+    r(f_diff_ends, u(4), u(), wrt=(0, 1))
+    r(f_rt_diff_grads, u(4))
     r(f_order_statistics, distinct(3, 5), W(2, 3))
     r(f_rt_delete_insert_grads, u(5))
     r(f_rt_quantile, u(2), u(2, 3), wrt=(0, 1))
