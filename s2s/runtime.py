@@ -1429,3 +1429,10 @@ def diff_concat(h, a, n=1, axis=-1, prepend=None, append=None):
         shape[ax] = _diff_end_length(v, a, ax) if v is not a else shape[ax]
         parts.append(np.broadcast_to(zeros_like(v) if _is_zero(piece) or piece is None else piece, shape))
     return np.diff(np.concatenate(parts, axis=ax), n, axis=ax)
+
+
+def linspace_grad(g, start, stop, num=50, endpoint=True, axis=0):
+    """Adjoints of ``start`` and ``stop`` in ``np.linspace(start, stop, num, endpoint, axis=axis)``."""
+    t = np.linspace(0.0, 1.0, num, endpoint=endpoint, dtype=float_dtype(g))
+    gm = np.moveaxis(np.asarray(g), axis, -1)
+    return unbroadcast(np.sum(gm * (1 - t), axis=-1), start), unbroadcast(np.sum(gm * t, axis=-1), stop)

@@ -27,8 +27,9 @@ _NUMPY = (
     "shape", "ndim", "size", "result_type", "can_cast", "iscomplexobj", "isrealobj",
     "isscalar", "broadcast_shapes", "issubdtype", "dtype", "finfo", "iinfo",
     # constructors from shapes and values
-    "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like",
-    "arange", "linspace", "logspace", "geomspace", "eye", "identity", "tri", "indices",
+    # (full, full_like, linspace, logspace and geomspace have rules: their values can be active)
+    "zeros", "ones", "empty", "zeros_like", "ones_like", "empty_like",
+    "arange", "eye", "identity", "tri", "indices",
     "diag_indices", "tril_indices", "triu_indices",
     # predicates and comparisons
     "isnan", "isfinite", "isinf", "isneginf", "isposinf", "isclose", "allclose", "array_equal",

@@ -8,10 +8,10 @@ piece with its element's shape.
 import numpy as np
 
 from s2s.rules import adjoint, linear, tangent
-from s2s.runtime import (astype, cast_grad, cast_jvp, flatten, item, item_grad, repeat_grad, sort_grad, sort_jvp,
-                         take_grad, tile_grad, unbroadcast, unconcatenate, unhstack, unsplit, unstack, untranspose,
-                         unvstack)
-from s2s.runtime import (delete_grad, insert_grad, pad_grad, select_choice_grad, select_default_grad,
+from s2s.runtime import (astype, cast_grad, cast_jvp, flatten, float_dtype, item, item_grad, repeat_grad, sort_grad,
+                         sort_jvp, take_grad, tile_grad, unbroadcast, unconcatenate, unhstack, unsplit, unstack,
+                         untranspose, unvstack)
+from s2s.runtime import (delete_grad, insert_grad, linspace_grad, pad_grad, select_choice_grad, select_default_grad,
                          take_along_axis_grad, uncolumn_stack, undstack)
 from s2s.runtime import copy as copy_value
 
@@ -268,3 +268,52 @@ def delete(arr, obj, axis=None, *, ans, ans_bar):
 def insert(arr, obj, values, axis=None, *, ans, ans_bar):
     grads = insert_grad(ans_bar, arr, obj, values, axis)
     return grads[0], grads[1]
+
+
+# ----------------------------------------------------------- constructors from values
+# Their shapes are constants; the values they are filled with can carry derivatives.
+@linear(np.full, wrt="fill_value")
+def full(shape, fill_value, dtype=None, order="C", *, ans, ans_bar):
+    return unbroadcast(ans_bar, fill_value)
+
+
+# a gives only the shape and dtype: its derivative is zero.
+@adjoint(np.full_like, wrt=("a", "fill_value"))
+def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, *, ans, ans_bar):
+    return None, unbroadcast(ans_bar, fill_value)
+
+
+@tangent(np.full_like, wrt=("a", "fill_value"))
+def full_like_tangent(a, fill_value, dtype=None, order="K", subok=True, shape=None, *, ans, a_dot, fill_value_dot):
+    return np.full_like(ans, fill_value_dot, dtype=float_dtype(ans))
+
+
+# start + (stop - start) * t (retstep is not supported).
+@linear(np.linspace, wrt=("start", "stop"))
+def linspace(start, stop, num=50, endpoint=True, dtype=None, axis=0, *, ans, ans_bar):
+    grads = linspace_grad(ans_bar, start, stop, num, endpoint, axis)
+    return grads[0], grads[1]
+
+
+# base ** linspace(start, stop): the base is not differentiated.
+@adjoint(np.logspace, wrt=("start", "stop"))
+def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0, *, ans, ans_bar):
+    grads = linspace_grad(ans_bar * ans * np.log(base).astype(float_dtype(ans)), start, stop, num, endpoint, axis)
+    return grads[0], grads[1]
+
+
+@tangent(np.logspace, wrt=("start", "stop"))
+def logspace_tangent(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0, *, ans, start_dot, stop_dot):
+    return ans * np.log(base).astype(float_dtype(ans)) * np.linspace(start_dot, stop_dot, num, endpoint, axis=axis)
+
+
+# start * (stop / start) ** t: d log(ans) = (1 - t) d start / start + t d stop / stop.
+@adjoint(np.geomspace, wrt=("start", "stop"))
+def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0, *, ans, ans_bar):
+    grads = linspace_grad(ans_bar * ans, start, stop, num, endpoint, axis)
+    return grads[0] / start, grads[1] / stop
+
+
+@tangent(np.geomspace, wrt=("start", "stop"))
+def geomspace_tangent(start, stop, num=50, endpoint=True, dtype=None, axis=0, *, ans, start_dot, stop_dot):
+    return ans * np.linspace(start_dot / start, stop_dot / stop, num, endpoint, axis=axis)

@@ -197,6 +197,19 @@ def calls(add, u, pos, away, distinct):
     add("percentile", np.percentile, distinct(6), 40.0)
     add("percentile_axis", np.percentile, distinct(3, 4), [10.0, 90.0], axis=0)
 
+    # constructors from values
+    add("full", np.full, (2, 3), u(), wrt=(1,))
+    add("full_broadcast", np.full, (2, 3), u(3), wrt=(1,))
+    add("full_like", np.full_like, u(2, 3), u(), wrt=(1,))
+    add("full_like_row", np.full_like, u(2, 3), u(3), wrt=(1,))
+    add("linspace", np.linspace, u(), u(), 5, wrt=(0, 1))
+    add("linspace_no_endpoint", np.linspace, u(), u(), 4, endpoint=False, wrt=(0, 1))
+    add("linspace_arrays_axis1", np.linspace, u(3), u(2, 3), 4, axis=1, wrt=(0, 1))
+    add("logspace", np.logspace, u(), u(), 5, wrt=(0, 1))
+    add("logspace_base", np.logspace, u(2), u(), 3, base=2.0, axis=-1, wrt=(0, 1))
+    add("geomspace", np.geomspace, pos(), pos(), 5, wrt=(0, 1))
+    add("geomspace_negative", np.geomspace, -pos(2), -pos(), 3, wrt=(0, 1))
+
     # numerical routines
     for mode in ("full", "same", "valid"):
         for n, m in ((5, 3), (3, 5), (4, 4), (2, 5)):
@@ -242,6 +255,8 @@ def calls(add, u, pos, away, distinct):
     add("rt_select_default_grad", R.select_default_grad, u(3, 4), conds, u(3, 1))
     add("rt_diff_grads", R.diff_grads, u(6), u(4), 1, -1, u(), u(2))
     add("rt_diff_concat", R.diff_concat, (u(4), u(), u(2)), u(4), 1, -1, 0.0, np.zeros(2))
+    add("rt_linspace_grad", R.linspace_grad, u(4), u(), u(), 4, wrt=(0,))
+    add("rt_linspace_grad_arrays", R.linspace_grad, u(2, 3, 4), u(3), u(2, 3), 4, True, 2, wrt=(0,))
     add("rt_delete_grad", R.delete_grad, u(4), u(6), [1, 4])
     add("rt_insert_grad", R.insert_grad, u(2, 5), u(2, 3), [0, 2], u(2), 1)
     add("rt_quantile_grad", R.quantile_grad, u(2, 3), distinct(3, 5), np.array([0.2, 0.7]), 1)
@@ -300,6 +315,10 @@ def f_rt_diff_grads(g):
     parts = R.diff_grads(g, np.ones(3), 1, -1, 0.0, np.ones(1))
     joined = R.diff_concat((g[:3], g[0], g[1:2]), np.ones(3), 1, -1, 0.0, np.ones(1))
     return np.sum(np.sin(parts[0])) + parts[1] ** 2 + np.sum(joined ** 2)
+def f_constructors(x, y):
+    return (np.sum(np.full(3, x) ** 2) + np.sum(np.full_like(np.ones(2), y) * x) + np.sum(np.linspace(y, x, 4) ** 2)
+            + np.sum(np.logspace(x, y, 3, base=2.0)) + np.sum(np.geomspace(1.0 + x * x, 2.0, 3)))
+def f_rt_linspace_grad(g): return np.sum(np.sin(R.linspace_grad(g, 0.0, np.ones(2), 3, True, 0)[1]))
 def f_delete_insert(x, v): return np.sum(np.sin(np.insert(np.delete(x, [0, 2]), 1, v))) + np.sum(np.delete(x, 1) ** 2)
 def f_order_statistics(x, w):
     return np.median(x) + np.sum(np.quantile(x, [0.2, 0.9], axis=1) * w) + np.percentile(x, 75.0) ** 2
@@ -368,6 +387,8 @@ def rows(r, u, pos, away, distinct, W):
     r(f_ediff1d, u(2, 3), W(5))
     r(f_rt_unsplit, u(2), u(3), wrt=(0, 1))
     r(f_delete_insert, u(5), u(), wrt=(0, 1))
+    r(f_constructors, u(), u(), wrt=(0, 1))
+    r(f_rt_linspace_grad, u(3, 2))
     r(f_diff_ends, u(4), u(), wrt=(0, 1))
     r(f_rt_diff_grads, u(4))
     r(f_order_statistics, distinct(3, 5), W(2, 3))
