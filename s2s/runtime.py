@@ -1436,3 +1436,12 @@ def linspace_grad(g, start, stop, num=50, endpoint=True, axis=0):
     t = np.linspace(0.0, 1.0, num, endpoint=endpoint, dtype=float_dtype(g))
     gm = np.moveaxis(np.asarray(g), axis, -1)
     return unbroadcast(np.sum(gm * (1 - t), axis=-1), start), unbroadcast(np.sum(gm * t, axis=-1), stop)
+
+
+def resize_grad(g, a, new_shape):
+    """Adjoint of ``a`` in ``np.resize(a, new_shape)``: the repeated copies' adjoints add up."""
+    shape = np.shape(a)
+    size = int(np.prod(shape))
+    if size == 0:
+        return np.zeros(shape, dtype=float_dtype(g))
+    return _copy_map_grad(g, size, np.resize(np.arange(size), new_shape)).reshape(shape)

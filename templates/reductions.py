@@ -254,3 +254,13 @@ def median(a, axis=None, keepdims=False, *, ans, ans_bar):
 @tangent(np.median)
 def median_tangent(a, axis=None, keepdims=False, *, ans, a_dot):
     return quantile_jvp(a_dot, a, 0.5, axis, keepdims)
+
+
+@adjoint(np.nancumprod)
+def nancumprod(a, axis=None, dtype=None, *, ans, ans_bar):
+    return np.where(np.isnan(a), 0, cumprod_grad(ans_bar, filled(a, ~np.isnan(a), 1), ans, axis))
+
+
+@tangent(np.nancumprod)
+def nancumprod_tangent(a, axis=None, dtype=None, *, ans, a_dot):
+    return cumprod_jvp(np.where(np.isnan(a), 0, a_dot), filled(a, ~np.isnan(a), 1), ans, axis)

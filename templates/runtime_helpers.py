@@ -41,8 +41,9 @@ from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_
                          untranspose, unvstack, zero_at, zeros_like)
 from s2s.runtime import (delete_grad, diff_concat, diff_grads, ediff1d_grad, filled, insert_grad, interp_grad,
                          interp_jvp, interp_weights, linspace_grad, masked, nan_count, pad_grad, quantile_grad,
-                         quantile_jvp, reduce_count, safe_multiply, select_choice_grad, select_default_grad,
-                         select_masks, take_along_axis_grad, tie_weight, uncolumn_stack, undstack, unsplit)
+                         quantile_jvp, reduce_count, resize_grad, safe_multiply, select_choice_grad,
+                         select_default_grad, select_masks, take_along_axis_grad, tie_weight, uncolumn_stack,
+                         undstack, unsplit)
 
 # seed gives ones, zeros_like zeros, clip_masks and select_masks booleans,
 # reduce_count counts, interp_weights weights that depend on x only piecewise.
@@ -585,3 +586,9 @@ def diff_concat_(h, a, n=1, axis=-1, prepend=None, append=None, *, ans, ans_bar)
 @linear(linspace_grad, wrt="g")
 def linspace_grad_(g, start, stop, num=50, endpoint=True, axis=0, *, ans, ans_bar):
     return np.linspace(read_at(ans_bar, 0), read_at(ans_bar, 1), num, endpoint, axis=axis)
+
+
+# The transpose of summing repeated copies is copying: resize itself.
+@linear(resize_grad, wrt="g")
+def resize_grad_(g, a, new_shape, *, ans, ans_bar):
+    return np.resize(ans_bar, new_shape)

@@ -11,8 +11,8 @@ from s2s.rules import adjoint, linear, tangent
 from s2s.runtime import (astype, cast_grad, cast_jvp, flatten, float_dtype, item, item_grad, repeat_grad, sort_grad,
                          sort_jvp, take_grad, tile_grad, unbroadcast, unconcatenate, unhstack, unsplit, unstack,
                          untranspose, unvstack)
-from s2s.runtime import (delete_grad, insert_grad, linspace_grad, pad_grad, select_choice_grad, select_default_grad,
-                         take_along_axis_grad, uncolumn_stack, undstack)
+from s2s.runtime import (delete_grad, insert_grad, linspace_grad, pad_grad, resize_grad, select_choice_grad,
+                         select_default_grad, take_along_axis_grad, uncolumn_stack, undstack)
 from s2s.runtime import copy as copy_value
 
 
@@ -317,3 +317,15 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0, *, ans, an
 @tangent(np.geomspace, wrt=("start", "stop"))
 def geomspace_tangent(start, stop, num=50, endpoint=True, dtype=None, axis=0, *, ans, start_dot, stop_dot):
     return ans * np.linspace(start_dot / start, stop_dot / stop, num, endpoint, axis=axis)
+
+
+@linear(np.resize, wrt="a")
+def resize(a, new_shape, *, ans, ans_bar):
+    return resize_grad(ans_bar, a, new_shape)
+
+
+# Counts are constants; with weights the result is linear in them (each bin
+# sums the weights of its elements).
+@linear(np.bincount, wrt="weights")
+def bincount(x, weights=None, minlength=0, *, ans, ans_bar):
+    return np.take(ans_bar, x)

@@ -197,6 +197,15 @@ def calls(add, u, pos, away, distinct):
     add("percentile", np.percentile, distinct(6), 40.0)
     add("percentile_axis", np.percentile, distinct(3, 4), [10.0, 90.0], axis=0)
 
+    add("resize_grow", np.resize, u(2, 3), (3, 4))
+    add("resize_shrink", np.resize, u(2, 3), 4)
+    add("bincount_weights", np.bincount, np.array([0, 2, 2, 4, 1]), u(5), wrt=(1,))
+    add("bincount_minlength", np.bincount, np.array([1, 1, 0]), weights=u(3), minlength=4, wrt=("weights",))
+    pc = away(3, 4)
+    pc[1, 1] = np.nan
+    add("nancumprod", np.nancumprod, pc)
+    add("nancumprod_axis", np.nancumprod, pc, axis=1)
+
     # constructors from values
     add("full", np.full, (2, 3), u(), wrt=(1,))
     add("full_broadcast", np.full, (2, 3), u(3), wrt=(1,))
@@ -257,6 +266,7 @@ def calls(add, u, pos, away, distinct):
     add("rt_diff_concat", R.diff_concat, (u(4), u(), u(2)), u(4), 1, -1, 0.0, np.zeros(2))
     add("rt_linspace_grad", R.linspace_grad, u(4), u(), u(), 4, wrt=(0,))
     add("rt_linspace_grad_arrays", R.linspace_grad, u(2, 3, 4), u(3), u(2, 3), 4, True, 2, wrt=(0,))
+    add("rt_resize_grad", R.resize_grad, u(3, 4), u(2, 3), (3, 4))
     add("rt_delete_grad", R.delete_grad, u(4), u(6), [1, 4])
     add("rt_insert_grad", R.insert_grad, u(2, 5), u(2, 3), [0, 2], u(2), 1)
     add("rt_quantile_grad", R.quantile_grad, u(2, 3), distinct(3, 5), np.array([0.2, 0.7]), 1)
@@ -319,6 +329,10 @@ def f_constructors(x, y):
     return (np.sum(np.full(3, x) ** 2) + np.sum(np.full_like(np.ones(2), y) * x) + np.sum(np.linspace(y, x, 4) ** 2)
             + np.sum(np.logspace(x, y, 3, base=2.0)) + np.sum(np.geomspace(1.0 + x * x, 2.0, 3)))
 def f_rt_linspace_grad(g): return np.sum(np.sin(R.linspace_grad(g, 0.0, np.ones(2), 3, True, 0)[1]))
+def f_resize_bincount(x, w):
+    return np.sum(np.sin(np.resize(x, (2, 4)))) + np.sum(np.bincount(np.array([0, 2, 2]), weights=w * x[:3]) ** 2)
+def f_nancumprod(x, w): return np.sum(np.nancumprod(x, axis=0) * w)
+def f_rt_resize_grad(g): return np.sum(np.sin(R.resize_grad(g, np.ones(3), (5,))))
 def f_delete_insert(x, v): return np.sum(np.sin(np.insert(np.delete(x, [0, 2]), 1, v))) + np.sum(np.delete(x, 1) ** 2)
 def f_order_statistics(x, w):
     return np.median(x) + np.sum(np.quantile(x, [0.2, 0.9], axis=1) * w) + np.percentile(x, 75.0) ** 2
@@ -387,6 +401,9 @@ def rows(r, u, pos, away, distinct, W):
     r(f_ediff1d, u(2, 3), W(5))
     r(f_rt_unsplit, u(2), u(3), wrt=(0, 1))
     r(f_delete_insert, u(5), u(), wrt=(0, 1))
+    r(f_resize_bincount, u(3), u(3), wrt=(0, 1))
+    r(f_nancumprod, away(3, 4), W(3, 4))
+    r(f_rt_resize_grad, u(5))
     r(f_constructors, u(), u(), wrt=(0, 1))
     r(f_rt_linspace_grad, u(3, 2))
     r(f_diff_ends, u(4), u(), wrt=(0, 1))
