@@ -21,8 +21,8 @@ parameters, with the primitive's defaults; see templates/README.md):
     function; both the adjoint (``ans_bar * f``) and the tangent
     (``x_dot * f``) follow from it. ``singular=True`` (derivatives that are
     infinite or NaN somewhere: ``log`` at 0, ``sqrt`` at 0) makes the adjoint
-    ``safe_multiply(ans_bar, f)``: a zero adjoint stays zero, so the branch
-    that ``np.where`` drops leaks no NaN into the gradient.
+    ``absorb_zeros(ans_bar, ans_bar * f)``: a zero adjoint stays zero, so
+    the branch that ``np.where`` drops leaks no NaN into the gradient.
 
 ``@linear(*primitives, wrt=None, unbroadcast=False)``
     An adjoint template (form as ``@adjoint``) of a function that is linear in

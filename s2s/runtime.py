@@ -1008,19 +1008,20 @@ def item(a, index=None):
 
 
 # ---- issue 6: numpy coverage
-def safe_multiply(a, b):
-    """``a * b``, with 0 where ``a == 0`` even if ``b`` is inf or NaN.
+def absorb_zeros(a, r):
+    """``r``, a product with the factor ``a``, with 0 where ``a == 0`` and ``r`` is NaN (0 * inf).
 
-    The adjoint of a singular elementwise rule (``log``, ``sqrt``...):
-    ``np.where`` gives the branch it drops a zero adjoint, and that zero
-    times an infinite derivative must stay zero. NaN-free products (the
-    usual case) are returned after one check.
+    The adjoint of a singular elementwise rule (``log``, ``sqrt``...) is
+    ``absorb_zeros(ans_bar, ans_bar * d)``: ``np.where`` gives the branch it
+    drops a zero adjoint, and that zero times an infinite derivative must
+    stay zero. Generated code writes the product inline, so NumPy reuses the
+    temporary ``d``; a NaN-free product (the usual case) costs one check.
     """
-    r = a * b
     if isinstance(r, float):
         return r if r == r or a != 0 else 0.0 * a
-    if np.isnan(r).any():
-        r = np.where(np.asarray(a) == 0, 0, r)
+    nan = np.isnan(r)
+    if nan.any():
+        r = np.where((np.asarray(a) == 0) & nan, 0, r)
     return r
 
 

@@ -100,10 +100,10 @@ def instantiate(adjoint_rule, tangent_rule, value, args, keywords, ans, dot, ref
     elif adjoint_rule.kind == "elementwise":
         (x,) = adjoint_rule.wrt
         # the engine stored the adjoint ``ans_bar * d``: take ``d``
-        # (or ``safe_multiply(ans_bar, d)``; the tangent keeps ``x_dot * d``:
+        # (or ``absorb_zeros(ans_bar, ans_bar * d)``; the tangent keeps ``x_dot * d``:
         # np.where selects tangents, so a NaN in the branch it drops stays out)
         result = adjoint_rule.results[0]
-        derivative = result.args[1] if adjoint_rule.singular else result.right
+        derivative = result.args[1].right if adjoint_rule.singular else result.right
         prelude, deriv = _explicit(adjoint_rule, derivative, mapping, {}, ans, refs, namer)
         expr = gast.BinOp(left=A.deepcopy(dots[x]), op=gast.Mult(), right=deriv)
         broadcast = False

@@ -40,7 +40,7 @@ class Rule:
     results: tuple  # one gast expression (or None) per wrt parameter
     namespace: dict
     where: str
-    singular: bool = False  # elementwise: the adjoint is safe_multiply(ans_bar, d)
+    singular: bool = False  # elementwise: the adjoint is absorb_zeros(ans_bar, ans_bar * d)
 
     @property
     def params(self):
@@ -228,10 +228,9 @@ def parse_rule(fn, label: Label, primitive):
         if [p.name for p in positional] != ["x", "ans"] or keyword_only:
             bad("an elementwise template takes exactly (x, ans)")
         deriv = body[-1].value
+        result = gast.BinOp(left=A.name("ans_bar"), op=gast.Mult(), right=deriv)
         if label.singular:
-            result = gast.Call(func=A.name("safe_multiply"), args=[A.name("ans_bar"), deriv], keywords=[])
-        else:
-            result = gast.BinOp(left=A.name("ans_bar"), op=gast.Mult(), right=deriv)
+            result = gast.Call(func=A.name("absorb_zeros"), args=[A.name("ans_bar"), result], keywords=[])
         signature = inspect.Signature([positional[0]])
         wrt = ("x",)
         results = (result,)
@@ -256,7 +255,7 @@ def parse_rule(fn, label: Label, primitive):
     params = set(signature.parameters) | set(SPECIAL) | set(keyword_only) | locals_
     namespace = fn.__globals__
     if label.singular:
-        namespace = dict(namespace, safe_multiply=runtime.safe_multiply)
+        namespace = dict(namespace, absorb_zeros=runtime.absorb_zeros)
     for stmt in list(prelude) + [r for r in results if r is not None]:
         for name in A.names_loaded(stmt):
             if name not in params and name not in namespace and not hasattr(builtins, name):

@@ -34,7 +34,7 @@ def expm1(x, ans):
 
 # math.log takes an optional base: its template is in builtins_math.py.
 # singular=True (here and below, wherever the derivative is infinite or NaN
-# somewhere): the adjoint is safe_multiply(ans_bar, d), so the branch that
+# somewhere): the adjoint is absorb_zeros(ans_bar, ans_bar * d), so the branch that
 # np.where drops (log of 0 or of a negative) gives 0, not NaN.
 @elementwise(np.log, singular=True)
 def log(x, ans):

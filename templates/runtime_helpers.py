@@ -39,9 +39,9 @@ from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_
                          tensordot_grad2, tile_grad, trace_grad, unappended, unarray, unbroadcast,
                          unconcatenate, unhstack, unread_at, unreduce, unreduce_grad, unstack, unsum,
                          untranspose, unvstack, zero_at, zeros_like)
-from s2s.runtime import (delete_grad, diff_concat, diff_grads, ediff1d_grad, filled, insert_grad, interp_grad,
+from s2s.runtime import (absorb_zeros, delete_grad, diff_concat, diff_grads, ediff1d_grad, filled, insert_grad, interp_grad,
                          interp_jvp, interp_weights, linspace_grad, masked, nan_count, pad_grad, quantile_grad,
-                         quantile_jvp, reduce_count, resize_grad, safe_multiply, select_choice_grad,
+                         quantile_jvp, reduce_count, resize_grad, select_choice_grad,
                          select_default_grad, select_masks, take_along_axis_grad, tie_weight, uncolumn_stack,
                          undstack, unsplit)
 
@@ -457,16 +457,16 @@ def item_grad_(g, a, index=None, *, ans, ans_bar):
 
 
 # ----------------------------------------------------------- issue 6: numpy coverage
-# safe_multiply is a * b with zero absorbing (0 * inf == 0): bilinear, and
-# its derivatives absorb the same way.
-@adjoint(safe_multiply, unbroadcast=True)
-def safe_multiply_(a, b, *, ans, ans_bar):
-    return safe_multiply(ans_bar, b), safe_multiply(ans_bar, a)
+# absorb_zeros(a, r) is r except where a == 0 and r is NaN (0 * inf), where it
+# is the constant 0: linear in r, a and r's NaNs read as a mask.
+@adjoint(absorb_zeros, wrt="r")
+def absorb_zeros_(a, r, *, ans, ans_bar):
+    return np.where((np.asarray(a) == 0) & np.isnan(r), 0, ans_bar)
 
 
-@tangent(safe_multiply, broadcast=True)
-def safe_multiply_tangent(a, b, *, ans, a_dot, b_dot):
-    return safe_multiply(a_dot, b) + safe_multiply(a, b_dot)
+@tangent(absorb_zeros, wrt="r")
+def absorb_zeros_tangent(a, r, *, ans, r_dot):
+    return np.where((np.asarray(a) == 0) & np.isnan(r), np.zeros_like(ans), r_dot)
 
 
 # tie_weight(w, x, other) is w, or the constant 1/2 where x and other are the same infinity.

@@ -588,7 +588,7 @@ def template_vjp(call, ans_bar=None):
     g = _random_like(ans) if ans_bar is None else ans_bar
     if rule.kind == "elementwise":
         d = fn(bound.arguments["x"], ans)
-        out = {"x": R.safe_multiply(g, d) if rule.singular else g * d}
+        out = {"x": R.absorb_zeros(g, g * d) if rule.singular else g * d}
     else:
         res = fn(**bound.arguments, ans=ans, ans_bar=g)
         out = dict(zip(rule.wrt, res if len(rule.wrt) > 1 else (res,)))
