@@ -39,9 +39,9 @@ from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_
                          tensordot_grad2, tile_grad, trace_grad, unappended, unarray, unbroadcast,
                          unconcatenate, unhstack, unread_at, unreduce, unreduce_grad, unstack, unsum,
                          untranspose, unvstack, zero_at, zeros_like)
-from s2s.runtime import (absorb_zeros, delete_grad, diff_concat, diff_grads, ediff1d_grad, filled, insert_grad, interp_grad,
-                         interp_jvp, interp_weights, linspace_grad, masked, nan_count, pad_grad, quantile_grad,
-                         quantile_jvp, reduce_count, resize_grad, select_choice_grad,
+from s2s.runtime import (absorb_zeros, delete_grad, diff_concat, diff_grads, ediff1d_grad, filled, insert_grad,
+                         interp_grad, interp_jvp, interp_weights, linspace_grad, masked, nan_count, pad_grad,
+                         quantile_grad, quantile_jvp, reduce_count, resize_grad, select_choice_grad,
                          select_default_grad, select_masks, take_along_axis_grad, tie_weight, uncolumn_stack,
                          undstack, unsplit)
 
