@@ -1446,3 +1446,11 @@ def resize_grad(g, a, new_shape):
     if size == 0:
         return np.zeros(shape, dtype=float_dtype(g))
     return _copy_map_grad(g, size, np.resize(np.arange(size), new_shape)).reshape(shape)
+
+
+def inverse(x):
+    """``1 / x``, with a signed inf (not ZeroDivisionError) for a Python float 0."""
+    try:
+        return 1 / x
+    except ZeroDivisionError:
+        return np.divide(1.0, x)

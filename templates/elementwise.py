@@ -11,7 +11,7 @@ import operator
 import numpy as np
 
 from s2s.rules import adjoint, elementwise, linear, tangent
-from s2s.runtime import clip_masks, read_at, safe_divide, select_grad, sinc_grad, tie_weight
+from s2s.runtime import clip_masks, inverse, read_at, safe_divide, select_grad, sinc_grad, tie_weight
 
 MATH_EXP2 = (math.exp2,) if hasattr(math, "exp2") else ()  # Python 3.11+
 MATH_CBRT = (math.cbrt,) if hasattr(math, "cbrt") else ()  # Python 3.11+
@@ -35,25 +35,26 @@ def expm1(x, ans):
 # math.log takes an optional base: its template is in builtins_math.py.
 # singular=True (here and below, wherever the derivative is infinite or NaN
 # somewhere): the adjoint is absorb_zeros(ans_bar, ans_bar * d), so the branch that
-# np.where drops (log of 0 or of a negative) gives 0, not NaN.
+# np.where drops (log of 0 or of a negative) gives 0, not NaN. inverse(x) is
+# 1 / x with inf, not ZeroDivisionError, at a Python float 0.
 @elementwise(np.log, singular=True)
 def log(x, ans):
-    return 1 / x
+    return inverse(x)
 
 
 @elementwise(np.log2, math.log2, singular=True)
 def log2(x, ans):
-    return 1 / (x * math.log(2))
+    return inverse(x * math.log(2))
 
 
 @elementwise(np.log10, math.log10, singular=True)
 def log10(x, ans):
-    return 1 / (x * math.log(10))
+    return inverse(x * math.log(10))
 
 
 @elementwise(np.log1p, math.log1p, singular=True)
 def log1p(x, ans):
-    return 1 / (1 + x)
+    return inverse(1 + x)
 
 
 # Infinite at 0, which is the true value; np.divide so that a Python float
@@ -136,7 +137,7 @@ def arccosh(x, ans):
 
 @elementwise(np.arctanh, math.atanh, singular=True)
 def arctanh(x, ans):
-    return 1 / (1 - x * x)
+    return inverse(1 - x * x)
 
 
 # np.abs is np.absolute; sign(0) == 0 picks the zero subgradient at the kink.

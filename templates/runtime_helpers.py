@@ -40,8 +40,8 @@ from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_
                          unconcatenate, unhstack, unread_at, unreduce, unreduce_grad, unstack, unsum,
                          untranspose, unvstack, zero_at, zeros_like)
 from s2s.runtime import (absorb_zeros, delete_grad, diff_concat, diff_grads, ediff1d_grad, filled, insert_grad,
-                         interp_grad, interp_jvp, interp_weights, linspace_grad, masked, nan_count, pad_grad,
-                         quantile_grad, quantile_jvp, reduce_count, resize_grad, select_choice_grad,
+                         interp_grad, interp_jvp, interp_weights, inverse, linspace_grad, masked, nan_count,
+                         pad_grad, quantile_grad, quantile_jvp, reduce_count, resize_grad, select_choice_grad,
                          select_default_grad, select_masks, take_along_axis_grad, tie_weight, uncolumn_stack,
                          undstack, unsplit)
 
@@ -592,3 +592,8 @@ def linspace_grad_(g, start, stop, num=50, endpoint=True, axis=0, *, ans, ans_ba
 @linear(resize_grad, wrt="g")
 def resize_grad_(g, a, new_shape, *, ans, ans_bar):
     return np.resize(ans_bar, new_shape)
+
+
+@elementwise(inverse, singular=True)
+def inverse_(x, ans):
+    return -ans * ans
