@@ -16,10 +16,13 @@ parameters, with the primitive's defaults; see templates/README.md):
     ``unbroadcast=True`` asks the engine to sum each contribution back to its
     parameter's shape (for operations that broadcast their inputs).
 
-``@elementwise(*primitives)``
+``@elementwise(*primitives, singular=False)``
     ``def f(x, ans)`` returns d ans / d x for a one-argument elementwise
     function; both the adjoint (``ans_bar * f``) and the tangent
-    (``x_dot * f``) follow from it.
+    (``x_dot * f``) follow from it. ``singular=True`` (derivatives that are
+    infinite or NaN somewhere: ``log`` at 0, ``sqrt`` at 0) makes the adjoint
+    ``absorb_zeros(ans_bar, ans_bar * f)``: a zero adjoint stays zero, so
+    the branch that ``np.where`` drops leaks no NaN into the gradient.
 
 ``@linear(*primitives, wrt=None, unbroadcast=False)``
     An adjoint template (form as ``@adjoint``) of a function that is linear in
@@ -51,9 +54,10 @@ class Label:
     primitives: tuple
     wrt: tuple = None
     unbroadcast: bool = False  # for "tangent": broadcast the result to ans
+    singular: bool = False  # for "elementwise": a zero adjoint times inf/NaN stays zero
 
 
-def _label(kind, primitives, wrt=None, unbroadcast=False):
+def _label(kind, primitives, wrt=None, unbroadcast=False, singular=False):
     if not primitives:
         raise TypeError("a template must name at least one primitive")
     if isinstance(wrt, str):
@@ -61,7 +65,7 @@ def _label(kind, primitives, wrt=None, unbroadcast=False):
 
     def decorate(fn):
         labels = getattr(fn, "__s2s_labels__", ())
-        fn.__s2s_labels__ = labels + (Label(kind, tuple(primitives), wrt, unbroadcast),)
+        fn.__s2s_labels__ = labels + (Label(kind, tuple(primitives), wrt, unbroadcast, singular),)
         return fn
 
     return decorate
@@ -72,9 +76,9 @@ def adjoint(*primitives, wrt=None, unbroadcast=False):
     return _label("adjoint", primitives, wrt, unbroadcast)
 
 
-def elementwise(*primitives):
+def elementwise(*primitives, singular=False):
     """Label the derivative of one-argument elementwise ``primitives``."""
-    return _label("elementwise", primitives)
+    return _label("elementwise", primitives, singular=singular)
 
 
 def linear(*primitives, wrt=None, unbroadcast=False):

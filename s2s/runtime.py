@@ -288,7 +288,9 @@ def safe_divide(a, b):
 
 
 def log_positive(x):
-    """``log(x)`` where ``x > 0`` and 0 elsewhere (no warnings)."""
+    """``log(x)`` where ``x > 0`` and 0 elsewhere (no warnings); a Python float for a Python float."""
+    if isinstance(x, (int, float)) and not isinstance(x, np.generic):
+        return float(np.log(x)) if x > 0 else 0.0
     x = np.asarray(x)
     positive = x > 0
     return np.where(positive, np.log(np.where(positive, x, 1)), 0)
@@ -310,14 +312,23 @@ def sinc_grad(x):
     return safe_divide(np.cos(np.pi * np.asarray(x)) - np.sinc(x), x)
 
 
+def _in_dtype_of(x, ans):
+    """``x`` rounded to the float dtype of ``ans`` (so a Python float 0.4 equals a float32 result 0.4)."""
+    dtype = np.result_type(ans)
+    x = np.asarray(x)
+    if dtype.kind == "f" and x.dtype != dtype:
+        return x.astype(dtype)
+    return x
+
+
 def select_grad(g, x, other, ans):
     """The share of ``g`` that reaches ``x`` when ``ans`` is ``x`` or ``other``.
 
     For maximum/minimum-like functions: all of ``g`` where ``ans`` is ``x``
     alone, half where ``x`` and ``other`` tie, none elsewhere.
     """
-    mine = np.asarray(x) == ans
-    tie = mine & (np.asarray(other) == ans)
+    mine = _in_dtype_of(x, ans) == ans
+    tie = mine & (_in_dtype_of(other, ans) == ans)
     g = np.asarray(g)
     return np.where(tie, 0.5 * g, g) * mine
 
@@ -357,9 +368,9 @@ def clip_masks(ans, a, a_min=None, a_max=None, min=None, max=None):
     """
     lo = min if a_min is None else a_min
     hi = max if a_max is None else a_max
-    from_a = np.asarray(ans == np.asarray(a))
-    from_hi = ~from_a & (ans == np.asarray(hi)) if hi is not None else np.zeros_like(from_a)
-    from_lo = ~from_a & ~from_hi & (ans == np.asarray(lo)) if lo is not None else np.zeros_like(from_a)
+    from_a = np.asarray(ans == _in_dtype_of(a, ans))
+    from_hi = ~from_a & (ans == _in_dtype_of(hi, ans)) if hi is not None else np.zeros_like(from_a)
+    from_lo = ~from_a & ~from_hi & (ans == _in_dtype_of(lo, ans)) if lo is not None else np.zeros_like(from_a)
     return from_a, from_lo, from_hi
 
 
@@ -464,8 +475,9 @@ def cumprod_jvp(t, a, ans, axis=None):
 
 def diff_grad(g, n=1, axis=-1):
     """Adjoint of ``a`` in ``np.diff(a, n, axis)``."""
+    zero = np.asarray(g).dtype.type(0)  # an int 0 would make float32 float64
     for _ in range(n):
-        g = -np.diff(g, axis=axis, prepend=0, append=0)
+        g = -np.diff(g, axis=axis, prepend=zero, append=zero)
     return g
 
 
@@ -1539,3 +1551,452 @@ def cho_solve_jvp(c_and_lower_dot, b_dot, c_and_lower, b, ans):
         a_dot = low_dot @ _mT(low) + low @ _mT(low_dot)
         rhs = rhs - (a_dot @ ans if np.ndim(ans) > 1 else a_dot @ np.asarray(ans))
     return _cho_apply(c, lower, rhs)
+
+
+# ---- issue 6: numpy coverage
+def absorb_zeros(a, r):
+    """``r``, a product with the factor ``a``, with 0 where ``a == 0`` and ``r`` is NaN (0 * inf).
+
+    The adjoint of a singular elementwise rule (``log``, ``sqrt``...) is
+    ``absorb_zeros(ans_bar, ans_bar * d)``: ``np.where`` gives the branch it
+    drops a zero adjoint, and that zero times an infinite derivative must
+    stay zero. Generated code writes the product inline, so NumPy reuses the
+    temporary ``d``; a NaN-free product (the usual case) costs one check.
+    """
+    if isinstance(r, float):
+        return r if r == r or a != 0 else 0.0 * a
+    nan = np.isnan(r)
+    if nan.any():
+        r = np.where((np.asarray(a) == 0) & nan, 0, r)
+    return r
+
+
+def tie_weight(w, x, other):
+    """``w`` (a softmax weight of ``x`` against ``other``), 1/2 where both are the same infinity.
+
+    ``logaddexp(-inf, -inf)`` has weights ``exp(-inf - -inf)``, NaN: split evenly.
+    """
+    tie = np.isinf(x) & (np.asarray(x) == other)
+    if np.any(tie):
+        return np.where(tie, 0.5, w)
+    return w
+
+
+def masked(c, where=True):
+    """``c`` where ``where`` holds and 0 elsewhere (reductions' ``where=``); ``c`` itself for ``True``."""
+    if where is True:
+        return c
+    return np.where(where, c, 0)
+
+
+def reduce_count(a, axis=None, keepdims=False, where=True):
+    """How many elements of ``a`` each result of a reduction along ``axis`` counts (``where=`` respected).
+
+    A Python float when every element counts, else an array shaped like the result.
+    """
+    shape = np.shape(a)
+    if where is True:
+        n = 1
+        for i in _axes(axis, len(shape)):
+            n *= shape[i]
+        return float(n)
+    mask = np.broadcast_to(where, shape)
+    return np.sum(mask, axis=axis, keepdims=keepdims, dtype=float_dtype(a))
+
+
+def _average_weights(a, axis, weights):
+    """``weights`` reshaped to broadcast against ``a`` (NumPy allows 1-D weights along one axis)."""
+    w = np.asarray(weights)
+    if w.shape != np.shape(a) and w.ndim == 1 and axis is not None:
+        shape = [1] * np.ndim(a)
+        shape[int(axis) % np.ndim(a)] = w.shape[0]
+        w = w.reshape(shape)
+    return w
+
+
+def average_grad(g, a, ans, axis=None, weights=None, keepdims=False):
+    """Adjoints of ``a`` and ``weights`` in ``np.average(a, axis, weights, keepdims=keepdims)``."""
+    g = unreduce(g, a, axis, keepdims)
+    if weights is None:
+        return g / reduce_count(a, axis), None
+    w = _average_weights(a, axis, weights)
+    total = np.sum(np.broadcast_to(w, np.shape(a)), axis=axis, keepdims=True)
+    g = g / total
+    centered = np.asarray(a) - unreduce(ans, a, axis, keepdims)
+    wbar = g * centered
+    if np.shape(w) != np.shape(weights):
+        wbar = np.reshape(unbroadcast(wbar, w), np.shape(weights))
+    return g * w, unbroadcast(wbar, weights)
+
+
+def average_jvp(a_dot, weights_dot, a, ans, axis=None, weights=None, keepdims=False):
+    """Tangent of ``np.average`` along ``a_dot`` and ``weights_dot``."""
+    t = np.average(a_dot, axis=axis, weights=weights, keepdims=keepdims)
+    if weights is None or _is_zero(weights_dot):
+        return t
+    w_dot = _average_weights(a, axis, weights_dot)
+    total = np.sum(np.broadcast_to(_average_weights(a, axis, weights), np.shape(a)), axis=axis, keepdims=keepdims)
+    centered = np.asarray(a) - unreduce(ans, a, axis, keepdims)
+    return t + np.sum(np.broadcast_to(w_dot, np.shape(a)) * centered, axis=axis, keepdims=keepdims) / total
+
+
+def unsplit(g, pieces, axis=0):
+    """Adjoint of the array in ``np.split``-like calls: the pieces' adjoints joined along ``axis``.
+
+    The adjoints of ``pieces``; a piece whose adjoint is still the zero ``0.0`` contributes zeros of its shape.
+    """
+    pieces = [zeros_like(p) if _is_zero(gi) else np.broadcast_to(gi, np.shape(p)) for gi, p in zip(g, pieces)]
+    return np.concatenate(pieces, axis=axis)
+
+
+def undstack(g, tup):
+    """Adjoint of each element of ``tup`` in ``np.dstack(tup)``."""
+    pieces = _split(g, [np.shape(np.atleast_3d(x)) for x in tup], 2)
+    return _like_container([np.reshape(p, np.shape(x)) for p, x in zip(pieces, tup)], tup)
+
+
+def uncolumn_stack(g, tup):
+    """Adjoint of each element of ``tup`` in ``np.column_stack(tup)`` (1-D elements are columns)."""
+    shapes = [np.shape(x) if np.ndim(x) >= 2 else (np.size(x), 1) for x in tup]
+    pieces = _split(g, shapes, 1)
+    return _like_container([np.reshape(p, np.shape(x)) for p, x in zip(pieces, tup)], tup)
+
+
+_PAD_COPY_MODES = ("constant", "edge", "reflect", "symmetric", "wrap")
+
+
+def pad_grad(g, array, pad_width, mode="constant"):
+    """Adjoint of ``array`` in ``np.pad(array, pad_width, mode)``.
+
+    Each padded element's adjoint goes back to the element it copies; the
+    constant border gets none. Modes that compute values (``mean``,
+    ``linear_ramp``...) are not supported.
+    """
+    if mode not in _PAD_COPY_MODES:
+        raise NotImplementedError("s2s differentiates np.pad in the modes {} only, not {!r}".format(
+            ", ".join(_PAD_COPY_MODES), mode))
+    shape = np.shape(array)
+    if mode == "constant":
+        widths = np.broadcast_to(pad_width, (len(shape), 2))
+        return np.asarray(g)[tuple(slice(int(lo), int(lo) + n) for (lo, _), n in zip(widths, shape))]
+    size = int(np.prod(shape))
+    source = np.pad(np.arange(size).reshape(shape), pad_width, mode=mode)
+    out = np.bincount(source.ravel(), weights=np.ravel(g), minlength=size)
+    return out.reshape(shape).astype(float_dtype(g), copy=False)
+
+
+def take_along_axis_grad(g, arr, indices, axis=-1):
+    """Adjoint of ``arr`` in ``np.take_along_axis(arr, indices, axis)`` (repeated indices add up)."""
+    out = np.zeros(np.shape(arr), dtype=float_dtype(g))
+    if axis is None:
+        np.add.at(out.reshape(-1), indices, g)
+        return out
+    ndim = np.ndim(arr)
+    axis = int(axis) % ndim
+    index = []
+    for d in range(ndim):
+        shape = [1] * ndim
+        shape[d] = -1
+        index.append(indices if d == axis else np.arange(np.shape(indices)[d]).reshape(shape))
+    np.add.at(out, tuple(index), g)
+    return out
+
+
+def select_masks(condlist):
+    """Where ``np.select(condlist, ...)`` takes each choice: one mask per condition, then the default's."""
+    taken = np.zeros(np.broadcast_shapes(*[np.shape(c) for c in condlist]), dtype=bool)
+    masks = []
+    for c in condlist:
+        masks.append(np.asarray(c) & ~taken)
+        taken = taken | c
+    masks.append(~taken)
+    return masks
+
+
+def select_choice_grad(g, condlist, choicelist):
+    """Adjoints of the elements of ``choicelist`` in ``np.select(condlist, choicelist, default)``."""
+    masks = select_masks(condlist)
+    pieces = [unbroadcast(np.where(m, g, 0), c) for m, c in zip(masks, choicelist)]
+    return type(choicelist)(pieces) if isinstance(choicelist, tuple) else pieces
+
+
+def select_default_grad(g, condlist, default):
+    """Adjoint of ``default`` in ``np.select(condlist, choicelist, default)``."""
+    return unbroadcast(np.where(select_masks(condlist)[-1], g, 0), default)
+
+
+def interp_weights(x, xp, n):
+    """The matrix W with ``np.interp(x, xp, fp) == W @ fp`` (values clamped outside ``xp``)."""
+    x = np.ravel(x)
+    W = np.zeros((len(x), n))
+    if n == 1:
+        W[:, 0] = 1
+        return W
+    xp = np.asarray(xp)
+    j = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, n - 2)
+    t = np.clip((x - xp[j]) / (xp[j + 1] - xp[j]), 0, 1)
+    rows = np.arange(len(x))
+    np.add.at(W, (rows, j), 1 - t)
+    np.add.at(W, (rows, j + 1), t)
+    return W
+
+
+def interp_grad(g, x, xp, fp):
+    """Adjoint of ``fp`` in ``np.interp(x, xp, fp)``: each value splits its adjoint between its two nodes."""
+    weights = interp_weights(x, xp, np.size(fp))
+    return np.reshape(weights.T @ np.ravel(g), np.shape(fp)).astype(float_dtype(g), copy=False)
+
+
+def interp_jvp(t, x, xp, fp):
+    """Tangent of ``np.interp(x, xp, fp)`` along a tangent ``t`` of ``fp``."""
+    r = np.reshape(interp_weights(x, xp, np.size(fp)) @ np.ravel(t), np.shape(x))
+    return r.astype(float_dtype(t), copy=False)
+
+
+def interp_slope(x, xp, fp):
+    """d np.interp(x, xp, fp) / dx: the slope of the segment holding ``x``, 0 outside ``xp``."""
+    x_arr = np.asarray(x)
+    xp, fp = np.asarray(xp), np.asarray(fp)
+    j = np.clip(np.searchsorted(xp, x_arr, side="right") - 1, 0, len(xp) - 2)
+    slope = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j])
+    return np.where((x_arr < xp[0]) | (x_arr > xp[-1]), 0, slope)
+
+
+def _convolve_offset(n, m, mode, correlate):
+    """Where the ``mode`` result starts in the full convolution of lengths ``n`` and ``m``."""
+    if mode == "full":
+        return 0
+    if mode == "valid":
+        return min(n, m) - 1
+    if correlate and n < m:
+        return n // 2
+    return (min(n, m) - 1) // 2
+
+
+def convolve_grad(g, a, v, mode="full", correlate=False):
+    """Adjoint of ``a`` in ``np.convolve(a, v, mode)`` (``np.correlate`` with ``correlate=True``)."""
+    n, m = np.size(a), np.size(v)
+    full = np.zeros(n + m - 1, dtype=np.result_type(float_dtype(g), float_dtype(v)))
+    start = _convolve_offset(n, m, mode, correlate)
+    full[start:start + np.size(g)] = g
+    kernel = np.asarray(v)[::-1] if correlate else np.asarray(v)
+    return np.correlate(full, kernel, "valid")
+
+
+def convolve_grad2(g, a, v, mode="full", correlate=False):
+    """Adjoint of ``v`` in ``np.convolve(a, v, mode)`` (``np.correlate`` with ``correlate=True``)."""
+    n, m = np.size(a), np.size(v)
+    full = np.zeros(n + m - 1, dtype=np.result_type(float_dtype(g), float_dtype(a)))
+    start = _convolve_offset(n, m, mode, correlate)
+    full[start:start + np.size(g)] = g
+    r = np.correlate(full, np.asarray(a), "valid")
+    return r[::-1] if correlate else r
+
+
+def kron_grad(g, a, b, which):
+    """Adjoint of ``a`` (``which=0``) or ``b`` (``which=1``) in ``np.kron(a, b)``."""
+    a, b = np.asarray(a), np.asarray(b)
+    nd = max(a.ndim, b.ndim)
+    sa = (1,) * (nd - a.ndim) + a.shape
+    sb = (1,) * (nd - b.ndim) + b.shape
+    g4 = np.reshape(g, [n for pair in zip(sa, sb) for n in pair])
+    if which == 0:
+        r = np.tensordot(g4, np.reshape(b, sb), axes=(list(range(1, 2 * nd, 2)), list(range(nd))))
+        return np.reshape(r, a.shape)
+    r = np.tensordot(g4, np.reshape(a, sa), axes=(list(range(0, 2 * nd, 2)), list(range(nd))))
+    return np.reshape(r, b.shape)
+
+
+def ediff1d_grad(g, ary):
+    """Adjoint of ``ary`` in ``np.ediff1d(ary)``."""
+    if np.size(ary) < 2:
+        return np.zeros(np.shape(ary), dtype=float_dtype(g))
+    return np.reshape(diff_grad(np.ravel(g), 1, -1), np.shape(ary))
+
+
+
+def polyval_grad(g, p, x):
+    """Adjoint of the coefficients ``p`` in ``np.polyval(p, x)``: ``sum(g * x ** k)`` for each power k."""
+    n = np.size(p)
+    powers = np.asarray(x)[..., None] ** np.arange(n - 1, -1, -1)
+    r = np.sum(np.reshape(np.asarray(g)[..., None] * powers, (-1, n)), axis=0)
+    return r.astype(np.result_type(float_dtype(g), float_dtype(p)), copy=False)
+
+
+def trapezoid_grad(g, y, x=None, dx=1.0, axis=-1):
+    """Adjoints of ``y`` and of the sample points ``x`` in ``np.trapezoid(y, x, dx, axis)``."""
+    y = np.asarray(y)
+    axis = int(axis) % y.ndim
+    ym = np.moveaxis(y, axis, -1)
+    g = np.asarray(g)[..., None]
+    n = ym.shape[-1]
+    if x is None:
+        d = np.full(max(n - 1, 0), float(dx))
+    else:
+        xm = np.asarray(x) if np.ndim(x) == 1 else np.moveaxis(np.asarray(x), axis, -1)
+        d = np.diff(xm, axis=-1)
+    zero = np.zeros(np.shape(d)[:-1] + (1,))
+    w = 0.5 * (np.concatenate([zero, d], axis=-1) + np.concatenate([d, zero], axis=-1))
+    y_bar = np.moveaxis(g * w, -1, axis).astype(np.result_type(float_dtype(g), float_dtype(y)), copy=False)
+    if x is None:
+        return y_bar, None
+    s = 0.5 * (ym[..., 1:] + ym[..., :-1])  # d result / d diff(x)
+    zero = np.zeros(s.shape[:-1] + (1,), dtype=s.dtype)
+    xm_bar = g * (np.concatenate([zero, s], axis=-1) - np.concatenate([s, zero], axis=-1))
+    x_bar = unbroadcast(xm_bar, x) if np.ndim(x) == 1 else np.moveaxis(xm_bar, -1, axis)
+    return y_bar, unbroadcast(x_bar, x)
+
+
+def trapezoid_x_jvp(t, y, x, axis=-1):
+    """Tangent of ``np.trapezoid(y, x, axis=axis)`` along a tangent ``t`` of the sample points ``x``."""
+    if _is_zero(t) or x is None:
+        return 0.0
+    y = np.asarray(y)
+    axis = int(axis) % y.ndim
+    ym = np.moveaxis(y, axis, -1)
+    tm = np.asarray(t) if np.ndim(t) == 1 else np.moveaxis(np.asarray(t), axis, -1)
+    return np.sum(0.5 * (ym[..., 1:] + ym[..., :-1]) * np.diff(tm, axis=-1), axis=-1)
+
+
+def nan_count(a, axis=None, keepdims=False, where=True):
+    """How many non-NaN elements of ``a`` each result of a ``nan*`` reduction counts (``where=`` respected)."""
+    mask = ~np.isnan(a)
+    if where is not True:
+        mask = mask & where
+    return np.sum(mask, axis=axis, keepdims=keepdims, dtype=float_dtype(a))
+
+
+def polyval_slope(p, x):
+    """d np.polyval(p, x) / dx, in the float dtype of ``p`` and ``x``."""
+    r = np.polyval(np.polyder(p), x)
+    return r.astype(np.result_type(float_dtype(p), float_dtype(x)), copy=False) if isinstance(r, np.ndarray) else r
+
+
+def _copy_map_grad(g, size, source):
+    """Adjoint of a linear map that copies elements: ``source`` holds, for each result element, the flat index
+    of the input element it copies (-1: none). Repeated copies add up."""
+    source = np.ravel(source)
+    keep = source >= 0
+    out = np.bincount(source[keep], weights=np.ravel(g)[keep], minlength=size)
+    return out.astype(float_dtype(g), copy=False)
+
+
+def delete_grad(g, arr, obj, axis=None):
+    """Adjoint of ``arr`` in ``np.delete(arr, obj, axis)``: zeros at the deleted elements."""
+    shape = np.shape(arr)
+    size = int(np.prod(shape))
+    source = np.delete(np.arange(size).reshape(shape), obj, axis)
+    return _copy_map_grad(g, size, source).reshape(shape)
+
+
+def insert_grad(g, arr, obj, values, axis=None):
+    """Adjoints of ``arr`` and ``values`` in ``np.insert(arr, obj, values, axis)`` (broadcast values add up)."""
+    shape, vshape = np.shape(arr), np.shape(values)
+    size, vsize = int(np.prod(shape)), int(np.prod(vshape))
+    source = np.insert(np.arange(size).reshape(shape), obj, np.full(vshape, -1), axis)
+    vsource = np.insert(np.full(shape, -1), obj, np.arange(vsize).reshape(vshape), axis)
+    return (_copy_map_grad(g, size, source).reshape(shape), _copy_map_grad(g, vsize, vsource).reshape(vshape))
+
+
+def _quantile_setup(a, q, axis):
+    """(values moved so the reduced axes are last and flattened, their sort order, q flat, lo, hi, t, moved shape)."""
+    a = np.asarray(a)
+    axes = _axes(axis, a.ndim)
+    k = len(axes)
+    last = tuple(range(a.ndim - k, a.ndim))
+    moved = np.moveaxis(a, axes, last)
+    rest = moved.shape[:a.ndim - k]
+    n = int(np.prod(moved.shape[a.ndim - k:]))
+    order = np.argsort(moved.reshape(rest + (n,)), axis=-1, kind="stable")
+    pos = np.ravel(np.asarray(q, dtype=np.float64)) * (n - 1)
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, n - 1)
+    return axes, last, moved.shape, rest, n, order, lo, hi, pos - lo
+
+
+def quantile_grad(g, a, q, axis=None, keepdims=False):
+    """Adjoint of ``a`` in ``np.quantile(a, q, axis, keepdims=keepdims)`` (method "linear"): each result's
+    adjoint goes to the one or two order statistics it interpolates."""
+    axes, last, mshape, rest, n, order, lo, hi, t = _quantile_setup(a, q, axis)
+    gq = np.reshape(g, (len(lo),) + rest)
+    dtype = np.result_type(float_dtype(g), float_dtype(a))
+    ranked = np.zeros(rest + (n,), dtype=dtype)
+    for i in range(len(lo)):
+        ranked[..., lo[i]] += gq[i] * (1 - t[i])
+        ranked[..., hi[i]] += gq[i] * t[i]
+    out = np.zeros_like(ranked)
+    np.put_along_axis(out, order, ranked, axis=-1)
+    return np.moveaxis(out.reshape(mshape), last, axes)
+
+
+def quantile_jvp(t_a, a, q, axis=None, keepdims=False):
+    """Tangent of ``np.quantile(a, q, axis, keepdims=keepdims)`` (method "linear") along ``t_a``."""
+    axes, last, mshape, rest, n, order, lo, hi, t = _quantile_setup(a, q, axis)
+    moved = np.moveaxis(np.broadcast_to(t_a, np.shape(a)), axes, last).reshape(rest + (n,))
+    ranked = np.take_along_axis(moved, order, axis=-1)
+    out = np.stack([ranked[..., lo[i]] * (1 - t[i]) + ranked[..., hi[i]] * t[i] for i in range(len(lo))])
+    shape = np.shape(np.quantile(np.empty(np.shape(a)), q, axis=axis, keepdims=keepdims))
+    return np.reshape(out, shape).astype(np.result_type(float_dtype(t_a), float_dtype(a)), copy=False)
+
+
+def filled(a, where=True, value=0.0):
+    """``a`` where ``where`` holds and ``value`` elsewhere (reductions' ``where=``); ``a`` itself for ``True``."""
+    if where is True:
+        return a
+    return np.where(where, a, value)
+
+
+def _diff_end_length(v, a, axis):
+    """How many elements ``np.diff``'s ``prepend``/``append`` value ``v`` adds along ``axis``."""
+    if v is None:
+        return 0
+    return np.shape(v)[axis] if np.ndim(v) == np.ndim(a) else 1
+
+
+def diff_grads(g, a, n=1, axis=-1, prepend=None, append=None):
+    """Adjoints of ``a``, ``prepend`` and ``append`` in ``np.diff(a, n, axis, prepend=..., append=...)``."""
+    full = diff_grad(g, n, axis)
+    ax = int(axis) % np.ndim(full)
+    k0 = _diff_end_length(prepend, a, ax)
+    k1 = k0 + np.shape(a)[ax]
+    pieces = np.split(full, [k0, k1], axis=ax)
+    pre = None if prepend is None else unbroadcast(pieces[0], prepend)
+    app = None if append is None else unbroadcast(pieces[2], append)
+    return pieces[1], pre, app
+
+
+def diff_concat(h, a, n=1, axis=-1, prepend=None, append=None):
+    """``np.diff`` of the adjoint triple ``h`` joined as ``(prepend, a, append)``: the transpose of ``diff_grads``."""
+    ax = int(axis) % np.ndim(a)
+    parts = []
+    for v, piece in ((prepend, h[1]), (a, h[0]), (append, h[2])):
+        if v is None:
+            continue
+        shape = list(np.shape(a))
+        shape[ax] = _diff_end_length(v, a, ax) if v is not a else shape[ax]
+        parts.append(np.broadcast_to(zeros_like(v) if _is_zero(piece) or piece is None else piece, shape))
+    return np.diff(np.concatenate(parts, axis=ax), n, axis=ax)
+
+
+def linspace_grad(g, start, stop, num=50, endpoint=True, axis=0):
+    """Adjoints of ``start`` and ``stop`` in ``np.linspace(start, stop, num, endpoint, axis=axis)``."""
+    t = np.linspace(0.0, 1.0, num, endpoint=endpoint, dtype=float_dtype(g))
+    gm = np.moveaxis(np.asarray(g), axis, -1)
+    return unbroadcast(np.sum(gm * (1 - t), axis=-1), start), unbroadcast(np.sum(gm * t, axis=-1), stop)
+
+
+def resize_grad(g, a, new_shape):
+    """Adjoint of ``a`` in ``np.resize(a, new_shape)``: the repeated copies' adjoints add up."""
+    shape = np.shape(a)
+    size = int(np.prod(shape))
+    if size == 0:
+        return np.zeros(shape, dtype=float_dtype(g))
+    return _copy_map_grad(g, size, np.resize(np.arange(size), new_shape)).reshape(shape)
+
+
+def inverse(x):
+    """``1 / x``, with a signed inf (not ZeroDivisionError) for a Python float 0."""
+    try:
+        return 1 / x
+    except ZeroDivisionError:
+        return np.divide(1.0, x)

@@ -19,7 +19,7 @@ import gast
 
 from s2s import astutil as A
 from s2s import runtime
-from s2s.templates import bind, paste
+from s2s.templates import bind, check_differentiated, paste
 
 _ZERO = "__s2s_zero__"
 
@@ -87,6 +87,7 @@ def instantiate(adjoint_rule, tangent_rule, value, args, keywords, ans, dot, ref
     None for an inactive one.
     """
     mapping = bind(adjoint_rule, args, keywords, refs)
+    check_differentiated(adjoint_rule, mapping, lambda node: dot(node) is not None)
     dots = {p: dot(mapping[p]) for p in adjoint_rule.wrt}
     if all(d is None for d in dots.values()):
         return None
@@ -99,7 +100,10 @@ def instantiate(adjoint_rule, tangent_rule, value, args, keywords, ans, dot, ref
     elif adjoint_rule.kind == "elementwise":
         (x,) = adjoint_rule.wrt
         # the engine stored the adjoint ``ans_bar * d``: take ``d``
-        derivative = adjoint_rule.results[0].right
+        # (or ``absorb_zeros(ans_bar, ans_bar * d)``; the tangent keeps ``x_dot * d``:
+        # np.where selects tangents, so a NaN in the branch it drops stays out)
+        result = adjoint_rule.results[0]
+        derivative = result.args[1].right if adjoint_rule.singular else result.right
         prelude, deriv = _explicit(adjoint_rule, derivative, mapping, {}, ans, refs, namer)
         expr = gast.BinOp(left=A.deepcopy(dots[x]), op=gast.Mult(), right=deriv)
         broadcast = False

@@ -42,6 +42,7 @@ class Rule:
     results: tuple  # one gast expression (or None) per wrt parameter
     namespace: dict
     where: str
+    singular: bool = False  # elementwise: the adjoint is absorb_zeros(ans_bar, ans_bar * d)
 
     @property
     def params(self):
@@ -290,6 +291,8 @@ def parse_rule(fn, label: Label, primitive, trees=None):
             bad("an elementwise template takes exactly (x, ans)")
         deriv = body[-1].value
         result = gast.BinOp(left=A.name("ans_bar"), op=gast.Mult(), right=deriv)
+        if label.singular:
+            result = gast.Call(func=A.name("absorb_zeros"), args=[A.name("ans_bar"), result], keywords=[])
         signature = inspect.Signature([positional[0]])
         wrt = ("x",)
         results = (result,)
@@ -312,29 +315,49 @@ def parse_rule(fn, label: Label, primitive, trees=None):
     results = tuple(None if isinstance(r, gast.Constant) and r.value is None else r for r in results)
     locals_ = {s.targets[0].id for s in prelude}
     params = set(signature.parameters) | set(SPECIAL) | set(keyword_only) | locals_
+    namespace = fn.__globals__
+    if label.singular:
+        namespace = dict(namespace, absorb_zeros=runtime.absorb_zeros)
     for stmt in list(prelude) + [r for r in results if r is not None]:
         for name in A.names_loaded(stmt):
-            if name not in params and name not in fn.__globals__ and not hasattr(builtins, name):
+            if name not in params and name not in namespace and not hasattr(builtins, name):
                 bad("uses the undefined name {!r}".format(name))
     return Rule(fn.__name__, primitive, label.kind, signature, tuple(wrt), label.unbroadcast,
-                tuple(prelude), results, fn.__globals__, where)
+                tuple(prelude), results, namespace, where, label.singular)
 
 
 # ---------------------------------------------------------------- instantiation
-def _substituted(node, mapping):
+def _substituted(node, mapping, namespace):
     """A copy of the template tree ``node`` in which each Name whose id is in
-    ``mapping`` is replaced by a copy of its node (one pass: copy and substitute)."""
+    ``mapping`` is replaced by a copy of its node (one pass: copy and substitute).
+
+    Calls shrink where a mask is left at NumPy's default ``True``, to keep
+    generated code short: ``masked(c, where)`` and ``filled(a, where, v)`` become
+    ``c`` and ``a``, and a ``where=where`` keyword is dropped.
+    """
     if isinstance(node, gast.Name) and node.id in mapping:
         return A.deepcopy(mapping[node.id])
+    if (isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
+            and namespace.get(node.func.id) in (runtime.masked, runtime.filled)
+            and len(node.args) >= 2 and isinstance(node.args[1], gast.Name)
+            and _is_true(mapping.get(node.args[1].id))):
+        return _substituted(node.args[0], mapping, namespace)
     if isinstance(node, gast.AST):
         new = node.__class__.__new__(node.__class__)
         fields = new.__dict__
         for key, value in node.__dict__.items():
-            fields[key] = dict(value) if key == anno.ATTR else _substituted(value, mapping)
+            fields[key] = dict(value) if key == anno.ATTR else _substituted(value, mapping, namespace)
+        if isinstance(new, gast.Call) and _is_true(mapping.get("where")):
+            new.keywords = [k for k in new.keywords if not (
+                k.arg == "where" and isinstance(k.value, gast.Constant) and k.value.value is True)]
         return new
     if isinstance(node, list):
-        return [_substituted(item, mapping) for item in node]
+        return [_substituted(item, mapping, namespace) for item in node]
     return A.deepcopy(node)
+
+
+def _is_true(node):
+    return isinstance(node, gast.Constant) and node.value is True
 
 
 def _constant(value, refs):
@@ -365,9 +388,28 @@ def bind(rule, args, keywords, refs):
     return mapping
 
 
+def check_differentiated(rule, mapping, active):
+    """Raise CallBindingError when an active argument goes to a parameter the rule does not differentiate.
+
+    A rule that knows its derivative in a parameter is zero lists it in
+    ``wrt`` and returns ``None`` for it; any other parameter receiving a value
+    that depends on the inputs would silently get no derivative. (Runtime
+    helpers read their other arguments for shapes and indices only.)
+    """
+    if getattr(rule.primitive, "__module__", None) == runtime.__name__:
+        return
+    for name, node in mapping.items():
+        if name not in rule.wrt and active(node):
+            raise CallBindingError(
+                "the rule {} ({}) does not differentiate its argument `{}`, which depends on the inputs being "
+                "differentiated here; wrap it in s2s.stop_gradient(...) to treat it as a constant, or register "
+                "a rule with @s2s.adjoint".format(rule.name, rule.where, name))
+
+
 def instantiate(rule, args, keywords, ans, ans_bar, is_active, refs, namer):
     """(prelude statements, [(parameter node, contribution expression)]) for one call."""
     mapping = bind(rule, args, keywords, refs)
+    check_differentiated(rule, mapping, lambda node: isinstance(node, gast.Name) and is_active(node.id))
     wanted = []
     for param, result in zip(rule.wrt, rule.results):
         node = mapping[param]
@@ -410,6 +452,6 @@ def paste(rule, results, substitution, refs, namer, finish=None):
             substitution[name] = refs.expr(obj, name)
     out = []
     for stmt in prelude:
-        value = _substituted(stmt.value, substitution)
+        value = _substituted(stmt.value, substitution, rule.namespace)
         out.append(A.assign(A.store(substitution[stmt.targets[0].id]), finish(value) if finish else value))
-    return out, [_substituted(r, substitution) for r in results]
+    return out, [_substituted(r, substitution, rule.namespace) for r in results]

@@ -53,15 +53,15 @@ def positive(x, *, ans, ans_bar):
     return ans_bar
 
 
-# np.pow is np.power. The base term is 0 where the exponent is 0 (also at a
+# np.pow is np.power; np.float_power computes in float64 or wider. The base term is 0 where the exponent is 0 (also at a
 # 0 base); the exponent term is 0 where the base is not positive (log(x1) is
 # undefined there, and 0 ** x2 is flat in x2 for x2 > 0).
-@adjoint(operator.pow, np.power, math.pow, pow, unbroadcast=True)
+@adjoint(operator.pow, np.power, math.pow, pow, np.float_power, unbroadcast=True)
 def power(x1, x2, *, ans, ans_bar):
     return ans_bar * power_base_grad(x1, x2), ans_bar * ans * log_positive(x1)
 
 
-@tangent(operator.pow, np.power, math.pow, pow, broadcast=True)
+@tangent(operator.pow, np.power, math.pow, pow, np.float_power, broadcast=True)
 def power_tangent(x1, x2, *, ans, x1_dot, x2_dot):
     return x1_dot * power_base_grad(x1, x2) + x2_dot * (ans * log_positive(x1))
 

@@ -11,7 +11,7 @@ import operator
 import numpy as np
 
 from s2s.rules import adjoint, elementwise, linear, tangent
-from s2s.runtime import clip_masks, safe_divide, select_grad, sinc_grad
+from s2s.runtime import clip_masks, inverse, read_at, safe_divide, select_grad, sinc_grad, tie_weight
 
 MATH_EXP2 = (math.exp2,) if hasattr(math, "exp2") else ()  # Python 3.11+
 MATH_CBRT = (math.cbrt,) if hasattr(math, "cbrt") else ()  # Python 3.11+
@@ -33,34 +33,39 @@ def expm1(x, ans):
 
 
 # math.log takes an optional base: its template is in builtins_math.py.
-@elementwise(np.log)
+# singular=True (here and below, wherever the derivative is infinite or NaN
+# somewhere): the adjoint is absorb_zeros(ans_bar, ans_bar * d), so the branch that
+# np.where drops (log of 0 or of a negative) gives 0, not NaN. inverse(x) is
+# 1 / x with inf, not ZeroDivisionError, at a Python float 0.
+@elementwise(np.log, singular=True)
 def log(x, ans):
-    return 1 / x
+    return inverse(x)
 
 
-@elementwise(np.log2, math.log2)
+@elementwise(np.log2, math.log2, singular=True)
 def log2(x, ans):
-    return 1 / (x * math.log(2))
+    return inverse(x * math.log(2))
 
 
-@elementwise(np.log10, math.log10)
+@elementwise(np.log10, math.log10, singular=True)
 def log10(x, ans):
-    return 1 / (x * math.log(10))
+    return inverse(x * math.log(10))
 
 
-@elementwise(np.log1p, math.log1p)
+@elementwise(np.log1p, math.log1p, singular=True)
 def log1p(x, ans):
-    return 1 / (1 + x)
+    return inverse(1 + x)
 
 
 # Infinite at 0, which is the true value; np.divide so that a Python float
-# 0 gives inf rather than ZeroDivisionError.
-@elementwise(np.sqrt, math.sqrt)
+# 0 gives inf rather than ZeroDivisionError. singular=True: a zero adjoint
+# times that inf stays 0 (np.where(x > 0, np.sqrt(x), 0) at x == 0).
+@elementwise(np.sqrt, math.sqrt, singular=True)
 def sqrt(x, ans):
     return np.divide(0.5, ans)
 
 
-@elementwise(np.cbrt, *MATH_CBRT)
+@elementwise(np.cbrt, *MATH_CBRT, singular=True)
 def cbrt(x, ans):
     return np.divide(1, 3 * ans * ans)
 
@@ -70,7 +75,7 @@ def square(x, ans):
     return 2 * x
 
 
-@elementwise(np.reciprocal)
+@elementwise(np.reciprocal, singular=True)
 def reciprocal(x, ans):
     return -ans * ans
 
@@ -90,12 +95,12 @@ def tan(x, ans):
     return 1 + ans * ans
 
 
-@elementwise(np.arcsin, math.asin)
+@elementwise(np.arcsin, math.asin, singular=True)
 def arcsin(x, ans):
     return 1 / np.sqrt(1 - x * x)
 
 
-@elementwise(np.arccos, math.acos)
+@elementwise(np.arccos, math.acos, singular=True)
 def arccos(x, ans):
     return -1 / np.sqrt(1 - x * x)
 
@@ -125,14 +130,14 @@ def arcsinh(x, ans):
     return 1 / np.sqrt(x * x + 1)
 
 
-@elementwise(np.arccosh, math.acosh)
+@elementwise(np.arccosh, math.acosh, singular=True)
 def arccosh(x, ans):
     return 1 / np.sqrt(x * x - 1)
 
 
-@elementwise(np.arctanh, math.atanh)
+@elementwise(np.arctanh, math.atanh, singular=True)
 def arctanh(x, ans):
-    return 1 / (1 - x * x)
+    return inverse(1 - x * x)
 
 
 # np.abs is np.absolute; sign(0) == 0 picks the zero subgradient at the kink.
@@ -186,24 +191,61 @@ def hypot_tangent(x1, x2, *, ans, x1_dot, x2_dot):
     return x1_dot * safe_divide(x1, ans) + x2_dot * safe_divide(x2, ans)
 
 
+# The weights exp(x - ans) are a softmax of (x1, x2); where both are the same
+# infinity (x - ans is NaN) tie_weight splits evenly.
 @adjoint(np.logaddexp, unbroadcast=True)
 def logaddexp(x1, x2, *, ans, ans_bar):
-    return ans_bar * np.exp(x1 - ans), ans_bar * np.exp(x2 - ans)
+    return ans_bar * tie_weight(np.exp(x1 - ans), x1, x2), ans_bar * tie_weight(np.exp(x2 - ans), x2, x1)
 
 
 @tangent(np.logaddexp, broadcast=True)
 def logaddexp_tangent(x1, x2, *, ans, x1_dot, x2_dot):
-    return x1_dot * np.exp(x1 - ans) + x2_dot * np.exp(x2 - ans)
+    return x1_dot * tie_weight(np.exp(x1 - ans), x1, x2) + x2_dot * tie_weight(np.exp(x2 - ans), x2, x1)
 
 
 @adjoint(np.logaddexp2, unbroadcast=True)
 def logaddexp2(x1, x2, *, ans, ans_bar):
-    return ans_bar * np.exp2(x1 - ans), ans_bar * np.exp2(x2 - ans)
+    return ans_bar * tie_weight(np.exp2(x1 - ans), x1, x2), ans_bar * tie_weight(np.exp2(x2 - ans), x2, x1)
 
 
 @tangent(np.logaddexp2, broadcast=True)
 def logaddexp2_tangent(x1, x2, *, ans, x1_dot, x2_dot):
-    return x1_dot * np.exp2(x1 - ans) + x2_dot * np.exp2(x2 - ans)
+    return x1_dot * tie_weight(np.exp2(x1 - ans), x1, x2) + x2_dot * tie_weight(np.exp2(x2 - ans), x2, x1)
+
+
+# copysign(x1, x2) == |x1| with x2's sign: piecewise constant in x2, which
+# gets a zero adjoint (None); 0 at x1 == 0 (the zero subgradient of |x1|).
+@adjoint(np.copysign, unbroadcast=True)
+def copysign(x1, x2, *, ans, ans_bar):
+    return ans_bar * (np.sign(x1) * np.copysign(1.0, x2)), None
+
+
+@tangent(np.copysign, broadcast=True)
+def copysign_tangent(x1, x2, *, ans, x1_dot, x2_dot):
+    return x1_dot * (np.sign(x1) * np.copysign(1.0, x2))
+
+
+# x1 * 2 ** x2 with an integer x2: linear in x1, piecewise constant (zero
+# derivative) in x2.
+@adjoint(np.ldexp, unbroadcast=True)
+def ldexp(x1, x2, *, ans, ans_bar):
+    return np.ldexp(ans_bar, x2), None
+
+
+@tangent(np.ldexp, broadcast=True)
+def ldexp_tangent(x1, x2, *, ans, x1_dot, x2_dot):
+    return np.ldexp(x1_dot, x2)
+
+
+# 1 where x is finite; NaN and infinities are replaced by constants.
+@adjoint(np.nan_to_num, wrt="x")
+def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None, *, ans, ans_bar):
+    return np.where(np.isfinite(x), ans_bar, 0)
+
+
+@tangent(np.nan_to_num, wrt="x")
+def nan_to_num_tangent(x, copy=True, nan=0.0, posinf=None, neginf=None, *, ans, x_dot):
+    return np.where(np.isfinite(x), x_dot, np.zeros_like(ans))
 
 
 # The adjoint goes to the argument that was picked; ties split it evenly.
@@ -252,3 +294,28 @@ def clip_tangent(a, a_min=None, a_max=None, min=None, max=None, *, ans, a_dot, a
     return (np.where(masks[0], a_dot, zero) + np.where(masks[1], a_min_dot, zero)
             + np.where(masks[2], a_max_dot, zero) + np.where(masks[1], min_dot, zero)
             + np.where(masks[2], max_dot, zero))
+
+
+# ----------------------------------------------------------- tuple results
+# modf(x) == (x - trunc(x), trunc(x)): the fractional part has slope 1, the
+# integral part is piecewise constant. ans_bar is a pair (read_at gives 0.0
+# for a pair that got no adjoint).
+@adjoint(np.modf)
+def modf(x, *, ans, ans_bar):
+    return read_at(ans_bar, 0)
+
+
+@tangent(np.modf)
+def modf_tangent(x, *, ans, x_dot):
+    return (x_dot, np.zeros_like(ans[1]))
+
+
+# frexp(x) == (x * 2 ** -e, e) with an integer exponent e.
+@adjoint(np.frexp)
+def frexp(x, *, ans, ans_bar):
+    return np.ldexp(read_at(ans_bar, 0), -ans[1])
+
+
+@tangent(np.frexp)
+def frexp_tangent(x, *, ans, x_dot):
+    return (np.ldexp(x_dot, -ans[1]), np.zeros(np.shape(ans[1])))

@@ -2,7 +2,9 @@
 
 Integer, boolean and shape results, comparisons, rounding (piecewise
 constant), array constructors that take only shapes or values, and random
-draws. Calls to them need no adjoint; their results are never active.
+draws (``np.random.*`` and the methods of ``np.random.Generator``, which
+``METHODS`` maps by name like the ndarray methods of methods.py). Calls to
+them need no adjoint; their results are never active.
 """
 import math
 import operator
@@ -15,16 +17,19 @@ _NUMPY = (
     # index results
     "argmax", "argmin", "argsort", "argpartition", "argwhere", "nonzero", "flatnonzero",
     "searchsorted", "digitize", "count_nonzero", "unravel_index", "ravel_multi_index",
-    "nanargmax", "nanargmin", "lexsort", "bincount",
+    "nanargmax", "nanargmin", "lexsort",
     # rounding and sign: piecewise constant
     "floor", "ceil", "round", "around", "rint", "trunc", "fix", "sign", "signbit", "heaviside",
-    "floor_divide",
+    "floor_divide", "nextafter", "spacing",
+    # the imaginary part and angle of a real array: constants
+    "imag", "angle", "iscomplex", "isreal",
     # shapes and types
     "shape", "ndim", "size", "result_type", "can_cast", "iscomplexobj", "isrealobj",
     "isscalar", "broadcast_shapes", "issubdtype", "dtype", "finfo", "iinfo",
     # constructors from shapes and values
-    "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like",
-    "arange", "linspace", "logspace", "geomspace", "eye", "identity", "tri", "indices",
+    # (full, full_like, linspace, logspace and geomspace have rules: their values can be active)
+    "zeros", "ones", "empty", "zeros_like", "ones_like", "empty_like",
+    "arange", "eye", "identity", "tri", "indices",
     "diag_indices", "tril_indices", "triu_indices",
     # predicates and comparisons
     "isnan", "isfinite", "isinf", "isneginf", "isposinf", "isclose", "allclose", "array_equal",
@@ -43,10 +48,21 @@ _RANDOM = (
     "set_state",
 )
 
+# Random draws through a Generator (rng = np.random.default_rng(); rng.normal(...)):
+# the method name maps to the unbound Generator method, a constant like np.random.*.
+_GENERATOR = (
+    "random", "uniform", "normal", "standard_normal", "integers", "choice", "permutation", "permuted",
+    "exponential", "standard_exponential", "poisson", "binomial", "gamma", "beta", "lognormal", "laplace",
+    "multivariate_normal", "dirichlet", "gumbel", "logistic", "standard_t", "standard_cauchy",
+)
+GENERATOR_METHODS = {name: getattr(np.random.Generator, name) for name in _GENERATOR}
+METHODS = dict(GENERATOR_METHODS)
+
 NONDIFFERENTIABLE = (
     tuple(getattr(np, name) for name in _NUMPY)
     + tuple(getattr(np.random, name) for name in _RANDOM)
     + (np.linalg.matrix_rank,)
+    + tuple(GENERATOR_METHODS.values())
     + (
         # comparisons and logic
         operator.lt, operator.le, operator.gt, operator.ge, operator.eq, operator.ne,

@@ -17,12 +17,16 @@ nonlinear (``safe_divide``, ``power_base_grad``) get an ``@adjoint`` and a
 Not here (the engine reports a call to them as having no rule): the helpers
 whose derivative in their primal arguments needs more than a transposition
 (``prod_grad``, ``cumprod_grad``, ``cumprod_jvp``, ``norm_grad``, ``norm_jvp``,
-``einsum_grad``, ``einsum_jvp``), and most helpers of issue 6 for np.linalg's
-decompositions (``qr_grad``, ``svd_grad``, ``pinv_jvp``, ... and the
-``*_jvp`` of eigh and eigvalsh; tests/rules_linalg_scipy.py lists them):
-their second derivatives are not written yet. Those of slogdet, vecdot,
-matvec and the softmax family have rules below; the adjoints of
-np.linalg.cholesky, eigh, eigvalsh and pinv use no helper without a rule.
+``einsum_grad``, ``einsum_jvp``, ``average_grad``, ``average_jvp``), the
+issue-6 helpers that are bilinear or nonlinear in their primal arguments
+(``convolve_grad``, ``convolve_grad2``, ``kron_grad``, ``polyval_grad``, ``polyval_slope``,
+``trapezoid_grad``, ``trapezoid_x_jvp``, ``interp_slope``), and most helpers
+for np.linalg's decompositions (``qr_grad``, ``svd_grad``, ``pinv_jvp``, ...
+and the ``*_jvp`` of eigh and eigvalsh; tests/rules_linalg_scipy.py lists
+them): their second derivatives are not written yet and are reported as
+missing rules. Those of slogdet, vecdot, matvec and the softmax family have
+rules below; the adjoints of np.linalg.cholesky, eigh, eigvalsh and pinv use
+no helper without a rule.
 """
 import math
 
@@ -42,9 +46,16 @@ from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_
                          tensordot_grad2, tile_grad, trace_grad, unappended, unarray, unbroadcast,
                          unconcatenate, unhstack, unread_at, unreduce, unreduce_grad, unstack, unsum,
                          untranspose, unvstack, zero_at, zeros_like)
+from s2s.runtime import (absorb_zeros, delete_grad, diff_concat, diff_grads, ediff1d_grad, filled, insert_grad,
+                         interp_grad, interp_jvp, interp_weights, inverse, linspace_grad, masked, nan_count,
+                         pad_grad, quantile_grad, quantile_jvp, reduce_count, resize_grad, select_choice_grad,
+                         select_default_grad, select_masks, take_along_axis_grad, tie_weight, uncolumn_stack,
+                         undstack, unsplit)
 
-# seed gives ones, zeros_like zeros, clip_masks booleans.
-NONDIFFERENTIABLE = (seed, zeros_like, float_dtype, is_container, clip_masks)
+# seed gives ones, zeros_like zeros, clip_masks and select_masks booleans,
+# reduce_count counts, interp_weights weights that depend on x only piecewise.
+NONDIFFERENTIABLE = (seed, zeros_like, float_dtype, is_container, clip_masks, reduce_count, nan_count, select_masks,
+                     interp_weights)
 
 
 # ----------------------------------------------------------- accumulation and shapes
@@ -590,3 +601,146 @@ def matvec_grad2_(g, x1, x2, *, ans, ans_bar):
 @tangent(matvec_grad2, wrt=("g", "x1"))
 def matvec_grad2_tangent(g, x1, x2, *, ans, g_dot, x1_dot):
     return matvec_grad2(g_dot, x1, x2) + matvec_grad2(g, x1_dot, x2)
+
+
+# ----------------------------------------------------------- issue 6: numpy coverage
+# absorb_zeros(a, r) is r except where a == 0 and r is NaN (0 * inf), where it
+# is the constant 0: linear in r, a and r's NaNs read as a mask.
+@adjoint(absorb_zeros, wrt="r")
+def absorb_zeros_(a, r, *, ans, ans_bar):
+    return np.where((np.asarray(a) == 0) & np.isnan(r), 0, ans_bar)
+
+
+@tangent(absorb_zeros, wrt="r")
+def absorb_zeros_tangent(a, r, *, ans, r_dot):
+    return np.where((np.asarray(a) == 0) & np.isnan(r), np.zeros_like(ans), r_dot)
+
+
+# tie_weight(w, x, other) is w, or the constant 1/2 where x and other are the same infinity.
+@adjoint(tie_weight, wrt="w")
+def tie_weight_(w, x, other, *, ans, ans_bar):
+    return np.where(np.isinf(x) & (np.asarray(x) == other), 0, ans_bar)
+
+
+@tangent(tie_weight, wrt="w")
+def tie_weight_tangent(w, x, other, *, ans, w_dot):
+    return np.where(np.isinf(x) & (np.asarray(x) == other), np.zeros_like(ans), w_dot)
+
+
+@linear(masked, wrt="c")
+def masked_(c, where=True, *, ans, ans_bar):
+    return masked(ans_bar, where)
+
+
+# pieces are read for their shapes only.
+@linear(unsplit, wrt="g")
+def unsplit_(g, pieces, axis=0, *, ans, ans_bar):
+    return unconcatenate(ans_bar, pieces, axis)
+
+
+@linear(undstack, wrt="g")
+def undstack_(g, tup, *, ans, ans_bar):
+    return np.dstack(ans_bar)
+
+
+@linear(uncolumn_stack, wrt="g")
+def uncolumn_stack_(g, tup, *, ans, ans_bar):
+    return np.column_stack(ans_bar)
+
+
+@linear(pad_grad, wrt="g")
+def pad_grad_(g, array, pad_width, mode="constant", *, ans, ans_bar):
+    return np.pad(ans_bar, pad_width, mode=mode)
+
+
+@linear(take_along_axis_grad, wrt="g")
+def take_along_axis_grad_(g, arr, indices, axis=-1, *, ans, ans_bar):
+    return np.take_along_axis(ans_bar, indices, axis)
+
+
+@linear(select_choice_grad, wrt="g")
+def select_choice_grad_(g, condlist, choicelist, *, ans, ans_bar):
+    return broadcast_like(np.select(condlist, ans_bar, 0.0), g)
+
+
+@linear(select_default_grad, wrt="g")
+def select_default_grad_(g, condlist, default, *, ans, ans_bar):
+    return np.where(select_masks(condlist)[-1], broadcast_like(ans_bar, g), 0)
+
+
+@linear(ediff1d_grad, wrt="g")
+def ediff1d_grad_(g, ary, *, ans, ans_bar):
+    return np.ediff1d(ans_bar)
+
+
+# interp_grad and interp_jvp transpose each other (the weights are piecewise constant in x).
+@linear(interp_grad, wrt="g")
+def interp_grad_(g, x, xp, fp, *, ans, ans_bar):
+    return interp_jvp(ans_bar, x, xp, fp)
+
+
+@linear(interp_jvp, wrt="t")
+def interp_jvp_(t, x, xp, fp, *, ans, ans_bar):
+    return interp_grad(ans_bar, x, xp, fp)
+
+
+
+@linear(delete_grad, wrt="g")
+def delete_grad_(g, arr, obj, axis=None, *, ans, ans_bar):
+    return np.delete(ans_bar, obj, axis)
+
+
+# insert_grad returns the pair (arr's adjoint, values' adjoint); its transpose inserts the second into the first.
+@linear(insert_grad, wrt="g")
+def insert_grad_(g, arr, obj, values, axis=None, *, ans, ans_bar):
+    return broadcast_like(np.insert(read_at(ans_bar, 0), obj, read_at(ans_bar, 1), axis), g)
+
+
+# quantile_grad and quantile_jvp transpose each other (the sort order is piecewise constant).
+@linear(quantile_grad, wrt="g")
+def quantile_grad_(g, a, q, axis=None, keepdims=False, *, ans, ans_bar):
+    return quantile_jvp(ans_bar, a, q, axis, keepdims)
+
+
+@linear(quantile_jvp, wrt="t_a")
+def quantile_jvp_(t_a, a, q, axis=None, keepdims=False, *, ans, ans_bar):
+    return quantile_grad(ans_bar, a, q, axis, keepdims)
+
+
+# filled(a, where, value) is affine in a (value is a constant): its tangent drops value.
+@linear(filled, wrt="a")
+def filled_(a, where=True, value=0.0, *, ans, ans_bar):
+    return masked(ans_bar, where)
+
+
+@tangent(filled, wrt="a")
+def filled_tangent(a, where=True, value=0.0, *, ans, a_dot):
+    return masked(a_dot, where)
+
+
+# diff_grads (g -> the adjoint triple) and diff_concat transpose each other.
+@linear(diff_grads, wrt="g")
+def diff_grads_(g, a, n=1, axis=-1, prepend=None, append=None, *, ans, ans_bar):
+    return diff_concat(ans_bar, a, n, axis, prepend, append)
+
+
+@linear(diff_concat, wrt="h")
+def diff_concat_(h, a, n=1, axis=-1, prepend=None, append=None, *, ans, ans_bar):
+    return diff_grads(ans_bar, a, n, axis, prepend, append)
+
+
+# linspace_grad reads start and stop for their shapes only; its transpose is linspace itself.
+@linear(linspace_grad, wrt="g")
+def linspace_grad_(g, start, stop, num=50, endpoint=True, axis=0, *, ans, ans_bar):
+    return np.linspace(read_at(ans_bar, 0), read_at(ans_bar, 1), num, endpoint, axis=axis)
+
+
+# The transpose of summing repeated copies is copying: resize itself.
+@linear(resize_grad, wrt="g")
+def resize_grad_(g, a, new_shape, *, ans, ans_bar):
+    return np.resize(ans_bar, new_shape)
+
+
+@elementwise(inverse, singular=True)
+def inverse_(x, ans):
+    return -ans * ans

@@ -1776,6 +1776,45 @@ def simpson_integral(a, n):
 
 _Y_ONEHOT = np.eye(3)[[0, 2, 1, 2]]
 
+
+# --- NumPy coverage (issue 6): new primitives inside ordinary code
+def guarded_log_likelihood(x):
+    ll = np.where(x > 0, np.log(x), 0.0) + np.where(x > 0, np.sqrt(x), 0.0)
+    return np.sum(ll * np.arange(1.0, x.size + 1))
+
+
+def split_and_pad(x):
+    left, right = np.split(x, 2)
+    padded = np.pad(left * right, 1, mode="edge")
+    return np.sum(np.rot90(np.reshape(padded, (1, 5))) ** 2 * np.arange(5.0)[:, None]) + np.ptp(right)
+
+
+def piecewise_select(x):
+    y = np.select([x > 0.5, x < -0.5], [x ** 2, -x], np.sin(x))
+    ordered = np.take_along_axis(y, np.argsort(y), axis=0)
+    return np.sum(ordered * np.linspace(1.0, 2.0, y.size)) + np.nanmean(x) * np.nanstd(x)
+
+
+def weighted_stats(x, w):
+    m = np.average(x, axis=0, weights=w)
+    mask = x > -0.9
+    return np.sum(m ** 2) + np.sum(np.var(x, axis=1, where=mask)) + np.mean(np.cumulative_sum(x, axis=1))
+
+
+def signal_chain(a, v, p):
+    s = np.convolve(a, v, mode="same")
+    t = np.interp(s, np.array([-2.0, 0.0, 2.0]), np.array([0.0, 1.0, 3.0]))
+    area = np.trapezoid(np.polyval(p, t), dx=0.5)
+    return area + np.sum(np.kron(a[:2], v) ** 2) + np.sum(np.cross(a[:3], v) ** 2)
+
+
+def nondifferentiable_helpers(x):
+    rank = np.argsort(np.argsort(x))
+    bins = np.digitize(x, np.array([-0.5, 0.0, 0.5]))
+    n = np.count_nonzero(x > 0) + np.searchsorted(np.sort(x), 0.0)
+    return np.sum(x * rank) + np.sum(x ** 2 * bins) + n * np.sum(np.round(x, 1) * x) + np.sum(np.sign(x) * x)
+
+
 CASES = [
     # --- scalars, ints, NumPy scalars
     Case("lecture", lecture, (2.0, 5.0), (0, 1), ("scalar", "call")),
@@ -2133,6 +2172,15 @@ CASES = [
     Case("qr_least_squares", qr_least_squares, (_u(5, 3) + np.eye(5, 3), _u(5)), (0, 1), ("linalg", "matmul")),
     Case("chain_products", chain_products, (0.5 * _u(3, 2), 0.5 * _u(2, 2), _u(3)), (0, 1, 2),
          ("linalg", "matmul")),
+    # --- NumPy coverage (issue 6)
+    Case("guarded_log_likelihood", guarded_log_likelihood, (np.array([0.4, -0.6, 1.3, -0.2, 0.8]),), 0,
+         ("numpy",)),
+    Case("split_and_pad", split_and_pad, (np.array([0.3, -0.8, 0.6, 1.4, -0.2, 0.9]),), 0, ("numpy", "list")),
+    Case("piecewise_select", piecewise_select, (np.array([0.9, -0.2, 0.3, -0.8, 0.1]),), 0, ("numpy",)),
+    Case("weighted_stats", weighted_stats, (_u(3, 4), _pos(3)), (0, 1), ("numpy", "broadcast")),
+    Case("signal_chain", signal_chain, (_u(5), _u(3), _u(3)), (0, 1, 2), ("numpy",)),
+    Case("nondifferentiable_helpers", nondifferentiable_helpers, (np.array([0.33, -0.71, 0.12, 0.87, -0.24]),), 0,
+         ("numpy", "nondiff")),
 ]
 
 if sp is not None:

@@ -12,7 +12,7 @@ import gast
 
 from s2s import anno
 from s2s import astutil as A
-from s2s import templates
+from s2s import runtime, templates
 
 
 def flow_operands(value, registry):
@@ -48,7 +48,11 @@ def flow_operands(value, registry):
             except templates.CallBindingError:
                 # the reverse pass reports the mismatch; stay conservative here
                 return [a.id for a in args if isinstance(a, gast.Name)]
-            return [mapping[w].id for w in rule.wrt if isinstance(mapping[w], gast.Name)]
+            if getattr(callee, "__module__", None) == runtime.__name__:
+                # runtime helpers read their other arguments for shapes, dtypes and indices only
+                return [mapping[w].id for w in rule.wrt if isinstance(mapping[w], gast.Name)]
+            # every argument: one the rule does not differentiate is then reported, not dropped
+            return [node.id for node in mapping.values() if isinstance(node, gast.Name)]
         names = [a.id for a in args if isinstance(a, gast.Name)]
         names += [k.value.id for k in value.keywords if isinstance(k.value, gast.Name)]
         return names
