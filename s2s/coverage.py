@@ -65,7 +65,11 @@ def _locate(obj, index):
     if id(obj) in index:
         return index[id(obj)]
     name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or repr(obj)
-    return getattr(obj, "__module__", None) or "other", (name,)
+    module = getattr(obj, "__module__", None) or "other"
+    if module == "numpy.random._generator":  # methods of np.random.Generator
+        module = "numpy.random.Generator"
+        name = name.split(".")[-1]
+    return module, (name,)
 
 
 def rows(registry=None):
