@@ -2,9 +2,19 @@
 
 - dead assignments: a pure assignment to a name nothing reads is removed
   (calls only when the caller says they are pure: differentiable primitives);
-- empty branches and loops are removed, ``pass`` only where a body is empty.
+- empty branches and loops are removed, ``pass`` only where a body is empty;
+- copies: after ``a = b``, later reads of ``a`` read ``b`` until either is
+  assigned again (the copy then dies); ``a + -b`` becomes ``a - b`` (IEEE
+  subtraction is addition of the negation, bit for bit);
+- dead stacks: a stack whose popped values nothing reads loses its pushes
+  and pops (``t2_stack.append(t2)`` ... ``t2 = t2_stack.pop()``).
+
+Each pass is a function from FunctionDef to FunctionDef (in place);
+``optimize`` runs them all until nothing changes.
 """
 import gast
+
+from s2s import astutil as A
 
 _PURE = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Compare, gast.Tuple, gast.List,
          gast.Attribute, gast.Subscript)
@@ -60,14 +70,189 @@ def _empty(stmts):
     return all(isinstance(s, gast.Pass) for s in stmts)
 
 
-def optimize(fn, pure_call=lambda call: False):
-    """Return ``fn`` with dead code removed (in place).
-
-    ``pure_call(call)`` says whether a call may be dropped when its result is unused.
-    """
+def dead_code(fn, pure_call=lambda call: False):
+    """Remove pure assignments nothing reads, and empty branches and loops."""
     while True:
         fn.body, changed = _prune(fn.body, _loads(fn), pure_call)
         if not changed:
+            break
+    return fn
+
+
+# ------------------------------------------------------------ copies
+def propagate_copies(fn, targets=None):
+    """After ``a = b`` (two names), read ``b`` for ``a`` until ``a`` or ``b`` is assigned again.
+
+    Only copies into ``targets`` (the adjoint names: a user's variable keeps
+    its name) when given. Works within one statement list; a compound
+    statement ends the propagation (its body is handled as a list of its own).
+    """
+    _propagate_block(fn.body, targets)
+    return fn
+
+
+def _propagate_block(stmts, targets):
+    copies = {}  # a -> b
+    for s in stmts:
+        if isinstance(s, (gast.Assign, gast.Expr, gast.Return, gast.AugAssign)) and not _has_scope(s):
+            if copies:
+                _substitute(s, copies)
+            stored = A.names_stored(s)
+            for a in list(copies):
+                if a in stored or copies[a] in stored:
+                    del copies[a]
+            if (isinstance(s, gast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], gast.Name)
+                    and isinstance(s.value, gast.Name) and s.targets[0].id != s.value.id
+                    and (targets is None or s.targets[0].id in targets)):
+                copies[s.targets[0].id] = s.value.id
+        else:
+            copies = {}
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(s, field, None)
+            if isinstance(inner, list):
+                _propagate_block(inner, targets)
+        for handler in getattr(s, "handlers", None) or ():
+            _propagate_block(handler.body, targets)
+
+
+def _has_scope(stmt):
+    return any(isinstance(n, (gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp,
+                              gast.NamedExpr)) for n in gast.walk(stmt))
+
+
+def _substitute(stmt, copies):
+    for node in gast.walk(stmt):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id in copies:
+            node.id = copies[node.id]
+
+
+# ------------------------------------------------------------ a + -b
+class _FoldNegation(gast.NodeTransformer):
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, gast.Add) and isinstance(node.right, gast.UnaryOp) \
+                and isinstance(node.right.op, gast.USub):
+            return gast.BinOp(left=node.left, op=gast.Sub(), right=node.right.operand)
+        return node
+
+
+def fold_negation(fn):
+    """``a + -b`` -> ``a - b``."""
+    return _FoldNegation().visit(fn)
+
+
+# ------------------------------------------------------------ dead stacks
+def _stack_op(stmt):
+    """('push', stack, value name) for ``s.append(v)``, ('pop', stack, target) for ``v = s.pop()``."""
+    if isinstance(stmt, gast.Expr):
+        call, kind = stmt.value, "append"
+        target = call.args[0] if isinstance(call, gast.Call) and call.args else None
+    elif isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name):
+        call, kind, target = stmt.value, "pop", stmt.targets[0].id
+    else:
+        return None
+    if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and call.func.attr == kind
+            and isinstance(call.func.value, gast.Name) and not call.keywords
+            and len(call.args) == (1 if kind == "append" else 0)):
+        return None
+    return ("push" if kind == "append" else "pop"), call.func.value.id, target
+
+
+def remove_dead_stacks(fn):
+    """Drop the pushes and pops of a stack whose popped values nothing reads.
+
+    A stack qualifies when its name is used only by ``s = []``, ``s.append(v)``
+    and ``v = s.pop()``, and no name it pops into is read anywhere from the
+    top-level statement holding its first pop onwards (all code that can run
+    after a pop).
+    """
+    ops = {}
+    first_pop = {}
+    for i, top in enumerate(fn.body):
+        for node in gast.walk(top):
+            if isinstance(node, gast.stmt):
+                op = _stack_op(node)
+                if op is not None:
+                    ops.setdefault(op[1], []).append(op)
+                    if op[0] == "pop":
+                        first_pop.setdefault(op[1], i)
+    dead = set()
+    for stack, stack_ops in ops.items():
+        if stack not in first_pop or not _only_stack_uses(fn, stack):
+            continue
+        popped = {t for kind, _, t in stack_ops if kind == "pop"}
+        later = set()
+        for top in fn.body[first_pop[stack]:]:
+            later |= {n.id for n in gast.walk(top) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+        if not popped & later:
+            dead.add(stack)
+    if dead:
+        pushed = {v.id for stack in dead for kind, _, v in _pushes(ops[stack])}
+        fn.body = _drop_stack_ops(fn.body, dead)
+        still = {v.id for stack in ops if stack not in dead for kind, _, v in _pushes(ops[stack])}
+        # the ``v = None`` presets only gave the first push a value
+        fn.body = [s for s in fn.body if not (_is_none_preset(s) and s.targets[0].id in pushed - still)]
+    return fn
+
+
+def _pushes(stack_ops):
+    return [op for op in stack_ops if op[0] == "push" and isinstance(op[2], gast.Name)]
+
+
+def _is_none_preset(stmt):
+    return (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
+            and isinstance(stmt.value, gast.Constant) and stmt.value.value is None)
+
+
+def _only_stack_uses(fn, stack):
+    allowed = set()
+    for node in gast.walk(fn):
+        if isinstance(node, gast.stmt):
+            op = _stack_op(node)
+            if op is not None and op[1] == stack:
+                allowed.add(id(node.value.func.value))
+            elif isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) \
+                    and node.targets[0].id == stack:
+                if not (isinstance(node.value, gast.List) and not node.value.elts):
+                    return False
+                allowed.add(id(node.targets[0]))
+    return all(id(n) in allowed for n in gast.walk(fn) if isinstance(n, gast.Name) and n.id == stack)
+
+
+def _drop_stack_ops(stmts, dead):
+    out = []
+    for s in stmts:
+        op = _stack_op(s)
+        if op is not None and op[1] in dead:
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(s, field, None)
+            if isinstance(inner, list):
+                setattr(s, field, _drop_stack_ops(inner, dead))
+        out.append(s)
+    return out
+
+
+PASSES = ("dead_code", "copies", "negation", "stacks")
+
+
+def optimize(fn, pure_call=lambda call: False, passes=PASSES, copy_targets=None):
+    """Return ``fn`` cleaned up (in place) by the named ``passes``, repeated until nothing changes.
+
+    ``pure_call(call)`` says whether a call may be dropped when its result is
+    unused; ``copy_targets`` which copies may be propagated (None: all).
+    """
+    if "negation" in passes:
+        fold_negation(fn)
+    while True:
+        before = gast.dump(fn) if len(passes) > 1 else None
+        if "copies" in passes:
+            propagate_copies(fn, copy_targets)
+        if "dead_code" in passes:
+            dead_code(fn, pure_call)
+        if "stacks" in passes:
+            remove_dead_stacks(fn)
+        if before is None or gast.dump(fn) == before:
             break
     for node in gast.walk(fn):
         for field in ("body", "orelse"):

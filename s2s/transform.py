@@ -12,7 +12,7 @@ import gast
 
 from s2s import anno
 from s2s import astutil as A
-from s2s import optimize, runtime
+from s2s import optimize, runtime, specialize
 from s2s.accumulate import ZERO, SHARED, Accumulate
 from s2s.analysis import activity
 from s2s.errors import UnsupportedSyntaxError
@@ -406,9 +406,17 @@ def transform(fn, wrt, kind, registry, options, containers=frozenset()):
         return callee is not _NO_CALLEE and registry.rule_for(callee) is not None
 
     functions = ctx.functions
-    if options.get("optimize", True):
-        functions = [optimize.optimize(f, pure_call) for f in functions]
     bindings = dict(ctx.refs.bindings)
+    if options.get("optimize", True):
+        shapes = options.get("shapes")
+        if shapes and kind != "jvp":
+            resolve = specialize.resolver(bindings, [parsed.closure, parsed.globals])
+            for f in functions:
+                if f.name == entry:
+                    specialize.specialize(f, shapes, resolve)
+        passes = options.get("passes", optimize.PASSES)
+        bars = set(ctx.bars.values())
+        functions = [optimize.optimize(f, pure_call, passes, bars) for f in functions]
     for name, value in parsed.closure.items():
         bindings.setdefault(name, value)
     subroutines = list(ctx.subroutines) + list(ctx.tangent_subroutines)
