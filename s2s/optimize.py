@@ -7,7 +7,10 @@
   assigned again (the copy then dies); ``a + -b`` becomes ``a - b`` (IEEE
   subtraction is addition of the negation, bit for bit);
 - dead stacks: a stack whose popped values nothing reads loses its pushes
-  and pops (``t2_stack.append(t2)`` ... ``t2 = t2_stack.pop()``).
+  and pops (``t2_stack.append(t2)`` ... ``t2 = t2_stack.pop()``);
+- single-use temporaries: ``t1 = y - x; dx = s * t1`` becomes
+  ``dx = s * (y - x)`` (the same operations in the same order: it saves a
+  store and a load, and reads like the user's line).
 
 Each pass is a function from FunctionDef to FunctionDef (in place);
 ``optimize`` runs them all until nothing changes.
@@ -127,18 +130,128 @@ def _substitute(stmt, copies):
 
 
 # ------------------------------------------------------------ a + -b
+def _negated(node):
+    """``b`` for ``-b``, ``b * c`` for ``-b * c`` (IEEE: ``(-b) * c == -(b * c)``), else None."""
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        return node.operand
+    if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Mult, gast.Div)):
+        inner = _negated(node.left)
+        if inner is not None:
+            return gast.BinOp(left=inner, op=node.op, right=node.right)
+    return None
+
+
 class _FoldNegation(gast.NodeTransformer):
     def visit_BinOp(self, node):
         self.generic_visit(node)
-        if isinstance(node.op, gast.Add) and isinstance(node.right, gast.UnaryOp) \
-                and isinstance(node.right.op, gast.USub):
-            return gast.BinOp(left=node.left, op=gast.Sub(), right=node.right.operand)
+        if isinstance(node.op, gast.Add):
+            positive = _negated(node.right)
+            if positive is not None:
+                return gast.BinOp(left=node.left, op=gast.Sub(), right=positive)
+        return node
+
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, gast.USub):
+            positive = _negated(node.operand)
+            if positive is not None and not isinstance(node.operand, gast.UnaryOp):
+                return positive
         return node
 
 
 def fold_negation(fn):
-    """``a + -b`` -> ``a - b``."""
+    """``a + -b`` -> ``a - b``, ``a + -b * c`` -> ``a - b * c``, ``-(-b * c)`` -> ``b * c``.
+
+    Exact in IEEE arithmetic: negation commutes with rounding. (``--b`` is
+    left alone: for an unsigned integer it is not an identity of types.)
+    """
     return _FoldNegation().visit(fn)
+
+
+# ------------------------------------------------------------ single-use temporaries
+_EXPR_NODES = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.operator, gast.unaryop, gast.Load,
+               gast.Attribute, gast.Call, gast.keyword, gast.Subscript, gast.Tuple)
+
+
+def _side_effect_free(node, pure_call):
+    for n in gast.walk(node):
+        if not isinstance(n, _EXPR_NODES):
+            return False
+        if isinstance(n, gast.Call) and not pure_call(n):
+            return False
+    return True
+
+
+def _is_stack_pop_or_push(stmt):
+    op = _stack_op(stmt)
+    return op is not None and (op[0] == "pop" or isinstance(op[2], gast.Name))
+
+
+def inline_temporaries(fn, names, pure_call=lambda call: False):
+    """Put ``t = E`` into the one statement that reads ``t``, later in the same statement list.
+
+    Only for ``names`` (s2s's own temporaries) assigned and read once in
+    ``fn``, when ``E`` and the reading statement call only pure functions and
+    the statements in between are plain assignments, pushes or pops that
+    assign none of ``E``'s names.
+    """
+    stores, loads = {}, {}
+    for node in gast.walk(fn):
+        if isinstance(node, gast.Name):
+            table = loads if isinstance(node.ctx, gast.Load) else stores
+            table[node.id] = table.get(node.id, 0) + 1
+    once = {n for n in names if stores.get(n) == 1 and loads.get(n) == 1}
+    if once:
+        _inline_block(fn.body, once, pure_call)
+    return fn
+
+
+def _inline_block(stmts, once, pure_call):
+    i = 0
+    while i < len(stmts):
+        s = stmts[i]
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(s, field, None)
+            if isinstance(inner, list):
+                _inline_block(inner, once, pure_call)
+        if (isinstance(s, gast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], gast.Name)
+                and s.targets[0].id in once and _side_effect_free(s.value, pure_call)
+                and _inline_into_later(stmts, i, s.targets[0].id, s.value, pure_call)):
+            del stmts[i]
+            continue
+        i += 1
+
+
+def _inline_into_later(stmts, i, name, value, pure_call):
+    reads = {n.id for n in gast.walk(value) if isinstance(n, gast.Name)}
+    for later in stmts[i + 1:]:
+        uses = [n for n in gast.walk(later) if isinstance(n, gast.Name) and n.id == name]
+        if uses:
+            if not isinstance(later, (gast.Assign, gast.Return, gast.Expr)) or later.value is None \
+                    or not _side_effect_free(later.value, pure_call) or uses[0] not in list(gast.walk(later.value)):
+                return False
+            _replace(later, uses[0], value)
+            return True
+        plain = (isinstance(later, gast.Assign) and len(later.targets) == 1 and isinstance(later.targets[0], gast.Name)
+                 and (_side_effect_free(later.value, pure_call) or _is_stack_pop_or_push(later)))
+        if not (plain or _is_stack_pop_or_push(later)):
+            return False
+        if A.names_stored(later) & reads:
+            return False
+    return False
+
+
+def _replace(stmt, old, new):
+    for node in gast.walk(stmt):
+        for field, value in gast.iter_fields(node):
+            if value is old:
+                setattr(node, field, new)
+                return
+            if isinstance(value, list):
+                for k, item in enumerate(value):
+                    if item is old:
+                        value[k] = new
+                        return
 
 
 # ------------------------------------------------------------ dead stacks
@@ -233,17 +346,16 @@ def _drop_stack_ops(stmts, dead):
     return out
 
 
-PASSES = ("dead_code", "copies", "negation", "stacks")
+PASSES = ("dead_code", "copies", "negation", "stacks", "inline")
 
 
-def optimize(fn, pure_call=lambda call: False, passes=PASSES, copy_targets=None):
+def optimize(fn, pure_call=lambda call: False, passes=PASSES, copy_targets=None, temporaries=()):
     """Return ``fn`` cleaned up (in place) by the named ``passes``, repeated until nothing changes.
 
     ``pure_call(call)`` says whether a call may be dropped when its result is
-    unused; ``copy_targets`` which copies may be propagated (None: all).
+    unused (and moved); ``copy_targets`` which copies may be propagated (None:
+    all); ``temporaries`` the names that may be inlined into their one use.
     """
-    if "negation" in passes:
-        fold_negation(fn)
     while True:
         before = gast.dump(fn) if len(passes) > 1 else None
         if "copies" in passes:
@@ -252,6 +364,10 @@ def optimize(fn, pure_call=lambda call: False, passes=PASSES, copy_targets=None)
             dead_code(fn, pure_call)
         if "stacks" in passes:
             remove_dead_stacks(fn)
+        if "inline" in passes:
+            inline_temporaries(fn, temporaries, pure_call)
+        if "negation" in passes:
+            fold_negation(fn)
         if before is None or gast.dump(fn) == before:
             break
     for node in gast.walk(fn):

@@ -7,6 +7,7 @@ FunctionDefs (the entry point last) and the objects they refer to.
 import contextlib
 import dataclasses
 import inspect
+import re
 
 import gast
 
@@ -385,6 +386,16 @@ def _rebind_free_names(core, parsed, top, refs, local_names):
                     node.id = node.id + "_"
 
 
+def _user_names(node):
+    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+
+
+def _temporaries(fn, user):
+    """The names s2s made up in ``fn`` (temporaries ``t1`` and adjoints): inlining them hides no user name."""
+    return {n for n in A.names_stored(fn) - user
+            if re.fullmatch(r"t\d+(_bar\d*)?|\w+_bar\d*", n)}
+
+
 def _function(name, args, body, doc):
     body = [gast.Expr(value=A.const(doc))] + body
     return gast.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None,
@@ -416,7 +427,8 @@ def transform(fn, wrt, kind, registry, options, containers=frozenset()):
                     specialize.specialize(f, shapes, resolve)
         passes = options.get("passes", optimize.PASSES)
         bars = set(ctx.bars.values())
-        functions = [optimize.optimize(f, pure_call, passes, bars) for f in functions]
+        user = _user_names(parsed.node)
+        functions = [optimize.optimize(f, pure_call, passes, bars, _temporaries(f, user)) for f in functions]
     for name, value in parsed.closure.items():
         bindings.setdefault(name, value)
     subroutines = list(ctx.subroutines) + list(ctx.tangent_subroutines)

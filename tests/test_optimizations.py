@@ -162,8 +162,25 @@ def test_copy_propagation_stops_at_compound_statements():
 def test_fold_negation_snippet():
     fn = _fn("def f(a, b):\n    return a + -b * 2 + -(a * b)")
     optimize.fold_negation(fn)
-    assert _lines(fn) == ["return a + -b * 2 - a * b"]
-    assert (1.5 + -(0.0 * 2.0)) == (1.5 - 0.0 * 2.0)
+    assert _lines(fn) == ["return a - b * 2 - a * b"]
+    fn = _fn("def f(a, b):\n    return -(-a * b / 3) + -(-a)")
+    optimize.fold_negation(fn)
+    assert _lines(fn) == ["return a * b / 3 - -a"]
+
+
+def test_inline_temporaries_snippet():
+    fn = _fn("def f(x, y, s):\n    t1 = y - x\n    dx = s * t1\n    t2 = x * y\n    x_stack.append(x)\n"
+             "    x = x + t2\n    t3 = x * 2\n    x = 1.0\n    return t3 + dx")
+    optimize.inline_temporaries(fn, {"t1", "t2", "t3"})
+    # t3 is not moved past the assignment of x it reads
+    assert _lines(fn) == ["dx = s * (y - x)", "x_stack.append(x)", "x = x + x * y", "t3 = x * 2", "x = 1.0",
+                          "return t3 + dx"]
+
+
+def test_inline_temporaries_keeps_impure_calls_in_place():
+    fn = _fn("def f(x):\n    t1 = g(x)\n    h(x)\n    return t1")
+    optimize.inline_temporaries(fn, {"t1"})
+    assert _lines(fn) == ["t1 = g(x)", "h(x)", "return t1"]
 
 
 def test_dead_stack_snippet():
