@@ -417,18 +417,18 @@ def transform(fn, wrt, kind, registry, options, containers=frozenset()):
         return callee is not _NO_CALLEE and registry.rule_for(callee) is not None
 
     functions = ctx.functions
-    bindings = dict(ctx.refs.bindings)
     if options.get("optimize", True):
         shapes = options.get("shapes")
         if shapes and kind != "jvp":
-            resolve = specialize.resolver(bindings, [parsed.closure, parsed.globals])
+            resolve = specialize.resolver(ctx.refs.bindings, [parsed.closure, parsed.globals])
             for f in functions:
                 if f.name == entry:
-                    specialize.specialize(f, shapes, resolve)
+                    specialize.specialize(f, shapes, resolve, ctx.refs.expr)
         passes = options.get("passes", optimize.PASSES)
         bars = set(ctx.bars.values())
         user = _user_names(parsed.node)
         functions = [optimize.optimize(f, pure_call, passes, bars, _temporaries(f, user)) for f in functions]
+    bindings = dict(ctx.refs.bindings)
     for name, value in parsed.closure.items():
         bindings.setdefault(name, value)
     subroutines = list(ctx.subroutines) + list(ctx.tangent_subroutines)

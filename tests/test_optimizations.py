@@ -91,11 +91,11 @@ def test_specialized_code_is_regenerated_for_other_shapes():
     x = np.linspace(-1.0, 1.0, 6).reshape(2, 3)
     gx, gb = df(x, np.ones(3))
     assert gb.shape == (3,)
-    assert "unbroadcast(" in s2s.source(df)  # b is broadcast along the rows
+    assert "axis=0" in s2s.source(df)  # b is broadcast along the rows: its adjoint sums them
     gx2, gb2 = df(x, np.ones((2, 3)))  # same call, b now has x's shape: no sum over rows
     assert gb2.shape == (2, 3)
     np.testing.assert_allclose(gb2.sum(axis=0), gb)
-    assert "unbroadcast(" not in s2s.source(df)
+    assert "axis=0" not in s2s.source(df) and "unbroadcast(" not in s2s.source(df)
     gx3, gb3 = df(x[:, :2], np.ones(2))  # other sizes, same pattern: the first code again
     assert gb3.shape == (2,)
 
@@ -233,8 +233,34 @@ def test_specialize_snippet():
     from s2s import runtime
     resolve = specialize.resolver({"unbroadcast": runtime.unbroadcast, "matmul_grad1": runtime.matmul_grad1},
                                   [{"np": np}])
-    specialize.specialize(fn, {"g": (2, 3), "x": (2, 3), "a": (2, 3), "b": (3, 4)}, resolve)
+    specialize.specialize(fn, {"g": (2, 3), "x": (2, 3), "a": (2, 3), "b": (3, 4)}, resolve, _ref)
     assert _lines(fn) == ["u = g", "v = unbroadcast(np.sum(g), x)", "w = a @ b @ b.T", "return u"]
+
+
+def _ref(obj, hint):
+    assert obj is np.sum
+    return gast.Attribute(value=gast.Name(id="np", ctx=gast.Load(), annotation=None, type_comment=None),
+                          attr="sum", ctx=gast.Load())
+
+
+@pytest.mark.parametrize("g, x, call", [
+    ((4, 3), (3,), "np.sum(g, axis=0)"),
+    ((5, 4, 3), (3,), "np.sum(g, axis=(0, 1))"),
+    ((4, 3), (4, 1), "np.sum(g, axis=1, keepdims=True)"),
+    ((4, 3), (), "np.sum(g)"),
+    ((4, 3), (1, 3), "np.sum(g, axis=0, keepdims=True)"),
+    ((4, 3), (1,), "unbroadcast(g, x)"),  # two sums: left to the helper
+])
+def test_specialize_unbroadcast_to_one_sum(g, x, call):
+    from s2s import runtime
+    fn = _fn("def f(g, x):\n    return unbroadcast(g, x)")
+    resolve = specialize.resolver({"unbroadcast": runtime.unbroadcast}, [{"np": np}])
+    specialize.specialize(fn, {"g": g, "x": x}, resolve, _ref)
+    assert _lines(fn) == ["return " + call]
+    rng = np.random.default_rng(0)
+    gv, xv = rng.normal(size=g), rng.normal(size=x)
+    got = eval(_lines(fn)[0][len("return "):], {"np": np, "unbroadcast": runtime.unbroadcast, "g": gv, "x": xv})
+    assert_identical(got, runtime.unbroadcast(gv, xv))
 
 
 def test_cli_source_is_not_specialized(tmp_path):
