@@ -18,6 +18,7 @@ Each pass is a function from FunctionDef to FunctionDef (in place);
 import gast
 
 from s2s import astutil as A
+from s2s import stacks
 
 _PURE = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Compare, gast.Tuple, gast.List,
          gast.Attribute, gast.Subscript)
@@ -346,7 +347,7 @@ def _drop_stack_ops(stmts, dead):
     return out
 
 
-PASSES = ("dead_code", "copies", "negation", "stacks", "inline")
+PASSES = ("dead_code", "copies", "negation", "stacks", "inline", "remat", "fuse")
 
 
 def optimize(fn, pure_call=lambda call: False, passes=PASSES, copy_targets=None, temporaries=()):
@@ -370,6 +371,12 @@ def optimize(fn, pure_call=lambda call: False, passes=PASSES, copy_targets=None,
             fold_negation(fn)
         if before is None or gast.dump(fn) == before:
             break
+    # after the clean-ups, which decide what is saved at all
+    if "remat" in passes:
+        stacks.rematerialize(fn)
+        dead_code(fn, pure_call)
+    if "fuse" in passes:
+        stacks.fuse(fn)
     for node in gast.walk(fn):
         for field in ("body", "orelse"):
             value = getattr(node, field, None)

@@ -131,13 +131,8 @@ def _fn(src):
     return gast.parse(src).body[0]
 
 
-def _src(fn):
-    return gast.unparse(fn).strip() if hasattr(gast, "unparse") else emit.to_source([fn]).strip()
-
-
 def _lines(fn):
-    import ast
-    return [line.strip() for line in ast.unparse(gast.gast_to_ast(fn)).splitlines()[1:]]
+    return [line.strip() for line in emit.to_source([fn]).splitlines()[1:] if line.strip()]
 
 
 def test_copy_propagation_snippet():
@@ -271,3 +266,64 @@ def test_cli_source_is_not_specialized(tmp_path):
     code = cli.main(["grad", str(path) + ":f", "-o", str(tmp_path / "out.py")])
     assert code in (0, None)
     assert "unbroadcast" in (tmp_path / "out.py").read_text()
+
+
+_SAVED_LOOP = """def f(x, y, r):
+    t = None
+    t_stack = []
+    x_stack = []
+    y_stack = []
+    for i in range(3):
+        t_stack.append(t)
+        t = r - y
+        x_stack.append(x)
+        x = x * t
+        y_stack.append(y)
+        y = y + 1.0
+    g = 1.0
+    for i in range(3):
+        y = y_stack.pop()
+        x = x_stack.pop()
+        g = g * t
+        t = t_stack.pop()
+    return g
+"""
+
+
+def test_rematerialize_snippet():
+    from s2s import stacks
+
+    fn = _fn(_SAVED_LOOP)
+    want = _exec(fn)
+    stacks.rematerialize(fn)
+    text = "\n".join(_lines(fn))
+    assert "t_stack" not in text and "t = None" not in text
+    assert "y = y_stack.pop()\nt = r - y\nx = x_stack.pop()" in text  # recomputed once y is restored
+    assert _exec(fn) == want
+
+
+def test_rematerialize_refuses_values_written_in_place():
+    from s2s import stacks
+
+    fn = _fn(_SAVED_LOOP.replace("    g = 1.0\n", "    r[0] = 2.0\n    g = 1.0\n"))
+    stacks.rematerialize(fn)
+    assert "t_stack.append(t)" in "\n".join(_lines(fn))
+
+
+def test_fuse_snippet():
+    from s2s import stacks
+
+    fn = _fn(_SAVED_LOOP)
+    want = _exec(fn)
+    stacks.fuse(fn)
+    text = "\n".join(_lines(fn))
+    # t's push cannot move down past t = r - y; x's and y's can go together
+    assert "x_y_stack.append((x, y))" in text and "x, y = x_y_stack.pop()" in text
+    assert "t_stack.append(t)" in text
+    assert _exec(fn) == want
+
+
+def _exec(fn):
+    ns = {}
+    exec(emit.to_source([fn]), ns)
+    return ns["f"](0.5, 0.25, 3.0)
