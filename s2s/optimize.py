@@ -347,7 +347,7 @@ def _drop_stack_ops(stmts, dead):
     return out
 
 
-PASSES = ("dead_code", "copies", "negation", "stacks", "inline", "remat", "fuse")
+PASSES = ("dead_code", "copies", "negation", "stacks", "inline", "remat", "fuse", "iterate")
 
 
 def optimize(fn, pure_call=lambda call: False, passes=PASSES, copy_targets=None, temporaries=()):
@@ -377,6 +377,8 @@ def optimize(fn, pure_call=lambda call: False, passes=PASSES, copy_targets=None,
         dead_code(fn, pure_call)
     if "fuse" in passes:
         stacks.fuse(fn)
+    if "iterate" in passes:
+        stacks.iterate(fn)
     for node in gast.walk(fn):
         for field in ("body", "orelse"):
             value = getattr(node, field, None)

@@ -13,6 +13,9 @@ the same values).
 - ``fuse``: pushes of one loop body that can happen at the same point (no
   statement in between changes the values) become one push of a tuple, and
   their pops one pop: ``x_y_z_stack.append((x, y, z))`` / ``x, y, z = ...pop()``.
+- ``iterate``: a top-level adjoint loop ``for i in reversed(range(n))`` that
+  starts by popping a stack its top-level primal loop pushes on every
+  iteration becomes ``for x, y, z in reversed(x_y_z_stack)``.
 """
 import gast
 
@@ -271,3 +274,43 @@ def _copy_origin(old, new):
     origin = anno.get(old, anno.Key.ORIGIN)
     if origin is not None:
         anno.set(new, anno.Key.ORIGIN, origin)
+
+
+# ------------------------------------------------------------ iterate
+def iterate(fn):
+    """``for i in reversed(range(n)): v = S.pop(); ...`` -> ``for v in reversed(S): ...`` (see the module doc)."""
+    stacks = _Stacks(fn)
+    loads = {}
+    for node in gast.walk(fn):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+            loads[node.id] = loads.get(node.id, 0) + 1
+    for loop in fn.body:
+        if not (isinstance(loop, gast.For) and isinstance(loop.target, gast.Name) and _is_reversed_range(loop.iter)
+                and loop.body and not loop.orelse and loop.target.id not in loads):
+            continue
+        k = next((k for k, s in enumerate(loop.body) if _pop(s) or not isinstance(s, _SIMPLE)), None)
+        found = _pop(loop.body[k]) if k is not None else None
+        if not found or not stacks.simple(found[0]):
+            continue
+        stack, names = found
+        # the pop moves to the top: the statements before it neither read nor write its names
+        if any(set(names) & (_stores(s) | _loads(s)) for s in loop.body[:k]):
+            continue
+        (pblock, pi, _), = stacks.pushes[stack]
+        primal = [s for s in fn.body if isinstance(s, gast.For) and s.body is pblock and not s.orelse]
+        if not primal or not _straight(pblock[:pi]) or any(
+                isinstance(n, (gast.Break, gast.Continue, gast.Return)) for n in gast.walk(primal[0])):
+            continue
+        loop.target = loop.body[k].targets[0]
+        loop.iter = A.call(A.name("reversed"), [A.name(stack)])
+        del loop.body[k]
+        if not loop.body:
+            loop.body = [gast.Pass()]
+        stacks = _Stacks(fn)
+    return fn
+
+
+def _is_reversed_range(node):
+    return (isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id == "reversed"
+            and len(node.args) == 1 and isinstance(node.args[0], gast.Call)
+            and isinstance(node.args[0].func, gast.Name) and node.args[0].func.id == "range")

@@ -327,3 +327,27 @@ def _exec(fn):
     ns = {}
     exec(emit.to_source([fn]), ns)
     return ns["f"](0.5, 0.25, 3.0)
+
+
+def test_iterate_snippet():
+    from s2s import stacks
+
+    fn = _fn(_SAVED_LOOP.replace("    for i in range(3):\n        y = y_stack", "    for i in reversed(range(3)):\n"
+                                 "        y = y_stack"))
+    want = _exec(fn)
+    stacks.fuse(fn)
+    stacks.iterate(fn)
+    text = "\n".join(_lines(fn))
+    assert "for x, y in reversed(x_y_stack):" in text and "x_y_stack.pop()" not in text
+    assert _exec(fn) == want
+
+
+def test_iterate_leaves_nested_loops_alone():
+    from s2s import stacks
+
+    src = ("def f(x):\n    s = []\n    for j in range(2):\n        for i in range(3):\n            s.append(x)\n"
+           "            x = x * 2.0\n    for j in range(2):\n        for i in reversed(range(3)):\n"
+           "            x = s.pop()\n    return x")
+    fn = _fn(src)
+    stacks.iterate(fn)
+    assert "x = s.pop()" in "\n".join(_lines(fn))
