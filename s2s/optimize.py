@@ -12,8 +12,9 @@
   ``dx = s * (y - x)`` (the same operations in the same order: it saves a
   store and a load, and reads like the user's line).
 
-Each pass is a function from FunctionDef to FunctionDef (in place);
-``optimize`` runs them all until nothing changes.
+
+Each pass changes a FunctionDef in place and says whether it changed
+anything; ``optimize`` runs them until none does.
 """
 import gast
 
@@ -75,12 +76,13 @@ def _empty(stmts):
 
 
 def dead_code(fn, pure_call=lambda call: False):
-    """Remove pure assignments nothing reads, and empty branches and loops."""
+    """Remove pure assignments nothing reads, and empty branches and loops; whether anything went."""
+    any_change = False
     while True:
         fn.body, changed = _prune(fn.body, _loads(fn), pure_call)
         if not changed:
-            break
-    return fn
+            return any_change
+        any_change = True
 
 
 # ------------------------------------------------------------ copies
@@ -90,33 +92,37 @@ def propagate_copies(fn, targets=None):
     Only copies into ``targets`` (the adjoint names: a user's variable keeps
     its name) when given. Works within one statement list; a compound
     statement ends the propagation (its body is handled as a list of its own).
+    Returns whether any read was replaced.
     """
-    _propagate_block(fn.body, targets)
-    return fn
+    return _propagate_block(fn.body, targets)
 
 
 def _propagate_block(stmts, targets):
     copies = {}  # a -> b
+    changed = False
     for s in stmts:
-        if isinstance(s, (gast.Assign, gast.Expr, gast.Return, gast.AugAssign)) and not _has_scope(s):
-            if copies:
-                _substitute(s, copies)
+        simple = isinstance(s, (gast.Assign, gast.Expr, gast.Return, gast.AugAssign))
+        if not simple or (copies and _has_scope(s)):
+            copies = {}
+        elif copies:
+            changed |= _substitute(s, copies)
             stored = A.names_stored(s)
             for a in list(copies):
                 if a in stored or copies[a] in stored:
                     del copies[a]
-            if (isinstance(s, gast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], gast.Name)
-                    and isinstance(s.value, gast.Name) and s.targets[0].id != s.value.id
-                    and (targets is None or s.targets[0].id in targets)):
-                copies[s.targets[0].id] = s.value.id
-        else:
-            copies = {}
+        if (simple and isinstance(s, gast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], gast.Name)
+                and isinstance(s.value, gast.Name) and s.targets[0].id != s.value.id
+                and (targets is None or s.targets[0].id in targets)):
+            for a in [a for a, b in copies.items() if b == s.targets[0].id]:
+                del copies[a]
+            copies[s.targets[0].id] = s.value.id
         for field in ("body", "orelse", "finalbody"):
             inner = getattr(s, field, None)
             if isinstance(inner, list):
-                _propagate_block(inner, targets)
+                changed |= _propagate_block(inner, targets)
         for handler in getattr(s, "handlers", None) or ():
-            _propagate_block(handler.body, targets)
+            changed |= _propagate_block(handler.body, targets)
+    return changed
 
 
 def _has_scope(stmt):
@@ -125,9 +131,12 @@ def _has_scope(stmt):
 
 
 def _substitute(stmt, copies):
+    changed = False
     for node in gast.walk(stmt):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id in copies:
             node.id = copies[node.id]
+            changed = True
+    return changed
 
 
 # ------------------------------------------------------------ a + -b
@@ -143,11 +152,14 @@ def _negated(node):
 
 
 class _FoldNegation(gast.NodeTransformer):
+    changed = False
+
     def visit_BinOp(self, node):
         self.generic_visit(node)
         if isinstance(node.op, gast.Add):
             positive = _negated(node.right)
             if positive is not None:
+                self.changed = True
                 return gast.BinOp(left=node.left, op=gast.Sub(), right=positive)
         return node
 
@@ -156,6 +168,7 @@ class _FoldNegation(gast.NodeTransformer):
         if isinstance(node.op, gast.USub):
             positive = _negated(node.operand)
             if positive is not None and not isinstance(node.operand, gast.UnaryOp):
+                self.changed = True
                 return positive
         return node
 
@@ -166,7 +179,9 @@ def fold_negation(fn):
     Exact in IEEE arithmetic: negation commutes with rounding. (``--b`` is
     left alone: for an unsigned integer it is not an identity of types.)
     """
-    return _FoldNegation().visit(fn)
+    folder = _FoldNegation()
+    folder.visit(fn)
+    return folder.changed
 
 
 # ------------------------------------------------------------ single-use temporaries
@@ -202,25 +217,26 @@ def inline_temporaries(fn, names, pure_call=lambda call: False):
             table = loads if isinstance(node.ctx, gast.Load) else stores
             table[node.id] = table.get(node.id, 0) + 1
     once = {n for n in names if stores.get(n) == 1 and loads.get(n) == 1}
-    if once:
-        _inline_block(fn.body, once, pure_call)
-    return fn
+    return bool(once) and _inline_block(fn.body, once, pure_call)
 
 
 def _inline_block(stmts, once, pure_call):
     i = 0
+    changed = False
     while i < len(stmts):
         s = stmts[i]
         for field in ("body", "orelse", "finalbody"):
             inner = getattr(s, field, None)
             if isinstance(inner, list):
-                _inline_block(inner, once, pure_call)
+                changed |= _inline_block(inner, once, pure_call)
         if (isinstance(s, gast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], gast.Name)
                 and s.targets[0].id in once and _side_effect_free(s.value, pure_call)
                 and _inline_into_later(stmts, i, s.targets[0].id, s.value, pure_call)):
             del stmts[i]
+            changed = True
             continue
         i += 1
+    return changed
 
 
 def _inline_into_later(stmts, i, name, value, pure_call):
@@ -291,14 +307,18 @@ def remove_dead_stacks(fn):
                     if op[0] == "pop":
                         first_pop.setdefault(op[1], i)
     dead = set()
+    if not first_pop:
+        return False
+    # names read from each top-level statement onwards
+    later = [set() for _ in range(len(fn.body) + 1)]
+    for i in range(len(fn.body) - 1, -1, -1):
+        later[i] = later[i + 1] | {n.id for n in gast.walk(fn.body[i])
+                                   if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
     for stack, stack_ops in ops.items():
-        if stack not in first_pop or not _only_stack_uses(fn, stack):
+        if stack not in first_pop:
             continue
         popped = {t for kind, _, t in stack_ops if kind == "pop"}
-        later = set()
-        for top in fn.body[first_pop[stack]:]:
-            later |= {n.id for n in gast.walk(top) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
-        if not popped & later:
+        if not popped & later[first_pop[stack]] and _only_stack_uses(fn, stack):
             dead.add(stack)
     if dead:
         pushed = {v.id for stack in dead for kind, _, v in _pushes(ops[stack])}
@@ -306,7 +326,7 @@ def remove_dead_stacks(fn):
         still = {v.id for stack in ops if stack not in dead for kind, _, v in _pushes(ops[stack])}
         # the ``v = None`` presets only gave the first push a value
         fn.body = [s for s in fn.body if not (_is_none_preset(s) and s.targets[0].id in pushed - still)]
-    return fn
+    return bool(dead)
 
 
 def _pushes(stack_ops):
@@ -358,19 +378,19 @@ def optimize(fn, pure_call=lambda call: False, passes=PASSES, copy_targets=None,
     all); ``temporaries`` the names that may be inlined into their one use.
     """
     while True:
-        before = gast.dump(fn) if len(passes) > 1 else None
+        changed = False
         if "copies" in passes:
-            propagate_copies(fn, copy_targets)
+            changed |= propagate_copies(fn, copy_targets)
         if "dead_code" in passes:
-            dead_code(fn, pure_call)
+            changed |= dead_code(fn, pure_call)
         if "stacks" in passes:
-            remove_dead_stacks(fn)
+            changed |= remove_dead_stacks(fn)
         if "inline" in passes:
-            inline_temporaries(fn, temporaries, pure_call)
-        if "negation" in passes:
-            fold_negation(fn)
-        if before is None or gast.dump(fn) == before:
+            changed |= inline_temporaries(fn, temporaries, pure_call)
+        if not changed:
             break
+    if "negation" in passes:  # enables no other clean-up: once, at the end
+        fold_negation(fn)
     # after the clean-ups, which decide what is saved at all
     if "remat" in passes:
         stacks.rematerialize(fn)
