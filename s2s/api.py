@@ -137,18 +137,24 @@ class Transformed:
     def _containers(self, bound):
         return frozenset(n for n, v in bound.arguments.items() if isinstance(v, (list, tuple)))
 
+    def _facts(self, bound):
+        """The shapes of the arguments (reverse mode specializes on them; see s2s/specialize.py)."""
+        if self.kind == "jvp" or not self.options.get("optimize", True):
+            return ()
+        return _shape_facts(bound.arguments)
+
     def target(self, containers=frozenset()):
         """The Python function this transform differentiates, for these container arguments."""
         if self.inner is None:
             return self.fn
         return self.inner.generated(containers).function
 
-    def generated(self, containers=frozenset()):
-        entry = self._generated.get(containers)
+    def generated(self, containers=frozenset(), facts=()):
+        entry = self._generated.get((containers, facts))
         if entry is None or not entry.fresh():
             entry = _generate(self.target(containers), self.wrt, self.kind, self.as_tuple, containers,
-                              self.options)
-            self._generated[containers] = entry
+                              self.options, facts)
+            self._generated[containers, facts] = entry
             if self.options.get("verbose"):
                 print(entry.source)
         self._last = entry
@@ -161,7 +167,7 @@ class Transformed:
         elif self.kind == "vjp":
             args, extra = _split_off(args, 1, "cotangent `dout`", self)
         bound = self._bind(args, kwargs)
-        entry = self.generated(self._containers(bound))
+        entry = self.generated(self._containers(bound), self._facts(bound))
         if self.kind == "jvp":
             for name, tangent in zip(self.wrt, extra):
                 _check_like(bound.arguments.get(name, _default(self.signature, name)), tangent,
@@ -268,10 +274,34 @@ def _code_names(code):
     return names
 
 
-def _key(fn, wrt, kind, as_tuple, containers, options):
+def _shape_facts(arguments):
+    """((name, shape), ...) for the arguments that are arrays or numbers; others are not known."""
+    facts = []
+    for name, value in arguments.items():
+        if type(value) is np.ndarray:
+            facts.append((name, value.shape))
+        elif isinstance(value, (float, int, np.generic)):
+            facts.append((name, ()))
+    return tuple(facts)
+
+
+def _canonical(facts):
+    """``facts`` with every size but 0 and 1 renamed 2, 3, ... by order of appearance.
+
+    Code specialized on them holds for every call with the same pattern of
+    equal sizes (broadcasting and matmul look only at equality and ones).
+    """
+    ids = {0: 0, 1: 1}
+    out = {}
+    for name, shape in facts:
+        out[name] = tuple(ids.setdefault(n, len(ids)) for n in shape)
+    return tuple(sorted(out.items()))
+
+
+def _key(fn, wrt, kind, as_tuple, containers, options, shapes=()):
     closure = tuple(id(c.cell_contents) for c in (fn.__closure__ or ()) if _has_contents(c))
     return (fn.__code__, id(fn.__globals__), closure, wrt, kind, as_tuple, containers,
-            tuple(sorted((k, repr(v)) for k, v in options.items() if k != "verbose")))
+            tuple(sorted((k, repr(v)) for k, v in options.items() if k != "verbose")), shapes)
 
 
 def _has_contents(cell):
@@ -282,13 +312,15 @@ def _has_contents(cell):
         return False
 
 
-def _generate(fn, wrt, kind, as_tuple, containers, options):
-    key = _key(fn, wrt, kind, as_tuple, containers, options)
+def _generate(fn, wrt, kind, as_tuple, containers, options, facts=()):
+    shapes = _canonical(facts)
+    key = _key(fn, wrt, kind, as_tuple, containers, options, shapes)
     entry = _CACHE.get(key)
     if entry is not None and entry.fresh():
         return entry
     registry = templates.registry()
-    opts = {"tuple": as_tuple, "optimize": options.get("optimize", True), "checkpoint": options.get("checkpoint")}
+    opts = {"tuple": as_tuple, "optimize": options.get("optimize", True), "checkpoint": options.get("checkpoint"),
+            "shapes": dict(shapes)}
     with _collector_paused():
         generated = transform(fn, wrt, kind, registry, opts, containers)
         source = emit.to_source(generated.functions)

@@ -2,11 +2,24 @@
 
 - dead assignments: a pure assignment to a name nothing reads is removed
   (calls only when the caller says they are pure: differentiable primitives);
-- empty branches and loops are removed, ``pass`` only where a body is empty.
+- empty branches and loops are removed, ``pass`` only where a body is empty;
+- copies: after ``a = b``, later reads of ``a`` read ``b`` until either is
+  assigned again (the copy then dies); ``a + -b`` becomes ``a - b`` (IEEE
+  subtraction is addition of the negation, bit for bit);
+- dead stacks: a stack whose popped values nothing reads loses its pushes
+  and pops (``t2_stack.append(t2)`` ... ``t2 = t2_stack.pop()``);
+- single-use temporaries: ``t1 = y - x; dx = s * t1`` becomes
+  ``dx = s * (y - x)`` (the same operations in the same order: it saves a
+  store and a load, and reads like the user's line).
+
+
+Each pass changes a FunctionDef in place and says whether it changed
+anything; ``optimize`` runs them until none does.
 """
 import gast
 
 from s2s import astutil as A
+from s2s import stacks
 
 _PURE = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Compare, gast.Tuple, gast.List,
          gast.Attribute, gast.Subscript)
@@ -62,15 +75,361 @@ def _empty(stmts):
     return all(isinstance(s, gast.Pass) for s in stmts)
 
 
-def optimize(fn, pure_call=lambda call: False):
-    """Return ``fn`` with dead code removed (in place).
-
-    ``pure_call(call)`` says whether a call may be dropped when its result is unused.
-    """
+def dead_code(fn, pure_call=lambda call: False):
+    """Remove pure assignments nothing reads, and empty branches and loops; whether anything went."""
+    any_change = False
     while True:
         fn.body, changed = _prune(fn.body, _loads(fn), pure_call)
         if not changed:
+            return any_change
+        any_change = True
+
+
+# ------------------------------------------------------------ copies
+def propagate_copies(fn, targets=None):
+    """After ``a = b`` (two names), read ``b`` for ``a`` until ``a`` or ``b`` is assigned again.
+
+    Only copies into ``targets`` (the adjoint names: a user's variable keeps
+    its name) when given. Works within one statement list; a compound
+    statement ends the propagation (its body is handled as a list of its own).
+    Returns whether any read was replaced.
+    """
+    return _propagate_block(fn.body, targets)
+
+
+def _propagate_block(stmts, targets):
+    copies = {}  # a -> b
+    changed = False
+    for s in stmts:
+        simple = isinstance(s, (gast.Assign, gast.Expr, gast.Return, gast.AugAssign))
+        if not simple or (copies and _has_scope(s)):
+            copies = {}
+        elif copies:
+            changed |= _substitute(s, copies)
+            stored = A.names_stored(s)
+            for a in list(copies):
+                if a in stored or copies[a] in stored:
+                    del copies[a]
+        if (simple and isinstance(s, gast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], gast.Name)
+                and isinstance(s.value, gast.Name) and s.targets[0].id != s.value.id
+                and (targets is None or s.targets[0].id in targets)):
+            for a in [a for a, b in copies.items() if b == s.targets[0].id]:
+                del copies[a]
+            copies[s.targets[0].id] = s.value.id
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(s, field, None)
+            if isinstance(inner, list):
+                changed |= _propagate_block(inner, targets)
+        for handler in getattr(s, "handlers", None) or ():
+            changed |= _propagate_block(handler.body, targets)
+    return changed
+
+
+def _has_scope(stmt):
+    return any(isinstance(n, (gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp,
+                              gast.NamedExpr)) for n in gast.walk(stmt))
+
+
+def _substitute(stmt, copies):
+    changed = False
+    for node in gast.walk(stmt):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id in copies:
+            node.id = copies[node.id]
+            changed = True
+    return changed
+
+
+# ------------------------------------------------------------ a + -b
+def _negated(node):
+    """``b`` for ``-b``, ``b * c`` for ``-b * c`` (IEEE: ``(-b) * c == -(b * c)``), else None."""
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        return node.operand
+    if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Mult, gast.Div)):
+        inner = _negated(node.left)
+        if inner is not None:
+            return gast.BinOp(left=inner, op=node.op, right=node.right)
+    return None
+
+
+class _FoldNegation(gast.NodeTransformer):
+    changed = False
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, gast.Add):
+            positive = _negated(node.right)
+            if positive is not None:
+                self.changed = True
+                return gast.BinOp(left=node.left, op=gast.Sub(), right=positive)
+        return node
+
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, gast.USub):
+            positive = _negated(node.operand)
+            if positive is not None and not isinstance(node.operand, gast.UnaryOp):
+                self.changed = True
+                return positive
+        return node
+
+
+def fold_negation(fn):
+    """``a + -b`` -> ``a - b``, ``a + -b * c`` -> ``a - b * c``, ``-(-b * c)`` -> ``b * c``.
+
+    Exact in IEEE arithmetic: negation commutes with rounding. (``--b`` is
+    left alone: for an unsigned integer it is not an identity of types.)
+    """
+    folder = _FoldNegation()
+    folder.visit(fn)
+    return folder.changed
+
+
+# ------------------------------------------------------------ single-use temporaries
+_EXPR_NODES = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.operator, gast.unaryop, gast.Load,
+               gast.Attribute, gast.Call, gast.keyword, gast.Subscript, gast.Tuple)
+
+
+def _side_effect_free(node, pure_call):
+    for n in gast.walk(node):
+        if not isinstance(n, _EXPR_NODES):
+            return False
+        if isinstance(n, gast.Call) and not pure_call(n):
+            return False
+    return True
+
+
+def _is_stack_pop_or_push(stmt):
+    op = _stack_op(stmt)
+    return op is not None and (op[0] == "pop" or isinstance(op[2], gast.Name))
+
+
+def inline_temporaries(fn, names, pure_call=lambda call: False):
+    """Put ``t = E`` into the one statement that reads ``t``, later in the same statement list.
+
+    Only for ``names`` (s2s's own temporaries) assigned and read once in
+    ``fn``, when ``E`` and the reading statement call only pure functions and
+    the statements in between are plain assignments, pushes or pops that
+    assign none of ``E``'s names.
+    """
+    stores, loads = {}, {}
+    for node in gast.walk(fn):
+        if isinstance(node, gast.Name):
+            table = loads if isinstance(node.ctx, gast.Load) else stores
+            table[node.id] = table.get(node.id, 0) + 1
+    once = {n for n in names if stores.get(n) == 1 and loads.get(n) == 1}
+    return bool(once) and _inline_block(fn.body, once, pure_call)
+
+
+def _inline_block(stmts, once, pure_call):
+    i = 0
+    changed = False
+    while i < len(stmts):
+        s = stmts[i]
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(s, field, None)
+            if isinstance(inner, list):
+                changed |= _inline_block(inner, once, pure_call)
+        if (isinstance(s, gast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], gast.Name)
+                and s.targets[0].id in once and _side_effect_free(s.value, pure_call)
+                and _inline_into_later(stmts, i, s.targets[0].id, s.value, pure_call)):
+            del stmts[i]
+            changed = True
+            continue
+        i += 1
+    return changed
+
+
+def _inline_into_later(stmts, i, name, value, pure_call):
+    reads = {n.id for n in gast.walk(value) if isinstance(n, gast.Name)}
+    for later in stmts[i + 1:]:
+        uses = [n for n in gast.walk(later) if isinstance(n, gast.Name) and n.id == name]
+        if uses:
+            if not isinstance(later, (gast.Assign, gast.Return, gast.Expr)) or later.value is None \
+                    or not _side_effect_free(later.value, pure_call) or uses[0] not in list(gast.walk(later.value)):
+                return False
+            _replace(later, uses[0], value)
+            return True
+        plain = (isinstance(later, gast.Assign) and len(later.targets) == 1 and isinstance(later.targets[0], gast.Name)
+                 and (_side_effect_free(later.value, pure_call) or _is_stack_pop_or_push(later)))
+        if not (plain or _is_stack_pop_or_push(later)):
+            return False
+        if A.names_stored(later) & reads:
+            return False
+    return False
+
+
+def _replace(stmt, old, new):
+    for node in gast.walk(stmt):
+        for field, value in gast.iter_fields(node):
+            if value is old:
+                setattr(node, field, new)
+                return
+            if isinstance(value, list):
+                for k, item in enumerate(value):
+                    if item is old:
+                        value[k] = new
+                        return
+
+
+# ------------------------------------------------------------ dead stacks
+def _stack_op(stmt):
+    """('push', stack, value name) for ``s.append(v)``, ('pop', stack, target) for ``v = s.pop()``."""
+    if isinstance(stmt, gast.Expr):
+        call, kind = stmt.value, "append"
+        target = call.args[0] if isinstance(call, gast.Call) and call.args else None
+    elif isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name):
+        call, kind, target = stmt.value, "pop", stmt.targets[0].id
+    else:
+        return None
+    if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and call.func.attr == kind
+            and isinstance(call.func.value, gast.Name) and not call.keywords
+            and len(call.args) == (1 if kind == "append" else 0)):
+        return None
+    return ("push" if kind == "append" else "pop"), call.func.value.id, target
+
+
+def remove_dead_stacks(fn):
+    """Drop the pushes and pops of a stack whose popped values nothing reads.
+
+    A stack qualifies when its name is used only by ``s = []``, ``s.append(v)``
+    and ``v = s.pop()``, and no name it pops into is read anywhere from the
+    top-level statement holding its first pop onwards (all code that can run
+    after a pop).
+    """
+    ops = {}
+    first_pop = {}
+    for i, top in enumerate(fn.body):
+        for node in gast.walk(top):
+            if isinstance(node, gast.stmt):
+                op = _stack_op(node)
+                if op is not None:
+                    ops.setdefault(op[1], []).append(op)
+                    if op[0] == "pop":
+                        first_pop.setdefault(op[1], i)
+    dead = set()
+    if not first_pop:
+        return False
+    # names read from each top-level statement onwards
+    later = [set() for _ in range(len(fn.body) + 1)]
+    for i in range(len(fn.body) - 1, -1, -1):
+        later[i] = later[i + 1] | {n.id for n in gast.walk(fn.body[i])
+                                   if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+    for stack, stack_ops in ops.items():
+        if stack not in first_pop:
+            continue
+        popped = {t for kind, _, t in stack_ops if kind == "pop"}
+        if not popped & later[first_pop[stack]] and _only_stack_uses(fn, stack):
+            dead.add(stack)
+    if dead:
+        pushed = {v.id for stack in dead for kind, _, v in _pushes(ops[stack])}
+        fn.body = _drop_stack_ops(fn.body, dead)
+        # the ``v = None`` presets only gave the first push a value: drop those that no read can
+        # need any more (a live stack's push, or ``t = (s, v)`` before the loop assigns v)
+        presets = [s for s in fn.body if _is_none_preset(s) and s.targets[0].id in pushed]
+        rest = [s for s in fn.body if not any(s is p for p in presets)]
+        needed = {p.targets[0].id for p in presets if _read_unassigned(rest, p.targets[0].id, False) is True}
+        fn.body = [s for s in fn.body if not (_is_none_preset(s) and s.targets[0].id in pushed - needed)]
+    return bool(dead)
+
+
+def _read_unassigned(stmts, name, assigned):
+    """Whether ``stmts`` may read ``name`` before assigning it (``assigned``: whether it is on entry).
+
+    Returns True, or whether ``name`` is assigned on every path through ``stmts``.
+    """
+    for s in stmts:
+        if isinstance(s, gast.If):
+            if not assigned and _loads(s.test).get(name):
+                return True
+            body = _read_unassigned(s.body, name, assigned)
+            orelse = _read_unassigned(s.orelse, name, assigned)
+            if body is True or orelse is True:
+                return True
+            assigned = assigned or (body == "assigned" and orelse == "assigned")
+        elif isinstance(s, (gast.For, gast.While)):
+            head = s.iter if isinstance(s, gast.For) else s.test
+            if not assigned and _loads(head).get(name):
+                return True
+            if _read_unassigned(s.body, name, assigned) is True or _read_unassigned(s.orelse, name, assigned) is True:
+                return True
+        else:
+            if not assigned and _loads(s).get(name):
+                return True
+            assigned = assigned or any(isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Store)
+                                       for n in A.walk(s))
+    return "assigned" if assigned else False
+
+
+def _pushes(stack_ops):
+    return [op for op in stack_ops if op[0] == "push" and isinstance(op[2], gast.Name)]
+
+
+def _is_none_preset(stmt):
+    return (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
+            and isinstance(stmt.value, gast.Constant) and stmt.value.value is None)
+
+
+def _only_stack_uses(fn, stack):
+    allowed = set()
+    for node in gast.walk(fn):
+        if isinstance(node, gast.stmt):
+            op = _stack_op(node)
+            if op is not None and op[1] == stack:
+                allowed.add(id(node.value.func.value))
+            elif isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) \
+                    and node.targets[0].id == stack:
+                if not (isinstance(node.value, gast.List) and not node.value.elts):
+                    return False
+                allowed.add(id(node.targets[0]))
+    return all(id(n) in allowed for n in gast.walk(fn) if isinstance(n, gast.Name) and n.id == stack)
+
+
+def _drop_stack_ops(stmts, dead):
+    out = []
+    for s in stmts:
+        op = _stack_op(s)
+        if op is not None and op[1] in dead:
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(s, field, None)
+            if isinstance(inner, list):
+                setattr(s, field, _drop_stack_ops(inner, dead))
+        out.append(s)
+    return out
+
+
+PASSES = ("dead_code", "copies", "negation", "stacks", "inline", "remat", "fuse", "iterate")
+
+
+def optimize(fn, pure_call=lambda call: False, passes=PASSES, copy_targets=None, temporaries=()):
+    """Return ``fn`` cleaned up (in place) by the named ``passes``, repeated until nothing changes.
+
+    ``pure_call(call)`` says whether a call may be dropped when its result is
+    unused (and moved); ``copy_targets`` which copies may be propagated (None:
+    all); ``temporaries`` the names that may be inlined into their one use.
+    """
+    while True:
+        changed = False
+        if "copies" in passes:
+            changed |= propagate_copies(fn, copy_targets)
+        if "dead_code" in passes:
+            changed |= dead_code(fn, pure_call)
+        if "stacks" in passes:
+            changed |= remove_dead_stacks(fn)
+        if "inline" in passes:
+            changed |= inline_temporaries(fn, temporaries, pure_call)
+        if not changed:
             break
+    if "negation" in passes:  # enables no other clean-up: once, at the end
+        fold_negation(fn)
+    # after the clean-ups, which decide what is saved at all
+    if "remat" in passes:
+        stacks.rematerialize(fn)
+        dead_code(fn, pure_call)
+    if "fuse" in passes:
+        stacks.fuse(fn)
+    if "iterate" in passes:
+        stacks.iterate(fn)
     for node in A.walk(fn):
         for field in ("body", "orelse"):
             value = getattr(node, field, None)

@@ -7,12 +7,13 @@ FunctionDefs (the entry point last) and the objects they refer to.
 import contextlib
 import dataclasses
 import inspect
+import re
 
 import gast
 
 from s2s import anno
 from s2s import astutil as A
-from s2s import optimize, runtime
+from s2s import optimize, runtime, specialize
 from s2s.accumulate import ZERO, SHARED, Accumulate
 from s2s.analysis import activity
 from s2s.errors import NoRuleError, S2SError, UnsupportedSyntaxError, site
@@ -417,6 +418,16 @@ def _rebind_free_names(core, parsed, top, refs, local_names):
                     node.id = node.id + "_"
 
 
+def _user_names(node):
+    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+
+
+def _temporaries(fn, user):
+    """The names s2s made up in ``fn`` (temporaries ``t1`` and adjoints): inlining them hides no user name."""
+    return {n for n in A.names_stored(fn) - user
+            if re.fullmatch(r"t\d+(_bar\d*)?|\w+_bar\d*", n)}
+
+
 def _function(name, args, body, doc):
     body = [gast.Expr(value=A.const(doc))] + body
     return gast.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None,
@@ -439,7 +450,16 @@ def transform(fn, wrt, kind, registry, options, containers=frozenset()):
 
     functions = ctx.functions
     if options.get("optimize", True):
-        functions = [optimize.optimize(f, pure_call) for f in functions]
+        shapes = options.get("shapes")
+        if shapes and kind != "jvp":
+            resolve = specialize.resolver(ctx.refs.bindings, [parsed.closure, parsed.globals])
+            for f in functions:
+                if f.name == entry:
+                    specialize.specialize(f, shapes, resolve, ctx.refs.expr)
+        passes = options.get("passes", optimize.PASSES)
+        bars = set(ctx.bars.values())
+        user = _user_names(parsed.node)
+        functions = [optimize.optimize(f, pure_call, passes, bars, _temporaries(f, user)) for f in functions]
     bindings = dict(ctx.refs.bindings)
     for name, value in parsed.closure.items():
         bindings.setdefault(name, value)

@@ -108,7 +108,8 @@ def test_traceback_of_the_primal_sweep():
     with pytest.raises(TypeError) as info:
         g("two", 5.0)
     text = "".join(traceback.format_exception(info.type, info.value, info.tb))
-    assert "<s2s grad of lecture wrt x1 (inspected.py:5)>" in text
+    # code specialized for other argument shapes earlier in the session gets a suffixed name
+    assert re.search(r"<s2s grad of lecture wrt x1 \(inspected\.py:5\)( #\w+)?>", text)
     assert _generated_line(g, "np.log(x1)") in text
 
 
