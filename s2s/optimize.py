@@ -127,12 +127,12 @@ def _propagate_block(stmts, targets):
 
 def _has_scope(stmt):
     return any(isinstance(n, (gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp,
-                              gast.NamedExpr)) for n in gast.walk(stmt))
+                              gast.NamedExpr)) for n in A.walk(stmt))
 
 
 def _substitute(stmt, copies):
     changed = False
-    for node in gast.walk(stmt):
+    for node in A.walk(stmt):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id in copies:
             node.id = copies[node.id]
             changed = True
@@ -190,7 +190,7 @@ _EXPR_NODES = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.operator
 
 
 def _side_effect_free(node, pure_call):
-    for n in gast.walk(node):
+    for n in A.walk(node):
         if not isinstance(n, _EXPR_NODES):
             return False
         if isinstance(n, gast.Call) and not pure_call(n):
@@ -212,7 +212,7 @@ def inline_temporaries(fn, names, pure_call=lambda call: False):
     assign none of ``E``'s names.
     """
     stores, loads = {}, {}
-    for node in gast.walk(fn):
+    for node in A.walk(fn):
         if isinstance(node, gast.Name):
             table = loads if isinstance(node.ctx, gast.Load) else stores
             table[node.id] = table.get(node.id, 0) + 1
@@ -240,12 +240,12 @@ def _inline_block(stmts, once, pure_call):
 
 
 def _inline_into_later(stmts, i, name, value, pure_call):
-    reads = {n.id for n in gast.walk(value) if isinstance(n, gast.Name)}
+    reads = {n.id for n in A.walk(value) if isinstance(n, gast.Name)}
     for later in stmts[i + 1:]:
-        uses = [n for n in gast.walk(later) if isinstance(n, gast.Name) and n.id == name]
+        uses = [n for n in A.walk(later) if isinstance(n, gast.Name) and n.id == name]
         if uses:
             if not isinstance(later, (gast.Assign, gast.Return, gast.Expr)) or later.value is None \
-                    or not _side_effect_free(later.value, pure_call) or uses[0] not in list(gast.walk(later.value)):
+                    or not _side_effect_free(later.value, pure_call) or uses[0] not in list(A.walk(later.value)):
                 return False
             _replace(later, uses[0], value)
             return True
@@ -259,7 +259,7 @@ def _inline_into_later(stmts, i, name, value, pure_call):
 
 
 def _replace(stmt, old, new):
-    for node in gast.walk(stmt):
+    for node in A.walk(stmt):
         for field, value in gast.iter_fields(node):
             if value is old:
                 setattr(node, field, new)
@@ -299,7 +299,7 @@ def remove_dead_stacks(fn):
     ops = {}
     first_pop = {}
     for i, top in enumerate(fn.body):
-        for node in gast.walk(top):
+        for node in A.walk(top):
             if isinstance(node, gast.stmt):
                 op = _stack_op(node)
                 if op is not None:
@@ -312,7 +312,7 @@ def remove_dead_stacks(fn):
     # names read from each top-level statement onwards
     later = [set() for _ in range(len(fn.body) + 1)]
     for i in range(len(fn.body) - 1, -1, -1):
-        later[i] = later[i + 1] | {n.id for n in gast.walk(fn.body[i])
+        later[i] = later[i + 1] | {n.id for n in A.walk(fn.body[i])
                                    if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
     for stack, stack_ops in ops.items():
         if stack not in first_pop:
@@ -371,7 +371,7 @@ def _is_none_preset(stmt):
 
 def _only_stack_uses(fn, stack):
     allowed = set()
-    for node in gast.walk(fn):
+    for node in A.walk(fn):
         if isinstance(node, gast.stmt):
             op = _stack_op(node)
             if op is not None and op[1] == stack:
@@ -381,7 +381,7 @@ def _only_stack_uses(fn, stack):
                 if not (isinstance(node.value, gast.List) and not node.value.elts):
                     return False
                 allowed.add(id(node.targets[0]))
-    return all(id(n) in allowed for n in gast.walk(fn) if isinstance(n, gast.Name) and n.id == stack)
+    return all(id(n) in allowed for n in A.walk(fn) if isinstance(n, gast.Name) and n.id == stack)
 
 
 def _drop_stack_ops(stmts, dead):

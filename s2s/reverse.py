@@ -345,7 +345,7 @@ def _last_index(name):
 
 
 def _popped_lists(fn):
-    return {node.func.value.id for node in gast.walk(fn)
+    return {node.func.value.id for node in A.walk(fn)
             if isinstance(node, gast.Call) and anno.get(node, anno.Key.METHOD) == "pop"
             and isinstance(node.func.value, gast.Name)}
 

@@ -86,7 +86,7 @@ class _Stacks:
             return False
         if self.pushes[stack][0][2] != self.pops[stack][0][2]:
             return False
-        uses = sum(1 for n in gast.walk(self.fn) if isinstance(n, gast.Name) and n.id == stack)
+        uses = sum(1 for n in A.walk(self.fn) if isinstance(n, gast.Name) and n.id == stack)
         return uses == 3
 
 
@@ -95,7 +95,7 @@ def _stores(stmt):
 
 
 def _loads(stmt):
-    return {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+    return {n.id for n in A.walk(stmt) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
 
 
 def _straight(stmts):
@@ -125,7 +125,7 @@ def _top_index(fn, block):
     if block is fn.body:
         return -1
     for i, s in enumerate(fn.body):
-        for node in gast.walk(s):
+        for node in A.walk(s):
             for field in ("body", "orelse"):
                 if getattr(node, field, None) is block:
                     return i
@@ -139,21 +139,21 @@ def _rematerialize_one(fn, stacks, stack):
     v = names[0]
     definition = pblock[pi + 1]
     if not (isinstance(definition, gast.Assign) and isinstance(definition.targets[0], gast.Name)
-            and definition.targets[0].id == v and all(isinstance(n, _CHEAP) for n in gast.walk(definition.value))):
+            and definition.targets[0].id == v and all(isinstance(n, _CHEAP) for n in A.walk(definition.value))):
         return False
     ablock, ai, _ = stacks.pops[stack][0]
     primal_top, adjoint_top = _top_index(fn, pblock), _top_index(fn, ablock)
     if primal_top is None or adjoint_top is None or primal_top < 0 or adjoint_top <= primal_top:
         return False
     # v: stored only by its preset, its definition and its pop
-    stores = [n for n in gast.walk(fn) if isinstance(n, gast.Name) and n.id == v and not isinstance(n.ctx, gast.Load)]
+    stores = [n for n in A.walk(fn) if isinstance(n, gast.Name) and n.id == v and not isinstance(n.ctx, gast.Load)]
     if len(stores) > 3:
         return False
     restored_at = -1
     if _written_in_place(fn) & (_loads(definition.value) | {v}):
         return False
     for name in sorted(_loads(definition.value)):
-        name_stores = [s for top in fn.body for s in gast.walk(top) if isinstance(s, gast.stmt)
+        name_stores = [s for top in fn.body for s in A.walk(top) if isinstance(s, gast.stmt)
                        and name in _stores(s.target if isinstance(s, gast.For) else s)
                        and not isinstance(s, (gast.While, gast.If))]
         if all(any(s is t for t in fn.body[:primal_top]) for s in name_stores):
@@ -187,7 +187,7 @@ def _rematerialize_one(fn, stacks, stack):
 def _written_in_place(fn):
     """Names whose value may change without an assignment to the name (``x[i] = v``, ``x.a = v``)."""
     out = set()
-    for node in gast.walk(fn):
+    for node in A.walk(fn):
         if isinstance(node, (gast.Subscript, gast.Attribute)) and isinstance(node.ctx, (gast.Store, gast.Del)):
             base = node.value
             while isinstance(base, (gast.Subscript, gast.Attribute)):
@@ -198,7 +198,7 @@ def _written_in_place(fn):
 
 
 def _count_loads(node, name):
-    return sum(1 for n in gast.walk(node) if isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Load))
+    return sum(1 for n in A.walk(node) if isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Load))
 
 
 def _is_preset(stmt, name):
@@ -243,7 +243,7 @@ def _fuse_pair(fn, stacks, a, b):
     if not _straight(between) or any(set(moved) & (_stores(s) | _loads(s)) for s in between):
         return False
     names = na + nb
-    taken = {n.id for n in gast.walk(fn) if isinstance(n, gast.Name)}
+    taken = {n.id for n in A.walk(fn) if isinstance(n, gast.Name)}
     new = "_".join(dict.fromkeys(names)) + "_stack"
     while new in taken:
         new = "_" + new
@@ -281,7 +281,7 @@ def iterate(fn):
     """``for i in reversed(range(n)): v = S.pop(); ...`` -> ``for v in reversed(S): ...`` (see the module doc)."""
     stacks = _Stacks(fn)
     loads = {}
-    for node in gast.walk(fn):
+    for node in A.walk(fn):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
             loads[node.id] = loads.get(node.id, 0) + 1
     for loop in fn.body:
@@ -299,7 +299,7 @@ def iterate(fn):
         (pblock, pi, _), = stacks.pushes[stack]
         primal = [s for s in fn.body if isinstance(s, gast.For) and s.body is pblock and not s.orelse]
         if not primal or not _straight(pblock[:pi]) or any(
-                isinstance(n, (gast.Break, gast.Continue, gast.Return)) for n in gast.walk(primal[0])):
+                isinstance(n, (gast.Break, gast.Continue, gast.Return)) for n in A.walk(primal[0])):
             continue
         loop.target = loop.body[k].targets[0]
         loop.iter = A.call(A.name("reversed"), [A.name(stack)])

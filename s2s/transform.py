@@ -344,7 +344,7 @@ class Context:
 def _writes_in_place(stmts):
     """Whether ``stmts`` write into an array or list (item restores, list pushes and pops)."""
     for stmt in stmts:
-        for node in gast.walk(stmt):
+        for node in A.walk(stmt):
             if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Subscript):
                 return True
             if (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
@@ -419,7 +419,7 @@ def _rebind_free_names(core, parsed, top, refs, local_names):
 
 
 def _user_names(node):
-    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+    return {n.id for n in A.walk(node) if isinstance(n, gast.Name)}
 
 
 def _temporaries(fn, user):

@@ -21,6 +21,7 @@ certain is stated: an unknown call, a slice, a reshape, a tuple make the result
 import gast
 import numpy as np
 
+from s2s import astutil as A
 from s2s import runtime
 
 UNKNOWN = "unknown"
@@ -125,11 +126,11 @@ class _Shapes:
 
     def _collect(self, fn, params):
         stored_by = {}
-        for node in gast.walk(fn):
+        for node in A.walk(fn):
             if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Param, gast.Del)):
                 stored_by.setdefault(node.id, []).append(node)
         simple = set()
-        for node in gast.walk(fn):
+        for node in A.walk(fn):
             if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name):
                 simple.add(id(node.targets[0]))
                 target = node.targets[0].id
@@ -284,12 +285,12 @@ def _is_method_call(node, method):
 
 def _only_stack_uses(fn, name):
     allowed = set()
-    for node in gast.walk(fn):
+    for node in A.walk(fn):
         if isinstance(node, gast.Expr) and _is_method_call(node.value, "append") and node.value.func.value.id == name:
             allowed.add(id(node.value.func.value))
         if _is_method_call(node, "pop") and node.func.value.id == name:
             allowed.add(id(node.func.value))
-    for node in gast.walk(fn):
+    for node in A.walk(fn):
         if isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Load) \
                 and id(node) not in allowed:
             return False
