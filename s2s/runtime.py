@@ -429,8 +429,8 @@ def cumprod_grad(g, a, ans, axis=None):
         return np.reshape(flat, np.shape(a))
     x = np.moveaxis(np.asarray(a), axis, -1)
     gm = np.moveaxis(np.asarray(g), axis, -1)
-    if np.all(x != 0):
-        r = np.cumsum((gm * np.moveaxis(np.asarray(ans), axis, -1))[..., ::-1], axis=-1)[..., ::-1] / x
+    if np.all(x != 0):  # ans is recomputed, so the helper is a function of g and a alone
+        r = np.cumsum((gm * np.cumprod(x, axis=-1))[..., ::-1], axis=-1)[..., ::-1] / x
         return np.moveaxis(r, -1, axis)
     # d ans[j] / d x[i] = prod(x[:i]) * prod(x[i+1:j+1]) for j >= i.
     n = x.shape[-1]
@@ -450,7 +450,7 @@ def cumprod_jvp(t, a, ans, axis=None):
     x = np.moveaxis(np.asarray(a), axis, -1)
     d = np.moveaxis(np.broadcast_to(t, np.shape(a)), axis, -1)
     if np.all(x != 0):
-        r = np.moveaxis(np.asarray(ans), axis, -1) * np.cumsum(d / x, axis=-1)
+        r = np.cumprod(x, axis=-1) * np.cumsum(d / x, axis=-1)
         return np.moveaxis(r, -1, axis)
     # d ans[j] = d ans[j - 1] * x[j] + ans[j - 1] * d[j], with no division.
     r = np.empty(x.shape, dtype=np.result_type(x, d))
@@ -1539,3 +1539,148 @@ def cho_solve_jvp(c_and_lower_dot, b_dot, c_and_lower, b, ans):
         a_dot = low_dot @ _mT(low) + low @ _mT(low_dot)
         rhs = rhs - (a_dot @ ans if np.ndim(ans) > 1 else a_dot @ np.asarray(ans))
     return _cho_apply(c, lower, rhs)
+
+
+# ---- second-order rules: derivatives of the *_grad / *_jvp helpers above in their primal
+# arguments (templates/runtime_helpers.py, last section, uses them).
+def prod_others_jvp(t, a, axis=None, initial=1):
+    """Tangent along ``t`` of ``prod_grad(1, a, axis, True, initial)`` (the product of the other factors).
+
+    Exact when ``a`` has zeros: the left and right exclusive products are
+    differentiated by the recurrence of ``cumprod_jvp``.
+    """
+    a = np.asarray(a)
+    axes = _axes(axis, a.ndim)
+    k = len(axes)
+    last = tuple(range(a.ndim - k, a.ndim))
+    moved = np.moveaxis(a, axes, last)
+    rest = moved.shape[:a.ndim - k]
+    n = int(np.prod(moved.shape[a.ndim - k:]))
+    dtype = np.result_type(float_dtype(a), t)
+    if n == 0:
+        return np.zeros(a.shape, dtype=dtype)
+    x = moved.reshape(rest + (n,))
+    d = np.moveaxis(np.broadcast_to(t, a.shape), axes, last).reshape(rest + (n,))
+    ones, zeros = np.ones(rest + (1,), dtype=x.dtype), np.zeros(rest + (1,), dtype=dtype)
+    left_in, left_dot_in = np.concatenate([ones, x[..., :-1]], axis=-1), np.concatenate([zeros, d[..., :-1]], axis=-1)
+    right_in, right_dot_in = (np.concatenate([ones, x[..., :0:-1]], axis=-1),
+                              np.concatenate([zeros, d[..., :0:-1]], axis=-1))
+    left, right = np.cumprod(left_in, axis=-1), np.cumprod(right_in, axis=-1)[..., ::-1]
+    left_dot = cumprod_jvp(left_dot_in, left_in, None, -1)
+    right_dot = cumprod_jvp(right_dot_in, right_in, None, -1)[..., ::-1]
+    r = (left_dot * right + left * right_dot).reshape(moved.shape)
+    return np.moveaxis(r, last, axes) * initial
+
+
+def _cumprod_last(a, axis, *others):
+    """``a`` and ``others`` (broadcast to ``a``) with ``axis`` moved last (all of them raveled when None)."""
+    a = np.asarray(a)
+    if axis is None:
+        return (np.ravel(a),) + tuple(np.ravel(np.broadcast_to(o, a.shape)) for o in others)
+    return (np.moveaxis(a, axis, -1),) + tuple(np.moveaxis(np.broadcast_to(o, a.shape), axis, -1) for o in others)
+
+
+def cumprod_hvp(u, s, a, axis=None):
+    """Second-order tangent ``D^2 cumprod(a)[u, s]`` (symmetric in ``u``, ``s``; exact when ``a`` has zeros)."""
+    x, u, s = _cumprod_last(a, axis, u, s)
+    dtype = np.result_type(float_dtype(x), u, s)
+    c = np.ones(x.shape[:-1], dtype=dtype)
+    cu, cs, cus = np.zeros_like(c), np.zeros_like(c), np.zeros_like(c)
+    out = np.empty(x.shape, dtype=dtype)
+    for j in range(x.shape[-1]):
+        cus = cus * x[..., j] + cu * s[..., j] + cs * u[..., j]
+        cu, cs = cu * x[..., j] + c * u[..., j], cs * x[..., j] + c * s[..., j]
+        c = c * x[..., j]
+        out[..., j] = cus
+    return out if axis is None else np.moveaxis(out, -1, axis)
+
+
+def cumprod_hvp_grad(w, u, a, axis=None):
+    """Adjoint in ``s`` of ``cumprod_hvp(u, s, a, axis)`` given its adjoint ``w``, shaped like ``a``."""
+    shape = np.shape(a)
+    x, u = _cumprod_last(a, axis, u)
+    w = np.ravel(w) if axis is None else np.moveaxis(np.broadcast_to(w, shape), axis, -1)
+    dtype = np.result_type(float_dtype(x), u, w)
+    n = x.shape[-1]
+    c = np.ones(x.shape[:-1] + (n + 1,), dtype=dtype)  # c[j] = prod(x[:j]), cu[j] its tangent along u
+    cu = np.zeros_like(c)
+    for j in range(n):
+        cu[..., j + 1] = cu[..., j] * x[..., j] + c[..., j] * u[..., j]
+        c[..., j + 1] = c[..., j] * x[..., j]
+    out = np.empty(x.shape, dtype=dtype)
+    lam, mu = np.zeros(x.shape[:-1], dtype=dtype), np.zeros(x.shape[:-1], dtype=dtype)
+    for j in range(n - 1, -1, -1):
+        if j < n - 1:
+            lam, mu = w[..., j] + lam * x[..., j + 1], lam * u[..., j + 1] + mu * x[..., j + 1]
+        else:
+            lam = w[..., j] + lam
+        out[..., j] = lam * cu[..., j] + mu * c[..., j]
+    return np.reshape(out, shape) if axis is None else np.moveaxis(out, -1, axis)
+
+
+def norm_grad_partials(g, x, ans, ord=None, axis=None, keepdims=False, vector=False):
+    """The derivatives of ``norm_grad(g, x, ans, ...)`` (``vector_norm_grad`` when ``vector``) in ``x`` and ``ans``.
+
+    A pair shaped like ``x``: ``norm_grad`` is elementwise in ``x`` (the first,
+    a diagonal) and depends on ``ans`` of its own group (the second). Zero for
+    the piecewise-linear norms (ord 0, 1, inf; matrix 1, inf). The matrix
+    norms ord 2, -2 and 'nuc' (through the SVD) are not covered.
+    """
+    x = np.asarray(x)
+    axes = _axes(axis, x.ndim) if vector else _norm_axes(x.ndim, ord, axis)
+    if vector or len(axes) == 1:
+        p = 2 if ord is None else ord
+    elif ord in (None, "fro"):
+        p = 2
+    elif ord in (1, -1, np.inf, -np.inf):
+        p = 0
+    else:
+        raise ValueError("the second derivative of np.linalg.norm with matrix ord={!r} is not implemented; "
+                         "use ord='fro' or write the norm with np.linalg.svd".format(ord))
+    dtype = np.result_type(float_dtype(x), g, ans)
+    if p in (0, 1, np.inf, -np.inf):
+        zero = np.zeros(x.shape, dtype=dtype)
+        return zero, zero
+    big_g, big_a = unreduce(g, x, axis, keepdims), unreduce(ans, x, axis, keepdims)
+    if p == 2:
+        return (np.broadcast_to(safe_divide(big_g, big_a), x.shape).astype(dtype),
+                -safe_divide(big_g * x, big_a * big_a).astype(dtype))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        dx = np.where(x == 0, 0, (p - 1) * np.abs(x) ** (p - 2))
+        dx = np.where(np.isfinite(dx), dx, 0)
+        scale = big_a ** (p - 1)
+    dx = safe_divide(big_g * dx, scale)
+    dans = -(p - 1) * safe_divide(_vector_norm_grad(big_g, x, big_a, p, axes), big_a)
+    return dx.astype(dtype), np.broadcast_to(dans, x.shape).astype(dtype)
+
+
+def einsum_grad_others(g, subscripts, operands, i, h):
+    """Adjoints of the operands other than ``i`` in ``einsum_grad(g, subscripts, operands, i)`` given its adjoint
+    ``h`` (and of those in ``einsum_jvp(h, ...)`` given ``g``): einsum is linear in each operand. Like ``operands``."""
+    ops = list(operands)
+    out = [0.0 if op is None else np.zeros(np.shape(op), dtype=float_dtype(op)) for op in ops]
+    if i < len(ops) and ops[i] is not None:
+        ops[i] = h
+        for k, op in enumerate(operands):
+            if k != i and op is not None:
+                out[k] = einsum_grad(g, subscripts, ops, k)
+    return type(operands)(out) if isinstance(operands, (list, tuple)) else out
+
+
+def einsum_others_jvp(t, subscripts, operands, i, operands_dot, adjoint=False):
+    """Tangent of ``einsum_jvp(t, subscripts, operands, i)`` (``einsum_grad`` when ``adjoint``) along the
+    tangents ``operands_dot`` of the operands other than ``i`` (zero or None entries are skipped)."""
+    out = 0.0
+    if i >= len(operands) or operands[i] is None:
+        return out
+    for k, d in enumerate(operands_dot if operands_dot is not None else ()):
+        if k == i or d is None or _is_zero(d) or operands[k] is None:
+            continue
+        ops = list(operands)
+        ops[k] = d
+        if adjoint:
+            out = out + einsum_grad(t, subscripts, ops, i)
+        else:
+            ops[i] = t
+            out = out + einsum_jvp(d, subscripts, ops, k)
+    return out

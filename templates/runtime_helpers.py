@@ -29,6 +29,9 @@ import math
 import numpy as np
 
 from s2s.rules import adjoint, elementwise, linear, tangent
+from s2s.runtime import (cumprod_grad, cumprod_hvp, cumprod_hvp_grad, cumprod_jvp, einsum_grad, einsum_grad_others,
+                         einsum_jvp, einsum_others_jvp, norm_grad, norm_grad_partials, norm_jvp, prod_grad,
+                         prod_others_jvp, vector_norm_grad, vector_norm_jvp)
 from s2s.runtime import (log_softmax_grad, log_softmax_jvp, logsumexp_grad, logsumexp_jvp, logsumexp_weights,
                          lower_grad, matvec_grad1, matvec_grad2, slogdet_grad, slogdet_jvp, softmax_grad,
                          symmetric_from, vecdot_grad)
@@ -590,3 +593,135 @@ def matvec_grad2_(g, x1, x2, *, ans, ans_bar):
 @tangent(matvec_grad2, wrt=("g", "x1"))
 def matvec_grad2_tangent(g, x1, x2, *, ans, g_dot, x1_dot):
     return matvec_grad2(g_dot, x1, x2) + matvec_grad2(g, x1_dot, x2)
+
+
+
+# ----------------------------------------------------------- second-order rules of the reductions, norms and einsum
+# Helpers for them are at the end of s2s/runtime.py (``# ---- second-order rules``).
+# prod_grad(g, a) = unreduce(g) * others(a) * initial, others_i = prod of a_k, k != i in i's group;
+# d others_j / d a_i = d others_i / d a_j (symmetric), so both the adjoint and the tangent in a are
+# prod_others_jvp (the tangent of others).
+@adjoint(prod_grad, wrt=("g", "a"))
+def prod_grad_(g, a, axis=None, keepdims=False, initial=1, *, ans, ans_bar):
+    return (np.sum(ans_bar * prod_grad(np.ones_like(g), a, axis, keepdims, initial), axis=axis, keepdims=keepdims),
+            prod_others_jvp(ans_bar * unreduce(g, a, axis, keepdims), a, axis, initial))
+
+
+@tangent(prod_grad, wrt=("g", "a"))
+def prod_grad_tangent(g, a, axis=None, keepdims=False, initial=1, *, ans, g_dot, a_dot):
+    return (prod_grad(g_dot, a, axis, keepdims, initial)
+            + unreduce(g, a, axis, keepdims) * prod_others_jvp(a_dot, a, axis, initial))
+
+
+# cumprod_grad(g, a) = D cumprod(a)^T g and cumprod_jvp(t, a) = D cumprod(a) t transpose each other in g, t;
+# in a both are the symmetric second derivative D^2 cumprod(a)[., .] (cumprod_hvp, cumprod_hvp_grad).
+# ``result`` (cumprod(a)) is read for its shape only: the helpers recompute it.
+@adjoint(cumprod_grad, wrt=("g", "a"))
+def cumprod_grad_(g, a, result, axis=None, *, ans, ans_bar):
+    return cumprod_jvp(ans_bar, a, result, axis), cumprod_hvp_grad(g, ans_bar, a, axis)
+
+
+@tangent(cumprod_grad, wrt=("g", "a"))
+def cumprod_grad_tangent(g, a, result, axis=None, *, ans, g_dot, a_dot):
+    return cumprod_grad(g_dot, a, result, axis) + cumprod_hvp_grad(g, a_dot, a, axis)
+
+
+@adjoint(cumprod_jvp, wrt=("t", "a"))
+def cumprod_jvp_(t, a, result, axis=None, *, ans, ans_bar):
+    return broadcast_like(cumprod_grad(ans_bar, a, result, axis), t), cumprod_hvp_grad(ans_bar, t, a, axis)
+
+
+@tangent(cumprod_jvp, wrt=("t", "a"))
+def cumprod_jvp_tangent(t, a, result, axis=None, *, ans, t_dot, a_dot):
+    return cumprod_jvp(t_dot, a, result, axis) + cumprod_hvp(t, a_dot, a, axis)
+
+
+# norm_grad(g, x, result) is linear in g (norm_jvp is its transpose), elementwise in x and depends on the
+# norm ``result`` of its group: norm_grad_partials gives both derivatives, scaled by g.
+@adjoint(norm_grad, wrt=("g", "x", "result"))
+def norm_grad_(g, x, result, ord=None, axis=None, keepdims=False, *, ans, ans_bar):
+    d = norm_grad_partials(g, x, result, ord, axis, keepdims)
+    return (norm_jvp(ans_bar, x, result, ord, axis, keepdims), ans_bar * d[0],
+            unreduce_grad(ans_bar * d[1], result, axis, keepdims))
+
+
+@tangent(norm_grad, wrt=("g", "x", "result"))
+def norm_grad_tangent(g, x, result, ord=None, axis=None, keepdims=False, *, ans, g_dot, x_dot, result_dot):
+    d = norm_grad_partials(g, x, result, ord, axis, keepdims)
+    return norm_grad(g_dot, x, result, ord, axis, keepdims) + x_dot * d[0] + unreduce(result_dot, x, axis, keepdims) * d[1]
+
+
+@adjoint(norm_jvp, wrt=("t", "x", "result"))
+def norm_jvp_(t, x, result, ord=None, axis=None, keepdims=False, *, ans, ans_bar):
+    d = norm_grad_partials(ans_bar, x, result, ord, axis, keepdims)
+    return (norm_grad(ans_bar, x, result, ord, axis, keepdims), t * d[0],
+            unreduce_grad(t * d[1], result, axis, keepdims))
+
+
+@tangent(norm_jvp, wrt=("t", "x", "result"))
+def norm_jvp_tangent(t, x, result, ord=None, axis=None, keepdims=False, *, ans, t_dot, x_dot, result_dot):
+    d = norm_grad_partials(np.ones_like(result), x, result, ord, axis, keepdims)
+    return (norm_jvp(t_dot, x, result, ord, axis, keepdims) + unreduce_grad(x_dot * (t * d[0]), result, axis, keepdims)
+            + result_dot * unreduce_grad(t * d[1], result, axis, keepdims))
+
+
+if hasattr(np.linalg, "vector_norm"):
+    @adjoint(vector_norm_grad, wrt=("g", "x", "result"))
+    def vector_norm_grad_(g, x, result, axis=None, keepdims=False, ord=2, *, ans, ans_bar):
+        d = norm_grad_partials(g, x, result, ord, axis, keepdims, True)
+        return (vector_norm_jvp(ans_bar, x, result, axis, keepdims, ord), ans_bar * d[0],
+                unreduce_grad(ans_bar * d[1], result, axis, keepdims))
+
+    @tangent(vector_norm_grad, wrt=("g", "x", "result"))
+    def vector_norm_grad_tangent(g, x, result, axis=None, keepdims=False, ord=2, *, ans, g_dot, x_dot, result_dot):
+        d = norm_grad_partials(g, x, result, ord, axis, keepdims, True)
+        return (vector_norm_grad(g_dot, x, result, axis, keepdims, ord) + x_dot * d[0]
+                + unreduce(result_dot, x, axis, keepdims) * d[1])
+
+    @adjoint(vector_norm_jvp, wrt=("t", "x", "result"))
+    def vector_norm_jvp_(t, x, result, axis=None, keepdims=False, ord=2, *, ans, ans_bar):
+        d = norm_grad_partials(ans_bar, x, result, ord, axis, keepdims, True)
+        return (vector_norm_grad(ans_bar, x, result, axis, keepdims, ord), t * d[0],
+                unreduce_grad(t * d[1], result, axis, keepdims))
+
+    @tangent(vector_norm_jvp, wrt=("t", "x", "result"))
+    def vector_norm_jvp_tangent(t, x, result, axis=None, keepdims=False, ord=2, *, ans, t_dot, x_dot, result_dot):
+        d = norm_grad_partials(np.ones_like(result), x, result, ord, axis, keepdims, True)
+        return (vector_norm_jvp(t_dot, x, result, axis, keepdims, ord)
+                + unreduce_grad(x_dot * (t * d[0]), result, axis, keepdims)
+                + result_dot * unreduce_grad(t * d[1], result, axis, keepdims))
+
+
+# einsum_grad(g, s, ops, i) and einsum_jvp(t, s, ops, i) are linear in g (t) and in each operand but the i-th
+# (which they read for its shape only): transposes of each other in g, t.
+@adjoint(einsum_grad, wrt=("g", "operands"))
+def einsum_grad_(g, subscripts, operands, i, *, ans, ans_bar):
+    return einsum_jvp(ans_bar, subscripts, operands, i), einsum_grad_others(g, subscripts, operands, i, ans_bar)
+
+
+@tangent(einsum_grad, wrt=("g", "operands"))
+def einsum_grad_tangent(g, subscripts, operands, i, *, ans, g_dot, operands_dot):
+    return einsum_grad(g_dot, subscripts, operands, i) + einsum_others_jvp(g, subscripts, operands, i, operands_dot, True)
+
+
+@adjoint(einsum_jvp, wrt=("t", "operands"))
+def einsum_jvp_(t, subscripts, operands, i, *, ans, ans_bar):
+    return einsum_grad(ans_bar, subscripts, operands, i), einsum_grad_others(ans_bar, subscripts, operands, i, t)
+
+
+@tangent(einsum_jvp, wrt=("t", "operands"))
+def einsum_jvp_tangent(t, subscripts, operands, i, *, ans, t_dot, operands_dot):
+    return einsum_jvp(t_dot, subscripts, operands, i) + einsum_others_jvp(t, subscripts, operands, i, operands_dot)
+
+
+# logsumexp_weights(a, lse, b) = b exp(a - lse): dw = w (da - d lse) + exp(a - lse) db.
+@adjoint(logsumexp_weights, wrt=("a", "lse", "b"), unbroadcast=True)
+def logsumexp_weights_(a, lse, axis=None, b=None, keepdims=False, *, ans, ans_bar):
+    return (ans_bar * ans, -unreduce_grad(ans_bar * ans, lse, axis, keepdims),
+            ans_bar * logsumexp_weights(a, lse, axis, None, keepdims))
+
+
+@tangent(logsumexp_weights, wrt=("a", "lse", "b"), broadcast=True)
+def logsumexp_weights_tangent(a, lse, axis=None, b=None, keepdims=False, *, ans, a_dot, lse_dot, b_dot):
+    return (a_dot * ans - unreduce(lse_dot, ans, axis, keepdims) * ans
+            + b_dot * logsumexp_weights(a, lse, axis, None, keepdims))

@@ -1,0 +1,98 @@
+"""Cases of tests/test_rules.py for the second-order rules of s2s.runtime's
+helpers (templates/runtime_helpers.py, last section): prod_grad, cumprod_grad
+and cumprod_jvp, norm_grad and norm_jvp (and vector_norm's), einsum_grad and
+einsum_jvp, logsumexp_weights.
+
+``calls`` and ``rows`` are appended to CALLS and ROWS there.
+"""
+import numpy as np
+
+import s2s.runtime as R
+
+# The helpers those rules call, which have no rule themselves (a third
+# derivative through them is reported as a missing rule).
+HELPERS_WITHOUT_RULES = ("prod_others_jvp", "cumprod_hvp", "cumprod_hvp_grad", "norm_grad_partials",
+                         "einsum_grad_others", "einsum_others_jvp")
+NUMPY2 = hasattr(np.linalg, "vector_norm")
+
+
+def calls(add, u, pos, away):
+    """Direct template calls: ``add(id, prim, *args, wrt=..., **kwargs)``."""
+    a = away(3, 4)
+    add("rt_prod_grad", R.prod_grad, u(), away(5), wrt=(0, 1))
+    add("rt_prod_grad_axis", R.prod_grad, u(4), a, 0, wrt=(0, 1))
+    add("rt_prod_grad_axes_keepdims", R.prod_grad, u(1, 1, 4), away(2, 3, 4), (0, 1), True, wrt=(0, 1))
+    add("rt_prod_grad_initial", R.prod_grad, u(3), a, 1, False, 1.5, wrt=(0, 1))
+    add("rt_prod_grad_one_zero", R.prod_grad, u(), np.array([0.5, 0.0, -1.2, 0.8]), wrt=(0, 1))
+    add("rt_prod_grad_two_zeros", R.prod_grad, u(2), np.array([[0.0, 0.7, 0.0], [1.1, 0.0, -0.6]]), 1,
+        wrt=(0, 1))
+    for name, x in (("", away(3, 4)), ("_zeros", np.array([[0.5, 0.0, 1.2, -0.7], [0.0, 0.9, 0.0, 1.1],
+                                                          [1.3, -0.8, 0.6, 0.0]]))):
+        add("rt_cumprod_grad" + name, R.cumprod_grad, u(3, 4), x, np.cumprod(x, axis=1), 1, wrt=(0, 1))
+        add("rt_cumprod_grad_all" + name, R.cumprod_grad, u(12), x, np.cumprod(x), wrt=(0, 1))
+        add("rt_cumprod_jvp" + name, R.cumprod_jvp, u(3, 4), x, np.cumprod(x, axis=0), 0, wrt=(0, 1))
+        add("rt_cumprod_jvp_all" + name, R.cumprod_jvp, u(3, 4), x, np.cumprod(x), wrt=(0, 1))
+    x = away(3, 4)
+    la = np.linalg
+    for id, kw in (("", {}), ("_axis", {"axis": 1}), ("_keepdims", {"axis": 0, "keepdims": True}),
+                   ("_p3", {"ord": 3, "axis": 1}), ("_p1_5", {"ord": 1.5, "axis": 0}), ("_l1", {"ord": 1, "axis": 1}),
+                   ("_fro", {"ord": "fro"}), ("_matrix_1", {"ord": 1})):  # (ord inf reads ans == max|x| exactly)
+        n = la.norm(x, **kw)
+        args = (kw.get("ord"), kw.get("axis"), kw.get("keepdims", False))
+        add("rt_norm_grad" + id, R.norm_grad, u(*np.shape(n)), x, n, *args, wrt=(0, 1, 2))
+        add("rt_norm_jvp" + id, R.norm_jvp, u(3, 4), x, n, *args, wrt=(0, 1, 2))
+    v = away(5)
+    add("rt_norm_grad_vector", R.norm_grad, u(), v, la.norm(v), wrt=(0, 1, 2))
+    add("rt_norm_jvp_vector_p4", R.norm_jvp, u(5), v, la.norm(v, 4), 4, wrt=(0, 1, 2))
+    if NUMPY2:
+        for id, kw in (("", {}), ("_axis", {"axis": 0}), ("_p3_keepdims", {"axis": 1, "keepdims": True, "ord": 3}),
+                       ("_l1", {"ord": 1, "axis": 1})):
+            n = la.vector_norm(x, **kw)
+            args = (kw.get("axis"), kw.get("keepdims", False), kw.get("ord", 2))
+            add("rt_vector_norm_grad" + id, R.vector_norm_grad, u(*np.shape(n)), x, n, *args, wrt=(0, 1, 2))
+            add("rt_vector_norm_jvp" + id, R.vector_norm_jvp, u(3, 4), x, n, *args, wrt=(0, 1, 2))
+    a, b, c = u(3, 4), u(4, 2), u(2)
+    add("rt_einsum_grad", R.einsum_grad, u(3, 2), "ij,jk->ik", (a, b), 0, wrt=(0, 2))
+    add("rt_einsum_grad_second", R.einsum_grad, u(3, 2), "ij,jk->ik", (a, b), 1, wrt=(0, 2))
+    add("rt_einsum_grad_three", R.einsum_grad, u(3), "ij,jk,k->i", (a, b, c), 1, wrt=(0, 2))
+    add("rt_einsum_grad_trace", R.einsum_grad, u(), "ii,i", (u(3, 3), u(3)), 0, wrt=(0, 2))
+    add("rt_einsum_jvp", R.einsum_jvp, u(4, 2), "ij,jk->ik", (a, b), 1, wrt=(0, 2))
+    add("rt_einsum_jvp_three", R.einsum_jvp, u(2), "ij,jk,k->i", (a, b, c), 2, wrt=(0, 2))
+    add("rt_einsum_jvp_implicit", R.einsum_jvp, u(3, 4), "ij,ij", (a, u(3, 4)), 0, wrt=(0, 2))
+    x = u(3, 4)
+    lse = np.log(np.sum(np.exp(x)))
+    add("rt_logsumexp_weights", R.logsumexp_weights, x, lse, wrt=(0, 1))
+    b = pos(3, 1)
+    lse_b = np.log(np.sum(b * np.exp(x), axis=1))
+    add("rt_logsumexp_weights_axis_b", R.logsumexp_weights, x, lse_b, 1, b, wrt=(0, 1, 3))
+    lse_k = np.log(np.sum(np.exp(x), axis=0, keepdims=True))
+    add("rt_logsumexp_weights_keepdims", R.logsumexp_weights, x, lse_k, 0, None, True, wrt=(0, 1))
+
+
+def f_rt_prod_grad(g, a): return np.sum(np.sin(R.prod_grad(g, a, 0)))
+def f_rt_cumprod(g, a):
+    return np.sum(np.sin(R.cumprod_grad(g, a, np.cumprod(a, axis=1), 1))) + np.sum(
+        np.sin(R.cumprod_jvp(g, a, np.cumprod(a), None)))
+def f_rt_norm(g, x):
+    n = np.linalg.norm(x, axis=1)
+    return np.sum(np.sin(R.norm_grad(g, x, n, None, 1))) + np.sum(np.sin(R.norm_jvp(x * g[:, None], x, n, None, 1)))
+def f_rt_vector_norm(g, x):
+    n = np.linalg.vector_norm(x, axis=1, ord=3)
+    return (np.sum(np.sin(R.vector_norm_grad(g, x, n, 1, False, 3)))
+            + np.sum(np.sin(R.vector_norm_jvp(x * g[:, None], x, n, 1, False, 3))))
+def f_rt_einsum(a, b):
+    return np.sum(np.sin(R.einsum_grad(a @ b, "ij,jk->ik", (a, b), 1))) + np.sum(
+        np.sin(R.einsum_jvp(b, "ij,jk->ik", (a, b), 1)))
+def f_rt_logsumexp_weights(x):
+    return np.sum(np.sin(R.logsumexp_weights(x, np.log(np.sum(np.exp(x), axis=0)), 0)))
+
+
+def rows(r, u, pos, away):
+    """``r(fn, *args, wrt=...)`` for each rule here."""
+    r(f_rt_prod_grad, u(4), away(3, 4), wrt=(0, 1))
+    r(f_rt_cumprod, u(3, 4), away(3, 4), wrt=(0, 1))
+    r(f_rt_norm, u(3), away(3, 4), wrt=(0, 1))
+    if NUMPY2:
+        r(f_rt_vector_norm, u(3), away(3, 4), wrt=(0, 1))
+    r(f_rt_einsum, u(3, 4), u(4, 2), wrt=(0, 1))
+    r(f_rt_logsumexp_weights, u(3, 4))

@@ -1,0 +1,122 @@
+"""Second derivatives through the primitives whose rules call runtime helpers
+with second-order rules (templates/runtime_helpers.py, last section): prod,
+cumprod, norm, vector_norm, einsum, logsumexp.
+
+For each function: ``s2s.hessian`` agrees with central differences of
+``s2s.grad`` and is symmetric, and ``s2s.hvp`` agrees with ``hessian @ v``;
+for functions of one float, reverse over reverse (``grad(grad(f))``) agrees
+with differences of the gradient and with forward over reverse.
+"""
+import numpy as np
+import pytest
+
+import s2s
+
+try:
+    import scipy.special as sp
+except ImportError:  # scipy is optional
+    sp = None
+
+rng = np.random.default_rng(7)
+X = rng.uniform(0.4, 1.3, (3, 4)) * np.where(rng.random((3, 4)) < 0.5, -1.0, 1.0)
+V = rng.uniform(-1.0, 1.0, 5)
+W = rng.uniform(-1.0, 1.0, (4, 2))
+
+
+def prod_axis(x): return np.sum(np.prod(x, axis=0))
+def prod_all(x): return np.prod(x) + np.sum(np.sin(np.prod(x, axis=1, keepdims=True)))
+def prod_with_a_zero(x): return np.sum(np.prod(x * np.array([1.0, 0.0, 1.0, 1.0]), axis=1) ** 2)
+def cumprod_axis(x): return np.sum(np.sin(np.cumprod(x, axis=1)))
+def cumprod_flat(x): return np.sum(np.cumprod(x) ** 2)
+def norm_2(x): return np.linalg.norm(x) ** 3
+def norm_axis(x): return np.sum(np.sin(np.linalg.norm(x, axis=1)))
+def norm_p3(x): return np.sum(np.linalg.norm(x, 3, axis=0) ** 2)
+def norm_fro_keepdims(x): return np.sum(x / np.linalg.norm(x, "fro", keepdims=True))
+def norm_l1(x): return np.linalg.norm(x, 1) * np.sum(x * x)
+def einsum_pair(x): return np.sum(np.sin(np.einsum("ij,jk->ik", x, W)))
+def einsum_self(x): return np.einsum("ij,ij->", x, x) * np.einsum("ij,kj->", x, x)
+def einsum_three(x): return np.sum(np.einsum("ij,jk,ik->i", x, W, x @ W) ** 2)
+def vector_norm(x): return np.sum(np.linalg.vector_norm(x, axis=1) ** 3) + np.linalg.vector_norm(x, ord=3)
+def logsumexp(x): return sp.logsumexp(x) + np.sum(sp.logsumexp(x, axis=0) ** 2)
+def logsumexp_b(x): return np.sum(sp.logsumexp(x, axis=1, b=np.array([0.5, 1.0, 2.0, 1.5])))
+
+
+CASES = [(prod_axis, X), (prod_all, X), (prod_with_a_zero, X), (cumprod_axis, X), (cumprod_flat, X),
+         (norm_2, V), (norm_axis, X), (norm_p3, X), (norm_fro_keepdims, X), (norm_l1, V),
+         (einsum_pair, X), (einsum_self, X), (einsum_three, X)]
+if hasattr(np.linalg, "vector_norm"):
+    CASES.append((vector_norm, X))
+if sp is not None:
+    CASES += [(logsumexp, X), (logsumexp_b, X)]
+
+
+def fd_hessian(f, x, h=1e-5):
+    gradient = s2s.grad(f)
+    columns = []
+    for j in range(x.size):
+        d = np.zeros(x.size)
+        d[j] = h
+        d = d.reshape(x.shape)
+        columns.append((np.asarray(gradient(x + d)) - np.asarray(gradient(x - d))).reshape(-1) / (2 * h))
+    return np.stack(columns, axis=-1)
+
+
+@pytest.mark.parametrize("f,x", CASES, ids=lambda c: getattr(c, "__name__", ""))
+def test_hessian_matches_differences_of_the_gradient(f, x):
+    H = np.asarray(s2s.hessian(f)(x.copy()))
+    assert H.shape == x.shape + x.shape
+    M = H.reshape(x.size, x.size)
+    np.testing.assert_allclose(M, M.T, rtol=1e-8, atol=1e-10, err_msg="Hessian not symmetric")
+    np.testing.assert_allclose(M, fd_hessian(f, x), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("f,x", CASES, ids=lambda c: getattr(c, "__name__", ""))
+def test_hvp_matches_hessian(f, x):
+    v = np.random.default_rng(1).standard_normal(x.shape)
+    Hv = np.asarray(s2s.hvp(f)(x.copy(), v))
+    H = np.asarray(s2s.hessian(f)(x.copy())).reshape(x.size, x.size)
+    np.testing.assert_allclose(Hv.reshape(-1), H @ v.reshape(-1), rtol=1e-9, atol=1e-11)
+
+
+# Functions of one float t (x = X with x[1, 2] = t): reverse over reverse. They
+# call the primitives directly: through a user subroutine, grad(grad(g)) is
+# wrong even without these rules (test_reverse_over_reverse_through_a_subroutine).
+E = np.zeros_like(X)
+E[1, 2] = 1.0
+B = X - X[1, 2] * E
+T = float(X[1, 2])
+
+
+def t_prod(t): return np.sum(np.prod(B + t * E, axis=0) ** 2)
+def t_cumprod(t): return np.sum(np.sin(np.cumprod(B + t * E, axis=1)))
+def t_norm(t): return np.linalg.norm(B + t * E) ** 3 + np.sum(np.linalg.norm(B + t * E, 3, axis=1) ** 2)
+def t_einsum(t): return np.sum(np.sin(np.einsum("ij,jk->ik", B + t * E, W))) * np.einsum("ij,ij->", B + t * E, E + B)
+def t_vector_norm(t): return np.sum(np.linalg.vector_norm(B + t * E, axis=0) ** 3)
+def t_logsumexp(t): return np.sum(sp.logsumexp(B + t * E, axis=0) ** 2)
+
+
+T_CASES = [t_prod, t_cumprod, t_norm, t_einsum]
+if hasattr(np.linalg, "vector_norm"):
+    T_CASES.append(t_vector_norm)
+if sp is not None:
+    T_CASES.append(t_logsumexp)
+
+
+@pytest.mark.parametrize("f", T_CASES, ids=lambda f: f.__name__)
+def test_reverse_over_reverse(f):
+    first = s2s.grad(f)
+    second = s2s.grad(first)(T)
+    h = 1e-5
+    np.testing.assert_allclose(second, (first(T + h) - first(T - h)) / (2 * h), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(second, s2s.jvp(first)(T, 1.0)[1], rtol=1e-10, atol=1e-12)
+
+
+def _square_sums(x): return np.sum(x * x) * np.sum(x * x)
+def _through_a_subroutine(t): return _square_sums(B + t * E)
+
+
+@pytest.mark.xfail(strict=True, reason="engine bug (not of these rules): reverse over reverse through a user "
+                   "subroutine whose two operands are the same array gives a wrong second derivative")
+def test_reverse_over_reverse_through_a_subroutine():
+    first = s2s.grad(_through_a_subroutine)
+    np.testing.assert_allclose(s2s.grad(first)(T), s2s.jvp(first)(T, 1.0)[1], rtol=1e-10)
