@@ -1684,3 +1684,80 @@ def einsum_others_jvp(t, subscripts, operands, i, operands_dot, adjoint=False):
             ops[i] = t
             out = out + einsum_jvp(d, subscripts, ops, k)
     return out
+
+
+def _replaced(arrays, **at):
+    """``list(arrays)`` with the entries at the given positions (``{"i": (i, value)}``) replaced."""
+    out = list(arrays)
+    for i, v in at.values():
+        out[i] = v
+    return out
+
+
+def multi_dot_grad_others(g, arrays, h):
+    """``out[k] = sum over i != k of multi_dot_grad(g, arrays with h[i] at i)[k]`` (zero ``h[i]`` skipped).
+
+    The adjoint in ``arrays`` of ``multi_dot_grad(g, arrays)`` given its adjoint ``h`` and of
+    ``multi_dot_jvp(h, arrays)`` given ``g``, and the tangent of ``multi_dot_grad`` along ``h``.
+    """
+    out = [np.zeros(np.shape(x), dtype=np.result_type(float_dtype(x), g)) for x in arrays]
+    for i, hi in enumerate(h):
+        if _is_zero(hi):
+            continue
+        pieces = multi_dot_grad(g, _replaced(arrays, i=(i, hi)))
+        for k in range(len(arrays)):
+            if k != i:
+                out[k] = out[k] + pieces[k]
+    return type(arrays)(out) if isinstance(arrays, (list, tuple)) else out
+
+
+def multi_dot_hvp(t, s, arrays):
+    """Second-order tangent of ``np.linalg.multi_dot(arrays)``: the sum over ``i != k`` of the product
+    with ``t[i]`` at ``i`` and ``s[k]`` at ``k`` (zero tangents skipped)."""
+    out = 0.0
+    for i, ti in enumerate(t):
+        for k, sk in enumerate(s):
+            if i != k and not _is_zero(ti) and not _is_zero(sk):
+                out = out + np.linalg.multi_dot(_replaced(arrays, i=(i, ti), k=(k, sk)))
+    return out if not _is_zero(out) else np.zeros(np.shape(np.linalg.multi_dot(arrays)))
+
+
+def _matrix_power_hvp_pos(t, s, a, n):
+    base, p = _powers(a, n)
+    out = np.zeros(np.broadcast_shapes(np.shape(a), np.shape(t), np.shape(s)), dtype=np.result_type(a, t, s, 1.0))
+    for i in range(n):
+        for j in range(i + 1, n):
+            mid = p[j - i - 1]
+            out = out + p[i] @ t @ mid @ s @ p[n - 1 - j] + p[i] @ s @ mid @ t @ p[n - 1 - j]
+    return out
+
+
+def _matrix_power_hvp_grad_pos(w, t, a, n):
+    base, p = _powers(a, n)
+    out = np.zeros(np.broadcast_shapes(np.shape(a), np.shape(t), np.shape(w)), dtype=np.result_type(a, t, w, 1.0))
+    for i in range(n):
+        for j in range(i + 1, n):
+            mid = p[j - i - 1]
+            out = out + _mT(p[i] @ t @ mid) @ w @ _mT(p[n - 1 - j]) + _mT(p[i]) @ w @ _mT(mid @ t @ p[n - 1 - j])
+    return out
+
+
+def matrix_power_hvp(t, s, a, n):
+    """Second-order tangent ``D^2 matrix_power(a, n)[t, s]`` (symmetric in ``t``, ``s``)."""
+    if n >= 0:
+        return _matrix_power_hvp_pos(t, s, a, n)
+    # a^n = b^m with b = inv(a), db[t] = -b t b, d^2 b[t, s] = b t b s b + b s b t b.
+    b, m = np.linalg.inv(a), -int(n)
+    bt, bs = -b @ t @ b, -b @ s @ b
+    return _matrix_power_hvp_pos(bt, bs, b, m) + matrix_power_jvp(b @ t @ b @ s @ b + b @ s @ b @ t @ b, b, m)
+
+
+def matrix_power_hvp_grad(w, t, a, n):
+    """Adjoint in ``s`` of ``matrix_power_hvp(t, s, a, n)`` given its adjoint ``w``."""
+    if n >= 0:
+        return _matrix_power_hvp_grad_pos(w, t, a, n)
+    b, m = np.linalg.inv(a), -int(n)
+    first = -_mT(b) @ _matrix_power_hvp_grad_pos(w, -b @ t @ b, b, m) @ _mT(b)
+    w2 = matrix_power_grad(w, b, m)
+    btb = b @ t @ b
+    return first + _mT(btb) @ w2 @ _mT(b) + _mT(b) @ w2 @ _mT(btb)

@@ -14,15 +14,17 @@ other). Helpers that are bilinear (``matmul_grad1`` in ``g`` and ``x2``) or
 nonlinear (``safe_divide``, ``power_base_grad``) get an ``@adjoint`` and a
 ``@tangent``. Helpers with constant results are in NONDIFFERENTIABLE.
 
-Not here (the engine reports a call to them as having no rule): the helpers
-whose derivative in their primal arguments needs more than a transposition
-(``prod_grad``, ``cumprod_grad``, ``cumprod_jvp``, ``norm_grad``, ``norm_jvp``,
-``einsum_grad``, ``einsum_jvp``), and most helpers of issue 6 for np.linalg's
-decompositions (``qr_grad``, ``svd_grad``, ``pinv_jvp``, ... and the
-``*_jvp`` of eigh and eigvalsh; tests/rules_linalg_scipy.py lists them):
-their second derivatives are not written yet. Those of slogdet, vecdot,
-matvec and the softmax family have rules below; the adjoints of
-np.linalg.cholesky, eigh, eigvalsh and pinv use no helper without a rule.
+Not here (the engine reports a call to them as having no rule): most helpers
+of issue 6 for np.linalg's decompositions and scipy.linalg (``qr_grad``,
+``svd_grad``, ``pinv_jvp``, ``solve_triangular_grad1``, ... and the ``*_jvp``
+of eigh and eigvalsh; tests/rules_linalg_scipy.py lists them): their second
+derivatives are not written yet. Those of slogdet, vecdot, matvec and the
+softmax family have rules below; the adjoints of np.linalg.cholesky, eigh,
+eigvalsh and pinv use no helper without a rule. The last section gives
+second-order rules to the helpers of prod, cumprod, norm, vector_norm,
+einsum, multi_dot, matrix_power and logsumexp; the helpers those rules call
+(``prod_others_jvp``, ``cumprod_hvp``, ...; tests/rules_second_order.py lists
+them) have no rule, so third derivatives through them are reported.
 """
 import math
 
@@ -32,7 +34,9 @@ from s2s.rules import adjoint, elementwise, linear, tangent
 from s2s.runtime import (cumprod_grad, cumprod_hvp, cumprod_hvp_grad, cumprod_jvp, einsum_grad, einsum_grad_others,
                          einsum_jvp, einsum_others_jvp, norm_grad, norm_grad_partials, norm_jvp, prod_grad,
                          prod_others_jvp, vector_norm_grad, vector_norm_jvp)
-from s2s.runtime import (log_softmax_grad, log_softmax_jvp, logsumexp_grad, logsumexp_jvp, logsumexp_weights,
+from s2s.runtime import (matrix_power_grad, matrix_power_hvp, matrix_power_hvp_grad, matrix_power_jvp, multi_dot_grad,
+                         multi_dot_grad_others, multi_dot_hvp, multi_dot_jvp)
+from s2s.runtime import (log_softmax_grad, log_softmax_jvp, logsumexp_b_grad, logsumexp_b_jvp, logsumexp_grad, logsumexp_jvp, logsumexp_weights,
                          lower_grad, matvec_grad1, matvec_grad2, slogdet_grad, slogdet_jvp, softmax_grad,
                          symmetric_from, vecdot_grad)
 from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_jvp, clip_masks, copy, cotangent,
@@ -648,7 +652,8 @@ def norm_grad_(g, x, result, ord=None, axis=None, keepdims=False, *, ans, ans_ba
 @tangent(norm_grad, wrt=("g", "x", "result"))
 def norm_grad_tangent(g, x, result, ord=None, axis=None, keepdims=False, *, ans, g_dot, x_dot, result_dot):
     d = norm_grad_partials(g, x, result, ord, axis, keepdims)
-    return norm_grad(g_dot, x, result, ord, axis, keepdims) + x_dot * d[0] + unreduce(result_dot, x, axis, keepdims) * d[1]
+    return (norm_grad(g_dot, x, result, ord, axis, keepdims) + x_dot * d[0]
+            + unreduce(result_dot, x, axis, keepdims) * d[1])
 
 
 @adjoint(norm_jvp, wrt=("t", "x", "result"))
@@ -701,7 +706,8 @@ def einsum_grad_(g, subscripts, operands, i, *, ans, ans_bar):
 
 @tangent(einsum_grad, wrt=("g", "operands"))
 def einsum_grad_tangent(g, subscripts, operands, i, *, ans, g_dot, operands_dot):
-    return einsum_grad(g_dot, subscripts, operands, i) + einsum_others_jvp(g, subscripts, operands, i, operands_dot, True)
+    return (einsum_grad(g_dot, subscripts, operands, i)
+            + einsum_others_jvp(g, subscripts, operands, i, operands_dot, True))
 
 
 @adjoint(einsum_jvp, wrt=("t", "operands"))
@@ -725,3 +731,74 @@ def logsumexp_weights_(a, lse, axis=None, b=None, keepdims=False, *, ans, ans_ba
 def logsumexp_weights_tangent(a, lse, axis=None, b=None, keepdims=False, *, ans, a_dot, lse_dot, b_dot):
     return (a_dot * ans - unreduce(lse_dot, ans, axis, keepdims) * ans
             + b_dot * logsumexp_weights(a, lse, axis, None, keepdims))
+
+
+# multi_dot_grad(g, arrays) and multi_dot_jvp(t, arrays) are linear in g (t), transposes of each other, and
+# multilinear in the arrays: multi_dot_grad_others and multi_dot_hvp put two tangents or adjoints in two slots.
+@adjoint(multi_dot_grad, wrt=("g", "arrays"))
+def multi_dot_grad_(g, arrays, *, ans, ans_bar):
+    return multi_dot_jvp(ans_bar, arrays), multi_dot_grad_others(g, arrays, ans_bar)
+
+
+@tangent(multi_dot_grad, wrt=("g", "arrays"))
+def multi_dot_grad_tangent(g, arrays, *, ans, g_dot, arrays_dot):
+    # lists: ``add`` adds them elementwise
+    return add(multi_dot_grad(g_dot, arrays), multi_dot_grad_others(g, arrays, arrays_dot))
+
+
+@adjoint(multi_dot_jvp, wrt=("t", "arrays"))
+def multi_dot_jvp_(t, arrays, *, ans, ans_bar):
+    return multi_dot_grad(ans_bar, arrays), multi_dot_grad_others(ans_bar, arrays, t)
+
+
+@tangent(multi_dot_jvp, wrt=("t", "arrays"))
+def multi_dot_jvp_tangent(t, arrays, *, ans, t_dot, arrays_dot):
+    return multi_dot_jvp(t_dot, arrays) + multi_dot_hvp(t, arrays_dot, arrays)
+
+
+# matrix_power_grad(g, a, n) = D(a^n)^T g and matrix_power_jvp(t, a, n) = D(a^n) t; in a both are the
+# symmetric second derivative D^2(a^n)[., .] (matrix_power_hvp, matrix_power_hvp_grad; n < 0 through inv).
+@adjoint(matrix_power_grad, wrt=("g", "a"))
+def matrix_power_grad_(g, a, n, *, ans, ans_bar):
+    return matrix_power_jvp(ans_bar, a, n), matrix_power_hvp_grad(g, ans_bar, a, n)
+
+
+@tangent(matrix_power_grad, wrt=("g", "a"))
+def matrix_power_grad_tangent(g, a, n, *, ans, g_dot, a_dot):
+    return matrix_power_grad(g_dot, a, n) + matrix_power_hvp_grad(g, a_dot, a, n)
+
+
+@adjoint(matrix_power_jvp, wrt=("t", "a"))
+def matrix_power_jvp_(t, a, n, *, ans, ans_bar):
+    return matrix_power_grad(ans_bar, a, n), matrix_power_hvp_grad(ans_bar, t, a, n)
+
+
+@tangent(matrix_power_jvp, wrt=("t", "a"))
+def matrix_power_jvp_tangent(t, a, n, *, ans, t_dot, a_dot):
+    return matrix_power_jvp(t_dot, a, n) + matrix_power_hvp(t, a_dot, a, n)
+
+
+# logsumexp_b_grad(g, a, lse) = unreduce(g) exp(a - lse) and logsumexp_b_jvp(t, a, lse) = sum(exp(a - lse) t):
+# transposes of each other in g, t; b is read for its shape only.
+@adjoint(logsumexp_b_grad, wrt=("g", "a", "lse"), unbroadcast=True)
+def logsumexp_b_grad_(g, a, lse, axis=None, b=None, keepdims=False, *, ans, ans_bar):
+    return (logsumexp_b_jvp(ans_bar, a, lse, axis, b, keepdims), ans_bar * ans,
+            -unreduce_grad(ans_bar * ans, lse, axis, keepdims))
+
+
+@tangent(logsumexp_b_grad, wrt=("g", "a", "lse"), broadcast=True)
+def logsumexp_b_grad_tangent(g, a, lse, axis=None, b=None, keepdims=False, *, ans, g_dot, a_dot, lse_dot):
+    return (logsumexp_b_grad(g_dot, a, lse, axis, b, keepdims) + a_dot * ans
+            - unreduce(lse_dot, ans, axis, keepdims) * ans)
+
+
+@adjoint(logsumexp_b_jvp, wrt=("t", "a", "lse"), unbroadcast=True)
+def logsumexp_b_jvp_(t, a, lse, axis=None, b=None, keepdims=False, *, ans, ans_bar):
+    h = logsumexp_b_grad(ans_bar, a, lse, axis, b, keepdims)
+    return h, h * t, -(ans_bar * ans)
+
+
+@tangent(logsumexp_b_jvp, wrt=("t", "a", "lse"), broadcast=True)
+def logsumexp_b_jvp_tangent(t, a, lse, axis=None, b=None, keepdims=False, *, ans, t_dot, a_dot, lse_dot):
+    return (logsumexp_b_jvp(t_dot, a, lse, axis, b, keepdims) + logsumexp_b_jvp(a_dot * t, a, lse, axis, b, keepdims)
+            - lse_dot * ans)

@@ -2134,6 +2134,8 @@ CASES = [
     Case("qr_least_squares", qr_least_squares, (_u(5, 3) + np.eye(5, 3), _u(5)), (0, 1), ("linalg", "matmul")),
     Case("chain_products", chain_products, (0.5 * _u(3, 2), 0.5 * _u(2, 2), _u(3)), (0, 1, 2),
          ("linalg", "matmul")),
+    # the same wrt a alone: multi_dot and matrix_power have second-order rules, so the Hessian tests cover it
+    Case("chain_products_in_a", chain_products, (0.5 * _u(3, 2), 0.5 * _u(2, 2), _u(3)), 0, ("linalg", "matmul")),
 ]
 
 if sp is not None:

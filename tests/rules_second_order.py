@@ -1,7 +1,8 @@
 """Cases of tests/test_rules.py for the second-order rules of s2s.runtime's
 helpers (templates/runtime_helpers.py, last section): prod_grad, cumprod_grad
 and cumprod_jvp, norm_grad and norm_jvp (and vector_norm's), einsum_grad and
-einsum_jvp, logsumexp_weights.
+einsum_jvp, logsumexp_weights, logsumexp_b_grad and logsumexp_b_jvp, multi_dot_grad and multi_dot_jvp,
+matrix_power_grad and matrix_power_jvp.
 
 ``calls`` and ``rows`` are appended to CALLS and ROWS there.
 """
@@ -12,7 +13,8 @@ import s2s.runtime as R
 # The helpers those rules call, which have no rule themselves (a third
 # derivative through them is reported as a missing rule).
 HELPERS_WITHOUT_RULES = ("prod_others_jvp", "cumprod_hvp", "cumprod_hvp_grad", "norm_grad_partials",
-                         "einsum_grad_others", "einsum_others_jvp")
+                         "einsum_grad_others", "einsum_others_jvp", "multi_dot_grad_others", "multi_dot_hvp",
+                         "matrix_power_hvp", "matrix_power_hvp_grad")
 NUMPY2 = hasattr(np.linalg, "vector_norm")
 
 
@@ -59,12 +61,27 @@ def calls(add, u, pos, away):
     add("rt_einsum_jvp", R.einsum_jvp, u(4, 2), "ij,jk->ik", (a, b), 1, wrt=(0, 2))
     add("rt_einsum_jvp_three", R.einsum_jvp, u(2), "ij,jk,k->i", (a, b, c), 2, wrt=(0, 2))
     add("rt_einsum_jvp_implicit", R.einsum_jvp, u(3, 4), "ij,ij", (a, u(3, 4)), 0, wrt=(0, 2))
+    a, b, v, w = u(3), u(3, 4), u(4, 2), u(2)
+    add("rt_multi_dot_grad", R.multi_dot_grad, u(3, 2), [b, v], wrt=(0, 1))
+    add("rt_multi_dot_grad_vectors", R.multi_dot_grad, u(), [a, b, v, w], wrt=(0, 1))
+    add("rt_multi_dot_jvp", R.multi_dot_jvp, [u(3), u(3, 4), u(4, 2)], [a, b, v], wrt=(0, 1))
+    add("rt_multi_dot_jvp_matrices", R.multi_dot_jvp, [u(2, 3), u(3, 4), u(4, 2)], [u(2, 3), b, v], wrt=(0, 1))
+    m = 0.5 * u(3, 3) + np.eye(3)
+    for n in (0, 1, 3, -2):
+        add("rt_matrix_power_grad_{}".format(n).replace("-", "minus"), R.matrix_power_grad, u(3, 3), m, n, wrt=(0, 1))
+        add("rt_matrix_power_jvp_{}".format(n).replace("-", "minus"), R.matrix_power_jvp, u(3, 3), m, n, wrt=(0, 1))
+    add("rt_matrix_power_grad_batch", R.matrix_power_grad, u(2, 3, 3), np.stack([m, m.T]), 2, wrt=(0, 1))
     x = u(3, 4)
     lse = np.log(np.sum(np.exp(x)))
     add("rt_logsumexp_weights", R.logsumexp_weights, x, lse, wrt=(0, 1))
     b = pos(3, 1)
     lse_b = np.log(np.sum(b * np.exp(x), axis=1))
     add("rt_logsumexp_weights_axis_b", R.logsumexp_weights, x, lse_b, 1, b, wrt=(0, 1, 3))
+    add("rt_logsumexp_b_grad", R.logsumexp_b_grad, u(3), x, lse_b, 1, b, wrt=(0, 1, 2))
+    add("rt_logsumexp_b_grad_all", R.logsumexp_b_grad, u(), x, lse, None, pos(4), wrt=(0, 1, 2))
+    add("rt_logsumexp_b_jvp", R.logsumexp_b_jvp, u(3, 1), x, lse_b, 1, b, wrt=(0, 1, 2))
+    add("rt_logsumexp_b_jvp_keepdims", R.logsumexp_b_jvp, u(3, 4), x, np.log(np.sum(np.exp(x), axis=0, keepdims=True)),
+        0, pos(3, 4), True, wrt=(0, 1, 2))
     lse_k = np.log(np.sum(np.exp(x), axis=0, keepdims=True))
     add("rt_logsumexp_weights_keepdims", R.logsumexp_weights, x, lse_k, 0, None, True, wrt=(0, 1))
 
@@ -87,6 +104,18 @@ def f_rt_logsumexp_weights(x):
     return np.sum(np.sin(R.logsumexp_weights(x, np.log(np.sum(np.exp(x), axis=0)), 0)))
 
 
+def f_rt_logsumexp_b(g, x):
+    lse = np.log(np.sum(np.exp(x), axis=1))
+    b = np.array([[0.5], [1.0], [2.0]])
+    return (np.sum(np.sin(R.logsumexp_b_grad(g, x, lse, 1, b)))
+            + np.sum(np.sin(R.logsumexp_b_jvp(x[:, :1] * g[:, None], x, lse, 1, b))))
+def f_rt_multi_dot(a, b, v):
+    return np.sum(np.sin(R.multi_dot_grad(np.sum(np.sin(v)), [a, b, v])[1])) + np.sum(
+        np.sin(R.multi_dot_jvp([np.sin(a), b, v], [a, b, v])))
+def f_rt_matrix_power(g, a):
+    return np.sum(np.sin(R.matrix_power_grad(g, a, 3))) + np.sum(np.sin(R.matrix_power_jvp(g, a, -2)))
+
+
 def rows(r, u, pos, away):
     """``r(fn, *args, wrt=...)`` for each rule here."""
     r(f_rt_prod_grad, u(4), away(3, 4), wrt=(0, 1))
@@ -96,3 +125,6 @@ def rows(r, u, pos, away):
         r(f_rt_vector_norm, u(3), away(3, 4), wrt=(0, 1))
     r(f_rt_einsum, u(3, 4), u(4, 2), wrt=(0, 1))
     r(f_rt_logsumexp_weights, u(3, 4))
+    r(f_rt_logsumexp_b, u(3), u(3, 4), wrt=(0, 1))
+    r(f_rt_multi_dot, u(3), u(3, 4), u(4), wrt=(0, 1, 2))
+    r(f_rt_matrix_power, u(3, 3), 0.5 * u(3, 3) + np.eye(3), wrt=(0, 1))

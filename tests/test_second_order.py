@@ -1,6 +1,6 @@
 """Second derivatives through the primitives whose rules call runtime helpers
 with second-order rules (templates/runtime_helpers.py, last section): prod,
-cumprod, norm, vector_norm, einsum, logsumexp.
+cumprod, norm, vector_norm, einsum, logsumexp, multi_dot, matrix_power.
 
 For each function: ``s2s.hessian`` agrees with central differences of
 ``s2s.grad`` and is symmetric, and ``s2s.hvp`` agrees with ``hessian @ v``;
@@ -36,18 +36,24 @@ def norm_l1(x): return np.linalg.norm(x, 1) * np.sum(x * x)
 def einsum_pair(x): return np.sum(np.sin(np.einsum("ij,jk->ik", x, W)))
 def einsum_self(x): return np.einsum("ij,ij->", x, x) * np.einsum("ij,kj->", x, x)
 def einsum_three(x): return np.sum(np.einsum("ij,jk,ik->i", x, W, x @ W) ** 2)
+def multi_dot(x): return np.sum(np.sin(np.linalg.multi_dot([x, W, W.T, x.T])))
+def multi_dot_vectors(x): return np.linalg.multi_dot([x[0], x.T, x, W, W[0]]) ** 2
+def matrix_power(x): return np.sum(np.sin(np.linalg.matrix_power(x[:, :3], 3)))
+def matrix_power_inverse(x): return np.sum(np.linalg.matrix_power(x[:, :3] + 2.0 * np.eye(3), -2) ** 2)
 def vector_norm(x): return np.sum(np.linalg.vector_norm(x, axis=1) ** 3) + np.linalg.vector_norm(x, ord=3)
 def logsumexp(x): return sp.logsumexp(x) + np.sum(sp.logsumexp(x, axis=0) ** 2)
 def logsumexp_b(x): return np.sum(sp.logsumexp(x, axis=1, b=np.array([0.5, 1.0, 2.0, 1.5])))
+def logsumexp_b_active(x): return np.sum(sp.logsumexp(x, axis=0, b=x * x + 0.1) ** 2)
 
 
 CASES = [(prod_axis, X), (prod_all, X), (prod_with_a_zero, X), (cumprod_axis, X), (cumprod_flat, X),
          (norm_2, V), (norm_axis, X), (norm_p3, X), (norm_fro_keepdims, X), (norm_l1, V),
-         (einsum_pair, X), (einsum_self, X), (einsum_three, X)]
+         (einsum_pair, X), (einsum_self, X), (einsum_three, X), (multi_dot, X), (multi_dot_vectors, X),
+         (matrix_power, X), (matrix_power_inverse, X)]
 if hasattr(np.linalg, "vector_norm"):
     CASES.append((vector_norm, X))
 if sp is not None:
-    CASES += [(logsumexp, X), (logsumexp_b, X)]
+    CASES += [(logsumexp, X), (logsumexp_b, X), (logsumexp_b_active, X)]
 
 
 def fd_hessian(f, x, h=1e-5):
@@ -91,11 +97,13 @@ def t_prod(t): return np.sum(np.prod(B + t * E, axis=0) ** 2)
 def t_cumprod(t): return np.sum(np.sin(np.cumprod(B + t * E, axis=1)))
 def t_norm(t): return np.linalg.norm(B + t * E) ** 3 + np.sum(np.linalg.norm(B + t * E, 3, axis=1) ** 2)
 def t_einsum(t): return np.sum(np.sin(np.einsum("ij,jk->ik", B + t * E, W))) * np.einsum("ij,ij->", B + t * E, E + B)
+def t_multi_dot(t): return np.sum(np.sin(np.linalg.multi_dot([B + t * E, W, W.T, (B + t * E).T])))
+def t_matrix_power(t): return np.sum(np.sin(np.linalg.matrix_power((B + t * E)[:, :3], 3)))
 def t_vector_norm(t): return np.sum(np.linalg.vector_norm(B + t * E, axis=0) ** 3)
-def t_logsumexp(t): return np.sum(sp.logsumexp(B + t * E, axis=0) ** 2)
+def t_logsumexp(t): return np.sum(sp.logsumexp(B + t * E, axis=0, b=(B + t * E) ** 2 + 0.1) ** 2)
 
 
-T_CASES = [t_prod, t_cumprod, t_norm, t_einsum]
+T_CASES = [t_prod, t_cumprod, t_norm, t_einsum, t_multi_dot, t_matrix_power]
 if hasattr(np.linalg, "vector_norm"):
     T_CASES.append(t_vector_norm)
 if sp is not None:
