@@ -1761,3 +1761,18 @@ def matrix_power_hvp_grad(w, t, a, n):
     w2 = matrix_power_grad(w, b, m)
     btb = b @ t @ b
     return first + _mT(btb) @ w2 @ _mT(b) + _mT(b) @ w2 @ _mT(btb)
+
+
+def triangle_part(h, trans=0, lower=False, unit_diagonal=False, adjoint=False):
+    """The part of ``h`` that ``solve_triangular(a, ..., trans, lower, unit_diagonal)`` reads from ``a``.
+
+    ``h`` transposed when ``trans``, then the triangle kept (its diagonal
+    zeroed when ``unit_diagonal``); with ``adjoint`` the same steps in reverse
+    order, which is the transposed map (both steps are their own transposes).
+    """
+    def keep(m):
+        tri = np.tril(m) if lower else np.triu(m)
+        return tri - tri * _eye_like(tri) if unit_diagonal else tri
+
+    flip = _mT if _trans(trans) else np.asarray
+    return flip(keep(h)) if adjoint else keep(flip(h))

@@ -36,6 +36,8 @@ from s2s.runtime import (cumprod_grad, cumprod_hvp, cumprod_hvp_grad, cumprod_jv
                          prod_others_jvp, vector_norm_grad, vector_norm_jvp)
 from s2s.runtime import (matrix_power_grad, matrix_power_hvp, matrix_power_hvp_grad, matrix_power_jvp, multi_dot_grad,
                          multi_dot_grad_others, multi_dot_hvp, multi_dot_jvp)
+from s2s.runtime import (solve_triangular_grad1, solve_triangular_grad2, solve_triangular_jvp, triangle_of,
+                         triangle_part)
 from s2s.runtime import (log_softmax_grad, log_softmax_jvp, logsumexp_b_grad, logsumexp_b_jvp, logsumexp_grad, logsumexp_jvp, logsumexp_weights,
                          lower_grad, matvec_grad1, matvec_grad2, slogdet_grad, slogdet_jvp, softmax_grad,
                          symmetric_from, vecdot_grad)
@@ -802,3 +804,68 @@ def logsumexp_b_jvp_(t, a, lse, axis=None, b=None, keepdims=False, *, ans, ans_b
 def logsumexp_b_jvp_tangent(t, a, lse, axis=None, b=None, keepdims=False, *, ans, t_dot, a_dot, lse_dot):
     return (logsumexp_b_jvp(t_dot, a, lse, axis, b, keepdims) + logsumexp_b_jvp(a_dot * t, a, lse, axis, b, keepdims)
             - lse_dot * ans)
+
+
+# ----------------------------------------------------------- second-order rules of scipy.linalg.solve_triangular
+# With op = triangle_part(a, ..., adjoint=True) (plus the unit diagonal), the matrix solved with:
+# solve_triangular_grad2(g) = solve(op.T, g), solve_triangular_grad1(b_bar, x) = triangle_part(-b_bar x.T),
+# solve_triangular_jvp(ta, tb, a, x) = solve(op, tb - triangle_part(ta, adjoint=True) x). Solving with op
+# (not op.T) is solve_triangular_grad2 with trans flipped; b and x are read for their number of axes only.
+@linear(triangle_part, wrt="h")
+def triangle_part_(h, trans=0, lower=False, unit_diagonal=False, adjoint=False, *, ans, ans_bar):
+    return triangle_part(ans_bar, trans, lower, unit_diagonal, not adjoint)
+
+
+# triangle_of is affine in a: the unit diagonal is a constant.
+@adjoint(triangle_of, wrt="a")
+def triangle_of_(a, lower=False, unit_diagonal=False, *, ans, ans_bar):
+    return triangle_part(ans_bar, 0, lower, unit_diagonal)
+
+
+@tangent(triangle_of, wrt="a")
+def triangle_of_tangent(a, lower=False, unit_diagonal=False, *, ans, a_dot):
+    return triangle_part(a_dot, 0, lower, unit_diagonal)
+
+
+@adjoint(solve_triangular_grad2, wrt=("g", "a"))
+def solve_triangular_grad2_(g, a, b, trans=0, lower=False, unit_diagonal=False, *, ans, ans_bar):
+    s = solve_triangular_grad2(ans_bar, a, b, {0: 1, "N": 1, 1: 0, "T": 0, 2: 0, "C": 0}[trans], lower, unit_diagonal)
+    return s, solve_triangular_grad1(ans, a, s, b, trans, lower, unit_diagonal)
+
+
+@tangent(solve_triangular_grad2, wrt=("g", "a"))
+def solve_triangular_grad2_tangent(g, a, b, trans=0, lower=False, unit_diagonal=False, *, ans, g_dot, a_dot):
+    flipped = {0: 1, "N": 1, 1: 0, "T": 0, 2: 0, "C": 0}[trans]
+    return (solve_triangular_grad2(g_dot, a, b, trans, lower, unit_diagonal)
+            + solve_triangular_jvp(a_dot, 0.0, a, ans, flipped, lower, unit_diagonal))
+
+
+@adjoint(solve_triangular_grad1, wrt=("b_bar", "result"))
+def solve_triangular_grad1_(b_bar, a, result, b, trans=0, lower=False, unit_diagonal=False, *, ans, ans_bar):
+    k = triangle_part(ans_bar, trans, lower, unit_diagonal, True)
+    return -solve_matmul(k, result, b), -solve_matmul(np.swapaxes(k, -1, -2), b_bar, b)
+
+
+@tangent(solve_triangular_grad1, wrt=("b_bar", "result"))
+def solve_triangular_grad1_tangent(b_bar, a, result, b, trans=0, lower=False, unit_diagonal=False, *, ans,
+                                   b_bar_dot, result_dot):
+    return (solve_triangular_grad1(b_bar_dot, a, result, b, trans, lower, unit_diagonal)
+            + solve_triangular_grad1(b_bar, a, result_dot, b, trans, lower, unit_diagonal))
+
+
+# The parameters are renamed (ta, tb: the tangents of a and b) so that their own tangents do not clash with a_dot.
+@adjoint(solve_triangular_jvp, wrt=("ta", "tb", "a", "result"))
+def solve_triangular_jvp_(ta, tb, a, result, trans=0, lower=False, unit_diagonal=False, *, ans, ans_bar):
+    s = solve_triangular_grad2(ans_bar, a, result, trans, lower, unit_diagonal)
+    flipped = {0: 1, "N": 1, 1: 0, "T": 0, 2: 0, "C": 0}[trans]
+    return (solve_triangular_grad1(s, a, result, result, trans, lower, unit_diagonal), s,
+            solve_triangular_grad1(s, a, ans, result, trans, lower, unit_diagonal),
+            -solve_matmul(triangle_part(ta, flipped, lower, unit_diagonal, True), s, result))
+
+
+@tangent(solve_triangular_jvp, wrt=("ta", "tb", "a", "result"))
+def solve_triangular_jvp_tangent(ta, tb, a, result, trans=0, lower=False, unit_diagonal=False, *, ans, ta_dot, tb_dot,
+                                 a_dot, result_dot):
+    return (solve_triangular_jvp(ta_dot, tb_dot, a, result, trans, lower, unit_diagonal)
+            + solve_triangular_jvp(ta, 0.0, a, result_dot, trans, lower, unit_diagonal)
+            + solve_triangular_jvp(a_dot, 0.0, a, ans, trans, lower, unit_diagonal))

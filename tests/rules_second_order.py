@@ -2,7 +2,8 @@
 helpers (templates/runtime_helpers.py, last section): prod_grad, cumprod_grad
 and cumprod_jvp, norm_grad and norm_jvp (and vector_norm's), einsum_grad and
 einsum_jvp, logsumexp_weights, logsumexp_b_grad and logsumexp_b_jvp, multi_dot_grad and multi_dot_jvp,
-matrix_power_grad and matrix_power_jvp.
+matrix_power_grad and matrix_power_jvp, triangle_of, triangle_part and the
+helpers of scipy.linalg.solve_triangular.
 
 ``calls`` and ``rows`` are appended to CALLS and ROWS there.
 """
@@ -15,6 +16,7 @@ import s2s.runtime as R
 HELPERS_WITHOUT_RULES = ("prod_others_jvp", "cumprod_hvp", "cumprod_hvp_grad", "norm_grad_partials",
                          "einsum_grad_others", "einsum_others_jvp", "multi_dot_grad_others", "multi_dot_hvp",
                          "matrix_power_hvp", "matrix_power_hvp_grad")
+TRIANGLES = ((0, False, False), (1, True, False), ("T", False, True), (0, True, True))
 NUMPY2 = hasattr(np.linalg, "vector_norm")
 
 
@@ -71,6 +73,24 @@ def calls(add, u, pos, away):
         add("rt_matrix_power_grad_{}".format(n).replace("-", "minus"), R.matrix_power_grad, u(3, 3), m, n, wrt=(0, 1))
         add("rt_matrix_power_jvp_{}".format(n).replace("-", "minus"), R.matrix_power_jvp, u(3, 3), m, n, wrt=(0, 1))
     add("rt_matrix_power_grad_batch", R.matrix_power_grad, u(2, 3, 3), np.stack([m, m.T]), 2, wrt=(0, 1))
+    for trans, lower, unit in TRIANGLES:
+        id = "_{}_{}{}".format(trans, "lower" if lower else "upper", "_unit" if unit else "")
+        a = u(3, 3) + 2.5 * np.eye(3)
+        for adj in (False, True):
+            add("rt_triangle_part" + id + ("_adjoint" if adj else ""), R.triangle_part, u(2, 3, 3), trans, lower, unit,
+                adj)
+        add("rt_triangle_of" + id, R.triangle_of, a, lower, unit)
+        add("rt_solve_triangular_grad2" + id, R.solve_triangular_grad2, u(3), a, u(3), trans, lower, unit, wrt=(0, 1))
+        add("rt_solve_triangular_grad2_matrix" + id, R.solve_triangular_grad2, u(3, 2), a, u(3, 2), trans, lower, unit,
+            wrt=(0, 1))
+        add("rt_solve_triangular_grad1" + id, R.solve_triangular_grad1, u(3, 2), a, u(3, 2), u(3, 2), trans, lower,
+            unit, wrt=(0, 2))
+        add("rt_solve_triangular_grad1_vector" + id, R.solve_triangular_grad1, u(3), a, u(3), u(3), trans, lower, unit,
+            wrt=(0, 2))
+        add("rt_solve_triangular_jvp" + id, R.solve_triangular_jvp, u(3, 3), u(3), a, u(3), trans, lower, unit,
+            wrt=(0, 1, 2, 3))
+        add("rt_solve_triangular_jvp_matrix" + id, R.solve_triangular_jvp, u(3, 3), u(3, 2), a, u(3, 2), trans, lower,
+            unit, wrt=(0, 1, 2, 3))
     x = u(3, 4)
     lse = np.log(np.sum(np.exp(x)))
     add("rt_logsumexp_weights", R.logsumexp_weights, x, lse, wrt=(0, 1))
@@ -116,6 +136,13 @@ def f_rt_matrix_power(g, a):
     return np.sum(np.sin(R.matrix_power_grad(g, a, 3))) + np.sum(np.sin(R.matrix_power_jvp(g, a, -2)))
 
 
+def f_rt_solve_triangular(g, a):
+    x = R.solve_triangular_grad2(g, a, g, 1, True)
+    return (np.sum(np.sin(x)) + np.sum(np.sin(R.solve_triangular_grad1(g, a, x, g, 0, False, True)))
+            + np.sum(np.sin(R.solve_triangular_jvp(a * a, g, a, x, "T", True)))
+            + np.sum(np.sin(R.triangle_of(a, True) + R.triangle_part(a, 1, False, True, True))))
+
+
 def rows(r, u, pos, away):
     """``r(fn, *args, wrt=...)`` for each rule here."""
     r(f_rt_prod_grad, u(4), away(3, 4), wrt=(0, 1))
@@ -126,5 +153,6 @@ def rows(r, u, pos, away):
     r(f_rt_einsum, u(3, 4), u(4, 2), wrt=(0, 1))
     r(f_rt_logsumexp_weights, u(3, 4))
     r(f_rt_logsumexp_b, u(3), u(3, 4), wrt=(0, 1))
+    r(f_rt_solve_triangular, u(3), u(3, 3) + 2.5 * np.eye(3), wrt=(0, 1))
     r(f_rt_multi_dot, u(3), u(3, 4), u(4), wrt=(0, 1, 2))
     r(f_rt_matrix_power, u(3, 3), 0.5 * u(3, 3) + np.eye(3), wrt=(0, 1))

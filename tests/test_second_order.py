@@ -1,6 +1,7 @@
 """Second derivatives through the primitives whose rules call runtime helpers
 with second-order rules (templates/runtime_helpers.py, last section): prod,
-cumprod, norm, vector_norm, einsum, logsumexp, multi_dot, matrix_power.
+cumprod, norm, vector_norm, einsum, logsumexp, multi_dot, matrix_power,
+scipy.linalg.solve_triangular.
 
 For each function: ``s2s.hessian`` agrees with central differences of
 ``s2s.grad`` and is symmetric, and ``s2s.hvp`` agrees with ``hessian @ v``;
@@ -13,9 +14,10 @@ import pytest
 import s2s
 
 try:
+    import scipy.linalg as sla
     import scipy.special as sp
 except ImportError:  # scipy is optional
-    sp = None
+    sp = sla = None
 
 rng = np.random.default_rng(7)
 X = rng.uniform(0.4, 1.3, (3, 4)) * np.where(rng.random((3, 4)) < 0.5, -1.0, 1.0)
@@ -43,6 +45,11 @@ def matrix_power_inverse(x): return np.sum(np.linalg.matrix_power(x[:, :3] + 2.0
 def vector_norm(x): return np.sum(np.linalg.vector_norm(x, axis=1) ** 3) + np.linalg.vector_norm(x, ord=3)
 def logsumexp(x): return sp.logsumexp(x) + np.sum(sp.logsumexp(x, axis=0) ** 2)
 def logsumexp_b(x): return np.sum(sp.logsumexp(x, axis=1, b=np.array([0.5, 1.0, 2.0, 1.5])))
+A3 = rng.uniform(-1.0, 1.0, (3, 3)) + 2.5 * np.eye(3)
+def solve_triangular_a(x): return np.sum(np.sin(sla.solve_triangular(x[:, :3] + A3, x[:, 3], lower=True)))
+def solve_triangular_b(x): return np.sum(sla.solve_triangular(A3, x, trans=1) ** 2)
+def solve_triangular_both(x): return np.sum(np.sin(sla.solve_triangular(x[:, :3] + A3, x[:, 1:] * x[:, 1:],
+                                                                          trans="T", unit_diagonal=True)))
 def logsumexp_b_active(x): return np.sum(sp.logsumexp(x, axis=0, b=x * x + 0.1) ** 2)
 
 
@@ -53,7 +60,8 @@ CASES = [(prod_axis, X), (prod_all, X), (prod_with_a_zero, X), (cumprod_axis, X)
 if hasattr(np.linalg, "vector_norm"):
     CASES.append((vector_norm, X))
 if sp is not None:
-    CASES += [(logsumexp, X), (logsumexp_b, X), (logsumexp_b_active, X)]
+    CASES += [(logsumexp, X), (logsumexp_b, X), (logsumexp_b_active, X), (solve_triangular_a, X),
+              (solve_triangular_b, X), (solve_triangular_both, X)]
 
 
 def fd_hessian(f, x, h=1e-5):
@@ -100,6 +108,9 @@ def t_einsum(t): return np.sum(np.sin(np.einsum("ij,jk->ik", B + t * E, W))) * n
 def t_multi_dot(t): return np.sum(np.sin(np.linalg.multi_dot([B + t * E, W, W.T, (B + t * E).T])))
 def t_matrix_power(t): return np.sum(np.sin(np.linalg.matrix_power((B + t * E)[:, :3], 3)))
 def t_vector_norm(t): return np.sum(np.linalg.vector_norm(B + t * E, axis=0) ** 3)
+def t_solve_triangular(t):
+    x = B + t * E
+    return np.sum(np.sin(sla.solve_triangular(x[:, :3] + A3, x[:, 1:] * x[:, 1:], lower=True)))
 def t_logsumexp(t): return np.sum(sp.logsumexp(B + t * E, axis=0, b=(B + t * E) ** 2 + 0.1) ** 2)
 
 
@@ -108,6 +119,7 @@ if hasattr(np.linalg, "vector_norm"):
     T_CASES.append(t_vector_norm)
 if sp is not None:
     T_CASES.append(t_logsumexp)
+    T_CASES.append(t_solve_triangular)
 
 
 @pytest.mark.parametrize("f", T_CASES, ids=lambda f: f.__name__)
