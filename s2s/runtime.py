@@ -1776,3 +1776,99 @@ def triangle_part(h, trans=0, lower=False, unit_diagonal=False, adjoint=False):
 
     flip = _mT if _trans(trans) else np.asarray
     return flip(keep(h)) if adjoint else keep(flip(h))
+
+
+# scipy.linalg.cho_solve's helpers: x = A^-1 b with A = L L.T, L = _factor(c, lower).
+def _col_fns(b):
+    """Column view and its inverse for the vector convention of ``b`` (vectors when ``b`` is 1-D)."""
+    if np.ndim(b) == 1:
+        return (lambda v: np.asarray(v)[..., :, None]), (lambda m: m[..., 0])
+    return np.asarray, (lambda m: m)
+
+
+def _factor_grad(low_bar, lower):
+    """Adjoint of ``c`` in ``_factor(c, lower)`` (the transposed map)."""
+    return np.tril(low_bar) if lower else np.triu(_mT(low_bar))
+
+
+def _pair_first(p):
+    """The first entry of a pair's tangent or adjoint (None when it is the scalar zero)."""
+    if _is_zero(p) or p is None:
+        return None
+    first = p[0]
+    return None if _is_zero(first) else np.asarray(first)
+
+
+def cho_solve_grad_vjp(h, g, c_and_lower, b, x):
+    """Adjoints ``(g_bar, (c_bar, 0), x_bar)`` of ``cho_solve_grad(g, c_and_lower, b, x)`` given its adjoint ``h``
+    (a pair ``((c_bar adjoint, _), b_bar adjoint)``, either entry possibly the scalar zero)."""
+    c, lower = np.asarray(c_and_lower[0]), bool(c_and_lower[1])
+    col, uncol = _col_fns(b)
+    low = _factor(c, lower)
+    y, xc = _cho_apply(c, lower, col(g)), col(x)
+    hc = _pair_first(h[0])
+    lam = _factor(hc, lower) if hc is not None else np.zeros_like(low)
+    k = -(lam @ _mT(low) + low @ _mT(lam))
+    y_bar = k @ xc if _is_zero(h[1]) else col(h[1]) + k @ xc
+    x_bar = k @ y
+    z = _cho_apply(c, lower, y_bar)
+    a_bar = -z @ _mT(y)
+    low_bar = -(y @ _mT(xc) + xc @ _mT(y)) @ lam + (a_bar + _mT(a_bar)) @ low
+    return uncol(z), (_factor_grad(low_bar, lower), zeros_like(c_and_lower[1])), uncol(x_bar)
+
+
+def cho_solve_grad_jvp(g_dot, c_and_lower_dot, x_dot, g, c_and_lower, b, x):
+    """Tangent ``((c_bar_dot, 0), b_bar_dot)`` of ``cho_solve_grad(g, c_and_lower, b, x)`` (zero tangents allowed)."""
+    c, lower = np.asarray(c_and_lower[0]), bool(c_and_lower[1])
+    col, uncol = _col_fns(b)
+    low = _factor(c, lower)
+    y, xc = _cho_apply(c, lower, col(g)), col(x)
+    rhs = np.zeros(np.broadcast_shapes(y.shape, np.shape(col(g))), dtype=np.result_type(y, float))
+    dc = _pair_first(c_and_lower_dot)
+    d_low = _factor(dc, lower) if dc is not None else np.zeros_like(low)
+    if not _is_zero(g_dot):
+        rhs = rhs + col(g_dot)
+    rhs = rhs - (d_low @ _mT(low) + low @ _mT(d_low)) @ y
+    dy = _cho_apply(c, lower, rhs)
+    dx = np.zeros_like(xc) if _is_zero(x_dot) else col(x_dot)
+    d_low_bar = (-(dy @ _mT(xc) + y @ _mT(dx) + dx @ _mT(y) + xc @ _mT(dy)) @ low
+                 - (y @ _mT(xc) + xc @ _mT(y)) @ d_low)
+    return (_factor_grad(d_low_bar, lower), 0.0), uncol(dy)
+
+
+def cho_solve_jvp_vjp(h, c_and_lower_dot, b_dot, c_and_lower, b, x):
+    """Adjoints ``((c_dot_bar, 0), b_dot_bar, (c_bar, 0), x_bar)`` of ``cho_solve_jvp(c_and_lower_dot, b_dot,
+    c_and_lower, b, x)`` given the adjoint ``h`` of its result."""
+    c, lower = np.asarray(c_and_lower[0]), bool(c_and_lower[1])
+    col, uncol = _col_fns(b)
+    low = _factor(c, lower)
+    xc = col(x)
+    r = col(cho_solve_jvp(c_and_lower_dot, b_dot, c_and_lower, b, x))
+    s = _cho_apply(c, lower, col(h))
+    dc = _pair_first(c_and_lower_dot)
+    d_low = _factor(dc, lower) if dc is not None else np.zeros_like(low)
+    d_a = d_low @ _mT(low) + low @ _mT(d_low)
+    d = -s @ _mT(xc)
+    a_bar = -s @ _mT(r)
+    low_bar = (a_bar + _mT(a_bar)) @ low + (d + _mT(d)) @ d_low
+    zero = zeros_like(c_and_lower[1])
+    return ((_factor_grad((d + _mT(d)) @ low, lower), zero), uncol(s), (_factor_grad(low_bar, lower), zero),
+            uncol(-d_a @ s))
+
+
+def cho_solve_jvp_jvp(c_and_lower_dot, b_dot, c_and_lower_dot2, x_dot, c_and_lower, b, x):
+    """Tangent of ``cho_solve_jvp(c_and_lower_dot, b_dot, c_and_lower, b, x)`` along the tangents
+    ``c_and_lower_dot2`` of ``c_and_lower`` and ``x_dot`` of ``x`` (the terms linear in the first two
+    arguments' own tangents are ``cho_solve_jvp`` again)."""
+    c, lower = np.asarray(c_and_lower[0]), bool(c_and_lower[1])
+    col, uncol = _col_fns(b)
+    low = _factor(c, lower)
+    xc = col(x)
+    r = col(cho_solve_jvp(c_and_lower_dot, b_dot, c_and_lower, b, x))
+    dc, ec = _pair_first(c_and_lower_dot), _pair_first(c_and_lower_dot2)
+    d_low = _factor(dc, lower) if dc is not None else np.zeros_like(low)
+    e_low = _factor(ec, lower) if ec is not None else np.zeros_like(low)
+    dx = np.zeros_like(xc) if _is_zero(x_dot) else col(x_dot)
+    rhs = (-(d_low @ _mT(low) + low @ _mT(d_low)) @ dx - (d_low @ _mT(e_low) + e_low @ _mT(d_low)) @ xc
+           - (e_low @ _mT(low) + low @ _mT(e_low)) @ r)
+    return uncol(_cho_apply(c, lower, rhs))

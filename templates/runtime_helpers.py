@@ -14,17 +14,18 @@ other). Helpers that are bilinear (``matmul_grad1`` in ``g`` and ``x2``) or
 nonlinear (``safe_divide``, ``power_base_grad``) get an ``@adjoint`` and a
 ``@tangent``. Helpers with constant results are in NONDIFFERENTIABLE.
 
-Not here (the engine reports a call to them as having no rule): most helpers
-of issue 6 for np.linalg's decompositions and scipy.linalg (``qr_grad``,
-``svd_grad``, ``pinv_jvp``, ``solve_triangular_grad1``, ... and the ``*_jvp``
-of eigh and eigvalsh; tests/rules_linalg_scipy.py lists them): their second
+Not here (the engine reports a call to them as having no rule): the helpers
+of issue 6 for the decompositions (``qr_grad``, ``svd_grad``, ``pinv_jvp``,
+the ``*_jvp`` of eigh and eigvalsh, scipy's cholesky, cho_factor, expm,
+sqrtm, lstsq; tests/rules_linalg_scipy.py lists them): their second
 derivatives are not written yet. Those of slogdet, vecdot, matvec and the
 softmax family have rules below; the adjoints of np.linalg.cholesky, eigh,
-eigvalsh and pinv use no helper without a rule. The last section gives
+eigvalsh and pinv use no helper without a rule. The last sections give
 second-order rules to the helpers of prod, cumprod, norm, vector_norm,
-einsum, multi_dot, matrix_power and logsumexp; the helpers those rules call
-(``prod_others_jvp``, ``cumprod_hvp``, ...; tests/rules_second_order.py lists
-them) have no rule, so third derivatives through them are reported.
+einsum, multi_dot, matrix_power, logsumexp, scipy's solve_triangular and
+cho_solve; the helpers those rules call (``prod_others_jvp``,
+``cumprod_hvp``, ...; tests/rules_second_order.py lists them) have no rule,
+so third derivatives through them are reported.
 """
 import math
 
@@ -38,6 +39,8 @@ from s2s.runtime import (matrix_power_grad, matrix_power_hvp, matrix_power_hvp_g
                          multi_dot_grad_others, multi_dot_hvp, multi_dot_jvp)
 from s2s.runtime import (solve_triangular_grad1, solve_triangular_grad2, solve_triangular_jvp, triangle_of,
                          triangle_part)
+from s2s.runtime import (cho_solve_grad, cho_solve_grad_jvp, cho_solve_grad_vjp, cho_solve_jvp, cho_solve_jvp_jvp,
+                         cho_solve_jvp_vjp)
 from s2s.runtime import (log_softmax_grad, log_softmax_jvp, logsumexp_b_grad, logsumexp_b_jvp, logsumexp_grad, logsumexp_jvp, logsumexp_weights,
                          lower_grad, matvec_grad1, matvec_grad2, slogdet_grad, slogdet_jvp, softmax_grad,
                          symmetric_from, vecdot_grad)
@@ -869,3 +872,30 @@ def solve_triangular_jvp_tangent(ta, tb, a, result, trans=0, lower=False, unit_d
     return (solve_triangular_jvp(ta_dot, tb_dot, a, result, trans, lower, unit_diagonal)
             + solve_triangular_jvp(ta, 0.0, a, result_dot, trans, lower, unit_diagonal)
             + solve_triangular_jvp(a_dot, 0.0, a, ans, trans, lower, unit_diagonal))
+
+
+# ----------------------------------------------------------- second-order rules of scipy.linalg.cho_solve
+# cho_solve_grad(g, (c, lower), b, x) and cho_solve_jvp(cl_t, b_t, (c, lower), b, x) are dense in the factor;
+# their adjoints and tangents are written out in s2s.runtime (cho_solve_grad_vjp, ...). b: number of axes only.
+@adjoint(cho_solve_grad, wrt=("g", "c_and_lower", "result"))
+def cho_solve_grad_(g, c_and_lower, b, result, *, ans, ans_bar):
+    bars = cho_solve_grad_vjp(ans_bar, g, c_and_lower, b, result)
+    return bars[0], bars[1], bars[2]
+
+
+@tangent(cho_solve_grad, wrt=("g", "c_and_lower", "result"))
+def cho_solve_grad_tangent(g, c_and_lower, b, result, *, ans, g_dot, c_and_lower_dot, result_dot):
+    return cho_solve_grad_jvp(g_dot, c_and_lower_dot, result_dot, g, c_and_lower, b, result)
+
+
+# (cl_t, b_t: the tangents of c_and_lower and b, renamed so that their own tangents do not clash.)
+@adjoint(cho_solve_jvp, wrt=("cl_t", "b_t", "c_and_lower", "result"))
+def cho_solve_jvp_(cl_t, b_t, c_and_lower, b, result, *, ans, ans_bar):
+    bars = cho_solve_jvp_vjp(ans_bar, cl_t, b_t, c_and_lower, b, result)
+    return bars[0], bars[1], bars[2], bars[3]
+
+
+@tangent(cho_solve_jvp, wrt=("cl_t", "b_t", "c_and_lower", "result"))
+def cho_solve_jvp_tangent(cl_t, b_t, c_and_lower, b, result, *, ans, cl_t_dot, b_t_dot, c_and_lower_dot, result_dot):
+    return (cho_solve_jvp(cl_t_dot, b_t_dot, c_and_lower, b, result)
+            + cho_solve_jvp_jvp(cl_t, b_t, c_and_lower_dot, result_dot, c_and_lower, b, result))

@@ -22,7 +22,7 @@ HAVE_SCIPY = sp is not None
 HELPERS_WITHOUT_RULES = (
     "eigh_jvp", "eigvalsh_jvp", "qr_grad", "qr_jvp", "svd_grad", "svd_jvp", "pinv_jvp", "scipy_cholesky_grad",
     "scipy_cholesky_jvp", "expm_grad", "expm_jvp", "sqrtm_grad", "sqrtm_jvp", "lstsq_grad", "lstsq_jvp",
-    "cho_factor_grad", "cho_factor_jvp", "cho_solve_grad", "cho_solve_jvp")
+    "cho_factor_grad", "cho_factor_jvp")
 NUMPY2 = hasattr(np, "vecdot")
 
 

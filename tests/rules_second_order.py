@@ -3,7 +3,7 @@ helpers (templates/runtime_helpers.py, last section): prod_grad, cumprod_grad
 and cumprod_jvp, norm_grad and norm_jvp (and vector_norm's), einsum_grad and
 einsum_jvp, logsumexp_weights, logsumexp_b_grad and logsumexp_b_jvp, multi_dot_grad and multi_dot_jvp,
 matrix_power_grad and matrix_power_jvp, triangle_of, triangle_part and the
-helpers of scipy.linalg.solve_triangular.
+helpers of scipy.linalg.solve_triangular and cho_solve.
 
 ``calls`` and ``rows`` are appended to CALLS and ROWS there.
 """
@@ -15,7 +15,8 @@ import s2s.runtime as R
 # derivative through them is reported as a missing rule).
 HELPERS_WITHOUT_RULES = ("prod_others_jvp", "cumprod_hvp", "cumprod_hvp_grad", "norm_grad_partials",
                          "einsum_grad_others", "einsum_others_jvp", "multi_dot_grad_others", "multi_dot_hvp",
-                         "matrix_power_hvp", "matrix_power_hvp_grad")
+                         "matrix_power_hvp", "matrix_power_hvp_grad", "cho_solve_grad_vjp", "cho_solve_grad_jvp",
+                         "cho_solve_jvp_vjp", "cho_solve_jvp_jvp")
 TRIANGLES = ((0, False, False), (1, True, False), ("T", False, True), (0, True, True))
 NUMPY2 = hasattr(np.linalg, "vector_norm")
 
@@ -91,6 +92,15 @@ def calls(add, u, pos, away):
             wrt=(0, 1, 2, 3))
         add("rt_solve_triangular_jvp_matrix" + id, R.solve_triangular_jvp, u(3, 3), u(3, 2), a, u(3, 2), trans, lower,
             unit, wrt=(0, 1, 2, 3))
+    low = np.tril(u(3, 3)) + 2.0 * np.eye(3)
+    for lower, c in ((True, low + np.triu(u(3, 3), 1)), (False, low.T + np.tril(u(3, 3), -1))):
+        id = "_lower" if lower else "_upper"
+        for shape in ((3,), (3, 2)):
+            sid = id + ("_vector" if len(shape) == 1 else "")
+            add("rt_cho_solve_grad" + sid, R.cho_solve_grad, u(*shape), (c, lower), u(*shape), u(*shape),
+                wrt=(0, 1, 3))
+            add("rt_cho_solve_jvp" + sid, R.cho_solve_jvp, (u(3, 3), 0.0), u(*shape), (c, lower), u(*shape),
+                u(*shape), wrt=(0, 1, 2, 4))
     x = u(3, 4)
     lse = np.log(np.sum(np.exp(x)))
     add("rt_logsumexp_weights", R.logsumexp_weights, x, lse, wrt=(0, 1))
@@ -143,6 +153,12 @@ def f_rt_solve_triangular(g, a):
             + np.sum(np.sin(R.triangle_of(a, True) + R.triangle_part(a, 1, False, True, True))))
 
 
+def f_rt_cho_solve(g, c):
+    pair = (np.tril(c) + 2.0 * np.eye(3), True)
+    x = R.cho_solve_grad(g, pair, g, g)[1]
+    return np.sum(np.sin(x)) + np.sum(np.sin(R.cho_solve_jvp((c, 0.0), g, pair, g, x)))
+
+
 def rows(r, u, pos, away):
     """``r(fn, *args, wrt=...)`` for each rule here."""
     r(f_rt_prod_grad, u(4), away(3, 4), wrt=(0, 1))
@@ -153,6 +169,7 @@ def rows(r, u, pos, away):
     r(f_rt_einsum, u(3, 4), u(4, 2), wrt=(0, 1))
     r(f_rt_logsumexp_weights, u(3, 4))
     r(f_rt_logsumexp_b, u(3), u(3, 4), wrt=(0, 1))
+    r(f_rt_cho_solve, u(3), u(3, 3), wrt=(0, 1))
     r(f_rt_solve_triangular, u(3), u(3, 3) + 2.5 * np.eye(3), wrt=(0, 1))
     r(f_rt_multi_dot, u(3), u(3, 4), u(4), wrt=(0, 1, 2))
     r(f_rt_matrix_power, u(3, 3), 0.5 * u(3, 3) + np.eye(3), wrt=(0, 1))
