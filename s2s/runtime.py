@@ -1872,3 +1872,113 @@ def cho_solve_jvp_jvp(c_and_lower_dot, b_dot, c_and_lower_dot2, x_dot, c_and_low
     rhs = (-(d_low @ _mT(low) + low @ _mT(d_low)) @ dx - (d_low @ _mT(e_low) + e_low @ _mT(d_low)) @ xc
            - (e_low @ _mT(low) + low @ _mT(e_low)) @ r)
     return uncol(_cho_apply(c, lower, rhs))
+
+
+# scipy.linalg.cholesky's helpers, written on the lower factor L = ans (ans.T when not lower).
+def _sym(x):
+    return 0.5 * (x + _mT(x))
+
+
+def _zero_or(x, like):
+    return np.zeros_like(like) if _is_zero(x) else np.asarray(x)
+
+
+def scipy_cholesky_grad_vjp(h, g, ans, lower=False):
+    """Adjoints ``(g_bar, ans_bar)`` of ``scipy_cholesky_grad(g, ans, lower)`` given its adjoint ``h``."""
+    flip = (lambda m: m) if lower else _mT
+    low, big_g = flip(np.asarray(ans)), flip(np.asarray(g))
+    linv = np.linalg.inv(low)
+    p = _phi(_mT(low) @ big_g)
+    s_bar = _sym(symmetric_from(h, "L" if lower else "U"))
+    x_bar = _phi(linv @ s_bar @ _mT(linv))
+    linv_bar = (p + _mT(p)) @ linv @ s_bar
+    low_bar = big_g @ _mT(x_bar) - _mT(linv) @ linv_bar @ _mT(linv)
+    return flip(low @ x_bar), flip(low_bar)
+
+
+def scipy_cholesky_grad_jvp(g_dot, ans_dot, g, ans, lower=False):
+    """Tangent of ``scipy_cholesky_grad(g, ans, lower)`` along ``g_dot`` and ``ans_dot`` (either may be zero)."""
+    flip = (lambda m: m) if lower else _mT
+    low, big_g = flip(np.asarray(ans)), flip(np.asarray(g))
+    d_low, d_g = flip(_zero_or(ans_dot, low)), flip(_zero_or(g_dot, big_g))
+    linv = np.linalg.inv(low)
+    d_linv = -linv @ d_low @ linv
+    p = _phi(_mT(low) @ big_g)
+    d_p = _phi(_mT(d_low) @ big_g + _mT(low) @ d_g)
+    d_s = _mT(d_linv) @ p @ linv + _mT(linv) @ d_p @ linv + _mT(linv) @ p @ d_linv
+    return lower_grad(_sym(d_s), "L" if lower else "U")
+
+
+def scipy_cholesky_jvp_vjp(h, t, ans, lower=False):
+    """Adjoints ``(t_bar, ans_bar)`` of ``scipy_cholesky_jvp(t, ans, lower)`` given its adjoint ``h``."""
+    flip = (lambda m: m) if lower else _mT
+    uplo = "L" if lower else "U"
+    low, big_h = flip(np.asarray(ans)), flip(np.asarray(h))
+    linv = np.linalg.inv(low)
+    a = symmetric_from(t, uplo)
+    q = _phi(linv @ a @ _mT(linv))
+    y_bar = _phi(_mT(low) @ big_h)
+    linv_bar = (y_bar + _mT(y_bar)) @ linv @ a
+    low_bar = big_h @ _mT(q) - _mT(linv) @ linv_bar @ _mT(linv)
+    return lower_grad(_sym(_mT(linv) @ y_bar @ linv), uplo), flip(low_bar)
+
+
+def scipy_cholesky_jvp_jvp(t_dot, ans_dot, t, ans, lower=False):
+    """Tangent of ``scipy_cholesky_jvp(t, ans, lower)`` along ``t_dot`` and ``ans_dot`` (either may be zero)."""
+    flip = (lambda m: m) if lower else _mT
+    uplo = "L" if lower else "U"
+    low = flip(np.asarray(ans))
+    d_low = flip(_zero_or(ans_dot, low))
+    linv = np.linalg.inv(low)
+    d_linv = -linv @ d_low @ linv
+    a, d_a = symmetric_from(t, uplo), symmetric_from(_zero_or(t_dot, low), uplo)
+    q = _phi(linv @ a @ _mT(linv))
+    d_y = d_linv @ a @ _mT(linv) + linv @ d_a @ _mT(linv) + linv @ a @ _mT(d_linv)
+    return flip(d_low @ q + low @ _phi(d_y))
+
+
+# scipy.linalg.cho_factor's helpers: the factor's triangle as in cholesky, the other triangle passed through.
+def _pair_tri(p, c, lower):
+    """The factor's triangle of the first entry of a pair's tangent or adjoint ``p`` (zeros when it is zero)."""
+    first = _pair_first(p)
+    m = np.zeros(np.shape(c), dtype=float_dtype(c)) if first is None else _part(first, c)
+    return np.tril(m) if lower else np.triu(m)
+
+
+def cho_factor_grad_vjp(h, g, a, ans):
+    """Adjoints ``((g_c_bar, 0), (c_bar, 0))`` of ``cho_factor_grad(g, a, ans)`` given its adjoint ``h``."""
+    c, lower = np.asarray(ans[0]), bool(ans[1])
+    tri = np.tril(c) if lower else np.triu(c)
+    g_bar, tri_bar = scipy_cholesky_grad_vjp(h, _pair_tri(g, c, lower), tri, lower)
+    keep = np.tril if lower else np.triu
+    return ((keep(g_bar) + _other_triangle(h, lower), zeros_like(g[1])), (keep(tri_bar), zeros_like(ans[1])))
+
+
+def cho_factor_grad_jvp(g_dot, ans_dot, g, a, ans):
+    """Tangent of ``cho_factor_grad(g, a, ans)`` along ``g_dot`` and ``ans_dot`` (pairs, or zero)."""
+    c, lower = np.asarray(ans[0]), bool(ans[1])
+    tri = np.tril(c) if lower else np.triu(c)
+    first = _pair_first(g_dot)
+    other = 0.0 if first is None else _other_triangle(_part(first, c), lower)
+    return (scipy_cholesky_grad_jvp(_pair_tri(g_dot, c, lower), _pair_tri(ans_dot, c, lower),
+                                    _pair_tri(g, c, lower), tri, lower) + other)
+
+
+def cho_factor_jvp_vjp(h, t, a, ans):
+    """Adjoints ``(t_bar, (c_bar, 0))`` of ``cho_factor_jvp(t, a, ans)`` given its adjoint ``h`` (a pair)."""
+    c, lower = np.asarray(ans[0]), bool(ans[1])
+    tri = np.tril(c) if lower else np.triu(c)
+    hc = _pair_tri(h, c, lower) + _other_triangle(_part(_pair_first(h) if _pair_first(h) is not None else 0.0, c),
+                                                  lower)
+    t_bar, tri_bar = scipy_cholesky_jvp_vjp(hc, t, tri, lower)
+    keep = np.tril if lower else np.triu
+    return t_bar + _other_triangle(hc, lower), (keep(tri_bar), zeros_like(ans[1]))
+
+
+def cho_factor_jvp_jvp(t_dot, ans_dot, t, a, ans):
+    """Tangent of ``cho_factor_jvp(t, a, ans)`` along ``t_dot`` and ``ans_dot`` (a pair, or zero)."""
+    c, lower = np.asarray(ans[0]), bool(ans[1])
+    tri = np.tril(c) if lower else np.triu(c)
+    t_dot = _zero_or(t_dot, c)
+    return (scipy_cholesky_jvp_jvp(t_dot, _pair_tri(ans_dot, c, lower), t, tri, lower)
+            + _other_triangle(t_dot, lower), 0.0)

@@ -16,14 +16,14 @@ nonlinear (``safe_divide``, ``power_base_grad``) get an ``@adjoint`` and a
 
 Not here (the engine reports a call to them as having no rule): the helpers
 of issue 6 for the decompositions (``qr_grad``, ``svd_grad``, ``pinv_jvp``,
-the ``*_jvp`` of eigh and eigvalsh, scipy's cholesky, cho_factor, expm,
-sqrtm, lstsq; tests/rules_linalg_scipy.py lists them): their second
-derivatives are not written yet. Those of slogdet, vecdot, matvec and the
+the ``*_jvp`` of eigh and eigvalsh, lstsq, scipy's expm and sqrtm;
+tests/rules_linalg_scipy.py lists them): their second derivatives are not
+written yet. Those of slogdet, vecdot, matvec and the
 softmax family have rules below; the adjoints of np.linalg.cholesky, eigh,
 eigvalsh and pinv use no helper without a rule. The last sections give
 second-order rules to the helpers of prod, cumprod, norm, vector_norm,
-einsum, multi_dot, matrix_power, logsumexp, scipy's solve_triangular and
-cho_solve; the helpers those rules call (``prod_others_jvp``,
+einsum, multi_dot, matrix_power, logsumexp, and scipy's solve_triangular,
+cho_solve, cholesky and cho_factor; the helpers those rules call (``prod_others_jvp``,
 ``cumprod_hvp``, ...; tests/rules_second_order.py lists them) have no rule,
 so third derivatives through them are reported.
 """
@@ -41,6 +41,10 @@ from s2s.runtime import (solve_triangular_grad1, solve_triangular_grad2, solve_t
                          triangle_part)
 from s2s.runtime import (cho_solve_grad, cho_solve_grad_jvp, cho_solve_grad_vjp, cho_solve_jvp, cho_solve_jvp_jvp,
                          cho_solve_jvp_vjp)
+from s2s.runtime import (scipy_cholesky_grad, scipy_cholesky_grad_jvp, scipy_cholesky_grad_vjp, scipy_cholesky_jvp,
+                         scipy_cholesky_jvp_jvp, scipy_cholesky_jvp_vjp)
+from s2s.runtime import (cho_factor_grad, cho_factor_grad_jvp, cho_factor_grad_vjp, cho_factor_jvp, cho_factor_jvp_jvp,
+                         cho_factor_jvp_vjp)
 from s2s.runtime import (log_softmax_grad, log_softmax_jvp, logsumexp_b_grad, logsumexp_b_jvp, logsumexp_grad, logsumexp_jvp, logsumexp_weights,
                          lower_grad, matvec_grad1, matvec_grad2, slogdet_grad, slogdet_jvp, softmax_grad,
                          symmetric_from, vecdot_grad)
@@ -899,3 +903,53 @@ def cho_solve_jvp_(cl_t, b_t, c_and_lower, b, result, *, ans, ans_bar):
 def cho_solve_jvp_tangent(cl_t, b_t, c_and_lower, b, result, *, ans, cl_t_dot, b_t_dot, c_and_lower_dot, result_dot):
     return (cho_solve_jvp(cl_t_dot, b_t_dot, c_and_lower, b, result)
             + cho_solve_jvp_jvp(cl_t, b_t, c_and_lower_dot, result_dot, c_and_lower, b, result))
+
+
+# ----------------------------------------------------------- second-order rules of scipy.linalg.cholesky
+# scipy_cholesky_grad(g, L) = lower_grad(sym(L^-T phi(L^T g) L^-1)) and scipy_cholesky_jvp(t, L) =
+# L phi(L^-1 sym(t) L^-T) (transposed when not lower): written out in s2s.runtime (scipy_cholesky_grad_vjp, ...).
+@adjoint(scipy_cholesky_grad, wrt=("g", "result"))
+def scipy_cholesky_grad_(g, result, lower=False, *, ans, ans_bar):
+    bars = scipy_cholesky_grad_vjp(ans_bar, g, result, lower)
+    return bars[0], bars[1]
+
+
+@tangent(scipy_cholesky_grad, wrt=("g", "result"))
+def scipy_cholesky_grad_tangent(g, result, lower=False, *, ans, g_dot, result_dot):
+    return scipy_cholesky_grad_jvp(g_dot, result_dot, g, result, lower)
+
+
+@adjoint(scipy_cholesky_jvp, wrt=("t", "result"))
+def scipy_cholesky_jvp_(t, result, lower=False, *, ans, ans_bar):
+    bars = scipy_cholesky_jvp_vjp(ans_bar, t, result, lower)
+    return bars[0], bars[1]
+
+
+@tangent(scipy_cholesky_jvp, wrt=("t", "result"))
+def scipy_cholesky_jvp_tangent(t, result, lower=False, *, ans, t_dot, result_dot):
+    return scipy_cholesky_jvp_jvp(t_dot, result_dot, t, result, lower)
+
+
+# ----------------------------------------------------------- second-order rules of scipy.linalg.cho_factor
+# cho_factor_grad(g, a, (c, lower)) and cho_factor_jvp(t, a, (c, lower)): cholesky's helpers on the factor's
+# triangle of c, plus the other triangle passed through (a is read for nothing).
+@adjoint(cho_factor_grad, wrt=("g", "result"))
+def cho_factor_grad_(g, a, result, *, ans, ans_bar):
+    bars = cho_factor_grad_vjp(ans_bar, g, a, result)
+    return bars[0], bars[1]
+
+
+@tangent(cho_factor_grad, wrt=("g", "result"))
+def cho_factor_grad_tangent(g, a, result, *, ans, g_dot, result_dot):
+    return cho_factor_grad_jvp(g_dot, result_dot, g, a, result)
+
+
+@adjoint(cho_factor_jvp, wrt=("t", "result"))
+def cho_factor_jvp_(t, a, result, *, ans, ans_bar):
+    bars = cho_factor_jvp_vjp(ans_bar, t, a, result)
+    return bars[0], bars[1]
+
+
+@tangent(cho_factor_jvp, wrt=("t", "result"))
+def cho_factor_jvp_tangent(t, a, result, *, ans, t_dot, result_dot):
+    return cho_factor_jvp_jvp(t_dot, result_dot, t, a, result)

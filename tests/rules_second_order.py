@@ -3,7 +3,7 @@ helpers (templates/runtime_helpers.py, last section): prod_grad, cumprod_grad
 and cumprod_jvp, norm_grad and norm_jvp (and vector_norm's), einsum_grad and
 einsum_jvp, logsumexp_weights, logsumexp_b_grad and logsumexp_b_jvp, multi_dot_grad and multi_dot_jvp,
 matrix_power_grad and matrix_power_jvp, triangle_of, triangle_part and the
-helpers of scipy.linalg.solve_triangular and cho_solve.
+helpers of scipy.linalg.solve_triangular, cho_solve, cholesky and cho_factor.
 
 ``calls`` and ``rows`` are appended to CALLS and ROWS there.
 """
@@ -16,7 +16,9 @@ import s2s.runtime as R
 HELPERS_WITHOUT_RULES = ("prod_others_jvp", "cumprod_hvp", "cumprod_hvp_grad", "norm_grad_partials",
                          "einsum_grad_others", "einsum_others_jvp", "multi_dot_grad_others", "multi_dot_hvp",
                          "matrix_power_hvp", "matrix_power_hvp_grad", "cho_solve_grad_vjp", "cho_solve_grad_jvp",
-                         "cho_solve_jvp_vjp", "cho_solve_jvp_jvp")
+                         "cho_solve_jvp_vjp", "cho_solve_jvp_jvp", "scipy_cholesky_grad_vjp", "scipy_cholesky_grad_jvp",
+                         "scipy_cholesky_jvp_vjp", "scipy_cholesky_jvp_jvp", "cho_factor_grad_vjp", "cho_factor_grad_jvp",
+                         "cho_factor_jvp_vjp", "cho_factor_jvp_jvp")
 TRIANGLES = ((0, False, False), (1, True, False), ("T", False, True), (0, True, True))
 NUMPY2 = hasattr(np.linalg, "vector_norm")
 
@@ -101,6 +103,14 @@ def calls(add, u, pos, away):
                 wrt=(0, 1, 3))
             add("rt_cho_solve_jvp" + sid, R.cho_solve_jvp, (u(3, 3), 0.0), u(*shape), (c, lower), u(*shape),
                 u(*shape), wrt=(0, 1, 2, 4))
+    for lower in (True, False):
+        factor = low if lower else low.T
+        id = "_lower" if lower else "_upper"
+        add("rt_scipy_cholesky_grad" + id, R.scipy_cholesky_grad, u(3, 3), factor, lower, wrt=(0, 1))
+        add("rt_scipy_cholesky_jvp" + id, R.scipy_cholesky_jvp, u(3, 3), factor, lower, wrt=(0, 1))
+        c = factor + (np.triu(u(3, 3), 1) if lower else np.tril(u(3, 3), -1))
+        add("rt_cho_factor_grad" + id, R.cho_factor_grad, (u(3, 3), 0.0), u(3, 3), (c, lower), wrt=(0, 2))
+        add("rt_cho_factor_jvp" + id, R.cho_factor_jvp, u(3, 3), u(3, 3), (c, lower), wrt=(0, 2))
     x = u(3, 4)
     lse = np.log(np.sum(np.exp(x)))
     add("rt_logsumexp_weights", R.logsumexp_weights, x, lse, wrt=(0, 1))
@@ -159,6 +169,17 @@ def f_rt_cho_solve(g, c):
     return np.sum(np.sin(x)) + np.sum(np.sin(R.cho_solve_jvp((c, 0.0), g, pair, g, x)))
 
 
+def f_rt_scipy_cholesky(g, c):
+    factor = np.tril(c) + 2.0 * np.eye(3)
+    return (np.sum(np.sin(R.scipy_cholesky_grad(g, factor, True)))
+            + np.sum(np.sin(R.scipy_cholesky_jvp(g, factor.T, False))))
+
+
+def f_rt_cho_factor(g, c):
+    pair = (np.tril(c) + 2.0 * np.eye(3), True)
+    return (np.sum(np.sin(R.cho_factor_grad((g, 0.0), c, pair))) + np.sum(np.sin(R.cho_factor_jvp(g, c, pair)[0])))
+
+
 def rows(r, u, pos, away):
     """``r(fn, *args, wrt=...)`` for each rule here."""
     r(f_rt_prod_grad, u(4), away(3, 4), wrt=(0, 1))
@@ -170,6 +191,8 @@ def rows(r, u, pos, away):
     r(f_rt_logsumexp_weights, u(3, 4))
     r(f_rt_logsumexp_b, u(3), u(3, 4), wrt=(0, 1))
     r(f_rt_cho_solve, u(3), u(3, 3), wrt=(0, 1))
+    r(f_rt_scipy_cholesky, u(3, 3), u(3, 3), wrt=(0, 1))
+    r(f_rt_cho_factor, u(3, 3), u(3, 3), wrt=(0, 1))
     r(f_rt_solve_triangular, u(3), u(3, 3) + 2.5 * np.eye(3), wrt=(0, 1))
     r(f_rt_multi_dot, u(3), u(3, 4), u(4), wrt=(0, 1, 2))
     r(f_rt_matrix_power, u(3, 3), 0.5 * u(3, 3) + np.eye(3), wrt=(0, 1))

@@ -1,7 +1,7 @@
 """Second derivatives through the primitives whose rules call runtime helpers
 with second-order rules (templates/runtime_helpers.py, last section): prod,
-cumprod, norm, vector_norm, einsum, logsumexp, multi_dot, matrix_power,
-scipy.linalg.solve_triangular, scipy.linalg.cho_solve.
+cumprod, norm, vector_norm, einsum, logsumexp, multi_dot, matrix_power
+and scipy.linalg's solve_triangular, cho_solve, cholesky and cho_factor.
 
 For each function: ``s2s.hessian`` agrees with central differences of
 ``s2s.grad`` and is symmetric, and ``s2s.hvp`` agrees with ``hessian @ v``;
@@ -52,6 +52,10 @@ def solve_triangular_both(x): return np.sum(np.sin(sla.solve_triangular(x[:, :3]
                                                                           trans="T", unit_diagonal=True)))
 def cho_solve_factor(x): return np.sum(np.sin(sla.cho_solve((np.tril(x[:, :3]) + 2.0 * np.eye(3), True), x[:, 3])))
 def cho_solve_upper(x): return np.sum(sla.cho_solve((np.triu(A3), False), x * x) ** 2)
+def scipy_cholesky(x): return np.sum(np.sin(sla.cholesky(x[:, :3] @ x[:, :3].T + np.eye(3))))
+def scipy_cholesky_lower(x): return np.sum(sla.cholesky(x[:, 1:] @ x[:, 1:].T + np.eye(3), lower=True) ** 3)
+def cho_factor_solve(x): return np.sum(np.sin(sla.cho_solve(sla.cho_factor(x[:, :3] @ x[:, :3].T + np.eye(3)),
+                                                            x[:, 3])))
 def logsumexp_b_active(x): return np.sum(sp.logsumexp(x, axis=0, b=x * x + 0.1) ** 2)
 
 
@@ -63,7 +67,8 @@ if hasattr(np.linalg, "vector_norm"):
     CASES.append((vector_norm, X))
 if sp is not None:
     CASES += [(logsumexp, X), (logsumexp_b, X), (logsumexp_b_active, X), (solve_triangular_a, X),
-              (solve_triangular_b, X), (solve_triangular_both, X), (cho_solve_factor, X), (cho_solve_upper, X)]
+              (solve_triangular_b, X), (solve_triangular_both, X), (cho_solve_factor, X), (cho_solve_upper, X),
+              (scipy_cholesky, X), (scipy_cholesky_lower, X), (cho_factor_solve, X)]
 
 
 def fd_hessian(f, x, h=1e-5):
@@ -116,6 +121,9 @@ def t_solve_triangular(t):
 def t_cho_solve(t):
     x = B + t * E
     return np.sum(np.sin(sla.cho_solve((x[:, :3].T + 2.0 * np.eye(3), False), x[:, 1:] * x[:, 1:])))
+def t_cho_factor(t):
+    x = B + t * E
+    return np.sum(np.sin(sla.cho_solve(sla.cho_factor(x[:, :3] @ x[:, :3].T + np.eye(3), lower=True), x[:, 1:])))
 def t_logsumexp(t): return np.sum(sp.logsumexp(B + t * E, axis=0, b=(B + t * E) ** 2 + 0.1) ** 2)
 
 
@@ -124,7 +132,7 @@ if hasattr(np.linalg, "vector_norm"):
     T_CASES.append(t_vector_norm)
 if sp is not None:
     T_CASES.append(t_logsumexp)
-    T_CASES += [t_solve_triangular, t_cho_solve]
+    T_CASES += [t_solve_triangular, t_cho_solve, t_cho_factor]
 
 
 @pytest.mark.parametrize("f", T_CASES, ids=lambda f: f.__name__)
