@@ -1982,3 +1982,47 @@ def cho_factor_jvp_jvp(t_dot, ans_dot, t, a, ans):
     t_dot = _zero_or(t_dot, c)
     return (scipy_cholesky_jvp_jvp(t_dot, _pair_tri(ans_dot, c, lower), t, tri, lower)
             + _other_triangle(t_dot, lower), 0.0)
+
+
+# pinv_jvp(t, a, x) = -x t x + x x.T t.T (1 - a x) + (1 - x a) t.T x.T x, expanded into matrix monomials.
+_PINV_JVP_TERMS = ((-1, "x t x"), (1, "x X T"), (-1, "x X T a x"), (1, "T X x"), (-1, "x a T X x"))
+
+
+def _pinv_terms(values):
+    """Each monomial of pinv_jvp as (sign, [(name, transposed)], [matrices]); capitals are transposes."""
+    for sign, word in _PINV_JVP_TERMS:
+        names = [(c.lower(), c.isupper()) for c in word.split()]
+        yield sign, names, [_mT(values[n]) if tr else np.asarray(values[n]) for n, tr in names]
+
+
+def _product(mats):
+    out = mats[0]
+    for m in mats[1:]:
+        out = out @ m
+    return out
+
+
+def pinv_jvp_vjp(h, t, a, x):
+    """Adjoints ``(t_bar, a_bar, x_bar)`` of ``pinv_jvp(t, a, x)`` given the adjoint ``h`` of its result."""
+    values = {"t": t, "a": a, "x": x}
+    bars = {k: np.zeros(np.shape(v), dtype=np.result_type(float_dtype(v), h)) for k, v in values.items()}
+    for sign, names, mats in _pinv_terms(values):
+        for k, (name, transposed) in enumerate(names):
+            left = _mT(_product(mats[:k])) @ h if k else np.asarray(h)
+            piece = left @ _mT(_product(mats[k + 1:])) if k < len(mats) - 1 else left
+            bars[name] = bars[name] + sign * (_mT(piece) if transposed else piece)
+    return bars["t"], bars["a"], bars["x"]
+
+
+def pinv_jvp_jvp(t_dot, a_dot, x_dot, t, a, x):
+    """Tangent of ``pinv_jvp(t, a, x)`` along ``t_dot``, ``a_dot`` and ``x_dot`` (zero tangents allowed)."""
+    values = {"t": t, "a": a, "x": x}
+    dots = {"t": t_dot, "a": a_dot, "x": x_dot}
+    out = np.zeros(np.shape(pinv_jvp(t, a, x)), dtype=np.result_type(float_dtype(a), float_dtype(x), t))
+    for sign, names, mats in _pinv_terms(values):
+        for k, (name, transposed) in enumerate(names):
+            if _is_zero(dots[name]):
+                continue
+            d = _mT(dots[name]) if transposed else np.asarray(dots[name])
+            out = out + sign * _product(mats[:k] + [d] + mats[k + 1:])
+    return out

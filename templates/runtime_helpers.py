@@ -16,14 +16,14 @@ nonlinear (``safe_divide``, ``power_base_grad``) get an ``@adjoint`` and a
 
 Not here (the engine reports a call to them as having no rule): the helpers
 of issue 6 for the decompositions (``qr_grad``, ``svd_grad``, ``pinv_jvp``,
-the ``*_jvp`` of eigh and eigvalsh, lstsq, scipy's expm and sqrtm;
+eigh_jvp, lstsq, scipy's expm and sqrtm;
 tests/rules_linalg_scipy.py lists them): their second derivatives are not
 written yet. Those of slogdet, vecdot, matvec and the
 softmax family have rules below; the adjoints of np.linalg.cholesky, eigh,
 eigvalsh and pinv use no helper without a rule. The last sections give
 second-order rules to the helpers of prod, cumprod, norm, vector_norm,
 einsum, multi_dot, matrix_power, logsumexp, and scipy's solve_triangular,
-cho_solve, cholesky and cho_factor; the helpers those rules call (``prod_others_jvp``,
+cho_solve, cholesky and cho_factor, and to pinv_jvp and eigvalsh_jvp; the helpers those rules call (``prod_others_jvp``,
 ``cumprod_hvp``, ...; tests/rules_second_order.py lists them) have no rule,
 so third derivatives through them are reported.
 """
@@ -45,6 +45,7 @@ from s2s.runtime import (scipy_cholesky_grad, scipy_cholesky_grad_jvp, scipy_cho
                          scipy_cholesky_jvp_jvp, scipy_cholesky_jvp_vjp)
 from s2s.runtime import (cho_factor_grad, cho_factor_grad_jvp, cho_factor_grad_vjp, cho_factor_jvp, cho_factor_jvp_jvp,
                          cho_factor_jvp_vjp)
+from s2s.runtime import eigvalsh_jvp, pinv_jvp, pinv_jvp_jvp, pinv_jvp_vjp
 from s2s.runtime import (log_softmax_grad, log_softmax_jvp, logsumexp_b_grad, logsumexp_b_jvp, logsumexp_grad, logsumexp_jvp, logsumexp_weights,
                          lower_grad, matvec_grad1, matvec_grad2, slogdet_grad, slogdet_jvp, softmax_grad,
                          symmetric_from, vecdot_grad)
@@ -953,3 +954,39 @@ def cho_factor_jvp_(t, a, result, *, ans, ans_bar):
 @tangent(cho_factor_jvp, wrt=("t", "result"))
 def cho_factor_jvp_tangent(t, a, result, *, ans, t_dot, result_dot):
     return cho_factor_jvp_jvp(t_dot, result_dot, t, a, result)
+
+
+# ----------------------------------------------------------- second-order rules of pinv's and eigvalsh's tangents
+# pinv_jvp(t, a, x) is a sum of matrix monomials in t, a and x (x: the pseudo-inverse, read as given).
+@adjoint(pinv_jvp, wrt=("t", "a", "result"))
+def pinv_jvp_(t, a, result, *, ans, ans_bar):
+    bars = pinv_jvp_vjp(ans_bar, t, a, result)
+    return bars[0], bars[1], bars[2]
+
+
+@tangent(pinv_jvp, wrt=("t", "a", "result"))
+def pinv_jvp_tangent(t, a, result, *, ans, t_dot, a_dot, result_dot):
+    return pinv_jvp_jvp(t_dot, a_dot, result_dot, t, a, result)
+
+
+# eigvalsh_jvp(t, a) = diag(p), p = v.T sym(t) v: linear in t (its transpose is eigvalsh's adjoint); in a,
+# d diag(p)_k = 2 sum_i p_ik gaps_ik q_ik with q = v.T sym(a_dot) v, gaps_ik = 1 / (w_k - w_i) (0 for ties).
+@adjoint(eigvalsh_jvp, wrt=("t", "a"))
+def eigvalsh_jvp_(t, a, UPLO="L", *, ans, ans_bar):
+    eig = np.linalg.eigh(a, UPLO)
+    v = eig[1]
+    v_t = np.swapaxes(v, -1, -2)
+    gaps = safe_divide(1.0, np.expand_dims(eig[0], -2) - np.expand_dims(eig[0], -1))
+    p = v_t @ symmetric_from(t, UPLO) @ v
+    return (lower_grad((v * np.expand_dims(ans_bar, -2)) @ v_t, UPLO),
+            lower_grad(v @ (2.0 * (p * gaps) * np.expand_dims(ans_bar, -2)) @ v_t, UPLO))
+
+
+@tangent(eigvalsh_jvp, wrt=("t", "a"))
+def eigvalsh_jvp_tangent(t, a, UPLO="L", *, ans, t_dot, a_dot):
+    eig = np.linalg.eigh(a, UPLO)
+    v = eig[1]
+    v_t = np.swapaxes(v, -1, -2)
+    gaps = safe_divide(1.0, np.expand_dims(eig[0], -2) - np.expand_dims(eig[0], -1))
+    p = v_t @ symmetric_from(t, UPLO) @ v
+    return eigvalsh_jvp(t_dot, a, UPLO) + 2.0 * np.sum((p * gaps) * (v_t @ symmetric_from(a_dot, UPLO) @ v), axis=-2)

@@ -3,7 +3,7 @@ helpers (templates/runtime_helpers.py, last section): prod_grad, cumprod_grad
 and cumprod_jvp, norm_grad and norm_jvp (and vector_norm's), einsum_grad and
 einsum_jvp, logsumexp_weights, logsumexp_b_grad and logsumexp_b_jvp, multi_dot_grad and multi_dot_jvp,
 matrix_power_grad and matrix_power_jvp, triangle_of, triangle_part and the
-helpers of scipy.linalg.solve_triangular, cho_solve, cholesky and cho_factor.
+helpers of scipy.linalg.solve_triangular, cho_solve, cholesky and cho_factor, pinv_jvp and eigvalsh_jvp.
 
 ``calls`` and ``rows`` are appended to CALLS and ROWS there.
 """
@@ -18,7 +18,7 @@ HELPERS_WITHOUT_RULES = ("prod_others_jvp", "cumprod_hvp", "cumprod_hvp_grad", "
                          "matrix_power_hvp", "matrix_power_hvp_grad", "cho_solve_grad_vjp", "cho_solve_grad_jvp",
                          "cho_solve_jvp_vjp", "cho_solve_jvp_jvp", "scipy_cholesky_grad_vjp", "scipy_cholesky_grad_jvp",
                          "scipy_cholesky_jvp_vjp", "scipy_cholesky_jvp_jvp", "cho_factor_grad_vjp", "cho_factor_grad_jvp",
-                         "cho_factor_jvp_vjp", "cho_factor_jvp_jvp")
+                         "cho_factor_jvp_vjp", "cho_factor_jvp_jvp", "pinv_jvp_vjp", "pinv_jvp_jvp")
 TRIANGLES = ((0, False, False), (1, True, False), ("T", False, True), (0, True, True))
 NUMPY2 = hasattr(np.linalg, "vector_norm")
 
@@ -111,6 +111,15 @@ def calls(add, u, pos, away):
         c = factor + (np.triu(u(3, 3), 1) if lower else np.tril(u(3, 3), -1))
         add("rt_cho_factor_grad" + id, R.cho_factor_grad, (u(3, 3), 0.0), u(3, 3), (c, lower), wrt=(0, 2))
         add("rt_cho_factor_jvp" + id, R.cho_factor_jvp, u(3, 3), u(3, 3), (c, lower), wrt=(0, 2))
+    for shape in ((3, 3), (4, 3), (3, 4)):
+        m = u(*shape) + np.eye(*shape)
+        add("rt_pinv_jvp_{}x{}".format(*shape), R.pinv_jvp, u(*shape), m, np.linalg.pinv(m) + 0.1 * u(*shape[::-1]),
+            wrt=(0, 1, 2))
+    sym = 0.5 * (u(4, 4) + u(4, 4).T) + np.diag([0.0, 1.0, 2.0, 3.0])
+    add("rt_eigvalsh_jvp", R.eigvalsh_jvp, u(4, 4), sym + 0.1 * np.tril(u(4, 4)), wrt=(0, 1))
+    add("rt_eigvalsh_jvp_upper", R.eigvalsh_jvp, u(4, 4), sym + 0.1 * np.triu(u(4, 4)), "U", wrt=(0, 1))
+    add("rt_eigvalsh_jvp_batch", R.eigvalsh_jvp, u(2, 4, 4), np.stack([sym, sym + np.diag([2.0, 0.0, -1.0, 1.5])]),
+        wrt=(0, 1))
     x = u(3, 4)
     lse = np.log(np.sum(np.exp(x)))
     add("rt_logsumexp_weights", R.logsumexp_weights, x, lse, wrt=(0, 1))
@@ -180,6 +189,12 @@ def f_rt_cho_factor(g, c):
     return (np.sum(np.sin(R.cho_factor_grad((g, 0.0), c, pair))) + np.sum(np.sin(R.cho_factor_jvp(g, c, pair)[0])))
 
 
+def f_rt_pinv_eigvalsh(t, a):
+    sym = a + a.T + np.diag([0.0, 2.0, 4.0])
+    return (np.sum(np.sin(R.pinv_jvp(t, a + 2.0 * np.eye(3), np.linalg.pinv(a + 2.0 * np.eye(3)))))
+            + np.sum(np.sin(R.eigvalsh_jvp(t, sym))))
+
+
 def rows(r, u, pos, away):
     """``r(fn, *args, wrt=...)`` for each rule here."""
     r(f_rt_prod_grad, u(4), away(3, 4), wrt=(0, 1))
@@ -193,6 +208,7 @@ def rows(r, u, pos, away):
     r(f_rt_cho_solve, u(3), u(3, 3), wrt=(0, 1))
     r(f_rt_scipy_cholesky, u(3, 3), u(3, 3), wrt=(0, 1))
     r(f_rt_cho_factor, u(3, 3), u(3, 3), wrt=(0, 1))
+    r(f_rt_pinv_eigvalsh, u(3, 3), 0.3 * u(3, 3), wrt=(0, 1))
     r(f_rt_solve_triangular, u(3), u(3, 3) + 2.5 * np.eye(3), wrt=(0, 1))
     r(f_rt_multi_dot, u(3), u(3, 4), u(4), wrt=(0, 1, 2))
     r(f_rt_matrix_power, u(3, 3), 0.5 * u(3, 3) + np.eye(3), wrt=(0, 1))
