@@ -29,6 +29,10 @@ class ArgumentError(S2SError, TypeError):
     """Arguments of a transform or of a generated function are wrong."""
 
 
+class NoRuleError(S2SError):
+    """A call to a function with no template and no Python source (or a derivative rule not written yet)."""
+
+
 def stop_gradient(x):
     """Return ``x`` unchanged; s2s treats the result as a constant."""
     return x
@@ -1635,8 +1639,10 @@ def norm_grad_partials(g, x, ans, ord=None, axis=None, keepdims=False, vector=Fa
     elif ord in (1, -1, np.inf, -np.inf):
         p = 0
     else:
-        raise ValueError("the second derivative of np.linalg.norm with matrix ord={!r} is not implemented; "
-                         "use ord='fro' or write the norm with np.linalg.svd".format(ord))
+        raise NoRuleError("np.linalg.norm: the second derivative of the matrix norm ord={!r} (the rule of "
+                          "s2s.runtime.norm_grad) is not written yet; "
+                          "use ord='fro', or write it with the singular values (np.linalg.svd(x, compute_uv=False))"
+                          .format(ord))
     dtype = np.result_type(float_dtype(x), g, ans)
     if p in (0, 1, np.inf, -np.inf):
         zero = np.zeros(x.shape, dtype=dtype)
@@ -2026,3 +2032,34 @@ def pinv_jvp_jvp(t_dot, a_dot, x_dot, t, a, x):
             d = _mT(dots[name]) if transposed else np.asarray(dots[name])
             out = out + sign * _product(mats[:k] + [d] + mats[k + 1:])
     return out
+
+
+# np.linalg.svd(a, compute_uv=False)'s helper: svd_grad(g, a, s, ..., False) = u diag(g) vh (thin SVD of a).
+def _values_only(compute_uv):
+    if compute_uv:
+        raise NoRuleError("np.linalg.svd: s2s differentiates the adjoint of the SVD again only for the singular "
+                          "values (compute_uv=False, or np.linalg.svdvals); the second derivative through u and vh "
+                          "(the rule of s2s.runtime.svd_grad) is not written yet. Use a first derivative here, or a function of the singular values.")
+
+
+def svd_grad_vjp(h, g, a, ans, full_matrices=True, compute_uv=True):
+    """Adjoints ``(g_bar, a_bar)`` of ``svd_grad(g, a, ans, full_matrices, compute_uv=False)`` given ``h``."""
+    _values_only(compute_uv)
+    usv = np.linalg.svd(a, full_matrices=False)
+    u, vh = usv[0], usv[2]
+    g = np.asarray(g)[..., None, :]
+    # d(u g vh) = du g vh + u g dvh: svd_grad with compute_uv=True, given u_bar = h vh.T g, vh_bar = g u.T h.
+    u_bar, vh_bar = (np.asarray(h) @ _mT(vh)) * g, _mT(g) * (_mT(u) @ h)
+    return svd_jvp(h, a, ans, full_matrices, False), svd_grad((u_bar, 0.0, vh_bar), a, usv, False, True)
+
+
+def svd_grad_jvp(g_dot, a_dot, g, a, ans, full_matrices=True, compute_uv=True):
+    """Tangent of ``svd_grad(g, a, ans, full_matrices, compute_uv=False)`` along ``g_dot`` and ``a_dot``."""
+    _values_only(compute_uv)
+    usv = np.linalg.svd(a, full_matrices=False)
+    out = svd_grad(g_dot, a, ans, full_matrices, False) if not _is_zero(g_dot) else 0.0
+    if not _is_zero(a_dot):
+        u_dot, _, vh_dot = svd_jvp(a_dot, a, usv, False, True)
+        g = np.asarray(g)[..., None, :]
+        out = out + (u_dot * g) @ usv[2] + (usv[0] * g) @ vh_dot
+    return out if not _is_zero(out) else np.zeros(np.shape(a), dtype=float_dtype(a))

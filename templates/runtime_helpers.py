@@ -15,15 +15,17 @@ nonlinear (``safe_divide``, ``power_base_grad``) get an ``@adjoint`` and a
 ``@tangent``. Helpers with constant results are in NONDIFFERENTIABLE.
 
 Not here (the engine reports a call to them as having no rule): the helpers
-of issue 6 for the decompositions (``qr_grad``, ``svd_grad``, ``pinv_jvp``,
-eigh_jvp, lstsq, scipy's expm and sqrtm;
+of issue 6 for the decompositions (``qr_grad``, ``svd_jvp``, ``eigh_jvp``,
+lstsq's, scipy's expm's and sqrtm's;
 tests/rules_linalg_scipy.py lists them): their second derivatives are not
 written yet. Those of slogdet, vecdot, matvec and the
 softmax family have rules below; the adjoints of np.linalg.cholesky, eigh,
 eigvalsh and pinv use no helper without a rule. The last sections give
 second-order rules to the helpers of prod, cumprod, norm, vector_norm,
 einsum, multi_dot, matrix_power, logsumexp, and scipy's solve_triangular,
-cho_solve, cholesky and cho_factor, and to pinv_jvp and eigvalsh_jvp; the helpers those rules call (``prod_others_jvp``,
+cho_solve, cholesky and cho_factor, to pinv_jvp and eigvalsh_jvp, and to svd_grad for the singular values alone
+(through u and vh, and for the matrix norms 'nuc' and 2, a NoRuleError is raised when the
+derivative runs); the helpers those rules call (``prod_others_jvp``,
 ``cumprod_hvp``, ...; tests/rules_second_order.py lists them) have no rule,
 so third derivatives through them are reported.
 """
@@ -45,7 +47,7 @@ from s2s.runtime import (scipy_cholesky_grad, scipy_cholesky_grad_jvp, scipy_cho
                          scipy_cholesky_jvp_jvp, scipy_cholesky_jvp_vjp)
 from s2s.runtime import (cho_factor_grad, cho_factor_grad_jvp, cho_factor_grad_vjp, cho_factor_jvp, cho_factor_jvp_jvp,
                          cho_factor_jvp_vjp)
-from s2s.runtime import eigvalsh_jvp, pinv_jvp, pinv_jvp_jvp, pinv_jvp_vjp
+from s2s.runtime import eigvalsh_jvp, pinv_jvp, pinv_jvp_jvp, pinv_jvp_vjp, svd_grad, svd_grad_jvp, svd_grad_vjp
 from s2s.runtime import (log_softmax_grad, log_softmax_jvp, logsumexp_b_grad, logsumexp_b_jvp, logsumexp_grad, logsumexp_jvp, logsumexp_weights,
                          lower_grad, matvec_grad1, matvec_grad2, slogdet_grad, slogdet_jvp, softmax_grad,
                          symmetric_from, vecdot_grad)
@@ -990,3 +992,16 @@ def eigvalsh_jvp_tangent(t, a, UPLO="L", *, ans, t_dot, a_dot):
     gaps = safe_divide(1.0, np.expand_dims(eig[0], -2) - np.expand_dims(eig[0], -1))
     p = v_t @ symmetric_from(t, UPLO) @ v
     return eigvalsh_jvp(t_dot, a, UPLO) + 2.0 * np.sum((p * gaps) * (v_t @ symmetric_from(a_dot, UPLO) @ v), axis=-2)
+
+
+# svd_grad for the singular values alone (compute_uv=False, svdvals): u diag(g) vh, whose derivative in a
+# goes through the singular vectors' (svd_grad_vjp, svd_grad_jvp); with compute_uv=True they raise an S2SError.
+@adjoint(svd_grad, wrt=("g", "a"))
+def svd_grad_(g, a, result, full_matrices=True, compute_uv=True, *, ans, ans_bar):
+    bars = svd_grad_vjp(ans_bar, g, a, result, full_matrices, compute_uv)
+    return bars[0], bars[1]
+
+
+@tangent(svd_grad, wrt=("g", "a"))
+def svd_grad_tangent(g, a, result, full_matrices=True, compute_uv=True, *, ans, g_dot, a_dot):
+    return svd_grad_jvp(g_dot, a_dot, g, a, result, full_matrices, compute_uv)

@@ -20,7 +20,8 @@ HAVE_SCIPY = sp is not None
 # s2s.runtime helpers of issue 6 with no rule yet (second derivatives of the
 # decompositions): generated code calling them is not differentiated again.
 HELPERS_WITHOUT_RULES = (
-    "eigh_jvp", "qr_grad", "qr_jvp", "svd_grad", "svd_jvp", "expm_grad", "expm_jvp", "sqrtm_grad", "sqrtm_jvp", "lstsq_grad", "lstsq_jvp")
+    "eigh_jvp", "qr_grad", "qr_jvp", "svd_jvp", "expm_grad", "expm_jvp", "sqrtm_grad", "sqrtm_jvp", "lstsq_grad",
+    "lstsq_jvp")
 NUMPY2 = hasattr(np, "vecdot")
 
 

@@ -3,7 +3,7 @@ helpers (templates/runtime_helpers.py, last section): prod_grad, cumprod_grad
 and cumprod_jvp, norm_grad and norm_jvp (and vector_norm's), einsum_grad and
 einsum_jvp, logsumexp_weights, logsumexp_b_grad and logsumexp_b_jvp, multi_dot_grad and multi_dot_jvp,
 matrix_power_grad and matrix_power_jvp, triangle_of, triangle_part and the
-helpers of scipy.linalg.solve_triangular, cho_solve, cholesky and cho_factor, pinv_jvp and eigvalsh_jvp.
+helpers of scipy.linalg.solve_triangular, cho_solve, cholesky and cho_factor, pinv_jvp and eigvalsh_jvp, svd_grad for the singular values alone.
 
 ``calls`` and ``rows`` are appended to CALLS and ROWS there.
 """
@@ -18,7 +18,8 @@ HELPERS_WITHOUT_RULES = ("prod_others_jvp", "cumprod_hvp", "cumprod_hvp_grad", "
                          "matrix_power_hvp", "matrix_power_hvp_grad", "cho_solve_grad_vjp", "cho_solve_grad_jvp",
                          "cho_solve_jvp_vjp", "cho_solve_jvp_jvp", "scipy_cholesky_grad_vjp", "scipy_cholesky_grad_jvp",
                          "scipy_cholesky_jvp_vjp", "scipy_cholesky_jvp_jvp", "cho_factor_grad_vjp", "cho_factor_grad_jvp",
-                         "cho_factor_jvp_vjp", "cho_factor_jvp_jvp", "pinv_jvp_vjp", "pinv_jvp_jvp")
+                         "cho_factor_jvp_vjp", "cho_factor_jvp_jvp", "pinv_jvp_vjp", "pinv_jvp_jvp",
+                         "svd_grad_vjp", "svd_grad_jvp")
 TRIANGLES = ((0, False, False), (1, True, False), ("T", False, True), (0, True, True))
 NUMPY2 = hasattr(np.linalg, "vector_norm")
 
@@ -120,6 +121,13 @@ def calls(add, u, pos, away):
     add("rt_eigvalsh_jvp_upper", R.eigvalsh_jvp, u(4, 4), sym + 0.1 * np.triu(u(4, 4)), "U", wrt=(0, 1))
     add("rt_eigvalsh_jvp_batch", R.eigvalsh_jvp, u(2, 4, 4), np.stack([sym, sym + np.diag([2.0, 0.0, -1.0, 1.5])]),
         wrt=(0, 1))
+    for shape in ((3, 3), (4, 3), (3, 4), (2, 3, 3)):
+        k = min(shape[-2:])
+        m = 0.2 * u(*shape)
+        m[..., range(k), range(k)] += np.array([3.0, 2.0, 1.0])[:k]  # distinct singular values
+        s = np.linalg.svd(m, compute_uv=False)
+        add("rt_svd_grad_values_{}".format("x".join(map(str, shape))), R.svd_grad, u(*s.shape), m, s, True, False,
+            wrt=(0, 1))
     x = u(3, 4)
     lse = np.log(np.sum(np.exp(x)))
     add("rt_logsumexp_weights", R.logsumexp_weights, x, lse, wrt=(0, 1))
@@ -195,6 +203,11 @@ def f_rt_pinv_eigvalsh(t, a):
             + np.sum(np.sin(R.eigvalsh_jvp(t, sym))))
 
 
+def f_rt_svd_grad(g, a):
+    m = a + np.diag([3.0, 2.0, 1.0])
+    return np.sum(np.sin(R.svd_grad(g, m, np.linalg.svd(m, compute_uv=False), False, False)))
+
+
 def rows(r, u, pos, away):
     """``r(fn, *args, wrt=...)`` for each rule here."""
     r(f_rt_prod_grad, u(4), away(3, 4), wrt=(0, 1))
@@ -209,6 +222,7 @@ def rows(r, u, pos, away):
     r(f_rt_scipy_cholesky, u(3, 3), u(3, 3), wrt=(0, 1))
     r(f_rt_cho_factor, u(3, 3), u(3, 3), wrt=(0, 1))
     r(f_rt_pinv_eigvalsh, u(3, 3), 0.3 * u(3, 3), wrt=(0, 1))
+    r(f_rt_svd_grad, u(3), 0.3 * u(3, 3), wrt=(0, 1))
     r(f_rt_solve_triangular, u(3), u(3, 3) + 2.5 * np.eye(3), wrt=(0, 1))
     r(f_rt_multi_dot, u(3), u(3, 4), u(4), wrt=(0, 1, 2))
     r(f_rt_matrix_power, u(3, 3), 0.5 * u(3, 3) + np.eye(3), wrt=(0, 1))

@@ -1,7 +1,7 @@
 """Second derivatives through the primitives whose rules call runtime helpers
 with second-order rules (templates/runtime_helpers.py, last section): prod,
-cumprod, norm, vector_norm, einsum, logsumexp, multi_dot, matrix_power
-and scipy.linalg's solve_triangular, cho_solve, cholesky and cho_factor.
+cumprod, norm, vector_norm, einsum, logsumexp, multi_dot, matrix_power,
+svd's singular values and scipy.linalg's solve_triangular, cho_solve, cholesky and cho_factor.
 
 For each function: ``s2s.hessian`` agrees with central differences of
 ``s2s.grad`` and is symmetric, and ``s2s.hvp`` agrees with ``hessian @ v``;
@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import s2s
+import s2s.errors
 
 try:
     import scipy.linalg as sla
@@ -42,7 +43,9 @@ def multi_dot(x): return np.sum(np.sin(np.linalg.multi_dot([x, W, W.T, x.T])))
 def multi_dot_vectors(x): return np.linalg.multi_dot([x[0], x.T, x, W, W[0]]) ** 2
 def matrix_power(x): return np.sum(np.sin(np.linalg.matrix_power(x[:, :3], 3)))
 def matrix_power_inverse(x): return np.sum(np.linalg.matrix_power(x[:, :3] + 2.0 * np.eye(3), -2) ** 2)
+def svdvals(x): return np.sum(np.sin(np.linalg.svdvals(x)))
 def vector_norm(x): return np.sum(np.linalg.vector_norm(x, axis=1) ** 3) + np.linalg.vector_norm(x, ord=3)
+def svd_values(x): return np.linalg.svd(x, compute_uv=False).sum() + np.sum(np.linalg.svd(x[:, :3], False, False) ** 3)
 def logsumexp(x): return sp.logsumexp(x) + np.sum(sp.logsumexp(x, axis=0) ** 2)
 def logsumexp_b(x): return np.sum(sp.logsumexp(x, axis=1, b=np.array([0.5, 1.0, 2.0, 1.5])))
 A3 = rng.uniform(-1.0, 1.0, (3, 3)) + 2.5 * np.eye(3)
@@ -62,9 +65,9 @@ def logsumexp_b_active(x): return np.sum(sp.logsumexp(x, axis=0, b=x * x + 0.1) 
 CASES = [(prod_axis, X), (prod_all, X), (prod_with_a_zero, X), (cumprod_axis, X), (cumprod_flat, X),
          (norm_2, V), (norm_axis, X), (norm_p3, X), (norm_fro_keepdims, X), (norm_l1, V),
          (einsum_pair, X), (einsum_self, X), (einsum_three, X), (multi_dot, X), (multi_dot_vectors, X),
-         (matrix_power, X), (matrix_power_inverse, X)]
+         (matrix_power, X), (matrix_power_inverse, X), (svd_values, X)]
 if hasattr(np.linalg, "vector_norm"):
-    CASES.append((vector_norm, X))
+    CASES += [(vector_norm, X), (svdvals, X)]
 if sp is not None:
     CASES += [(logsumexp, X), (logsumexp_b, X), (logsumexp_b_active, X), (solve_triangular_a, X),
               (solve_triangular_b, X), (solve_triangular_both, X), (cho_solve_factor, X), (cho_solve_upper, X),
@@ -114,6 +117,7 @@ def t_norm(t): return np.linalg.norm(B + t * E) ** 3 + np.sum(np.linalg.norm(B +
 def t_einsum(t): return np.sum(np.sin(np.einsum("ij,jk->ik", B + t * E, W))) * np.einsum("ij,ij->", B + t * E, E + B)
 def t_multi_dot(t): return np.sum(np.sin(np.linalg.multi_dot([B + t * E, W, W.T, (B + t * E).T])))
 def t_matrix_power(t): return np.sum(np.sin(np.linalg.matrix_power((B + t * E)[:, :3], 3)))
+def t_svd(t): return np.sum(np.sin(np.linalg.svd(B + t * E, compute_uv=False)))
 def t_vector_norm(t): return np.sum(np.linalg.vector_norm(B + t * E, axis=0) ** 3)
 def t_solve_triangular(t):
     x = B + t * E
@@ -127,7 +131,7 @@ def t_cho_factor(t):
 def t_logsumexp(t): return np.sum(sp.logsumexp(B + t * E, axis=0, b=(B + t * E) ** 2 + 0.1) ** 2)
 
 
-T_CASES = [t_prod, t_cumprod, t_norm, t_einsum, t_multi_dot, t_matrix_power]
+T_CASES = [t_prod, t_cumprod, t_norm, t_einsum, t_multi_dot, t_matrix_power, t_svd]
 if hasattr(np.linalg, "vector_norm"):
     T_CASES.append(t_vector_norm)
 if sp is not None:
@@ -153,3 +157,22 @@ def _through_a_subroutine(t): return _square_sums(B + t * E)
 def test_reverse_over_reverse_through_a_subroutine():
     first = s2s.grad(_through_a_subroutine)
     np.testing.assert_allclose(s2s.grad(first)(T), s2s.jvp(first)(T, 1.0)[1], rtol=1e-10)
+
+
+def _expm_sum(x): return np.sum(sla.expm(x[:, :3]))
+
+
+@pytest.mark.skipif(sla is None, reason="scipy is optional")
+def test_a_helper_without_a_second_order_rule_is_named():
+    with pytest.raises(s2s.errors.NoRuleError, match=r"s2s\.runtime\.expm_grad"):
+        s2s.hessian(_expm_sum)(X.copy())
+
+
+def _nuclear_norm(x): return np.linalg.norm(x, "nuc")
+def _sum_of_u(x): return np.sum(np.linalg.svd(x, full_matrices=False)[0])
+
+
+@pytest.mark.parametrize("f", [_nuclear_norm, _sum_of_u], ids=lambda f: f.__name__)
+def test_second_derivatives_not_written_raise_an_s2s_error(f):
+    with pytest.raises(s2s.errors.S2SError, match=r"np\.linalg\.(norm|svd): .*second derivative"):
+        s2s.hessian(f)(X.copy())
