@@ -6,7 +6,7 @@ standalone files the command line writes) can raise it without importing the
 rest of s2s.
 """
 from s2s import anno
-from s2s.runtime import ArgumentError, NonScalarOutputError, S2SError
+from s2s.runtime import ArgumentError, NonScalarOutputError, NoRuleError, S2SError  # noqa: F401 (re-exported)
 
 __all__ = [
     "S2SError",
@@ -26,10 +26,6 @@ class SourceUnavailableError(S2SError):
 
 class UnsupportedSyntaxError(S2SError):
     """A construct s2s does not differentiate."""
-
-
-class NoRuleError(S2SError):
-    """A call to a function with no template and no Python source."""
 
 
 class TemplateError(S2SError):

@@ -15,25 +15,44 @@ nonlinear (``safe_divide``, ``power_base_grad``) get an ``@adjoint`` and a
 ``@tangent``. Helpers with constant results are in NONDIFFERENTIABLE.
 
 Not here (the engine reports a call to them as having no rule): the helpers
-whose derivative in their primal arguments needs more than a transposition
-(``prod_grad``, ``cumprod_grad``, ``cumprod_jvp``, ``norm_grad``, ``norm_jvp``,
-``einsum_grad``, ``einsum_jvp``, ``average_grad``, ``average_jvp``), the
-issue-6 helpers that are bilinear or nonlinear in their primal arguments
+whose derivative in their primal arguments needs more than a transposition:
+the issue-6 helpers that are bilinear or nonlinear in their primal arguments
 (``convolve_grad``, ``convolve_grad2``, ``kron_grad``, ``polyval_grad``, ``polyval_slope``,
-``trapezoid_grad``, ``trapezoid_x_jvp``, ``interp_slope``), and most helpers
-for np.linalg's decompositions (``qr_grad``, ``svd_grad``, ``pinv_jvp``, ...
-and the ``*_jvp`` of eigh and eigvalsh; tests/rules_linalg_scipy.py lists
-them): their second derivatives are not written yet and are reported as
-missing rules. Those of slogdet, vecdot, matvec and the softmax family have
-rules below; the adjoints of np.linalg.cholesky, eigh, eigvalsh and pinv use
-no helper without a rule.
+``trapezoid_grad``, ``trapezoid_x_jvp``, ``interp_slope``, ``average_grad``, ``average_jvp``), and those
+of issue 6 for the decompositions (``qr_grad``, ``svd_jvp``, ``eigh_jvp``,
+lstsq's, scipy's expm's and sqrtm's;
+tests/rules_linalg_scipy.py lists them): their second derivatives are not
+written yet. Those of slogdet, vecdot, matvec and the
+softmax family have rules below; the adjoints of np.linalg.cholesky, eigh,
+eigvalsh and pinv use no helper without a rule. The last sections give
+second-order rules to the helpers of prod, cumprod, norm, vector_norm,
+einsum, multi_dot, matrix_power, logsumexp, and scipy's solve_triangular,
+cho_solve, cholesky and cho_factor, to pinv_jvp and eigvalsh_jvp, and to svd_grad for the singular values alone
+(through u and vh, and for the matrix norms 'nuc' and 2, a NoRuleError is raised when the
+derivative runs); the helpers those rules call (``prod_others_jvp``,
+``cumprod_hvp``, ...; tests/rules_second_order.py lists them) have no rule,
+so third derivatives through them are reported.
 """
 import math
 
 import numpy as np
 
 from s2s.rules import adjoint, elementwise, linear, tangent
-from s2s.runtime import (log_softmax_grad, log_softmax_jvp, logsumexp_grad, logsumexp_jvp, logsumexp_weights,
+from s2s.runtime import (cumprod_grad, cumprod_hvp, cumprod_hvp_grad, cumprod_jvp, einsum_grad, einsum_grad_others,
+                         einsum_jvp, einsum_others_jvp, norm_grad, norm_grad_partials, norm_jvp, prod_grad,
+                         prod_others_jvp, vector_norm_grad, vector_norm_jvp)
+from s2s.runtime import (matrix_power_grad, matrix_power_hvp, matrix_power_hvp_grad, matrix_power_jvp, multi_dot_grad,
+                         multi_dot_grad_others, multi_dot_hvp, multi_dot_jvp)
+from s2s.runtime import (solve_triangular_grad1, solve_triangular_grad2, solve_triangular_jvp, triangle_of,
+                         triangle_part)
+from s2s.runtime import (cho_solve_grad, cho_solve_grad_jvp, cho_solve_grad_vjp, cho_solve_jvp, cho_solve_jvp_jvp,
+                         cho_solve_jvp_vjp)
+from s2s.runtime import (scipy_cholesky_grad, scipy_cholesky_grad_jvp, scipy_cholesky_grad_vjp, scipy_cholesky_jvp,
+                         scipy_cholesky_jvp_jvp, scipy_cholesky_jvp_vjp)
+from s2s.runtime import (cho_factor_grad, cho_factor_grad_jvp, cho_factor_grad_vjp, cho_factor_jvp, cho_factor_jvp_jvp,
+                         cho_factor_jvp_vjp)
+from s2s.runtime import eigvalsh_jvp, pinv_jvp, pinv_jvp_jvp, pinv_jvp_vjp, svd_grad, svd_grad_jvp, svd_grad_vjp
+from s2s.runtime import (log_softmax_grad, log_softmax_jvp, logsumexp_b_grad, logsumexp_b_jvp, logsumexp_grad, logsumexp_jvp, logsumexp_weights,
                          lower_grad, matvec_grad1, matvec_grad2, slogdet_grad, slogdet_jvp, softmax_grad,
                          symmetric_from, vecdot_grad)
 from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_jvp, clip_masks, copy, cotangent,
@@ -744,3 +763,399 @@ def resize_grad_(g, a, new_shape, *, ans, ans_bar):
 @elementwise(inverse, singular=True)
 def inverse_(x, ans):
     return -ans * ans
+
+
+
+# ----------------------------------------------------------- second-order rules of the reductions, norms and einsum
+# Helpers for them are at the end of s2s/runtime.py (``# ---- second-order rules``).
+# prod_grad(g, a) = unreduce(g) * others(a) * initial, others_i = prod of a_k, k != i in i's group;
+# d others_j / d a_i = d others_i / d a_j (symmetric), so both the adjoint and the tangent in a are
+# prod_others_jvp (the tangent of others).
+@adjoint(prod_grad, wrt=("g", "a"))
+def prod_grad_(g, a, axis=None, keepdims=False, initial=1, *, ans, ans_bar):
+    return (np.sum(ans_bar * prod_grad(np.ones_like(g), a, axis, keepdims, initial), axis=axis, keepdims=keepdims),
+            prod_others_jvp(ans_bar * unreduce(g, a, axis, keepdims), a, axis, initial))
+
+
+@tangent(prod_grad, wrt=("g", "a"))
+def prod_grad_tangent(g, a, axis=None, keepdims=False, initial=1, *, ans, g_dot, a_dot):
+    return (prod_grad(g_dot, a, axis, keepdims, initial)
+            + unreduce(g, a, axis, keepdims) * prod_others_jvp(a_dot, a, axis, initial))
+
+
+# cumprod_grad(g, a) = D cumprod(a)^T g and cumprod_jvp(t, a) = D cumprod(a) t transpose each other in g, t;
+# in a both are the symmetric second derivative D^2 cumprod(a)[., .] (cumprod_hvp, cumprod_hvp_grad).
+# ``result`` (cumprod(a)) is read for its shape only: the helpers recompute it.
+@adjoint(cumprod_grad, wrt=("g", "a"))
+def cumprod_grad_(g, a, result, axis=None, *, ans, ans_bar):
+    return cumprod_jvp(ans_bar, a, result, axis), cumprod_hvp_grad(g, ans_bar, a, axis)
+
+
+@tangent(cumprod_grad, wrt=("g", "a"))
+def cumprod_grad_tangent(g, a, result, axis=None, *, ans, g_dot, a_dot):
+    return cumprod_grad(g_dot, a, result, axis) + cumprod_hvp_grad(g, a_dot, a, axis)
+
+
+@adjoint(cumprod_jvp, wrt=("t", "a"))
+def cumprod_jvp_(t, a, result, axis=None, *, ans, ans_bar):
+    return broadcast_like(cumprod_grad(ans_bar, a, result, axis), t), cumprod_hvp_grad(ans_bar, t, a, axis)
+
+
+@tangent(cumprod_jvp, wrt=("t", "a"))
+def cumprod_jvp_tangent(t, a, result, axis=None, *, ans, t_dot, a_dot):
+    return cumprod_jvp(t_dot, a, result, axis) + cumprod_hvp(t, a_dot, a, axis)
+
+
+# norm_grad(g, x, result) is linear in g (norm_jvp is its transpose), elementwise in x and depends on the
+# norm ``result`` of its group: norm_grad_partials gives both derivatives, scaled by g.
+@adjoint(norm_grad, wrt=("g", "x", "result"))
+def norm_grad_(g, x, result, ord=None, axis=None, keepdims=False, *, ans, ans_bar):
+    d = norm_grad_partials(g, x, result, ord, axis, keepdims)
+    return (norm_jvp(ans_bar, x, result, ord, axis, keepdims), ans_bar * d[0],
+            unreduce_grad(ans_bar * d[1], result, axis, keepdims))
+
+
+@tangent(norm_grad, wrt=("g", "x", "result"))
+def norm_grad_tangent(g, x, result, ord=None, axis=None, keepdims=False, *, ans, g_dot, x_dot, result_dot):
+    d = norm_grad_partials(g, x, result, ord, axis, keepdims)
+    return (norm_grad(g_dot, x, result, ord, axis, keepdims) + x_dot * d[0]
+            + unreduce(result_dot, x, axis, keepdims) * d[1])
+
+
+@adjoint(norm_jvp, wrt=("t", "x", "result"))
+def norm_jvp_(t, x, result, ord=None, axis=None, keepdims=False, *, ans, ans_bar):
+    d = norm_grad_partials(ans_bar, x, result, ord, axis, keepdims)
+    return (norm_grad(ans_bar, x, result, ord, axis, keepdims), t * d[0],
+            unreduce_grad(t * d[1], result, axis, keepdims))
+
+
+@tangent(norm_jvp, wrt=("t", "x", "result"))
+def norm_jvp_tangent(t, x, result, ord=None, axis=None, keepdims=False, *, ans, t_dot, x_dot, result_dot):
+    d = norm_grad_partials(np.ones_like(result), x, result, ord, axis, keepdims)
+    return (norm_jvp(t_dot, x, result, ord, axis, keepdims) + unreduce_grad(x_dot * (t * d[0]), result, axis, keepdims)
+            + result_dot * unreduce_grad(t * d[1], result, axis, keepdims))
+
+
+if hasattr(np.linalg, "vector_norm"):
+    @adjoint(vector_norm_grad, wrt=("g", "x", "result"))
+    def vector_norm_grad_(g, x, result, axis=None, keepdims=False, ord=2, *, ans, ans_bar):
+        d = norm_grad_partials(g, x, result, ord, axis, keepdims, True)
+        return (vector_norm_jvp(ans_bar, x, result, axis, keepdims, ord), ans_bar * d[0],
+                unreduce_grad(ans_bar * d[1], result, axis, keepdims))
+
+    @tangent(vector_norm_grad, wrt=("g", "x", "result"))
+    def vector_norm_grad_tangent(g, x, result, axis=None, keepdims=False, ord=2, *, ans, g_dot, x_dot, result_dot):
+        d = norm_grad_partials(g, x, result, ord, axis, keepdims, True)
+        return (vector_norm_grad(g_dot, x, result, axis, keepdims, ord) + x_dot * d[0]
+                + unreduce(result_dot, x, axis, keepdims) * d[1])
+
+    @adjoint(vector_norm_jvp, wrt=("t", "x", "result"))
+    def vector_norm_jvp_(t, x, result, axis=None, keepdims=False, ord=2, *, ans, ans_bar):
+        d = norm_grad_partials(ans_bar, x, result, ord, axis, keepdims, True)
+        return (vector_norm_grad(ans_bar, x, result, axis, keepdims, ord), t * d[0],
+                unreduce_grad(t * d[1], result, axis, keepdims))
+
+    @tangent(vector_norm_jvp, wrt=("t", "x", "result"))
+    def vector_norm_jvp_tangent(t, x, result, axis=None, keepdims=False, ord=2, *, ans, t_dot, x_dot, result_dot):
+        d = norm_grad_partials(np.ones_like(result), x, result, ord, axis, keepdims, True)
+        return (vector_norm_jvp(t_dot, x, result, axis, keepdims, ord)
+                + unreduce_grad(x_dot * (t * d[0]), result, axis, keepdims)
+                + result_dot * unreduce_grad(t * d[1], result, axis, keepdims))
+
+
+# einsum_grad(g, s, ops, i) and einsum_jvp(t, s, ops, i) are linear in g (t) and in each operand but the i-th
+# (which they read for its shape only): transposes of each other in g, t.
+@adjoint(einsum_grad, wrt=("g", "operands"))
+def einsum_grad_(g, subscripts, operands, i, *, ans, ans_bar):
+    return einsum_jvp(ans_bar, subscripts, operands, i), einsum_grad_others(g, subscripts, operands, i, ans_bar)
+
+
+@tangent(einsum_grad, wrt=("g", "operands"))
+def einsum_grad_tangent(g, subscripts, operands, i, *, ans, g_dot, operands_dot):
+    return (einsum_grad(g_dot, subscripts, operands, i)
+            + einsum_others_jvp(g, subscripts, operands, i, operands_dot, True))
+
+
+@adjoint(einsum_jvp, wrt=("t", "operands"))
+def einsum_jvp_(t, subscripts, operands, i, *, ans, ans_bar):
+    return einsum_grad(ans_bar, subscripts, operands, i), einsum_grad_others(ans_bar, subscripts, operands, i, t)
+
+
+@tangent(einsum_jvp, wrt=("t", "operands"))
+def einsum_jvp_tangent(t, subscripts, operands, i, *, ans, t_dot, operands_dot):
+    return einsum_jvp(t_dot, subscripts, operands, i) + einsum_others_jvp(t, subscripts, operands, i, operands_dot)
+
+
+# logsumexp_weights(a, lse, b) = b exp(a - lse): dw = w (da - d lse) + exp(a - lse) db.
+@adjoint(logsumexp_weights, wrt=("a", "lse", "b"), unbroadcast=True)
+def logsumexp_weights_(a, lse, axis=None, b=None, keepdims=False, *, ans, ans_bar):
+    return (ans_bar * ans, -unreduce_grad(ans_bar * ans, lse, axis, keepdims),
+            ans_bar * logsumexp_weights(a, lse, axis, None, keepdims))
+
+
+@tangent(logsumexp_weights, wrt=("a", "lse", "b"), broadcast=True)
+def logsumexp_weights_tangent(a, lse, axis=None, b=None, keepdims=False, *, ans, a_dot, lse_dot, b_dot):
+    return (a_dot * ans - unreduce(lse_dot, ans, axis, keepdims) * ans
+            + b_dot * logsumexp_weights(a, lse, axis, None, keepdims))
+
+
+# multi_dot_grad(g, arrays) and multi_dot_jvp(t, arrays) are linear in g (t), transposes of each other, and
+# multilinear in the arrays: multi_dot_grad_others and multi_dot_hvp put two tangents or adjoints in two slots.
+@adjoint(multi_dot_grad, wrt=("g", "arrays"))
+def multi_dot_grad_(g, arrays, *, ans, ans_bar):
+    return multi_dot_jvp(ans_bar, arrays), multi_dot_grad_others(g, arrays, ans_bar)
+
+
+@tangent(multi_dot_grad, wrt=("g", "arrays"))
+def multi_dot_grad_tangent(g, arrays, *, ans, g_dot, arrays_dot):
+    # lists: ``add`` adds them elementwise
+    return add(multi_dot_grad(g_dot, arrays), multi_dot_grad_others(g, arrays, arrays_dot))
+
+
+@adjoint(multi_dot_jvp, wrt=("t", "arrays"))
+def multi_dot_jvp_(t, arrays, *, ans, ans_bar):
+    return multi_dot_grad(ans_bar, arrays), multi_dot_grad_others(ans_bar, arrays, t)
+
+
+@tangent(multi_dot_jvp, wrt=("t", "arrays"))
+def multi_dot_jvp_tangent(t, arrays, *, ans, t_dot, arrays_dot):
+    return multi_dot_jvp(t_dot, arrays) + multi_dot_hvp(t, arrays_dot, arrays)
+
+
+# matrix_power_grad(g, a, n) = D(a^n)^T g and matrix_power_jvp(t, a, n) = D(a^n) t; in a both are the
+# symmetric second derivative D^2(a^n)[., .] (matrix_power_hvp, matrix_power_hvp_grad; n < 0 through inv).
+@adjoint(matrix_power_grad, wrt=("g", "a"))
+def matrix_power_grad_(g, a, n, *, ans, ans_bar):
+    return matrix_power_jvp(ans_bar, a, n), matrix_power_hvp_grad(g, ans_bar, a, n)
+
+
+@tangent(matrix_power_grad, wrt=("g", "a"))
+def matrix_power_grad_tangent(g, a, n, *, ans, g_dot, a_dot):
+    return matrix_power_grad(g_dot, a, n) + matrix_power_hvp_grad(g, a_dot, a, n)
+
+
+@adjoint(matrix_power_jvp, wrt=("t", "a"))
+def matrix_power_jvp_(t, a, n, *, ans, ans_bar):
+    return matrix_power_grad(ans_bar, a, n), matrix_power_hvp_grad(ans_bar, t, a, n)
+
+
+@tangent(matrix_power_jvp, wrt=("t", "a"))
+def matrix_power_jvp_tangent(t, a, n, *, ans, t_dot, a_dot):
+    return matrix_power_jvp(t_dot, a, n) + matrix_power_hvp(t, a_dot, a, n)
+
+
+# logsumexp_b_grad(g, a, lse) = unreduce(g) exp(a - lse) and logsumexp_b_jvp(t, a, lse) = sum(exp(a - lse) t):
+# transposes of each other in g, t; b is read for its shape only.
+@adjoint(logsumexp_b_grad, wrt=("g", "a", "lse"), unbroadcast=True)
+def logsumexp_b_grad_(g, a, lse, axis=None, b=None, keepdims=False, *, ans, ans_bar):
+    return (logsumexp_b_jvp(ans_bar, a, lse, axis, b, keepdims), ans_bar * ans,
+            -unreduce_grad(ans_bar * ans, lse, axis, keepdims))
+
+
+@tangent(logsumexp_b_grad, wrt=("g", "a", "lse"), broadcast=True)
+def logsumexp_b_grad_tangent(g, a, lse, axis=None, b=None, keepdims=False, *, ans, g_dot, a_dot, lse_dot):
+    return (logsumexp_b_grad(g_dot, a, lse, axis, b, keepdims) + a_dot * ans
+            - unreduce(lse_dot, ans, axis, keepdims) * ans)
+
+
+@adjoint(logsumexp_b_jvp, wrt=("t", "a", "lse"), unbroadcast=True)
+def logsumexp_b_jvp_(t, a, lse, axis=None, b=None, keepdims=False, *, ans, ans_bar):
+    h = logsumexp_b_grad(ans_bar, a, lse, axis, b, keepdims)
+    return h, h * t, -(ans_bar * ans)
+
+
+@tangent(logsumexp_b_jvp, wrt=("t", "a", "lse"), broadcast=True)
+def logsumexp_b_jvp_tangent(t, a, lse, axis=None, b=None, keepdims=False, *, ans, t_dot, a_dot, lse_dot):
+    return (logsumexp_b_jvp(t_dot, a, lse, axis, b, keepdims) + logsumexp_b_jvp(a_dot * t, a, lse, axis, b, keepdims)
+            - lse_dot * ans)
+
+
+# ----------------------------------------------------------- second-order rules of scipy.linalg.solve_triangular
+# With op = triangle_part(a, ..., adjoint=True) (plus the unit diagonal), the matrix solved with:
+# solve_triangular_grad2(g) = solve(op.T, g), solve_triangular_grad1(b_bar, x) = triangle_part(-b_bar x.T),
+# solve_triangular_jvp(ta, tb, a, x) = solve(op, tb - triangle_part(ta, adjoint=True) x). Solving with op
+# (not op.T) is solve_triangular_grad2 with trans flipped; b and x are read for their number of axes only.
+@linear(triangle_part, wrt="h")
+def triangle_part_(h, trans=0, lower=False, unit_diagonal=False, adjoint=False, *, ans, ans_bar):
+    return triangle_part(ans_bar, trans, lower, unit_diagonal, not adjoint)
+
+
+# triangle_of is affine in a: the unit diagonal is a constant.
+@adjoint(triangle_of, wrt="a")
+def triangle_of_(a, lower=False, unit_diagonal=False, *, ans, ans_bar):
+    return triangle_part(ans_bar, 0, lower, unit_diagonal)
+
+
+@tangent(triangle_of, wrt="a")
+def triangle_of_tangent(a, lower=False, unit_diagonal=False, *, ans, a_dot):
+    return triangle_part(a_dot, 0, lower, unit_diagonal)
+
+
+@adjoint(solve_triangular_grad2, wrt=("g", "a"))
+def solve_triangular_grad2_(g, a, b, trans=0, lower=False, unit_diagonal=False, *, ans, ans_bar):
+    s = solve_triangular_grad2(ans_bar, a, b, {0: 1, "N": 1, 1: 0, "T": 0, 2: 0, "C": 0}[trans], lower, unit_diagonal)
+    return s, solve_triangular_grad1(ans, a, s, b, trans, lower, unit_diagonal)
+
+
+@tangent(solve_triangular_grad2, wrt=("g", "a"))
+def solve_triangular_grad2_tangent(g, a, b, trans=0, lower=False, unit_diagonal=False, *, ans, g_dot, a_dot):
+    flipped = {0: 1, "N": 1, 1: 0, "T": 0, 2: 0, "C": 0}[trans]
+    return (solve_triangular_grad2(g_dot, a, b, trans, lower, unit_diagonal)
+            + solve_triangular_jvp(a_dot, 0.0, a, ans, flipped, lower, unit_diagonal))
+
+
+@adjoint(solve_triangular_grad1, wrt=("b_bar", "result"))
+def solve_triangular_grad1_(b_bar, a, result, b, trans=0, lower=False, unit_diagonal=False, *, ans, ans_bar):
+    k = triangle_part(ans_bar, trans, lower, unit_diagonal, True)
+    return -solve_matmul(k, result, b), -solve_matmul(np.swapaxes(k, -1, -2), b_bar, b)
+
+
+@tangent(solve_triangular_grad1, wrt=("b_bar", "result"))
+def solve_triangular_grad1_tangent(b_bar, a, result, b, trans=0, lower=False, unit_diagonal=False, *, ans,
+                                   b_bar_dot, result_dot):
+    return (solve_triangular_grad1(b_bar_dot, a, result, b, trans, lower, unit_diagonal)
+            + solve_triangular_grad1(b_bar, a, result_dot, b, trans, lower, unit_diagonal))
+
+
+# The parameters are renamed (ta, tb: the tangents of a and b) so that their own tangents do not clash with a_dot.
+@adjoint(solve_triangular_jvp, wrt=("ta", "tb", "a", "result"))
+def solve_triangular_jvp_(ta, tb, a, result, trans=0, lower=False, unit_diagonal=False, *, ans, ans_bar):
+    s = solve_triangular_grad2(ans_bar, a, result, trans, lower, unit_diagonal)
+    flipped = {0: 1, "N": 1, 1: 0, "T": 0, 2: 0, "C": 0}[trans]
+    return (solve_triangular_grad1(s, a, result, result, trans, lower, unit_diagonal), s,
+            solve_triangular_grad1(s, a, ans, result, trans, lower, unit_diagonal),
+            -solve_matmul(triangle_part(ta, flipped, lower, unit_diagonal, True), s, result))
+
+
+@tangent(solve_triangular_jvp, wrt=("ta", "tb", "a", "result"))
+def solve_triangular_jvp_tangent(ta, tb, a, result, trans=0, lower=False, unit_diagonal=False, *, ans, ta_dot, tb_dot,
+                                 a_dot, result_dot):
+    return (solve_triangular_jvp(ta_dot, tb_dot, a, result, trans, lower, unit_diagonal)
+            + solve_triangular_jvp(ta, 0.0, a, result_dot, trans, lower, unit_diagonal)
+            + solve_triangular_jvp(a_dot, 0.0, a, ans, trans, lower, unit_diagonal))
+
+
+# ----------------------------------------------------------- second-order rules of scipy.linalg.cho_solve
+# cho_solve_grad(g, (c, lower), b, x) and cho_solve_jvp(cl_t, b_t, (c, lower), b, x) are dense in the factor;
+# their adjoints and tangents are written out in s2s.runtime (cho_solve_grad_vjp, ...). b: number of axes only.
+@adjoint(cho_solve_grad, wrt=("g", "c_and_lower", "result"))
+def cho_solve_grad_(g, c_and_lower, b, result, *, ans, ans_bar):
+    bars = cho_solve_grad_vjp(ans_bar, g, c_and_lower, b, result)
+    return bars[0], bars[1], bars[2]
+
+
+@tangent(cho_solve_grad, wrt=("g", "c_and_lower", "result"))
+def cho_solve_grad_tangent(g, c_and_lower, b, result, *, ans, g_dot, c_and_lower_dot, result_dot):
+    return cho_solve_grad_jvp(g_dot, c_and_lower_dot, result_dot, g, c_and_lower, b, result)
+
+
+# (cl_t, b_t: the tangents of c_and_lower and b, renamed so that their own tangents do not clash.)
+@adjoint(cho_solve_jvp, wrt=("cl_t", "b_t", "c_and_lower", "result"))
+def cho_solve_jvp_(cl_t, b_t, c_and_lower, b, result, *, ans, ans_bar):
+    bars = cho_solve_jvp_vjp(ans_bar, cl_t, b_t, c_and_lower, b, result)
+    return bars[0], bars[1], bars[2], bars[3]
+
+
+@tangent(cho_solve_jvp, wrt=("cl_t", "b_t", "c_and_lower", "result"))
+def cho_solve_jvp_tangent(cl_t, b_t, c_and_lower, b, result, *, ans, cl_t_dot, b_t_dot, c_and_lower_dot, result_dot):
+    return (cho_solve_jvp(cl_t_dot, b_t_dot, c_and_lower, b, result)
+            + cho_solve_jvp_jvp(cl_t, b_t, c_and_lower_dot, result_dot, c_and_lower, b, result))
+
+
+# ----------------------------------------------------------- second-order rules of scipy.linalg.cholesky
+# scipy_cholesky_grad(g, L) = lower_grad(sym(L^-T phi(L^T g) L^-1)) and scipy_cholesky_jvp(t, L) =
+# L phi(L^-1 sym(t) L^-T) (transposed when not lower): written out in s2s.runtime (scipy_cholesky_grad_vjp, ...).
+@adjoint(scipy_cholesky_grad, wrt=("g", "result"))
+def scipy_cholesky_grad_(g, result, lower=False, *, ans, ans_bar):
+    bars = scipy_cholesky_grad_vjp(ans_bar, g, result, lower)
+    return bars[0], bars[1]
+
+
+@tangent(scipy_cholesky_grad, wrt=("g", "result"))
+def scipy_cholesky_grad_tangent(g, result, lower=False, *, ans, g_dot, result_dot):
+    return scipy_cholesky_grad_jvp(g_dot, result_dot, g, result, lower)
+
+
+@adjoint(scipy_cholesky_jvp, wrt=("t", "result"))
+def scipy_cholesky_jvp_(t, result, lower=False, *, ans, ans_bar):
+    bars = scipy_cholesky_jvp_vjp(ans_bar, t, result, lower)
+    return bars[0], bars[1]
+
+
+@tangent(scipy_cholesky_jvp, wrt=("t", "result"))
+def scipy_cholesky_jvp_tangent(t, result, lower=False, *, ans, t_dot, result_dot):
+    return scipy_cholesky_jvp_jvp(t_dot, result_dot, t, result, lower)
+
+
+# ----------------------------------------------------------- second-order rules of scipy.linalg.cho_factor
+# cho_factor_grad(g, a, (c, lower)) and cho_factor_jvp(t, a, (c, lower)): cholesky's helpers on the factor's
+# triangle of c, plus the other triangle passed through (a is read for nothing).
+@adjoint(cho_factor_grad, wrt=("g", "result"))
+def cho_factor_grad_(g, a, result, *, ans, ans_bar):
+    bars = cho_factor_grad_vjp(ans_bar, g, a, result)
+    return bars[0], bars[1]
+
+
+@tangent(cho_factor_grad, wrt=("g", "result"))
+def cho_factor_grad_tangent(g, a, result, *, ans, g_dot, result_dot):
+    return cho_factor_grad_jvp(g_dot, result_dot, g, a, result)
+
+
+@adjoint(cho_factor_jvp, wrt=("t", "result"))
+def cho_factor_jvp_(t, a, result, *, ans, ans_bar):
+    bars = cho_factor_jvp_vjp(ans_bar, t, a, result)
+    return bars[0], bars[1]
+
+
+@tangent(cho_factor_jvp, wrt=("t", "result"))
+def cho_factor_jvp_tangent(t, a, result, *, ans, t_dot, result_dot):
+    return cho_factor_jvp_jvp(t_dot, result_dot, t, a, result)
+
+
+# ----------------------------------------------------------- second-order rules of pinv's and eigvalsh's tangents
+# pinv_jvp(t, a, x) is a sum of matrix monomials in t, a and x (x: the pseudo-inverse, read as given).
+@adjoint(pinv_jvp, wrt=("t", "a", "result"))
+def pinv_jvp_(t, a, result, *, ans, ans_bar):
+    bars = pinv_jvp_vjp(ans_bar, t, a, result)
+    return bars[0], bars[1], bars[2]
+
+
+@tangent(pinv_jvp, wrt=("t", "a", "result"))
+def pinv_jvp_tangent(t, a, result, *, ans, t_dot, a_dot, result_dot):
+    return pinv_jvp_jvp(t_dot, a_dot, result_dot, t, a, result)
+
+
+# eigvalsh_jvp(t, a) = diag(p), p = v.T sym(t) v: linear in t (its transpose is eigvalsh's adjoint); in a,
+# d diag(p)_k = 2 sum_i p_ik gaps_ik q_ik with q = v.T sym(a_dot) v, gaps_ik = 1 / (w_k - w_i) (0 for ties).
+@adjoint(eigvalsh_jvp, wrt=("t", "a"))
+def eigvalsh_jvp_(t, a, UPLO="L", *, ans, ans_bar):
+    eig = np.linalg.eigh(a, UPLO)
+    v = eig[1]
+    v_t = np.swapaxes(v, -1, -2)
+    gaps = safe_divide(1.0, np.expand_dims(eig[0], -2) - np.expand_dims(eig[0], -1))
+    p = v_t @ symmetric_from(t, UPLO) @ v
+    return (lower_grad((v * np.expand_dims(ans_bar, -2)) @ v_t, UPLO),
+            lower_grad(v @ (2.0 * (p * gaps) * np.expand_dims(ans_bar, -2)) @ v_t, UPLO))
+
+
+@tangent(eigvalsh_jvp, wrt=("t", "a"))
+def eigvalsh_jvp_tangent(t, a, UPLO="L", *, ans, t_dot, a_dot):
+    eig = np.linalg.eigh(a, UPLO)
+    v = eig[1]
+    v_t = np.swapaxes(v, -1, -2)
+    gaps = safe_divide(1.0, np.expand_dims(eig[0], -2) - np.expand_dims(eig[0], -1))
+    p = v_t @ symmetric_from(t, UPLO) @ v
+    return eigvalsh_jvp(t_dot, a, UPLO) + 2.0 * np.sum((p * gaps) * (v_t @ symmetric_from(a_dot, UPLO) @ v), axis=-2)
+
+
+# svd_grad for the singular values alone (compute_uv=False, svdvals): u diag(g) vh, whose derivative in a
+# goes through the singular vectors' (svd_grad_vjp, svd_grad_jvp); with compute_uv=True they raise an S2SError.
+@adjoint(svd_grad, wrt=("g", "a"))
+def svd_grad_(g, a, result, full_matrices=True, compute_uv=True, *, ans, ans_bar):
+    bars = svd_grad_vjp(ans_bar, g, a, result, full_matrices, compute_uv)
+    return bars[0], bars[1]
+
+
+@tangent(svd_grad, wrt=("g", "a"))
+def svd_grad_tangent(g, a, result, full_matrices=True, compute_uv=True, *, ans, g_dot, a_dot):
+    return svd_grad_jvp(g_dot, a_dot, g, a, result, full_matrices, compute_uv)

@@ -20,12 +20,8 @@ HAVE_SCIPY = sp is not None
 # s2s.runtime helpers of issue 6 with no rule yet (second derivatives of the
 # decompositions): generated code calling them is not differentiated again.
 HELPERS_WITHOUT_RULES = (
-    "eigh_jvp", "eigvalsh_jvp", "qr_grad", "qr_jvp", "svd_grad", "svd_jvp", "pinv_jvp", "matrix_power_grad",
-    "matrix_power_jvp", "multi_dot_grad", "multi_dot_jvp", "vector_norm_grad", "vector_norm_jvp", "logsumexp_weights", "logsumexp_b_grad",
-    "logsumexp_b_jvp", "triangle_of",
-    "solve_triangular_grad2", "solve_triangular_grad1", "solve_triangular_jvp", "scipy_cholesky_grad",
-    "scipy_cholesky_jvp", "expm_grad", "expm_jvp", "sqrtm_grad", "sqrtm_jvp", "lstsq_grad", "lstsq_jvp",
-    "cho_factor_grad", "cho_factor_jvp", "cho_solve_grad", "cho_solve_jvp")
+    "eigh_jvp", "qr_grad", "qr_jvp", "svd_jvp", "expm_grad", "expm_jvp", "sqrtm_grad", "sqrtm_jvp", "lstsq_grad",
+    "lstsq_jvp")
 NUMPY2 = hasattr(np, "vecdot")
 
 

@@ -253,7 +253,12 @@ KNOWN_UPCASTS = {"einsum_implicit_trace_f32", "einsum_diagonal_sum_f32", "norm_o
                  "norm_matrix_ord1_f32", "norm_matrix_ord_inf_f32", "norm_matrix_ord_minus1_f32",
                  "norm_matrix_ord_minus_inf_f32", "norm_batch_keepdims_f32", "rt_broadcast_like_list_f32",
                  "rt_unreduce_f32", "rt_unsum_f32", "rt_cast_grad_to_int_f32",
-                 "rt_slogdet_grad_f32", "vector_norm_inf_f32", "vector_norm_minus_inf_f32"}
+                 "rt_slogdet_grad_f32", "vector_norm_inf_f32", "vector_norm_minus_inf_f32",
+                 # second-order rules of the norm and logsumexp helpers
+                 "rt_norm_grad_axis_f32", "rt_norm_jvp_axis_f32", "rt_norm_grad_p3_f32", "rt_norm_jvp_p3_f32",
+                 "rt_norm_grad_p1_5_f32", "rt_norm_jvp_p1_5_f32", "rt_norm_grad_l1_f32", "rt_norm_jvp_l1_f32",
+                 "rt_vector_norm_grad_axis_f32", "rt_vector_norm_jvp_axis_f32", "rt_vector_norm_grad_l1_f32",
+                 "rt_vector_norm_jvp_l1_f32", "rt_logsumexp_weights_axis_b_f32", "rt_logsumexp_b_grad_f32"}
 FLOAT32 = [pytest.param(c, marks=pytest.mark.xfail(strict=True, reason="adjoint upcast to float64"))
            if c.id in KNOWN_UPCASTS else c for c in _float32_cases()]
 

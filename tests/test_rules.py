@@ -32,6 +32,7 @@ import pytest
 
 import s2s.runtime as R
 import rules_linalg_scipy
+import rules_second_order
 from s2s import templates as T
 from s2s.runtime import astype, copy, flatten, item
 
@@ -569,6 +570,7 @@ def _linalg_scipy_calls():
         c.append(Call(id, prim, args, kwargs, wrt, eps, rtol))
 
     rules_linalg_scipy.calls(add, u, pos, away, spd)
+    rules_second_order.calls(add, u, pos, away)
     return c
 
 
@@ -771,9 +773,9 @@ def test_tangents_keep_float32():
 # Helpers whose derivative in their primal arguments is not written yet
 # (templates/runtime_helpers.py says why): generated code calling them cannot
 # be differentiated again, and the engine reports that as a missing rule.
-HELPERS_WITHOUT_RULES = ("prod_grad", "cumprod_grad", "cumprod_jvp", "norm_grad", "norm_jvp", "einsum_grad",
-                         "einsum_jvp", "average_grad", "average_jvp", "interp_slope", "convolve_grad", "convolve_grad2",
-                         "kron_grad", "polyval_grad", "trapezoid_grad", "trapezoid_x_jvp", "polyval_slope") + rules_linalg_scipy.HELPERS_WITHOUT_RULES
+HELPERS_WITHOUT_RULES = (("average_grad", "average_jvp", "interp_slope", "convolve_grad", "convolve_grad2",
+                          "kron_grad", "polyval_grad", "trapezoid_grad", "trapezoid_x_jvp", "polyval_slope")
+                         + rules_linalg_scipy.HELPERS_WITHOUT_RULES + rules_second_order.HELPERS_WITHOUT_RULES)
 
 
 def test_every_runtime_helper_has_a_rule():
@@ -1724,6 +1726,7 @@ def _rows():
     r(f_rt_item_grad, u(), u(2, 3))
     rules_linalg_scipy.rows(r, u, pos, away, spd)
     numpy_coverage.rows(r, u, pos, away, distinct, W)
+    rules_second_order.rows(r, u, pos, away)
     return rows
 
 
