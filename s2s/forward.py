@@ -177,9 +177,8 @@ class Forward:
         sub = self.ctx.forward_subroutine(callee, call, self, s)
         if sub is None:
             return [s, A.assign(self.dot(target), self.zeros_like(A.name(target)))]
-        name, active_args = sub
-        keywords = list(call.keywords) + [A.keyword(p + "_dot", A.name(self.dot(node.id)))
-                                          for p, node in active_args]
+        name, dots, active_args = sub
+        keywords = list(call.keywords) + [A.keyword(dots[p], A.name(self.dot(node.id))) for p, node in active_args]
         new_call = A.call(A.name(name), list(call.args), keywords)
         pair = gast.Tuple(elts=[A.store(target), A.store(self.dot(target))], ctx=gast.Store())
         return [A.assign(pair, new_call)]

@@ -109,7 +109,8 @@ class Context:
         if key not in self.tangent_subroutines:
             with self._inside(callee, stmt):
                 self.tangent_subroutines[key] = self.forward_subroutine_def(callee, list(key[1]), key[2])
-        return self.tangent_subroutines[key], active
+        name, dots = self.tangent_subroutines[key]
+        return name, dots, active
 
     @contextlib.contextmanager
     def _inside(self, callee, stmt):
@@ -122,6 +123,8 @@ class Context:
                                                            callee.__name__))
         self.in_progress.append(callee)
         saved_current = self.current
+        # the callee may rename adjoints and tangents whose names it uses itself (see _analyzed)
+        saved_names = dict(self.bars), dict(self.dots)
         try:
             yield
         except S2SError as err:
@@ -137,6 +140,8 @@ class Context:
         finally:
             self.in_progress.pop()
             self.current = saved_current
+            self.bars.update(saved_names[0])
+            self.dots.update(saved_names[1])
 
     def _subroutine_key(self, callee, call, rev, stmt):
         try:
@@ -200,7 +205,7 @@ class Context:
         result = gast.Tuple(elts=[A.deepcopy(ret.value), self._tangent_result(ret, active)], ctx=gast.Load())
         doc = "{} and its tangent along {}.".format(callee.__name__, ", ".join(self.dot(w) for w in wrt))
         self.functions.append(_function(name, args, body + [gast.Return(value=result)], doc))
-        return name
+        return name, {w: self.dot(w) for w in wrt}  # the tangent parameters' names in the callee
 
     def forward_parts(self, parsed, wrt, containers):
         """(body with tangent statements, the return statement, the active names) of one function."""
@@ -265,6 +270,13 @@ class Context:
         """Normalize ``parsed`` and analyze it: (core, parameters, active names, container names, where)."""
         core = normalize(parsed, self.namer, self.refs, self.registry.methods)
         params = parameters(core)
+        # an adjoint or tangent name chosen before this function's names were known may be one of
+        # them (`x_bar` a variable of a callee): choose another for this function
+        names = A.all_names(core)
+        for chosen, suffix in ((self.bars, "_bar"), (self.dots, "_dot")):
+            for name, new_name in list(chosen.items()):
+                if new_name in names:
+                    chosen[name] = self.namer.fresh(name + suffix)
         self.current = (core, params)
         if parsed.globals is not self.top.globals or parsed.closure:
             _rebind_free_names(core, parsed, self.top, self.refs, set(params))

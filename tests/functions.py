@@ -926,6 +926,16 @@ def loop_overwrites_other_param(x, v):
     return np.sum(v)
 
 
+def _uses_bar_names(x, x_bar):
+    x_dot = x * x_bar
+    return np.sum(x_dot * x)
+
+
+def subroutine_with_bar_names(x):
+    x_bar = np.sin(x)
+    return _uses_bar_names(x_bar, x) + np.sum(_uses_bar_names(x, x_bar) ** 2)
+
+
 def loop_pop_stack(x):
     stack = []
     for i in range(4):
@@ -1979,6 +1989,7 @@ CASES = [
     Case("loop_append_array", loop_append_array, (_u(4),), 0, ("loop", "list", "call")),
     Case("overlapping_slice_writes", overlapping_slice_writes, (_u(5),), 0, ("subscript", "write")),
     Case("loop_overwrites_other_param", loop_overwrites_other_param, (_u(3), _u(3)), 0, ("loop",)),
+    Case("subroutine_with_bar_names", subroutine_with_bar_names, (_u(3),), 0, ("call",)),
     Case("loop_pop_stack", loop_pop_stack, (_u(3),), 0, ("loop", "while", "list", "call")),
     Case("pop_then_append", pop_then_append, (_u(3),), 0, ("list", "call")),
     Case("loop_append_sum", loop_append_sum, (_u(3),), 0, ("loop", "list", "builtin")),

@@ -152,8 +152,6 @@ def _square_sums(x): return np.sum(x * x) * np.sum(x * x)
 def _through_a_subroutine(t): return _square_sums(B + t * E)
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug (not of these rules): reverse over reverse through a user "
-                   "subroutine whose two operands are the same array gives a wrong second derivative")
 def test_reverse_over_reverse_through_a_subroutine():
     first = s2s.grad(_through_a_subroutine)
     np.testing.assert_allclose(s2s.grad(first)(T), s2s.jvp(first)(T, 1.0)[1], rtol=1e-10)
