@@ -102,14 +102,25 @@ def _propagate_block(stmts, targets):
     changed = False
     for s in stmts:
         simple = isinstance(s, (gast.Assign, gast.Expr, gast.Return, gast.AugAssign))
-        if not simple or (copies and _has_scope(s)):
+        if not simple:
             copies = {}
         elif copies:
-            changed |= _substitute(s, copies)
-            stored = A.names_stored(s)
-            for a in list(copies):
-                if a in stored or copies[a] in stored:
-                    del copies[a]
+            nodes = list(A.walk(s))  # one walk: scopes, reads to replace, names stored
+            if any(isinstance(n, _SCOPES) for n in nodes):
+                copies = {}
+            else:
+                stored = set()
+                for n in nodes:
+                    if isinstance(n, gast.Name):
+                        if isinstance(n.ctx, gast.Load):
+                            if n.id in copies:
+                                n.id = copies[n.id]
+                                changed = True
+                        elif isinstance(n.ctx, (gast.Store, gast.Param)):
+                            stored.add(n.id)
+                for a in list(copies):
+                    if a in stored or copies[a] in stored:
+                        del copies[a]
         if (simple and isinstance(s, gast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], gast.Name)
                 and isinstance(s.value, gast.Name) and s.targets[0].id != s.value.id
                 and (targets is None or s.targets[0].id in targets)):
@@ -125,18 +136,7 @@ def _propagate_block(stmts, targets):
     return changed
 
 
-def _has_scope(stmt):
-    return any(isinstance(n, (gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp,
-                              gast.NamedExpr)) for n in A.walk(stmt))
-
-
-def _substitute(stmt, copies):
-    changed = False
-    for node in A.walk(stmt):
-        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id in copies:
-            node.id = copies[node.id]
-            changed = True
-    return changed
+_SCOPES = (gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp, gast.NamedExpr)
 
 
 # ------------------------------------------------------------ a + -b
@@ -151,26 +151,27 @@ def _negated(node):
     return None
 
 
-class _FoldNegation(gast.NodeTransformer):
-    changed = False
-
-    def visit_BinOp(self, node):
-        self.generic_visit(node)
-        if isinstance(node.op, gast.Add):
-            positive = _negated(node.right)
-            if positive is not None:
-                self.changed = True
-                return gast.BinOp(left=node.left, op=gast.Sub(), right=positive)
-        return node
-
-    def visit_UnaryOp(self, node):
-        self.generic_visit(node)
-        if isinstance(node.op, gast.USub):
-            positive = _negated(node.operand)
-            if positive is not None and not isinstance(node.operand, gast.UnaryOp):
-                self.changed = True
-                return positive
-        return node
+def _fold(node, changed):
+    """``node`` with its negations folded (children first); ``changed[0]`` set when anything was."""
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if value.__class__ is list:
+            for k, item in enumerate(value):
+                if isinstance(item, gast.AST):
+                    value[k] = _fold(item, changed)
+        elif isinstance(value, gast.AST):
+            setattr(node, field, _fold(value, changed))
+    if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Add):
+        positive = _negated(node.right)
+        if positive is not None:
+            changed[0] = True
+            return gast.BinOp(left=node.left, op=gast.Sub(), right=positive)
+    elif isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        positive = _negated(node.operand)
+        if positive is not None and not isinstance(node.operand, gast.UnaryOp):
+            changed[0] = True
+            return positive
+    return node
 
 
 def fold_negation(fn):
@@ -179,9 +180,9 @@ def fold_negation(fn):
     Exact in IEEE arithmetic: negation commutes with rounding. (``--b`` is
     left alone: for an unsigned integer it is not an identity of types.)
     """
-    folder = _FoldNegation()
-    folder.visit(fn)
-    return folder.changed
+    changed = [False]
+    _fold(fn, changed)
+    return changed[0]
 
 
 # ------------------------------------------------------------ single-use temporaries
@@ -430,10 +431,15 @@ def optimize(fn, pure_call=lambda call: False, passes=PASSES, copy_targets=None,
         stacks.fuse(fn)
     if "iterate" in passes:
         stacks.iterate(fn)
-    for node in A.walk(fn):
-        for field in ("body", "orelse"):
-            value = getattr(node, field, None)
-            if field == "body" and isinstance(value, list) and not value:
-                setattr(node, field, [gast.Pass()])
-
+    _fill_empty_bodies(fn)
     return fn
+
+
+def _fill_empty_bodies(node):
+    """``pass`` where a body became empty (statements only: expressions hold no bodies)."""
+    if not node.body:
+        node.body = [gast.Pass()]
+    for field in ("body", "orelse"):
+        for s in getattr(node, field, None) or ():
+            if isinstance(s, (gast.If, gast.For, gast.While, gast.With, gast.Try, gast.FunctionDef)):
+                _fill_empty_bodies(s)

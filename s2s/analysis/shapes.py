@@ -155,9 +155,11 @@ class _Shapes:
             if a is not None:
                 self._unknown(a.id)
         # a list is a stack only when it is used by append and pop alone
-        for name in list(self.stacks):
-            if not _only_stack_uses(fn, name):
-                del self.stacks[name]
+        if self.stacks:
+            other_uses = _names_used_otherwise(fn)
+            for name in list(self.stacks):
+                if name in other_uses:
+                    del self.stacks[name]
 
     # ------------------------------------------------------------ fixpoint
     def run(self):
@@ -283,18 +285,17 @@ def _is_method_call(node, method):
             and not node.keywords)
 
 
-def _only_stack_uses(fn, name):
+def _names_used_otherwise(fn):
+    """Names read somewhere other than as the list of an ``append`` or ``pop`` call."""
     allowed = set()
-    for node in A.walk(fn):
-        if isinstance(node, gast.Expr) and _is_method_call(node.value, "append") and node.value.func.value.id == name:
+    nodes = list(A.walk(fn))
+    for node in nodes:
+        if isinstance(node, gast.Expr) and _is_method_call(node.value, "append"):
             allowed.add(id(node.value.func.value))
-        if _is_method_call(node, "pop") and node.func.value.id == name:
+        if _is_method_call(node, "pop"):
             allowed.add(id(node.func.value))
-    for node in A.walk(fn):
-        if isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Load) \
-                and id(node) not in allowed:
-            return False
-    return True
+    return {node.id for node in nodes
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and id(node) not in allowed}
 
 
 def infer(fn, params, resolve):
