@@ -53,7 +53,7 @@ def specialize(fn, params, resolve, ref):
     if not params:
         return fn
     analysis = _shapes.analyzer(fn, params, resolve)
-    _Rewrite(analysis, resolve, ref).visit(fn)
+    _Rewrite(analysis, resolve, ref).rewrite(fn)
     return fn
 
 
@@ -69,11 +69,30 @@ def _sum_axes(sg, sx):
     return "no", False
 
 
-class _Rewrite(gast.NodeTransformer):
+class _Rewrite:
+    """Replaces calls of ``unbroadcast`` and the matmul gradients that shapes make simple."""
+
     def __init__(self, analysis, resolve, ref):
         self.analysis = analysis
         self.resolve = resolve
         self.ref = ref
+
+    def rewrite(self, node):
+        """``node``, or what replaces it, with its children rewritten."""
+        if isinstance(node, gast.Call):
+            return self.visit_Call(node)
+        self._children(node)
+        return node
+
+    def _children(self, node):
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if value.__class__ is list:
+                for k, item in enumerate(value):
+                    if isinstance(item, gast.AST):
+                        value[k] = self.rewrite(item)
+            elif isinstance(value, gast.AST):
+                setattr(node, field, self.rewrite(value))
 
     def _sum(self, g, axes, keepdims):
         keywords = []
@@ -106,8 +125,8 @@ class _Rewrite(gast.NodeTransformer):
                 else:
                     replacement = gast.BinOp(left=_transposed(a), op=gast.MatMult(), right=g)
         if replacement is not None:
-            return self.visit(replacement)
-        self.generic_visit(node)
+            return self.rewrite(replacement)
+        self._children(node)
         return node
 
     def _shape(self, node):
