@@ -409,18 +409,17 @@ def optimize(fn, pure_call=lambda call: False, passes=PASSES, copy_targets=None,
     unused (and moved); ``copy_targets`` which copies may be propagated (None:
     all); ``temporaries`` the names that may be inlined into their one use.
     """
-    while True:
-        changed = False
-        if "copies" in passes:
-            changed |= propagate_copies(fn, copy_targets)
-        if "dead_code" in passes:
-            changed |= dead_code(fn, pure_call)
-        if "stacks" in passes:
-            changed |= remove_dead_stacks(fn)
-        if "inline" in passes:
-            changed |= inline_temporaries(fn, temporaries, pure_call)
-        if not changed:
-            break
+    cycle = [run for name, run in (
+        ("copies", lambda: propagate_copies(fn, copy_targets)),
+        ("dead_code", lambda: dead_code(fn, pure_call)),
+        ("stacks", lambda: remove_dead_stacks(fn)),
+        ("inline", lambda: inline_temporaries(fn, temporaries, pure_call))) if name in passes]
+    # run the passes in turn until each has run once more since the last change (no need to
+    # finish the round first: the passes are deterministic, so the result is the same)
+    quiet, k = 0, 0
+    while quiet < len(cycle):
+        quiet = 0 if cycle[k % len(cycle)]() else quiet + 1
+        k += 1
     if "negation" in passes:  # enables no other clean-up: once, at the end
         fold_negation(fn)
     # after the clean-ups, which decide what is saved at all
