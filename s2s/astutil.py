@@ -175,6 +175,18 @@ def walk(node):
         yield node
 
 
+def replace_children(node, rewrite):
+    """Replace each child ``c`` of ``node`` (in place) by ``rewrite(c)``."""
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if value.__class__ is list:
+            for k, item in enumerate(value):
+                if isinstance(item, gast.AST):
+                    value[k] = rewrite(item)
+        elif isinstance(value, gast.AST):
+            setattr(node, field, rewrite(value))
+
+
 def names_loaded(node):
     return {n.id for n in walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
 

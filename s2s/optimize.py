@@ -153,14 +153,7 @@ def _negated(node):
 
 def _fold(node, changed):
     """``node`` with its negations folded (children first); ``changed[0]`` set when anything was."""
-    for field in node._fields:
-        value = getattr(node, field, None)
-        if value.__class__ is list:
-            for k, item in enumerate(value):
-                if isinstance(item, gast.AST):
-                    value[k] = _fold(item, changed)
-        elif isinstance(value, gast.AST):
-            setattr(node, field, _fold(value, changed))
+    A.replace_children(node, lambda child: _fold(child, changed))
     if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Add):
         positive = _negated(node.right)
         if positive is not None:

@@ -387,6 +387,16 @@ def _axes(axis, ndim):
     return tuple(sorted(int(a) % ndim for a in axes)) if ndim else ()
 
 
+def _reduced_last(a, axis):
+    """``a`` with the axes a reduction along ``axis`` reduces moved last: (axes, their new positions,
+    the moved array, the shape of the axes kept, the number of elements each result reduces)."""
+    axes = _axes(axis, a.ndim)
+    last = tuple(range(a.ndim - len(axes), a.ndim))
+    moved = np.moveaxis(a, axes, last)
+    rest = moved.shape[:a.ndim - len(axes)]
+    return axes, last, moved, rest, int(np.prod(moved.shape[a.ndim - len(axes):]))
+
+
 def extremum_reduce_grad(g, a, ans, axis=None, keepdims=False):
     """Adjoint of ``a`` in max/min reductions: ``g`` split evenly among the ties."""
     a = np.asarray(a)
@@ -1905,12 +1915,7 @@ def insert_grad(g, arr, obj, values, axis=None):
 def _quantile_setup(a, q, axis):
     """(values moved so the reduced axes are last and flattened, their sort order, q flat, lo, hi, t, moved shape)."""
     a = np.asarray(a)
-    axes = _axes(axis, a.ndim)
-    k = len(axes)
-    last = tuple(range(a.ndim - k, a.ndim))
-    moved = np.moveaxis(a, axes, last)
-    rest = moved.shape[:a.ndim - k]
-    n = int(np.prod(moved.shape[a.ndim - k:]))
+    axes, last, moved, rest, n = _reduced_last(a, axis)
     order = np.argsort(moved.reshape(rest + (n,)), axis=-1, kind="stable")
     pos = np.ravel(np.asarray(q, dtype=np.float64)) * (n - 1)
     lo = np.floor(pos).astype(int)
@@ -2015,12 +2020,7 @@ def prod_others_jvp(t, a, axis=None, initial=1):
     differentiated by the recurrence of ``cumprod_jvp``.
     """
     a = np.asarray(a)
-    axes = _axes(axis, a.ndim)
-    k = len(axes)
-    last = tuple(range(a.ndim - k, a.ndim))
-    moved = np.moveaxis(a, axes, last)
-    rest = moved.shape[:a.ndim - k]
-    n = int(np.prod(moved.shape[a.ndim - k:]))
+    axes, last, moved, rest, n = _reduced_last(a, axis)
     dtype = np.result_type(float_dtype(a), t)
     if n == 0:
         return np.zeros(a.shape, dtype=dtype)

@@ -81,18 +81,8 @@ class _Rewrite:
         """``node``, or what replaces it, with its children rewritten."""
         if isinstance(node, gast.Call):
             return self.visit_Call(node)
-        self._children(node)
+        A.replace_children(node, self.rewrite)
         return node
-
-    def _children(self, node):
-        for field in node._fields:
-            value = getattr(node, field, None)
-            if value.__class__ is list:
-                for k, item in enumerate(value):
-                    if isinstance(item, gast.AST):
-                        value[k] = self.rewrite(item)
-            elif isinstance(value, gast.AST):
-                setattr(node, field, self.rewrite(value))
 
     def _sum(self, g, axes, keepdims):
         keywords = []
@@ -126,7 +116,7 @@ class _Rewrite:
                     replacement = gast.BinOp(left=_transposed(a), op=gast.MatMult(), right=g)
         if replacement is not None:
             return self.rewrite(replacement)
-        self._children(node)
+        A.replace_children(node, self.rewrite)
         return node
 
     def _shape(self, node):

@@ -72,7 +72,7 @@ class Registry:
         return frozenset(id(o) for o in self.nondifferentiable)
 
 
-class _Key:
+class Key:
     """Identity key for a primitive (some primitives are not hashable)."""
 
     __slots__ = ("obj",)
@@ -84,24 +84,24 @@ class _Key:
         return id(self.obj)
 
     def __eq__(self, other):
-        return isinstance(other, _Key) and other.obj is self.obj
+        return isinstance(other, Key) and other.obj is self.obj
 
 
 def _key(obj):
-    return _Key(obj)
+    return Key(obj)
 
 
 class _AdjointView(dict):
     """Mapping primitive -> Rule that accepts primitives (not keys) on lookup."""
 
     def get(self, key, default=None):
-        return super().get(key if isinstance(key, _Key) else _Key(key), default)
+        return super().get(key if isinstance(key, Key) else Key(key), default)
 
     def __getitem__(self, key):
-        return super().__getitem__(key if isinstance(key, _Key) else _Key(key))
+        return super().__getitem__(key if isinstance(key, Key) else Key(key))
 
     def __contains__(self, key):
-        return super().__contains__(key if isinstance(key, _Key) else _Key(key))
+        return super().__contains__(key if isinstance(key, Key) else Key(key))
 
     def __iter__(self):
         return (k.obj for k in super().__iter__())
@@ -185,14 +185,14 @@ def with_rules(old, adjoints=(), tangents=(), drop_tangents=()):
     are no longer non-differentiable."""
     new_adjoints, new_tangents = _AdjointView(), _AdjointView()
     for primitive, rule in old.adjoints.items():
-        new_adjoints[_Key(primitive)] = rule
+        new_adjoints[Key(primitive)] = rule
     for primitive, rule in old.tangents.items():
         if not any(primitive is p for p in drop_tangents):
-            new_tangents[_Key(primitive)] = rule
+            new_tangents[Key(primitive)] = rule
     for rule in adjoints:
-        new_adjoints[_Key(rule.primitive)] = rule
+        new_adjoints[Key(rule.primitive)] = rule
     for rule in tangents:
-        new_tangents[_Key(rule.primitive)] = rule
+        new_tangents[Key(rule.primitive)] = rule
     given = {id(rule.primitive) for rule in adjoints}
     nondiff = frozenset(o for o in old.nondifferentiable if id(o) not in given)
     return Registry(types.MappingProxyType(new_adjoints), types.MappingProxyType(new_tangents), nondiff,
@@ -214,7 +214,7 @@ def build_registry(paths):
                 for primitive in label.primitives:
                     rule = parse_rule(value, label, primitive, trees)
                     table = tangents if label.kind == "tangent" else adjoints
-                    key = _Key(primitive)
+                    key = Key(primitive)
                     if key in table:
                         raise TemplateError("{}: a second rule for {!r} (the first is at {})".format(
                             rule.where, primitive, table[key].where))

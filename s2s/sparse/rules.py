@@ -20,19 +20,6 @@ _CATEGORIES = {
 }
 
 
-class _Id:
-    __slots__ = ("obj",)
-
-    def __init__(self, obj):
-        self.obj = obj
-
-    def __hash__(self):
-        return id(self.obj)
-
-    def __eq__(self, other):
-        return other.obj is self.obj
-
-
 class Rules:
     def __init__(self, registry):
         self.registry = registry
@@ -40,11 +27,11 @@ class Rules:
         self.kinds = {}
         for attr, kind in _CATEGORIES.items():
             for obj in getattr(module, attr):
-                self.kinds.setdefault(_Id(obj), kind)
-        self.linear_reductions = {_Id(o) for o in module.REDUCTIONS_LINEAR}
+                self.kinds.setdefault(templates.Key(obj), kind)
+        self.linear_reductions = {templates.Key(o) for o in module.REDUCTIONS_LINEAR}
 
     def kind(self, callee):
-        kind = self.kinds.get(_Id(callee))
+        kind = self.kinds.get(templates.Key(callee))
         if kind is None:
             rule = self.registry.rule_for(callee)
             if rule is not None and rule.kind == "elementwise":
@@ -75,7 +62,7 @@ class Rules:
         elif kind == "index":
             result = _index_map(callee, args, kwargs, value)
         elif kind == "reduction":
-            result = _reduce(callee, args, kwargs, value, hessian, _Id(callee) in self.linear_reductions)
+            result = _reduce(callee, args, kwargs, value, hessian, templates.Key(callee) in self.linear_reductions)
         elif kind == "contraction":
             result = _contract(callee, args, value, hessian, fixed)
         elif kind == "difference":
