@@ -169,9 +169,12 @@ class Transformed:
         bound = self._bind(args, kwargs)
         entry = self.generated(self._containers(bound), self._facts(bound))
         if self.kind == "jvp":
+            seeds = set()
             for name, tangent in zip(self.wrt, extra):
-                _check_like(bound.arguments.get(name, _default(self.signature, name)), tangent,
-                            "the tangent of `{}`".format(name), self)
+                value = bound.arguments.get(name, _default(self.signature, name))
+                if self.options.get("batch"):
+                    tangent = _unbatched(tangent, "the tangents of `{}`".format(name), self, seeds)
+                _check_like(value, tangent, "the tangent of `{}`".format(name), self)
         extra_kwargs = dict(zip(entry.extra, extra))
         return entry.function(*args, **kwargs, **extra_kwargs)
 
@@ -193,6 +196,20 @@ def _split_off(args, n, what, transformed):
                             "argument(s).".format(_where(transformed.base), transformed, transformed.base.__name__,
                                                   n, what, "s" if n > 1 else "", len(args)))
     return args[:-n], args[-n:]
+
+
+def _unbatched(tangent, what, transformed, seeds):
+    """The first seed of a batched tangent (to check its shape); ``seeds`` collects the batch sizes."""
+    if isinstance(tangent, (list, tuple)):
+        return type(tangent)(_unbatched(t, what, transformed, seeds) for t in tangent)
+    if np.ndim(tangent) == 0:
+        raise ArgumentError("{}: {} must have a leading batch axis (shape (k,) + the argument's shape), not "
+                            "shape {}".format(_where(transformed.base), what, np.shape(tangent)))
+    seeds.add(np.shape(tangent)[0])
+    if len(seeds) > 1:
+        raise ArgumentError("{}: the batched tangents hold different numbers of seeds ({}); give every tangent "
+                            "the same leading axis".format(_where(transformed.base), sorted(seeds)))
+    return np.asarray(tangent)[0]
 
 
 def _check_like(value, tangent, what, transformed):
@@ -320,7 +337,7 @@ def _generate(fn, wrt, kind, as_tuple, containers, options, facts=()):
         return entry
     registry = templates.registry()
     opts = {"tuple": as_tuple, "optimize": options.get("optimize", True), "checkpoint": options.get("checkpoint"),
-            "shapes": dict(shapes)}
+            "shapes": dict(shapes), "batch": options.get("batch", False)}
     with _collector_paused():
         generated = transform(fn, wrt, kind, registry, opts, containers)
         source = emit.to_source(generated.functions)
@@ -411,13 +428,21 @@ def vjp(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory=
     return _transform("vjp", f, wrt, _options(f, verbose, optimize, checkpoint, memory))
 
 
-def jvp(f=None, wrt=0, *, verbose=False, optimize=True):
+def jvp(f=None, wrt=0, *, verbose=False, optimize=True, batch=False):
     """Jacobian-vector product (forward mode): ``g(*args, *tangents) -> (out, tangent_out)``.
 
     One tangent per ``wrt`` parameter, each shaped like its argument, after
     the function's own arguments.
+
+    ``batch=True`` pushes k tangents through one call: each tangent has shape
+    ``(k,) + arg.shape`` and ``tangent_out`` has shape ``(k,) + out.shape``
+    (containers elementwise). Elementwise rules run on all k at once, the
+    others once per tangent inside the generated code.
     """
-    return _transform("jvp", f, wrt, _options(f, verbose, optimize))
+    options = _options(f, verbose, optimize)
+    if batch:
+        options["batch"] = True
+    return _transform("jvp", f, wrt, options)
 
 
 class Derived:

@@ -8,11 +8,20 @@ primal carries the tangents of its statements, so no value is saved.
 Invariant: after every statement, each active variable that holds a value
 has its tangent in ``<name>_dot`` (zero where the value does not depend on
 the inputs we differentiate).
+
+Batched (``s2s.jvp(f, batch=True)``): every tangent has a leading axis, one
+entry per seed, and the variable named by ``batch`` holds their number. A
+tangent indexed as the primal is indexed after that axis. A rule whose
+tangent expression is elementwise in the tangents (arithmetic, ufuncs,
+``np.where``) runs on all seeds at once, its tangents ``lift``-ed to the
+rank of the result so that they broadcast as the primal operands do; any
+other rule runs seed by seed in a loop and ``batch_stack`` joins the results.
 """
 import operator
 import types
 
 import gast
+import numpy as np
 
 from s2s import anno
 from s2s import astutil as A
@@ -25,12 +34,17 @@ from s2s.templates import CallBindingError
 class Forward:
     """Builds the tangent-carrying body of one core-form function."""
 
-    def __init__(self, ctx, fn, active, containers, where):
+    def __init__(self, ctx, fn, active, containers, where, batch=None, entry=False):
         self.ctx = ctx
+        self.batch = batch  # batched mode: the name of the number of seeds
         self.active = active
         self.containers = containers  # names that hold lists or tuples (for subroutine calls)
         self.where = where  # origin of the function, for messages
         self.written = _item_written(fn.body)
+        self.counters = _int_names(fn.body, ctx.resolve) if batch else set()  # names that hold ints
+        # names that hold arrays (the entry's parameters are known: the call shows which are lists or tuples)
+        self.arrays = _array_names(fn, containers, ctx.resolve, entry) if batch else set()
+        self._seed = None
 
     def is_active(self, name):
         return name in self.active
@@ -45,6 +59,10 @@ class Forward:
         return None
 
     def zeros_like(self, node):
+        """A zero tangent for the value of ``node``."""
+        if self.batch:
+            return A.call(self.ctx.refs.expr(runtime.batch_zeros, "batch_zeros"), [A.deepcopy(node),
+                                                                                   A.name(self.batch)])
         if isinstance(node, gast.Constant) and isinstance(node.value, (int, float)) and not isinstance(
                 node.value, bool):
             return A.const(0.0)
@@ -113,7 +131,9 @@ class Forward:
             base = self.dot_of(value.value)
             if base is None:
                 return [], self.zeros_like(ans)
-            return [], gast.Subscript(value=base, slice=A.deepcopy(value.slice), ctx=gast.Load())
+            if self.batch and value.value.id not in self.arrays:  # may be a list or tuple of tangents
+                return [], A.call(self.ctx.refs.expr(runtime.batch_at, "batch_at"), [base, A.index_expr(value.slice)])
+            return [], gast.Subscript(value=base, slice=self.index(value.slice), ctx=gast.Load())
         if isinstance(value, gast.BinOp):
             op = getattr(operator, OPERATORS[type(value.op)])
             return self.primitive(op, value, [value.left, value.right], {}, ans, stmt)
@@ -149,9 +169,19 @@ class Forward:
             if registry.is_nondifferentiable(callee):
                 return [], self.zeros_like(ans)
             raise no_rule(stmt, self.where, callee, "tangent")
+        if self.batch:
+            return self.batched(rule, callee, value, args, keywords, ans, stmt)
+        result = self.instantiate(rule, callee, value, args, keywords, ans, stmt, self.dot_of)
+        if result is None:
+            return [], self.zeros_like(ans)
+        return result
+
+    def instantiate(self, rule, callee, value, args, keywords, ans, stmt, dot):
+        """(prelude, tangent expression) from the primitive's rule, None where no operand is active."""
+        registry = self.ctx.registry
         try:
-            result = tangents.instantiate(rule, registry.tangent_for(callee), value, args, keywords, ans,
-                                          self.dot_of, self.ctx.refs, self.ctx.namer)
+            return tangents.instantiate(rule, registry.tangent_for(callee), value, args, keywords, ans,
+                                        dot, self.ctx.refs, self.ctx.namer)
         except CallBindingError as err:
             raise UnsupportedSyntaxError("{}: `{}`: {}".format(*site(stmt, self.where), err)) from None
         except tangents.MissingTangentError as err:
@@ -159,9 +189,97 @@ class Forward:
                 "{}: `{}`: s2s has a reverse-mode rule for {} ({}) but no forward-mode one. Register one with "
                 "@s2s.tangent({}), or use reverse mode.".format(
                     *site(stmt, self.where), describe(callee), err.rule.where, callee.__name__)) from None
+
+    # ---------------------------------------------------------- batched mode
+    def index(self, index):
+        """The index of a tangent for the primal index ``index`` (after the seed axis when batched)."""
+        index = A.deepcopy(index)
+        if not self.batch:
+            return index
+        every = gast.Slice(lower=None, upper=None, step=None)
+        if isinstance(index, gast.Tuple):
+            return gast.Tuple(elts=[every] + index.elts, ctx=gast.Load())
+        if isinstance(index, (gast.Slice, gast.Constant, gast.List)) or (
+                isinstance(index, gast.Name) and index.id in self.counters):
+            return gast.Tuple(elts=[every, index], ctx=gast.Load())
+        # a name may hold a tuple of indices
+        return A.call(self.ctx.refs.expr(runtime.batch_index, "batch_index"), [index])
+
+    def lift(self, tangent, like):
+        return A.call(self.ctx.refs.expr(runtime.lift, "lift"), [tangent, A.deepcopy(like)])
+
+    def batched(self, rule, callee, value, args, keywords, ans, stmt):
+        """(prelude, batched tangent expression) of a primitive: all seeds at once where the tangent is
+        elementwise in the tangents, else seed by seed."""
+        broadcasting = len(args) + len(keywords) > 1
+
+        def lifted(node):
+            d = self.dot_of(node)
+            return self.lift(d, ans) if d is not None and broadcasting else d
+
+        result = self.instantiate(rule, callee, value, args, keywords, ans, stmt, lifted)
         if result is None:
             return [], self.zeros_like(ans)
-        return result
+        prelude, expr = result
+        dots = {self.dot(a.id) for a in list(args) + list(keywords.values()) if self.dot_of(a) is not None}
+        in_prelude = any(dots & set(A.names_loaded(s)) for s in prelude)
+        if not in_prelude and not (dots & set(A.names_loaded(expr))):
+            return prelude, self.zeros_like(ans)
+        if not in_prelude and self._elementwise(expr, dots, ans):
+            return prelude, expr
+        seed = self.seed
+
+        def one_seed(node):
+            d = self.dot_of(node)
+            return None if d is None else A.call(self.ctx.refs.expr(runtime.seed_of, "seed_of"), [d, A.name(seed)])
+
+        prelude, expr = self.instantiate(rule, callee, value, args, keywords, ans, stmt, one_seed)
+        seeds = self.ctx.namer.fresh((ans.id if isinstance(ans, gast.Name) else "t") + "_seeds")
+        push = gast.Expr(value=A.call(gast.Attribute(value=A.name(seeds), attr="append", ctx=gast.Load()), [expr]))
+        loop = gast.For(target=A.name(seed, "store"),
+                        iter=A.call(self.ctx.refs.expr(range, "range"), [A.name(self.batch)]),
+                        body=prelude + [push], orelse=[], type_comment=None)
+        stacked = A.call(self.ctx.refs.expr(runtime.batch_stack, "batch_stack"), [A.name(seeds)])
+        return [A.assign(seeds, gast.List(elts=[], ctx=gast.Load())), loop], stacked
+
+    @property
+    def seed(self):
+        if self._seed is None:
+            self._seed = self.ctx.namer.fresh("seed")
+        return self._seed
+
+    def _elementwise(self, expr, dots, ans):
+        """Whether every tangent in ``expr`` reaches its root through elementwise operations only
+        (so a leading seed axis passes through). ``broadcast_like`` becomes ``batch_broadcast``."""
+        resolve = self.ctx.resolve
+
+        def contains(node):
+            return bool(dots & set(A.names_loaded(node)))
+
+        def ok(node):
+            if isinstance(node, gast.Name):
+                return True
+            if not contains(node):
+                return True
+            if isinstance(node, gast.BinOp):
+                return not isinstance(node.op, gast.MatMult) and ok(node.left) and ok(node.right)
+            if isinstance(node, gast.UnaryOp):
+                return ok(node.operand)
+            if isinstance(node, gast.IfExp):
+                return not contains(node.test) and ok(node.body) and ok(node.orelse)
+            if isinstance(node, gast.Call):
+                fn = resolve(node.func)
+                if fn is runtime.broadcast_like and _same_name(node.args[1], ans) and ok(node.args[0]):
+                    # tangents.instantiate's widening of a tangent that lost terms to the result's shape
+                    node.func = self.ctx.refs.expr(runtime.batch_broadcast, "batch_broadcast")
+                    return True
+                if fn is runtime.lift:
+                    return True
+                if _is_elementwise(fn) or fn is np.where:
+                    return all(ok(a) for a in node.args) and all(ok(k.value) for k in node.keywords)
+            return False
+
+        return ok(expr)
 
     # ---------------------------------------------------------- subroutines
     def _is_subroutine(self, call):
@@ -190,8 +308,16 @@ class Forward:
         self.ctx.check_writable(name, s)
         if not self.is_active(name):
             return [s]
-        write = gast.Subscript(value=A.name(self.dot(name)), slice=A.deepcopy(target.slice), ctx=gast.Store())
-        return [s, A.assign(write, self.tangent_or_zero(s.value))]
+        value = self.tangent_or_zero(s.value)
+        if self.batch and name not in self.arrays:
+            write = A.call(self.ctx.refs.expr(runtime.batch_write, "batch_write"),
+                           [A.name(self.dot(name)), A.index_expr(target.slice), value])
+            return [s, gast.Expr(value=write)]
+        write = gast.Subscript(value=A.name(self.dot(name)), slice=self.index(target.slice), ctx=gast.Store())
+        if self.batch:  # broadcast the value's seeds as the primal value broadcasts into the slot
+            value = self.lift(value, gast.Subscript(value=A.name(name), slice=A.deepcopy(target.slice),
+                                                    ctx=gast.Load()))
+        return [s, A.assign(write, value)]
 
     def append(self, s):
         call = s.value
@@ -212,3 +338,100 @@ def _item_written(stmts):
                     and isinstance(node.targets[0].value, gast.Name)):
                 out.add(node.targets[0].value.id)
     return out
+
+
+def _int_names(stmts, resolve):
+    """Names that hold Python ints: ``range`` loop counters, ``len`` results and integer arithmetic on them."""
+    assigned = {}
+    for stmt in stmts:
+        for node in A.walk(stmt):
+            if isinstance(node, gast.For) and isinstance(node.target, gast.Name):
+                iterable = node.iter
+                ranged = isinstance(iterable, gast.Call) and resolve(iterable.func) is range
+                assigned.setdefault(node.target.id, []).append("int" if ranged else None)
+            elif isinstance(node, gast.Assign):
+                for target in node.targets:
+                    for name in A.names_stored(target):
+                        value = node.value if isinstance(target, gast.Name) else None
+                        assigned.setdefault(name, []).append(value)
+    ints = set()
+
+    def is_int(node):
+        if node == "int":
+            return True
+        if isinstance(node, gast.Constant):
+            return type(node.value) is int
+        if isinstance(node, gast.Name):
+            return node.id in ints
+        if isinstance(node, gast.BinOp):
+            return isinstance(node.op, (gast.Add, gast.Sub, gast.Mult, gast.FloorDiv, gast.Mod)) and is_int(
+                node.left) and is_int(node.right)
+        if isinstance(node, gast.UnaryOp):
+            return isinstance(node.op, gast.USub) and is_int(node.operand)
+        if isinstance(node, gast.Call):
+            return resolve(node.func) is len
+        return False
+
+    changed = True
+    while changed:
+        changed = False
+        for name, values in assigned.items():
+            if name not in ints and all(v is not None and is_int(v) for v in values):
+                ints.add(name)
+                changed = True
+    return ints
+
+
+def _same_name(a, b):
+    return isinstance(a, gast.Name) and isinstance(b, gast.Name) and a.id == b.id
+
+
+def _is_elementwise(fn):
+    """A ufunc of one result that is not a generalized one (those have a core signature: matmul, vecdot)."""
+    return isinstance(fn, np.ufunc) and fn.nout == 1 and fn.signature is None
+
+
+_ARRAY_MAKERS = frozenset(id(f) for f in (
+    np.zeros, np.zeros_like, np.ones, np.ones_like, np.empty, np.empty_like, np.full, np.full_like, np.array,
+    np.asarray, np.copy, np.sum, np.mean, np.prod, np.roll, np.reshape, np.ravel, np.transpose, np.dot, np.matmul,
+    np.concatenate, np.stack, np.hstack, np.vstack, np.cumsum, np.diff, np.outer, np.einsum, np.linspace,
+    np.arange, np.clip, np.where, np.diag, np.tile, np.pad, np.flip, np.sort))
+
+
+def _array_names(fn, containers, resolve, entry):
+    """Names that surely hold arrays or numbers, never lists or tuples (their tangents are indexed after
+    the seed axis directly; other names go through ``batch_at``)."""
+    params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs} - set(containers)
+    if not entry:
+        params = set()
+    assigned = {}
+    for node in A.walk(fn):
+        if isinstance(node, gast.Assign):
+            for target in node.targets:
+                for name in A.names_stored(target):
+                    assigned.setdefault(name, []).append(node.value if isinstance(target, gast.Name) else None)
+        elif isinstance(node, (gast.For, gast.With, gast.comprehension)):
+            for name in A.names_stored(getattr(node, "target", node)):
+                assigned.setdefault(name, []).append(None)
+    arrays = set(p for p in params if p not in assigned)
+
+    def is_array(node):
+        if isinstance(node, (gast.BinOp, gast.UnaryOp, gast.Constant)):
+            return True
+        if isinstance(node, gast.Name):
+            return node.id in arrays
+        if isinstance(node, gast.Subscript):
+            return is_array(node.value)
+        if isinstance(node, (gast.Call, gast.Attribute)):
+            callee = anno.get(node, anno.Key.CALLEE)
+            return _is_elementwise(callee) or id(callee) in _ARRAY_MAKERS
+        return False
+
+    changed = True
+    while changed:
+        changed = False
+        for name, values in assigned.items():
+            if name not in arrays and all(v is not None and is_array(v) for v in values):
+                arrays.add(name)
+                changed = True
+    return arrays

@@ -2524,3 +2524,84 @@ def svd_grad_jvp(g_dot, a_dot, g, a, ans, full_matrices=True, compute_uv=True):
         g = np.asarray(g)[..., None, :]
         out = out + (u_dot * g) @ usv[2] + (usv[0] * g) @ vh_dot
     return out if not _is_zero(out) else np.zeros(np.shape(a), dtype=float_dtype(a))
+
+
+# ---------------------------------------------------------------- batched forward mode
+# s2s.jvp(f, batch=True): every tangent carries a leading axis of ``batch`` seeds
+# (shape (batch,) + value's shape). Elementwise tangent expressions run on all
+# seeds at once; other rules run seed by seed and stack (see s2s/forward.py).
+def batch_size(t):
+    """The number of seeds of a batched tangent (the first array found in a container)."""
+    if isinstance(t, (list, tuple)):
+        for e in t:
+            k = batch_size(e)
+            if k is not None:
+                return k
+        return None
+    return np.shape(t)[0] if np.ndim(t) else None
+
+
+def batch_zeros(x, k):
+    """Zero tangents of ``x`` for ``k`` seeds: shape (k,) + x's shape (containers elementwise)."""
+    if isinstance(x, (list, tuple)):
+        return _rebuilt(x, [batch_zeros(e, k) for e in x])
+    return np.zeros((k,) + np.shape(x), dtype=float_dtype(x))
+
+
+def lift(t, like):
+    """Batched tangent ``t`` with axes inserted after the seed axis up to ``like``'s rank, so that it
+    broadcasts against values shaped like ``like`` as the unbatched tangent would."""
+    return _lifted(t, np.ndim(like))
+
+
+def _lifted(t, ndim):
+    missing = ndim + 1 - np.ndim(t)
+    if missing <= 0:
+        return t
+    t = np.asarray(t)
+    return t.reshape(t.shape[:1] + (1,) * missing + t.shape[1:])
+
+
+def batch_at(t, index):
+    """``t[index]`` for the primal index ``index``: an element of a container, or every seed of an array."""
+    if isinstance(t, (list, tuple)):
+        return t[index]
+    return t[batch_index(index)]
+
+
+def batch_index(index):
+    """The index of a batched tangent for the primal index ``index``: every seed, then ``index``."""
+    if isinstance(index, tuple):
+        return (slice(None),) + index
+    return slice(None), index
+
+
+def batch_write(t, index, v):
+    """``t[index] = v`` for the primal index ``index``: into a container, or into every seed of an array
+    (``v``'s seeds broadcast as the primal value broadcasts into the slot)."""
+    if isinstance(t, list):
+        t[index] = v
+        return
+    index = batch_index(index)
+    t[index] = _lifted(v, np.ndim(t[index]) - 1)
+
+
+def seed_of(t, i):
+    """The tangent along seed ``i`` of a batched tangent (containers elementwise)."""
+    if isinstance(t, (list, tuple)):
+        return _rebuilt(t, [seed_of(e, i) for e in t])
+    return t[i]
+
+
+def batch_stack(seeds):
+    """One batched tangent from the list of per-seed tangents (containers elementwise)."""
+    first = seeds[0]
+    if isinstance(first, (list, tuple)):
+        return _rebuilt(first, [batch_stack([s[i] for s in seeds]) for i in range(len(first))])
+    return np.stack([np.asarray(s) for s in seeds])
+
+
+def batch_broadcast(t, like):
+    """Batched tangent ``t`` broadcast to (seeds,) + like's shape (a fresh array)."""
+    t = lift(t, like)
+    return np.array(np.broadcast_to(t, np.shape(t)[:1] + np.shape(like)))

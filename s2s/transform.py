@@ -52,6 +52,7 @@ class Context:
         self.namer = Namer()
         namespaces = [top.closure, top.globals, vars(__import__("builtins"))]
         self.refs = Refs(namespaces, self.namer)
+        self.resolve = specialize.resolver(self.refs.bindings, [top.closure, top.globals])
         self.bars = {}
         self.dots = {}
         self.functions = []
@@ -199,24 +200,27 @@ class Context:
 
     def forward_subroutine_def(self, callee, wrt, containers):
         parsed = parse_function(callee)
-        body, ret, active = self.forward_parts(parsed, wrt, containers)
+        body, ret, active, fwd = self.forward_parts(parsed, wrt, containers)
         name = self.namer.fresh(callee.__name__ + "_jvp")
         args = self._tangent_args(self.signature_args(parsed, callee), wrt)
-        result = gast.Tuple(elts=[A.deepcopy(ret.value), self._tangent_result(ret, active)], ctx=gast.Load())
+        result = gast.Tuple(elts=[A.deepcopy(ret.value), self._tangent_result(ret, active, fwd)], ctx=gast.Load())
         doc = "{} and its tangent along {}.".format(callee.__name__, ", ".join(self.dot(w) for w in wrt))
         self.functions.append(_function(name, args, body + [gast.Return(value=result)], doc))
         return name, {w: self.dot(w) for w in wrt}  # the tangent parameters' names in the callee
 
-    def forward_parts(self, parsed, wrt, containers):
-        """(body with tangent statements, the return statement, the active names) of one function."""
+    def forward_parts(self, parsed, wrt, containers, entry=False):
+        """(body with tangent statements, the return statement, the active names, the Forward) of one function."""
         core, params, active, container_names, where = self._analyzed(parsed, wrt, containers)
-        fwd = Forward(self, core, active, container_names, where)
+        batch = self.namer.fresh("batch") if self.options.get("batch") else None
+        fwd = Forward(self, core, active, container_names, where, batch, entry)
         # a parameter not differentiated that later holds active values (v = A @ v in a loop)
         # starts with a zero tangent
-        zeros = [A.assign(self.dot(p), A.call(self.refs.expr(runtime.zeros_like, "zeros_like"), [A.name(p)]))
-                 for p in params if p in active and p not in wrt]
+        zeros = [A.assign(self.dot(p), fwd.zeros_like(A.name(p))) for p in params if p in active and p not in wrt]
+        if batch:
+            seeds = gast.Tuple(elts=[A.name(self.dot(w)) for w in wrt], ctx=gast.Load())
+            zeros.insert(0, A.assign(batch, A.call(self.refs.expr(runtime.batch_size, "batch_size"), [seeds])))
         body = fwd.block(core.body[:-1])
-        return zeros + body, core.body[-1], active
+        return zeros + body, core.body[-1], active, fwd
 
     def _tangent_args(self, args, wrt):
         """``args`` with one keyword-only tangent parameter per ``wrt`` name."""
@@ -224,22 +228,27 @@ class Context:
         args.kw_defaults = list(args.kw_defaults) + [None] * len(wrt)
         return args
 
-    def _tangent_result(self, ret, active):
+    def _tangent_result(self, ret, active, fwd):
         value = ret.value
         if isinstance(value, gast.Name) and value.id in active:
             return A.name(self.dot(value.id))
+        if fwd.batch:
+            return fwd.zeros_like(value)
         return A.call(self.refs.expr(runtime.zeros_like, "zeros_like"), [A.deepcopy(value)])
 
     def forward_entry(self, parsed, wrt, containers):
-        body, ret, active = self.forward_parts(parsed, wrt, containers)
+        body, ret, active, fwd = self.forward_parts(parsed, wrt, containers, entry=True)
         fn = parsed.fn
         name = self.namer.fresh("jvp_" + fn.__name__)
         args = self._tangent_args(self.signature_args(parsed, fn), wrt)
-        result = gast.Tuple(elts=[A.deepcopy(ret.value), self._tangent_result(ret, active)], ctx=gast.Load())
+        result = gast.Tuple(elts=[A.deepcopy(ret.value), self._tangent_result(ret, active, fwd)], ctx=gast.Load())
         ret_stmt = gast.Return(value=result)
         anno.copy(ret, ret_stmt)
-        doc = "{} ({}:{}) and its tangent along {}.".format(
-            fn.__name__, parsed.filename, parsed.node.lineno, ", ".join(self.dot(w) for w in wrt))
+        along = ", ".join(self.dot(w) for w in wrt)
+        doc = "{} ({}:{}) and its tangent along {}.".format(fn.__name__, parsed.filename, parsed.node.lineno, along)
+        if fwd.batch:
+            doc = "{} ({}:{}) and its tangents along the seeds in {} (one per entry of their first axis).".format(
+                fn.__name__, parsed.filename, parsed.node.lineno, along)
         self.functions.append(_function(name, args, body + [ret_stmt], doc))
         return name
 
