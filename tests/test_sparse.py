@@ -325,3 +325,36 @@ def test_while_loop_with_active_condition_follows_the_input(rng):
     np.testing.assert_array_equal(pattern, np.eye(5, dtype=bool))  # elementwise square root
     np.testing.assert_allclose(s2s.sparse_jacobian(while_newton)(x).toarray(), np.diag(0.5 / np.sqrt(x)),
                                rtol=1e-8)
+
+
+# ----------------------------------------------------------- batched seeds
+@pytest.mark.parametrize("f", EXACT + [branchy], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("batched", [True, False])
+def test_seeds_batched_or_one_by_one_give_the_dense_jacobian(f, batched, rng):
+    x = rng.uniform(0.5, 1.5, size=12 if f is not with_matmul else 6)
+    g = s2s.sparse_jacobian(f, wrt=0)
+    assert g.batched(x) is None  # decided by timing at the first evaluation
+    g(x)
+    assert g.batched(x) in (True, False)
+    g.prepare(x)[0].batched = batched  # force the way the seeds run
+    point = x[::-1].copy()
+    dense = _dense_jacobian(f, point)
+    np.testing.assert_allclose(g(point).toarray(), dense, rtol=1e-12, atol=1e-12 * abs(dense).max())
+
+
+@pytest.mark.parametrize("batched", [True, False])
+def test_hessian_seeds_batched_or_one_by_one(batched, rng):
+    x = rng.uniform(0.5, 1.5, size=20)
+    h = s2s.sparse_hessian(separable)
+    h(x)
+    h.prepare(x)[0].batched = batched
+    point = x[::-1].copy()
+    dense = s2s.hessian(separable)(point)
+    np.testing.assert_allclose(h(point).toarray(), dense, rtol=1e-12, atol=1e-12 * abs(dense).max())
+
+
+def test_reverse_mode_runs_one_vjp_per_color(rng):
+    x = rng.uniform(size=12)
+    g = s2s.sparse_jacobian(banded, mode="reverse")
+    g(x)
+    assert g.batched(x) is False

@@ -9,6 +9,7 @@ scipy.sparse CSR matrix.
 """
 import importlib.util
 import inspect
+import time
 
 import numpy as np
 
@@ -143,6 +144,48 @@ class _Prepared:
         self.pattern = pattern
         self.colors = colors
         self.shapes = shapes
+        self.batched = None  # whether the seeds go through one batched call: decided at the first evaluation
+
+
+def _seeds(colors, shape, dtype=float):
+    """One 0/1 seed per color, stacked: shape (k,) + shape."""
+    k = int(colors.max()) + 1 if len(colors) else 0
+    return (colors[None, :] == np.arange(k)[:, None]).astype(dtype).reshape((k,) + tuple(shape))
+
+
+def _compressed(prepared, one_by_one, all_at_once):
+    """The compressed derivative, (k, size) rows per color, from whichever way of running the seeds is faster.
+
+    At the first evaluation for these shapes both run (after a warm-up call
+    that generates their code), are timed side by side and must agree; the
+    faster is kept. The batched call loses where k copies of the arrays no
+    longer fit in cache (measured in benchmarks/sparse.py).
+    """
+    if prepared.batched is None:
+        try:
+            batched = all_at_once()
+        except S2SError:
+            prepared.batched = False
+            return one_by_one()
+        single = one_by_one()
+        scale = max(1.0, float(np.max(np.abs(single), initial=0.0)))
+        if batched.shape != single.shape or not np.allclose(batched, single, rtol=1e-12, atol=1e-12 * scale):
+            prepared.batched = False  # pragma: no cover - the batched mode is tested against the unbatched one
+            return single
+        prepared.batched = _faster(all_at_once, one_by_one)
+        return single
+    return all_at_once() if prepared.batched else one_by_one()
+
+
+def _faster(first, second, repeats=2):
+    """Whether ``first`` ran faster than ``second`` (best of ``repeats``, alternating)."""
+    best = [np.inf, np.inf]
+    for _ in range(repeats):
+        for i, fn in enumerate((first, second)):
+            start = time.perf_counter()
+            fn()
+            best[i] = min(best[i], time.perf_counter() - start)
+    return best[0] < best[1]
 
 
 class _Sparse:
@@ -178,6 +221,12 @@ class _Sparse:
         """The color of each column (forward), row (reverse) or Hessian row, for these argument shapes."""
         return self.prepare(*args, **kwargs)[0].colors.copy()
 
+    def batched(self, *args, **kwargs):
+        """Whether the seeds of all colors go through the generated code in one batched call for these
+        argument shapes (``s2s.jvp(f, batch=True)``) rather than one call per color: decided by timing
+        both at the first evaluation (None before it; always False for ``mode="reverse"``)."""
+        return self.prepare(*args, **kwargs)[0].batched
+
     def _given_pattern(self, bound):
         import scipy.sparse as sp
 
@@ -203,6 +252,7 @@ class SparseJacobian(_Sparse):
         super().__init__(f, wrt, sparsity, local)
         self.mode = mode
         self._derivative = _api.jvp(f, wrt) if mode == "forward" else _api.vjp(f, wrt)
+        self._batched = _api.jvp(f, wrt, batch=True) if mode == "forward" else None
 
     def _pattern_shape(self, bound):
         out = self.f(*bound.args, **bound.kwargs)
@@ -223,13 +273,21 @@ class SparseJacobian(_Sparse):
         k = int(colors.max()) + 1 if len(colors) else 0
         m, n = prepared.pattern.shape
         if self.mode == "forward":
-            compressed = np.zeros((m, k))
-            for c in range(k):
-                seed = (colors == c).astype(float).reshape(np.shape(x))
-                seed = seed if np.ndim(x) else float(seed)
-                _, tangent = self._derivative(*args, seed, **kwargs)
-                compressed[:, c] = np.ravel(tangent)
-            return coloring.decompress_columns(prepared.pattern, colors, compressed)
+            seeds = _seeds(colors, np.shape(x))
+
+            def one_by_one():
+                out = np.zeros((k, m))
+                for c in range(k):
+                    seed = seeds[c] if np.ndim(x) else float(seeds[c])
+                    out[c] = np.ravel(self._derivative(*args, seed, **kwargs)[1])
+                return out
+
+            def all_at_once():
+                return np.reshape(self._batched(*args, seeds, **kwargs)[1], (k, m))
+
+            compressed = _compressed(prepared, one_by_one, all_at_once) if k else np.zeros((0, m))
+            return coloring.decompress_columns(prepared.pattern, colors, compressed.T)
+        prepared.batched = False  # reverse mode runs one vjp per color
         out = self.f(*args, **kwargs)
         compressed = np.zeros((k, n))
         for c in range(k):
@@ -246,6 +304,7 @@ class SparseHessian(_Sparse):
     def __init__(self, f, wrt=0, sparsity=None, local=False):
         super().__init__(f, wrt, sparsity, local)
         self._hvp = _api.hvp(f, wrt)
+        self._batched = _api.jvp(_api.grad(f, wrt), wrt, batch=True)
 
     def _pattern_shape(self, bound):
         n = P.size(bound.arguments[self.wrt_name])
@@ -263,12 +322,20 @@ class SparseHessian(_Sparse):
         colors = prepared.colors
         k = int(colors.max()) + 1 if len(colors) else 0
         n = prepared.pattern.shape[0]
-        compressed = np.zeros((n, k))
-        for c in range(k):
-            v = (colors == c).astype(float).reshape(np.shape(x))
-            v = v if np.ndim(x) else float(v)
-            compressed[:, c] = np.ravel(self._hvp(*args, v, **kwargs))
-        return coloring.decompress_star(prepared.pattern, colors, compressed)
+        seeds = _seeds(colors, np.shape(x))
+
+        def one_by_one():
+            out = np.zeros((k, n))
+            for c in range(k):
+                v = seeds[c] if np.ndim(x) else float(seeds[c])
+                out[c] = np.ravel(self._hvp(*args, v, **kwargs))
+            return out
+
+        def all_at_once():
+            return np.reshape(self._batched(*args, seeds, **kwargs)[1], (k, n))
+
+        compressed = _compressed(prepared, one_by_one, all_at_once) if k else np.zeros((0, n))
+        return coloring.decompress_star(prepared.pattern, colors, compressed.T)
 
 
 def sparse_jacobian(f=None, wrt=0, mode="forward", *, sparsity=None, local=False):
