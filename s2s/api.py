@@ -206,6 +206,9 @@ def _unbatched(tangent, what, transformed, seeds):
         raise ArgumentError("{}: {} must have a leading batch axis (shape (k,) + the argument's shape), not "
                             "shape {}".format(_where(transformed.base), what, np.shape(tangent)))
     seeds.add(np.shape(tangent)[0])
+    if np.shape(tangent)[0] == 0:
+        raise ArgumentError("{}: {} hold no seed (a leading axis of length 0); pass at least one".format(
+            _where(transformed.base), what))
     if len(seeds) > 1:
         raise ArgumentError("{}: the batched tangents hold different numbers of seeds ({}); give every tangent "
                             "the same leading axis".format(_where(transformed.base), sorted(seeds)))

@@ -211,7 +211,10 @@ class Forward:
     def batched(self, rule, callee, value, args, keywords, ans, stmt):
         """(prelude, batched tangent expression) of a primitive: all seeds at once where the tangent is
         elementwise in the tangents, else seed by seed."""
-        broadcasting = len(args) + len(keywords) > 1
+        # operands of a lower rank than the result broadcast: lift their tangents (numbers never do)
+        operands = [a for a in list(args) + list(keywords.values())
+                    if not isinstance(a, gast.Constant) and not (isinstance(a, gast.Name) and a.id in self.counters)]
+        broadcasting = len(operands) > 1
 
         def lifted(node):
             d = self.dot_of(node)

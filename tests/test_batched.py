@@ -96,3 +96,42 @@ def test_batched_jvp_of_every_rule(row):
             check_batched(row.fn, copy.deepcopy(row.args), row.wrt)
         return
     check_batched(row.fn, copy.deepcopy(row.args), row.wrt, _tol(row.args))
+
+
+def two_args(x, y):
+    return np.sin(x) * y
+
+
+def test_batched_tangents_need_a_leading_axis():
+    g = s2s.jvp(two_args, wrt=0, batch=True)
+    with pytest.raises(s2s.S2SError, match=r"tangent of `x` has shape \(2,\), but the argument has shape \(3,\)"):
+        g(np.ones(3), np.ones(3), np.ones((4, 2)))
+    with pytest.raises(s2s.S2SError, match="leading batch axis"):
+        g(1.0, 2.0, 1.0)
+    with pytest.raises(s2s.S2SError, match="no seed"):
+        g(np.ones(3), np.ones(3), np.ones((0, 3)))
+
+
+def test_batched_tangents_hold_the_same_number_of_seeds():
+    g = s2s.jvp(two_args, wrt=(0, 1), batch=True)
+    with pytest.raises(s2s.S2SError, match=r"different numbers of seeds \(\[2, 3\]\)"):
+        g(np.ones(3), np.ones(3), np.ones((2, 3)), np.ones((3, 3)))
+
+
+def test_scalar_arguments_take_a_vector_of_seeds():
+    g = s2s.jvp(two_args, wrt=(0, 1), batch=True)
+    out, t = g(0.5, 2.0, np.array([1.0, 0.0]), np.array([0.0, 1.0]))
+    np.testing.assert_allclose(t, [np.cos(0.5) * 2.0, np.sin(0.5)], rtol=1e-15)
+    assert out == np.sin(0.5) * 2.0
+
+
+def test_batched_source_reads_as_a_loop_only_where_a_rule_is_not_elementwise():
+    source = s2s.source(s2s.jvp(two_args, wrt=0, batch=True))
+    assert "for seed in range(batch)" not in source
+    assert "lift(" in source
+    source = s2s.source(s2s.jvp(lambda_free_sum, batch=True))
+    assert "for seed in range(batch)" in source and "batch_stack(" in source
+
+
+def lambda_free_sum(x):
+    return np.sum(np.sin(x))
