@@ -451,9 +451,10 @@ def jvp(f=None, wrt=0, *, verbose=False, optimize=True, batch=False):
 class Derived:
     """A derivative assembled from generated ones (jacobian, hessian, hvp)."""
 
-    def __init__(self, kind, transformed, run, description):
+    def __init__(self, kind, transformed, run, description, runs=None):
         self.kind = kind
         self.transformed = transformed
+        self.runs = runs or transformed  # the transform whose generated code runs (its source is shown)
         self._run = run
         self.__doc__ = description
         self.__name__ = "{}_{}".format(kind, transformed.base.__name__)
@@ -466,7 +467,7 @@ class Derived:
 
     @property
     def source(self):
-        return self.transformed.source
+        return self.runs.source
 
 
 def jacobian(f=None, wrt=0, mode="reverse", *, verbose=False):
@@ -474,7 +475,8 @@ def jacobian(f=None, wrt=0, mode="reverse", *, verbose=False):
 
     ``mode="reverse"`` builds it row by row from vector-Jacobian products
     (one per output element), ``mode="forward"`` column by column from
-    Jacobian-vector products (one per input element). A tuple ``wrt`` gives a
+    Jacobian-vector products (one per input element, many per call:
+    ``jvp(f, batch=True)``). A tuple ``wrt`` gives a
     tuple of Jacobians; a tuple result gives a tuple over its values.
     """
     if f is None:
@@ -482,15 +484,20 @@ def jacobian(f=None, wrt=0, mode="reverse", *, verbose=False):
     if mode not in ("reverse", "forward"):
         raise ArgumentError("{}: jacobian of {}: mode must be 'reverse' or 'forward', not {!r}".format(
             _where(f), getattr(f, "__name__", f), mode))
-    kind = "vjp" if mode == "reverse" else "jvp"
-    inner = _transform(kind, f, wrt, {"verbose": verbose})
-    run = _jacobian_by_rows if mode == "reverse" else _jacobian_by_columns
+    if mode == "reverse":
+        inner = _transform("vjp", f, wrt, {"verbose": verbose})
 
-    def jac(*args, **kwargs):
-        return run(inner, args, kwargs)
+        def jac(*args, **kwargs):
+            return _jacobian_by_rows(inner, args, kwargs)
+    else:
+        inner = _transform("jvp", f, wrt, {})
+        batched = _transform("jvp", f, wrt, {"verbose": verbose, "batch": True})
+
+        def jac(*args, **kwargs):
+            return _jacobian_by_columns(inner, args, kwargs, batched)
 
     return Derived("jacobian", inner, jac, "Jacobian of {} with respect to {} ({} mode).".format(
-        inner.describe(), ", ".join(inner.wrt), mode))
+        inner.describe(), ", ".join(inner.wrt), mode), runs=batched if mode == "forward" else inner)
 
 
 def _wrt_values(transformed, args, kwargs):
@@ -512,9 +519,13 @@ def _leaves(out):
     return list(out) if isinstance(out, (tuple, list)) else [out]
 
 
-def _jacobian_by_columns(transformed, args, kwargs):
+def _jacobian_by_columns(transformed, args, kwargs, batched=None):
+    """The Jacobian from Jacobian-vector products along the unit tangents: with ``batched`` (the same jvp
+    with ``batch=True``) a chunk of columns per call, else one call per column."""
     values = _wrt_values(transformed, args, kwargs)
     _refuse_containers(transformed, values)
+    if batched is not None:
+        return _jacobian_by_chunks(batched, values, args, kwargs)
     zeros = [np.zeros_like(v, dtype=float) if np.ndim(v) else 0.0 for v in values]
     per_wrt = []
     out = None
@@ -531,6 +542,40 @@ def _jacobian_by_columns(transformed, args, kwargs):
             blocks.append(stacked.reshape(np.shape(leaf) + np.shape(value)))
         per_wrt.append(blocks)
     return _arrange(transformed, out, per_wrt)
+
+
+# Columns per batched call: k unit tangents make every tangent array k times the size of its value;
+# beyond about a megabyte (k * value size * 8 bytes) they leave the cache and one call per column is
+# as fast (benchmarks/sparse.py measures both ways).
+_CHUNK_ELEMENTS = 2 ** 17
+
+
+def _jacobian_by_chunks(batched, values, args, kwargs):
+    per_wrt = []
+    out = None
+    for j, value in enumerate(values):
+        shape = np.shape(value)
+        n = int(np.prod(shape, dtype=int))
+        dtype = np.result_type(value) if np.issubdtype(np.result_type(value), np.inexact) else np.float64
+        chunk = max(1, min(n, _CHUNK_ELEMENTS // max(n, 1)))
+        parts = []
+        for start in range(0, n, chunk):
+            k = min(chunk, n - start)
+            seeds = np.zeros((k, n), dtype=dtype)
+            seeds[np.arange(k), start + np.arange(k)] = 1
+            tangents = [np.zeros((k,) + np.shape(v), dtype=float) for v in values]
+            tangents[j] = seeds.reshape((k,) + shape)
+            out, tangent_out = batched(*args, *tangents, **kwargs)
+            parts.append([np.asarray(t, dtype=float) for t in _leaves(tangent_out)])
+        blocks = []
+        for i, leaf in enumerate(_leaves(out)):
+            if n == 0:
+                blocks.append(np.zeros(np.shape(leaf) + shape))
+                continue
+            stacked = np.concatenate([p[i].reshape((-1,) + np.shape(leaf)) for p in parts])
+            blocks.append(np.moveaxis(stacked, 0, -1).reshape(np.shape(leaf) + shape))
+        per_wrt.append(blocks)
+    return _arrange(batched, out, per_wrt)
 
 
 def _jacobian_by_rows(transformed, args, kwargs):
@@ -583,19 +628,20 @@ def _refuse_containers(transformed, values):
 def hessian(f=None, wrt=0, *, verbose=False):
     """The Hessian of the scalar function ``f``: shape ``x.shape + x.shape``.
 
-    Forward over reverse: the Jacobian, by columns, of the generated gradient.
-    A tuple ``wrt`` gives the blocks ``H[i][j] = d2 f / d arg_i d arg_j``.
+    Forward over reverse: the Jacobian, by columns, of the generated gradient
+    (many columns per call: ``jvp(grad(f), batch=True)``). A tuple ``wrt`` gives the blocks ``H[i][j] = d2 f / d arg_i d arg_j``.
     """
     if f is None:
         return lambda g: hessian(g, wrt, verbose=verbose)
     gradient = grad(f, wrt, verbose=verbose)
-    inner = jvp(gradient, wrt, verbose=verbose)
+    inner = jvp(gradient, wrt)
+    batched = jvp(gradient, wrt, verbose=verbose, batch=True)
 
     def hess(*args, **kwargs):
-        return _jacobian_by_columns(inner, args, kwargs)
+        return _jacobian_by_columns(inner, args, kwargs, batched)
 
     return Derived("hessian", inner, hess, "Hessian of {} with respect to {} (forward over reverse).".format(
-        gradient.base.__name__, ", ".join(inner.wrt)))
+        gradient.base.__name__, ", ".join(inner.wrt)), runs=batched)
 
 
 def hvp(f=None, wrt=0, *, verbose=False):

@@ -60,7 +60,7 @@ class Forward:
 
     def zeros_like(self, node):
         """A zero tangent for the value of ``node``."""
-        if self.batch:
+        if self.batch and not _is_number(node):  # a number's zero stays the Python 0.0 for every seed
             return A.call(self.ctx.refs.expr(runtime.batch_zeros, "batch_zeros"), [A.deepcopy(node),
                                                                                    A.name(self.batch)])
         if isinstance(node, gast.Constant) and isinstance(node.value, (int, float)) and not isinstance(
@@ -383,6 +383,11 @@ def _int_names(stmts, resolve):
                 ints.add(name)
                 changed = True
     return ints
+
+
+def _is_number(node):
+    return isinstance(node, gast.Constant) and isinstance(node.value, (int, float)) and not isinstance(
+        node.value, bool)
 
 
 def _same_name(a, b):

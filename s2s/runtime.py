@@ -2590,15 +2590,29 @@ def seed_of(t, i):
     """The tangent along seed ``i`` of a batched tangent (containers elementwise)."""
     if isinstance(t, (list, tuple)):
         return _rebuilt(t, [seed_of(e, i) for e in t])
+    if _is_zero(t):  # the zero of every seed (a Python 0.0, as unbatched)
+        return t
     return t[i]
 
 
 def batch_stack(seeds):
     """One batched tangent from the list of per-seed tangents (containers elementwise)."""
     first = seeds[0]
+    if all(_is_zero(s) for s in seeds):
+        return 0.0
     if isinstance(first, (list, tuple)):
         return _rebuilt(first, [batch_stack([s[i] for s in seeds]) for i in range(len(first))])
     return np.stack([np.asarray(s) for s in seeds])
+
+
+def batch_result(t, ans, k):
+    """The batched tangent ``t`` of the result ``ans`` as the caller gets it: a zero kept as the Python
+    0.0 inside the generated code becomes zeros of shape (k,) + ans's shape."""
+    if isinstance(ans, (list, tuple)) and isinstance(t, (list, tuple)):
+        return _rebuilt(t, [batch_result(e, a, k) for e, a in zip(t, ans)])
+    if _is_zero(t):
+        return np.zeros((k,) + np.shape(ans), dtype=float_dtype(ans))
+    return t
 
 
 def batch_broadcast(t, like):

@@ -241,7 +241,11 @@ class Context:
         fn = parsed.fn
         name = self.namer.fresh("jvp_" + fn.__name__)
         args = self._tangent_args(self.signature_args(parsed, fn), wrt)
-        result = gast.Tuple(elts=[A.deepcopy(ret.value), self._tangent_result(ret, active, fwd)], ctx=gast.Load())
+        tangent = self._tangent_result(ret, active, fwd)
+        if fwd.batch:
+            tangent = A.call(self.refs.expr(runtime.batch_result, "batch_result"),
+                             [tangent, A.deepcopy(ret.value), A.name(fwd.batch)])
+        result = gast.Tuple(elts=[A.deepcopy(ret.value), tangent], ctx=gast.Load())
         ret_stmt = gast.Return(value=result)
         anno.copy(ret, ret_stmt)
         along = ", ".join(self.dot(w) for w in wrt)

@@ -775,7 +775,7 @@ def test_tangents_keep_float32():
 # be differentiated again, and the engine reports that as a missing rule.
 # the batched forward mode's plumbing (s2s.jvp(f, batch=True) is not differentiated again)
 BATCH_HELPERS = ("batch_size", "batch_zeros", "lift", "batch_at", "batch_index", "batch_write", "seed_of",
-                 "batch_stack", "batch_broadcast")
+                 "batch_stack", "batch_broadcast", "batch_result")
 HELPERS_WITHOUT_RULES = (("average_grad", "average_jvp", "interp_slope", "convolve_grad", "convolve_grad2",
                           "kron_grad", "polyval_grad", "trapezoid_grad", "trapezoid_x_jvp", "polyval_slope")
                          + BATCH_HELPERS
