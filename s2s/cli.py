@@ -88,6 +88,9 @@ def _common(parser):
                              "first); a comma makes the result a tuple")
     parser.add_argument("--mode", choices=("reverse", "forward"), default="reverse",
                         help="reverse (gradient, the default) or forward (Jacobian-vector product)")
+    parser.add_argument("--batch", action="store_true",
+                        help="with --mode forward: take k tangents at once, stacked on a leading axis "
+                             "(shape (k,) + the argument's shape)")
     parser.add_argument("--checkpoint", metavar="K",
                         help="loops keep at most K snapshots (binomial checkpointing), or 'auto'")
     parser.add_argument("--no-optimize", action="store_true",
@@ -126,6 +129,8 @@ def _checked(args):
     if args.checkpoint is not None and args.mode == "forward":
         raise _UsageError("--checkpoint applies to reverse mode: forward mode keeps no loop iterations, "
                           "so there is nothing to checkpoint; leave it out")
+    if args.batch and args.mode != "forward":
+        raise _UsageError("--batch applies to forward mode (a batch of tangents); add --mode forward")
     if args.checkpoint is not None and args.checkpoint != "auto":
         if not args.checkpoint.isdigit() or int(args.checkpoint) < 1:
             raise _UsageError("--checkpoint expects a positive number of snapshots or 'auto', got {!r}".format(
@@ -213,6 +218,8 @@ def _derivative(fn, args):
         options["checkpoint"] = args.checkpoint if args.checkpoint == "auto" else int(args.checkpoint)
     if args.no_optimize:
         options["optimize"] = False
+    if args.batch:
+        options["batch"] = True
     wrt, as_tuple = _names(args.wrt, "--wrt") or ([0], False)
     derivative = transform(fn, wrt=tuple(wrt) if as_tuple else wrt[0], **options)
     sequences, _ = _names(args.sequences, "--sequences") or ([], False)

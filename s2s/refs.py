@@ -5,6 +5,7 @@ Generated code runs with the user's module globals; anything else it needs
 generated subroutines) is bound under a fresh name in ``bindings``, which the
 loader passes in as closure variables.
 """
+import builtins
 import types
 
 import gast
@@ -27,6 +28,16 @@ class Refs:
             if name in ns:
                 return ns[name]
         return _ABSENT
+
+    def resolve(self, node):
+        """The object a Name or a module attribute chain of generated code refers to, or None."""
+        if isinstance(node, gast.Name):
+            obj = self._visible(node.id)
+            return getattr(builtins, node.id, None) if obj is _ABSENT else obj
+        if isinstance(node, gast.Attribute):
+            owner = self.resolve(node.value)
+            return getattr(owner, node.attr, None) if isinstance(owner, types.ModuleType) else None
+        return None
 
     def expr(self, obj, hint=None):
         """An expression that evaluates to ``obj`` in the generated code."""

@@ -24,6 +24,21 @@ from s2s.templates import bind, check_differentiated, paste
 _ZERO = "__s2s_zero__"
 
 
+def _multilinear():
+    """id(function) -> the positions of the arguments it is linear in, each a factor of the result."""
+    import numpy as np
+
+    table = {np.dot: (0, 1), np.matmul: (0, 1), np.inner: (0, 1), np.outer: (0, 1), np.vdot: (0, 1),
+             np.kron: (0, 1), np.tensordot: (0, 1), np.multiply: (0, 1), np.cross: (0, 1), np.einsum: "operands",
+             runtime.matmul_grad1: (0, 2), runtime.matmul_grad2: (0, 1), runtime.dot_grad1: (0, 2),
+             runtime.dot_grad2: (0, 1), runtime.inner_grad1: (0, 2), runtime.inner_grad2: (0, 1),
+             runtime.tensordot_grad1: (0, 2), runtime.tensordot_grad2: (0, 1)}
+    return {id(f): positions for f, positions in table.items()}
+
+
+_MULTILINEAR = _multilinear()
+
+
 def _zero(param):
     node = A.name(_ZERO)
     node.param = param
@@ -35,11 +50,34 @@ def _is_zero(node):
 
 
 class _Fold(gast.NodeTransformer):
-    """Fold symbolic zeros through the operations that are linear in them."""
+    """Fold symbolic zeros through the operations that are linear in them.
+
+    With ``resolve`` (the object a call's function names), a term of a sum
+    that is a product (``np.dot``, ``matmul_grad2``, ...) with a zero factor
+    is dropped too: the product rule's terms all have the result's shape.
+    """
+
+    def __init__(self, resolve=None):
+        self.resolve = resolve
+
+    def _vanishes(self, node):
+        if self.resolve is None or not isinstance(node, gast.Call):
+            return False
+        positions = _MULTILINEAR.get(id(self.resolve(node.func)))
+        if positions is None:
+            return False
+        if positions == "operands":  # einsum(subscripts, *operands)
+            positions = range(1, len(node.args))
+        return any(i < len(node.args) and _is_zero(node.args[i]) for i in positions)
 
     def visit_BinOp(self, node):
         self.generic_visit(node)
         left, right = _is_zero(node.left), _is_zero(node.right)
+        if isinstance(node.op, (gast.Add, gast.Sub)) and self.resolve is not None:
+            vanishes = self._vanishes(node.left), self._vanishes(node.right)
+            if (left or vanishes[0]) and (right or vanishes[1]) and any(vanishes):
+                return node  # leave it whole: which zero it is decides its shape
+            left, right = left or vanishes[0], right or vanishes[1]
         if isinstance(node.op, gast.Add):
             if left:
                 return node.right
@@ -113,7 +151,7 @@ def instantiate(adjoint_rule, tangent_rule, value, args, keywords, ans, dot, ref
         broadcast = adjoint_rule.unbroadcast
     else:
         raise MissingTangentError(adjoint_rule)
-    expr = _Fold().visit(expr)
+    expr = _Fold(refs.resolve).visit(expr)
     if _is_zero(expr):
         return prelude, A.call(refs.expr(runtime.zeros_like, "zeros_like"), [A.deepcopy(ans)])
     expr = _Materialize(refs, mapping).visit(expr)
@@ -154,7 +192,7 @@ def _explicit(rule, result, mapping, dots, ans, refs, namer):
         substitution[p + "_dot"] = _zero(p) if d is None else d
     materialize = _Materialize(refs, mapping)
     prelude, (expr,) = paste(rule, [result], substitution, refs, namer,
-                             finish=lambda value: materialize.visit(_Fold().visit(value)))
+                             finish=lambda value: materialize.visit(_Fold(refs.resolve).visit(value)))
     return prelude, expr
 
 

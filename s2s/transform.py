@@ -52,7 +52,7 @@ class Context:
         self.namer = Namer()
         namespaces = [top.closure, top.globals, vars(__import__("builtins"))]
         self.refs = Refs(namespaces, self.namer)
-        self.resolve = specialize.resolver(self.refs.bindings, [top.closure, top.globals])
+        self.resolve = self.refs.resolve
         self.bars = {}
         self.dots = {}
         self.functions = []

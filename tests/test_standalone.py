@@ -182,6 +182,30 @@ def test_forward_mode_standalone_file_runs_without_s2s(tmp_path):
         assert_same(g, e)
 
 
+def test_batched_forward_mode_standalone_file_runs_without_s2s(tmp_path):
+    out = tmp_path / "jvp.py"
+    assert cli.main(["grad", str(SAMPLES / "mlp.py") + ":loss", "--mode", "forward", "--batch", "--wrt", "x",
+                     "--sequences", "params", "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "for seed in range(batch)" in text  # the matrix products run seed by seed, inside the file
+    module = load_sample("mlp")
+    params, x, labels = _mlp_args(module)[0]
+    seeds = np.random.default_rng(3).standard_normal((4,) + x.shape)
+    expected = s2s.jvp(module.loss, wrt="x", batch=True)(params, x, labels, seeds)
+    text += "\n\ndef call(params, x, labels, seeds):\n    return jvp_loss(params, x, labels, x_dot=seeds)\n"
+    folder = tmp_path / "isolated"
+    folder.mkdir()
+    (got,) = run_isolated(folder, text, "call", [(params, x, labels, seeds)])
+    assert_same(got, expected)
+    per_seed = np.stack([s2s.jvp(module.loss, wrt="x")(params, x, labels, s)[1] for s in seeds])
+    np.testing.assert_allclose(got[1], per_seed, rtol=1e-12)
+
+
+def test_batch_without_forward_mode_is_a_usage_error(capsys):
+    assert cli.main(["grad", str(SAMPLES / "lecture.py") + ":f", "--batch"]) == 2
+    assert "--batch applies to forward mode" in capsys.readouterr().err
+
+
 WHILE_LOOP = textwrap.dedent('''
     import numpy as np
 
