@@ -15,60 +15,7 @@ from s2s.sparse import coloring
 from s2s.sparse.api import _rules
 
 from functions import CASES
-
-
-# ----------------------------------------------------------- test functions
-def banded(x):
-    r = x * x
-    r[1:] = r[1:] + np.sin(x[:-1])
-    r[2:] = r[2:] - 0.5 * x[:-2] * x[2:]
-    r[:-1] = r[:-1] + np.exp(x[1:])
-    return r
-
-
-def block_diagonal(x):
-    blocks = x.reshape(4, 3)
-    mixed = blocks * np.sum(blocks ** 2, axis=1, keepdims=True)
-    return np.tanh(mixed).ravel()
-
-
-def arrow(x):
-    head = np.sum(x * x)
-    r = x * head
-    r[0] = np.sum(np.cos(x))
-    return r
-
-
-def stencil_loop(x):
-    r = np.zeros_like(x)
-    for k in range(1, 3):
-        r = r + np.roll(x, k) * np.roll(x, -k)
-    return r
-
-
-def separable(x):
-    return np.sum((x[1:] - x[:-1] ** 2) ** 2) + np.sum(np.log(1.0 + x * x))
-
-
-def with_matmul(x):
-    a = np.diag(np.arange(1.0, 7.0)) + np.diag(np.ones(5), 1)
-    return np.tanh(a @ x)
-
-
-def branchy(x):
-    if x[0] > 0:
-        y = x * x[1]
-    else:
-        y = x * x[2]
-    return y
-
-
-def reversed_concat(x):
-    y = np.concatenate([x[::-1], x[:2] ** 2])
-    return np.stack([y, 2.0 * y]).T.ravel()
-
-
-EXACT = [banded, block_diagonal, arrow, stencil_loop, with_matmul, reversed_concat]
+from sparse_functions import EXACT, banded, branchy, separable, with_matmul
 
 
 def _dense_jacobian(f, x):
@@ -300,13 +247,21 @@ def test_hessian_sparsity_needs_a_scalar(rng):
         s2s.hessian_sparsity(banded, rng.uniform(size=5))
 
 
-def test_missing_scipy_is_a_clear_error(monkeypatch):
-    import importlib.util
+def test_missing_scipy_is_a_clear_error(monkeypatch, rng):
+    """In-process check; test_sparse_noscipy.py runs a process where SciPy cannot be imported."""
+    from s2s.sparse import api
+    from s2s.sparse.pattern import Pattern
 
-    real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "scipy" else real(name, *a))
-    with pytest.raises(ImportError, match=r"s2s\[sparse\]"):
+    x = rng.uniform(size=12)
+    expected = s2s.jacobian_sparsity(banded, x).toarray()
+    monkeypatch.setattr(api, "_scipy_sparse", lambda: None)
+    with pytest.raises(api.MissingSciPyError, match=r"sparse_functions.py:\d+: sparse_jacobian of banded.*"
+                                                    r"pip install 's2s\[sparse\]'") as info:
         s2s.sparse_jacobian(banded)
+    assert not isinstance(info.value, ImportError)
+    pattern = s2s.jacobian_sparsity(banded, x)
+    assert isinstance(pattern, Pattern)
+    np.testing.assert_array_equal(pattern.toarray(), expected)
 
 
 def while_newton(x):

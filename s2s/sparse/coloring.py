@@ -12,19 +12,18 @@
   valid for a pattern (structurally orthogonal groups / star condition).
 - ``decompress_*``: the sparse matrix from the compressed products.
 
-Patterns are scipy.sparse matrices; colors are int arrays numbered from 0.
+Patterns are anything ``Pattern.from_any`` reads (a ``Pattern``, scipy.sparse,
+a dense boolean array); colors are int arrays numbered from 0. Only the
+``decompress_*`` functions need SciPy (they build scipy.sparse matrices).
 """
 import numpy as np
-import scipy.sparse as sp
 
 from s2s.errors import S2SError
+from s2s.sparse.pattern import Pattern, sorted_unique
 
 
 def _bool(p):
-    p = sp.csr_matrix(p, dtype=np.int32)
-    p.sum_duplicates()
-    p.data[:] = 1
-    return p
+    return Pattern.from_any(p)
 
 
 def _largest_first(adjacency):
@@ -50,9 +49,7 @@ def _greedy(adjacency, order, forbidden_of):
 def column_coloring(pattern):
     """Colors of the columns of ``pattern`` such that no row has two nonzeros of one color."""
     j = _bool(pattern)
-    conflict = _bool(j.T @ j)  # columns sharing a row (the column intersection graph)
-    conflict.setdiag(0)
-    conflict.eliminate_zeros()
+    conflict = (j.T @ j).without_diagonal()  # columns sharing a row (the column intersection graph)
     indptr, indices = conflict.indptr, conflict.indices
 
     def forbidden(v, colors):
@@ -66,9 +63,7 @@ def column_coloring(pattern):
 def star_coloring(pattern):
     """A star coloring of the symmetric pattern ``pattern`` (each vertex a row/column)."""
     a = _bool(pattern)
-    a = _bool(a + a.T)
-    a.setdiag(0)
-    a.eliminate_zeros()
+    a = (a + a.T).without_diagonal()
     indptr, indices = a.indptr, a.indices
 
     def neighbors(v):
@@ -99,10 +94,20 @@ def star_coloring(pattern):
     return colors
 
 
-def _indicator(colors):
-    n = len(colors)
-    k = int(colors.max()) + 1 if n else 0
-    return sp.csr_matrix((np.ones(n, dtype=np.int32), (np.arange(n), colors)), shape=(n, k))
+def _color_counts(p, colors):
+    """Keys ``row * k + color`` of the nonzeros of ``p`` (sorted, unique), how many share each, ``k``,
+    and ``count(rows, cs)``: how many nonzeros each row has in columns of the color beside it."""
+    k = int(colors.max()) + 1 if len(colors) else 1
+    keys, counts = sorted_unique(p.row * k + colors[p.indices], return_counts=True)
+
+    def count(rows, cs):
+        wanted = rows * k + cs
+        if not len(keys):
+            return np.zeros(len(wanted), dtype=np.int64)
+        at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+        return np.where(keys[at] == wanted, counts[at], 0)
+
+    return keys, counts, k, count
 
 
 def check_columns(pattern, colors):
@@ -111,22 +116,21 @@ def check_columns(pattern, colors):
     if len(colors) != pattern.shape[1] or (len(colors) and colors.min() < 0):
         raise S2SError("a column coloring needs one color >= 0 per column ({} columns, {} colors given)".format(
             pattern.shape[1], len(colors)))
-    counts = _bool(pattern).astype(np.int64) @ _indicator(colors)
-    if counts.nnz and counts.max() > 1:
-        row, color = np.argwhere(counts.toarray() > 1)[0]
+    keys, counts, k, _ = _color_counts(_bool(pattern), colors)
+    if len(counts) and counts.max() > 1:
+        row, color = divmod(int(keys[np.argmax(counts > 1)]), k)
         raise S2SError("row {} has two nonzeros in columns of color {}: the coloring is not structurally "
                        "orthogonal".format(row, color))
 
 
 def _star_sources(pattern, colors):
     """For each off-diagonal nonzero (i, j): read it from row i of color(j) (True) or row j of color(i)."""
-    a = _bool(pattern).tocoo()
-    rows, cols = a.row, a.col
+    a = _bool(pattern)
+    rows, cols = a.row, a.indices
     off = rows != cols
-    adj = _bool(pattern)
-    counts = (adj.astype(np.int64) @ _indicator(colors)).tocsr()
-    from_i = np.asarray(counts[rows, colors[cols]]).ravel() == 1
-    from_j = np.asarray(counts[cols, colors[rows]]).ravel() == 1
+    count = _color_counts(a, colors)[3]
+    from_i = count(rows, colors[cols]) == 1
+    from_j = count(cols, colors[rows]) == 1
     return rows, cols, off, from_i, from_j
 
 
@@ -146,21 +150,28 @@ def check_star(pattern, colors):
 
 def decompress_columns(pattern, colors, compressed):
     """J from ``compressed[:, c] = J @ (indicator of color c)``."""
-    p = sp.coo_matrix(pattern)
+    import scipy.sparse as sp
+
+    p = _bool(pattern)
     data = compressed[p.row, colors[p.col]]
-    return sp.csr_matrix((data, (p.row, p.col)), shape=pattern.shape)
+    return sp.csr_matrix((data, p.indices.copy(), p.indptr.copy()), shape=p.shape)
 
 
 def decompress_rows(pattern, colors, compressed):
     """J from ``compressed[c, :] = (indicator of row color c) @ J``."""
-    p = sp.coo_matrix(pattern)
+    import scipy.sparse as sp
+
+    p = _bool(pattern)
     data = compressed[colors[p.row], p.col]
-    return sp.csr_matrix((data, (p.row, p.col)), shape=pattern.shape)
+    return sp.csr_matrix((data, p.indices.copy(), p.indptr.copy()), shape=p.shape)
 
 
 def decompress_star(pattern, colors, compressed):
     """H from ``compressed[:, c] = H @ (indicator of color c)`` for a star coloring."""
-    rows, cols, off, from_i, _ = _star_sources(pattern, colors)
+    import scipy.sparse as sp
+
+    p = _bool(pattern)
+    rows, cols, off, from_i, _ = _star_sources(p, colors)
     use_i = ~off | from_i
     data = np.where(use_i, compressed[rows, colors[cols]], compressed[cols, colors[rows]])
-    return sp.csr_matrix((data, (rows, cols)), shape=pattern.shape)
+    return sp.csr_matrix((data, p.indices.copy(), p.indptr.copy()), shape=p.shape)
