@@ -225,6 +225,7 @@ def test_benchmark_smoke():
     rows = bench.main(["--quick"])
     assert all(r["error"] == 0 or r["error"] < 1e-12 for r in rows)
     assert rows[0]["colors"] == 3
+    assert rows[2]["colors"] == 5  # 2-D Laplacian
 
 
 def untaken_branch_fails(x):
@@ -280,3 +281,42 @@ def test_while_loop_with_active_condition_follows_the_input(rng):
     np.testing.assert_array_equal(pattern, np.eye(5, dtype=bool))  # elementwise square root
     np.testing.assert_allclose(s2s.sparse_jacobian(while_newton)(x).toarray(), np.diag(0.5 / np.sqrt(x)),
                                rtol=1e-8)
+
+
+def _five_point(m):
+    """The pattern of the 5-point Laplacian on an m x m grid (built without detection)."""
+    grid = np.arange(m * m).reshape(m, m)
+    rows, cols = [grid.ravel()], [grid.ravel()]
+    for a, b in ((grid[1:, :], grid[:-1, :]), (grid[:, 1:], grid[:, :-1])):
+        rows += [a.ravel(), b.ravel()]
+        cols += [b.ravel(), a.ravel()]
+    rows, cols = np.concatenate(rows), np.concatenate(cols)
+    return sp.csr_matrix((np.ones(len(rows), dtype=bool), (rows, cols)), shape=(m * m, m * m))
+
+
+@pytest.mark.parametrize("m", [10, 31])
+def test_five_point_laplacian_gets_the_optimal_five_colors(m):
+    pattern = _five_point(m)
+    colors = coloring.column_coloring(pattern)
+    coloring.check_columns(pattern, colors)
+    assert colors.max() + 1 == 5  # a row holds five columns: five is the least possible
+
+
+def test_column_coloring_keeps_the_fewer_colors():
+    """DSatur and largest-first each win on some patterns; the result is never worse than either."""
+    from s2s.sparse.pattern import Pattern
+
+    wins = set()
+    for seed in range(20):
+        j = Pattern.from_any(sp.random(60, 45, density=0.06, random_state=seed, format="csr"))
+        graph = (j.T @ j).without_diagonal()
+        indptr, indices = graph.indptr.tolist(), graph.indices.tolist()
+        order = coloring._largest_first(graph)
+        greedy = coloring._greedy(graph.shape[0], order,
+                                  lambda v, colors: {colors[w] for w in indices[indptr[v]:indptr[v + 1]]})
+        dsatur = coloring._saturation(indptr, indices, order)
+        for c in (greedy, dsatur):
+            coloring.check_columns(j, c)
+        assert coloring.column_coloring(j).max() == min(greedy.max(), dsatur.max())
+        wins.add(np.sign(greedy.max() - dsatur.max()))
+    assert wins == {-1, 0, 1}

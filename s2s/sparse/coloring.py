@@ -1,9 +1,9 @@
 """Graph colorings of sparsity patterns, their checks, and decompression.
 
 - ``column_coloring(J)``: greedy partial distance-2 coloring of the columns of
-  ``J`` (two columns sharing a row get different colors), vertices in
-  largest-first order (by degree in the column intersection graph). Rows:
-  ``column_coloring(J.T)``. Each color is one JVP (columns) or VJP (rows).
+  ``J`` (two columns sharing a row get different colors): the better of
+  largest-first order (by degree in the column intersection graph) and DSatur
+  (most distinctly colored neighbors first). Rows: ``column_coloring(J.T)``. Each color is one JVP (columns) or VJP (rows).
 - ``star_coloring(H)``: greedy star coloring of the adjacency graph of a
   symmetric pattern (distance-1 proper, and every path on four vertices uses
   at least three colors), largest-first. Each color is one Hessian-vector
@@ -31,32 +31,77 @@ def _largest_first(adjacency):
     return np.argsort(-degree, kind="stable")
 
 
-def _greedy(adjacency, order, forbidden_of):
-    n = adjacency.shape[0]
-    colors = np.full(n, -1, dtype=np.int64)
-    mark = np.full(n + 1, -1, dtype=np.int64)  # mark[c] == v: color c is forbidden for v
-    for v in order:
-        for c in forbidden_of(v, colors):
-            if c >= 0:
-                mark[c] = v
+def _ncolors(colors):
+    return int(colors.max()) + 1 if len(colors) else 0
+
+
+def _greedy(n, order, forbidden_of):
+    """Each vertex in ``order`` gets the least color not in ``forbidden_of(v, colors)`` (-1: uncolored)."""
+    colors = [-1] * n
+    for v in order.tolist():
+        used = forbidden_of(v, colors)
         c = 0
-        while mark[c] == v:
+        while c in used:
             c += 1
         colors[v] = c
-    return colors
+    return np.array(colors, dtype=np.int64)
+
+
+def _saturation(indptr, indices, order):
+    """DSatur: next the uncolored vertex whose neighbors show the most distinct colors (ties: first in
+    ``order``), given the least color none of them has. Python lists and int bitmasks, one pass over
+    the edges."""
+    n = len(indptr) - 1
+    used = [0] * n  # bit c set: a neighbor has color c
+    saturation = [0] * n
+    colors = [-1] * n
+    buckets = [dict.fromkeys(order.tolist())]  # saturation -> vertices, kept in ``order`` (dicts keep order)
+    top = 0
+    for _ in range(n):
+        while not buckets[top]:
+            top -= 1
+        bucket = buckets[top]
+        v = next(iter(bucket))
+        del bucket[v]
+        mask = used[v]
+        c = (~mask & (mask + 1)).bit_length() - 1  # the lowest clear bit
+        colors[v] = c
+        bit = 1 << c
+        for w in indices[indptr[v]:indptr[v + 1]]:
+            mask = used[w]
+            if mask & bit or colors[w] >= 0:
+                continue
+            used[w] = mask | bit
+            s = saturation[w]
+            del buckets[s][w]
+            s += 1
+            saturation[w] = s
+            if s > top:
+                top = s
+                if s == len(buckets):
+                    buckets.append({})
+            buckets[s][w] = None
+    return np.array(colors, dtype=np.int64)
 
 
 def column_coloring(pattern):
-    """Colors of the columns of ``pattern`` such that no row has two nonzeros of one color."""
+    """Colors of the columns of ``pattern`` such that no row has two nonzeros of one color.
+
+    The fewer colors of two greedy colorings of the column intersection
+    graph: vertices in largest-first order, and DSatur (largest-first on
+    ties); largest-first on a tie.
+    """
     j = _bool(pattern)
     conflict = (j.T @ j).without_diagonal()  # columns sharing a row (the column intersection graph)
-    indptr, indices = conflict.indptr, conflict.indices
+    indptr, indices = conflict.indptr.tolist(), conflict.indices.tolist()
 
     def forbidden(v, colors):
-        return colors[indices[indptr[v]:indptr[v + 1]]]
+        return {colors[w] for w in indices[indptr[v]:indptr[v + 1]]}
 
-    colors = _greedy(conflict, _largest_first(conflict), forbidden)
-    check_columns(pattern, colors)
+    order = _largest_first(conflict)
+    candidates = [_greedy(conflict.shape[0], order, forbidden), _saturation(indptr, indices, order)]
+    colors = min(candidates, key=_ncolors)
+    check_columns(j, colors)
     return colors
 
 
@@ -64,32 +109,32 @@ def star_coloring(pattern):
     """A star coloring of the symmetric pattern ``pattern`` (each vertex a row/column)."""
     a = _bool(pattern)
     a = (a + a.T).without_diagonal()
-    indptr, indices = a.indptr, a.indices
+    indptr, indices = a.indptr.tolist(), a.indices.tolist()
 
     def neighbors(v):
         return indices[indptr[v]:indptr[v + 1]]
 
     def forbidden(v, colors):
-        out = []
+        out = set()
         for w in neighbors(v):
             cw = colors[w]
             if cw >= 0:
-                out.append(cw)
+                out.add(cw)
             for x in neighbors(w):
                 cx = colors[x]
                 if x == v or cx < 0:
                     continue
                 if cw < 0:
-                    out.append(cx)
+                    out.add(cx)
                 else:
                     # the path v-w-x-y would be two-colored if some y ~ x had w's color
                     for y in neighbors(x):
                         if y != w and colors[y] == cw:
-                            out.append(cx)
+                            out.add(cx)
                             break
         return out
 
-    colors = _greedy(a, _largest_first(a), forbidden)
+    colors = _greedy(a.shape[0], _largest_first(a), forbidden)
     check_star(pattern, colors)
     return colors
 
