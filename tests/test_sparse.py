@@ -320,3 +320,18 @@ def test_column_coloring_keeps_the_fewer_colors():
         assert coloring.column_coloring(j).max() == min(greedy.max(), dsatur.max())
         wins.add(np.sign(greedy.max() - dsatur.max()))
     assert wins == {-1, 0, 1}
+
+
+@pytest.mark.parametrize("rows,density,ncolors", [(40, 0.2, 3), (600, 0.002, 400)])  # a table / sorted keys
+def test_color_counts_both_ways(rows, density, ncolors):
+    from s2s.sparse.pattern import Pattern
+
+    p = Pattern.from_any(sp.random(rows, 500, density=density, random_state=1, format="csr"))
+    colors = np.random.default_rng(0).integers(0, ncolors, size=500)
+    keys, counts, k, count = coloring._color_counts(p, colors)
+    dense = np.zeros((rows, k), dtype=int)
+    np.add.at(dense, (p.row, colors[p.col]), 1)
+    np.testing.assert_array_equal(keys, np.flatnonzero(dense.ravel()))
+    np.testing.assert_array_equal(counts, dense.ravel()[keys])
+    r, c = np.divmod(np.arange(rows * k), k)
+    np.testing.assert_array_equal(count(r, c), dense.ravel())

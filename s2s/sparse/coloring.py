@@ -143,7 +143,12 @@ def _color_counts(p, colors):
     """Keys ``row * k + color`` of the nonzeros of ``p`` (sorted, unique), how many share each, ``k``,
     and ``count(rows, cs)``: how many nonzeros each row has in columns of the color beside it."""
     k = int(colors.max()) + 1 if len(colors) else 1
-    keys, counts = sorted_unique(p.row * k + colors[p.indices], return_counts=True)
+    keys = p.row * k + colors[p.indices]
+    if p.shape[0] * k <= 4 * len(keys) + 4096:  # a table of every (row, color) is small: count without sorting
+        table = np.bincount(keys, minlength=p.shape[0] * k)
+        keys = np.flatnonzero(table)
+        return keys, table[keys], k, lambda rows, cs: table[rows * k + cs]
+    keys, counts = sorted_unique(keys, return_counts=True)
 
     def count(rows, cs):
         wanted = rows * k + cs
