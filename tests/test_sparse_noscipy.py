@@ -248,3 +248,18 @@ def test_user_sparsity_may_be_a_pattern(rng):
     for given in (pattern, pattern.toarray(), pattern.to_scipy().tocoo()):
         g = s2s.sparse_jacobian(banded, sparsity=given)
         np.testing.assert_allclose(g(x).toarray(), expected, rtol=1e-12)
+
+
+class _Coo:
+    def __init__(self, row, col, shape):
+        self.row, self.col, self.shape = np.array(row), np.array(col), shape
+
+
+def test_user_sparsity_with_entries_outside_its_shape_is_an_error(rng):
+    x = rng.uniform(size=12)
+    g = s2s.sparse_jacobian(banded, sparsity=_Coo([0, 3], [1, 12], (12, 12)))
+    with pytest.raises(s2s.S2SError, match=r"sparse_functions.py:\d+: sparsity= .*banded.*\(3, 12\) lies outside"):
+        g(x)
+    true = Pattern.from_any(s2s.jacobian_sparsity(banded, x))
+    g = s2s.sparse_jacobian(banded, sparsity=_Coo(true.row, true.col, true.shape))
+    np.testing.assert_allclose(g(x).toarray(), s2s.jacobian(banded)(x), rtol=1e-12)

@@ -209,7 +209,11 @@ class _Sparse:
         if tuple(shape) != expected:
             raise S2SError("{}: sparsity= for the {} of {} has shape {}, but these arguments need {}".format(
                 _api._where(self.f), self.kind, self.f.__name__, tuple(shape), expected))
-        return Pattern.from_any(given).to_scipy()
+        try:
+            return Pattern.from_any(given).to_scipy()
+        except ValueError as err:
+            raise S2SError("{}: sparsity= for the {} of {}: {}".format(
+                _api._where(self.f), self.kind, self.f.__name__, err)) from None
 
     def __repr__(self):
         return "<s2s.sparse_{} of {} wrt {}>".format(self.kind, getattr(self.f, "__name__", self.f), self.wrt_name)

@@ -31,6 +31,11 @@ def sorted_unique(keys, return_counts=False):
     return keys[starts], np.diff(np.append(starts, len(keys)))
 
 
+def _outside(rows, cols, m, n):
+    k = np.flatnonzero((rows < 0) | (rows >= m) | (cols < 0) | (cols >= n))[0]
+    return int(rows[k]), int(cols[k])
+
+
 def ranges(starts, lengths):
     """``concatenate([arange(s, s + k) for s, k in zip(starts, lengths)])`` without the loop."""
     lengths = np.asarray(lengths, dtype=INDEX)
@@ -63,6 +68,9 @@ class Pattern:
         cols = np.asarray(cols, dtype=INDEX).ravel()
         m, n = int(shape[0]), int(shape[1])
         if not canonical and len(rows):
+            if min(rows.min(), cols.min()) < 0 or rows.max() >= m or cols.max() >= n:
+                raise ValueError("a nonzero at ({}, {}) lies outside the shape {}".format(
+                    *_outside(rows, cols, m, n), (m, n)))
             rows, cols = np.divmod(sorted_unique(rows * n + cols), n)
         indptr = np.zeros(m + 1, dtype=INDEX)
         np.cumsum(np.bincount(rows, minlength=m), out=indptr[1:])
