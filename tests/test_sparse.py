@@ -15,60 +15,7 @@ from s2s.sparse import coloring
 from s2s.sparse.api import _rules
 
 from functions import CASES
-
-
-# ----------------------------------------------------------- test functions
-def banded(x):
-    r = x * x
-    r[1:] = r[1:] + np.sin(x[:-1])
-    r[2:] = r[2:] - 0.5 * x[:-2] * x[2:]
-    r[:-1] = r[:-1] + np.exp(x[1:])
-    return r
-
-
-def block_diagonal(x):
-    blocks = x.reshape(4, 3)
-    mixed = blocks * np.sum(blocks ** 2, axis=1, keepdims=True)
-    return np.tanh(mixed).ravel()
-
-
-def arrow(x):
-    head = np.sum(x * x)
-    r = x * head
-    r[0] = np.sum(np.cos(x))
-    return r
-
-
-def stencil_loop(x):
-    r = np.zeros_like(x)
-    for k in range(1, 3):
-        r = r + np.roll(x, k) * np.roll(x, -k)
-    return r
-
-
-def separable(x):
-    return np.sum((x[1:] - x[:-1] ** 2) ** 2) + np.sum(np.log(1.0 + x * x))
-
-
-def with_matmul(x):
-    a = np.diag(np.arange(1.0, 7.0)) + np.diag(np.ones(5), 1)
-    return np.tanh(a @ x)
-
-
-def branchy(x):
-    if x[0] > 0:
-        y = x * x[1]
-    else:
-        y = x * x[2]
-    return y
-
-
-def reversed_concat(x):
-    y = np.concatenate([x[::-1], x[:2] ** 2])
-    return np.stack([y, 2.0 * y]).T.ravel()
-
-
-EXACT = [banded, block_diagonal, arrow, stencil_loop, with_matmul, reversed_concat]
+from sparse_functions import EXACT, banded, branchy, separable, with_matmul
 
 
 def _dense_jacobian(f, x):
@@ -278,6 +225,7 @@ def test_benchmark_smoke():
     rows = bench.main(["--quick"])
     assert all(r["error"] == 0 or r["error"] < 1e-12 for r in rows)
     assert rows[0]["colors"] == 3
+    assert rows[2]["colors"] == 5  # 2-D Laplacian
 
 
 def untaken_branch_fails(x):
@@ -300,13 +248,21 @@ def test_hessian_sparsity_needs_a_scalar(rng):
         s2s.hessian_sparsity(banded, rng.uniform(size=5))
 
 
-def test_missing_scipy_is_a_clear_error(monkeypatch):
-    import importlib.util
+def test_missing_scipy_is_a_clear_error(monkeypatch, rng):
+    """In-process check; test_sparse_noscipy.py runs a process where SciPy cannot be imported."""
+    from s2s.sparse import api
+    from s2s.sparse.pattern import Pattern
 
-    real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "scipy" else real(name, *a))
-    with pytest.raises(ImportError, match=r"s2s\[sparse\]"):
+    x = rng.uniform(size=12)
+    expected = s2s.jacobian_sparsity(banded, x).toarray()
+    monkeypatch.setattr(api, "_scipy_sparse", lambda: None)
+    with pytest.raises(api.MissingSciPyError, match=r"sparse_functions.py:\d+: sparse_jacobian of banded.*"
+                                                    r"pip install 's2s\[sparse\]'") as info:
         s2s.sparse_jacobian(banded)
+    assert not isinstance(info.value, ImportError)
+    pattern = s2s.jacobian_sparsity(banded, x)
+    assert isinstance(pattern, Pattern)
+    np.testing.assert_array_equal(pattern.toarray(), expected)
 
 
 def while_newton(x):
@@ -358,3 +314,57 @@ def test_reverse_mode_runs_one_vjp_per_color(rng):
     g = s2s.sparse_jacobian(banded, mode="reverse")
     g(x)
     assert g.batched(x) is False
+
+
+def _five_point(m):
+    """The pattern of the 5-point Laplacian on an m x m grid (built without detection)."""
+    grid = np.arange(m * m).reshape(m, m)
+    rows, cols = [grid.ravel()], [grid.ravel()]
+    for a, b in ((grid[1:, :], grid[:-1, :]), (grid[:, 1:], grid[:, :-1])):
+        rows += [a.ravel(), b.ravel()]
+        cols += [b.ravel(), a.ravel()]
+    rows, cols = np.concatenate(rows), np.concatenate(cols)
+    return sp.csr_matrix((np.ones(len(rows), dtype=bool), (rows, cols)), shape=(m * m, m * m))
+
+
+@pytest.mark.parametrize("m", [10, 31])
+def test_five_point_laplacian_gets_the_optimal_five_colors(m):
+    pattern = _five_point(m)
+    colors = coloring.column_coloring(pattern)
+    coloring.check_columns(pattern, colors)
+    assert colors.max() + 1 == 5  # a row holds five columns: five is the least possible
+
+
+def test_column_coloring_keeps_the_fewer_colors():
+    """DSatur and largest-first each win on some patterns; the result is never worse than either."""
+    from s2s.sparse.pattern import Pattern
+
+    wins = set()
+    for seed in range(20):
+        j = Pattern.from_any(sp.random(60, 45, density=0.06, random_state=seed, format="csr"))
+        graph = (j.T @ j).without_diagonal()
+        indptr, indices = graph.indptr.tolist(), graph.indices.tolist()
+        order = coloring._largest_first(graph)
+        greedy = coloring._greedy(graph.shape[0], order,
+                                  lambda v, colors: {colors[w] for w in indices[indptr[v]:indptr[v + 1]]})
+        dsatur = coloring._saturation(indptr, indices, order)
+        for c in (greedy, dsatur):
+            coloring.check_columns(j, c)
+        assert coloring.column_coloring(j).max() == min(greedy.max(), dsatur.max())
+        wins.add(np.sign(greedy.max() - dsatur.max()))
+    assert wins == {-1, 0, 1}
+
+
+@pytest.mark.parametrize("rows,density,ncolors", [(40, 0.2, 3), (600, 0.002, 400)])  # a table / sorted keys
+def test_color_counts_both_ways(rows, density, ncolors):
+    from s2s.sparse.pattern import Pattern
+
+    p = Pattern.from_any(sp.random(rows, 500, density=density, random_state=1, format="csr"))
+    colors = np.random.default_rng(0).integers(0, ncolors, size=500)
+    keys, counts, k, count = coloring._color_counts(p, colors)
+    dense = np.zeros((rows, k), dtype=int)
+    np.add.at(dense, (p.row, colors[p.col]), 1)
+    np.testing.assert_array_equal(keys, np.flatnonzero(dense.ravel()))
+    np.testing.assert_array_equal(counts, dense.ravel()[keys])
+    r, c = np.divmod(np.arange(rows * k), k)
+    np.testing.assert_array_equal(count(r, c), dense.ravel())

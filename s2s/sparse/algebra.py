@@ -1,7 +1,7 @@
 """Sparsity patterns of values and how primitives transform them.
 
 A pattern of a value ``v`` is a boolean matrix of shape ``(v.size, n)``
-(scipy.sparse CSR, stored as int32 ones): row k lists the inputs element k of
+(a ``Pattern``, s2s.sparse.pattern): row k lists the inputs element k of
 ``v`` depends on (elements in C order). ``None`` is the pattern of a constant.
 A Hessian pattern is an ``(n, n)`` matrix accumulated from the second-order
 interactions each nonlinear operation adds (``Hessian.add``).
@@ -11,22 +11,15 @@ once per primitive it meets. Each category is one function, named as in
 templates/patterns.py.
 """
 import numpy as np
-import scipy.sparse as sp
 
-INDEX = np.int64
+from s2s.sparse.pattern import INDEX, Pattern, sorted_unique
 
-
-def clean(p):
-    """Sum duplicates and set every stored entry to one."""
-    p = sp.csr_matrix(p, dtype=np.int32)
-    p.sum_duplicates()
-    p.eliminate_zeros()
-    p.data[:] = 1
-    return p
+identity = Pattern.identity
+vstack = Pattern.vstack
 
 
-def identity(n):
-    return sp.identity(n, dtype=np.int32, format="csr")
+def empty(rows, n):
+    return Pattern.empty((rows, n))
 
 
 def size(value):
@@ -38,19 +31,12 @@ def union(patterns):
     present = [p for p in patterns if p is not None]
     if not present:
         return None
-    total = present[0]
-    for p in present[1:]:
-        total = total + p
-    return clean(total)
+    return Pattern.union_all(present)
 
 
 def gather(p, idx):
     """Rows of ``p`` picked by ``idx`` (flat; 0 picks no row, k picks row k-1)."""
-    idx = np.asarray(idx, dtype=INDEX).ravel()
-    keep = np.nonzero(idx > 0)[0]
-    select = sp.csr_matrix((np.ones(len(keep), dtype=np.int32), (keep, idx[keep] - 1)),
-                           shape=(len(idx), p.shape[0]))
-    return clean(select @ p)
+    return p.take_rows(np.asarray(idx, dtype=INDEX).ravel() - 1)
 
 
 def numbered(shape, offset=0):
@@ -68,12 +54,13 @@ def broadcast(value, p, shape):
 
 def spread(columns, rows):
     """A pattern whose ``rows`` rows all equal the 1-row pattern ``columns``."""
-    return clean(sp.csr_matrix(np.ones((rows, 1), dtype=np.int32)) @ columns)
+    return columns.take_rows(np.zeros(rows, dtype=INDEX))
 
 
 def columns_of(p):
     """The inputs any element depends on, as a 1-row pattern."""
-    return clean(sp.csr_matrix(p.sum(axis=0)))
+    cols = sorted_unique(p.indices)
+    return Pattern.from_coo(np.zeros(len(cols), dtype=INDEX), cols, (1, p.shape[1]), canonical=True)
 
 
 class Hessian:
@@ -89,13 +76,13 @@ class Hessian:
             return
         b = a if b is None else b
         term = a.T @ b
-        self.terms.append(clean(term + term.T) if b is not a else clean(term))
+        self.terms.append(term + term.T if b is not a else term)
 
     def add_pairs(self, term):
-        self.terms.append(clean(term + term.T))
+        self.terms.append(term + term.T)
 
     def result(self):
-        return union(self.terms) if self.terms else sp.csr_matrix((self.n, self.n), dtype=np.int32)
+        return union(self.terms) if self.terms else empty(self.n, self.n)
 
 
 # ------------------------------------------------------------- categories
@@ -133,9 +120,7 @@ def reduction(value, p, out, axis, hessian, linear):
     labels = np.broadcast_to(np.arange(int(np.prod(kept, dtype=INDEX))).reshape(kept), shape).ravel()
     if len(labels) and int(np.prod(kept, dtype=INDEX)) != size(out):
         return None
-    group = sp.csr_matrix((np.ones(len(labels), dtype=np.int32), (labels, np.arange(len(labels)))),
-                          shape=(size(out), len(labels)))
-    result = clean(group @ p)
+    result = p.merge_rows(labels, size(out))
     if hessian is not None and not linear:
         hessian.add(result)
     return result
@@ -159,13 +144,13 @@ def matmul(a, pa, a_const, b, pb, b_const, hessian):
     q = b.shape[1]
     out = []
     if pa is not None:
-        struct = sp.csr_matrix((b != 0).T if b_const else np.ones((q, k)), dtype=np.int32)
-        out.append(sp.kron(identity(m), struct, format="csr") @ pa)
+        struct = Pattern.from_dense((b != 0).T if b_const else np.ones((q, k), dtype=bool))
+        out.append(Pattern.kron(identity(m), struct) @ pa)
     if pb is not None:
-        struct = sp.csr_matrix((a != 0) if a_const else np.ones((m, k)), dtype=np.int32)
-        out.append(sp.kron(struct, identity(q), format="csr") @ pb)
+        struct = Pattern.from_dense((a != 0) if a_const else np.ones((m, k), dtype=bool))
+        out.append(Pattern.kron(struct, identity(q)) @ pb)
     if hessian is not None and pa is not None and pb is not None:
-        pairs = (sp.kron(np.ones((m, 1), dtype=np.int32), identity(k), format="csr")
-                 @ sp.kron(identity(k), np.ones((1, q), dtype=np.int32), format="csr"))
+        pairs = (Pattern.kron(np.ones((m, 1), dtype=bool), identity(k))
+                 @ Pattern.kron(identity(k), np.ones((1, q), dtype=bool)))
         hessian.add_pairs(pa.T @ pairs @ pb)
     return union(out)

@@ -6,8 +6,12 @@ return callables that, per argument shapes, detect and color once
 (``s2s.sparse.coloring``) and then evaluate with one JVP, VJP or HVP per
 color (the generated derivatives of ``s2s.api``), decompressing into a
 scipy.sparse CSR matrix.
+
+Detection and coloring compute with ``s2s.sparse.pattern.Pattern`` (NumPy
+only); the patterns users get are scipy.sparse CSR matrices when SciPy can be
+imported and ``Pattern`` objects otherwise. Only ``sparse_jacobian`` and
+``sparse_hessian`` need SciPy (``MissingSciPyError`` when it is missing).
 """
-import importlib.util
 import inspect
 import time
 
@@ -21,12 +25,29 @@ from s2s.parse import parse_function
 from s2s.sparse import algebra as P
 from s2s.sparse import coloring
 from s2s.sparse.detect import Detector, Slot
+from s2s.sparse.pattern import Pattern
 from s2s.sparse.rules import Rules
 
 
-def _require_scipy():
-    if importlib.util.find_spec("scipy") is None:  # pragma: no cover - scipy is installed where the tests run
-        raise ImportError("s2s's sparse Jacobians and Hessians need SciPy: pip install 's2s[sparse]'")
+class MissingSciPyError(S2SError):
+    """``sparse_jacobian`` / ``sparse_hessian`` were asked for where SciPy cannot be imported."""
+
+
+def _scipy_sparse():
+    """The scipy.sparse module, or None when SciPy cannot be imported."""
+    try:
+        import scipy.sparse as sp
+    except ImportError:
+        return None
+    return sp
+
+
+def _require_scipy(f, kind):
+    if _scipy_sparse() is None:
+        raise MissingSciPyError(
+            "{}: sparse_{} of {} returns scipy.sparse matrices, and SciPy cannot be imported: "
+            "pip install 's2s[sparse]' (jacobian_sparsity and hessian_sparsity work without SciPy)".format(
+                _api._where(f), kind, getattr(f, "__name__", f)))
 
 
 _RULES = {}  # registry -> its pattern rules; user rules replace the registry
@@ -70,7 +91,6 @@ def _bound(f, args, kwargs):
 
 
 def _detect(f, args, kwargs, wrt, local, hessian):
-    _require_scipy()
     name = _wrt_name(f, wrt)
     bound = _bound(f, args, kwargs)
     x = bound.arguments[name]
@@ -94,26 +114,29 @@ def _detect(f, args, kwargs, wrt, local, hessian):
 
 
 def _output_pattern(out, n):
-    import scipy.sparse as sp
-
     def leaves(value, pattern):
         if isinstance(value, (list, tuple)):
             pats = pattern if isinstance(pattern, list) else [None] * len(value)
             for v, p in zip(value, pats):
                 yield from leaves(v, p)
         else:
-            yield (pattern if pattern is not None else sp.csr_matrix((P.size(value), n), dtype=np.int32))
+            yield (pattern if pattern is not None else P.empty(P.size(value), n))
 
-    return sp.vstack(list(leaves(out.value, out.pattern)), format="csr") if out.value is not None else None
+    return P.vstack(leaves(out.value, out.pattern)) if out.value is not None else None
 
 
 def _as_bool(p):
-    p = P.clean(p)
-    return p.astype(bool)
+    """The pattern as users get it: boolean scipy.sparse CSR, or the ``Pattern`` itself without SciPy."""
+    return p.to_scipy() if _scipy_sparse() is not None else p
 
 
 def jacobian_sparsity(f, *args, wrt=0, local=False, **kwargs):
     """Boolean scipy.sparse CSR pattern of d f(*args) / d args[wrt]: shape (out.size, x.size).
+
+    Without SciPy the result is an ``s2s.sparse.Pattern``, a boolean sparse
+    matrix that reads like a scipy COO matrix: ``row`` and ``col`` (the
+    nonzeros, sorted by row then column), ``shape``, ``nnz``, ``dtype``
+    (bool), ``toarray()``, and ``T``.
 
     Global by default: valid for every input of those shapes — at an ``if``
     whose test depends on the input both branches count (the union). With
@@ -129,7 +152,8 @@ def hessian_sparsity(f, *args, wrt=0, local=False, **kwargs):
 
     Only interactions through nonlinear operations count: ``x[0] * x[1]``
     links 0 and 1, ``sin(x[0])`` links 0 with itself, ``x[0] + x[1]`` nothing.
-    Global/local as in ``jacobian_sparsity``.
+    Global/local as in ``jacobian_sparsity``; without SciPy an
+    ``s2s.sparse.Pattern`` as there.
     """
     out, detector, n = _detect(f, args, kwargs, wrt, local, hessian=True)
     if P.size(out.value) != 1 or isinstance(out.value, (list, tuple)):
@@ -194,7 +218,7 @@ class _Sparse:
     kind = ""
 
     def __init__(self, f, wrt, sparsity, local):
-        _require_scipy()
+        _require_scipy(f, self.kind)
         self.f = f
         self.wrt_name = _wrt_name(f, wrt)
         self.wrt = wrt
@@ -228,15 +252,17 @@ class _Sparse:
         return self.prepare(*args, **kwargs)[0].batched
 
     def _given_pattern(self, bound):
-        import scipy.sparse as sp
-
         expected = self._pattern_shape(bound)
         given = self.sparsity
         shape = getattr(given, "shape", np.shape(given))
         if tuple(shape) != expected:
             raise S2SError("{}: sparsity= for the {} of {} has shape {}, but these arguments need {}".format(
                 _api._where(self.f), self.kind, self.f.__name__, tuple(shape), expected))
-        return sp.csr_matrix(given, dtype=bool)
+        try:
+            return Pattern.from_any(given).to_scipy()
+        except ValueError as err:
+            raise S2SError("{}: sparsity= for the {} of {}: {}".format(
+                _api._where(self.f), self.kind, self.f.__name__, err)) from None
 
     def __repr__(self):
         return "<s2s.sparse_{} of {} wrt {}>".format(self.kind, getattr(self.f, "__name__", self.f), self.wrt_name)
@@ -344,7 +370,10 @@ def sparse_jacobian(f=None, wrt=0, mode="forward", *, sparsity=None, local=False
     Detects the pattern (or takes ``sparsity=``) and colors it once per
     argument shapes, then evaluates with one JVP per column color
     (``mode="forward"``) or one VJP per row color (``mode="reverse"``).
-    ``g.colors(*args)`` gives those colors.
+    ``g.colors(*args)`` gives those colors. ``sparsity=`` may be a dense
+    boolean array, a scipy.sparse matrix or an ``s2s.sparse.Pattern`` (any
+    object with ``row``, ``col`` and ``shape``). Needs SciPy:
+    ``MissingSciPyError`` (an ``S2SError``) without it.
     """
     if f is None:
         return lambda g: sparse_jacobian(g, wrt, mode, sparsity=sparsity, local=local)
@@ -355,7 +384,8 @@ def sparse_hessian(f=None, wrt=0, *, sparsity=None, local=False):
     """``h(*args)`` -> the Hessian of scalar ``f`` as a scipy.sparse CSR matrix (x.size by x.size).
 
     Star coloring of the detected (or given) pattern; one Hessian-vector
-    product (forward over reverse) per color.
+    product (forward over reverse) per color. ``sparsity=`` as in
+    ``sparse_jacobian``; needs SciPy as it does.
     """
     if f is None:
         return lambda g: sparse_hessian(g, wrt, sparsity=sparsity, local=local)

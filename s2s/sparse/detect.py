@@ -23,7 +23,6 @@ import types
 
 import gast
 import numpy as np
-import scipy.sparse as sp
 
 from s2s import anno
 from s2s.errors import S2SError, UnsupportedSyntaxError
@@ -40,7 +39,7 @@ _NO_CALLEE = object()
 
 
 class Slot:
-    """A value, its pattern (None, a CSR matrix, or a list for lists/tuples) and its taint."""
+    """A value, its pattern (None, a ``Pattern``, or a list for lists/tuples) and its taint."""
 
     __slots__ = ("value", "pattern", "tainted")
 
@@ -179,7 +178,7 @@ class Detector:
                     new = _stack_list(slot, self.n)
                 combined = P.numbered(shape)
                 combined[index] = P.numbered(np.shape(slot.value), size)
-                base.pattern = P.gather(sp.vstack([old, new], format="csr"), combined)
+                base.pattern = P.gather(P.vstack([old, new]), combined)
         base.tainted = base.tainted or slot.tainted
 
     # -------------------------------------------------------------- expressions
@@ -300,13 +299,12 @@ def _unparse(node):
         return type(node).__name__
 
 
-def _empty(rows, n):
-    return sp.csr_matrix((rows, n), dtype=np.int32)
+_empty = P.empty
 
 
 def _stack_list(slot, n):
     parts = [p if p is not None else _empty(P.size(v), n) for v, p in zip(slot.value, slot.pattern)]
-    return sp.vstack(parts, format="csr")
+    return P.vstack(parts)
 
 
 def _snapshot(env):

@@ -8,7 +8,6 @@ declaration gets the conservative dense pattern (``Rules.fallback``), which
 ``tests/test_sparse.py`` lists.
 """
 import numpy as np
-import scipy.sparse as sp
 
 from s2s import templates
 from s2s.sparse import algebra as P
@@ -134,7 +133,7 @@ def _index_map(callee, args, kwargs, value):
     idx = np.asarray(idx)
     if idx.dtype.kind not in "iub":
         idx = np.rint(idx).astype(P.INDEX)
-    return P.gather(sp.vstack(blocks, format="csr"), idx)
+    return P.gather(P.vstack(blocks), idx)
 
 
 def _argument(args, kwargs, position, name, default=None):
