@@ -14,8 +14,10 @@ entry per seed, and the variable named by ``batch`` holds their number. A
 tangent indexed as the primal is indexed after that axis. A rule whose
 tangent expression is elementwise in the tangents (arithmetic, ufuncs,
 ``np.where``) runs on all seeds at once, its tangents ``lift``-ed to the
-rank of the result so that they broadcast as the primal operands do; any
-other rule runs seed by seed in a loop and ``batch_stack`` joins the results.
+rank of the result so that they broadcast as the primal operands do; so does
+a primitive with a batched template (templates/batched.py: reductions,
+reshapes, matrix products...); any other rule runs seed by seed in a loop
+and ``batch_stack`` joins the results.
 """
 import operator
 import types
@@ -176,12 +178,16 @@ class Forward:
             return [], self.zeros_like(ans)
         return result
 
-    def instantiate(self, rule, callee, value, args, keywords, ans, stmt, dot):
-        """(prelude, tangent expression) from the primitive's rule, None where no operand is active."""
+    def instantiate(self, rule, callee, value, args, keywords, ans, stmt, dot, template=None):
+        """(prelude, tangent expression) from the primitive's rule (or the batched ``template`` given: its
+        zero tangents are the Python 0.0, the zero of every seed), None where no operand is active."""
         registry = self.ctx.registry
         try:
-            return tangents.instantiate(rule, registry.tangent_for(callee), value, args, keywords, ans,
-                                        dot, self.ctx.refs, self.ctx.namer)
+            if template is not None:
+                return tangents.instantiate(rule, template, value, args, keywords, ans, dot, self.ctx.refs,
+                                            self.ctx.namer, zero=lambda: A.const(0.0))
+            return tangents.instantiate(rule, registry.tangent_for(callee), value, args, keywords, ans, dot,
+                                        self.ctx.refs, self.ctx.namer)
         except CallBindingError as err:
             raise UnsupportedSyntaxError("{}: `{}`: {}".format(*site(stmt, self.where), err)) from None
         except tangents.MissingTangentError as err:
@@ -209,8 +215,12 @@ class Forward:
         return A.call(self.ctx.refs.expr(runtime.lift, "lift"), [tangent, A.deepcopy(like)])
 
     def batched(self, rule, callee, value, args, keywords, ans, stmt):
-        """(prelude, batched tangent expression) of a primitive: all seeds at once where the tangent is
-        elementwise in the tangents, else seed by seed."""
+        """(prelude, batched tangent expression) of a primitive: all seeds at once where it has a batched
+        template or its tangent is elementwise in the tangents, else seed by seed."""
+        template = self.ctx.registry.batched_for(callee)
+        if template is not None:
+            result = self.instantiate(rule, callee, value, args, keywords, ans, stmt, self.dot_of, template)
+            return ([], self.zeros_like(ans)) if result is None else result
         # operands of a lower rank than the result broadcast: lift their tangents (numbers never do)
         operands = [a for a in list(args) + list(keywords.values())
                     if not isinstance(a, gast.Constant) and not (isinstance(a, gast.Name) and a.id in self.counters)]

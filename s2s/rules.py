@@ -40,6 +40,13 @@ parameters, with the primitive's defaults; see templates/README.md):
     tangent with dropped terms to the shape of ``ans``. Elementwise and
     linear primitives need no tangent template.
 
+``@batched(*primitives, wrt=None)``
+    The tangent for many seeds at once (``s2s.jvp(f, batch=True)``): the form
+    of ``@tangent``, with each ``<p>_dot`` carrying a leading axis of seeds
+    (shape ``(k,) + p's shape``, or the Python ``0.0`` that is zero for every
+    seed) and the result carrying it too. Elementwise tangents need none; a
+    primitive without one runs seed by seed. ``wrt`` must match the adjoint's.
+
 ``NONDIFFERENTIABLE = (...)`` at module level lists primitives whose results
 are constants (integer outputs, comparisons, shape queries).
 """
@@ -50,7 +57,7 @@ import dataclasses
 class Label:
     """What a template decorator says about a template function."""
 
-    kind: str  # "adjoint" | "elementwise" | "linear" | "tangent"
+    kind: str  # "adjoint" | "elementwise" | "linear" | "tangent" | "batched"
     primitives: tuple
     wrt: tuple = None
     unbroadcast: bool = False  # for "tangent": broadcast the result to ans
@@ -89,3 +96,8 @@ def linear(*primitives, wrt=None, unbroadcast=False):
 def tangent(*primitives, wrt=None, broadcast=False):
     """Label a tangent (forward-mode) template of ``primitives``."""
     return _label("tangent", primitives, wrt, broadcast)
+
+
+def batched(*primitives, wrt=None):
+    """Label a batched tangent template of ``primitives`` (all seeds at once)."""
+    return _label("batched", primitives, wrt)

@@ -32,7 +32,9 @@ def _multilinear():
              np.kron: (0, 1), np.tensordot: (0, 1), np.multiply: (0, 1), np.cross: (0, 1), np.einsum: "operands",
              runtime.matmul_grad1: (0, 2), runtime.matmul_grad2: (0, 1), runtime.dot_grad1: (0, 2),
              runtime.dot_grad2: (0, 1), runtime.inner_grad1: (0, 2), runtime.inner_grad2: (0, 1),
-             runtime.tensordot_grad1: (0, 2), runtime.tensordot_grad2: (0, 1)}
+             runtime.tensordot_grad1: (0, 2), runtime.tensordot_grad2: (0, 1),
+             runtime.seed_matmul_left: (0,), runtime.seed_matmul_right: (1,), runtime.seed_dot_left: (0,),
+             runtime.seed_dot_right: (1,)}
     return {id(f): positions for f, positions in table.items()}
 
 
@@ -106,23 +108,27 @@ class _Fold(gast.NodeTransformer):
 
 
 class _Materialize(gast.NodeTransformer):
-    """Zeros that could not be folded become ``zeros_like(param)``."""
+    """Zeros that could not be folded become ``zeros_like(param)`` (or the node ``zero`` gives)."""
 
-    def __init__(self, refs, mapping):
+    def __init__(self, refs, mapping, zero=None):
         self.refs = refs
         self.mapping = mapping
+        self.zero = zero
 
     def visit_Name(self, node):
         if _is_zero(node):
+            if self.zero is not None:
+                return self.zero()
             return A.call(self.refs.expr(runtime.zeros_like, "zeros_like"), [A.deepcopy(self.mapping[node.param])])
         return node
 
 
-def instantiate(adjoint_rule, tangent_rule, value, args, keywords, ans, dot, refs, namer):
+def instantiate(adjoint_rule, tangent_rule, value, args, keywords, ans, dot, refs, namer, zero=None):
     """(prelude statements, tangent expression) of ``ans = value`` or None when no operand is active.
 
     ``dot(node)`` gives the tangent expression of an active operand node and
-    None for an inactive one.
+    None for an inactive one. ``zero()``, if given, is the node of a zero
+    tangent the algebra could not fold away (default ``zeros_like(param)``).
     """
     mapping = bind(adjoint_rule, args, keywords, refs)
     check_differentiated(adjoint_rule, mapping, lambda node: dot(node) is not None)
@@ -133,7 +139,7 @@ def instantiate(adjoint_rule, tangent_rule, value, args, keywords, ans, dot, ref
     if tangent_rule is not None:
         passed = set(adjoint_rule.signature.bind(*args, **keywords).arguments)
         result = _without_defaults(tangent_rule, tangent_rule.results[0], passed)
-        prelude, expr = _explicit(tangent_rule, result, mapping, dots, ans, refs, namer)
+        prelude, expr = _explicit(tangent_rule, result, mapping, dots, ans, refs, namer, zero)
         broadcast = tangent_rule.unbroadcast
     elif adjoint_rule.kind == "elementwise":
         (x,) = adjoint_rule.wrt
@@ -154,7 +160,7 @@ def instantiate(adjoint_rule, tangent_rule, value, args, keywords, ans, dot, ref
     expr = _Fold(refs.resolve).visit(expr)
     if _is_zero(expr):
         return prelude, A.call(refs.expr(runtime.zeros_like, "zeros_like"), [A.deepcopy(ans)])
-    expr = _Materialize(refs, mapping).visit(expr)
+    expr = _Materialize(refs, mapping, zero).visit(expr)
     if broadcast and dropped and _may_be_smaller(expr, ans, mapping, dots):
         expr = A.call(refs.expr(runtime.broadcast_like, "broadcast_like"), [expr, A.deepcopy(ans)])
     return prelude, expr
@@ -184,13 +190,13 @@ def _may_be_smaller(expr, ans, mapping, dots):
     return False
 
 
-def _explicit(rule, result, mapping, dots, ans, refs, namer):
+def _explicit(rule, result, mapping, dots, ans, refs, namer, zero=None):
     """Paste a template's ``result`` (and the prelude it needs) with parameters and tangents substituted."""
     substitution = dict(mapping)
     substitution["ans"] = ans
     for p, d in dots.items():
         substitution[p + "_dot"] = _zero(p) if d is None else d
-    materialize = _Materialize(refs, mapping)
+    materialize = _Materialize(refs, mapping, zero)
     prelude, (expr,) = paste(rule, [result], substitution, refs, namer,
                              finish=lambda value: materialize.visit(_Fold(refs.resolve).visit(value)))
     return prelude, expr

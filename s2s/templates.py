@@ -56,9 +56,15 @@ class Registry:
     nondifferentiable: frozenset
     methods: types.MappingProxyType
     files: tuple
+    batched: types.MappingProxyType = dataclasses.field(  # tangents for many seeds at once
+        default_factory=lambda: types.MappingProxyType({}))
 
     def rule_for(self, obj):
         return self.adjoints.get(_key(obj))
+
+    def batched_for(self, obj):
+        """The batched tangent template of ``obj`` (None: it runs seed by seed unless elementwise)."""
+        return self.batched.get(_key(obj))
 
     def tangent_for(self, obj):
         """The explicit tangent template of ``obj`` (None: derive it from the adjoint's kind)."""
@@ -195,13 +201,21 @@ def with_rules(old, adjoints=(), tangents=(), drop_tangents=()):
         new_tangents[Key(rule.primitive)] = rule
     given = {id(rule.primitive) for rule in adjoints}
     nondiff = frozenset(o for o in old.nondifferentiable if id(o) not in given)
+    # a primitive given a rule of the user's runs seed by seed in batched mode: the built-in batched
+    # template states the old rule's mathematics
+    changed = given | {id(rule.primitive) for rule in tangents} | {id(p) for p in drop_tangents}
+    new_batched = _AdjointView()
+    for primitive, rule in old.batched.items():
+        if id(primitive) not in changed:
+            new_batched[Key(primitive)] = rule
     return Registry(types.MappingProxyType(new_adjoints), types.MappingProxyType(new_tangents), nondiff,
-                    old.methods, old.files)
+                    old.methods, old.files, types.MappingProxyType(new_batched))
 
 
 def build_registry(paths):
     adjoints = _AdjointView()
     tangents = _AdjointView()
+    batched = _AdjointView()
     nondiff = []
     methods = {}
     trees = {}  # file name -> {first line: FunctionDef}: each template file is parsed once
@@ -213,15 +227,16 @@ def build_registry(paths):
             for label in getattr(value, "__s2s_labels__", ()):
                 for primitive in label.primitives:
                     rule = parse_rule(value, label, primitive, trees)
-                    table = tangents if label.kind == "tangent" else adjoints
+                    table = {"tangent": tangents, "batched": batched}.get(label.kind, adjoints)
                     key = Key(primitive)
                     if key in table:
                         raise TemplateError("{}: a second rule for {!r} (the first is at {})".format(
                             rule.where, primitive, table[key].where))
                     table[key] = rule
     _check_tangents(adjoints, tangents)
+    _check_tangents(adjoints, batched)
     return Registry(types.MappingProxyType(adjoints), types.MappingProxyType(tangents), frozenset(nondiff),
-                    types.MappingProxyType(methods), tuple(paths))
+                    types.MappingProxyType(methods), tuple(paths), types.MappingProxyType(batched))
 
 
 def _check_tangents(adjoints, tangents):
@@ -275,7 +290,7 @@ def parse_rule(fn, label: Label, primitive, trees=None):
         if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
                 and isinstance(stmt.targets[0], gast.Name)):
             bad("only assignments to single names may precede the return")
-    if label.kind == "tangent":
+    if label.kind in ("tangent", "batched"):
         names = [p.name for p in positional]
         wrt = label.wrt or tuple(p.name for p in positional if p.default is p.empty)
         for w in wrt:

@@ -145,13 +145,19 @@ def test_scalar_arguments_take_a_vector_of_seeds():
     assert out == np.sin(0.5) * 2.0
 
 
-def test_batched_source_reads_as_a_loop_only_where_a_rule_is_not_elementwise():
+def test_batched_source_loops_only_where_a_rule_has_no_batched_form():
     source = s2s.source(s2s.jvp(two_args, wrt=0, batch=True))
     assert "for seed in range(batch)" not in source
     assert "lift(" in source
-    source = s2s.source(s2s.jvp(lambda_free_sum, batch=True))
+    source = s2s.source(s2s.jvp(sum_of_sines, batch=True))
+    assert "for seed in range(batch)" not in source and "seed_sum(" in source
+    source = s2s.source(s2s.jvp(cumulative, batch=True))
     assert "for seed in range(batch)" in source and "batch_stack(" in source
 
 
-def lambda_free_sum(x):
+def sum_of_sines(x):
     return np.sum(np.sin(x))
+
+
+def cumulative(x):
+    return np.cumsum(x) * x

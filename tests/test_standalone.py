@@ -187,7 +187,7 @@ def test_batched_forward_mode_standalone_file_runs_without_s2s(tmp_path):
     assert cli.main(["grad", str(SAMPLES / "mlp.py") + ":loss", "--mode", "forward", "--batch", "--wrt", "x",
                      "--sequences", "params", "-o", str(out)]) == 0
     text = out.read_text()
-    assert "for seed in range(batch)" in text  # the matrix products run seed by seed, inside the file
+    assert "def seed_dot_left(" in text  # the batched helpers are copied into the file
     module = load_sample("mlp")
     params, x, labels = _mlp_args(module)[0]
     seeds = np.random.default_rng(3).standard_normal((4,) + x.shape)

@@ -1,0 +1,97 @@
+"""Tangents for many seeds at once (``s2s.jvp(f, batch=True)``).
+
+Each ``<p>_dot`` has a leading axis of seeds (or is the Python ``0.0``, the
+zero of every seed) and so has the result. Elementwise tangents need nothing
+here: the engine lifts their operands to the result's rank. A primitive
+without a template here runs seed by seed in a loop of the generated code;
+these are the ones that loop would slow down most: reductions, reshapes,
+transposes, rolls, matrix products, and the runtime helpers of reverse-mode
+code (for Hessians, forward over reverse). The ``seed_*`` helpers fall back
+to seed by seed themselves for the cases a single call cannot do.
+"""
+import operator
+
+import numpy as np
+
+from s2s.rules import batched
+from s2s.runtime import (add_at, finalize, flatten, seed_add_at, seed_dot_left, seed_dot_right, seed_finalize,
+                         seed_matmul_left, seed_matmul_right, seed_mean, seed_reshape, seed_roll, seed_sum,
+                         seed_swapaxes, seed_transpose, seed_unbroadcast, seed_unreduce, unbroadcast, unreduce)
+
+LINALG_MATMUL = tuple(f for f in [getattr(np.linalg, "matmul", None)] if f is not None)
+
+
+@batched(np.sum)
+def sum_(a, axis=None, dtype=None, keepdims=False, initial=0, where=True, *, ans, a_dot):
+    return seed_sum(a_dot, a, axis, dtype, keepdims, where)
+
+
+@batched(np.mean)
+def mean(a, axis=None, dtype=None, keepdims=False, where=True, *, ans, a_dot):
+    return seed_mean(a_dot, a, axis, dtype, keepdims, where)
+
+
+@batched(np.reshape, wrt="a")
+def reshape(a, shape, order="C", *, ans, a_dot):
+    return seed_reshape(a_dot, ans, order)
+
+
+@batched(np.ravel, flatten)
+def ravel(a, order="C", *, ans, a_dot):
+    return seed_reshape(a_dot, ans, order)
+
+
+@batched(np.expand_dims, np.squeeze, wrt="a")
+def squeeze(a, axis=None, *, ans, a_dot):
+    return seed_reshape(a_dot, ans)
+
+
+@batched(np.atleast_1d, np.atleast_2d, np.atleast_3d)
+def atleast_1d(arys, *, ans, arys_dot):
+    return seed_reshape(arys_dot, ans)
+
+
+@batched(np.transpose)
+def transpose(a, axes=None, *, ans, a_dot):
+    return seed_transpose(a_dot, axes)
+
+
+@batched(np.swapaxes, wrt="a")
+def swapaxes(a, axis1, axis2, *, ans, a_dot):
+    return seed_swapaxes(a_dot, axis1, axis2)
+
+
+@batched(np.roll, wrt="a")
+def roll(a, shift, axis=None, *, ans, a_dot):
+    return seed_roll(a_dot, shift, axis)
+
+
+@batched(operator.matmul, np.matmul, *LINALG_MATMUL)
+def matmul(x1, x2, *, ans, x1_dot, x2_dot):
+    return seed_matmul_left(x1_dot, x2) + seed_matmul_right(x1, x2_dot)
+
+
+@batched(np.dot)
+def dot(a, b, *, ans, a_dot, b_dot):
+    return seed_dot_left(a_dot, b) + seed_dot_right(a, b_dot)
+
+
+# The helpers of reverse-mode code: each is linear in its first argument.
+@batched(unbroadcast, wrt="g")
+def unbroadcast_(g, x, *, ans, g_dot):
+    return seed_unbroadcast(g_dot, x)
+
+
+@batched(unreduce, wrt="g")
+def unreduce_(g, x, axis=None, keepdims=False, *, ans, g_dot):
+    return seed_unreduce(g_dot, x, axis, keepdims)
+
+
+@batched(finalize, wrt="g")
+def finalize_(g, x, *, ans, g_dot):
+    return seed_finalize(g_dot, x)
+
+
+@batched(add_at, wrt=("x_bar", "v"))
+def add_at_(x_bar, x, idx, v, *, ans, x_bar_dot, v_dot):
+    return seed_add_at(x_bar_dot, x, idx, v_dot)
