@@ -209,6 +209,22 @@ def test_overriding_an_adjoint_drops_the_old_tangent():
         s2s.jvp(f)(a, a)
 
 
+def test_overriding_a_rule_drops_its_batched_form():
+    def f(x):
+        return np.roll(x, 1) * x
+
+    @s2s.adjoint(np.roll, wrt="a", kind="linear")
+    def roll_twice(a, shift, axis=None, *, ans, ans_bar):  # a different linear map: (roll twice)^T
+        return np.roll(ans_bar, -1)
+
+    seeds = np.stack([Y, 2 * Y])
+    out, t = s2s.jvp(f, batch=True)(X, seeds)
+    source = s2s.source(s2s.jvp(f, batch=True))
+    assert "seed_roll" not in source and "for seed in range(batch)" in source
+    want = np.stack([s2s.jvp(f)(X, s)[1] for s in seeds])  # the linear rule: np.roll of the tangent
+    np.testing.assert_allclose(t, want, rtol=1e-15)
+
+
 def test_a_nondifferentiable_primitive_can_get_a_rule():
     def f(x):
         return np.sum(np.floor(x) * x)
