@@ -164,3 +164,10 @@ def test_second_derivative_through_a_helper_without_a_rule_says_so():
     case = functions.BY_NAME["lowrank_fit"]  # the nuclear norm and u, vh of the SVD: no second derivative yet
     with pytest.raises(s2s.errors.S2SError, match=r"np\.linalg\.(norm|svd): .*second derivative"):
         s2s.hessian(case.fn, wrt=0)(*copy.deepcopy(case.args))
+
+
+def test_differentiating_a_checkpointed_gradient_says_what_to_do():
+    g = s2s.grad(functions.for_range1, checkpoint=2)
+    with pytest.raises(s2s.NoRuleError, match=r"made with checkpoint=.*without checkpoint") as err:
+        s2s.jvp(g)(np.array([0.5, 1.5]), 3, np.ones(2))
+    assert "<s2s grad of for_range1" in str(err.value)

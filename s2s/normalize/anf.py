@@ -35,6 +35,10 @@ CONSTANT_ATTRIBUTES = frozenset({"shape", "ndim", "size", "dtype", "itemsize", "
 VARARG_METHODS = frozenset({"reshape", "transpose"})
 
 
+# the methods of s2s.schedules objects that the checkpointed loops of generated gradients call
+_SCHEDULE_METHODS = frozenset({"snapshot_due", "keep", "restored", "backward"})
+
+
 class ANF:
     def __init__(self, parsed, namer, refs, methods, local_names):
         self.parsed = parsed
@@ -357,6 +361,12 @@ class ANF:
             anno.set(node, anno.Key.CALLEE, list.pop)
             anno.set(node, anno.Key.METHOD, "pop")
             return pre, node
+        if method not in self.methods and method in _SCHEDULE_METHODS and self.parsed.filename.startswith("<s2s "):
+            raise NoRuleError(
+                "{}: `{}`: this gradient was made with checkpoint=..., and s2s cannot differentiate a "
+                "checkpointed loop's schedule again yet. Make the gradient you differentiate without checkpoint "
+                "(s2s.hessian and s2s.hvp already do).".format(
+                    _where(self.origin_node, self.parsed), _text(self.origin_node)))
         if method not in self.methods:
             raise NoRuleError(
                 "{}: `{}`: s2s has no rule for the method `.{}()`. Call the function instead (a function "
