@@ -27,7 +27,7 @@ import numpy as np
 
 from s2s import anno
 from s2s import astutil as A
-from s2s import runtime, tangents
+from s2s import batching, runtime, tangents
 from s2s.errors import NoRuleError, UnsupportedSyntaxError, describe, no_rule, site
 from s2s.reverse import OPERATORS
 from s2s.templates import CallBindingError
@@ -63,7 +63,7 @@ class Forward:
     def zeros_like(self, node):
         """A zero tangent for the value of ``node``."""
         if self.batch and not _is_number(node):  # a number's zero stays the Python 0.0 for every seed
-            return A.call(self.ctx.refs.expr(runtime.batch_zeros, "batch_zeros"), [A.deepcopy(node),
+            return A.call(self.ctx.refs.expr(batching.batch_zeros, "batch_zeros"), [A.deepcopy(node),
                                                                                    A.name(self.batch)])
         if isinstance(node, gast.Constant) and isinstance(node.value, (int, float)) and not isinstance(
                 node.value, bool):
@@ -134,7 +134,7 @@ class Forward:
             if base is None:
                 return [], self.zeros_like(ans)
             if self.batch and value.value.id not in self.arrays:  # may be a list or tuple of tangents
-                return [], A.call(self.ctx.refs.expr(runtime.batch_at, "batch_at"), [base, A.index_expr(value.slice)])
+                return [], A.call(self.ctx.refs.expr(batching.batch_at, "batch_at"), [base, A.index_expr(value.slice)])
             return [], gast.Subscript(value=base, slice=self.index(value.slice), ctx=gast.Load())
         if isinstance(value, gast.BinOp):
             op = getattr(operator, OPERATORS[type(value.op)])
@@ -209,10 +209,10 @@ class Forward:
                 isinstance(index, gast.Name) and index.id in self.counters):
             return gast.Tuple(elts=[every, index], ctx=gast.Load())
         # a name may hold a tuple of indices
-        return A.call(self.ctx.refs.expr(runtime.batch_index, "batch_index"), [index])
+        return A.call(self.ctx.refs.expr(batching.batch_index, "batch_index"), [index])
 
     def lift(self, tangent, like):
-        return A.call(self.ctx.refs.expr(runtime.lift, "lift"), [tangent, A.deepcopy(like)])
+        return A.call(self.ctx.refs.expr(batching.lift, "lift"), [tangent, A.deepcopy(like)])
 
     def batched(self, rule, callee, value, args, keywords, ans, stmt):
         """(prelude, batched tangent expression) of a primitive: all seeds at once where it has a batched
@@ -244,7 +244,7 @@ class Forward:
 
         def one_seed(node):
             d = self.dot_of(node)
-            return None if d is None else A.call(self.ctx.refs.expr(runtime.seed_of, "seed_of"), [d, A.name(seed)])
+            return None if d is None else A.call(self.ctx.refs.expr(batching.seed_of, "seed_of"), [d, A.name(seed)])
 
         prelude, expr = self.instantiate(rule, callee, value, args, keywords, ans, stmt, one_seed)
         seeds = self.ctx.namer.fresh((ans.id if isinstance(ans, gast.Name) else "t") + "_seeds")
@@ -252,7 +252,7 @@ class Forward:
         loop = gast.For(target=A.name(seed, "store"),
                         iter=A.call(self.ctx.refs.expr(range, "range"), [A.name(self.batch)]),
                         body=prelude + [push], orelse=[], type_comment=None)
-        stacked = A.call(self.ctx.refs.expr(runtime.batch_stack, "batch_stack"), [A.name(seeds)])
+        stacked = A.call(self.ctx.refs.expr(batching.batch_stack, "batch_stack"), [A.name(seeds)])
         return [A.assign(seeds, gast.List(elts=[], ctx=gast.Load())), loop], stacked
 
     @property
@@ -284,9 +284,9 @@ class Forward:
                 fn = resolve(node.func)
                 if fn is runtime.broadcast_like and _same_name(node.args[1], ans) and ok(node.args[0]):
                     # tangents.instantiate's widening of a tangent that lost terms to the result's shape
-                    node.func = self.ctx.refs.expr(runtime.batch_broadcast, "batch_broadcast")
+                    node.func = self.ctx.refs.expr(batching.batch_broadcast, "batch_broadcast")
                     return True
-                if fn is runtime.lift:
+                if fn is batching.lift:
                     return True
                 if _is_elementwise(fn) or fn is np.where:
                     return all(ok(a) for a in node.args) and all(ok(k.value) for k in node.keywords)
@@ -323,7 +323,7 @@ class Forward:
             return [s]
         value = self.tangent_or_zero(s.value)
         if self.batch and name not in self.arrays:
-            write = A.call(self.ctx.refs.expr(runtime.batch_write, "batch_write"),
+            write = A.call(self.ctx.refs.expr(batching.batch_write, "batch_write"),
                            [A.name(self.dot(name)), A.index_expr(target.slice), value])
             return [s, gast.Expr(value=write)]
         write = gast.Subscript(value=A.name(self.dot(name)), slice=self.index(target.slice), ctx=gast.Store())

@@ -57,7 +57,7 @@ class Refs:
             for name, value in ns.items():
                 if value is obj and not name.startswith("__"):
                     return A.name(name)
-        owner = None if getattr(obj, "__module__", None) == "s2s.runtime" else _owner_module(obj)
+        owner = None if getattr(obj, "__module__", None) in RUNTIME_MODULES else _owner_module(obj)
         if owner is not None and self._visible(getattr(obj, "__name__", "")) is not obj:
             module_expr = self.expr(owner, _module_hint(owner))
             return gast.Attribute(value=module_expr, attr=obj.__name__, ctx=gast.Load())
@@ -68,6 +68,9 @@ class Refs:
 
 
 _ABSENT = object()
+
+# modules of the helpers generated code calls: bound by name, never reached through the module
+RUNTIME_MODULES = ("s2s.runtime", "s2s.batching")
 
 _MODULE_HINTS = {"numpy": "np", "numpy.linalg": "linalg", "math": "math", "operator": "operator"}
 

@@ -34,13 +34,13 @@ import types
 
 import numpy as np
 
-from s2s import runtime, schedules
+from s2s import batching, runtime, schedules
 from s2s.errors import S2SError
 from s2s.refs import _owner_module
 
 _MISSING = object()
 # s2s modules whose objects the generated code may use; they are copied
-_COPIED = (runtime.__name__, schedules.__name__)
+_COPIED = (runtime.__name__, batching.__name__, schedules.__name__)
 _LITERAL_TYPES = (bool, int, float, complex, str, bytes, type(None))
 
 
@@ -150,7 +150,7 @@ class _Module:
             raise StandaloneError("{}: cannot write a standalone file: the source of {} is unavailable.".format(
                 self.what, _describe(obj))) from None
         text = textwrap.dedent("".join(lines))
-        group = {runtime.__name__: 1, schedules.__name__: 2}.get(obj.__module__, 3)
+        group = {runtime.__name__: 1, batching.__name__: 1, schedules.__name__: 2}.get(obj.__module__, 3)
         self.definitions.append(((group, start, name), text))
         namespace = vars(sys.modules[obj.__module__])
         for free in sorted(free_names(text)):

@@ -18,7 +18,7 @@ import builtins
 import gast
 
 from s2s import astutil as A
-from s2s import runtime
+from s2s import batching, runtime
 from s2s.templates import bind, check_differentiated, paste
 
 _ZERO = "__s2s_zero__"
@@ -33,8 +33,8 @@ def _multilinear():
              runtime.matmul_grad1: (0, 2), runtime.matmul_grad2: (0, 1), runtime.dot_grad1: (0, 2),
              runtime.dot_grad2: (0, 1), runtime.inner_grad1: (0, 2), runtime.inner_grad2: (0, 1),
              runtime.tensordot_grad1: (0, 2), runtime.tensordot_grad2: (0, 1),
-             runtime.seed_matmul_left: (0,), runtime.seed_matmul_right: (1,), runtime.seed_dot_left: (0,),
-             runtime.seed_dot_right: (1,)}
+             batching.seed_matmul_left: (0,), batching.seed_matmul_right: (1,), batching.seed_dot_left: (0,),
+             batching.seed_dot_right: (1,)}
     return {id(f): positions for f, positions in table.items()}
 
 

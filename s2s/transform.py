@@ -13,7 +13,7 @@ import gast
 
 from s2s import anno
 from s2s import astutil as A
-from s2s import optimize, runtime, specialize
+from s2s import batching, optimize, runtime, specialize
 from s2s.accumulate import ZERO, SHARED, Accumulate
 from s2s.analysis import activity
 from s2s.errors import NoRuleError, S2SError, UnsupportedSyntaxError, site
@@ -218,7 +218,7 @@ class Context:
         zeros = [A.assign(self.dot(p), fwd.zeros_like(A.name(p))) for p in params if p in active and p not in wrt]
         if batch:
             seeds = gast.Tuple(elts=[A.name(self.dot(w)) for w in wrt], ctx=gast.Load())
-            zeros.insert(0, A.assign(batch, A.call(self.refs.expr(runtime.batch_size, "batch_size"), [seeds])))
+            zeros.insert(0, A.assign(batch, A.call(self.refs.expr(batching.batch_size, "batch_size"), [seeds])))
         body = fwd.block(core.body[:-1])
         return zeros + body, core.body[-1], active, fwd
 
@@ -243,7 +243,7 @@ class Context:
         args = self._tangent_args(self.signature_args(parsed, fn), wrt)
         tangent = self._tangent_result(ret, active, fwd)
         if fwd.batch:
-            tangent = A.call(self.refs.expr(runtime.batch_result, "batch_result"),
+            tangent = A.call(self.refs.expr(batching.batch_result, "batch_result"),
                              [tangent, A.deepcopy(ret.value), A.name(fwd.batch)])
         result = gast.Tuple(elts=[A.deepcopy(ret.value), tangent], ctx=gast.Load())
         ret_stmt = gast.Return(value=result)

@@ -14,9 +14,10 @@ import operator
 import numpy as np
 
 from s2s.rules import batched
-from s2s.runtime import (add_at, finalize, flatten, seed_add_at, seed_dot_left, seed_dot_right, seed_finalize,
-                         seed_matmul_left, seed_matmul_right, seed_mean, seed_reshape, seed_roll, seed_sum,
-                         seed_swapaxes, seed_transpose, seed_unbroadcast, seed_unreduce, unbroadcast, unreduce)
+from s2s.batching import (seed_add_at, seed_dot_left, seed_dot_right, seed_finalize, seed_matmul_left,
+                          seed_matmul_right, seed_mean, seed_reshape, seed_roll, seed_sum, seed_swapaxes,
+                          seed_transpose, seed_unbroadcast, seed_unreduce)
+from s2s.runtime import add_at, finalize, flatten, unbroadcast, unreduce
 
 LINALG_MATMUL = tuple(f for f in [getattr(np.linalg, "matmul", None)] if f is not None)
 

@@ -34,9 +34,11 @@ RULES = [
          "s2s", ("s2s.api", "s2s.check", "s2s.cli", "s2s.__main__"),
          exempt=("s2s", "s2s.check", "s2s.cli", "s2s.__main__", "s2s.sparse.api")),
     Rule("templates state mathematics: from s2s they import only rules and runtime",
-         "s2s._templates", ("s2s",), allowed=("s2s.rules", "s2s.runtime")),
+         "s2s._templates", ("s2s",), allowed=("s2s.rules", "s2s.runtime", "s2s.batching")),
     Rule("s2s/schedules.py is run-time support that generated code calls: from s2s it imports the runtime only",
          "s2s.schedules", ("s2s",), allowed=("s2s.runtime",)),
+    Rule("s2s/batching.py is inlined into standalone files too: from s2s it imports the runtime only",
+         "s2s.batching", ("s2s",), allowed=("s2s.runtime",)),
 ]
 
 

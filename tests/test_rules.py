@@ -773,15 +773,8 @@ def test_tangents_keep_float32():
 # Helpers whose derivative in their primal arguments is not written yet
 # (templates/runtime_helpers.py says why): generated code calling them cannot
 # be differentiated again, and the engine reports that as a missing rule.
-# the batched forward mode's plumbing (s2s.jvp(f, batch=True) is not differentiated again)
-BATCH_HELPERS = ("batch_size", "batch_zeros", "lift", "batch_at", "batch_index", "batch_write", "seed_of",
-                 "batch_stack", "batch_broadcast", "batch_result", "seed_axes", "seed_sum", "seed_mean",
-                 "seed_reshape", "seed_transpose", "seed_swapaxes", "seed_roll", "seed_unbroadcast", "seed_finalize",
-                 "seed_add_at", "seed_matmul_left", "seed_matmul_right", "seed_dot_left", "seed_dot_right",
-                 "seed_unreduce")
 HELPERS_WITHOUT_RULES = (("average_grad", "average_jvp", "interp_slope", "convolve_grad", "convolve_grad2",
                           "kron_grad", "polyval_grad", "trapezoid_grad", "trapezoid_x_jvp", "polyval_slope")
-                         + BATCH_HELPERS
                          + rules_linalg_scipy.HELPERS_WITHOUT_RULES + rules_second_order.HELPERS_WITHOUT_RULES)
 
 

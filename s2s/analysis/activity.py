@@ -156,4 +156,4 @@ def container_names(fn, container_params):
 
 
 def _is_template_helper(fn):
-    return getattr(fn, "__module__", "") == "s2s.runtime"
+    return getattr(fn, "__module__", "") in ("s2s.runtime", "s2s.batching")

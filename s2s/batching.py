@@ -1,0 +1,292 @@
+"""Run-time support of the batched forward mode (``s2s.jvp(f, batch=True)``).
+
+Every tangent carries a leading axis of seeds: shape ``(batch,) + value's
+shape``, or the Python ``0.0``, the zero of every seed (as unbatched code
+holds zeros). The ``batch_*`` helpers are the plumbing s2s/forward.py emits
+(seed counts, zeros, indexing, lifting, stacking per-seed results); the
+``seed_*`` helpers are the batched tangents of the templates in
+templates/batched.py. Like s2s.runtime, generated code calls them and
+standalone files copy them, so this module imports nothing from s2s but the
+runtime.
+"""
+import numpy as np
+
+from s2s.runtime import _basic_index, _is_zero, _rebuilt, add_at, finalize, float_dtype, unbroadcast
+
+
+def batch_size(t):
+    """The number of seeds of a batched tangent (the first array found in a container)."""
+    if isinstance(t, (list, tuple)):
+        for e in t:
+            k = batch_size(e)
+            if k is not None:
+                return k
+        return None
+    return np.shape(t)[0] if np.ndim(t) else None
+
+
+def batch_zeros(x, k):
+    """Zero tangents of ``x`` for ``k`` seeds: shape (k,) + x's shape (containers elementwise)."""
+    if isinstance(x, (list, tuple)):
+        return _rebuilt(x, [batch_zeros(e, k) for e in x])
+    return np.zeros((k,) + np.shape(x), dtype=float_dtype(x))
+
+
+def lift(t, like):
+    """Batched tangent ``t`` with axes inserted after the seed axis up to ``like``'s rank, so that it
+    broadcasts against values shaped like ``like`` as the unbatched tangent would."""
+    return _lifted(t, np.ndim(like))
+
+
+def _lifted(t, ndim):
+    missing = ndim + 1 - np.ndim(t)
+    if missing <= 0:
+        return t
+    t = np.asarray(t)
+    return t.reshape(t.shape[:1] + (1,) * missing + t.shape[1:])
+
+
+def batch_at(t, index):
+    """``t[index]`` for the primal index ``index``: an element of a container, or every seed of an array."""
+    if isinstance(t, (list, tuple)):
+        return t[index]
+    return t[batch_index(index)]
+
+
+def batch_index(index):
+    """The index of a batched tangent for the primal index ``index``: every seed, then ``index``."""
+    if isinstance(index, tuple):
+        return (slice(None),) + index
+    return slice(None), index
+
+
+def batch_write(t, index, v):
+    """``t[index] = v`` for the primal index ``index``: into a container, or into every seed of an array
+    (``v``'s seeds broadcast as the primal value broadcasts into the slot)."""
+    if isinstance(t, list):
+        t[index] = v
+        return
+    index = batch_index(index)
+    t[index] = _lifted(v, np.ndim(t[index]) - 1)
+
+
+def seed_of(t, i):
+    """The tangent along seed ``i`` of a batched tangent (containers elementwise)."""
+    if isinstance(t, (list, tuple)):
+        return _rebuilt(t, [seed_of(e, i) for e in t])
+    if _is_zero(t):  # the zero of every seed (a Python 0.0, as unbatched)
+        return t
+    return t[i]
+
+
+def batch_stack(seeds):
+    """One batched tangent from the list of per-seed tangents (containers elementwise)."""
+    first = seeds[0]
+    if all(_is_zero(s) for s in seeds):
+        return 0.0
+    if isinstance(first, (list, tuple)):
+        return _rebuilt(first, [batch_stack([s[i] for s in seeds]) for i in range(len(first))])
+    return np.stack([np.asarray(s) for s in seeds])
+
+
+def batch_result(t, ans, k):
+    """The batched tangent ``t`` of the result ``ans`` as the caller gets it: a zero kept as the Python
+    0.0 inside the generated code becomes zeros of shape (k,) + ans's shape."""
+    if isinstance(ans, (list, tuple)) and isinstance(t, (list, tuple)):
+        return _rebuilt(t, [batch_result(e, a, k) for e, a in zip(t, ans)])
+    if _is_zero(t):
+        return np.zeros((k,) + np.shape(ans), dtype=float_dtype(ans))
+    return t
+
+
+def batch_broadcast(t, like):
+    """Batched tangent ``t`` broadcast to (seeds,) + like's shape (a fresh array)."""
+    t = lift(t, like)
+    return np.array(np.broadcast_to(t, np.shape(t)[:1] + np.shape(like)))
+
+
+# Batched tangents of the templates in templates/batched.py: ``t`` has a leading axis of seeds
+# (or is the Python 0.0, zero for every seed, returned as it is: each of these is linear in ``t``).
+def _each_seed(fn, t, *args):
+    """``fn(t_i, *args)`` for each seed ``i``, stacked: the batched tangent of a rule without a batched form."""
+    return batch_stack([fn(seed_of(t, i), *args) for i in range(batch_size(t))])
+
+
+def seed_axes(axis, x):
+    """The axes of a batched tangent of ``x`` for the primal ``axis`` (None: every axis but the seeds')."""
+    if axis is None:
+        return tuple(range(1, np.ndim(x) + 1))
+    if isinstance(axis, tuple):
+        return tuple(a + 1 if a >= 0 else a for a in axis)
+    return axis + 1 if axis >= 0 else axis
+
+
+def seed_sum(t, x, axis=None, dtype=None, keepdims=False, where=True):
+    """``np.sum(t_i, axis, dtype, keepdims=keepdims, where=where)`` for every seed."""
+    if _is_zero(t):
+        return t
+    if isinstance(t, (list, tuple)):
+        return _each_seed(lambda s: np.sum(s, axis=axis, dtype=dtype, keepdims=keepdims, where=where), t)
+    return np.sum(t, axis=seed_axes(axis, x), dtype=dtype, keepdims=keepdims, where=where)
+
+
+def seed_mean(t, x, axis=None, dtype=None, keepdims=False, where=True):
+    """``np.mean(t_i, axis, dtype, keepdims=keepdims, where=where)`` for every seed."""
+    if _is_zero(t):
+        return t
+    if isinstance(t, (list, tuple)):
+        return _each_seed(lambda s: np.mean(s, axis=axis, dtype=dtype, keepdims=keepdims, where=where), t)
+    return np.mean(t, axis=seed_axes(axis, x), dtype=dtype, keepdims=keepdims, where=where)
+
+
+def seed_reshape(t, ans, order="C"):
+    """Each seed of ``t`` reshaped as the primal was into ``ans`` (in ``order``)."""
+    if _is_zero(t):
+        return t
+    if isinstance(t, (list, tuple)) or order not in ("C", "F"):
+        return _each_seed(lambda s: np.reshape(s, np.shape(ans), order=order), t)
+    t = np.asarray(t)
+    if order == "C":
+        return np.reshape(t, t.shape[:1] + np.shape(ans))
+    # in Fortran order the last axis varies slowest: with the seeds last, each seed is its own block
+    moved = np.reshape(np.moveaxis(t, 0, -1), np.shape(ans) + t.shape[:1], order="F")
+    return np.moveaxis(moved, -1, 0)
+
+
+def seed_transpose(t, axes=None):
+    """``np.transpose(t_i, axes)`` for every seed."""
+    if _is_zero(t):
+        return t
+    if isinstance(t, (list, tuple)):
+        return _each_seed(lambda s: np.transpose(s, axes), t)
+    t = np.asarray(t)
+    ndim = t.ndim - 1
+    order = range(ndim - 1, -1, -1) if axes is None else (a % ndim for a in axes)
+    return np.transpose(t, (0,) + tuple(a + 1 for a in order))
+
+
+def seed_swapaxes(t, axis1, axis2):
+    """``np.swapaxes(t_i, axis1, axis2)`` for every seed."""
+    if _is_zero(t):
+        return t
+    if isinstance(t, (list, tuple)):
+        return _each_seed(lambda s: np.swapaxes(s, axis1, axis2), t)
+    return np.swapaxes(t, seed_axes(axis1, None), seed_axes(axis2, None))
+
+
+def seed_roll(t, shift, axis=None):
+    """``np.roll(t_i, shift, axis)`` for every seed (``axis=None`` rolls each seed's flattened values)."""
+    if _is_zero(t):
+        return t
+    if isinstance(t, (list, tuple)):
+        return _each_seed(lambda s: np.roll(s, shift, axis), t)
+    t = np.asarray(t)
+    if axis is None:
+        return np.reshape(np.roll(np.reshape(t, (t.shape[0], -1)), shift, axis=1), t.shape)
+    return np.roll(t, shift, axis=seed_axes(axis, None))
+
+
+def seed_unbroadcast(t, x):
+    """``unbroadcast(t_i, x)`` for every seed: each seed summed back to the shape of ``x``."""
+    if _is_zero(t):
+        return t
+    if isinstance(t, (list, tuple)):
+        return _each_seed(unbroadcast, t, x)
+    t = np.asarray(t)
+    k, shape, inner = t.shape[0], np.shape(x), t.shape[1:]
+    if inner == shape:
+        return t
+    extra = len(inner) - len(shape)
+    if extra > 0:
+        t = np.sum(t, axis=tuple(range(1, 1 + extra)))
+    elif extra < 0:
+        t = np.reshape(t, (k,) + (1,) * -extra + inner)
+    axes = tuple(1 + i for i, (n, m) in enumerate(zip(shape, t.shape[1:])) if n == 1 and m != 1)
+    if axes:
+        t = np.sum(t, axis=axes, keepdims=True)
+    if t.shape[1:] != shape:
+        t = np.broadcast_to(t, (k,) + shape)
+    return t
+
+
+def seed_finalize(t, x):
+    """``finalize(t_i, x)`` for every seed: the tangent of a gradient, shaped and typed like ``x``."""
+    if _is_zero(t) or isinstance(x, (list, tuple)) or not isinstance(x, np.ndarray):
+        return t if _is_zero(t) else _each_seed(finalize, t, x)
+    t = _lifted(np.asarray(t, dtype=float_dtype(x)), x.ndim)
+    if t.shape[1:] != x.shape:
+        t = np.broadcast_to(t, t.shape[:1] + x.shape).copy()
+    return t
+
+
+def seed_add_at(t, x, idx, v):
+    """``add_at(t_i, x, idx, v_i)`` for every seed, in place into ``t`` when it is an array of seeds."""
+    if isinstance(t, (list, tuple)) or isinstance(x, (list, tuple)):
+        return add_at(t, x, idx, v)  # containers of batched tangents: add_at adds them as they are
+    if _is_zero(v):
+        return t
+    if _is_zero(t):
+        t = np.zeros((batch_size(v),) + np.shape(x), dtype=np.result_type(float_dtype(x), v))
+    index = batch_index(idx)
+    v = _lifted(np.asarray(v), np.ndim(t[index]) - 1)
+    if _basic_index(idx):
+        t[index] += v
+    else:
+        np.add.at(t, index, v)
+    return t
+
+
+def seed_matmul_left(t, b):
+    """``t_i @ b`` for every seed (the tangent of the left operand of a matrix product)."""
+    if _is_zero(t):
+        return t
+    t = np.asarray(t)
+    if np.ndim(b) <= 2 and t.ndim >= 2:
+        return t @ b
+    return _each_seed(np.matmul, t, b)
+
+
+def seed_matmul_right(a, t):
+    """``a @ t_i`` for every seed (the tangent of the right operand of a matrix product)."""
+    if _is_zero(t):
+        return t
+    t = np.asarray(t)
+    if t.ndim == 2 and np.ndim(a) <= 2:  # a vector per seed: (a @ t_i) == (t @ a.T)_i
+        return t @ np.swapaxes(a, -1, -2) if np.ndim(a) == 2 else t @ a
+    if t.ndim == 3 and np.ndim(a) <= 2:
+        return np.matmul(a, t)
+    return batch_stack([np.matmul(a, t[i]) for i in range(t.shape[0])])
+
+
+def seed_dot_left(t, b):
+    """``np.dot(t_i, b)`` for every seed."""
+    if _is_zero(t):
+        return t
+    t = np.asarray(t)
+    if np.ndim(b) == 0:
+        return t * b
+    if np.ndim(b) <= 2 and t.ndim >= 2:
+        return t @ b
+    return _each_seed(np.dot, t, b)
+
+
+def seed_dot_right(a, t):
+    """``np.dot(a, t_i)`` for every seed."""
+    if _is_zero(t):
+        return t
+    if np.ndim(a) == 0:
+        return np.asarray(t) * a
+    return seed_matmul_right(a, t) if np.asarray(t).ndim <= 3 and np.ndim(a) <= 2 else batch_stack(
+        [np.dot(a, t[i]) for i in range(np.shape(t)[0])])
+
+
+def seed_unreduce(t, x, axis=None, keepdims=False):
+    """``unreduce(t_i, x, axis, keepdims)`` for every seed: each broadcast back to the shape of ``x``."""
+    if _is_zero(t):
+        return t
+    t = np.asarray(t)
+    shape = np.shape(x)
+    if axis is not None and not keepdims:
+        for a in sorted(a % len(shape) for a in (axis if isinstance(axis, tuple) else (axis,))):
+            t = np.expand_dims(t, a + 1)
+    return np.broadcast_to(_lifted(t, len(shape)), t.shape[:1] + shape)
