@@ -11,7 +11,7 @@ runtime.
 """
 import numpy as np
 
-from s2s.runtime import _basic_index, _is_zero, _rebuilt, add_at, finalize, float_dtype, unbroadcast
+from s2s.runtime import _add_into, _is_zero, _rebuilt, add_at, finalize, float_dtype, unbroadcast
 
 
 def batch_size(t):
@@ -123,20 +123,20 @@ def seed_axes(axis, x):
 
 def seed_sum(t, x, axis=None, dtype=None, keepdims=False, where=True):
     """``np.sum(t_i, axis, dtype, keepdims=keepdims, where=where)`` for every seed."""
-    if _is_zero(t):
-        return t
-    if isinstance(t, (list, tuple)):
-        return _each_seed(lambda s: np.sum(s, axis=axis, dtype=dtype, keepdims=keepdims, where=where), t)
-    return np.sum(t, axis=seed_axes(axis, x), dtype=dtype, keepdims=keepdims, where=where)
+    return _seed_reduce(np.sum, t, x, axis, dtype, keepdims, where)
 
 
 def seed_mean(t, x, axis=None, dtype=None, keepdims=False, where=True):
     """``np.mean(t_i, axis, dtype, keepdims=keepdims, where=where)`` for every seed."""
+    return _seed_reduce(np.mean, t, x, axis, dtype, keepdims, where)
+
+
+def _seed_reduce(reduce, t, x, axis, dtype, keepdims, where):
     if _is_zero(t):
         return t
     if isinstance(t, (list, tuple)):
-        return _each_seed(lambda s: np.mean(s, axis=axis, dtype=dtype, keepdims=keepdims, where=where), t)
-    return np.mean(t, axis=seed_axes(axis, x), dtype=dtype, keepdims=keepdims, where=where)
+        return _each_seed(lambda s: reduce(s, axis=axis, dtype=dtype, keepdims=keepdims, where=where), t)
+    return reduce(t, axis=seed_axes(axis, x), dtype=dtype, keepdims=keepdims, where=where)
 
 
 def seed_reshape(t, ans, order="C"):
@@ -227,57 +227,54 @@ def seed_add_at(t, x, idx, v):
         return t
     if _is_zero(t):
         t = np.zeros((batch_size(v),) + np.shape(x), dtype=np.result_type(float_dtype(x), v))
-    index = batch_index(idx)
-    v = _lifted(np.asarray(v), np.ndim(t[index]) - 1)
-    if _basic_index(idx):
-        t[index] += v
-    else:
-        np.add.at(t, index, v)
-    return t
+    index = batch_index(idx)  # as basic an index as idx
+    return _add_into(t, index, _lifted(np.asarray(v), np.ndim(t[index]) - 1))
 
 
 def seed_matmul_left(t, b):
     """``t_i @ b`` for every seed (the tangent of the left operand of a matrix product)."""
-    if _is_zero(t):
-        return t
-    t = np.asarray(t)
-    if np.ndim(b) <= 2 and t.ndim >= 2:
-        return t @ b
-    return _each_seed(np.matmul, t, b)
+    return _product_left(np.matmul, t, b)
 
 
 def seed_matmul_right(a, t):
     """``a @ t_i`` for every seed (the tangent of the right operand of a matrix product)."""
-    if _is_zero(t):
-        return t
-    t = np.asarray(t)
-    if t.ndim == 2 and np.ndim(a) <= 2:  # a vector per seed: (a @ t_i) == (t @ a.T)_i
-        return t @ np.swapaxes(a, -1, -2) if np.ndim(a) == 2 else t @ a
-    if t.ndim == 3 and np.ndim(a) <= 2:
-        return np.matmul(a, t)
-    return batch_stack([np.matmul(a, t[i]) for i in range(t.shape[0])])
+    return _product_right(np.matmul, a, t)
 
 
 def seed_dot_left(t, b):
     """``np.dot(t_i, b)`` for every seed."""
-    if _is_zero(t):
-        return t
-    t = np.asarray(t)
-    if np.ndim(b) == 0:
-        return t * b
-    if np.ndim(b) <= 2 and t.ndim >= 2:
-        return t @ b
-    return _each_seed(np.dot, t, b)
+    if np.ndim(b) == 0 and not _is_zero(t):
+        return np.asarray(t) * b
+    return _product_left(np.dot, t, b)
 
 
 def seed_dot_right(a, t):
     """``np.dot(a, t_i)`` for every seed."""
+    if np.ndim(a) == 0 and not _is_zero(t):
+        return np.asarray(t) * a
+    return _product_right(np.dot, a, t)
+
+
+# np.dot and np.matmul agree on operands of one or two axes, where one call does every seed.
+def _product_left(product, t, b):
     if _is_zero(t):
         return t
-    if np.ndim(a) == 0:
-        return np.asarray(t) * a
-    return seed_matmul_right(a, t) if np.asarray(t).ndim <= 3 and np.ndim(a) <= 2 else batch_stack(
-        [np.dot(a, t[i]) for i in range(np.shape(t)[0])])
+    t = np.asarray(t)
+    if np.ndim(b) <= 2 and t.ndim >= 2:
+        return t @ b
+    return _each_seed(product, t, b)
+
+
+def _product_right(product, a, t):
+    if _is_zero(t):
+        return t
+    t = np.asarray(t)
+    if 1 <= np.ndim(a) <= 2 and t.ndim == 2:  # a vector per seed: (a @ t_i) == (t @ a.T)_i
+        return t @ np.swapaxes(a, -1, -2) if np.ndim(a) == 2 else t @ a
+    if 1 <= np.ndim(a) <= 2 and t.ndim == 3:
+        return np.matmul(a, t)
+    return batch_stack([product(a, t[i]) for i in range(t.shape[0])])
+
 
 
 def seed_unreduce(t, x, axis=None, keepdims=False):

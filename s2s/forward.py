@@ -43,7 +43,7 @@ class Forward:
         self.containers = containers  # names that hold lists or tuples (for subroutine calls)
         self.where = where  # origin of the function, for messages
         self.written = _item_written(fn.body)
-        self.counters = _int_names(fn.body, ctx.resolve) if batch else set()  # names that hold ints
+        self.counters = _int_names(fn, ctx.resolve) if batch else set()  # names that hold ints
         # names that hold arrays (the entry's parameters are known: the call shows which are lists or tuples)
         self.arrays = _array_names(fn, containers, ctx.resolve, entry) if batch else set()
         self._seed = None
@@ -353,24 +353,43 @@ def _item_written(stmts):
     return out
 
 
-def _int_names(stmts, resolve):
-    """Names that hold Python ints: ``range`` loop counters, ``len`` results and integer arithmetic on them."""
-    assigned = {}
-    for stmt in stmts:
-        for node in A.walk(stmt):
-            if isinstance(node, gast.For) and isinstance(node.target, gast.Name):
-                iterable = node.iter
-                ranged = isinstance(iterable, gast.Call) and resolve(iterable.func) is range
-                assigned.setdefault(node.target.id, []).append("int" if ranged else None)
-            elif isinstance(node, gast.Assign):
-                for target in node.targets:
-                    for name in A.names_stored(target):
-                        value = node.value if isinstance(target, gast.Name) else None
-                        assigned.setdefault(name, []).append(value)
-    ints = set()
+def _values(fn, resolve):
+    """name -> the values assigned to it in ``fn``: the expression of ``name = value``, ``"range"`` for a
+    counter of ``for name in range(...)``, None for any other binding (a loop target, an unpacking)."""
+    values = {}
+    for node in A.walk(fn):
+        if isinstance(node, gast.For):
+            ranged = isinstance(node.iter, gast.Call) and resolve(node.iter.func) is range
+            for name in A.names_stored(node.target):
+                values.setdefault(name, []).append("range" if ranged and isinstance(node.target, gast.Name)
+                                                   else None)
+        elif isinstance(node, (gast.With, gast.comprehension)):
+            for name in A.names_stored(getattr(node, "target", node)):
+                values.setdefault(name, []).append(None)
+        elif isinstance(node, gast.Assign):
+            for target in node.targets:
+                for name in A.names_stored(target):
+                    values.setdefault(name, []).append(node.value if isinstance(target, gast.Name) else None)
+    return values
 
-    def is_int(node):
-        if node == "int":
+
+def _closure(values, start, holds):
+    """The names in ``start``, and those whose every assigned value ``holds(value, names so far)``."""
+    names = set(start)
+    changed = True
+    while changed:
+        changed = False
+        for name, assigned in values.items():
+            if name not in names and all(v is not None and holds(v, names) for v in assigned):
+                names.add(name)
+                changed = True
+    return names
+
+
+def _int_names(fn, resolve):
+    """Names that hold Python ints: ``range`` loop counters, ``len`` results and integer arithmetic on them."""
+    def is_int(node, ints):
+        if node == "range":
             return True
         if isinstance(node, gast.Constant):
             return type(node.value) is int
@@ -378,21 +397,14 @@ def _int_names(stmts, resolve):
             return node.id in ints
         if isinstance(node, gast.BinOp):
             return isinstance(node.op, (gast.Add, gast.Sub, gast.Mult, gast.FloorDiv, gast.Mod)) and is_int(
-                node.left) and is_int(node.right)
+                node.left, ints) and is_int(node.right, ints)
         if isinstance(node, gast.UnaryOp):
-            return isinstance(node.op, gast.USub) and is_int(node.operand)
+            return isinstance(node.op, gast.USub) and is_int(node.operand, ints)
         if isinstance(node, gast.Call):
             return resolve(node.func) is len
         return False
 
-    changed = True
-    while changed:
-        changed = False
-        for name, values in assigned.items():
-            if name not in ints and all(v is not None and is_int(v) for v in values):
-                ints.add(name)
-                changed = True
-    return ints
+    return _closure(_values(fn, resolve), (), is_int)
 
 
 def _is_number(node):
@@ -419,37 +431,20 @@ _ARRAY_MAKERS = frozenset(id(f) for f in (
 def _array_names(fn, containers, resolve, entry):
     """Names that surely hold arrays or numbers, never lists or tuples (their tangents are indexed after
     the seed axis directly; other names go through ``batch_at``)."""
+    values = _values(fn, resolve)
     params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs} - set(containers)
-    if not entry:
-        params = set()
-    assigned = {}
-    for node in A.walk(fn):
-        if isinstance(node, gast.Assign):
-            for target in node.targets:
-                for name in A.names_stored(target):
-                    assigned.setdefault(name, []).append(node.value if isinstance(target, gast.Name) else None)
-        elif isinstance(node, (gast.For, gast.With, gast.comprehension)):
-            for name in A.names_stored(getattr(node, "target", node)):
-                assigned.setdefault(name, []).append(None)
-    arrays = set(p for p in params if p not in assigned)
+    start = [p for p in params if p not in values] if entry else []
 
-    def is_array(node):
+    def is_array(node, arrays):
         if isinstance(node, (gast.BinOp, gast.UnaryOp, gast.Constant)):
             return True
         if isinstance(node, gast.Name):
             return node.id in arrays
         if isinstance(node, gast.Subscript):
-            return is_array(node.value)
+            return is_array(node.value, arrays)
         if isinstance(node, (gast.Call, gast.Attribute)):
             callee = anno.get(node, anno.Key.CALLEE)
             return _is_elementwise(callee) or id(callee) in _ARRAY_MAKERS
         return False
 
-    changed = True
-    while changed:
-        changed = False
-        for name, values in assigned.items():
-            if name not in arrays and all(v is not None and is_array(v) for v in values):
-                arrays.add(name)
-                changed = True
-    return arrays
+    return _closure(values, start, is_array)

@@ -184,6 +184,15 @@ def _basic_index(idx):
     return True
 
 
+def _add_into(a, idx, v):
+    """``a[idx] += v`` in place, repeated indices adding up; returns ``a``."""
+    if _basic_index(idx):
+        a[idx] += v
+    else:
+        np.add.at(a, idx, v)
+    return a
+
+
 def add_at(x_bar, x, idx, v):
     """Add ``v`` into ``x_bar[idx]`` and return ``x_bar`` (in place for arrays and lists).
 
@@ -193,11 +202,7 @@ def add_at(x_bar, x, idx, v):
     if _is_zero(x_bar):
         x_bar = zeros_like(x)
     if isinstance(x_bar, np.ndarray):
-        if _basic_index(idx):
-            x_bar[idx] += v
-        else:
-            np.add.at(x_bar, idx, v)
-        return x_bar
+        return _add_into(x_bar, idx, v)
     if isinstance(x_bar, list):
         if len(x_bar) < len(x):  # the list grew back (a pop's adjoint): pad with zeros
             x_bar.extend(zeros_like(e) for e in x[len(x_bar):])

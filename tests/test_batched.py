@@ -16,12 +16,12 @@ import s2s
 
 try:
     from . import functions, test_rules
-    from .test_forward import random_like, wrt_values
+    from .test_forward import is_float32, random_like, vdot, wrt_values
     from .test_reverse import assert_tree_close, assert_unchanged
 except ImportError:
     import functions
     import test_rules
-    from test_forward import random_like, wrt_values
+    from test_forward import is_float32, random_like, vdot, wrt_values
     from test_reverse import assert_tree_close, assert_unchanged
 
 SEEDS = 3
@@ -70,27 +70,12 @@ def wrt_values_of(fn, args, wrt):
 
 
 def _tol(args):
-    leaves = []
-
-    def walk(x):
-        if isinstance(x, (list, tuple)):
-            for e in x:
-                walk(e)
-        else:
-            leaves.append(x)
-    walk(args)
-    return 1e-5 if any(np.asarray(x).dtype == np.float32 for x in leaves if not isinstance(x, (int, bool))) else 1e-12
+    return 1e-5 if is_float32(type("Case", (), {"args": args})) else 1e-12
 
 
 @pytest.mark.parametrize("case", SUPPORTED, ids=lambda c: c.name)
 def test_batched_jvp_on_the_shared_table(case):
     check_batched(case.fn, copy.deepcopy(case.args), case.wrt, _tol(case.args))
-
-
-def _vdot(a, b):
-    if isinstance(a, (list, tuple)):
-        return sum(_vdot(x, y) for x, y in zip(a, b))
-    return float(np.sum(np.asarray(a, dtype=np.float64) * np.asarray(b, dtype=np.float64)))
 
 
 @pytest.mark.parametrize("row", test_rules.ROWS, ids=lambda row: row.id)
@@ -101,7 +86,7 @@ def test_generated_jvp_of_every_rule_agrees_with_reverse(row):
     grads = s2s.grad(row.fn, wrt=row.wrt)(*copy.deepcopy(row.args))
     grads = grads if isinstance(row.wrt, tuple) else (grads,)
     _, t = s2s.jvp(row.fn, wrt=row.wrt)(*copy.deepcopy(row.args), *v)
-    want = sum(_vdot(g, x) for g, x in zip(grads, v))
+    want = sum(vdot(g, x) for g, x in zip(grads, v))
     rtol = max(1e-4 if _tol(row.args) > 1e-10 else 1e-9, row.options.get("rtol") or 0.0)
     assert abs(float(t) - want) <= rtol * (1.0 + abs(want)), "{}: jvp {} but <grad, v> {}".format(row.id, t, want)
 
