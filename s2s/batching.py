@@ -11,7 +11,8 @@ runtime.
 """
 import numpy as np
 
-from s2s.runtime import _add_into, _is_zero, _rebuilt, add_at, finalize, float_dtype, unbroadcast
+from s2s.runtime import (ArgumentError, _add_into, _basic_index, _is_zero, _rebuilt, add_at, cotangent, finalize,
+                         float_dtype, read_at, unbroadcast, zero_at)
 
 
 def batch_size(t):
@@ -287,3 +288,35 @@ def seed_unreduce(t, x, axis=None, keepdims=False):
         for a in sorted(a % len(shape) for a in (axis if isinstance(axis, tuple) else (axis,))):
             t = np.expand_dims(t, a + 1)
     return np.broadcast_to(_lifted(t, len(shape)), t.shape[:1] + shape)
+
+
+# The helpers of batched adjoint sweeps (``s2s.vjp(f, batch=True)``, s2s/adjoint_batch.py).
+def seed_cotangent(value, dout, where="", of=""):
+    """Check that every seed of the batched cotangent ``dout`` matches the result ``value``; return it."""
+    if isinstance(value, (list, tuple)):
+        if not isinstance(dout, (list, tuple)) or len(dout) != len(value):
+            cotangent(value, dout, where, of)  # raises the message of the unbatched check
+        return _rebuilt(value, [seed_cotangent(a, d, where, of) for a, d in zip(value, dout)])
+    if isinstance(dout, (list, tuple)) or np.ndim(dout) == 0:
+        raise ArgumentError("{}: {} returned a value of shape {}, so the batched dout must have shape (k,) + {}, "
+                            "not {}".format(where, of, np.shape(value), np.shape(value), np.shape(dout)))
+    cotangent(value, np.asarray(dout)[0], where, of)
+    return dout
+
+
+def seed_zero_at(t, idx):
+    """``zero_at(t_i, idx)`` for every seed (in place)."""
+    if _is_zero(t) or isinstance(t, list):
+        return zero_at(t, idx)
+    t[batch_index(idx)] = 0
+    return t
+
+
+def seed_read_at(t, idx):
+    """``read_at(t_i, idx)`` for every seed."""
+    if _is_zero(t) or isinstance(t, (list, tuple)):
+        return read_at(t, idx)
+    if _basic_index(idx):
+        g = t[batch_index(idx)]
+        return g.copy() if isinstance(g, np.ndarray) else g
+    return _each_seed(read_at, t, idx)

@@ -27,7 +27,7 @@ import numpy as np
 
 from s2s import anno
 from s2s import astutil as A
-from s2s import batching, runtime, tangents
+from s2s import batching, runtime, seeds, tangents
 from s2s.errors import NoRuleError, UnsupportedSyntaxError, describe, no_rule, site
 from s2s.reverse import OPERATORS
 from s2s.templates import CallBindingError
@@ -244,16 +244,11 @@ class Forward:
 
         def one_seed(node):
             d = self.dot_of(node)
-            return None if d is None else A.call(self.ctx.refs.expr(batching.seed_of, "seed_of"), [d, A.name(seed)])
+            return None if d is None else seeds.at_seed(self.ctx.refs, d.id, seed)
 
         prelude, expr = self.instantiate(rule, callee, value, args, keywords, ans, stmt, one_seed)
-        seeds = self.ctx.namer.fresh((ans.id if isinstance(ans, gast.Name) else "t") + "_seeds")
-        push = gast.Expr(value=A.call(gast.Attribute(value=A.name(seeds), attr="append", ctx=gast.Load()), [expr]))
-        loop = gast.For(target=A.name(seed, "store"),
-                        iter=A.call(self.ctx.refs.expr(range, "range"), [A.name(self.batch)]),
-                        body=prelude + [push], orelse=[], type_comment=None)
-        stacked = A.call(self.ctx.refs.expr(batching.batch_stack, "batch_stack"), [A.name(seeds)])
-        return [A.assign(seeds, gast.List(elts=[], ctx=gast.Load())), loop], stacked
+        hint = ans.id if isinstance(ans, gast.Name) else "t"
+        return seeds.seed_loop(self.ctx.refs, self.ctx.namer, seed, self.batch, prelude, expr, hint)
 
     @property
     def seed(self):
@@ -262,37 +257,17 @@ class Forward:
         return self._seed
 
     def _elementwise(self, expr, dots, ans):
-        """Whether every tangent in ``expr`` reaches its root through elementwise operations only
-        (so a leading seed axis passes through). ``broadcast_like`` becomes ``batch_broadcast``."""
-        resolve = self.ctx.resolve
-
-        def contains(node):
-            return bool(dots & set(A.names_loaded(node)))
-
-        def ok(node):
-            if isinstance(node, gast.Name):
+        """Whether the seed axis of every tangent in ``expr`` passes through (s2s.seeds);
+        ``broadcast_like`` of the result becomes ``batch_broadcast``."""
+        def widen(call, ok):
+            fn = self.ctx.resolve(call.func)
+            if fn is runtime.broadcast_like and _same_name(call.args[1], ans) and ok(call.args[0]):
+                # tangents.instantiate's widening of a tangent that lost terms to the result's shape
+                call.func = self.ctx.refs.expr(batching.batch_broadcast, "batch_broadcast")
                 return True
-            if not contains(node):
-                return True
-            if isinstance(node, gast.BinOp):
-                return not isinstance(node.op, gast.MatMult) and ok(node.left) and ok(node.right)
-            if isinstance(node, gast.UnaryOp):
-                return ok(node.operand)
-            if isinstance(node, gast.IfExp):
-                return not contains(node.test) and ok(node.body) and ok(node.orelse)
-            if isinstance(node, gast.Call):
-                fn = resolve(node.func)
-                if fn is runtime.broadcast_like and _same_name(node.args[1], ans) and ok(node.args[0]):
-                    # tangents.instantiate's widening of a tangent that lost terms to the result's shape
-                    node.func = self.ctx.refs.expr(batching.batch_broadcast, "batch_broadcast")
-                    return True
-                if fn is batching.lift:
-                    return True
-                if _is_elementwise(fn) or fn is np.where:
-                    return all(ok(a) for a in node.args) and all(ok(k.value) for k in node.keywords)
             return False
 
-        return ok(expr)
+        return seeds.elementwise_in(expr, dots, self.ctx.resolve, widen)
 
     # ---------------------------------------------------------- subroutines
     def _is_subroutine(self, call):
@@ -416,11 +391,6 @@ def _same_name(a, b):
     return isinstance(a, gast.Name) and isinstance(b, gast.Name) and a.id == b.id
 
 
-def _is_elementwise(fn):
-    """A ufunc of one result that is not a generalized one (those have a core signature: matmul, vecdot)."""
-    return isinstance(fn, np.ufunc) and fn.nout == 1 and fn.signature is None
-
-
 _ARRAY_MAKERS = frozenset(id(f) for f in (
     np.zeros, np.zeros_like, np.ones, np.ones_like, np.empty, np.empty_like, np.full, np.full_like, np.array,
     np.asarray, np.copy, np.sum, np.mean, np.prod, np.roll, np.reshape, np.ravel, np.transpose, np.dot, np.matmul,
@@ -444,7 +414,7 @@ def _array_names(fn, containers, resolve, entry):
             return is_array(node.value, arrays)
         if isinstance(node, (gast.Call, gast.Attribute)):
             callee = anno.get(node, anno.Key.CALLEE)
-            return _is_elementwise(callee) or id(callee) in _ARRAY_MAKERS
+            return seeds.is_elementwise(callee) or id(callee) in _ARRAY_MAKERS
         return False
 
     return _closure(values, start, is_array)
