@@ -139,7 +139,7 @@ class Transformed:
 
     def _facts(self, bound):
         """The shapes of the arguments (reverse mode specializes on them; see s2s/specialize.py)."""
-        if self.kind == "jvp" or not self.options.get("optimize", True):
+        if self.kind == "jvp" or not self.options.get("optimize", True) or self.options.get("batch"):
             return ()
         return _shape_facts(bound.arguments)
 
@@ -421,14 +421,21 @@ def source(g):
                         "jacobian, hessian, hvp), not {!r}".format(g))
 
 
-def vjp(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory=None):
+def vjp(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory=None, batch=False):
     """Vector-Jacobian product: ``g(*args, dout) -> (out, cotangents)``.
 
     ``f`` may return an array, a scalar, or a tuple or list of them; ``dout``
     has the same structure and shapes as the result. ``grad`` is the case of a
     scalar result with ``dout = 1``.
+
+    ``batch=True`` pulls k cotangents back in one call: ``dout`` has shape
+    ``(k,) + out.shape`` (containers elementwise) and so has each cotangent,
+    ``(k,) + arg.shape``; the primal sweep runs once.
     """
-    return _transform("vjp", f, wrt, _options(f, verbose, optimize, checkpoint, memory))
+    options = _options(f, verbose, optimize, checkpoint, memory)
+    if batch:
+        options["batch"] = True
+    return _transform("vjp", f, wrt, options)
 
 
 def jvp(f=None, wrt=0, *, verbose=False, optimize=True, batch=False):

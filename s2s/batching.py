@@ -210,19 +210,31 @@ def seed_unbroadcast(t, x):
     return t
 
 
-def seed_finalize(t, x):
-    """``finalize(t_i, x)`` for every seed: the tangent of a gradient, shaped and typed like ``x``."""
-    if _is_zero(t) or isinstance(x, (list, tuple)) or not isinstance(x, np.ndarray):
-        return t if _is_zero(t) else _each_seed(finalize, t, x)
+def seed_finalize(t, x, k=None):
+    """``finalize(t_i, x)`` for every seed: the tangent of a gradient, shaped and typed like ``x``
+    (a zero ``t`` stays the Python 0.0 unless the number of seeds ``k`` is given)."""
+    if _is_zero(t):
+        return t if k is None else batch_zeros(finalize(0.0, x), k)
+    if isinstance(x, (list, tuple)):
+        return _rebuilt(x, [seed_finalize(ti, xi, k) for ti, xi in zip(_items(t, len(x)), x)])
+    if not isinstance(x, np.ndarray):  # a number: a float per seed (never the zero shortcut of batch_stack)
+        return np.stack([np.asarray(finalize(seed_of(t, i), x)) for i in range(batch_size(t))])
     t = _lifted(np.asarray(t, dtype=float_dtype(x)), x.ndim)
     if t.shape[1:] != x.shape:
         t = np.broadcast_to(t, t.shape[:1] + x.shape).copy()
     return t
 
 
+def _items(t, n):
+    """The ``n`` items of a container of batched values (the zero of every seed for each, for a zero)."""
+    return [0.0] * n if _is_zero(t) else t
+
+
 def seed_add_at(t, x, idx, v):
     """``add_at(t_i, x, idx, v_i)`` for every seed, in place into ``t`` when it is an array of seeds."""
     if isinstance(t, (list, tuple)) or isinstance(x, (list, tuple)):
+        if _is_zero(t):  # zeros shaped like each element, for every seed (helpers read their shapes)
+            t = batch_zeros(x, batch_size(v))
         return add_at(t, x, idx, v)  # containers of batched tangents: add_at adds them as they are
     if _is_zero(v):
         return t

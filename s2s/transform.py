@@ -13,7 +13,7 @@ import gast
 
 from s2s import anno
 from s2s import astutil as A
-from s2s import batching, optimize, runtime, specialize
+from s2s import adjoint_batch, batching, optimize, runtime, specialize
 from s2s.accumulate import ZERO, SHARED, Accumulate
 from s2s.analysis import activity
 from s2s.errors import NoRuleError, S2SError, UnsupportedSyntaxError, site
@@ -469,6 +469,11 @@ def transform(fn, wrt, kind, registry, options, containers=frozenset()):
     else:
         entry = ctx.reverse_entry(parsed, list(wrt), containers, kind)
         extra = (ctx.dout,) if kind == "vjp" else ()
+        if kind == "vjp" and options.get("batch"):
+            generated = {f.name for f in ctx.functions}
+            adjoints = set(ctx.bars.values()) | {ctx.dout}
+            for f in ctx.functions:
+                adjoint_batch.batch_adjoints(f, adjoints, generated, ctx.refs, ctx.namer, ctx.resolve)
     def pure_call(call):
         callee = anno.get(call, anno.Key.CALLEE, _NO_CALLEE)
         return callee is not _NO_CALLEE and registry.rule_for(callee) is not None

@@ -64,6 +64,21 @@ def check_batched(fn, args, wrt, rtol=1e-12, kwargs=None):
     _assert_same(tangent, [p[1] for p in per_seed], rtol, "tangent")
 
 
+def check_batched_vjp(fn, args, wrt, rtol=1e-12):
+    """Batched vjp of ``fn`` along SEEDS random cotangents == SEEDS unbatched vjps."""
+    rng = np.random.default_rng(11)
+    out = fn(*copy.deepcopy(args))
+    douts = [random_like(out, rng) for _ in range(SEEDS)]
+    one = s2s.vjp(fn, wrt=wrt)
+    per_seed = [one(*copy.deepcopy(args), d) for d in douts]
+    stacked = _stack(douts)
+    before = copy.deepcopy(args), copy.deepcopy(stacked)
+    value, cotangents = s2s.vjp(fn, wrt=wrt, batch=True)(*args, stacked)
+    assert_unchanged((args, stacked), before)
+    assert_tree_close(value, per_seed[0][0], rtol=0, where="value")
+    _assert_same(cotangents, [p[1] for p in per_seed], rtol, "cotangent")
+
+
 def wrt_values_of(fn, args, wrt):
     case = type("Case", (), {"fn": fn, "wrt": wrt})
     return wrt_values(case, args)
@@ -76,6 +91,16 @@ def _tol(args):
 @pytest.mark.parametrize("case", SUPPORTED, ids=lambda c: c.name)
 def test_batched_jvp_on_the_shared_table(case):
     check_batched(case.fn, copy.deepcopy(case.args), case.wrt, _tol(case.args))
+
+
+@pytest.mark.parametrize("case", SUPPORTED, ids=lambda c: c.name)
+def test_batched_vjp_on_the_shared_table(case):
+    check_batched_vjp(case.fn, copy.deepcopy(case.args), case.wrt, _tol(case.args))
+
+
+@pytest.mark.parametrize("row", test_rules.ROWS, ids=lambda row: row.id)
+def test_batched_vjp_of_every_rule(row):
+    check_batched_vjp(row.fn, copy.deepcopy(row.args), row.wrt, _tol(row.args))
 
 
 @pytest.mark.parametrize("row", test_rules.ROWS, ids=lambda row: row.id)
