@@ -482,8 +482,8 @@ def jacobian(f=None, wrt=0, mode="reverse", *, verbose=False):
 
     ``mode="reverse"`` builds it row by row from vector-Jacobian products
     (one per output element), ``mode="forward"`` column by column from
-    Jacobian-vector products (one per input element, many per call:
-    ``jvp(f, batch=True)``). A tuple ``wrt`` gives a
+    Jacobian-vector products (one per input element); many rows or columns
+    go through each call (``vjp``/``jvp`` with ``batch=True``). A tuple ``wrt`` gives a
     tuple of Jacobians; a tuple result gives a tuple over its values.
     """
     if f is None:
@@ -492,10 +492,11 @@ def jacobian(f=None, wrt=0, mode="reverse", *, verbose=False):
         raise ArgumentError("{}: jacobian of {}: mode must be 'reverse' or 'forward', not {!r}".format(
             _where(f), getattr(f, "__name__", f), mode))
     if mode == "reverse":
-        inner = _transform("vjp", f, wrt, {"verbose": verbose})
+        inner = _transform("vjp", f, wrt, {})
+        batched = _transform("vjp", f, wrt, {"verbose": verbose, "batch": True})
 
         def jac(*args, **kwargs):
-            return _jacobian_by_rows(inner, args, kwargs)
+            return _jacobian_by_rows(inner, args, kwargs, batched)
     else:
         inner = _transform("jvp", f, wrt, {})
         batched = _transform("jvp", f, wrt, {"verbose": verbose, "batch": True})
@@ -504,7 +505,7 @@ def jacobian(f=None, wrt=0, mode="reverse", *, verbose=False):
             return _jacobian_by_columns(inner, args, kwargs, batched)
 
     return Derived("jacobian", inner, jac, "Jacobian of {} with respect to {} ({} mode).".format(
-        inner.describe(), ", ".join(inner.wrt), mode), runs=batched if mode == "forward" else inner)
+        inner.describe(), ", ".join(inner.wrt), mode), runs=batched)
 
 
 def _wrt_values(transformed, args, kwargs):
@@ -516,7 +517,7 @@ def _wrt_values(transformed, args, kwargs):
 def _basis(value):
     """Unit tangents shaped like ``value``, one per element."""
     shape = np.shape(value)
-    dtype = np.result_type(value) if np.issubdtype(np.result_type(value), np.inexact) else np.float64
+    dtype = _float_type(value)
     eye = np.eye(int(np.prod(shape, dtype=int)), dtype=dtype)
     for row in eye:
         yield row.reshape(shape) if shape else (float(row[0]) if isinstance(value, float) else row.reshape(()))
@@ -563,7 +564,7 @@ def _jacobian_by_chunks(batched, values, args, kwargs):
     for j, value in enumerate(values):
         shape = np.shape(value)
         n = int(np.prod(shape, dtype=int))
-        dtype = np.result_type(value) if np.issubdtype(np.result_type(value), np.inexact) else np.float64
+        dtype = _float_type(value)
         chunk = max(1, min(n, _CHUNK_ELEMENTS // max(n, 1)))
         parts = []
         for start in range(0, n, chunk):
@@ -585,10 +586,14 @@ def _jacobian_by_chunks(batched, values, args, kwargs):
     return _arrange(batched, out, per_wrt)
 
 
-def _jacobian_by_rows(transformed, args, kwargs):
+def _jacobian_by_rows(transformed, args, kwargs, batched=None):
+    """The Jacobian from vector-Jacobian products along the unit cotangents: with ``batched`` (the same
+    vjp with ``batch=True``) a chunk of rows per call, else one call per row."""
     values = _wrt_values(transformed, args, kwargs)
     _refuse_containers(transformed, values)
     out = transformed.target(transformed._containers(transformed._bind(args, kwargs)))(*args, **kwargs)
+    if batched is not None:
+        return _jacobian_by_row_chunks(batched, values, out, args, kwargs)
     leaves = _leaves(out)
     per_wrt = [[None] * len(leaves) for _ in values]
     for k, leaf in enumerate(leaves):
@@ -605,6 +610,36 @@ def _jacobian_by_rows(transformed, args, kwargs):
             stacked = np.stack(rows[j]) if rows[j] else np.zeros((0,) + np.shape(value))
             per_wrt[j][k] = stacked.reshape(np.shape(leaf) + np.shape(value))
     return _arrange(transformed, out, per_wrt)
+
+
+def _float_type(value):
+    dtype = np.result_type(value)
+    return dtype if np.issubdtype(dtype, np.inexact) else np.float64
+
+
+def _jacobian_by_row_chunks(batched, values, out, args, kwargs):
+    leaves = _leaves(out)
+    per_wrt = [[None] * len(leaves) for _ in values]
+    for i, leaf in enumerate(leaves):
+        shape = np.shape(leaf)
+        m = int(np.prod(shape, dtype=int))
+        chunk = max(1, min(m, _CHUNK_ELEMENTS // max(m, 1)))
+        parts = [[] for _ in values]
+        for start in range(0, m, chunk):
+            k = min(chunk, m - start)
+            seeds = np.zeros((k, m), dtype=_float_type(leaf))
+            seeds[np.arange(k), start + np.arange(k)] = 1
+            dout = [np.zeros((k,) + np.shape(x), dtype=_float_type(x)) for x in leaves]
+            dout[i] = seeds.reshape((k,) + shape)
+            dout = _rebuilt(out, dout) if isinstance(out, (tuple, list)) else dout[0]
+            _, cotangents = batched(*args, dout, **kwargs)
+            cotangents = cotangents if batched.as_tuple else (cotangents,)
+            for j, c in enumerate(cotangents):
+                parts[j].append(np.asarray(c, dtype=float).reshape((k,) + np.shape(values[j])))
+        for j, value in enumerate(values):
+            stacked = np.concatenate(parts[j]) if parts[j] else np.zeros((0,) + np.shape(value))
+            per_wrt[j][i] = stacked.reshape(shape + np.shape(value))
+    return _arrange(batched, out, per_wrt)
 
 
 def _arrange(transformed, out, per_wrt):

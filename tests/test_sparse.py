@@ -309,11 +309,17 @@ def test_hessian_seeds_batched_or_one_by_one(batched, rng):
     np.testing.assert_allclose(h(point).toarray(), dense, rtol=1e-12, atol=1e-12 * abs(dense).max())
 
 
-def test_reverse_mode_runs_one_vjp_per_color(rng):
-    x = rng.uniform(size=12)
-    g = s2s.sparse_jacobian(banded, mode="reverse")
+@pytest.mark.parametrize("f", EXACT + [branchy], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("batched", [True, False])
+def test_reverse_mode_seeds_batched_or_one_by_one(f, batched, rng):
+    x = rng.uniform(0.5, 1.5, size=12 if f is not with_matmul else 6)
+    g = s2s.sparse_jacobian(f, wrt=0, mode="reverse")
     g(x)
-    assert g.batched(x) is False
+    assert g.batched(x) in (True, False)
+    g.prepare(x)[0].batched = batched
+    point = x[::-1].copy()
+    dense = _dense_jacobian(f, point)
+    np.testing.assert_allclose(g(point).toarray(), dense, rtol=1e-12, atol=1e-12 * abs(dense).max())
 
 
 def _five_point(m):

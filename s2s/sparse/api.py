@@ -247,8 +247,8 @@ class _Sparse:
 
     def batched(self, *args, **kwargs):
         """Whether the seeds of all colors go through the generated code in one batched call for these
-        argument shapes (``s2s.jvp(f, batch=True)``) rather than one call per color: decided by timing
-        both at the first evaluation (None before it; always False for ``mode="reverse"``)."""
+        argument shapes (``s2s.jvp``/``s2s.vjp`` with ``batch=True``) rather than one call per color:
+        decided by timing both at the first evaluation (None before it)."""
         return self.prepare(*args, **kwargs)[0].batched
 
     def _given_pattern(self, bound):
@@ -278,7 +278,7 @@ class SparseJacobian(_Sparse):
         super().__init__(f, wrt, sparsity, local)
         self.mode = mode
         self._derivative = _api.jvp(f, wrt) if mode == "forward" else _api.vjp(f, wrt)
-        self._batched = _api.jvp(f, wrt, batch=True) if mode == "forward" else None
+        self._batched = (_api.jvp if mode == "forward" else _api.vjp)(f, wrt, batch=True)
 
     def _pattern_shape(self, bound):
         out = self.f(*bound.args, **bound.kwargs)
@@ -313,14 +313,20 @@ class SparseJacobian(_Sparse):
 
             compressed = _compressed(prepared, one_by_one, all_at_once) if k else np.zeros((0, m))
             return coloring.decompress_columns(prepared.pattern, colors, compressed.T)
-        prepared.batched = False  # reverse mode runs one vjp per color
         out = self.f(*args, **kwargs)
-        compressed = np.zeros((k, n))
-        for c in range(k):
-            dout = (colors == c).astype(float).reshape(np.shape(out))
-            dout = dout if np.ndim(out) else float(dout)
-            _, cotangent = self._derivative(*args, dout, **kwargs)
-            compressed[c, :] = np.ravel(cotangent)
+        douts = _seeds(colors, np.shape(out))
+
+        def one_by_one():
+            rows = np.zeros((k, n))
+            for c in range(k):
+                dout = douts[c] if np.ndim(out) else float(douts[c])
+                rows[c] = np.ravel(self._derivative(*args, dout, **kwargs)[1])
+            return rows
+
+        def all_at_once():
+            return np.reshape(self._batched(*args, douts, **kwargs)[1], (k, n))
+
+        compressed = _compressed(prepared, one_by_one, all_at_once) if k else np.zeros((0, n))
         return coloring.decompress_rows(prepared.pattern, colors, compressed)
 
 
@@ -369,7 +375,8 @@ def sparse_jacobian(f=None, wrt=0, mode="forward", *, sparsity=None, local=False
 
     Detects the pattern (or takes ``sparsity=``) and colors it once per
     argument shapes, then evaluates with one JVP per column color
-    (``mode="forward"``) or one VJP per row color (``mode="reverse"``).
+    (``mode="forward"``) or one VJP per row color (``mode="reverse"``), all
+    colors in one batched call where the first evaluation found that faster.
     ``g.colors(*args)`` gives those colors. ``sparsity=`` may be a dense
     boolean array, a scipy.sparse matrix or an ``s2s.sparse.Pattern`` (any
     object with ``row``, ``col`` and ``shape``). Needs SciPy:
