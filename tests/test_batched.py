@@ -64,16 +64,16 @@ def check_batched(fn, args, wrt, rtol=1e-12, kwargs=None):
     _assert_same(tangent, [p[1] for p in per_seed], rtol, "tangent")
 
 
-def check_batched_vjp(fn, args, wrt, rtol=1e-12):
+def check_batched_vjp(fn, args, wrt, rtol=1e-12, checkpoint=None):
     """Batched vjp of ``fn`` along SEEDS random cotangents == SEEDS unbatched vjps."""
     rng = np.random.default_rng(11)
     out = fn(*copy.deepcopy(args))
     douts = [random_like(out, rng) for _ in range(SEEDS)]
-    one = s2s.vjp(fn, wrt=wrt)
+    one = s2s.vjp(fn, wrt=wrt, checkpoint=checkpoint)
     per_seed = [one(*copy.deepcopy(args), d) for d in douts]
     stacked = _stack(douts)
     before = copy.deepcopy(args), copy.deepcopy(stacked)
-    value, cotangents = s2s.vjp(fn, wrt=wrt, batch=True)(*args, stacked)
+    value, cotangents = s2s.vjp(fn, wrt=wrt, batch=True, checkpoint=checkpoint)(*args, stacked)
     assert_unchanged((args, stacked), before)
     assert_tree_close(value, per_seed[0][0], rtol=0, where="value")
     _assert_same(cotangents, [p[1] for p in per_seed], rtol, "cotangent")
@@ -96,6 +96,14 @@ def test_batched_jvp_on_the_shared_table(case):
 @pytest.mark.parametrize("case", SUPPORTED, ids=lambda c: c.name)
 def test_batched_vjp_on_the_shared_table(case):
     check_batched_vjp(case.fn, copy.deepcopy(case.args), case.wrt, _tol(case.args))
+
+
+LOOPS = [c for c in SUPPORTED if {"loop", "while"} & set(" ".join(c.tags).replace("_", " ").split())]
+
+
+@pytest.mark.parametrize("case", LOOPS, ids=lambda c: c.name)
+def test_batched_vjp_through_checkpointed_loops(case):
+    check_batched_vjp(case.fn, copy.deepcopy(case.args), case.wrt, _tol(case.args), checkpoint=2)
 
 
 @pytest.mark.parametrize("row", test_rules.ROWS, ids=lambda row: row.id)
@@ -171,3 +179,20 @@ def sum_of_sines(x):
 
 def cumulative(x):
     return np.cumsum(x) * x
+
+
+def vector_out(x):
+    return np.sin(x) * x
+
+
+def test_batched_cotangents_need_a_leading_axis():
+    g = s2s.vjp(vector_out, batch=True)
+    with pytest.raises(s2s.S2SError, match=r"dout must have shape \(3,\), not shape \(2,\)"):
+        g(np.ones(3), np.ones((4, 2)))
+    with pytest.raises(s2s.S2SError, match=r"the batched dout must have shape \(k,\) \+ \(3,\)"):
+        g(np.ones(3), 1.0)
+
+
+def test_the_primal_sweep_runs_once_for_every_cotangent():
+    source = s2s.source(s2s.vjp(vector_out, batch=True))
+    assert source.count("np.sin(x)") == 1 and "seed_cotangent(" in source
