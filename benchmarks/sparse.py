@@ -61,6 +61,7 @@ def workloads(quick):
         ("2-D Laplacian", "jacobian", laplacian_2d, small or 100 ** 2),
         ("2-D Laplacian", "jacobian", laplacian_2d, small or 316 ** 2),
         ("banded recurrence", "jacobian", banded_recurrence, small or 10 ** 4),
+        ("banded recurrence", "jacobian, reverse", banded_recurrence, small or 10 ** 4),
         ("separable Hessian", "hessian", rosenbrock, small or 10 ** 4),
     ]
 
@@ -74,11 +75,17 @@ def _median_time(fn, repeats):
     return float(np.median(times))
 
 
+def _evaluator(kind, fn):
+    if kind == "hessian":
+        return s2s.sparse_hessian(fn)
+    return s2s.sparse_jacobian(fn, mode="reverse" if kind.endswith("reverse") else "forward")
+
+
 def run_one(name, kind, fn, n, full_dense_limit):
     x = np.random.default_rng(0).uniform(0.5, 1.5, size=n)
     prepare = []
     for _ in range(PREPARE_REPEATS):  # fresh callables: each detects and colors again
-        sparse = s2s.sparse_jacobian(fn) if kind == "jacobian" else s2s.sparse_hessian(fn)
+        sparse = _evaluator(kind, fn)
         start = time.perf_counter()
         colors = sparse.colors(x)
         prepare.append(time.perf_counter() - start)
@@ -95,6 +102,9 @@ def run_one(name, kind, fn, n, full_dense_limit):
     if kind == "jacobian":
         product = s2s.jvp(fn)
         dense_fn = s2s.jacobian(fn, mode="forward")
+    elif kind == "jacobian, reverse":
+        product = s2s.vjp(fn)
+        dense_fn = s2s.jacobian(fn, mode="reverse")
     else:
         product = s2s.hvp(fn)
         dense_fn = s2s.hessian(fn)
@@ -145,15 +155,15 @@ def main(argv=()):
     quick = "--quick" in argv
     s2s.jacobian_sparsity(laplacian_1d, np.ones(4))  # load the pattern rules outside the first timing
     rows = [run_one(*w, full_dense_limit=10 ** 4 if not quick else 10 ** 3) for w in workloads(quick)]
-    text = table(rows) + "\n\nSeeds of all colors in one batched call (`s2s.jvp(f, batch=True)`) or one call per " \
-        "color, each the median of 5 evaluations:\n\n" + seeds_table(rows)
+    text = table(rows) + "\n\nSeeds of all colors in one batched call (`s2s.jvp` / `s2s.vjp` with `batch=True`) " \
+        "or one call per color, each the median of 5 evaluations:\n\n" + seeds_table(rows)
     print(text)
     if not quick:
         out = pathlib.Path(__file__).resolve().parent / "results" / "sparse.md"
         out.parent.mkdir(exist_ok=True)
         out.write_text("# Sparse Jacobians and Hessians (`python benchmarks/sparse.py`)\n\n"
-                       "Dense: `s2s.jacobian(f, mode=\"forward\")` / `s2s.hessian(f)` (one JVP / HVP per "
-                       "column); \"est.\" = extrapolated from {} columns. Detection + coloring: least of {} fresh "
+                       "Dense: `s2s.jacobian(f, mode=...)` / `s2s.hessian(f)` (every column or row, in batched "
+                       "calls of up to 2^17 / n of them); \"est.\" = extrapolated from {} single columns. Detection + coloring: least of {} fresh "
                        "preparations. Evaluation: median of 5.\n\n{}\n".format(DENSE_SAMPLE, PREPARE_REPEATS, text))
     return rows
 
