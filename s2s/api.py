@@ -552,10 +552,16 @@ def _jacobian_by_columns(transformed, args, kwargs, batched=None):
     return _arrange(transformed, out, per_wrt)
 
 
-# Columns per batched call: k unit tangents make every tangent array k times the size of its value;
-# beyond about a megabyte (k * value size * 8 bytes) they leave the cache and one call per column is
-# as fast (benchmarks/sparse.py measures both ways).
+# Columns (rows) per batched call: k unit seeds make every tangent (adjoint) array k times the size of
+# its value. Beyond about a megabyte of seeds (k * size * 8 bytes) they leave the cache, and beyond a few
+# dozen seeds the per-call overhead they share is already small, while an intermediate far larger than
+# the argument (an outer product) would still be multiplied by k.
 _CHUNK_ELEMENTS = 2 ** 17
+_CHUNK_SEEDS = 64
+
+
+def _chunk(size):
+    return max(1, min(size, _CHUNK_SEEDS, _CHUNK_ELEMENTS // max(size, 1)))
 
 
 def _jacobian_by_chunks(batched, values, args, kwargs):
@@ -565,7 +571,7 @@ def _jacobian_by_chunks(batched, values, args, kwargs):
         shape = np.shape(value)
         n = int(np.prod(shape, dtype=int))
         dtype = _float_type(value)
-        chunk = max(1, min(n, _CHUNK_ELEMENTS // max(n, 1)))
+        chunk = _chunk(n)
         parts = []
         for start in range(0, n, chunk):
             k = min(chunk, n - start)
@@ -623,7 +629,7 @@ def _jacobian_by_row_chunks(batched, values, out, args, kwargs):
     for i, leaf in enumerate(leaves):
         shape = np.shape(leaf)
         m = int(np.prod(shape, dtype=int))
-        chunk = max(1, min(m, _CHUNK_ELEMENTS // max(m, 1)))
+        chunk = _chunk(m)
         parts = [[] for _ in values]
         for start in range(0, m, chunk):
             k = min(chunk, m - start)

@@ -196,3 +196,24 @@ def test_batched_cotangents_need_a_leading_axis():
 def test_the_primal_sweep_runs_once_for_every_cotangent():
     source = s2s.source(s2s.vjp(vector_out, batch=True))
     assert source.count("= np.sin(x)") == 1 and "seed_cotangent(" in source
+
+
+@pytest.mark.parametrize("case", [c for c in SUPPORTED if c.name in (
+    "aug_broadcast", "arr_matmul_mm", "bc_3d", "tuple_return_stats", "for_zip", "loop_append_array",
+    "overlapping_slice_writes", "comp_zip", "f32_matvec")], ids=lambda c: c.name)
+def test_jacobians_in_chunks_of_seeds_equal_one_seed_at_a_time(case, monkeypatch):
+    """jacobian and hessian push chunks of unit seeds through the batched code: several chunks here."""
+    from s2s import api
+
+    monkeypatch.setattr(api, "_CHUNK_SEEDS", 2)
+    args = copy.deepcopy(case.args)
+    for mode in ("forward", "reverse"):
+        chunked = s2s.jacobian(case.fn, wrt=case.wrt, mode=mode)
+        inner = chunked.transformed
+        run = api._jacobian_by_columns if mode == "forward" else api._jacobian_by_rows
+        assert_tree_close(chunked(*copy.deepcopy(args)), run(inner, copy.deepcopy(args), {}), rtol=1e-12,
+                          where=mode)
+    if np.ndim(case.fn(*copy.deepcopy(args))) == 0:
+        hessian = s2s.hessian(case.fn, wrt=case.wrt)
+        columns = api._jacobian_by_columns(hessian.transformed, copy.deepcopy(args), {})
+        assert_tree_close(hessian(*copy.deepcopy(args)), columns, rtol=1e-12, where="hessian")
