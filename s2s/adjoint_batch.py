@@ -27,26 +27,35 @@ _SWAPPED = {id(f): (f, g) for f, g in (
     (runtime.finalize, batching.seed_finalize), (runtime.add_at, batching.seed_add_at),
     (runtime.zero_at, batching.seed_zero_at), (runtime.read_at, batching.seed_read_at),
     (runtime.cotangent, batching.seed_cotangent))}
+# batched helpers that take the number of seeds, to shape what the unbatched ones make of a zero adjoint
+_SHAPING = (batching.seed_unbroadcast, batching.seed_unreduce, batching.seed_finalize, batching.seed_add_at)
 # helpers that handle values with a leading axis of seeds as they are (copies, container sums)
 _AS_IS = frozenset(id(f) for f in (runtime.copy, runtime.add, runtime.appended, batching.batch_at))
 
 
-def batch_adjoints(fn, adjoints, generated, refs, namer, resolve):
-    """Rewrite ``fn`` (in place) so that the names in ``adjoints`` and those computed from them carry a
-    leading axis of seeds; ``generated``: the names of the generated functions (adjoint sweeps are batched
-    alike). Returns ``fn``."""
-    batched = _computed_from(fn, set(adjoints))
-    if not batched:
-        return fn
-    pass_ = _Batch(batched, generated, refs, namer, resolve)
-    fn.body = pass_.block(fn.body)
-    if pass_.used:
-        params = [a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs if a.id in batched]
-        count = A.assign(pass_.batch, A.call(refs.expr(batching.batch_size, "batch_size"),
-                                             [gast.Tuple(elts=[A.name(p) for p in params], ctx=gast.Load())]))
-        docstring = fn.body[:1] if fn.body and isinstance(fn.body[0], gast.Expr) else []
-        fn.body = docstring + [count] + fn.body[len(docstring):]
-    return fn
+def batch_adjoints(functions, entry, adjoints, refs, namer, resolve):
+    """Rewrite the generated ``functions`` (in place) so that the names in ``adjoints`` and those computed
+    from them carry a leading axis of seeds. ``entry`` (the vjp) counts the seeds of its ``dout``; the
+    adjoint sweeps of user functions it calls take the count as the keyword ``batch`` (an adjoint they
+    receive may be the Python 0.0, which has no seed axis to count)."""
+    passes = {}
+    for fn in functions:
+        batched = _computed_from(fn, set(adjoints))
+        if batched:
+            passes[fn.name] = (fn, _Batch(batched, refs, namer, resolve))
+    counts = {name: p.batch for name, (_, p) in passes.items()}
+    for name, (fn, pass_) in passes.items():
+        pass_.callees = {callee: count for callee, count in counts.items() if callee != entry}
+        fn.body = pass_.block(fn.body)
+        if name != entry:
+            fn.args.kwonlyargs = list(fn.args.kwonlyargs) + [A.name(pass_.batch, "param")]
+            fn.args.kw_defaults = list(fn.args.kw_defaults) + [None]
+        elif pass_.used:
+            params = [a.id for a in fn.args.kwonlyargs if a.id in pass_.batched]
+            count = A.assign(pass_.batch, A.call(refs.expr(batching.batch_size, "batch_size"),
+                                                 [gast.Tuple(elts=[A.name(p) for p in params], ctx=gast.Load())]))
+            docstring = fn.body[:1] if fn.body and isinstance(fn.body[0], gast.Expr) else []
+            fn.body = docstring + [count] + fn.body[len(docstring):]
 
 
 def _computed_from(fn, start):
@@ -67,9 +76,9 @@ def _computed_from(fn, start):
 
 
 class _Batch:
-    def __init__(self, batched, generated, refs, namer, resolve):
+    def __init__(self, batched, refs, namer, resolve):
         self.batched = batched
-        self.generated = generated
+        self.callees = {}  # generated adjoint sweeps this function may call -> their seed-count parameter
         self.refs = refs
         self.namer = namer
         self.resolve = resolve
@@ -126,16 +135,21 @@ class _Batch:
 
     def _widen(self, call, ok):
         args = list(call.args) + [k.value for k in call.keywords]
-        if isinstance(call.func, gast.Name) and call.func.id in self.generated:
-            return all(ok(a) for a in args)  # an adjoint sweep of a user function, batched alike
+        if isinstance(call.func, gast.Name) and call.func.id in self.callees:
+            if not all(ok(a) for a in args):
+                return False
+            # an adjoint sweep of a user function, batched alike: it gets the number of seeds
+            call.keywords = list(call.keywords) + [A.keyword(self.callees[call.func.id], A.name(self.batch))]
+            self.used = True
+            return True
         fn = self.resolve(call.func)
         if id(fn) in _AS_IS:
             return all(ok(a) for a in args)
         if id(fn) in _SWAPPED and _SWAPPED[id(fn)][0] is fn and all(ok(a) for a in args):
             new = _SWAPPED[id(fn)][1]
             call.func = self.refs.expr(new, new.__name__)
-            if new is batching.seed_finalize:  # a gradient that is zero still gets its axis of seeds
-                call.args.append(A.name(self.batch))
+            if new in _SHAPING:  # a zero adjoint becomes zeros with the axis of seeds, as unbatched
+                call.keywords = list(call.keywords) + [A.keyword("k", A.name(self.batch))]
                 self.used = True
             return True
         return False

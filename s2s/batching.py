@@ -187,10 +187,21 @@ def seed_roll(t, shift, axis=None):
     return np.roll(t, shift, axis=seed_axes(axis, None))
 
 
-def seed_unbroadcast(t, x):
+def seeded(t, x, k):
+    """The batched tangent ``t`` of ``x``, as zeros of shape (k,) + x's shape where it is the Python 0.0
+    (unless ``x`` is the Python 0.0 too: a zero adjoint, whose helpers make their own zeros)."""
+    return batch_zeros(x, k) if _is_zero(t) and not _is_zero(x) else t
+
+
+def _zeros_of(x, k):
+    """What an unbatched helper makes of the zero adjoint 0.0 for ``x`` (zeros of its shape), for k seeds."""
+    return np.broadcast_to(np.zeros((), dtype=float_dtype(x)), (k,) + np.shape(x))
+
+
+def seed_unbroadcast(t, x, k=None):
     """``unbroadcast(t_i, x)`` for every seed: each seed summed back to the shape of ``x``."""
     if _is_zero(t):
-        return t
+        return t if k is None or not np.shape(x) else _zeros_of(x, k)
     if isinstance(t, (list, tuple)):
         return _each_seed(unbroadcast, t, x)
     t = np.asarray(t)
@@ -230,16 +241,17 @@ def _items(t, n):
     return [0.0] * n if _is_zero(t) else t
 
 
-def seed_add_at(t, x, idx, v):
+def seed_add_at(t, x, idx, v, k=None):
     """``add_at(t_i, x, idx, v_i)`` for every seed, in place into ``t`` when it is an array of seeds."""
+    k = k if k is not None else batch_size(v)
     if isinstance(t, (list, tuple)) or isinstance(x, (list, tuple)):
         if _is_zero(t):  # zeros shaped like each element, for every seed (helpers read their shapes)
-            t = batch_zeros(x, batch_size(v))
+            t = batch_zeros(x, k)
         return add_at(t, x, idx, v)  # containers of batched tangents: add_at adds them as they are
+    if _is_zero(t):
+        t = np.zeros((k,) + np.shape(x), dtype=np.result_type(float_dtype(x), np.result_type(v)))
     if _is_zero(v):
         return t
-    if _is_zero(t):
-        t = np.zeros((batch_size(v),) + np.shape(x), dtype=np.result_type(float_dtype(x), v))
     index = batch_index(idx)  # as basic an index as idx
     return _add_into(t, index, _lifted(np.asarray(v), np.ndim(t[index]) - 1))
 
@@ -290,10 +302,10 @@ def _product_right(product, a, t):
 
 
 
-def seed_unreduce(t, x, axis=None, keepdims=False):
+def seed_unreduce(t, x, axis=None, keepdims=False, k=None):
     """``unreduce(t_i, x, axis, keepdims)`` for every seed: each broadcast back to the shape of ``x``."""
     if _is_zero(t):
-        return t
+        return t if k is None else _zeros_of(x, k)
     t = np.asarray(t)
     shape = np.shape(x)
     if axis is not None and not keepdims:

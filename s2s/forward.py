@@ -185,7 +185,8 @@ class Forward:
         try:
             if template is not None:
                 return tangents.instantiate(rule, template, value, args, keywords, ans, dot, self.ctx.refs,
-                                            self.ctx.namer, zero=lambda: A.const(0.0))
+                                            self.ctx.namer, zero=lambda: A.const(0.0),
+                                            extra={"batch": A.name(self.batch)})
             return tangents.instantiate(rule, registry.tangent_for(callee), value, args, keywords, ans, dot,
                                         self.ctx.refs, self.ctx.namer)
         except CallBindingError as err:
@@ -219,7 +220,12 @@ class Forward:
         template or its tangent is elementwise in the tangents, else seed by seed."""
         template = self.ctx.registry.batched_for(callee)
         if template is not None:
-            result = self.instantiate(rule, callee, value, args, keywords, ans, stmt, self.dot_of, template)
+            def seeded(node):  # a tangent that is the Python 0.0 reaches the template as zeros of its shape
+                d = self.dot_of(node)
+                return None if d is None else A.call(self.ctx.refs.expr(batching.seeded, "seeded"),
+                                                     [d, A.deepcopy(node), A.name(self.batch)])
+
+            result = self.instantiate(rule, callee, value, args, keywords, ans, stmt, seeded, template)
             return ([], self.zeros_like(ans)) if result is None else result
         # operands of a lower rank than the result broadcast: lift their tangents (numbers never do)
         operands = [a for a in list(args) + list(keywords.values())

@@ -42,9 +42,10 @@ parameters, with the primitive's defaults; see templates/README.md):
 
 ``@batched(*primitives, wrt=None)``
     The tangent for many seeds at once (``s2s.jvp(f, batch=True)``): the form
-    of ``@tangent``, with each ``<p>_dot`` carrying a leading axis of seeds
-    (shape ``(k,) + p's shape``, or the Python ``0.0`` that is zero for every
-    seed) and the result carrying it too. Elementwise tangents need none; a
+    of ``@tangent`` plus the keyword-only ``batch`` (the number of seeds k),
+    with each ``<p>_dot`` carrying a leading axis of seeds (shape
+    ``(k,) + p's shape``, or the Python ``0.0`` that is zero for every seed)
+    and the result carrying it too. Elementwise tangents need none; a
     primitive without one runs seed by seed. ``wrt`` must match the adjoint's.
 
 ``NONDIFFERENTIABLE = (...)`` at module level lists primitives whose results

@@ -123,12 +123,14 @@ class _Materialize(gast.NodeTransformer):
         return node
 
 
-def instantiate(adjoint_rule, tangent_rule, value, args, keywords, ans, dot, refs, namer, zero=None):
+def instantiate(adjoint_rule, tangent_rule, value, args, keywords, ans, dot, refs, namer, zero=None, extra=None):
     """(prelude statements, tangent expression) of ``ans = value`` or None when no operand is active.
 
     ``dot(node)`` gives the tangent expression of an active operand node and
     None for an inactive one. ``zero()``, if given, is the node of a zero
-    tangent the algebra could not fold away (default ``zeros_like(param)``).
+    tangent the algebra could not fold away (default ``zeros_like(param)``);
+    ``extra`` maps more names of the tangent template to nodes (a batched
+    template's ``batch``).
     """
     mapping = bind(adjoint_rule, args, keywords, refs)
     check_differentiated(adjoint_rule, mapping, lambda node: dot(node) is not None)
@@ -139,7 +141,7 @@ def instantiate(adjoint_rule, tangent_rule, value, args, keywords, ans, dot, ref
     if tangent_rule is not None:
         passed = set(adjoint_rule.signature.bind(*args, **keywords).arguments)
         result = _without_defaults(tangent_rule, tangent_rule.results[0], passed)
-        prelude, expr = _explicit(tangent_rule, result, mapping, dots, ans, refs, namer, zero)
+        prelude, expr = _explicit(tangent_rule, result, mapping, dots, ans, refs, namer, zero, extra)
         broadcast = tangent_rule.unbroadcast
     elif adjoint_rule.kind == "elementwise":
         (x,) = adjoint_rule.wrt
@@ -190,9 +192,9 @@ def _may_be_smaller(expr, ans, mapping, dots):
     return False
 
 
-def _explicit(rule, result, mapping, dots, ans, refs, namer, zero=None):
+def _explicit(rule, result, mapping, dots, ans, refs, namer, zero=None, extra=None):
     """Paste a template's ``result`` (and the prelude it needs) with parameters and tangents substituted."""
-    substitution = dict(mapping)
+    substitution = dict(mapping, **(extra or {}))
     substitution["ans"] = ans
     for p, d in dots.items():
         substitution[p + "_dot"] = _zero(p) if d is None else d

@@ -296,7 +296,7 @@ def parse_rule(fn, label: Label, primitive, trees=None):
         for w in wrt:
             if w not in names:
                 bad("wrt names {!r}, which is not a parameter".format(w))
-        expected = ["ans"] + [w + "_dot" for w in wrt]
+        expected = ["ans"] + [w + "_dot" for w in wrt] + (["batch"] if label.kind == "batched" else [])
         if sorted(keyword_only) != sorted(expected):
             bad("keyword-only parameters must be exactly `*, {}`".format(", ".join(expected)))
         signature = inspect.Signature(positional)

@@ -470,10 +470,8 @@ def transform(fn, wrt, kind, registry, options, containers=frozenset()):
         entry = ctx.reverse_entry(parsed, list(wrt), containers, kind)
         extra = (ctx.dout,) if kind == "vjp" else ()
         if kind == "vjp" and options.get("batch"):
-            generated = {f.name for f in ctx.functions}
             adjoints = set(ctx.bars.values()) | {ctx.dout}
-            for f in ctx.functions:
-                adjoint_batch.batch_adjoints(f, adjoints, generated, ctx.refs, ctx.namer, ctx.resolve)
+            adjoint_batch.batch_adjoints(ctx.functions, entry, adjoints, ctx.refs, ctx.namer, ctx.resolve)
     def pure_call(call):
         callee = anno.get(call, anno.Key.CALLEE, _NO_CALLEE)
         return callee is not _NO_CALLEE and registry.rule_for(callee) is not None

@@ -217,3 +217,25 @@ def test_jacobians_in_chunks_of_seeds_equal_one_seed_at_a_time(case, monkeypatch
         hessian = s2s.hessian(case.fn, wrt=case.wrt)
         columns = api._jacobian_by_columns(hessian.transformed, copy.deepcopy(args), {})
         assert_tree_close(hessian(*copy.deepcopy(args)), columns, rtol=1e-12, where="hessian")
+
+
+def cumulative_helper(x):
+    return np.cumsum(np.sin(x)) * 2.0
+
+
+def branch_past_a_helper(x, flag):
+    y = cumulative_helper(x)
+    if flag > 0:
+        z = y * 3.0
+    else:
+        z = x * 1.0  # y's adjoint stays zero: the helper's adjoint sweep gets the Python 0.0
+    return z
+
+
+@pytest.mark.parametrize("flag", [1.0, -1.0])
+def test_a_zero_adjoint_into_a_helper_sweep(flag):
+    check_batched_vjp(branch_past_a_helper, (np.array([0.1, 0.5, 0.9]), flag), 0)
+    check_batched(branch_past_a_helper, (np.array([0.1, 0.5, 0.9]), flag), 0)
+    x = np.array([0.1, 0.5, 0.9])
+    reverse = s2s.jacobian(branch_past_a_helper)(x, flag)
+    np.testing.assert_allclose(reverse, s2s.jacobian(branch_past_a_helper, mode="forward")(x, flag), rtol=1e-12)
