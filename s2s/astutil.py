@@ -1,7 +1,6 @@
 """Small builders and helpers for gast trees."""
 import ast
 import copy as _copy
-from collections import deque
 
 import gast
 
@@ -159,20 +158,44 @@ def with_origin(nodes, origin):
 
 
 def walk(node):
-    """Every node of the tree ``node``, in ``gast.walk``'s order (breadth first), several times faster."""
-    todo = deque([node])
-    pop, push = todo.popleft, todo.append
-    while todo:
-        node = pop()
+    """Every node of the tree ``node``, in ``gast.walk``'s order (breadth first), as a list.
+
+    Several times faster than ``gast.walk``: a list that grows while it is
+    read is the queue (no generator to resume per node).
+    """
+    out = [node]
+    append = out.append
+    for node in out:
         for field in node._fields:
             value = getattr(node, field, None)
             if value.__class__ is list:
                 for item in value:
-                    if isinstance(item, gast.AST):
-                        push(item)
-            elif isinstance(value, gast.AST):
-                push(value)
-        yield node
+                    if isinstance(item, _AST):
+                        append(item)
+            elif isinstance(value, _AST):
+                append(value)
+    return out
+
+
+_AST = gast.AST
+
+
+def statements(stmts):
+    """Every statement in the list ``stmts`` and in the bodies they hold, depth first.
+
+    Only statement lists are entered (bodies, ``else`` and ``finally``
+    blocks, handlers): the statements ``walk`` finds, without the walk
+    through every expression.
+    """
+    out = []
+    for s in stmts:
+        if isinstance(s, gast.stmt):
+            out.append(s)
+        for field in s._fields:
+            value = getattr(s, field, None)
+            if value.__class__ is list and value and not isinstance(value[0], gast.expr):
+                out += statements([item for item in value if isinstance(item, gast.AST)])
+    return out
 
 
 def replace_children(node, rewrite):

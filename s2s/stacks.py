@@ -61,6 +61,7 @@ class _Stacks:
 
     def __init__(self, fn):
         self.fn = fn
+        self._uses = None  # how often each name occurs in fn, counted when first asked
         self.pushes, self.pops = {}, {}
         self._scan(fn.body)
         self.inits = {}
@@ -86,8 +87,12 @@ class _Stacks:
             return False
         if self.pushes[stack][0][2] != self.pops[stack][0][2]:
             return False
-        uses = sum(1 for n in A.walk(self.fn) if isinstance(n, gast.Name) and n.id == stack)
-        return uses == 3
+        if self._uses is None:  # the table is rebuilt after each change to fn
+            self._uses = {}
+            for n in A.walk(self.fn):
+                if isinstance(n, gast.Name):
+                    self._uses[n.id] = self._uses.get(n.id, 0) + 1
+        return self._uses.get(stack, 0) == 3
 
 
 def _stores(stmt):
@@ -108,16 +113,19 @@ _CHEAP = (gast.BinOp, gast.UnaryOp, gast.Name, gast.Constant, gast.operator, gas
 
 
 def rematerialize(fn):
-    """Recompute cheap saved values in the adjoint sweep instead of saving them (see the module doc)."""
-    changed = True
+    """Recompute cheap saved values in the adjoint sweep instead of saving them (see the module doc).
+
+    Returns whether anything changed.
+    """
+    changed, any_change = True, False
     while changed:
         changed = False
         stacks = _Stacks(fn)
         for stack in sorted(stacks.pushes):
             if stacks.simple(stack) and _rematerialize_one(fn, stacks, stack):
-                changed = True
+                changed = any_change = True
                 break
-    return fn
+    return any_change
 
 
 def _top_index(fn, block):
@@ -208,8 +216,11 @@ def _is_preset(stmt, name):
 
 # ------------------------------------------------------------ fuse
 def fuse(fn):
-    """Push together what one loop body pushes at points with nothing changing them in between."""
-    changed = True
+    """Push together what one loop body pushes at points with nothing changing them in between.
+
+    Returns whether anything changed.
+    """
+    changed, any_change = True, False
     while changed:
         changed = False
         stacks = _Stacks(fn)
@@ -217,11 +228,11 @@ def fuse(fn):
         for a in candidates:
             for b in candidates:
                 if a != b and _fuse_pair(fn, stacks, a, b):
-                    changed = True
+                    changed = any_change = True
                     break
             if changed:
                 break
-    return fn
+    return any_change
 
 
 def _fuse_pair(fn, stacks, a, b):
@@ -277,13 +288,14 @@ def _copy_origin(old, new):
 
 
 # ------------------------------------------------------------ iterate
-def iterate(fn):
-    """``for i in reversed(range(n)): v = S.pop(); ...`` -> ``for v in reversed(S): ...`` (see the module doc)."""
+def iterate(fn, loads=None):
+    """``for i in reversed(range(n)): v = S.pop(); ...`` -> ``for v in reversed(S): ...`` (see the module doc).
+
+    ``loads``: the names ``fn`` reads (computed when not given).
+    """
     stacks = _Stacks(fn)
-    loads = {}
-    for node in A.walk(fn):
-        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
-            loads[node.id] = loads.get(node.id, 0) + 1
+    if loads is None:
+        loads = A.names_loaded(fn)
     for loop in fn.body:
         if not (isinstance(loop, gast.For) and isinstance(loop.target, gast.Name) and _is_reversed_range(loop.iter)
                 and loop.body and not loop.orelse and loop.target.id not in loads):
