@@ -70,11 +70,20 @@ def to_ast(node):
 
     gast and ast name their nodes and fields alike, except that gast spells a
     parameter and the name of ``except ... as name`` as Name nodes. Faster
-    than ``gast.gast_to_ast`` (no visitor, no locations: unparsing needs none).
+    than ``gast.gast_to_ast`` (no visitor, no locations: unparsing needs none;
+    the contexts and operators, which hold nothing, are shared).
     """
     cls = node.__class__
     if cls is list:
         return [to_ast(item) for item in node]
+    if cls is gast.Name:
+        new = _NAME_NEW(_NAME)
+        ctx = _SHARED.get(node.ctx.__class__)
+        new.__dict__.update(id=node.id, ctx=ctx if ctx is not None else to_ast(node.ctx))
+        return new
+    shared = _SHARED.get(cls)
+    if shared is not None:
+        return shared
     if not isinstance(node, gast.AST):
         return node
     if cls is gast.arguments:
@@ -99,6 +108,13 @@ def to_ast(node):
 
 _ATOMIC = frozenset({str, int, float, bool, type(None)})
 _AST_CLASS = {}
+_NAME, _NAME_NEW = ast.Name, ast.Name.__new__
+# nodes without fields (contexts, operators): one stdlib instance each, which unparsing only reads
+_SHARED = {cls: getattr(ast, cls.__name__)() for cls in vars(gast).values()
+           if isinstance(cls, type) and issubclass(cls, (gast.expr_context, gast.operator, gast.unaryop, gast.cmpop,
+                                                         gast.boolop))
+           and not cls._fields and cls.__name__ not in ("AugLoad", "AugStore", "Param")  # deprecated in ast
+           and isinstance(getattr(ast, cls.__name__, None), type) and cls.__name__[0].isupper()}
 
 
 def _arg(node):
