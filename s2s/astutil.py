@@ -180,6 +180,12 @@ def walk(node):
 _AST = gast.AST
 
 
+# statements that hold no statement lists (no body, orelse, finalbody or handlers)
+FLAT = frozenset(getattr(gast, name) for name in (
+    "Assign", "AugAssign", "AnnAssign", "Expr", "Return", "Pass", "Break", "Continue", "Raise", "Assert",
+    "Delete", "Global", "Nonlocal", "Import", "ImportFrom") if hasattr(gast, name))
+
+
 def statements(stmts):
     """Every statement in the list ``stmts`` and in the bodies they hold, depth first.
 
@@ -191,6 +197,8 @@ def statements(stmts):
     for s in stmts:
         if isinstance(s, gast.stmt):
             out.append(s)
+            if s.__class__ in FLAT:
+                continue
         for field in s._fields:
             value = getattr(s, field, None)
             if value.__class__ is list and value and not isinstance(value[0], gast.expr):

@@ -88,6 +88,10 @@ def _prune(stmts, loads, pure_call, removed):
             changed = True
             removed.append(s)
             continue
+        if s.__class__ in A.FLAT:  # no bodies to prune
+            if not (isinstance(s, gast.Pass) and len(stmts) > 1):
+                out.append(s)
+            continue
         for field in ("body", "orelse"):
             if isinstance(getattr(s, field, None), list):
                 new, ch = _prune(getattr(s, field), loads, pure_call, removed)
@@ -174,6 +178,8 @@ def _propagate_block(stmts, targets, counts):
             for a in [a for a, b in copies.items() if b == s.targets[0].id]:
                 del copies[a]
             copies[s.targets[0].id] = s.value.id
+        if s.__class__ in A.FLAT:
+            continue
         for field in ("body", "orelse", "finalbody"):
             inner = getattr(s, field, None)
             if isinstance(inner, list):
@@ -272,7 +278,7 @@ def _inline_block(stmts, once, pure_call, counts):
     changed = False
     while i < len(stmts):
         s = stmts[i]
-        for field in ("body", "orelse", "finalbody"):
+        for field in (("body", "orelse", "finalbody") if s.__class__ not in A.FLAT else ()):
             inner = getattr(s, field, None)
             if isinstance(inner, list):
                 changed |= _inline_block(inner, once, pure_call, counts)
@@ -464,7 +470,7 @@ def _drop_stack_ops(stmts, dead, removed):
         if op is not None and op[1] in dead:
             removed.append(s)
             continue
-        for field in ("body", "orelse", "finalbody"):
+        for field in (("body", "orelse", "finalbody") if s.__class__ not in A.FLAT else ()):
             inner = getattr(s, field, None)
             if isinstance(inner, list):
                 setattr(s, field, _drop_stack_ops(inner, dead, removed))

@@ -111,7 +111,7 @@ def _markers(stmts):
         if isinstance(stmt, Marker):
             yield stmt
             continue
-        for field in ("body", "orelse"):
+        for field in (("body", "orelse") if stmt.__class__ not in A.FLAT else ()):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list):
                 yield from _markers(inner)
@@ -129,7 +129,7 @@ def _replace(stmts, wanted, saves):
                 save, restore = saves._build(stmt.slot)
                 out.extend(A.deepcopy(s) for s in (save if stmt.role == "save" else restore))
             continue
-        for field in ("body", "orelse"):
+        for field in (("body", "orelse") if stmt.__class__ not in A.FLAT else ()):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list):
                 setattr(stmt, field, _replace(inner, wanted, saves))

@@ -75,7 +75,7 @@ class _Stacks:
             for table, found in ((self.pushes, _push(s)), (self.pops, _pop(s))):
                 if found:
                     table.setdefault(found[0], []).append((block, i, found[1]))
-            for field in ("body", "orelse"):
+            for field in (("body", "orelse") if s.__class__ not in A.FLAT else ()):
                 inner = getattr(s, field, None)
                 if isinstance(inner, list):
                     self._scan(inner)
