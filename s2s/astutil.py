@@ -218,16 +218,42 @@ def replace_children(node, rewrite):
             setattr(node, field, rewrite(value))
 
 
+def name_nodes(node):
+    """The Name nodes of the tree ``node`` (those ``walk`` yields, in another order).
+
+    Faster than filtering ``walk``: a name's context is not visited.
+    """
+    if isinstance(node, gast.Name):
+        return [node] + (name_nodes(node.annotation) if node.annotation is not None else [])
+    out = []
+    todo = [node]
+    for node in todo:
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if value.__class__ is not list:
+                if not isinstance(value, _AST):
+                    continue
+                value = (value,)
+            for item in value:
+                if isinstance(item, gast.Name):
+                    out.append(item)
+                    if item.annotation is not None:  # a parameter's
+                        out += name_nodes(item.annotation)
+                elif isinstance(item, _AST):
+                    todo.append(item)
+    return out
+
+
 def names_loaded(node):
-    return {n.id for n in walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+    return {n.id for n in name_nodes(node) if isinstance(n.ctx, gast.Load)}
 
 
 def names_stored(node):
-    return {n.id for n in walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Param))}
+    return {n.id for n in name_nodes(node) if isinstance(n.ctx, (gast.Store, gast.Param))}
 
 
 def all_names(node):
-    return {n.id for n in walk(node) if isinstance(n, gast.Name)}
+    return {n.id for n in name_nodes(node)}
 
 
 def dotted_name(node):

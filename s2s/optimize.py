@@ -36,8 +36,8 @@ def _pure(value, pure_call):
 
 def _loads(fn):
     counts = {}
-    for node in A.walk(fn):
-        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+    for node in A.name_nodes(fn):
+        if isinstance(node.ctx, gast.Load):
             counts[node.id] = counts.get(node.id, 0) + 1
     return counts
 
@@ -58,9 +58,14 @@ class Counts:
     def add(self, node, sign=1):
         """Count the names of ``node`` (a tree or a list of them); ``sign=-1``: they left the tree."""
         loads, stores = self.loads, self.stores
-        for n in (A.walk(node) if not isinstance(node, list) else [m for item in node for m in A.walk(item)]):
-            if isinstance(n, gast.Name):
-                _bump(loads if isinstance(n.ctx, gast.Load) else stores, n.id, sign)
+        for n in (A.name_nodes(node) if not isinstance(node, list) else
+                  [m for item in node for m in A.name_nodes(item)]):
+            table = loads if isinstance(n.ctx, gast.Load) else stores
+            count = table.get(n.id, 0) + sign
+            if count:
+                table[n.id] = count
+            else:
+                del table[n.id]
 
     def remove(self, node):
         self.add(node, -1)
@@ -296,9 +301,9 @@ def _inline_block(stmts, once, pure_call, counts):
 
 
 def _inline_into_later(stmts, i, name, value, pure_call):
-    reads = {n.id for n in A.walk(value) if isinstance(n, gast.Name)}
+    reads = A.all_names(value)
     for later in stmts[i + 1:]:
-        uses = [n for n in A.walk(later) if isinstance(n, gast.Name) and n.id == name]
+        uses = [n for n in A.name_nodes(later) if n.id == name]  # one: the name is read once
         if uses:
             if not isinstance(later, (gast.Assign, gast.Return, gast.Expr)) or later.value is None \
                     or not _side_effect_free(later.value, pure_call) or uses[0] not in list(A.walk(later.value)):
@@ -502,14 +507,17 @@ def optimize(fn, pure_call=lambda call: False, passes=PASSES, copy_targets=None,
         k += 1
     if "negation" in passes:  # enables no other clean-up: once, at the end
         fold_negation(fn)  # moves names, never adds or drops one: the counts hold
-    # after the clean-ups, which decide what is saved at all
+    # after the clean-ups, which decide what is saved at all (nothing to do when nothing is pushed)
+    saving = stacks.pushes_anything(fn)
     if "remat" in passes:
-        if stacks.rematerialize(fn):
+        changed = saving and stacks.rematerialize(fn)
+        if changed:
             counts = Counts(fn)
-        dead_code(fn, pure_call, counts)
-    if "fuse" in passes and stacks.fuse(fn):
+        if changed or "dead_code" not in passes:  # else dead code ran since the last change
+            dead_code(fn, pure_call, counts)
+    if "fuse" in passes and saving and stacks.fuse(fn):
         counts = Counts(fn)
-    if "iterate" in passes:
+    if "iterate" in passes and saving:
         stacks.iterate(fn, counts.loads)
     _fill_empty_bodies(fn)
     return fn

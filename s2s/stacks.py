@@ -89,10 +89,14 @@ class _Stacks:
             return False
         if self._uses is None:  # the table is rebuilt after each change to fn
             self._uses = {}
-            for n in A.walk(self.fn):
-                if isinstance(n, gast.Name):
-                    self._uses[n.id] = self._uses.get(n.id, 0) + 1
+            for n in A.name_nodes(self.fn):
+                self._uses[n.id] = self._uses.get(n.id, 0) + 1
         return self._uses.get(stack, 0) == 3
+
+
+def pushes_anything(fn):
+    """Whether ``fn`` pushes onto a stack anywhere (else rematerialize, fuse and iterate have nothing to do)."""
+    return any(_push(s) for s in A.statements(fn.body))
 
 
 def _stores(stmt):
@@ -100,7 +104,7 @@ def _stores(stmt):
 
 
 def _loads(stmt):
-    return {n.id for n in A.walk(stmt) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+    return A.names_loaded(stmt)
 
 
 def _straight(stmts):
@@ -154,7 +158,7 @@ def _rematerialize_one(fn, stacks, stack):
     if primal_top is None or adjoint_top is None or primal_top < 0 or adjoint_top <= primal_top:
         return False
     # v: stored only by its preset, its definition and its pop
-    stores = [n for n in A.walk(fn) if isinstance(n, gast.Name) and n.id == v and not isinstance(n.ctx, gast.Load)]
+    stores = [n for n in A.name_nodes(fn) if n.id == v and not isinstance(n.ctx, gast.Load)]
     if len(stores) > 3:
         return False
     restored_at = -1
@@ -206,7 +210,7 @@ def _written_in_place(fn):
 
 
 def _count_loads(node, name):
-    return sum(1 for n in A.walk(node) if isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Load))
+    return sum(1 for n in A.name_nodes(node) if n.id == name and isinstance(n.ctx, gast.Load))
 
 
 def _is_preset(stmt, name):
@@ -254,7 +258,7 @@ def _fuse_pair(fn, stacks, a, b):
     if not _straight(between) or any(set(moved) & (_stores(s) | _loads(s)) for s in between):
         return False
     names = na + nb
-    taken = {n.id for n in A.walk(fn) if isinstance(n, gast.Name)}
+    taken = A.all_names(fn)
     new = "_".join(dict.fromkeys(names)) + "_stack"
     while new in taken:
         new = "_" + new
