@@ -206,6 +206,17 @@ def statements(stmts):
     return out
 
 
+# nodes that hold no other node (constants, contexts, operators)
+LEAVES = frozenset([gast.Constant] + [cls for cls in vars(gast).values() if isinstance(cls, type) and issubclass(
+    cls, (gast.expr_context, gast.operator, gast.unaryop, gast.cmpop, gast.boolop))])
+
+
+def is_leaf(node):
+    """Whether ``node`` holds no other node (a name without an annotation counts)."""
+    cls = node.__class__
+    return cls in LEAVES or (cls is gast.Name and node.annotation is None)
+
+
 def replace_children(node, rewrite):
     """Replace each child ``c`` of ``node`` (in place) by ``rewrite(c)``."""
     for field in node._fields:

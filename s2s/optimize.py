@@ -211,8 +211,7 @@ def _negated(node):
 
 def _fold(node, changed):
     """``node`` with its negations folded (children first); ``changed[0]`` set when anything was."""
-    A.replace_children(node, lambda child: child if child.__class__ in _LEAVES or (
-        child.__class__ is gast.Name and child.annotation is None) else _fold(child, changed))
+    A.replace_children(node, lambda child: child if A.is_leaf(child) else _fold(child, changed))
     if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Add):
         positive = _negated(node.right)
         if positive is not None:
@@ -224,12 +223,6 @@ def _fold(node, changed):
             changed[0] = True
             return positive
     return node
-
-
-# nodes that hold no expression (a parameter's annotation is one: not a leaf when it has one)
-_LEAVES = frozenset([gast.Constant, gast.Load, gast.Store, gast.Del, gast.Param]
-                    + [cls for cls in vars(gast).values() if isinstance(cls, type)
-                       and issubclass(cls, (gast.operator, gast.unaryop, gast.cmpop, gast.boolop))])
 
 
 def fold_negation(fn):

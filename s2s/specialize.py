@@ -81,7 +81,8 @@ class _Rewrite:
         """``node``, or what replaces it, with its children rewritten."""
         if isinstance(node, gast.Call):
             return self.visit_Call(node)
-        A.replace_children(node, self.rewrite)
+        if not A.is_leaf(node):
+            A.replace_children(node, self.rewrite)
         return node
 
     def _sum(self, g, axes, keepdims):
