@@ -298,7 +298,10 @@ class Context:
         counts = activity.assignment_counts(core)
         saves = Saves(rev.slots, counts, params, self.namer, self.refs)
         epilogue = [gast.Expr(value=A.name(p)) for p in wrt]
-        primal_names = set(params) | set(counts) | _stored_in(core.body) | _stored_in(primal)
+        # the statements the primal sweep reuses from core.body are read once
+        reused = {id(s) for s in A.statements(primal)}
+        primal_names = set(params) | set(counts) | _stored_in(primal) | _stored_in(
+            [s for s in core.body if id(s) not in reused])
         primal, adjoint = saves.resolve(primal, adjoint, epilogue, primal_names)
         accumulated = Accumulate(self.refs, container_names)
         adjoint = accumulated.run(adjoint, state)
