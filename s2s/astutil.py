@@ -217,15 +217,19 @@ def is_leaf(node):
     return cls in LEAVES or (cls is gast.Name and node.annotation is None)
 
 
-def replace_children(node, rewrite):
-    """Replace each child ``c`` of ``node`` (in place) by ``rewrite(c)``."""
+def replace_children(node, rewrite, leaves=True):
+    """Replace each child ``c`` of ``node`` (in place) by ``rewrite(c)``.
+
+    ``leaves=False``: children that hold no node (``is_leaf``) are kept
+    without a call to ``rewrite``.
+    """
     for field in node._fields:
         value = getattr(node, field, None)
         if value.__class__ is list:
             for k, item in enumerate(value):
-                if isinstance(item, gast.AST):
+                if isinstance(item, gast.AST) and (leaves or not is_leaf(item)):
                     value[k] = rewrite(item)
-        elif isinstance(value, gast.AST):
+        elif isinstance(value, gast.AST) and (leaves or not is_leaf(value)):
             setattr(node, field, rewrite(value))
 
 

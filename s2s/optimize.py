@@ -211,7 +211,7 @@ def _negated(node):
 
 def _fold(node, changed):
     """``node`` with its negations folded (children first); ``changed[0]`` set when anything was."""
-    A.replace_children(node, lambda child: child if A.is_leaf(child) else _fold(child, changed))
+    A.replace_children(node, lambda child: _fold(child, changed), leaves=False)
     if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Add):
         positive = _negated(node.right)
         if positive is not None:
