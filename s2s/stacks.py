@@ -59,9 +59,9 @@ def _names(node):
 class _Stacks:
     """Where each stack is pushed and popped: (block list, index) pairs, and the names."""
 
-    def __init__(self, fn):
+    def __init__(self, fn, uses=None):
         self.fn = fn
-        self._uses = None  # how often each name occurs in fn, counted when first asked
+        self._uses = uses  # how often each name occurs in fn (counted when first asked, unless given)
         self.pushes, self.pops = {}, {}
         self._scan(fn.body)
         self.inits = {}
@@ -87,11 +87,15 @@ class _Stacks:
             return False
         if self.pushes[stack][0][2] != self.pops[stack][0][2]:
             return False
-        if self._uses is None:  # the table is rebuilt after each change to fn
+        return self.uses().get(stack, 0) == 3
+
+    def uses(self):
+        """How often each name occurs in fn (the table is rebuilt after each change to fn)."""
+        if self._uses is None:
             self._uses = {}
             for n in A.name_nodes(self.fn):
                 self._uses[n.id] = self._uses.get(n.id, 0) + 1
-        return self._uses.get(stack, 0) == 3
+        return self._uses
 
 
 def pushes_anything(fn):
@@ -225,40 +229,60 @@ def fuse(fn):
     Returns whether anything changed.
     """
     changed, any_change = True, False
+    # Each round fuses the first pair (by name) that can fuse, as the pairs were tried from the
+    # start again. A pair that cannot fuse still cannot after another pair fused, unless the two
+    # share a name (the fused pop moved a store of the other pair's names; a push stores nothing),
+    # so it is not tried again; the name counts and each statement's reads and writes are kept.
+    failed = {}  # (a, b) -> the names of a and b
+    uses, effects = None, {}
     while changed:
         changed = False
-        stacks = _Stacks(fn)
+        stacks = _Stacks(fn, uses)
         candidates = sorted(s for s in stacks.pushes if stacks.simple(s))
+        uses = stacks.uses()
         for a in candidates:
             for b in candidates:
-                if a != b and _fuse_pair(fn, stacks, a, b):
-                    changed = any_change = True
-                    break
+                if a == b or (a, b) in failed:
+                    continue
+                new = _fuse_pair(fn, stacks, a, b, uses, effects)
+                if new is None:
+                    failed[a, b] = set(stacks.pushes[a][0][2] + stacks.pushes[b][0][2])
+                    continue
+                changed = any_change = True
+                touched = set(stacks.pushes[a][0][2] + stacks.pushes[b][0][2]) | {a, b, new}
+                failed = {pair: names for pair, names in failed.items()
+                          if not (names & touched or set(pair) & touched)}
+                # a and b had a push, a pop and a ``[]`` each (simple); the new stack has them now
+                del uses[a], uses[b]
+                uses[new] = 3
+                break
             if changed:
                 break
     return any_change
 
 
-def _fuse_pair(fn, stacks, a, b):
-    """Fuse stack ``b`` into ``a`` when ``a`` is pushed first and both can move together."""
+def _fuse_pair(fn, stacks, a, b, uses, effects):
+    """Fuse stack ``b`` into ``a`` when ``a`` is pushed first and both can move together; the new
+    stack's name, or None. ``uses``: how often each name occurs in fn; ``effects``: a cache of the
+    names each statement writes and reads."""
     (pa_block, pa, na), = stacks.pushes[a]
     (pb_block, pb, nb), = stacks.pushes[b]
     (qa_block, qa, _), = stacks.pops[a]
     (qb_block, qb, _), = stacks.pops[b]
     if pa_block is not pb_block or qa_block is not qb_block or pa_block is qa_block or not pa < pb:
-        return False
+        return None
     between = pa_block[pa + 1:pb]
     # b's push moves up to a's: nothing in between may change b's names
-    if not _straight(between) or any(set(nb) & _stores(s) for s in between):
-        return False
+    if not _straight(between) or any(set(nb) & _effects(s, effects)[0] for s in between):
+        return None
     first, last = min(qa, qb), max(qa, qb)
     moved = nb if qb == last else na
     between = qa_block[first + 1:last]
     # the later pop moves up to the earlier one: nothing in between may read or change its names
-    if not _straight(between) or any(set(moved) & (_stores(s) | _loads(s)) for s in between):
-        return False
+    if not _straight(between) or any(set(moved) & _effects(s, effects)[1] for s in between):
+        return None
     names = na + nb
-    taken = A.all_names(fn)
+    taken = {n for n, count in uses.items() if count}
     new = "_".join(dict.fromkeys(names)) + "_stack"
     while new in taken:
         new = "_" + new
@@ -280,7 +304,16 @@ def _fuse_pair(fn, stacks, a, b):
             continue
         body.append(s)
     fn.body = body
-    return True
+    return new
+
+
+def _effects(stmt, cache):
+    """(names ``stmt`` writes, names it writes or reads), remembered by statement."""
+    entry = cache.get(id(stmt))
+    if entry is None or entry[0] is not stmt:  # the entry keeps its statement alive: ids stay unique
+        stores = _stores(stmt)
+        entry = cache[id(stmt)] = (stmt, stores, stores | _loads(stmt))
+    return entry[1:]
 
 
 def _copy_origin(old, new):
