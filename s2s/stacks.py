@@ -126,14 +126,78 @@ def rematerialize(fn):
     Returns whether anything changed.
     """
     changed, any_change = True, False
+    reads = {}  # statement -> its reads: statements are moved, never changed
     while changed:
         changed = False
         stacks = _Stacks(fn)
+        facts = _Facts(fn, reads)  # what holds until fn changes (the end of the round)
         for stack in sorted(stacks.pushes):
-            if stacks.simple(stack) and _rematerialize_one(fn, stacks, stack):
+            if stacks.simple(stack) and _rematerialize_one(fn, stacks, stack, facts):
                 changed = any_change = True
                 break
     return any_change
+
+
+class _Facts:
+    """Facts about ``fn`` that the candidates of one round of ``rematerialize`` share, each
+    computed when first asked (the round ends when fn changes)."""
+
+    def __init__(self, fn, reads):
+        self.fn = fn
+        self.reads = reads  # of simple statements, kept from round to round
+        self._compound_reads = {}  # this round's: the loops change
+        self._tops = {}
+        self._written = self._stores = self._setters = self._last_read = None
+
+    def top_index(self, block):
+        if id(block) not in self._tops:
+            self._tops[id(block)] = _top_index(self.fn, block)
+        return self._tops[id(block)]
+
+    def written_in_place(self):
+        if self._written is None:
+            self._written = _written_in_place(self.fn)
+        return self._written
+
+    def stores(self, name):
+        """How many Name nodes of fn write ``name``."""
+        if self._stores is None:
+            self._stores = {}
+            for n in A.name_nodes(self.fn):
+                if not isinstance(n.ctx, gast.Load):
+                    self._stores[n.id] = self._stores.get(n.id, 0) + 1
+        return self._stores.get(name, 0)
+
+    def setters(self, name):
+        """The statements assigning ``name`` (a for loop its target; an if or while itself none)."""
+        if self._setters is None:
+            self._setters = {}
+            for s in A.statements(self.fn.body):
+                if not isinstance(s, (gast.While, gast.If)):
+                    for n in _stores(s.target if isinstance(s, gast.For) else s):
+                        self._setters.setdefault(n, []).append(s)
+        return self._setters.get(name, [])
+
+    def read_after(self, name, top):
+        """Whether a top-level statement of fn after the ``top``-th reads ``name``."""
+        if self._last_read is None:
+            self._last_read = {}
+            for i, s in enumerate(self.fn.body):
+                for n in self.loads(s):
+                    self._last_read[n] = i
+        return self._last_read.get(name, -1) > top
+
+    def loads(self, stmt):
+        """How often ``stmt`` reads each name."""
+        cache = self.reads if stmt.__class__ in A.FLAT else self._compound_reads
+        entry = cache.get(id(stmt))
+        if entry is None or entry[0] is not stmt:  # the entry keeps its statement alive: ids stay unique
+            counts = {}
+            for n in A.name_nodes(stmt):
+                if isinstance(n.ctx, gast.Load):
+                    counts[n.id] = counts.get(n.id, 0) + 1
+            entry = cache[id(stmt)] = (stmt, counts)
+        return entry[1]
 
 
 def _top_index(fn, block):
@@ -148,7 +212,7 @@ def _top_index(fn, block):
     return None
 
 
-def _rematerialize_one(fn, stacks, stack):
+def _rematerialize_one(fn, stacks, stack, facts):
     (pblock, pi, names), = stacks.pushes[stack]
     if len(names) != 1 or pi + 1 >= len(pblock):
         return False
@@ -158,21 +222,18 @@ def _rematerialize_one(fn, stacks, stack):
             and definition.targets[0].id == v and all(isinstance(n, _CHEAP) for n in A.walk(definition.value))):
         return False
     ablock, ai, _ = stacks.pops[stack][0]
-    primal_top, adjoint_top = _top_index(fn, pblock), _top_index(fn, ablock)
+    primal_top, adjoint_top = facts.top_index(pblock), facts.top_index(ablock)
     if primal_top is None or adjoint_top is None or primal_top < 0 or adjoint_top <= primal_top:
         return False
     # v: stored only by its preset, its definition and its pop
-    stores = [n for n in A.name_nodes(fn) if n.id == v and not isinstance(n.ctx, gast.Load)]
-    if len(stores) > 3:
+    if facts.stores(v) > 3:
         return False
     restored_at = -1
-    if _written_in_place(fn) & (_loads(definition.value) | {v}):
+    if facts.written_in_place() & (_loads(definition.value) | {v}):
         return False
+    before = {id(t) for t in fn.body[:primal_top]}
     for name in sorted(_loads(definition.value)):
-        name_stores = [s for top in fn.body for s in A.walk(top) if isinstance(s, gast.stmt)
-                       and name in _stores(s.target if isinstance(s, gast.For) else s)
-                       and not isinstance(s, (gast.While, gast.If))]
-        if all(any(s is t for t in fn.body[:primal_top]) for s in name_stores):
+        if all(id(s) in before for s in facts.setters(name)):
             continue  # invariant: set before the loop only (or a parameter never assigned)
         pops = [(b, i) for st in stacks.pops for b, i, n in stacks.pops[st] if n == [name] and stacks.simple(st)]
         pushes = [(b, i) for st in stacks.pushes for b, i, n in stacks.pushes[st] if n == [name] and stacks.simple(st)]
@@ -183,12 +244,12 @@ def _rematerialize_one(fn, stacks, stack):
             return False
         restored_at = max(restored_at, pops[0][1])
     # reads of v in the adjoint sweep: only in ablock, after the operands are restored, before v's pop
-    if any(v in _loads(s) for s in fn.body[adjoint_top + 1:]):
+    if facts.read_after(v, adjoint_top):
         return False
-    inside = [i for i, s in enumerate(ablock) if v in _loads(s)]
+    inside = [i for i, s in enumerate(ablock) if v in facts.loads(s)]
     if any(not restored_at < i < ai for i in inside) or not _straight(ablock[restored_at + 1:ai]):
         return False
-    if _count_loads(fn.body[adjoint_top], v) != sum(_count_loads(s, v) for s in ablock):
+    if facts.loads(fn.body[adjoint_top]).get(v, 0) != sum(facts.loads(s).get(v, 0) for s in ablock):
         return False
     recompute = A.assign(v, A.deepcopy(definition.value))
     del ablock[ai]
@@ -211,10 +272,6 @@ def _written_in_place(fn):
             if isinstance(base, gast.Name):
                 out.add(base.id)
     return out
-
-
-def _count_loads(node, name):
-    return sum(1 for n in A.name_nodes(node) if n.id == name and isinstance(n.ctx, gast.Load))
 
 
 def _is_preset(stmt, name):
