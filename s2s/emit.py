@@ -18,11 +18,12 @@ _MARK = "__s2s_origin__"
 _MARK_RE = re.compile(r"^(\s*)(['\"]{1,3}" + _MARK + r" .*)$")
 
 
-def _annotate(stmts, last):
+def _annotate(stmts, last, texts):
     """``stmts`` with a marker statement before each statement whose origin changes.
 
     Compound statements are shallow copies with annotated bodies; the
-    statements given are not changed.
+    statements given are not changed. ``texts`` gets the markers' comments,
+    in the order of the source.
     """
     out = []
     for stmt in stmts:
@@ -32,12 +33,13 @@ def _annotate(stmts, last):
             if origin.text:
                 text += "  " + origin.text
             out.append(gast.Expr(value=gast.Constant(value="{} {}".format(_MARK, text), kind=None)))
+            texts.append(text)
             last[0] = (origin.filename, origin.lineno)
         fields = [f for f in ("body", "orelse") if isinstance(getattr(stmt, f, None), list) and getattr(stmt, f)]
         if fields:
             stmt = copy.copy(stmt)
             for field in fields:
-                setattr(stmt, field, _annotate(getattr(stmt, field), last))
+                setattr(stmt, field, _annotate(getattr(stmt, field), last, texts))
         out.append(stmt)
     return out
 
@@ -51,16 +53,16 @@ def to_source(functions):
     chunks = []
     for fn in functions:
         fn = copy.copy(fn)
-        fn.body = _annotate(fn.body, [None])
+        texts = []
+        fn.body = _annotate(fn.body, [None], texts)
         text = ast.unparse(to_ast(gast.Module(body=[fn], type_ignores=[])))
-        lines = []
-        for line in text.splitlines():
-            match = _MARK_RE.match(line)
-            if match:
-                comment = ast.literal_eval(match.group(2))[len(_MARK) + 1:]
-                lines.append("{}# {}".format(match.group(1), comment))
-            else:
-                lines.append(line)
+        lines = text.splitlines()
+        marks = [(k, match) for k, match in enumerate(map(_MARK_RE.match, lines)) if match]
+        # one marker line per marker, in order: each line's comment is known without decoding its
+        # literal (read back from the line only if the counts disagree)
+        for (k, match), comment in zip(marks, texts if len(marks) == len(texts) else
+                                       [ast.literal_eval(m.group(2))[len(_MARK) + 1:] for _, m in marks]):
+            lines[k] = "{}# {}".format(match.group(1), comment)
         chunks.append("\n".join(lines))
     return "\n\n\n".join(chunks) + "\n"
 
