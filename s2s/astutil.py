@@ -1,7 +1,6 @@
 """Small builders and helpers for gast trees."""
 import ast
 import copy as _copy
-from collections import deque
 
 import gast
 
@@ -159,44 +158,117 @@ def with_origin(nodes, origin):
 
 
 def walk(node):
-    """Every node of the tree ``node``, in ``gast.walk``'s order (breadth first), several times faster."""
-    todo = deque([node])
-    pop, push = todo.popleft, todo.append
-    while todo:
-        node = pop()
+    """Every node of the tree ``node``, in ``gast.walk``'s order (breadth first), as a list.
+
+    Several times faster than ``gast.walk``: a list that grows while it is
+    read is the queue (no generator to resume per node).
+    """
+    out = [node]
+    append = out.append
+    for node in out:
         for field in node._fields:
             value = getattr(node, field, None)
             if value.__class__ is list:
                 for item in value:
-                    if isinstance(item, gast.AST):
-                        push(item)
-            elif isinstance(value, gast.AST):
-                push(value)
-        yield node
+                    if isinstance(item, _AST):
+                        append(item)
+            elif isinstance(value, _AST):
+                append(value)
+    return out
 
 
-def replace_children(node, rewrite):
-    """Replace each child ``c`` of ``node`` (in place) by ``rewrite(c)``."""
+_AST = gast.AST
+
+
+# statements that hold no statement lists (no body, orelse, finalbody or handlers)
+FLAT = frozenset(getattr(gast, name) for name in (
+    "Assign", "AugAssign", "AnnAssign", "Expr", "Return", "Pass", "Break", "Continue", "Raise", "Assert",
+    "Delete", "Global", "Nonlocal", "Import", "ImportFrom") if hasattr(gast, name))
+
+
+def statements(stmts):
+    """Every statement in the list ``stmts`` and in the bodies they hold, depth first.
+
+    Only statement lists are entered (bodies, ``else`` and ``finally``
+    blocks, handlers): the statements ``walk`` finds, without the walk
+    through every expression.
+    """
+    out = []
+    for s in stmts:
+        if isinstance(s, gast.stmt):
+            out.append(s)
+            if s.__class__ in FLAT:
+                continue
+        for field in s._fields:
+            value = getattr(s, field, None)
+            if value.__class__ is list and value and not isinstance(value[0], gast.expr):
+                out += statements([item for item in value if isinstance(item, gast.AST)])
+    return out
+
+
+# nodes that hold no other node (constants, contexts, operators)
+LEAVES = frozenset([gast.Constant] + [cls for cls in vars(gast).values() if isinstance(cls, type) and issubclass(
+    cls, (gast.expr_context, gast.operator, gast.unaryop, gast.cmpop, gast.boolop))])
+
+
+def is_leaf(node):
+    """Whether ``node`` holds no other node (a name without an annotation counts)."""
+    cls = node.__class__
+    return cls in LEAVES or (cls is gast.Name and node.annotation is None)
+
+
+def replace_children(node, rewrite, leaves=True):
+    """Replace each child ``c`` of ``node`` (in place) by ``rewrite(c)``.
+
+    ``leaves=False``: children that hold no node (``is_leaf``) are kept
+    without a call to ``rewrite``.
+    """
     for field in node._fields:
         value = getattr(node, field, None)
         if value.__class__ is list:
             for k, item in enumerate(value):
-                if isinstance(item, gast.AST):
+                if isinstance(item, gast.AST) and (leaves or not is_leaf(item)):
                     value[k] = rewrite(item)
-        elif isinstance(value, gast.AST):
+        elif isinstance(value, gast.AST) and (leaves or not is_leaf(value)):
             setattr(node, field, rewrite(value))
 
 
+def name_nodes(node):
+    """The Name nodes of the tree ``node`` (those ``walk`` yields, in another order).
+
+    Faster than filtering ``walk``: a name's context is not visited.
+    """
+    if isinstance(node, gast.Name):
+        return [node] + (name_nodes(node.annotation) if node.annotation is not None else [])
+    out = []
+    todo = [node]
+    for node in todo:
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if value.__class__ is not list:
+                if not isinstance(value, _AST):
+                    continue
+                value = (value,)
+            for item in value:
+                if isinstance(item, gast.Name):
+                    out.append(item)
+                    if item.annotation is not None:  # a parameter's
+                        out += name_nodes(item.annotation)
+                elif isinstance(item, _AST):
+                    todo.append(item)
+    return out
+
+
 def names_loaded(node):
-    return {n.id for n in walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+    return {n.id for n in name_nodes(node) if isinstance(n.ctx, gast.Load)}
 
 
 def names_stored(node):
-    return {n.id for n in walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Param))}
+    return {n.id for n in name_nodes(node) if isinstance(n.ctx, (gast.Store, gast.Param))}
 
 
 def all_names(node):
-    return {n.id for n in walk(node) if isinstance(n, gast.Name)}
+    return {n.id for n in name_nodes(node)}
 
 
 def dotted_name(node):

@@ -18,11 +18,12 @@ _MARK = "__s2s_origin__"
 _MARK_RE = re.compile(r"^(\s*)(['\"]{1,3}" + _MARK + r" .*)$")
 
 
-def _annotate(stmts, last):
+def _annotate(stmts, last, texts):
     """``stmts`` with a marker statement before each statement whose origin changes.
 
     Compound statements are shallow copies with annotated bodies; the
-    statements given are not changed.
+    statements given are not changed. ``texts`` gets the markers' comments,
+    in the order of the source.
     """
     out = []
     for stmt in stmts:
@@ -32,12 +33,13 @@ def _annotate(stmts, last):
             if origin.text:
                 text += "  " + origin.text
             out.append(gast.Expr(value=gast.Constant(value="{} {}".format(_MARK, text), kind=None)))
+            texts.append(text)
             last[0] = (origin.filename, origin.lineno)
         fields = [f for f in ("body", "orelse") if isinstance(getattr(stmt, f, None), list) and getattr(stmt, f)]
         if fields:
             stmt = copy.copy(stmt)
             for field in fields:
-                setattr(stmt, field, _annotate(getattr(stmt, field), last))
+                setattr(stmt, field, _annotate(getattr(stmt, field), last, texts))
         out.append(stmt)
     return out
 
@@ -51,16 +53,16 @@ def to_source(functions):
     chunks = []
     for fn in functions:
         fn = copy.copy(fn)
-        fn.body = _annotate(fn.body, [None])
+        texts = []
+        fn.body = _annotate(fn.body, [None], texts)
         text = ast.unparse(to_ast(gast.Module(body=[fn], type_ignores=[])))
-        lines = []
-        for line in text.splitlines():
-            match = _MARK_RE.match(line)
-            if match:
-                comment = ast.literal_eval(match.group(2))[len(_MARK) + 1:]
-                lines.append("{}# {}".format(match.group(1), comment))
-            else:
-                lines.append(line)
+        lines = text.splitlines()
+        marks = [(k, match) for k, match in enumerate(map(_MARK_RE.match, lines)) if match]
+        # one marker line per marker, in order: each line's comment is known without decoding its
+        # literal (read back from the line only if the counts disagree)
+        for (k, match), comment in zip(marks, texts if len(marks) == len(texts) else
+                                       [ast.literal_eval(m.group(2))[len(_MARK) + 1:] for _, m in marks]):
+            lines[k] = "{}# {}".format(match.group(1), comment)
         chunks.append("\n".join(lines))
     return "\n\n\n".join(chunks) + "\n"
 
@@ -70,11 +72,20 @@ def to_ast(node):
 
     gast and ast name their nodes and fields alike, except that gast spells a
     parameter and the name of ``except ... as name`` as Name nodes. Faster
-    than ``gast.gast_to_ast`` (no visitor, no locations: unparsing needs none).
+    than ``gast.gast_to_ast`` (no visitor, no locations: unparsing needs none;
+    the contexts and operators, which hold nothing, are shared).
     """
     cls = node.__class__
     if cls is list:
         return [to_ast(item) for item in node]
+    if cls is gast.Name:
+        new = _NAME_NEW(_NAME)
+        ctx = _SHARED.get(node.ctx.__class__)
+        new.__dict__.update(id=node.id, ctx=ctx if ctx is not None else to_ast(node.ctx))
+        return new
+    shared = _SHARED.get(cls)
+    if shared is not None:
+        return shared
     if not isinstance(node, gast.AST):
         return node
     if cls is gast.arguments:
@@ -99,6 +110,13 @@ def to_ast(node):
 
 _ATOMIC = frozenset({str, int, float, bool, type(None)})
 _AST_CLASS = {}
+_NAME, _NAME_NEW = ast.Name, ast.Name.__new__
+# nodes without fields (contexts, operators): one stdlib instance each, which unparsing only reads
+_SHARED = {cls: getattr(ast, cls.__name__)() for cls in vars(gast).values()
+           if isinstance(cls, type) and issubclass(cls, (gast.expr_context, gast.operator, gast.unaryop, gast.cmpop,
+                                                         gast.boolop))
+           and not cls._fields and cls.__name__ not in ("AugLoad", "AugStore", "Param")  # deprecated in ast
+           and isinstance(getattr(ast, cls.__name__, None), type) and cls.__name__[0].isupper()}
 
 
 def _arg(node):

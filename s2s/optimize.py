@@ -36,34 +36,79 @@ def _pure(value, pure_call):
 
 def _loads(fn):
     counts = {}
-    for node in A.walk(fn):
-        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+    for node in A.name_nodes(fn):
+        if isinstance(node.ctx, gast.Load):
             counts[node.id] = counts.get(node.id, 0) + 1
     return counts
 
 
-def _prune(stmts, loads, pure_call):
+class Counts:
+    """How often each name is read (``loads``) and written (``stores``: any other context) in a tree.
+
+    One walk of the function; the passes then keep the counts up to date as
+    they change the tree (a name absent from a table is used 0 times), so a
+    round of passes does not walk the whole function again for each pass.
+    """
+
+    def __init__(self, node=None):
+        self.loads, self.stores = {}, {}
+        if node is not None:
+            self.add(node)
+
+    def add(self, node, sign=1):
+        """Count the names of ``node`` (a tree or a list of them); ``sign=-1``: they left the tree."""
+        loads, stores = self.loads, self.stores
+        for n in (A.name_nodes(node) if not isinstance(node, list) else
+                  [m for item in node for m in A.name_nodes(item)]):
+            table = loads if isinstance(n.ctx, gast.Load) else stores
+            count = table.get(n.id, 0) + sign
+            if count:
+                table[n.id] = count
+            else:
+                del table[n.id]
+
+    def remove(self, node):
+        self.add(node, -1)
+
+
+def _bump(table, key, by):
+    count = table.get(key, 0) + by
+    if count:
+        table[key] = count
+    else:
+        del table[key]
+
+
+def _prune(stmts, loads, pure_call, removed):
     out = []
     changed = False
     for s in stmts:
         if (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
                 and s.targets[0].id not in loads and _pure(s.value, pure_call)):
             changed = True
+            removed.append(s)
             continue
         if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Name) \
                 and s.targets[0].id == s.value.id:
             changed = True
+            removed.append(s)
+            continue
+        if s.__class__ in A.FLAT:  # no bodies to prune
+            if not (isinstance(s, gast.Pass) and len(stmts) > 1):
+                out.append(s)
             continue
         for field in ("body", "orelse"):
             if isinstance(getattr(s, field, None), list):
-                new, ch = _prune(getattr(s, field), loads, pure_call)
+                new, ch = _prune(getattr(s, field), loads, pure_call, removed)
                 changed |= ch
                 setattr(s, field, new)
         if isinstance(s, gast.If) and _empty(s.body) and _empty(s.orelse):
             changed = True
+            removed.append(s)
             continue
         if isinstance(s, gast.For) and _empty(s.body) and s.target.id not in loads:
             changed = True
+            removed.append(s)
             continue
         if isinstance(s, gast.Pass) and len(stmts) > 1:
             continue
@@ -75,29 +120,37 @@ def _empty(stmts):
     return all(isinstance(s, gast.Pass) for s in stmts)
 
 
-def dead_code(fn, pure_call=lambda call: False):
-    """Remove pure assignments nothing reads, and empty branches and loops; whether anything went."""
+def dead_code(fn, pure_call=lambda call: False, counts=None):
+    """Remove pure assignments nothing reads, and empty branches and loops; whether anything went.
+
+    ``counts``: the Counts of ``fn``, kept up to date (made here when not given).
+    """
+    if counts is None:
+        counts = Counts(fn)
     any_change = False
     while True:
-        fn.body, changed = _prune(fn.body, _loads(fn), pure_call)
+        removed = []  # each round reads the counts of the tree it starts from, as a fresh count would
+        fn.body, changed = _prune(fn.body, counts.loads, pure_call, removed)
+        for s in removed:
+            counts.remove(s)
         if not changed:
             return any_change
         any_change = True
 
 
 # ------------------------------------------------------------ copies
-def propagate_copies(fn, targets=None):
+def propagate_copies(fn, targets=None, counts=None):
     """After ``a = b`` (two names), read ``b`` for ``a`` until ``a`` or ``b`` is assigned again.
 
     Only copies into ``targets`` (the adjoint names: a user's variable keeps
     its name) when given. Works within one statement list; a compound
     statement ends the propagation (its body is handled as a list of its own).
-    Returns whether any read was replaced.
+    Returns whether any read was replaced (``counts``, when given, follow).
     """
-    return _propagate_block(fn.body, targets)
+    return _propagate_block(fn.body, targets, counts)
 
 
-def _propagate_block(stmts, targets):
+def _propagate_block(stmts, targets, counts):
     copies = {}  # a -> b
     changed = False
     for s in stmts:
@@ -114,6 +167,9 @@ def _propagate_block(stmts, targets):
                     if isinstance(n, gast.Name):
                         if isinstance(n.ctx, gast.Load):
                             if n.id in copies:
+                                if counts is not None:
+                                    _bump(counts.loads, n.id, -1)
+                                    _bump(counts.loads, copies[n.id], 1)
                                 n.id = copies[n.id]
                                 changed = True
                         elif isinstance(n.ctx, (gast.Store, gast.Param)):
@@ -127,12 +183,14 @@ def _propagate_block(stmts, targets):
             for a in [a for a, b in copies.items() if b == s.targets[0].id]:
                 del copies[a]
             copies[s.targets[0].id] = s.value.id
+        if s.__class__ in A.FLAT:
+            continue
         for field in ("body", "orelse", "finalbody"):
             inner = getattr(s, field, None)
             if isinstance(inner, list):
-                changed |= _propagate_block(inner, targets)
+                changed |= _propagate_block(inner, targets, counts)
         for handler in getattr(s, "handlers", None) or ():
-            changed |= _propagate_block(handler.body, targets)
+            changed |= _propagate_block(handler.body, targets, counts)
     return changed
 
 
@@ -153,7 +211,7 @@ def _negated(node):
 
 def _fold(node, changed):
     """``node`` with its negations folded (children first); ``changed[0]`` set when anything was."""
-    A.replace_children(node, lambda child: _fold(child, changed))
+    A.replace_children(node, lambda child: _fold(child, changed), leaves=False)
     if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Add):
         positive = _negated(node.right)
         if positive is not None:
@@ -197,36 +255,38 @@ def _is_stack_pop_or_push(stmt):
     return op is not None and (op[0] == "pop" or isinstance(op[2], gast.Name))
 
 
-def inline_temporaries(fn, names, pure_call=lambda call: False):
+def inline_temporaries(fn, names, pure_call=lambda call: False, counts=None):
     """Put ``t = E`` into the one statement that reads ``t``, later in the same statement list.
 
-    Only for ``names`` (s2s's own temporaries) assigned and read once in
-    ``fn``, when ``E`` and the reading statement call only pure functions and
-    the statements in between are plain assignments, pushes or pops that
-    assign none of ``E``'s names.
+    Only for ``names`` (s2s's own temporaries: any container that answers
+    ``in``) assigned and read once in ``fn``, when ``E`` and the reading
+    statement call only pure functions and the statements in between are
+    plain assignments, pushes or pops that assign none of ``E``'s names.
+    ``counts``: the Counts of ``fn``, kept up to date (made here when not given).
     """
-    stores, loads = {}, {}
-    for node in A.walk(fn):
-        if isinstance(node, gast.Name):
-            table = loads if isinstance(node.ctx, gast.Load) else stores
-            table[node.id] = table.get(node.id, 0) + 1
-    once = {n for n in names if stores.get(n) == 1 and loads.get(n) == 1}
-    return bool(once) and _inline_block(fn.body, once, pure_call)
+    if counts is None:
+        counts = Counts(fn)
+    loads = counts.loads
+    once = {n for n, c in counts.stores.items() if c == 1 and loads.get(n) == 1 and n in names}
+    return bool(once) and _inline_block(fn.body, once, pure_call, counts)
 
 
-def _inline_block(stmts, once, pure_call):
+def _inline_block(stmts, once, pure_call, counts):
     i = 0
     changed = False
     while i < len(stmts):
         s = stmts[i]
-        for field in ("body", "orelse", "finalbody"):
+        for field in (("body", "orelse", "finalbody") if s.__class__ not in A.FLAT else ()):
             inner = getattr(s, field, None)
             if isinstance(inner, list):
-                changed |= _inline_block(inner, once, pure_call)
+                changed |= _inline_block(inner, once, pure_call, counts)
         if (isinstance(s, gast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], gast.Name)
                 and s.targets[0].id in once and _side_effect_free(s.value, pure_call)
                 and _inline_into_later(stmts, i, s.targets[0].id, s.value, pure_call)):
             del stmts[i]
+            # the one store and the one load of the name are gone; E's names moved
+            _bump(counts.stores, s.targets[0].id, -1)
+            _bump(counts.loads, s.targets[0].id, -1)
             changed = True
             continue
         i += 1
@@ -234,9 +294,9 @@ def _inline_block(stmts, once, pure_call):
 
 
 def _inline_into_later(stmts, i, name, value, pure_call):
-    reads = {n.id for n in A.walk(value) if isinstance(n, gast.Name)}
+    reads = A.all_names(value)
     for later in stmts[i + 1:]:
-        uses = [n for n in A.walk(later) if isinstance(n, gast.Name) and n.id == name]
+        uses = [n for n in A.name_nodes(later) if n.id == name]  # one: the name is read once
         if uses:
             if not isinstance(later, (gast.Assign, gast.Return, gast.Expr)) or later.value is None \
                     or not _side_effect_free(later.value, pure_call) or uses[0] not in list(A.walk(later.value)):
@@ -282,48 +342,86 @@ def _stack_op(stmt):
     return ("push" if kind == "append" else "pop"), call.func.value.id, target
 
 
-def remove_dead_stacks(fn):
+def remove_dead_stacks(fn, counts=None):
     """Drop the pushes and pops of a stack whose popped values nothing reads.
 
     A stack qualifies when its name is used only by ``s = []``, ``s.append(v)``
     and ``v = s.pop()``, and no name it pops into is read anywhere from the
     top-level statement holding its first pop onwards (all code that can run
-    after a pop).
+    after a pop). ``counts``, when given, follow the statements removed.
     """
     ops = {}
     first_pop = {}
     for i, top in enumerate(fn.body):
-        for node in A.walk(top):
-            if isinstance(node, gast.stmt):
-                op = _stack_op(node)
-                if op is not None:
-                    ops.setdefault(op[1], []).append(op)
-                    if op[0] == "pop":
-                        first_pop.setdefault(op[1], i)
+        for node in A.statements([top]):
+            op = _stack_op(node)
+            if op is not None:
+                ops.setdefault(op[1], []).append(op)
+                if op[0] == "pop":
+                    first_pop.setdefault(op[1], i)
     dead = set()
     if not first_pop:
         return False
-    # names read from each top-level statement onwards
-    later = [set() for _ in range(len(fn.body) + 1)]
-    for i in range(len(fn.body) - 1, -1, -1):
-        later[i] = later[i + 1] | {n.id for n in A.walk(fn.body[i])
-                                   if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+    last_read, only_stack_uses = _stack_uses(fn)
     for stack, stack_ops in ops.items():
         if stack not in first_pop:
             continue
         popped = {t for kind, _, t in stack_ops if kind == "pop"}
-        if not popped & later[first_pop[stack]] and _only_stack_uses(fn, stack):
+        if all(last_read.get(t, -1) < first_pop[stack] for t in popped) and only_stack_uses(stack):
             dead.add(stack)
     if dead:
+        removed = []
         pushed = {v.id for stack in dead for kind, _, v in _pushes(ops[stack])}
-        fn.body = _drop_stack_ops(fn.body, dead)
+        fn.body = _drop_stack_ops(fn.body, dead, removed)
         # the ``v = None`` presets only gave the first push a value: drop those that no read can
         # need any more (a live stack's push, or ``t = (s, v)`` before the loop assigns v)
         presets = [s for s in fn.body if _is_none_preset(s) and s.targets[0].id in pushed]
         rest = [s for s in fn.body if not any(s is p for p in presets)]
         needed = {p.targets[0].id for p in presets if _read_unassigned(rest, p.targets[0].id, False) is True}
-        fn.body = [s for s in fn.body if not (_is_none_preset(s) and s.targets[0].id in pushed - needed)]
+        body = []
+        for s in fn.body:
+            (removed if _is_none_preset(s) and s.targets[0].id in pushed - needed else body).append(s)
+        fn.body = body
+        if counts is not None:
+            counts.remove(removed)
     return bool(dead)
+
+
+def _stack_uses(fn):
+    """(index of the last top-level statement reading each name, whether a name is used only as a stack).
+
+    A stack's name is used only by ``s = []``, ``s.append(v)`` and ``v = s.pop()``.
+    """
+    last_read = {}
+    allowed, other = set(), set()  # Name nodes in a stack's uses; names assigned something else
+    uses = {}
+    for i, top in enumerate(fn.body):
+        for node in A.walk(top):
+            if isinstance(node, gast.Name):
+                uses.setdefault(node.id, []).append(id(node))
+                if isinstance(node.ctx, gast.Load):
+                    last_read[node.id] = i
+            elif isinstance(node, gast.stmt):
+                op = _stack_op(node)
+                if op is not None:
+                    allowed.add(id(node.value.func.value))
+                if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) \
+                        and (op is None or op[1] != node.targets[0].id):
+                    if isinstance(node.value, gast.List) and not node.value.elts:
+                        allowed.add(id(node.targets[0]))
+                    else:
+                        other.add(node.targets[0].id)
+    outside = set()  # names in the parameters, defaults, decorators: no stack use
+    for field in fn._fields:
+        value = getattr(fn, field, None)
+        if field != "body":
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, gast.AST):
+                    outside |= A.all_names(item)
+
+    def only_stack_uses(stack):
+        return stack not in other and stack not in outside and all(n in allowed for n in uses.get(stack, ()))
+    return last_read, only_stack_uses
 
 
 def _read_unassigned(stmts, name, assigned):
@@ -363,31 +461,17 @@ def _is_none_preset(stmt):
             and isinstance(stmt.value, gast.Constant) and stmt.value.value is None)
 
 
-def _only_stack_uses(fn, stack):
-    allowed = set()
-    for node in A.walk(fn):
-        if isinstance(node, gast.stmt):
-            op = _stack_op(node)
-            if op is not None and op[1] == stack:
-                allowed.add(id(node.value.func.value))
-            elif isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) \
-                    and node.targets[0].id == stack:
-                if not (isinstance(node.value, gast.List) and not node.value.elts):
-                    return False
-                allowed.add(id(node.targets[0]))
-    return all(id(n) in allowed for n in A.walk(fn) if isinstance(n, gast.Name) and n.id == stack)
-
-
-def _drop_stack_ops(stmts, dead):
+def _drop_stack_ops(stmts, dead, removed):
     out = []
     for s in stmts:
         op = _stack_op(s)
         if op is not None and op[1] in dead:
+            removed.append(s)
             continue
-        for field in ("body", "orelse", "finalbody"):
+        for field in (("body", "orelse", "finalbody") if s.__class__ not in A.FLAT else ()):
             inner = getattr(s, field, None)
             if isinstance(inner, list):
-                setattr(s, field, _drop_stack_ops(inner, dead))
+                setattr(s, field, _drop_stack_ops(inner, dead, removed))
         out.append(s)
     return out
 
@@ -402,11 +486,12 @@ def optimize(fn, pure_call=lambda call: False, passes=PASSES, copy_targets=None,
     unused (and moved); ``copy_targets`` which copies may be propagated (None:
     all); ``temporaries`` the names that may be inlined into their one use.
     """
+    counts = Counts(fn)  # one walk; each pass keeps the counts up to date
     cycle = [run for name, run in (
-        ("copies", lambda: propagate_copies(fn, copy_targets)),
-        ("dead_code", lambda: dead_code(fn, pure_call)),
-        ("stacks", lambda: remove_dead_stacks(fn)),
-        ("inline", lambda: inline_temporaries(fn, temporaries, pure_call))) if name in passes]
+        ("copies", lambda: propagate_copies(fn, copy_targets, counts)),
+        ("dead_code", lambda: dead_code(fn, pure_call, counts)),
+        ("stacks", lambda: remove_dead_stacks(fn, counts)),
+        ("inline", lambda: inline_temporaries(fn, temporaries, pure_call, counts))) if name in passes]
     # run the passes in turn until each has run once more since the last change (no need to
     # finish the round first: the passes are deterministic, so the result is the same)
     quiet, k = 0, 0
@@ -414,15 +499,19 @@ def optimize(fn, pure_call=lambda call: False, passes=PASSES, copy_targets=None,
         quiet = 0 if cycle[k % len(cycle)]() else quiet + 1
         k += 1
     if "negation" in passes:  # enables no other clean-up: once, at the end
-        fold_negation(fn)
-    # after the clean-ups, which decide what is saved at all
+        fold_negation(fn)  # moves names, never adds or drops one: the counts hold
+    # after the clean-ups, which decide what is saved at all (nothing to do when nothing is pushed)
+    saving = stacks.pushes_anything(fn)
     if "remat" in passes:
-        stacks.rematerialize(fn)
-        dead_code(fn, pure_call)
-    if "fuse" in passes:
-        stacks.fuse(fn)
-    if "iterate" in passes:
-        stacks.iterate(fn)
+        changed = saving and stacks.rematerialize(fn)
+        if changed:
+            counts = Counts(fn)
+        if changed or "dead_code" not in passes:  # else dead code ran since the last change
+            dead_code(fn, pure_call, counts)
+    if "fuse" in passes and saving and stacks.fuse(fn):
+        counts = Counts(fn)
+    if "iterate" in passes and saving:
+        stacks.iterate(fn, counts.loads)
     _fill_empty_bodies(fn)
     return fn
 

@@ -15,13 +15,15 @@ from s2s.reverse import AccAt, Marker
 
 
 def needed_names(stmts, primal_names):
+    """The primal names ``stmts`` read (an ``AccAt`` reads the array it adds into)."""
     needed = set()
     for stmt in stmts:
-        for node in A.walk(stmt):
-            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id in primal_names:
+        for node in A.name_nodes(stmt):
+            if isinstance(node.ctx, gast.Load) and node.id in primal_names:
                 needed.add(node.id)
-            elif isinstance(node, AccAt) and node.primal in primal_names:
-                needed.add(node.primal)
+    for stmt in A.statements(stmts):  # pseudo-statements are statements
+        if isinstance(stmt, AccAt) and stmt.primal in primal_names:
+            needed.add(stmt.primal)
     return needed
 
 
@@ -111,7 +113,7 @@ def _markers(stmts):
         if isinstance(stmt, Marker):
             yield stmt
             continue
-        for field in ("body", "orelse"):
+        for field in (("body", "orelse") if stmt.__class__ not in A.FLAT else ()):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list):
                 yield from _markers(inner)
@@ -129,7 +131,7 @@ def _replace(stmts, wanted, saves):
                 save, restore = saves._build(stmt.slot)
                 out.extend(A.deepcopy(s) for s in (save if stmt.role == "save" else restore))
             continue
-        for field in ("body", "orelse"):
+        for field in (("body", "orelse") if stmt.__class__ not in A.FLAT else ()):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list):
                 setattr(stmt, field, _replace(inner, wanted, saves))

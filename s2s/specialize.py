@@ -81,7 +81,7 @@ class _Rewrite:
         """``node``, or what replaces it, with its children rewritten."""
         if isinstance(node, gast.Call):
             return self.visit_Call(node)
-        A.replace_children(node, self.rewrite)
+        A.replace_children(node, self.rewrite, leaves=False)
         return node
 
     def _sum(self, g, axes, keepdims):
@@ -116,7 +116,7 @@ class _Rewrite:
                     replacement = gast.BinOp(left=_transposed(a), op=gast.MatMult(), right=g)
         if replacement is not None:
             return self.rewrite(replacement)
-        A.replace_children(node, self.rewrite)
+        A.replace_children(node, self.rewrite, leaves=False)
         return node
 
     def _shape(self, node):

@@ -59,8 +59,9 @@ def _names(node):
 class _Stacks:
     """Where each stack is pushed and popped: (block list, index) pairs, and the names."""
 
-    def __init__(self, fn):
+    def __init__(self, fn, uses=None):
         self.fn = fn
+        self._uses = uses  # how often each name occurs in fn (counted when first asked, unless given)
         self.pushes, self.pops = {}, {}
         self._scan(fn.body)
         self.inits = {}
@@ -74,7 +75,7 @@ class _Stacks:
             for table, found in ((self.pushes, _push(s)), (self.pops, _pop(s))):
                 if found:
                     table.setdefault(found[0], []).append((block, i, found[1]))
-            for field in ("body", "orelse"):
+            for field in (("body", "orelse") if s.__class__ not in A.FLAT else ()):
                 inner = getattr(s, field, None)
                 if isinstance(inner, list):
                     self._scan(inner)
@@ -86,8 +87,20 @@ class _Stacks:
             return False
         if self.pushes[stack][0][2] != self.pops[stack][0][2]:
             return False
-        uses = sum(1 for n in A.walk(self.fn) if isinstance(n, gast.Name) and n.id == stack)
-        return uses == 3
+        return self.uses().get(stack, 0) == 3
+
+    def uses(self):
+        """How often each name occurs in fn (the table is rebuilt after each change to fn)."""
+        if self._uses is None:
+            self._uses = {}
+            for n in A.name_nodes(self.fn):
+                self._uses[n.id] = self._uses.get(n.id, 0) + 1
+        return self._uses
+
+
+def pushes_anything(fn):
+    """Whether ``fn`` pushes onto a stack anywhere (else rematerialize, fuse and iterate have nothing to do)."""
+    return any(_push(s) for s in A.statements(fn.body))
 
 
 def _stores(stmt):
@@ -95,7 +108,7 @@ def _stores(stmt):
 
 
 def _loads(stmt):
-    return {n.id for n in A.walk(stmt) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+    return A.names_loaded(stmt)
 
 
 def _straight(stmts):
@@ -108,16 +121,83 @@ _CHEAP = (gast.BinOp, gast.UnaryOp, gast.Name, gast.Constant, gast.operator, gas
 
 
 def rematerialize(fn):
-    """Recompute cheap saved values in the adjoint sweep instead of saving them (see the module doc)."""
-    changed = True
+    """Recompute cheap saved values in the adjoint sweep instead of saving them (see the module doc).
+
+    Returns whether anything changed.
+    """
+    changed, any_change = True, False
+    reads = {}  # statement -> its reads: statements are moved, never changed
     while changed:
         changed = False
         stacks = _Stacks(fn)
+        facts = _Facts(fn, reads)  # what holds until fn changes (the end of the round)
         for stack in sorted(stacks.pushes):
-            if stacks.simple(stack) and _rematerialize_one(fn, stacks, stack):
-                changed = True
+            if stacks.simple(stack) and _rematerialize_one(fn, stacks, stack, facts):
+                changed = any_change = True
                 break
-    return fn
+    return any_change
+
+
+class _Facts:
+    """Facts about ``fn`` that the candidates of one round of ``rematerialize`` share, each
+    computed when first asked (the round ends when fn changes)."""
+
+    def __init__(self, fn, reads):
+        self.fn = fn
+        self.reads = reads  # of simple statements, kept from round to round
+        self._compound_reads = {}  # this round's: the loops change
+        self._tops = {}
+        self._written = self._stores = self._setters = self._last_read = None
+
+    def top_index(self, block):
+        if id(block) not in self._tops:
+            self._tops[id(block)] = _top_index(self.fn, block)
+        return self._tops[id(block)]
+
+    def written_in_place(self):
+        if self._written is None:
+            self._written = _written_in_place(self.fn)
+        return self._written
+
+    def stores(self, name):
+        """How many Name nodes of fn write ``name``."""
+        if self._stores is None:
+            self._stores = {}
+            for n in A.name_nodes(self.fn):
+                if not isinstance(n.ctx, gast.Load):
+                    self._stores[n.id] = self._stores.get(n.id, 0) + 1
+        return self._stores.get(name, 0)
+
+    def setters(self, name):
+        """The statements assigning ``name`` (a for loop its target; an if or while itself none)."""
+        if self._setters is None:
+            self._setters = {}
+            for s in A.statements(self.fn.body):
+                if not isinstance(s, (gast.While, gast.If)):
+                    for n in _stores(s.target if isinstance(s, gast.For) else s):
+                        self._setters.setdefault(n, []).append(s)
+        return self._setters.get(name, [])
+
+    def read_after(self, name, top):
+        """Whether a top-level statement of fn after the ``top``-th reads ``name``."""
+        if self._last_read is None:
+            self._last_read = {}
+            for i, s in enumerate(self.fn.body):
+                for n in self.loads(s):
+                    self._last_read[n] = i
+        return self._last_read.get(name, -1) > top
+
+    def loads(self, stmt):
+        """How often ``stmt`` reads each name."""
+        cache = self.reads if stmt.__class__ in A.FLAT else self._compound_reads
+        entry = cache.get(id(stmt))
+        if entry is None or entry[0] is not stmt:  # the entry keeps its statement alive: ids stay unique
+            counts = {}
+            for n in A.name_nodes(stmt):
+                if isinstance(n.ctx, gast.Load):
+                    counts[n.id] = counts.get(n.id, 0) + 1
+            entry = cache[id(stmt)] = (stmt, counts)
+        return entry[1]
 
 
 def _top_index(fn, block):
@@ -132,7 +212,7 @@ def _top_index(fn, block):
     return None
 
 
-def _rematerialize_one(fn, stacks, stack):
+def _rematerialize_one(fn, stacks, stack, facts):
     (pblock, pi, names), = stacks.pushes[stack]
     if len(names) != 1 or pi + 1 >= len(pblock):
         return False
@@ -142,21 +222,18 @@ def _rematerialize_one(fn, stacks, stack):
             and definition.targets[0].id == v and all(isinstance(n, _CHEAP) for n in A.walk(definition.value))):
         return False
     ablock, ai, _ = stacks.pops[stack][0]
-    primal_top, adjoint_top = _top_index(fn, pblock), _top_index(fn, ablock)
+    primal_top, adjoint_top = facts.top_index(pblock), facts.top_index(ablock)
     if primal_top is None or adjoint_top is None or primal_top < 0 or adjoint_top <= primal_top:
         return False
     # v: stored only by its preset, its definition and its pop
-    stores = [n for n in A.walk(fn) if isinstance(n, gast.Name) and n.id == v and not isinstance(n.ctx, gast.Load)]
-    if len(stores) > 3:
+    if facts.stores(v) > 3:
         return False
     restored_at = -1
-    if _written_in_place(fn) & (_loads(definition.value) | {v}):
+    if facts.written_in_place() & (_loads(definition.value) | {v}):
         return False
+    before = {id(t) for t in fn.body[:primal_top]}
     for name in sorted(_loads(definition.value)):
-        name_stores = [s for top in fn.body for s in A.walk(top) if isinstance(s, gast.stmt)
-                       and name in _stores(s.target if isinstance(s, gast.For) else s)
-                       and not isinstance(s, (gast.While, gast.If))]
-        if all(any(s is t for t in fn.body[:primal_top]) for s in name_stores):
+        if all(id(s) in before for s in facts.setters(name)):
             continue  # invariant: set before the loop only (or a parameter never assigned)
         pops = [(b, i) for st in stacks.pops for b, i, n in stacks.pops[st] if n == [name] and stacks.simple(st)]
         pushes = [(b, i) for st in stacks.pushes for b, i, n in stacks.pushes[st] if n == [name] and stacks.simple(st)]
@@ -167,12 +244,12 @@ def _rematerialize_one(fn, stacks, stack):
             return False
         restored_at = max(restored_at, pops[0][1])
     # reads of v in the adjoint sweep: only in ablock, after the operands are restored, before v's pop
-    if any(v in _loads(s) for s in fn.body[adjoint_top + 1:]):
+    if facts.read_after(v, adjoint_top):
         return False
-    inside = [i for i, s in enumerate(ablock) if v in _loads(s)]
+    inside = [i for i, s in enumerate(ablock) if v in facts.loads(s)]
     if any(not restored_at < i < ai for i in inside) or not _straight(ablock[restored_at + 1:ai]):
         return False
-    if _count_loads(fn.body[adjoint_top], v) != sum(_count_loads(s, v) for s in ablock):
+    if facts.loads(fn.body[adjoint_top]).get(v, 0) != sum(facts.loads(s).get(v, 0) for s in ablock):
         return False
     recompute = A.assign(v, A.deepcopy(definition.value))
     del ablock[ai]
@@ -197,10 +274,6 @@ def _written_in_place(fn):
     return out
 
 
-def _count_loads(node, name):
-    return sum(1 for n in A.walk(node) if isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Load))
-
-
 def _is_preset(stmt, name):
     return (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
             and stmt.targets[0].id == name and isinstance(stmt.value, gast.Constant) and stmt.value.value is None)
@@ -208,42 +281,65 @@ def _is_preset(stmt, name):
 
 # ------------------------------------------------------------ fuse
 def fuse(fn):
-    """Push together what one loop body pushes at points with nothing changing them in between."""
-    changed = True
+    """Push together what one loop body pushes at points with nothing changing them in between.
+
+    Returns whether anything changed.
+    """
+    changed, any_change = True, False
+    # Each round fuses the first pair (by name) that can fuse, as the pairs were tried from the
+    # start again. A pair that cannot fuse still cannot after another pair fused, unless the two
+    # share a name (the fused pop moved a store of the other pair's names; a push stores nothing),
+    # so it is not tried again; the name counts and each statement's reads and writes are kept.
+    failed = {}  # (a, b) -> the names of a and b
+    uses, effects = None, {}
     while changed:
         changed = False
-        stacks = _Stacks(fn)
+        stacks = _Stacks(fn, uses)
         candidates = sorted(s for s in stacks.pushes if stacks.simple(s))
+        uses = stacks.uses()
         for a in candidates:
             for b in candidates:
-                if a != b and _fuse_pair(fn, stacks, a, b):
-                    changed = True
-                    break
+                if a == b or (a, b) in failed:
+                    continue
+                new = _fuse_pair(fn, stacks, a, b, uses, effects)
+                if new is None:
+                    failed[a, b] = set(stacks.pushes[a][0][2] + stacks.pushes[b][0][2])
+                    continue
+                changed = any_change = True
+                touched = set(stacks.pushes[a][0][2] + stacks.pushes[b][0][2]) | {a, b, new}
+                failed = {pair: names for pair, names in failed.items()
+                          if not (names & touched or set(pair) & touched)}
+                # a and b had a push, a pop and a ``[]`` each (simple); the new stack has them now
+                del uses[a], uses[b]
+                uses[new] = 3
+                break
             if changed:
                 break
-    return fn
+    return any_change
 
 
-def _fuse_pair(fn, stacks, a, b):
-    """Fuse stack ``b`` into ``a`` when ``a`` is pushed first and both can move together."""
+def _fuse_pair(fn, stacks, a, b, uses, effects):
+    """Fuse stack ``b`` into ``a`` when ``a`` is pushed first and both can move together; the new
+    stack's name, or None. ``uses``: how often each name occurs in fn; ``effects``: a cache of the
+    names each statement writes and reads."""
     (pa_block, pa, na), = stacks.pushes[a]
     (pb_block, pb, nb), = stacks.pushes[b]
     (qa_block, qa, _), = stacks.pops[a]
     (qb_block, qb, _), = stacks.pops[b]
     if pa_block is not pb_block or qa_block is not qb_block or pa_block is qa_block or not pa < pb:
-        return False
+        return None
     between = pa_block[pa + 1:pb]
     # b's push moves up to a's: nothing in between may change b's names
-    if not _straight(between) or any(set(nb) & _stores(s) for s in between):
-        return False
+    if not _straight(between) or any(set(nb) & _effects(s, effects)[0] for s in between):
+        return None
     first, last = min(qa, qb), max(qa, qb)
     moved = nb if qb == last else na
     between = qa_block[first + 1:last]
     # the later pop moves up to the earlier one: nothing in between may read or change its names
-    if not _straight(between) or any(set(moved) & (_stores(s) | _loads(s)) for s in between):
-        return False
+    if not _straight(between) or any(set(moved) & _effects(s, effects)[1] for s in between):
+        return None
     names = na + nb
-    taken = {n.id for n in A.walk(fn) if isinstance(n, gast.Name)}
+    taken = {n for n, count in uses.items() if count}
     new = "_".join(dict.fromkeys(names)) + "_stack"
     while new in taken:
         new = "_" + new
@@ -265,7 +361,16 @@ def _fuse_pair(fn, stacks, a, b):
             continue
         body.append(s)
     fn.body = body
-    return True
+    return new
+
+
+def _effects(stmt, cache):
+    """(names ``stmt`` writes, names it writes or reads), remembered by statement."""
+    entry = cache.get(id(stmt))
+    if entry is None or entry[0] is not stmt:  # the entry keeps its statement alive: ids stay unique
+        stores = _stores(stmt)
+        entry = cache[id(stmt)] = (stmt, stores, stores | _loads(stmt))
+    return entry[1:]
 
 
 def _copy_origin(old, new):
@@ -277,13 +382,14 @@ def _copy_origin(old, new):
 
 
 # ------------------------------------------------------------ iterate
-def iterate(fn):
-    """``for i in reversed(range(n)): v = S.pop(); ...`` -> ``for v in reversed(S): ...`` (see the module doc)."""
+def iterate(fn, loads=None):
+    """``for i in reversed(range(n)): v = S.pop(); ...`` -> ``for v in reversed(S): ...`` (see the module doc).
+
+    ``loads``: the names ``fn`` reads (computed when not given).
+    """
     stacks = _Stacks(fn)
-    loads = {}
-    for node in A.walk(fn):
-        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
-            loads[node.id] = loads.get(node.id, 0) + 1
+    if loads is None:
+        loads = A.names_loaded(fn)
     for loop in fn.body:
         if not (isinstance(loop, gast.For) and isinstance(loop.target, gast.Name) and _is_reversed_range(loop.iter)
                 and loop.body and not loop.orelse and loop.target.id not in loads):

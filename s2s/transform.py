@@ -311,7 +311,10 @@ class Context:
         counts = activity.assignment_counts(core)
         saves = Saves(rev.slots, counts, params, self.namer, self.refs)
         epilogue = [gast.Expr(value=A.name(p)) for p in wrt]
-        primal_names = set(params) | set(counts) | _stored_in(core.body) | _stored_in(primal)
+        # the statements the primal sweep reuses from core.body are read once
+        reused = {id(s) for s in A.statements(primal)}
+        primal_names = set(params) | set(counts) | _stored_in(primal) | _stored_in(
+            [s for s in core.body if id(s) not in reused])
         primal, adjoint = saves.resolve(primal, adjoint, epilogue, primal_names)
         accumulated = Accumulate(self.refs, container_names)
         adjoint = accumulated.run(adjoint, state)
@@ -447,10 +450,20 @@ def _user_names(node):
     return {n.id for n in A.walk(node) if isinstance(n, gast.Name)}
 
 
-def _temporaries(fn, user):
-    """The names s2s made up in ``fn`` (temporaries ``t1`` and adjoints): inlining them hides no user name."""
-    return {n for n in A.names_stored(fn) - user
-            if re.fullmatch(r"t\d+(_bar\d*)?|\w+_bar\d*", n)}
+class _Temporaries:
+    """The names s2s makes up (temporaries ``t1`` and adjoints): inlining them hides no user name.
+
+    A test of membership (``name in temporaries``), for the names the
+    optimizer finds assigned once: no walk over the function to list them.
+    """
+
+    _MADE_UP = re.compile(r"t\d+(_bar\d*)?|\w+_bar\d*")
+
+    def __init__(self, user):
+        self.user = user
+
+    def __contains__(self, name):
+        return name not in self.user and self._MADE_UP.fullmatch(name) is not None
 
 
 def _function(name, args, body, doc):
@@ -487,7 +500,7 @@ def transform(fn, wrt, kind, registry, options, containers=frozenset()):
         passes = options.get("passes", optimize.PASSES)
         bars = set(ctx.bars.values())
         user = _user_names(parsed.node)
-        functions = [optimize.optimize(f, pure_call, passes, bars, _temporaries(f, user)) for f in functions]
+        functions = [optimize.optimize(f, pure_call, passes, bars, _Temporaries(user)) for f in functions]
     bindings = dict(ctx.refs.bindings)
     for name, value in parsed.closure.items():
         bindings.setdefault(name, value)

@@ -92,6 +92,8 @@ def test_tree_helpers_agree_with_gast(path):
     tree = A.parse(source)
     assert _dump(tree) == _dump(expected)
     assert [id(n) for n in A.walk(tree)] == [id(n) for n in gast.walk(tree)]
+    statements = sorted(id(n) for n in A.statements(tree.body))
+    assert statements == sorted(id(n) for n in gast.walk(tree) if isinstance(n, gast.stmt))
     copy = A.deepcopy(tree)
     assert _dump(copy) == _dump(tree)
     assert not {id(n) for n in A.walk(copy)} & {id(n) for n in A.walk(tree)}, "a copy shares no node"

@@ -102,9 +102,9 @@ def active_names(fn, wrt, registry):
     ret = fn.body[-1]
     useful = {ret.value.id} if isinstance(ret, gast.Return) and isinstance(ret.value, gast.Name) else set()
     changed = True
-    while changed:
+    while changed:  # the same fixed point in any order; backwards, a chain of assignments takes one pass
         changed = False
-        for target, sources in deps:
+        for target, sources in reversed(deps):
             if target in useful:
                 for s in sources:
                     if s not in useful:

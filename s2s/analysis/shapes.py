@@ -112,6 +112,7 @@ class _Shapes:
         self.stacks = {}  # list name -> expressions appended to it
         self.ints = set()  # loop counters over range(...)
         self.env = {}
+        self.reads = None  # while ``run`` evaluates a name: the names its definitions read
         for name, shape in params.items():
             self.definitions.setdefault(name, []).append(("shape", shape))
         self._collect(fn, params)
@@ -126,12 +127,13 @@ class _Shapes:
 
     def _collect(self, fn, params):
         stored_by = {}
-        for node in A.walk(fn):
-            if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Param, gast.Del)):
-                stored_by.setdefault(node.id, []).append(node)
         simple = set()
-        for node in A.walk(fn):
-            if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name):
+        walked = A.walk(fn)  # one walk for the stores, the definitions and the stacks
+        for node in walked:
+            if isinstance(node, gast.Name):
+                if isinstance(node.ctx, (gast.Store, gast.Param, gast.Del)):
+                    stored_by.setdefault(node.id, []).append(node)
+            elif isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name):
                 simple.add(id(node.targets[0]))
                 target = node.targets[0].id
                 value = node.value
@@ -156,7 +158,7 @@ class _Shapes:
                 self._unknown(a.id)
         # a list is a stack only when it is used by append and pop alone
         if self.stacks:
-            other_uses = _names_used_otherwise(fn)
+            other_uses = _names_used_otherwise(walked)
             for name in list(self.stacks):
                 if name in other_uses:
                     del self.stacks[name]
@@ -166,15 +168,25 @@ class _Shapes:
         names = [n for n, d in self.definitions.items() if d is not None]
         for n, d in self.definitions.items():
             self.env[n] = UNKNOWN if d is None else _BOTTOM
+        # a name is evaluated again only when a name it read has changed since: the same
+        # evaluations in the same order, less those that would repeat themselves
+        version, changed_at, evaluated_at, reads = 0, {}, {}, {}
         changed = True
         while changed:
             changed = False
             for name in names:
+                if name in evaluated_at and all(changed_at.get(r, -1) <= evaluated_at[name] for r in reads[name]):
+                    continue
+                self.reads = set()
                 shape = _BOTTOM
                 for kind, value in self.definitions[name]:
                     shape = _join(shape, value if kind == "shape" else self.expr(value))
+                reads[name], self.reads = self.reads, None
+                evaluated_at[name] = version
                 if shape != self.env[name]:
                     self.env[name] = _join(self.env[name], shape)
+                    version += 1
+                    changed_at[name] = version
                     changed = True
         return {n: s for n, s in self.env.items() if s is not UNKNOWN and s is not _BOTTOM}
 
@@ -212,6 +224,8 @@ class _Shapes:
                 return _BOTTOM
             return () if isinstance(node.value, (int, float)) else UNKNOWN
         if isinstance(node, gast.Name):
+            if self.reads is not None:
+                self.reads.add(node.id)
             return self.env.get(node.id, UNKNOWN)
         if isinstance(node, gast.BinOp):
             left, right = self.expr(node.left), self.expr(node.right)
@@ -285,10 +299,9 @@ def _is_method_call(node, method):
             and not node.keywords)
 
 
-def _names_used_otherwise(fn):
-    """Names read somewhere other than as the list of an ``append`` or ``pop`` call."""
+def _names_used_otherwise(nodes):
+    """Names read somewhere (in ``nodes``, a walk) other than as the list of an ``append`` or ``pop`` call."""
     allowed = set()
-    nodes = list(A.walk(fn))
     for node in nodes:
         if isinstance(node, gast.Expr) and _is_method_call(node.value, "append"):
             allowed.add(id(node.value.func.value))

@@ -58,9 +58,9 @@ def check(parsed):
         fail(fn, "a `*args`/`**kwargs` parameter", "list the parameters explicitly", parsed)
     for stmt in fn.body:
         for node in A.walk(stmt):
-            for cls, (what, advice) in _ADVICE.items():
-                if type(node) is cls:
-                    fail(node, what, advice, parsed)
+            advice = _ADVICE.get(type(node))
+            if advice is not None:
+                fail(node, advice[0], advice[1], parsed)
             if isinstance(node, (gast.For, gast.While)) and node.orelse:
                 fail(node, "`else` on a loop", "set a flag before `break` and test it after the loop", parsed)
             if isinstance(node, gast.Starred) and isinstance(node.ctx, gast.Store):

@@ -15,17 +15,37 @@ from s2s import astutil as A
 from s2s.normalize.checks import fail
 
 
-class Desugar(gast.NodeTransformer):
+class Desugar:
+    """Rewrites the statements of a tree, inner loops first (as a NodeTransformer
+    would), entering only statement lists: the rewritten forms are statements."""
+
     def __init__(self, parsed, namer):
         self.parsed = parsed
         self.namer = namer
 
-    def generic_visit(self, node):
-        node = super().generic_visit(node)
+    def visit(self, node):
+        """``node`` desugared: a node, or a list of statements in its place."""
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if value.__class__ is list and value and not isinstance(value[0], gast.expr):
+                setattr(node, field, self._block(value))
+        if isinstance(node, gast.AugAssign):
+            return self.visit_AugAssign(node)
+        if isinstance(node, gast.For):
+            return for_over_range(node, self.parsed, self.namer)
         return node
 
+    def _block(self, items):
+        out = []
+        for item in items:
+            new = self.visit(item) if isinstance(item, gast.AST) else item
+            if isinstance(new, list):
+                out.extend(new)
+            elif new is not None:
+                out.append(new)
+        return out
+
     def visit_AugAssign(self, node):
-        self.generic_visit(node)
         target = node.target
         if isinstance(target, gast.Name):
             load = A.name(target.id)
@@ -35,10 +55,6 @@ class Desugar(gast.NodeTransformer):
             fail(node, "augmented assignment to an attribute", "assign to a local variable", self.parsed)
         new = A.assign(target, gast.BinOp(left=load, op=node.op, right=node.value))
         return anno.copy(node, new)
-
-    def visit_For(self, node):
-        self.generic_visit(node)
-        return for_over_range(node, self.parsed, self.namer)
 
 
 def _builtin_call(node, parsed, name):

@@ -28,8 +28,9 @@ class JumpLowering:
 
     def function(self, fn):
         body = fn.body
-        returns = [n for s in body for n in A.walk(s) if isinstance(n, gast.Return)]
-        has_jumps = any(isinstance(n, (gast.Break, gast.Continue)) for s in body for n in A.walk(s))
+        statements = A.statements(body)  # jumps are statements: no walk through expressions
+        returns = [n for n in statements if isinstance(n, gast.Return)]
+        has_jumps = any(isinstance(n, (gast.Break, gast.Continue)) for n in statements)
         if not has_jumps and (not returns or (len(returns) == 1 and body[-1] is returns[0])):
             return fn
         if returns and not (len(returns) == 1 and body[-1] is returns[0]):
