@@ -177,6 +177,25 @@ def _seeds(colors, shape, dtype=float):
     return (colors[None, :] == np.arange(k)[:, None]).astype(dtype).reshape((k,) + tuple(shape))
 
 
+def _products(prepared, like, product, batched, args, kwargs, width):
+    """(colors, width): ``product(*args, seed)`` (raveled) for each color's 0/1 seed shaped like ``like``,
+    one call per color or all in one ``batched`` call, whichever ``_compressed`` found faster."""
+    colors = prepared.colors
+    k = int(colors.max()) + 1 if len(colors) else 0
+    seeds = _seeds(colors, np.shape(like))
+
+    def one_by_one():
+        out = np.zeros((k, width))
+        for c in range(k):
+            out[c] = np.ravel(product(*args, seeds[c] if np.ndim(like) else float(seeds[c]), **kwargs))
+        return out
+
+    def all_at_once():
+        return np.reshape(batched(*args, seeds, **kwargs)[1], (k, width))
+
+    return _compressed(prepared, one_by_one, all_at_once) if k else np.zeros((0, width))
+
+
 def _compressed(prepared, one_by_one, all_at_once):
     """The compressed derivative, (k, size) rows per color, from whichever way of running the seeds is faster.
 
@@ -294,40 +313,14 @@ class SparseJacobian(_Sparse):
 
     def __call__(self, *args, **kwargs):
         prepared, bound = self.prepare(*args, **kwargs)
-        x = bound.arguments[self.wrt_name]
-        colors = prepared.colors
-        k = int(colors.max()) + 1 if len(colors) else 0
         m, n = prepared.pattern.shape
+        product = lambda *a, **kw: self._derivative(*a, **kw)[1]  # noqa: E731
         if self.mode == "forward":
-            seeds = _seeds(colors, np.shape(x))
-
-            def one_by_one():
-                out = np.zeros((k, m))
-                for c in range(k):
-                    seed = seeds[c] if np.ndim(x) else float(seeds[c])
-                    out[c] = np.ravel(self._derivative(*args, seed, **kwargs)[1])
-                return out
-
-            def all_at_once():
-                return np.reshape(self._batched(*args, seeds, **kwargs)[1], (k, m))
-
-            compressed = _compressed(prepared, one_by_one, all_at_once) if k else np.zeros((0, m))
-            return coloring.decompress_columns(prepared.pattern, colors, compressed.T)
+            compressed = _products(prepared, bound.arguments[self.wrt_name], product, self._batched, args, kwargs, m)
+            return coloring.decompress_columns(prepared.pattern, prepared.colors, compressed.T)
         out = self.f(*args, **kwargs)
-        douts = _seeds(colors, np.shape(out))
-
-        def one_by_one():
-            rows = np.zeros((k, n))
-            for c in range(k):
-                dout = douts[c] if np.ndim(out) else float(douts[c])
-                rows[c] = np.ravel(self._derivative(*args, dout, **kwargs)[1])
-            return rows
-
-        def all_at_once():
-            return np.reshape(self._batched(*args, douts, **kwargs)[1], (k, n))
-
-        compressed = _compressed(prepared, one_by_one, all_at_once) if k else np.zeros((0, n))
-        return coloring.decompress_rows(prepared.pattern, colors, compressed)
+        compressed = _products(prepared, out, product, self._batched, args, kwargs, n)
+        return coloring.decompress_rows(prepared.pattern, prepared.colors, compressed)
 
 
 class SparseHessian(_Sparse):
@@ -350,24 +343,9 @@ class SparseHessian(_Sparse):
 
     def __call__(self, *args, **kwargs):
         prepared, bound = self.prepare(*args, **kwargs)
-        x = bound.arguments[self.wrt_name]
-        colors = prepared.colors
-        k = int(colors.max()) + 1 if len(colors) else 0
         n = prepared.pattern.shape[0]
-        seeds = _seeds(colors, np.shape(x))
-
-        def one_by_one():
-            out = np.zeros((k, n))
-            for c in range(k):
-                v = seeds[c] if np.ndim(x) else float(seeds[c])
-                out[c] = np.ravel(self._hvp(*args, v, **kwargs))
-            return out
-
-        def all_at_once():
-            return np.reshape(self._batched(*args, seeds, **kwargs)[1], (k, n))
-
-        compressed = _compressed(prepared, one_by_one, all_at_once) if k else np.zeros((0, n))
-        return coloring.decompress_star(prepared.pattern, colors, compressed.T)
+        compressed = _products(prepared, bound.arguments[self.wrt_name], self._hvp, self._batched, args, kwargs, n)
+        return coloring.decompress_star(prepared.pattern, prepared.colors, compressed.T)
 
 
 def sparse_jacobian(f=None, wrt=0, mode="forward", *, sparsity=None, local=False):
