@@ -11,8 +11,8 @@ runtime.
 """
 import numpy as np
 
-from s2s.runtime import (ArgumentError, _add_into, _basic_index, _is_zero, _rebuilt, add_at, cotangent, finalize,
-                         float_dtype, read_at, unbroadcast, zero_at)
+from s2s.runtime import (ArgumentError, _add_into, _basic_index, _is_zero, _rebuilt, add_at, cotangent, dot_grad1,
+                         dot_grad2, finalize, float_dtype, matmul_grad1, matmul_grad2, read_at, unbroadcast, zero_at)
 
 
 def batch_size(t):
@@ -344,3 +344,35 @@ def seed_read_at(t, idx):
         g = t[batch_index(idx)]
         return g.copy() if isinstance(g, np.ndarray) else g
     return _each_seed(read_at, t, idx)
+
+
+def seed_product_grad1(t, a, b):
+    """``matmul_grad1(t_i, a, b)`` (= ``dot_grad1`` for matrices) for every seed: ``t_i @ b.T``."""
+    if _is_zero(t):
+        return t
+    if np.ndim(a) == 2 and np.ndim(b) == 2:
+        return np.asarray(t) @ np.swapaxes(b, -1, -2)
+    return _each_seed(matmul_grad1, t, a, b)
+
+
+def seed_product_grad2(t, a, b):
+    """``matmul_grad2(t_i, a, b)`` (= ``dot_grad2`` for matrices) for every seed: ``a.T @ t_i``."""
+    if _is_zero(t):
+        return t
+    if np.ndim(a) == 2 and np.ndim(b) == 2:
+        return np.matmul(np.swapaxes(a, -1, -2), t)
+    return _each_seed(matmul_grad2, t, a, b)
+
+
+def seed_dot_grad1(t, a, b):
+    """``dot_grad1(t_i, a, b)`` for every seed."""
+    if _is_zero(t) or (np.ndim(a) == 2 and np.ndim(b) == 2):
+        return seed_product_grad1(t, a, b)
+    return _each_seed(dot_grad1, t, a, b)
+
+
+def seed_dot_grad2(t, a, b):
+    """``dot_grad2(t_i, a, b)`` for every seed."""
+    if _is_zero(t) or (np.ndim(a) == 2 and np.ndim(b) == 2):
+        return seed_product_grad2(t, a, b)
+    return _each_seed(dot_grad2, t, a, b)
