@@ -11,6 +11,7 @@ import gc
 import inspect
 import numbers
 import types
+import warnings
 
 import numpy as np
 
@@ -533,7 +534,10 @@ def _jacobian_by_columns(transformed, args, kwargs, batched=None):
     values = _wrt_values(transformed, args, kwargs)
     _refuse_containers(transformed, values)
     if batched is not None:
-        return _jacobian_by_chunks(batched, values, args, kwargs)
+        try:
+            return _jacobian_by_chunks(batched, values, args, kwargs)
+        except Exception as err:  # noqa: BLE001 - one seed at a time says what the error really is
+            _batched_failed(batched, err)
     zeros = [np.zeros_like(v, dtype=float) if np.ndim(v) else 0.0 for v in values]
     per_wrt = []
     out = None
@@ -599,7 +603,10 @@ def _jacobian_by_rows(transformed, args, kwargs, batched=None):
     _refuse_containers(transformed, values)
     out = transformed.target(transformed._containers(transformed._bind(args, kwargs)))(*args, **kwargs)
     if batched is not None:
-        return _jacobian_by_row_chunks(batched, values, out, args, kwargs)
+        try:
+            return _jacobian_by_row_chunks(batched, values, out, args, kwargs)
+        except Exception as err:  # noqa: BLE001 - one seed at a time says what the error really is
+            _batched_failed(batched, err)
     leaves = _leaves(out)
     per_wrt = [[None] * len(leaves) for _ in values]
     for k, leaf in enumerate(leaves):
@@ -616,6 +623,14 @@ def _jacobian_by_rows(transformed, args, kwargs, batched=None):
             stacked = np.stack(rows[j]) if rows[j] else np.zeros((0,) + np.shape(value))
             per_wrt[j][k] = stacked.reshape(np.shape(leaf) + np.shape(value))
     return _arrange(transformed, out, per_wrt)
+
+
+def _batched_failed(batched, err):
+    """The batched derivative raised where one seed at a time may not: warn, and let the caller go on
+    seed by seed (an error of the user's function comes back from there as itself)."""
+    warnings.warn("s2s: the batched {} of {} raised {}: {}; computing one seed at a time instead. Please "
+                  "report it with the function.".format(batched.kind, batched.describe(), type(err).__name__, err),
+                  RuntimeWarning, stacklevel=4)
 
 
 def _float_type(value):

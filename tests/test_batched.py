@@ -239,3 +239,18 @@ def test_a_zero_adjoint_into_a_helper_sweep(flag):
     x = np.array([0.1, 0.5, 0.9])
     reverse = s2s.jacobian(branch_past_a_helper)(x, flag)
     np.testing.assert_allclose(reverse, s2s.jacobian(branch_past_a_helper, mode="forward")(x, flag), rtol=1e-12)
+
+
+def test_jacobian_goes_on_one_seed_at_a_time_if_the_batched_code_fails(monkeypatch):
+    from s2s import api
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no batched call today")
+
+    monkeypatch.setattr(api, "_jacobian_by_chunks", broken)
+    monkeypatch.setattr(api, "_jacobian_by_row_chunks", broken)
+    x = np.array([0.3, -0.4, 1.2])
+    for mode in ("forward", "reverse"):
+        with pytest.warns(RuntimeWarning, match="no batched call today.*one seed at a time"):
+            got = s2s.jacobian(two_args, mode=mode)(x, 2.0)
+        np.testing.assert_allclose(got, np.diag(np.cos(x) * 2.0), rtol=1e-15)

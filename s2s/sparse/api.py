@@ -207,7 +207,7 @@ def _compressed(prepared, one_by_one, all_at_once):
     if prepared.batched is None:
         try:
             batched = all_at_once()
-        except S2SError:
+        except Exception:  # noqa: BLE001 - one seed at a time says what the error really is
             prepared.batched = False
             return one_by_one()
         single = one_by_one()
