@@ -707,15 +707,17 @@ def hessian(f=None, wrt=0, *, verbose=False):
         gradient.base.__name__, ", ".join(inner.wrt)), runs=batched)
 
 
-def hvp(f=None, wrt=0, *, verbose=False):
+def hvp(f=None, wrt=0, *, verbose=False, batch=False):
     """Hessian-vector product, forward over reverse: ``g(*args, v) -> H @ v``.
 
     ``v`` is shaped like the argument (a tuple of them for a tuple ``wrt``);
-    the result is shaped like the gradient.
+    the result is shaped like the gradient. ``batch=True`` takes k vectors
+    stacked on a leading axis (``V`` of shape ``(k,) + arg.shape``) and returns
+    the k products stacked alike, from one call.
     """
     if f is None:
-        return lambda g: hvp(g, wrt, verbose=verbose)
-    inner = jvp(grad(f, wrt, verbose=verbose), wrt, verbose=verbose)
+        return lambda g: hvp(g, wrt, verbose=verbose, batch=batch)
+    inner = jvp(grad(f, wrt, verbose=verbose), wrt, verbose=verbose, batch=batch)
 
     def product(*args, **kwargs):
         if not args:

@@ -254,3 +254,11 @@ def test_jacobian_goes_on_one_seed_at_a_time_if_the_batched_code_fails(monkeypat
         with pytest.warns(RuntimeWarning, match="no batched call today.*one seed at a time"):
             got = s2s.jacobian(two_args, mode=mode)(x, 2.0)
         np.testing.assert_allclose(got, np.diag(np.cos(x) * 2.0), rtol=1e-15)
+
+
+def test_batched_hessian_vector_products():
+    x = np.array([0.3, -0.4, 1.2])
+    vs = np.random.default_rng(2).standard_normal((4, 3))
+    got = s2s.hvp(sum_of_sines, batch=True)(x, vs)
+    np.testing.assert_allclose(got, np.stack([s2s.hvp(sum_of_sines)(x, v) for v in vs]), rtol=1e-15)
+    np.testing.assert_allclose(got, vs * -np.sin(x), rtol=1e-15)
