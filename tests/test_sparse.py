@@ -374,3 +374,17 @@ def test_color_counts_both_ways(rows, density, ncolors):
     np.testing.assert_array_equal(counts, dense.ravel()[keys])
     r, c = np.divmod(np.arange(rows * k), k)
     np.testing.assert_array_equal(count(r, c), dense.ravel())
+
+
+def test_many_colors_go_through_batched_calls_in_chunks(rng, monkeypatch):
+    from s2s.sparse import api as sparse_api
+
+    monkeypatch.setattr(sparse_api, "_SEEDS_PER_CALL", 2)
+    x = rng.uniform(0.5, 1.5, size=12)
+    for mode in ("forward", "reverse"):
+        g = s2s.sparse_jacobian(banded, mode=mode)
+        g(x)
+        g.prepare(x)[0].batched = True
+        assert g.colors(x).max() + 1 > 2  # more colors than one call takes
+        dense = _dense_jacobian(banded, x)
+        np.testing.assert_allclose(g(x).toarray(), dense, rtol=1e-12, atol=1e-12 * abs(dense).max())

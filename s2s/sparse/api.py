@@ -190,10 +190,15 @@ def _products(prepared, like, product, batched, args, kwargs, width):
             out[c] = np.ravel(product(*args, seeds[c] if np.ndim(like) else float(seeds[c]), **kwargs))
         return out
 
-    def all_at_once():
-        return np.reshape(batched(*args, seeds, **kwargs)[1], (k, width))
+    def all_at_once():  # at most _SEEDS_PER_CALL seeds per call
+        return np.concatenate([np.reshape(batched(*args, seeds[i:i + _SEEDS_PER_CALL], **kwargs)[1], (-1, width))
+                               for i in range(0, k, _SEEDS_PER_CALL)])
 
     return _compressed(prepared, one_by_one, all_at_once) if k else np.zeros((0, width))
+
+
+# colors per batched call: each multiplies every intermediate array by its number (as s2s.jacobian's chunks)
+_SEEDS_PER_CALL = 64
 
 
 def _compressed(prepared, one_by_one, all_at_once):
