@@ -22,20 +22,6 @@ import gast
 from s2s import astutil as A
 from s2s import batching, runtime, seeds
 
-# reverse-mode helper -> (its batched form, the positions of the arguments that may carry seeds)
-_SWAPPED = {id(f): (f, g, positions) for f, g, positions in (
-    (runtime.unbroadcast, batching.seed_unbroadcast, (0,)), (runtime.unreduce, batching.seed_unreduce, (0,)),
-    (runtime.finalize, batching.seed_finalize, (0,)), (runtime.add_at, batching.seed_add_at, (0, 3)),
-    (runtime.zero_at, batching.seed_zero_at, (0,)), (runtime.read_at, batching.seed_read_at, (0,)),
-    (runtime.cotangent, batching.seed_cotangent, (1,)), (runtime.matmul_grad1, batching.seed_product_grad1, (0,)),
-    (runtime.matmul_grad2, batching.seed_product_grad2, (0,)), (runtime.dot_grad1, batching.seed_dot_grad1, (0,)),
-    (runtime.dot_grad2, batching.seed_dot_grad2, (0,)))}
-# batched helpers that take the number of seeds, to shape what the unbatched ones make of a zero adjoint
-_SHAPING = (batching.seed_unbroadcast, batching.seed_unreduce, batching.seed_finalize, batching.seed_add_at)
-# helpers that handle values with a leading axis of seeds as they are (copies, container sums)
-_AS_IS = frozenset(id(f) for f in (runtime.copy, runtime.add, runtime.appended, batching.batch_at))
-
-
 def batch_adjoints(functions, entry, adjoints, refs, namer, resolve):
     """Rewrite the generated ``functions`` (in place) so that the names in ``adjoints`` and those computed
     from them carry a leading axis of seeds. ``entry`` (the vjp) counts the seeds of its ``dout``; the
@@ -145,20 +131,9 @@ class _Batch:
             call.keywords = list(call.keywords) + [A.keyword(self.callees[call.func.id], A.name(self.batch))]
             self.used = True
             return True
-        fn = self.resolve(call.func)
-        if id(fn) in _AS_IS:
-            return all(ok(a) for a in args)
-        if id(fn) in _SWAPPED and _SWAPPED[id(fn)][0] is fn and all(ok(a) for a in args):
-            _, new, positions = _SWAPPED[id(fn)]
-            if call.keywords or any(self.batched & A.names_loaded(a) for i, a in enumerate(call.args)
-                                    if i not in positions):
-                return False  # seeds where the batched form does not take them
-            call.func = self.refs.expr(new, new.__name__)
-            if new in _SHAPING:  # a zero adjoint becomes zeros with the axis of seeds, as unbatched
-                call.keywords = list(call.keywords) + [A.keyword("k", A.name(self.batch))]
-                self.used = True
-            return True
-        return False
+        reads_batch = seeds.swap(call, ok, self.batched, self.resolve, self.refs, self.batch)
+        self.used = self.used or bool(reads_batch)
+        return reads_batch is not None
 
 
 class _Returned(gast.NodeTransformer):

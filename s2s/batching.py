@@ -35,7 +35,10 @@ def batch_zeros(x, k):
 
 def lift(t, like):
     """Batched tangent ``t`` with axes inserted after the seed axis up to ``like``'s rank, so that it
-    broadcasts against values shaped like ``like`` as the unbatched tangent would."""
+    broadcasts against values shaped like ``like`` as the unbatched tangent would (a list or tuple of
+    tangents, or ``like`` that is one, stays as it is)."""
+    if isinstance(t, (list, tuple)) or isinstance(like, (list, tuple)):
+        return t
     return _lifted(t, np.ndim(like))
 
 
@@ -376,3 +379,53 @@ def seed_dot_grad2(t, a, b):
     if _is_zero(t) or (np.ndim(a) == 2 and np.ndim(b) == 2):
         return seed_product_grad2(t, a, b)
     return _each_seed(dot_grad2, t, a, b)
+
+
+# NumPy functions of one array with an axis argument, for every seed (generated code swaps them in where
+# a template applies them to a batched value; s2s/seeds.py): the seed axis comes first, the axes after it.
+def _shifted(axis, t):
+    """The axes of a batched ``t`` for the axes ``axis`` of each seed (None: all of a seed's axes)."""
+    if axis is None:
+        return tuple(range(1, np.ndim(t)))
+    if isinstance(axis, tuple):
+        return tuple(a + 1 if a >= 0 else a for a in axis)
+    return axis + 1 if axis >= 0 else axis
+
+
+def batched_sum(a, axis=None, *args, **kwargs):
+    """``np.sum(a_i, axis, ...)`` for every seed."""
+    return _reduced(np.sum, a, axis, args, kwargs)
+
+
+def batched_mean(a, axis=None, *args, **kwargs):
+    """``np.mean(a_i, axis, ...)`` for every seed."""
+    return _reduced(np.mean, a, axis, args, kwargs)
+
+
+def _reduced(reduce, a, axis, args, kwargs):
+    if _is_zero(a):
+        return a
+    if isinstance(a, (list, tuple)):
+        return _each_seed(lambda s: reduce(s, axis, *args, **kwargs), a)
+    return reduce(a, _shifted(axis, a), *args, **kwargs)
+
+
+def batched_reshape(a, shape, order="C"):
+    """``np.reshape(a_i, shape, order)`` for every seed."""
+    if _is_zero(a) or order != "C" or isinstance(a, (list, tuple)):
+        return a if _is_zero(a) else _each_seed(lambda s: np.reshape(s, shape, order=order), a)
+    return np.reshape(a, np.shape(a)[:1] + (tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)))
+
+
+def batched_swapaxes(a, axis1, axis2):
+    """``np.swapaxes(a_i, axis1, axis2)`` for every seed."""
+    if _is_zero(a) or isinstance(a, (list, tuple)):
+        return a if _is_zero(a) else _each_seed(np.swapaxes, a, axis1, axis2)
+    return np.swapaxes(a, _shifted(axis1, a), _shifted(axis2, a))
+
+
+def batched_expand_dims(a, axis):
+    """``np.expand_dims(a_i, axis)`` for every seed (a new axis counted from the end stays counted so)."""
+    if _is_zero(a) or isinstance(a, (list, tuple)):
+        return a if _is_zero(a) else _each_seed(np.expand_dims, a, axis)
+    return np.expand_dims(a, _shifted(axis, a))

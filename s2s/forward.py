@@ -271,7 +271,14 @@ class Forward:
                 # tangents.instantiate's widening of a tangent that lost terms to the result's shape
                 call.func = self.ctx.refs.expr(batching.batch_broadcast, "batch_broadcast")
                 return True
-            return False
+            if not seeds.swappable(fn):
+                return False
+            if seeds.has_batched_form(fn):
+                # its batched form takes each seed's tangent as it is: no lift to the result's rank
+                # (that is for broadcasting in elementwise operations)
+                call.args = [a.args[0] if isinstance(a, gast.Call) and self.ctx.resolve(a.func) is batching.lift
+                             else a for a in call.args]
+            return seeds.swap(call, ok, dots, self.ctx.resolve, self.ctx.refs, self.batch) is not None
 
         return seeds.elementwise_in(expr, dots, self.ctx.resolve, widen)
 
