@@ -59,3 +59,28 @@ def test_hypothesis_grad(name, data):
     case = functions.BY_NAME[name]
     args = data.draw(STRATEGIES[name], label="args")
     s2s.check_grad(case.fn, *args, wrt=case.wrt)
+
+
+@pytest.mark.parametrize("name", TAGGED)
+@settings(max_examples=10, deadline=None)
+@given(data=st.data(), seeds=st.integers(1, 5))
+def test_hypothesis_batched_seeds(name, data, seeds):
+    """k seeds in one batched call give the k unbatched jvps and vjps (random points and seed counts)."""
+    case = functions.BY_NAME[name]
+    args = data.draw(STRATEGIES[name], label="args")
+    wrt = case.wrt if isinstance(case.wrt, tuple) else (case.wrt,)
+    rng = np.random.default_rng(0)
+    tangents = [rng.standard_normal((seeds,) + np.shape(args[w])) for w in wrt]
+    _, batched = s2s.jvp(case.fn, wrt=case.wrt, batch=True)(*args, *tangents)
+    one = s2s.jvp(case.fn, wrt=case.wrt)
+    want = np.stack([one(*args, *[t[i] if np.ndim(args[w]) else float(t[i]) for t, w in zip(tangents, wrt)])[1]
+                     for i in range(seeds)])
+    np.testing.assert_allclose(batched, want, rtol=1e-12, atol=1e-12)
+    douts = rng.standard_normal((seeds,) + np.shape(case.fn(*args)))
+    _, cotangents = s2s.vjp(case.fn, wrt=case.wrt, batch=True)(*args, douts)
+    back = s2s.vjp(case.fn, wrt=case.wrt)
+    per_seed = [back(*args, d if np.ndim(d) else float(d))[1] for d in douts]
+    for j in range(len(wrt)):
+        got = cotangents[j] if isinstance(case.wrt, tuple) else cotangents
+        want = np.stack([p[j] if isinstance(case.wrt, tuple) else p for p in per_seed])
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
