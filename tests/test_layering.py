@@ -137,3 +137,36 @@ def test_the_rules_catch_bad_imports(tmp_path):
         "s2s/runtime/core.py:2 imports s2s.errors",
         "s2s/runtime/core.py:5 imports s2s.parse"]
     assert violations(templates_rule, table, tmp_path) == ["s2s/_templates/math.py:3 imports s2s.parse"]
+
+
+def test_the_runtime_package_lists_its_modules_in_import_order():
+    """``s2s.runtime.MODULES`` names every module of the package (``is_runtime`` and standalone files
+    rely on it), each importing only from the modules listed before it."""
+    from s2s import runtime
+
+    table = modules()
+    assert sorted(runtime.MODULES) == sorted(n for n in table if under(n, "s2s.runtime") and n != "s2s.runtime")
+    found = []
+    for i, name in enumerate(runtime.MODULES):
+        for target, line in imports(name, table[name]):
+            home = target if target in runtime.MODULES else target.rsplit(".", 1)[0]
+            if under(target, "s2s.runtime") and home not in runtime.MODULES[:i]:
+                found.append("{}:{} imports {}".format(table[name].relative_to(ROOT).as_posix(), line, target))
+    assert not found, "\n  ".join(found)
+
+
+def test_s2s_runtime_reexports_every_helper():
+    """Rules and templates reach helpers as ``s2s.runtime.<name>``: every public name of its modules is there."""
+    import importlib
+    import inspect
+
+    from s2s import runtime
+
+    missing = []
+    for module_name in runtime.MODULES:
+        module = importlib.import_module(module_name)
+        for name, obj in vars(module).items():
+            if (inspect.isfunction(obj) or inspect.isclass(obj)) and obj.__module__ == module_name \
+                    and not name.startswith("_") and getattr(runtime, name, None) is not obj:
+                missing.append("{}.{}".format(module_name, name))
+    assert not missing, "not re-exported by s2s.runtime: {}".format(", ".join(missing))
