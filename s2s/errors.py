@@ -7,6 +7,7 @@ rest of s2s.
 """
 from s2s import anno
 from s2s.runtime import ArgumentError, NonScalarOutputError, NoRuleError, S2SError  # noqa: F401 (re-exported)
+from s2s.runtime import is_runtime
 
 __all__ = [
     "S2SError",
@@ -47,7 +48,7 @@ def site(stmt, fallback):
 
 def describe(obj):
     """How a message names a callable: `module.qualname`."""
-    module = getattr(obj, "__module__", None)
+    module = "s2s.runtime" if is_runtime(obj) else getattr(obj, "__module__", None)
     name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or repr(obj)
     return "`{}.{}`".format(module, name) if module and module != "builtins" else "`{}`".format(name)
 

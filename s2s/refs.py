@@ -11,6 +11,7 @@ import types
 import gast
 
 from s2s import astutil as A
+from s2s import runtime
 
 
 class Refs:
@@ -70,7 +71,7 @@ class Refs:
 _ABSENT = object()
 
 # modules of the helpers generated code calls: bound by name, never reached through the module
-RUNTIME_MODULES = ("s2s.runtime", "s2s.batching")
+RUNTIME_MODULES = runtime.MODULES + ("s2s.batching",)
 
 _MODULE_HINTS = {"numpy": "np", "numpy.linalg": "linalg", "math": "math", "operator": "operator"}
 

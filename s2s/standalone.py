@@ -40,7 +40,7 @@ from s2s.refs import _owner_module
 
 _MISSING = object()
 # s2s modules whose objects the generated code may use; they are copied
-_COPIED = (runtime.__name__, batching.__name__, schedules.__name__)
+_COPIED = runtime.MODULES + (batching.__name__, schedules.__name__)
 _LITERAL_TYPES = (bool, int, float, complex, str, bytes, type(None))
 
 
@@ -150,8 +150,10 @@ class _Module:
             raise StandaloneError("{}: cannot write a standalone file: the source of {} is unavailable.".format(
                 self.what, _describe(obj))) from None
         text = textwrap.dedent("".join(lines))
-        group = {runtime.__name__: 1, batching.__name__: 1, schedules.__name__: 2}.get(obj.__module__, 3)
-        self.definitions.append(((group, start, name), text))
+        group = 2 if obj.__module__ == schedules.__name__ else 1 if obj.__module__ in _COPIED else 3
+        # copied helpers in the order of their modules, then of their lines
+        rank = _COPIED.index(obj.__module__) if obj.__module__ in _COPIED else 0
+        self.definitions.append(((group, (rank, start), name), text))
         namespace = vars(sys.modules[obj.__module__])
         for free in sorted(free_names(text)):
             value = namespace.get(free, getattr(builtins, free, _MISSING))
@@ -196,7 +198,7 @@ class _Module:
         groups = [[line for line in imports if _is_stdlib(line)], [line for line in imports if not _is_stdlib(line)]]
         head = '"""{}"""\n'.format(header.rstrip("\n") + "\n")
         head += "".join("\n" + "\n".join(group) + "\n" for group in groups if group)
-        titles = {0: "# Values the generated code uses.", 1: "# Helpers copied from s2s/runtime.py.",
+        titles = {0: "# Values the generated code uses.", 1: "# Helpers copied from s2s.runtime.",
                   2: "# Checkpoint schedules copied from s2s/schedules.py.",
                   3: "# Copied from {}.".format(home_file), 4: "# Other names the generated code uses."}
         blocks = []
@@ -253,7 +255,7 @@ def _describe(obj):
         return "the module {}".format(obj.__name__)
     name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
     if name and isinstance(obj, (types.FunctionType, type, types.BuiltinFunctionType)):
-        return "{}.{}".format(getattr(obj, "__module__", "?"), name)
+        return "{}.{}".format("s2s.runtime" if runtime.is_runtime(obj) else getattr(obj, "__module__", "?"), name)
     text = repr(obj)
     if len(text) > 60:
         text = text[:57] + "..."

@@ -411,7 +411,7 @@ def check_differentiated(rule, mapping, active):
     that depends on the inputs would silently get no derivative. (Runtime
     helpers read their other arguments for shapes and indices only.)
     """
-    if getattr(rule.primitive, "__module__", None) == runtime.__name__:
+    if runtime.is_runtime(rule.primitive):
         return
     for name, node in mapping.items():
         if name not in rule.wrt and active(node):

@@ -129,7 +129,7 @@ class Context:
         try:
             yield
         except S2SError as err:
-            if getattr(callee, "__module__", None) != runtime.__name__:
+            if not runtime.is_runtime(callee):
                 raise
             # a helper without a rule whose source s2s cannot differentiate either
             where, text = site(stmt, "{}:{}".format(self.top.filename, self.top.node.lineno))

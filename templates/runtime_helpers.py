@@ -767,7 +767,7 @@ def inverse_(x, ans):
 
 
 # ----------------------------------------------------------- second-order rules of the reductions, norms and einsum
-# Helpers for them are at the end of s2s/runtime.py (``# ---- second-order rules``).
+# Helpers for them are in the s2s.runtime package (s2s/runtime/second_order*.py).
 # prod_grad(g, a) = unreduce(g) * others(a) * initial, others_i = prod of a_k, k != i in i's group;
 # d others_j / d a_i = d others_i / d a_j (symmetric), so both the adjoint and the tangent in a are
 # prod_others_jvp (the tangent of others).

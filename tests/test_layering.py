@@ -25,8 +25,8 @@ class Rule:
 
 
 RULES = [
-    Rule("s2s/runtime.py is inlined into standalone files, so it imports nothing from s2s",
-         "s2s.runtime", ("s2s",)),
+    Rule("the s2s.runtime package is inlined into standalone files, so it imports only from itself",
+         "s2s.runtime", ("s2s",), allowed=("s2s.runtime",)),
     # __init__ re-exports the API; check.py imports s2s.api inside check_grad
     # (the next test keeps it there); the command line sits on top of the API, and
     # so do sparse Jacobians (s2s/sparse/api.py evaluates with s2s.jvp/vjp/hvp).
@@ -116,9 +116,12 @@ def test_check_imports_the_api_only_inside_a_function():
 def test_the_rules_catch_bad_imports(tmp_path):
     package = tmp_path / "s2s"
     (package / "_templates").mkdir(parents=True)
+    (package / "runtime").mkdir()
     sources = {
         "s2s.reverse": ("reverse.py", "import gast\nfrom s2s import api\nfrom .check import check_grad\n"),
-        "s2s.runtime": ("runtime.py", "import numpy\nfrom . import errors\n"),
+        "s2s.runtime": ("runtime/__init__.py", "from s2s.runtime.core import add\n"),
+        "s2s.runtime.core": ("runtime/core.py", "import numpy\nfrom .. import errors\nfrom . import linalg\n"
+                                               "from s2s.runtime import shapes\nfrom s2s import parse\n"),
         "s2s._templates.math": ("_templates/math.py",
                                 "from s2s.rules import adjoint\nfrom s2s import runtime\nimport s2s.parse\n"),
     }
@@ -131,5 +134,39 @@ def test_the_rules_catch_bad_imports(tmp_path):
         "s2s/reverse.py:2 imports s2s.api",
         "s2s/reverse.py:3 imports s2s.check.check_grad"]
     assert violations(runtime_rule, table, tmp_path) == [
-        "s2s/runtime.py:2 imports s2s.errors"]
+        "s2s/runtime/core.py:2 imports s2s.errors",
+        "s2s/runtime/core.py:5 imports s2s.parse"]
     assert violations(templates_rule, table, tmp_path) == ["s2s/_templates/math.py:3 imports s2s.parse"]
+
+
+def test_the_runtime_package_lists_its_modules_in_import_order():
+    """``s2s.runtime.MODULES`` names every module of the package (``is_runtime`` and standalone files
+    rely on it), each importing only from the modules listed before it."""
+    from s2s import runtime
+
+    table = modules()
+    assert sorted(runtime.MODULES) == sorted(n for n in table if under(n, "s2s.runtime") and n != "s2s.runtime")
+    found = []
+    for i, name in enumerate(runtime.MODULES):
+        for target, line in imports(name, table[name]):
+            home = target if target in runtime.MODULES else target.rsplit(".", 1)[0]
+            if under(target, "s2s.runtime") and home not in runtime.MODULES[:i]:
+                found.append("{}:{} imports {}".format(table[name].relative_to(ROOT).as_posix(), line, target))
+    assert not found, "\n  ".join(found)
+
+
+def test_s2s_runtime_reexports_every_helper():
+    """Rules and templates reach helpers as ``s2s.runtime.<name>``: every public name of its modules is there."""
+    import importlib
+    import inspect
+
+    from s2s import runtime
+
+    missing = []
+    for module_name in runtime.MODULES:
+        module = importlib.import_module(module_name)
+        for name, obj in vars(module).items():
+            if (inspect.isfunction(obj) or inspect.isclass(obj)) and obj.__module__ == module_name \
+                    and not name.startswith("_") and getattr(runtime, name, None) is not obj:
+                missing.append("{}.{}".format(module_name, name))
+    assert not missing, "not re-exported by s2s.runtime: {}".format(", ".join(missing))

@@ -12,7 +12,7 @@ import gast
 
 from s2s import anno
 from s2s import astutil as A
-from s2s import runtime, templates
+from s2s import refs, runtime, templates
 
 
 def flow_operands(value, registry):
@@ -48,7 +48,7 @@ def flow_operands(value, registry):
             except templates.CallBindingError:
                 # the reverse pass reports the mismatch; stay conservative here
                 return [a.id for a in args if isinstance(a, gast.Name)]
-            if getattr(callee, "__module__", None) == runtime.__name__:
+            if runtime.is_runtime(callee):
                 # runtime helpers read their other arguments for shapes, dtypes and indices only
                 return [mapping[w].id for w in rule.wrt if isinstance(mapping[w], gast.Name)]
             # every argument: one the rule does not differentiate is then reported, not dropped
@@ -156,4 +156,4 @@ def container_names(fn, container_params):
 
 
 def _is_template_helper(fn):
-    return getattr(fn, "__module__", "") in ("s2s.runtime", "s2s.batching")
+    return getattr(fn, "__module__", "") in refs.RUNTIME_MODULES

@@ -1,0 +1,367 @@
+"""The core of the runtime: errors, and the helpers that generated code itself calls.
+
+Generated code starts a gradient with ``seed`` (or checks a vjp's cotangent
+with ``cotangent``), sums adjoints with ``add``, undoes broadcasting with
+``unbroadcast``, updates adjoints of indexed values with ``add_at`` and
+``zero_at``, and shapes its results with ``finalize``. The adjoints of those
+helpers follow them (templates/runtime_helpers.py uses them, so that
+generated code can itself be differentiated), then the functions the
+normalizer calls for ndarray methods.
+
+Adjoints follow three conventions:
+- the Python float ``0.0`` is a valid zero adjoint for any float or array
+  value (it broadcasts); ``finalize`` turns it into a properly shaped zero;
+- the adjoint of a list or tuple is a list or tuple of the same length;
+- helpers that take an adjoint "owned" by the generated code (``add_at``,
+  ``zero_at``) may update it in place and return it.
+"""
+import numbers
+
+import numpy as np
+
+
+class S2SError(Exception):
+    """Base class of every error s2s raises about the user's code."""
+
+
+class NonScalarOutputError(S2SError, ValueError):
+    """``grad`` of a function whose result is not a scalar."""
+
+
+class ArgumentError(S2SError, TypeError):
+    """Arguments of a transform or of a generated function are wrong."""
+
+
+class NoRuleError(S2SError):
+    """A call to a function with no template and no Python source (or a derivative rule not written yet)."""
+
+
+def stop_gradient(x):
+    """Return ``x`` unchanged; s2s treats the result as a constant."""
+    return x
+
+
+def is_container(x):
+    return isinstance(x, (list, tuple))
+
+
+def seed(ans, where="", of=""):
+    """The adjoint that starts a gradient: one, with the type of ``ans``."""
+    if is_container(ans) or np.ndim(ans) != 0:
+        shape = "a {}".format(type(ans).__name__) if is_container(ans) else "shape {}".format(np.shape(ans))
+        raise NonScalarOutputError(
+            "{}: grad needs a scalar result, but {} returned {}. "
+            "Use s2s.vjp or s2s.jacobian for non-scalar results, or reduce the "
+            "result (for example with np.sum).".format(where, of or "the function", shape))
+    if isinstance(ans, np.ndarray):
+        return np.ones_like(ans)
+    if isinstance(ans, np.generic):
+        return ans.dtype.type(1)
+    return 1.0
+
+
+def cotangent(value, dout, where="", of=""):
+    """Check that the cotangent ``dout`` passed to a vjp matches the result ``value``; return it."""
+    if is_container(value):
+        if not is_container(dout) or len(dout) != len(value):
+            raise ArgumentError("{}: {} returned a {} of {} values, so dout must be a list or tuple of {} "
+                                "cotangents, not {}".format(where, of, type(value).__name__, len(value),
+                                                           len(value), _describe_value(dout)))
+        return _rebuilt(value, [cotangent(a, d, where, of) for a, d in zip(value, dout)])
+    if is_container(dout) or np.shape(dout) != np.shape(value):
+        raise ArgumentError("{}: {} returned a value of shape {}, so dout must have shape {}, not {}".format(
+            where, of, np.shape(value), np.shape(value), _describe_value(dout)))
+    return dout
+
+
+def _describe_value(x):
+    if is_container(x):
+        return "a {} of {}".format(type(x).__name__, len(x))
+    return "shape {}".format(np.shape(x))
+
+
+def zeros_like(x):
+    """A zero adjoint shaped like the primal value ``x``."""
+    if isinstance(x, list):
+        return [zeros_like(e) for e in x]
+    if isinstance(x, tuple):
+        return tuple(zeros_like(e) for e in x)
+    if isinstance(x, np.ndarray):
+        return np.zeros(x.shape, dtype=float_dtype(x))
+    if isinstance(x, np.generic):
+        return np.dtype(float_dtype(x)).type(0)
+    return 0.0
+
+
+def float_dtype(x):
+    """The floating dtype an adjoint of ``x`` should have."""
+    dtype = np.result_type(x)
+    if np.issubdtype(dtype, np.inexact):
+        return dtype
+    return np.float64
+
+
+def add(a, b):
+    """Sum two adjoints of the same primal value (containers elementwise)."""
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return type(a)(add(x, y) for x, y in zip(a, b))
+    if isinstance(a, (list, tuple)):
+        return a if _is_zero(b) else type(a)(add(x, y) for x, y in zip(a, b))
+    if isinstance(b, (list, tuple)):
+        return b if _is_zero(a) else type(b)(add(x, y) for x, y in zip(a, b))
+    return a + b
+
+
+def _is_zero(x):
+    return isinstance(x, float) and x == 0.0 and not isinstance(x, np.generic)
+
+
+def unbroadcast(g, x):
+    """Sum ``g`` over the axes along which ``x`` was broadcast.
+
+    The result has the shape of ``x``, which is what the adjoint of a
+    broadcasting operation must have.
+    """
+    shape = np.shape(x)
+    gshape = np.shape(g)
+    if gshape == shape:
+        return g
+    if not shape:
+        return np.sum(g)
+    extra = len(gshape) - len(shape)
+    if extra > 0:
+        g = np.sum(g, axis=tuple(range(extra)))
+    elif extra < 0:  # align trailing axes: g (3,) against x (1, 3)
+        g = np.reshape(g, (1,) * -extra + gshape)
+    axes = tuple(i for i, (n, m) in enumerate(zip(shape, np.shape(g))) if n == 1 and m != 1)
+    if axes:
+        g = np.sum(g, axis=axes, keepdims=True)
+    if np.shape(g) != shape:
+        g = np.broadcast_to(g, shape)
+    return g
+
+
+def unreduce(g, x, axis=None, keepdims=False):
+    """Broadcast the adjoint of a reduction back to the reduced array's shape."""
+    shape = np.shape(x)
+    if axis is not None and not keepdims:
+        axes = axis if isinstance(axis, tuple) else (axis,)
+        axes = sorted(a % len(shape) for a in axes)
+        for a in axes:
+            g = np.expand_dims(g, a)
+    return np.broadcast_to(g, shape)
+
+
+def copy(x):
+    """An independent copy of a primal value (arrays and containers)."""
+    if isinstance(x, np.ndarray):
+        return x.copy()
+    if isinstance(x, list):
+        return list(x)
+    return x
+
+
+def detach(x):
+    """A copy of ``x`` that no later in-place write can reach (arrays inside containers too)."""
+    if isinstance(x, np.ndarray):
+        return x.copy()
+    if isinstance(x, (list, tuple)):
+        return type(x)(detach(e) for e in x)
+    return x
+
+
+def snapshot(x):
+    """Save a value that is about to be overwritten in place."""
+    return x.copy() if isinstance(x, np.ndarray) else x
+
+
+def _basic_index(idx):
+    """True when ``idx`` selects each element at most once."""
+    items = idx if isinstance(idx, tuple) else (idx,)
+    for item in items:
+        if isinstance(item, (slice, numbers.Integral, type(None), type(Ellipsis))):
+            continue
+        if isinstance(item, np.ndarray) and item.dtype == bool:
+            continue
+        return False
+    return True
+
+
+def _add_into(a, idx, v):
+    """``a[idx] += v`` in place, repeated indices adding up; returns ``a``."""
+    if _basic_index(idx):
+        a[idx] += v
+    else:
+        np.add.at(a, idx, v)
+    return a
+
+
+def add_at(x_bar, x, idx, v):
+    """Add ``v`` into ``x_bar[idx]`` and return ``x_bar`` (in place for arrays and lists).
+
+    ``x_bar`` is the adjoint of ``x``; when it is still the scalar zero, a
+    zero adjoint shaped like ``x`` is made first.
+    """
+    if _is_zero(x_bar):
+        x_bar = zeros_like(x)
+    if isinstance(x_bar, np.ndarray):
+        return _add_into(x_bar, idx, v)
+    if isinstance(x_bar, list):
+        if len(x_bar) < len(x):  # the list grew back (a pop's adjoint): pad with zeros
+            x_bar.extend(zeros_like(e) for e in x[len(x_bar):])
+        if isinstance(idx, slice):
+            for k, item in zip(range(*idx.indices(len(x_bar))), v):
+                x_bar[k] = add(x_bar[k], item)
+        else:
+            x_bar[idx] = add(x_bar[idx], v)
+        return x_bar
+    if isinstance(x_bar, tuple):
+        return tuple(add_at(list(x_bar), x, idx, v))
+    raise TypeError("cannot index an adjoint of type {}".format(type(x_bar).__name__))
+
+
+def zero_at(x_bar, idx):
+    """Set ``x_bar[idx]`` to zero and return ``x_bar`` (in place)."""
+    if _is_zero(x_bar):
+        return x_bar
+    if isinstance(x_bar, list):
+        if isinstance(idx, slice):
+            for k in range(*idx.indices(len(x_bar))):
+                x_bar[k] = 0.0
+        elif -len(x_bar) <= idx < len(x_bar):  # a shorter adjoint is zero past its end
+            x_bar[idx] = 0.0
+        return x_bar
+    x_bar[idx] = 0
+    return x_bar
+
+
+def appended(lst_bar, lst):
+    """The adjoint of the value appended last to ``lst``."""
+    if _is_zero(lst_bar) or len(lst_bar) < len(lst):
+        return 0.0
+    return lst_bar[len(lst) - 1]
+
+
+def read_at(x_bar, idx):
+    """The adjoint of the values written by ``x[idx] = v``: ``x_bar[idx]``.
+
+    With repeated integer indices only the last write survives, so only its
+    position receives the adjoint.
+    """
+    if _is_zero(x_bar):
+        return 0.0
+    g = x_bar[idx]
+    if isinstance(x_bar, np.ndarray):
+        if _basic_index(idx):
+            # a view: the zero_at that follows the read must not reach it
+            return g.copy() if isinstance(g, np.ndarray) else g
+        position = np.arange(np.size(g)).reshape(np.shape(g))
+        owner = np.full(x_bar.shape, -1)
+        owner[idx] = position
+        g = np.where(owner[idx] == position, g, 0)
+    return g
+
+
+def finalize(g, x):
+    """Turn an adjoint into the gradient of ``x``: same structure, shape and float dtype."""
+    if isinstance(x, (list, tuple)):
+        if _is_zero(g):
+            g = [0.0] * len(x)
+        return type(x)(finalize(gi, xi) for gi, xi in zip(g, x))
+    if _is_zero(g):
+        return zeros_like(x)
+    if isinstance(x, np.ndarray):
+        g = np.asarray(g, dtype=float_dtype(x))
+        if g.shape != x.shape:
+            g = np.broadcast_to(g, x.shape).copy()
+        return g
+    dtype = float_dtype(x)
+    if isinstance(x, np.generic):
+        return np.dtype(dtype).type(g)
+    if isinstance(x, float) and np.ndim(g) == 0:
+        return float(g)
+    if isinstance(g, np.ndarray):
+        return g[()] if g.ndim == 0 else g
+    return g
+
+
+def broadcast_like(g, x):
+    """``g`` fitted to the structure and shape of ``x``: summed over axes ``x`` lacks, broadcast over the rest.
+
+    A fresh array (never a read-only view). Containers go elementwise; a value
+    fitted to a container is fitted to each element, a container fitted to a
+    value is summed. The map is linear and ``broadcast_like(., g)`` is its transpose.
+    """
+    if is_container(x):
+        if is_container(g):
+            return type(x)(broadcast_like(gi, xi) for gi, xi in zip(g, x))
+        return type(x)(broadcast_like(g, xi) for xi in x)
+    if is_container(g):
+        return sum((broadcast_like(gi, x) for gi in g), broadcast_like(0.0, x))
+    shape, g = np.shape(x), np.asarray(g)
+    if g.ndim < len(shape):
+        g = np.reshape(g, (1,) * (len(shape) - g.ndim) + g.shape)
+    extra = g.ndim - len(shape)
+    axes = tuple(range(extra)) + tuple(extra + i for i, n in enumerate(shape) if n == 1 and g.shape[extra + i] != 1)
+    if axes:
+        g = np.sum(g, axis=axes, keepdims=True)
+    g = np.reshape(g, g.shape[extra:])
+    out = np.array(np.broadcast_to(g, shape), dtype=np.result_type(g, float_dtype(x)))
+    return out if shape or isinstance(x, np.ndarray) else out[()]
+
+
+def unreduce_grad(h, g, axis=None, keepdims=False):
+    """Adjoint of ``g`` in ``unreduce(g, x, axis, keepdims)``: ``h`` summed back over the reduced axes."""
+    shape = np.shape(g)
+    if axis is not None and not keepdims:
+        axes = axis if isinstance(axis, tuple) else (axis,)
+        ndim = np.ndim(h)
+        full = list(shape)
+        for a in sorted(a % ndim for a in axes):
+            full.insert(a, 1)
+        return np.reshape(broadcast_like(h, np.empty(full)), shape)
+    return broadcast_like(h, g)
+
+
+def unread_at(g, x_bar, idx):
+    """Adjoint of ``x_bar`` in ``read_at(x_bar, idx)``: ``g`` written at ``idx`` into zeros (the last write wins)."""
+    if _is_zero(x_bar):
+        return 0.0
+    out = zeros_like(x_bar)
+    if isinstance(out, tuple):
+        out = list(out)
+    out[idx] = g
+    return type(x_bar)(out) if isinstance(x_bar, tuple) else out
+
+
+def unappended(g, lst_bar, lst):
+    """Adjoint of ``lst_bar`` in ``appended(lst_bar, lst)``: ``g`` at the last element, zeros elsewhere."""
+    if _is_zero(lst_bar):
+        return 0.0
+    out = list(zeros_like(lst_bar))
+    if len(lst_bar) >= len(lst):
+        out[len(lst) - 1] = g
+    return type(lst_bar)(out)
+
+
+# Functions that the normalizer calls for ndarray methods (see templates/methods.py).
+def flatten(a, order="C"):
+    """``a.flatten(order)``: a flat copy."""
+    return np.asarray(a).flatten(order)
+
+
+def astype(x, dtype, order="K", casting="unsafe", subok=True, copy=True):
+    """``x.astype(dtype, ...)``."""
+    if not isinstance(x, (np.ndarray, np.generic)):
+        x = np.asarray(x)
+    return x.astype(dtype, order=order, casting=casting, subok=subok, copy=copy)
+
+
+def item(a, index=None):
+    """``a.item()`` or ``a.item(index)``."""
+    return a.item() if index is None else a.item(index)
+
+
+def _rebuilt(x, items):
+    """A list or tuple of the type of ``x`` holding ``items`` (NumPy's named tuples, such as eigh's, too)."""
+    return type(x)(*items) if hasattr(x, "_fields") else type(x)(items)

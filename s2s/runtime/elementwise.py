@@ -1,0 +1,177 @@
+"""Helpers of elementwise templates (arithmetic, ``np.where``, ``np.select``, ``np.clip``, extrema).
+
+Each helper returns one adjoint contribution (or a piece of one) of a
+primitive whose template is in templates/. ``g`` is always the adjoint of
+the primitive's result (``ans_bar``), ``ans`` its result.
+"""
+import numpy as np
+
+from s2s.runtime.core import is_container, unbroadcast
+
+
+def safe_divide(a, b):
+    """``a / b``, with 0 where ``b == 0`` (the subgradient we pick at kinks)."""
+    b = np.asarray(b)
+    zero = b == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(zero, 0, a / np.where(zero, 1, b))
+
+
+def log_positive(x):
+    """``log(x)`` where ``x > 0`` and 0 elsewhere (no warnings); a Python float for a Python float."""
+    if isinstance(x, (int, float)) and not isinstance(x, np.generic):
+        return float(np.log(x)) if x > 0 else 0.0
+    x = np.asarray(x)
+    positive = x > 0
+    return np.where(positive, np.log(np.where(positive, x, 1)), 0)
+
+
+def power_base_grad(x1, x2):
+    """d(x1 ** x2)/dx1 = x2 * x1 ** (x2 - 1), and 0 where x2 == 0.
+
+    NumPy's power is used so that a Python float base of 0 with a negative
+    exponent gives inf rather than ZeroDivisionError.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = x2 * np.power(x1, x2 - 1)
+    return np.where(np.asarray(x2) == 0, 0, d)
+
+
+def sinc_grad(x):
+    """d sinc(x)/dx = (cos(pi x) - sinc(x)) / x, 0 at x == 0."""
+    return safe_divide(np.cos(np.pi * np.asarray(x)) - np.sinc(x), x)
+
+
+def _in_dtype_of(x, ans):
+    """``x`` rounded to the float dtype of ``ans`` (so a Python float 0.4 equals a float32 result 0.4)."""
+    dtype = np.result_type(ans)
+    x = np.asarray(x)
+    if dtype.kind == "f" and x.dtype != dtype:
+        return x.astype(dtype)
+    return x
+
+
+def select_grad(g, x, other, ans):
+    """The share of ``g`` that reaches ``x`` when ``ans`` is ``x`` or ``other``.
+
+    For maximum/minimum-like functions: all of ``g`` where ``ans`` is ``x``
+    alone, half where ``x`` and ``other`` tie, none elsewhere.
+    """
+    mine = _in_dtype_of(x, ans) == ans
+    tie = mine & (_in_dtype_of(other, ans) == ans)
+    g = np.asarray(g)
+    return np.where(tie, 0.5 * g, g) * mine
+
+
+def extremum_grad(g, x, other, ans):
+    """Adjoint of ``x`` in builtin ``max``/``min`` of two values or of one iterable.
+
+    ``other`` is None for the one-iterable form; ties split ``g`` evenly.
+    """
+    if other is not None:
+        return select_grad(g, x, other, ans)
+    if is_container(x):
+        hits = [bool(np.all(e == ans)) for e in x]
+        share = g / max(sum(hits), 1)
+        return type(x)(share if hit else 0.0 for hit in hits)
+    mask = np.asarray(x) == ans
+    return np.where(mask, np.asarray(g) / max(int(np.sum(mask)), 1), 0)
+
+
+def extremum_jvp(t, x, other, ans):
+    """Tangent of builtin ``max``/``min`` along ``t``, the tangent of ``x`` (as ``extremum_grad``: ties share)."""
+    if x is None:
+        return 0.0
+    if other is not None:
+        return select_grad(t, x, other, ans)
+    if is_container(x):
+        hits = [bool(np.all(e == ans)) for e in x]
+        return sum((ti for ti, hit in zip(t, hits) if hit), 0.0) / max(sum(hits), 1)
+    mask = np.asarray(x) == ans
+    return np.sum(np.where(mask, t, 0)) / max(int(np.sum(mask)), 1)
+
+
+def clip_masks(ans, a, a_min=None, a_max=None, min=None, max=None):
+    """Where ``clip``'s result came from: (from a, from the lower, from the upper bound).
+
+    Accepts NumPy's two spellings of the bounds (``a_min``/``min``...).
+    """
+    lo = min if a_min is None else a_min
+    hi = max if a_max is None else a_max
+    from_a = np.asarray(ans == _in_dtype_of(a, ans))
+    from_hi = ~from_a & (ans == _in_dtype_of(hi, ans)) if hi is not None else np.zeros_like(from_a)
+    from_lo = ~from_a & ~from_hi & (ans == _in_dtype_of(lo, ans)) if lo is not None else np.zeros_like(from_a)
+    return from_a, from_lo, from_hi
+
+
+def absorb_zeros(a, r):
+    """``r``, a product with the factor ``a``, with 0 where ``a == 0`` and ``r`` is NaN (0 * inf).
+
+    The adjoint of a singular elementwise rule (``log``, ``sqrt``...) is
+    ``absorb_zeros(ans_bar, ans_bar * d)``: ``np.where`` gives the branch it
+    drops a zero adjoint, and that zero times an infinite derivative must
+    stay zero. Generated code writes the product inline, so NumPy reuses the
+    temporary ``d``; a NaN-free product (the usual case) costs one check.
+    """
+    if isinstance(r, float):
+        return r if r == r or a != 0 else 0.0 * a
+    nan = np.isnan(r)
+    if nan.any():
+        r = np.where((np.asarray(a) == 0) & nan, 0, r)
+    return r
+
+
+def tie_weight(w, x, other):
+    """``w`` (a softmax weight of ``x`` against ``other``), 1/2 where both are the same infinity.
+
+    ``logaddexp(-inf, -inf)`` has weights ``exp(-inf - -inf)``, NaN: split evenly.
+    """
+    tie = np.isinf(x) & (np.asarray(x) == other)
+    if np.any(tie):
+        return np.where(tie, 0.5, w)
+    return w
+
+
+def masked(c, where=True):
+    """``c`` where ``where`` holds and 0 elsewhere (reductions' ``where=``); ``c`` itself for ``True``."""
+    if where is True:
+        return c
+    return np.where(where, c, 0)
+
+
+def select_masks(condlist):
+    """Where ``np.select(condlist, ...)`` takes each choice: one mask per condition, then the default's."""
+    taken = np.zeros(np.broadcast_shapes(*[np.shape(c) for c in condlist]), dtype=bool)
+    masks = []
+    for c in condlist:
+        masks.append(np.asarray(c) & ~taken)
+        taken = taken | c
+    masks.append(~taken)
+    return masks
+
+
+def select_choice_grad(g, condlist, choicelist):
+    """Adjoints of the elements of ``choicelist`` in ``np.select(condlist, choicelist, default)``."""
+    masks = select_masks(condlist)
+    pieces = [unbroadcast(np.where(m, g, 0), c) for m, c in zip(masks, choicelist)]
+    return type(choicelist)(pieces) if isinstance(choicelist, tuple) else pieces
+
+
+def select_default_grad(g, condlist, default):
+    """Adjoint of ``default`` in ``np.select(condlist, choicelist, default)``."""
+    return unbroadcast(np.where(select_masks(condlist)[-1], g, 0), default)
+
+
+def filled(a, where=True, value=0.0):
+    """``a`` where ``where`` holds and ``value`` elsewhere (reductions' ``where=``); ``a`` itself for ``True``."""
+    if where is True:
+        return a
+    return np.where(where, a, value)
+
+
+def inverse(x):
+    """``1 / x``, with a signed inf (not ZeroDivisionError) for a Python float 0."""
+    try:
+        return 1 / x
+    except ZeroDivisionError:
+        return np.divide(1.0, x)
