@@ -22,11 +22,13 @@ import gast
 from s2s import astutil as A
 from s2s import batching, runtime, seeds
 
+
 def batch_adjoints(functions, entry, adjoints, refs, namer, resolve):
     """Rewrite the generated ``functions`` (in place) so that the names in ``adjoints`` and those computed
     from them carry a leading axis of seeds. ``entry`` (the vjp) counts the seeds of its ``dout``; the
-    adjoint sweeps of user functions it calls take the count as the keyword ``batch`` (an adjoint they
-    receive may be the Python 0.0, which has no seed axis to count)."""
+    adjoint sweeps of user functions it calls take the count as a keyword parameter (``batch``, or
+    ``batch2``... when a sweep already uses the name), since an adjoint they receive may be the Python
+    0.0, which has no seed axis to count."""
     passes = {}
     for fn in functions:
         batched = _computed_from(fn, set(adjoints))
