@@ -3,7 +3,8 @@
 ``s2s.grad(f)`` reads ``f``'s source and generates the Python source of its
 gradient; ``s2s.source`` shows it. The generated code runs with NumPy alone.
 """
-from s2s.api import grad, hessian, hvp, jacobian, jvp, source, value_and_grad, vjp
+from s2s.api import grad, jvp, source, value_and_grad, vjp
+from s2s.jacobians import hessian, hvp, jacobian
 from s2s.check import check_grad
 from s2s.errors import (
     ArgumentError,

@@ -18,6 +18,7 @@ import time
 import numpy as np
 
 from s2s import api as _api
+from s2s import jacobians
 from s2s import templates
 from s2s.errors import ArgumentError, S2SError
 from s2s.normalize import normalize
@@ -333,7 +334,7 @@ class SparseHessian(_Sparse):
 
     def __init__(self, f, wrt=0, sparsity=None, local=False):
         super().__init__(f, wrt, sparsity, local)
-        self._hvp = _api.hvp(f, wrt)
+        self._hvp = jacobians.hvp(f, wrt)
         self._batched = _api.jvp(_api.grad(f, wrt), wrt, batch=True)
 
     def _pattern_shape(self, bound):
