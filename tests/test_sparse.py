@@ -107,6 +107,18 @@ def test_data_dependent_branch_is_united_unless_local(rng):
     np.testing.assert_array_equal(local, _dense_jacobian(branchy, x) != 0)
 
 
+def test_a_local_pattern_is_refused_where_another_branch_runs(rng):
+    x = rng.uniform(0.5, 1.5, size=5)
+    g = s2s.sparse_jacobian(branchy, local=True)
+    np.testing.assert_allclose(g(x).toarray(), _dense_jacobian(branchy, x), rtol=1e-12)
+    other = x.copy()
+    other[0] = -1.0  # the other branch: the pattern of x no longer holds
+    with pytest.raises(s2s.S2SError, match=r"local sparsity pattern .* branchy .* misses nonzeros"):
+        g(other)
+    np.testing.assert_allclose(s2s.sparse_jacobian(branchy)(other).toarray(), _dense_jacobian(branchy, other),
+                               rtol=1e-12)  # the global pattern holds everywhere
+
+
 def test_dense_fallback_lists_the_undeclared_primitives():
     fallback = _rules().fallback()
     # undeclared (dense pattern, conservative): keep this list honest when declaring more
@@ -200,6 +212,24 @@ def test_user_given_sparsity(rng):
     pattern = s2s.jacobian_sparsity(banded, x)
     g = s2s.sparse_jacobian(banded, sparsity=pattern.toarray())
     np.testing.assert_allclose(g(x).toarray(), _dense_jacobian(banded, x), rtol=1e-12)
+
+
+@pytest.mark.parametrize("mode", ["forward", "reverse", "hessian"])
+def test_a_given_pattern_that_misses_nonzeros_is_an_error(mode, rng):
+    """Checked once per shapes with one product along a random direction: never a silently wrong matrix."""
+    x = rng.uniform(0.5, 1.5, size=12)
+    f = separable if mode == "hessian" else banded
+    full = (s2s.hessian_sparsity if mode == "hessian" else s2s.jacobian_sparsity)(f, x).toarray()
+    make = (lambda **kw: s2s.sparse_hessian(f, **kw)) if mode == "hessian" else (
+        lambda **kw: s2s.sparse_jacobian(f, mode=mode, **kw))
+    np.testing.assert_allclose(make(sparsity=full)(x).toarray(),
+                               (s2s.hessian(f) if mode == "hessian" else s2s.jacobian(f))(x), rtol=1e-12)
+    diagonal = np.eye(12, dtype=bool)  # misses the off-diagonal nonzeros
+    g = make(sparsity=diagonal)
+    with pytest.raises(s2s.S2SError, match=r"sparsity= for the (jacobian|hessian) of \w+ misses nonzeros"):
+        g(x)
+    with pytest.raises(s2s.S2SError, match="misses nonzeros"):  # still refused on the next call
+        g(x)
 
 
 def test_wrong_shape_sparsity_is_an_error(rng):

@@ -170,6 +170,9 @@ class _Prepared:
         self.colors = colors
         self.shapes = shapes
         self.batched = None  # whether the seeds go through one batched call: decided at the first evaluation
+        # checked against one product along a random direction: "once" (a pattern the user gave),
+        # "always" (a local pattern: another input may take another branch), or None (global: sound)
+        self.check = None
 
 
 def _seeds(colors, shape, dtype=float):
@@ -263,8 +266,35 @@ class _Sparse:
         if prepared is None:
             pattern = self._given_pattern(bound) if self.sparsity is not None else self._detect(args, kwargs)
             prepared = _Prepared(pattern, self._color(pattern), key)
+            prepared.check = "once" if self.sparsity is not None else ("always" if self.local else None)
             self._prepared[key] = prepared
         return prepared, bound
+
+    def _checked(self, matrix, prepared, like, product, args, kwargs, transposed=False):
+        """``matrix``, after checking a user-given pattern (once) or a local one (each time): one product
+        along a random direction (a JVP, VJP or HVP) must match the sparse result, else the pattern misses
+        nonzeros."""
+        if prepared.check is None:
+            return matrix
+        v = np.random.default_rng(0).standard_normal(np.shape(like))
+        want = np.ravel(product(*args, v if np.ndim(like) else float(v), **kwargs))
+        got = (matrix.T if transposed else matrix) @ np.ravel(v)
+        scale = max(float(np.max(np.abs(want), initial=0.0)), 1e-300)
+        error = float(np.max(np.abs(got - want), initial=0.0)) / scale
+        if error > 1e-8:
+            if prepared.check == "always":
+                raise S2SError("{}: the local sparsity pattern of the {} of {} (local=True) misses nonzeros at "
+                               "these arguments (the product with a random vector differs from the sparse "
+                               "result by {:.2g}, relative): they take a branch the pattern's input did not. "
+                               "Use the global pattern (leave local out).".format(
+                                   _api._where(self.f), self.kind, self.f.__name__, error))
+            raise S2SError("{}: sparsity= for the {} of {} misses nonzeros: at these arguments the product "
+                           "with a random vector differs from the sparse result by {:.2g} (relative). Pass a "
+                           "pattern that holds every nonzero, or leave sparsity= out to detect it.".format(
+                               _api._where(self.f), self.kind, self.f.__name__, error))
+        if prepared.check == "once":
+            prepared.check = None
+        return matrix
 
     def colors(self, *args, **kwargs):
         """The color of each column (forward), row (reverse) or Hessian row, for these argument shapes."""
@@ -322,11 +352,14 @@ class SparseJacobian(_Sparse):
         m, n = prepared.pattern.shape
         product = lambda *a, **kw: self._derivative(*a, **kw)[1]  # noqa: E731
         if self.mode == "forward":
-            compressed = _products(prepared, bound.arguments[self.wrt_name], product, self._batched, args, kwargs, m)
-            return coloring.decompress_columns(prepared.pattern, prepared.colors, compressed.T)
+            x = bound.arguments[self.wrt_name]
+            compressed = _products(prepared, x, product, self._batched, args, kwargs, m)
+            matrix = coloring.decompress_columns(prepared.pattern, prepared.colors, compressed.T)
+            return self._checked(matrix, prepared, x, product, args, kwargs)
         out = self.f(*args, **kwargs)
         compressed = _products(prepared, out, product, self._batched, args, kwargs, n)
-        return coloring.decompress_rows(prepared.pattern, prepared.colors, compressed)
+        matrix = coloring.decompress_rows(prepared.pattern, prepared.colors, compressed)
+        return self._checked(matrix, prepared, out, product, args, kwargs, transposed=True)
 
 
 class SparseHessian(_Sparse):
@@ -350,14 +383,18 @@ class SparseHessian(_Sparse):
     def __call__(self, *args, **kwargs):
         prepared, bound = self.prepare(*args, **kwargs)
         n = prepared.pattern.shape[0]
-        compressed = _products(prepared, bound.arguments[self.wrt_name], self._hvp, self._batched, args, kwargs, n)
-        return coloring.decompress_star(prepared.pattern, prepared.colors, compressed.T)
+        x = bound.arguments[self.wrt_name]
+        compressed = _products(prepared, x, self._hvp, self._batched, args, kwargs, n)
+        matrix = coloring.decompress_star(prepared.pattern, prepared.colors, compressed.T)
+        return self._checked(matrix, prepared, x, self._hvp, args, kwargs)
 
 
 def sparse_jacobian(f=None, wrt=0, mode="forward", *, sparsity=None, local=False):
     """``g(*args)`` -> the Jacobian of ``f`` as a scipy.sparse CSR matrix (out.size by x.size).
 
-    Detects the pattern (or takes ``sparsity=``) and colors it once per
+    Detects the pattern (or takes ``sparsity=``, checked at the first
+    evaluation against one product along a random direction; a local
+    pattern is checked so at every evaluation) and colors it once per
     argument shapes, then evaluates with one JVP per column color
     (``mode="forward"``) or one VJP per row color (``mode="reverse"``), all
     colors in one batched call where the first evaluation found that faster.
