@@ -1808,7 +1808,7 @@ def piecewise_select(x):
 def weighted_stats(x, w):
     m = np.average(x, axis=0, weights=w)
     mask = x > -0.9
-    return np.sum(m ** 2) + np.sum(np.var(x, axis=1, where=mask)) + np.mean(np.cumulative_sum(x, axis=1))
+    return np.sum(m ** 2) + np.sum(np.var(x, axis=1, where=mask)) + np.mean(np.cumsum(x, axis=1))
 
 
 def signal_chain(a, v, p):

@@ -83,8 +83,9 @@ def calls(add, u, pos, away, spd):
         add("vecdot", np.vecdot, u(2, 3), u(3), wrt=(0, 1))
         add("vecdot_axis", np.vecdot, u(3, 2), u(3, 2), wrt=(0, 1), axis=0)
         add("linalg_vecdot", la.vecdot, u(4, 3), u(4, 3), wrt=(0, 1))
-        add("matvec", np.matvec, u(2, 3, 4), u(4), wrt=(0, 1))
-        add("vecmat", np.vecmat, u(3), u(2, 3, 4), wrt=(0, 1))
+        if hasattr(np, "matvec"):  # NumPy 2.2
+            add("matvec", np.matvec, u(2, 3, 4), u(4), wrt=(0, 1))
+            add("vecmat", np.vecmat, u(3), u(2, 3, 4), wrt=(0, 1))
         add("linalg_matmul", la.matmul, u(2, 3), u(3, 4), wrt=(0, 1))
         add("linalg_tensordot", la.tensordot, u(2, 3, 4), u(3, 4, 2), wrt=(0, 1))
         add("linalg_outer", la.outer, u(3), u(2), wrt=(0, 1))
@@ -247,8 +248,9 @@ def rows(r, u, pos, away, spd):
     if NUMPY2:
         r(f_vecdot, u(2, 3), u(3), u(2), wrt=(0, 1))
         r(f_linalg_vecdot, u(3, 2), u(3, 2), wrt=(0, 1))
-        r(f_matvec, u(2, 3, 4), u(4), u(2, 3), wrt=(0, 1))
-        r(f_vecmat, u(3), u(3, 4), u(4), wrt=(0, 1))
+        if hasattr(np, "matvec"):  # NumPy 2.2
+            r(f_matvec, u(2, 3, 4), u(4), u(2, 3), wrt=(0, 1))
+            r(f_vecmat, u(3), u(3, 4), u(4), wrt=(0, 1))
         r(f_linalg_matmul, u(2, 3), u(3, 4), u(2, 4), wrt=(0, 1))
         r(f_linalg_tensordot, u(2, 3), u(3, 4), u(2, 4), wrt=(0, 1))
         r(f_linalg_outer, u(3), u(2), u(3, 2), wrt=(0, 1))
