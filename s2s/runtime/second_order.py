@@ -188,22 +188,24 @@ def multi_dot_hvp(t, s, arrays):
 
 
 def _matrix_power_hvp_pos(t, s, a, n):
-    base, p = _powers(a, n)
-    out = np.zeros(np.broadcast_shapes(np.shape(a), np.shape(t), np.shape(s)), dtype=np.result_type(a, t, s, 1.0))
-    for i in range(n):
-        for j in range(i + 1, n):
-            mid = p[j - i - 1]
-            out = out + p[i] @ t @ mid @ s @ p[n - 1 - j] + p[i] @ s @ mid @ t @ p[n - 1 - j]
-    return out
+    return _power_pairs(a, n, (t, s), lambda before, mid, after: (
+        before @ t @ mid @ s @ after + before @ s @ mid @ t @ after))
 
 
 def _matrix_power_hvp_grad_pos(w, t, a, n):
+    return _power_pairs(a, n, (t, w), lambda before, mid, after: (
+        _mT(before @ t @ mid) @ w @ _mT(after) + _mT(before) @ w @ _mT(mid @ t @ after)))
+
+
+def _power_pairs(a, n, operands, term):
+    """The sum over 0 <= i < j < n of ``term(a^i, a^(j-i-1), a^(n-1-j))``: the pairs of the n factors of a^n
+    that two directions replace (``operands`` set the result's shape and type)."""
     base, p = _powers(a, n)
-    out = np.zeros(np.broadcast_shapes(np.shape(a), np.shape(t), np.shape(w)), dtype=np.result_type(a, t, w, 1.0))
+    shape = np.broadcast_shapes(np.shape(a), *(np.shape(o) for o in operands))
+    out = np.zeros(shape, dtype=np.result_type(a, *operands, 1.0))
     for i in range(n):
         for j in range(i + 1, n):
-            mid = p[j - i - 1]
-            out = out + _mT(p[i] @ t @ mid) @ w @ _mT(p[n - 1 - j]) + _mT(p[i]) @ w @ _mT(mid @ t @ p[n - 1 - j])
+            out = out + term(p[i], p[j - i - 1], p[n - 1 - j])
     return out
 
 
