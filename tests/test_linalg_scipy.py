@@ -231,35 +231,30 @@ def f_softmax_loss(x, w):
         sp.logsumexp(x, axis=1, b=w[0] ** 2 + 0.5))
 
 
+def _second_order_matches_differences(fn, x, other, v, rtol, atol, reverse_over_reverse=True):
+    """hvp (forward over reverse), and the Jacobian of the gradient (reverse over reverse), along ``v``
+    against central differences of the gradient."""
+    gradient = s2s.grad(fn)
+    h = 1e-5
+    numeric = (gradient(x + h * v, other) - gradient(x - h * v, other)) / (2 * h)
+    np.testing.assert_allclose(s2s.hvp(fn)(x, other, v), numeric, rtol=rtol, atol=atol)
+    if reverse_over_reverse:
+        jacobian = s2s.jacobian(gradient)(x, other)
+        np.testing.assert_allclose(np.tensordot(jacobian, v, axes=np.ndim(v)), numeric, rtol=rtol, atol=atol)
+
+
 @needs_scipy
 def test_second_derivatives_of_the_softmax_family(rng):
     x = rng.standard_normal(4)
     s = sp.softmax(x)
     np.testing.assert_allclose(s2s.hessian(f_lse_hess)(x), np.diag(s) - np.outer(s, s), atol=1e-12)
-    x2, w = rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
-    v = rng.standard_normal((3, 4))
-    gradient = s2s.grad(f_softmax_loss)
-    h = 1e-5
-    numeric = (gradient(x2 + h * v, w) - gradient(x2 - h * v, w)) / (2 * h)
-    np.testing.assert_allclose(s2s.hvp(f_softmax_loss)(x2, w, v), numeric, rtol=1e-6, atol=1e-8)
-    jacobian = s2s.jacobian(gradient)(x2, w)  # reverse over reverse
-    np.testing.assert_allclose(np.tensordot(jacobian, v, axes=2), numeric, rtol=1e-6, atol=1e-8)
+    x2, w, v = rng.standard_normal((3, 4)), rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
+    _second_order_matches_differences(f_softmax_loss, x2, w, v, rtol=1e-6, atol=1e-8)
 
 
 def f_gaussian_nll(m, x):
     cov = m @ m.T + np.eye(3)
     return 0.5 * np.linalg.slogdet(cov)[1] + 0.5 * x @ np.linalg.solve(cov, x)
-
-
-def test_hessian_of_a_log_determinant(rng):
-    m, x = rng.standard_normal((3, 3)), rng.standard_normal(3)
-    gradient = s2s.grad(f_gaussian_nll)
-    v = rng.standard_normal((3, 3))
-    h = 1e-5
-    numeric = (gradient(m + h * v, x) - gradient(m - h * v, x)) / (2 * h)
-    np.testing.assert_allclose(s2s.hvp(f_gaussian_nll)(m, x, v), numeric, rtol=1e-6, atol=1e-8)
-    hessian = s2s.hessian(f_gaussian_nll)(m, x)
-    np.testing.assert_allclose(hessian, np.swapaxes(np.swapaxes(hessian, 0, 2), 1, 3), atol=1e-8)  # symmetric
 
 
 def f_gp_nll(m, y):
@@ -268,42 +263,33 @@ def f_gp_nll(m, y):
     return 0.5 * np.dot(z, z) + np.sum(np.log(np.diagonal(low)))
 
 
-def test_hessian_through_cholesky(rng):
-    m, y = rng.standard_normal((3, 3)), rng.standard_normal(3)
-    gradient = s2s.grad(f_gp_nll)
-    v = rng.standard_normal((3, 3))
-    h = 1e-5
-    numeric = (gradient(m + h * v, y) - gradient(m - h * v, y)) / (2 * h)
-    np.testing.assert_allclose(s2s.hvp(f_gp_nll)(m, y, v), numeric, rtol=1e-6, atol=1e-8)
-    np.testing.assert_allclose(np.tensordot(s2s.jacobian(gradient)(m, y), v, axes=2), numeric, rtol=1e-6,
-                               atol=1e-8)  # reverse over reverse
-
-
 def f_spectral_penalty(m, w):
     sym = m @ m.T + np.diag(w)
     vals, vecs = np.linalg.eigh(sym)
     return np.sum(vals ** 3) + np.sum(vecs[:, -1] ** 4) + np.sum(np.linalg.eigvalsh(sym, "U") * w)
 
 
-def test_hessian_through_eigh(rng):
-    m, w = rng.standard_normal((3, 3)), np.array([0.0, 1.5, 3.0])
-    gradient = s2s.grad(f_spectral_penalty)
-    v = rng.standard_normal((3, 3))
-    h = 1e-5
-    numeric = (gradient(m + h * v, w) - gradient(m - h * v, w)) / (2 * h)
-    np.testing.assert_allclose(s2s.hvp(f_spectral_penalty)(m, w, v), numeric, rtol=1e-5, atol=1e-7)
-    np.testing.assert_allclose(np.tensordot(s2s.jacobian(gradient)(m, w), v, axes=2), numeric, rtol=1e-5,
-                               atol=1e-7)  # reverse over reverse
-
-
 def f_pinv_fit(a, y):
     return np.sum((np.linalg.pinv(a) @ y) ** 2)
 
 
-def test_hessian_through_pinv(rng):
-    a, y = rng.standard_normal((4, 3)), rng.standard_normal(4)
-    gradient = s2s.grad(f_pinv_fit)
-    v = rng.standard_normal((4, 3))
-    h = 1e-5
-    numeric = (gradient(a + h * v, y) - gradient(a - h * v, y)) / (2 * h)
-    np.testing.assert_allclose(s2s.hvp(f_pinv_fit)(a, y, v), numeric, rtol=1e-5, atol=1e-7)
+# function, shape of the differentiated matrix, the other argument, rtol, atol, reverse over reverse too
+SECOND_ORDER = [
+    pytest.param(f_gaussian_nll, (3, 3), lambda rng: rng.standard_normal(3), 1e-6, 1e-8, False, id="slogdet"),
+    pytest.param(f_gp_nll, (3, 3), lambda rng: rng.standard_normal(3), 1e-6, 1e-8, True, id="cholesky"),
+    pytest.param(f_spectral_penalty, (3, 3), lambda rng: np.array([0.0, 1.5, 3.0]), 1e-5, 1e-7, True, id="eigh"),
+    pytest.param(f_pinv_fit, (4, 3), lambda rng: rng.standard_normal(4), 1e-5, 1e-7, False, id="pinv"),
+]
+
+
+@pytest.mark.parametrize("fn,shape,other,rtol,atol,reverse_over_reverse", SECOND_ORDER)
+def test_hessian_through_decompositions(fn, shape, other, rtol, atol, reverse_over_reverse, rng):
+    x = rng.standard_normal(shape)
+    _second_order_matches_differences(fn, x, other(rng), rng.standard_normal(shape), rtol, atol,
+                                      reverse_over_reverse)
+
+
+def test_hessian_of_a_log_determinant_is_symmetric(rng):
+    m, x = rng.standard_normal((3, 3)), rng.standard_normal(3)
+    hessian = s2s.hessian(f_gaussian_nll)(m, x)
+    np.testing.assert_allclose(hessian, np.swapaxes(np.swapaxes(hessian, 0, 2), 1, 3), atol=1e-8)
