@@ -116,47 +116,6 @@ def _each_seed(fn, t, *args):
     return batch_stack([fn(seed_of(t, i), *args) for i in range(batch_size(t))])
 
 
-def seed_axes(axis, x):
-    """The axes of a batched tangent of ``x`` for the primal ``axis`` (None: every axis but the seeds')."""
-    if axis is None:
-        return tuple(range(1, np.ndim(x) + 1))
-    if isinstance(axis, tuple):
-        return tuple(a + 1 if a >= 0 else a for a in axis)
-    return axis + 1 if axis >= 0 else axis
-
-
-def seed_sum(t, x, axis=None, dtype=None, keepdims=False, where=True):
-    """``np.sum(t_i, axis, dtype, keepdims=keepdims, where=where)`` for every seed."""
-    return _seed_reduce(np.sum, t, x, axis, dtype, keepdims, where)
-
-
-def seed_mean(t, x, axis=None, dtype=None, keepdims=False, where=True):
-    """``np.mean(t_i, axis, dtype, keepdims=keepdims, where=where)`` for every seed."""
-    return _seed_reduce(np.mean, t, x, axis, dtype, keepdims, where)
-
-
-def _seed_reduce(reduce, t, x, axis, dtype, keepdims, where):
-    if _is_zero(t):
-        return t
-    if isinstance(t, (list, tuple)):
-        return _each_seed(lambda s: reduce(s, axis=axis, dtype=dtype, keepdims=keepdims, where=where), t)
-    return reduce(t, axis=seed_axes(axis, x), dtype=dtype, keepdims=keepdims, where=where)
-
-
-def seed_reshape(t, ans, order="C"):
-    """Each seed of ``t`` reshaped as the primal was into ``ans`` (in ``order``)."""
-    if _is_zero(t):
-        return t
-    if isinstance(t, (list, tuple)) or order not in ("C", "F"):
-        return _each_seed(lambda s: np.reshape(s, np.shape(ans), order=order), t)
-    t = np.asarray(t)
-    if order == "C":
-        return np.reshape(t, t.shape[:1] + np.shape(ans))
-    # in Fortran order the last axis varies slowest: with the seeds last, each seed is its own block
-    moved = np.reshape(np.moveaxis(t, 0, -1), np.shape(ans) + t.shape[:1], order="F")
-    return np.moveaxis(moved, -1, 0)
-
-
 def seed_transpose(t, axes=None):
     """``np.transpose(t_i, axes)`` for every seed."""
     if _is_zero(t):
@@ -169,15 +128,6 @@ def seed_transpose(t, axes=None):
     return np.transpose(t, (0,) + tuple(a + 1 for a in order))
 
 
-def seed_swapaxes(t, axis1, axis2):
-    """``np.swapaxes(t_i, axis1, axis2)`` for every seed."""
-    if _is_zero(t):
-        return t
-    if isinstance(t, (list, tuple)):
-        return _each_seed(lambda s: np.swapaxes(s, axis1, axis2), t)
-    return np.swapaxes(t, seed_axes(axis1, None), seed_axes(axis2, None))
-
-
 def seed_roll(t, shift, axis=None):
     """``np.roll(t_i, shift, axis)`` for every seed (``axis=None`` rolls each seed's flattened values)."""
     if _is_zero(t):
@@ -187,7 +137,7 @@ def seed_roll(t, shift, axis=None):
     t = np.asarray(t)
     if axis is None:
         return np.reshape(np.roll(np.reshape(t, (t.shape[0], -1)), shift, axis=1), t.shape)
-    return np.roll(t, shift, axis=seed_axes(axis, None))
+    return np.roll(t, shift, axis=_shifted(axis, t))
 
 
 def seeded(t, x, k):
@@ -381,8 +331,9 @@ def seed_dot_grad2(t, a, b):
     return _each_seed(dot_grad2, t, a, b)
 
 
-# NumPy functions of one array with an axis argument, for every seed (generated code swaps them in where
-# a template applies them to a batched value; s2s/seeds.py): the seed axis comes first, the axes after it.
+# NumPy functions of one array with an axis argument, for every seed (templates/batched.py calls them, and
+# generated code swaps them in where a template applies NumPy to a batched value; s2s/seeds.py): the seed
+# axis comes first, each seed's axes after it.
 def _shifted(axis, t):
     """The axes of a batched ``t`` for the axes ``axis`` of each seed (None: all of a seed's axes)."""
     if axis is None:
@@ -412,9 +363,16 @@ def _reduced(reduce, a, axis, args, kwargs):
 
 def batched_reshape(a, shape, order="C"):
     """``np.reshape(a_i, shape, order)`` for every seed."""
-    if _is_zero(a) or order != "C" or isinstance(a, (list, tuple)):
-        return a if _is_zero(a) else _each_seed(lambda s: np.reshape(s, shape, order=order), a)
-    return np.reshape(a, np.shape(a)[:1] + (tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)))
+    if _is_zero(a):
+        return a
+    if isinstance(a, (list, tuple)) or order not in ("C", "F"):
+        return _each_seed(lambda s: np.reshape(s, shape, order=order), a)
+    a = np.asarray(a)
+    shape = tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
+    if order == "C":
+        return np.reshape(a, a.shape[:1] + shape)
+    # in Fortran order the last axis varies slowest: with the seeds last, each seed is its own block
+    return np.moveaxis(np.reshape(np.moveaxis(a, 0, -1), shape + a.shape[:1], order="F"), -1, 0)
 
 
 def batched_swapaxes(a, axis1, axis2):

@@ -17,8 +17,8 @@ import operator
 import numpy as np
 
 from s2s.rules import batched
-from s2s.batching import (seed_add_at, seed_dot_left, seed_dot_right, seed_finalize, seed_matmul_left,
-                          seed_matmul_right, seed_mean, seed_reshape, seed_roll, seed_sum, seed_swapaxes,
+from s2s.batching import (batched_mean, batched_reshape, batched_sum, batched_swapaxes, seed_add_at, seed_dot_left,
+                          seed_dot_right, seed_finalize, seed_matmul_left, seed_matmul_right, seed_roll,
                           seed_transpose, seed_unbroadcast, seed_unreduce)
 from s2s.runtime import add_at, finalize, flatten, unbroadcast, unreduce
 
@@ -27,32 +27,32 @@ LINALG_MATMUL = tuple(f for f in [getattr(np.linalg, "matmul", None)] if f is no
 
 @batched(np.sum)
 def sum_(a, axis=None, dtype=None, keepdims=False, initial=0, where=True, *, ans, a_dot, batch):
-    return seed_sum(a_dot, a, axis, dtype, keepdims, where)
+    return batched_sum(a_dot, axis, dtype, keepdims=keepdims, where=where)
 
 
 @batched(np.mean)
 def mean(a, axis=None, dtype=None, keepdims=False, where=True, *, ans, a_dot, batch):
-    return seed_mean(a_dot, a, axis, dtype, keepdims, where)
+    return batched_mean(a_dot, axis, dtype, keepdims=keepdims, where=where)
 
 
 @batched(np.reshape, wrt="a")
 def reshape(a, shape, order="C", *, ans, a_dot, batch):
-    return seed_reshape(a_dot, ans, order)
+    return batched_reshape(a_dot, np.shape(ans), order)
 
 
 @batched(np.ravel, flatten)
 def ravel(a, order="C", *, ans, a_dot, batch):
-    return seed_reshape(a_dot, ans, order)
+    return batched_reshape(a_dot, np.shape(ans), order)
 
 
 @batched(np.expand_dims, np.squeeze, wrt="a")
 def squeeze(a, axis=None, *, ans, a_dot, batch):
-    return seed_reshape(a_dot, ans)
+    return batched_reshape(a_dot, np.shape(ans))
 
 
 @batched(np.atleast_1d, np.atleast_2d, np.atleast_3d)
 def atleast_1d(arys, *, ans, arys_dot, batch):
-    return seed_reshape(arys_dot, ans)
+    return batched_reshape(arys_dot, np.shape(ans))
 
 
 @batched(np.transpose)
@@ -62,7 +62,7 @@ def transpose(a, axes=None, *, ans, a_dot, batch):
 
 @batched(np.swapaxes, wrt="a")
 def swapaxes(a, axis1, axis2, *, ans, a_dot, batch):
-    return seed_swapaxes(a_dot, axis1, axis2)
+    return batched_swapaxes(a_dot, axis1, axis2)
 
 
 @batched(np.roll, wrt="a")

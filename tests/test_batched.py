@@ -168,7 +168,7 @@ def test_batched_source_loops_only_where_a_rule_has_no_batched_form():
     assert "for seed in range(batch)" not in source
     assert "lift(" in source
     source = s2s.source(s2s.jvp(sum_of_sines, batch=True))
-    assert "for seed in range(batch)" not in source and "seed_sum(" in source
+    assert "for seed in range(batch)" not in source and "batched_sum(" in source
     source = s2s.source(s2s.jvp(cumulative, batch=True))
     assert "for seed in range(batch)" in source and "batch_stack(" in source
 
