@@ -12,6 +12,7 @@ import numpy as np
 
 from s2s.api import Derived, _transform, _where, grad, jvp
 from s2s.errors import ArgumentError
+from s2s.runtime import _rebuilt, float_dtype
 
 
 def jacobian(f=None, wrt=0, mode="reverse", *, verbose=False):
@@ -54,7 +55,7 @@ def _wrt_values(transformed, args, kwargs):
 def _basis(value):
     """Unit tangents shaped like ``value``, one per element."""
     shape = np.shape(value)
-    dtype = _float_type(value)
+    dtype = float_dtype(value)
     eye = np.eye(int(np.prod(shape, dtype=int)), dtype=dtype)
     for row in eye:
         yield row.reshape(shape) if shape else (float(row[0]) if isinstance(value, float) else row.reshape(()))
@@ -110,7 +111,7 @@ def _jacobian_by_chunks(batched, values, args, kwargs):
     for j, value in enumerate(values):
         shape = np.shape(value)
         n = int(np.prod(shape, dtype=int))
-        dtype = _float_type(value)
+        dtype = float_dtype(value)
         chunk = _chunk(n)
         parts = []
         for start in range(0, n, chunk):
@@ -169,11 +170,6 @@ def _batched_failed(batched, err):
                   RuntimeWarning, stacklevel=4)
 
 
-def _float_type(value):
-    dtype = np.result_type(value)
-    return dtype if np.issubdtype(dtype, np.inexact) else np.float64
-
-
 def _jacobian_by_row_chunks(batched, values, out, args, kwargs):
     leaves = _leaves(out)
     per_wrt = [[None] * len(leaves) for _ in values]
@@ -184,9 +180,9 @@ def _jacobian_by_row_chunks(batched, values, out, args, kwargs):
         parts = [[] for _ in values]
         for start in range(0, m, chunk):
             k = min(chunk, m - start)
-            seeds = np.zeros((k, m), dtype=_float_type(leaf))
+            seeds = np.zeros((k, m), dtype=float_dtype(leaf))
             seeds[np.arange(k), start + np.arange(k)] = 1
-            dout = [np.zeros((k,) + np.shape(x), dtype=_float_type(x)) for x in leaves]
+            dout = [np.zeros((k,) + np.shape(x), dtype=float_dtype(x)) for x in leaves]
             dout[i] = seeds.reshape((k,) + shape)
             dout = _rebuilt(out, dout) if isinstance(out, (tuple, list)) else dout[0]
             _, cotangents = batched(*args, dout, **kwargs)
@@ -210,10 +206,6 @@ def _arrange(transformed, out, per_wrt):
     if isinstance(out, (tuple, list)):
         return _rebuilt(out, [for_output(k) for k in range(n_out)])
     return for_output(0)
-
-
-def _rebuilt(x, items):
-    return type(x)(*items) if hasattr(x, "_fields") else type(x)(items)  # NumPy's named tuples (eigh, qr)
 
 
 def _refuse_containers(transformed, values):
