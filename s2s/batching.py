@@ -275,8 +275,11 @@ def seed_cotangent(value, dout, where="", of=""):
             cotangent(value, dout, where, of)  # raises the message of the unbatched check
         return _rebuilt(value, [seed_cotangent(a, d, where, of) for a, d in zip(value, dout)])
     if isinstance(dout, (list, tuple)) or np.ndim(dout) == 0:
-        raise ArgumentError("{}: {} returned a value of shape {}, so the batched dout must have shape (k,) + {}, "
-                            "not {}".format(where, of, np.shape(value), np.shape(value), np.shape(dout)))
+        given = "a {} of {}".format(type(dout).__name__, len(dout)) if isinstance(dout, (list, tuple)) else (
+            "shape {}".format(np.shape(dout)))
+        raise ArgumentError("{}: {} returned a value of shape {}, so the batched dout must have shape (k,) + {} "
+                            "(an array: np.stack the k cotangents), not {}".format(
+                                where, of, np.shape(value), np.shape(value), given))
     cotangent(value, np.asarray(dout)[0], where, of)
     return dout
 
