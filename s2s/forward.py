@@ -23,11 +23,11 @@ import operator
 import types
 
 import gast
-import numpy as np
 
 from s2s import anno
 from s2s import astutil as A
 from s2s import batching, runtime, seeds, tangents
+from s2s.analysis import kinds
 from s2s.errors import NoRuleError, UnsupportedSyntaxError, describe, no_rule, site
 from s2s.reverse import OPERATORS
 from s2s.templates import CallBindingError
@@ -43,9 +43,9 @@ class Forward:
         self.containers = containers  # names that hold lists or tuples (for subroutine calls)
         self.where = where  # origin of the function, for messages
         self.written = _item_written(fn.body)
-        self.counters = _int_names(fn, ctx.resolve) if batch else set()  # names that hold ints
+        self.counters = kinds.int_names(fn, ctx.resolve) if batch else set()  # names that hold ints
         # names that hold arrays (the entry's parameters are known: the call shows which are lists or tuples)
-        self.arrays = _array_names(fn, containers, ctx.resolve, entry) if batch else set()
+        self.arrays = kinds.array_names(fn, containers, ctx.resolve, entry) if batch else set()
         self._seed = None
 
     def is_active(self, name):
@@ -341,60 +341,6 @@ def _item_written(stmts):
     return out
 
 
-def _values(fn, resolve):
-    """name -> the values assigned to it in ``fn``: the expression of ``name = value``, ``"range"`` for a
-    counter of ``for name in range(...)``, None for any other binding (a loop target, an unpacking)."""
-    values = {}
-    for node in A.walk(fn):
-        if isinstance(node, gast.For):
-            ranged = isinstance(node.iter, gast.Call) and resolve(node.iter.func) is range
-            for name in A.names_stored(node.target):
-                values.setdefault(name, []).append("range" if ranged and isinstance(node.target, gast.Name)
-                                                   else None)
-        elif isinstance(node, (gast.With, gast.comprehension)):
-            for name in A.names_stored(getattr(node, "target", node)):
-                values.setdefault(name, []).append(None)
-        elif isinstance(node, gast.Assign):
-            for target in node.targets:
-                for name in A.names_stored(target):
-                    values.setdefault(name, []).append(node.value if isinstance(target, gast.Name) else None)
-    return values
-
-
-def _closure(values, start, holds):
-    """The names in ``start``, and those whose every assigned value ``holds(value, names so far)``."""
-    names = set(start)
-    changed = True
-    while changed:
-        changed = False
-        for name, assigned in values.items():
-            if name not in names and all(v is not None and holds(v, names) for v in assigned):
-                names.add(name)
-                changed = True
-    return names
-
-
-def _int_names(fn, resolve):
-    """Names that hold Python ints: ``range`` loop counters, ``len`` results and integer arithmetic on them."""
-    def is_int(node, ints):
-        if node == "range":
-            return True
-        if isinstance(node, gast.Constant):
-            return type(node.value) is int
-        if isinstance(node, gast.Name):
-            return node.id in ints
-        if isinstance(node, gast.BinOp):
-            return isinstance(node.op, (gast.Add, gast.Sub, gast.Mult, gast.FloorDiv, gast.Mod)) and is_int(
-                node.left, ints) and is_int(node.right, ints)
-        if isinstance(node, gast.UnaryOp):
-            return isinstance(node.op, gast.USub) and is_int(node.operand, ints)
-        if isinstance(node, gast.Call):
-            return resolve(node.func) is len
-        return False
-
-    return _closure(_values(fn, resolve), (), is_int)
-
-
 def _is_number(node):
     return isinstance(node, gast.Constant) and isinstance(node.value, (int, float)) and not isinstance(
         node.value, bool)
@@ -402,32 +348,3 @@ def _is_number(node):
 
 def _same_name(a, b):
     return isinstance(a, gast.Name) and isinstance(b, gast.Name) and a.id == b.id
-
-
-_ARRAY_MAKERS = frozenset(id(f) for f in (
-    np.zeros, np.zeros_like, np.ones, np.ones_like, np.empty, np.empty_like, np.full, np.full_like, np.array,
-    np.asarray, np.copy, np.sum, np.mean, np.prod, np.roll, np.reshape, np.ravel, np.transpose, np.dot, np.matmul,
-    np.concatenate, np.stack, np.hstack, np.vstack, np.cumsum, np.diff, np.outer, np.einsum, np.linspace,
-    np.arange, np.clip, np.where, np.diag, np.tile, np.pad, np.flip, np.sort))
-
-
-def _array_names(fn, containers, resolve, entry):
-    """Names that surely hold arrays or numbers, never lists or tuples (their tangents are indexed after
-    the seed axis directly; other names go through ``batch_at``)."""
-    values = _values(fn, resolve)
-    params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs} - set(containers)
-    start = [p for p in params if p not in values] if entry else []
-
-    def is_array(node, arrays):
-        if isinstance(node, (gast.BinOp, gast.UnaryOp, gast.Constant)):
-            return True
-        if isinstance(node, gast.Name):
-            return node.id in arrays
-        if isinstance(node, gast.Subscript):
-            return is_array(node.value, arrays)
-        if isinstance(node, (gast.Call, gast.Attribute)):
-            callee = anno.get(node, anno.Key.CALLEE)
-            return seeds.is_elementwise(callee) or id(callee) in _ARRAY_MAKERS
-        return False
-
-    return _closure(values, start, is_array)
