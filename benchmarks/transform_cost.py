@@ -10,7 +10,7 @@ arithmetic on arrays, then a return) is written to a temporary file, and:
   one-time cost is reported separately, as "first transform in the process").
 - hit, same callable: what each call of ``g(...)`` pays before running the
   generated code: binding the arguments, reading their shapes (the code is
-  specialized on them, s2s/specialize.py), a dictionary lookup and the check
+  specialized on them, s2s/backend/specialize.py), a dictionary lookup and the check
   that every global name the code depends on still means the same object.
 - hit, new callable: ``api._generate(...)`` for a function already in the
   cache, what a new ``s2s.grad(f)`` pays on its first call (key + check).
@@ -34,7 +34,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import s2s  # noqa: E402
-from s2s import api  # noqa: E402
+from s2s.api import transforms as api
 
 STATEMENTS = 100
 
@@ -106,12 +106,12 @@ def main(argv=None):
         g(x, y)  # runs
 
         def lookup():  # what each call g(x, y) does before running the code: bind, shape facts, lookup
-            bound = g._bind((x, y), {})
-            return g.generated(g._containers(bound), g._facts(bound))
+            bound = g.bind((x, y), {})
+            return g.generated(g.containers(bound), g._facts(bound))
 
         entry = lookup()
         hit_same = per_call(lookup, 100_000)
-        key_args = (g.fn, g.wrt, g.kind, g.as_tuple, frozenset(), g.options, g._facts(g._bind((x, y), {})))
+        key_args = (g.fn, g.wrt, g.kind, g.as_tuple, frozenset(), g.options, g._facts(g.bind((x, y), {})))
         assert api._generate(*key_args) is entry
         hit_new = per_call(lambda: api._generate(*key_args), 100_000)
         fn = g.fn

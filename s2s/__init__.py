@@ -3,10 +3,10 @@
 ``s2s.grad(f)`` reads ``f``'s source and generates the Python source of its
 gradient; ``s2s.source`` shows it. The generated code runs with NumPy alone.
 """
-from s2s.api import grad, jvp, source, value_and_grad, vjp
-from s2s.jacobians import hessian, hvp, jacobian
-from s2s.check import check_grad
-from s2s.errors import (
+from s2s.api.transforms import grad, jvp, source, value_and_grad, vjp
+from s2s.api.jacobians import hessian, hvp, jacobian
+from s2s.api.check import check_grad
+from s2s.common.errors import (
     ArgumentError,
     NoRuleError,
     NonScalarOutputError,
@@ -16,11 +16,13 @@ from s2s.errors import (
     UnsupportedSyntaxError,
 )
 from s2s.runtime import stop_gradient
-from s2s.schedules import checkpointed
-from s2s.user_rules import adjoint, tangent
+from s2s.runtime.schedules import checkpointed
+from s2s.rules.user import adjoint, tangent
 from s2s.sparse import hessian_sparsity, jacobian_sparsity, sparse_hessian, sparse_jacobian
 
-__version__ = "0.1.0"
+from s2s.common.version import VERSION
+
+__version__ = VERSION
 
 __all__ = [
     "grad",

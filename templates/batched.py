@@ -17,7 +17,7 @@ import operator
 import numpy as np
 
 from s2s.rules import batched
-from s2s.batching import (batched_mean, batched_reshape, batched_sum, batched_swapaxes, seed_add_at, seed_dot_left,
+from s2s.runtime.batching import (batched_mean, batched_reshape, batched_sum, batched_swapaxes, seed_add_at, seed_dot_left,
                           seed_dot_right, seed_finalize, seed_matmul_left, seed_matmul_right, seed_roll,
                           seed_transpose, seed_unbroadcast, seed_unreduce)
 from s2s.runtime import add_at, finalize, flatten, unbroadcast, unreduce

@@ -1,4 +1,4 @@
-"""scipy.linalg: loaded only when scipy is installed (see ``OPTIONAL`` in s2s/templates.py).
+"""scipy.linalg: loaded only when scipy is installed (see ``OPTIONAL`` in s2s/rules/templates.py).
 
 The rules share np.linalg's helpers where the mathematics is the same; the
 helpers that need scipy (expm, sqrtm) import it when they run.

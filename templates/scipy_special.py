@@ -1,4 +1,4 @@
-"""scipy.special: loaded only when scipy is installed (see ``OPTIONAL`` in s2s/templates.py).
+"""scipy.special: loaded only when scipy is installed (see ``OPTIONAL`` in s2s/rules/templates.py).
 
 Generated code calls these functions by object, as it calls NumPy's; the
 helpers come from s2s.runtime and import no scipy at import time.

@@ -203,7 +203,7 @@ def test_the_primal_sweep_runs_once_for_every_cotangent():
     "overlapping_slice_writes", "comp_zip", "f32_matvec")], ids=lambda c: c.name)
 def test_jacobians_in_chunks_of_seeds_equal_one_seed_at_a_time(case, monkeypatch):
     """jacobian and hessian push chunks of unit seeds through the batched code: several chunks here."""
-    from s2s import jacobians as api
+    from s2s.api import jacobians as api
 
     monkeypatch.setattr(api, "_CHUNK_SEEDS", 2)
     args = copy.deepcopy(case.args)
@@ -242,7 +242,7 @@ def test_a_zero_adjoint_into_a_helper_sweep(flag):
 
 
 def test_jacobian_goes_on_one_seed_at_a_time_if_the_batched_code_fails(monkeypatch):
-    from s2s import jacobians as api
+    from s2s.api import jacobians as api
 
     def broken(*args, **kwargs):
         raise RuntimeError("no batched call today")

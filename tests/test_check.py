@@ -1,6 +1,6 @@
 """The gradient oracle rejects wrong gradients and accepts right ones.
 
-These tests use hand-written gradients with ``s2s.check.compare`` (the work
+These tests use hand-written gradients with ``s2s.api.check.compare`` (the work
 horse of ``s2s.check_grad``), so they do not depend on the differentiator.
 """
 import collections
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from s2s.check import FULL_CHECK_SIZE, compare
+from s2s.api.check import FULL_CHECK_SIZE, compare
 
 
 def lecture(x1, x2):

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 import s2s
-from s2s import schedules
-from s2s.api import Transformed
+from s2s.runtime import schedules
+from s2s.api.transforms import Transformed
 
 try:
     from . import checkpoint_marked as marked

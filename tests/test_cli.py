@@ -9,7 +9,8 @@ import sys
 import pytest
 
 import s2s
-from s2s import cli, highlight
+from s2s.api import cli
+from s2s.backend import highlight
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 LECTURE = str(ROOT / "samples" / "lecture.py")
@@ -136,7 +137,7 @@ def test_the_header_names_the_program_as_it_was_started(tmp_path):
 
 def test_console_script_is_declared():
     text = (ROOT / "pyproject.toml").read_text()
-    match = re.search(r'^\[project\.scripts\]\s*\ns2s = "s2s\.cli:(\w+)"', text, re.M)
+    match = re.search(r'^\[project\.scripts\]\s*\ns2s = "s2s\.api\.cli:(\w+)"', text, re.M)
     assert match, "pyproject.toml declares the s2s console script"
     assert callable(getattr(cli, match.group(1)))
 
@@ -368,7 +369,7 @@ def test_readme_commands_run(tmp_path):
 
 def test_output_is_byte_identical_across_processes():
     """Set iteration order changes with PYTHONHASHSEED; the generated files must not."""
-    script = ("import sys\nfrom s2s import cli\n"
+    script = ("import sys\nfrom s2s.api import cli\n"
               "for target in sys.argv[1:]:\n    cli.main(['grad', target, '--wrt', '0,1'])\n")
     targets = [str(ROOT / "samples" / name) for name in ("rnn.py:loss", "ode.py:loss", "lecture.py:f")]
     outputs = set()

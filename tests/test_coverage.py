@@ -1,11 +1,12 @@
-"""The coverage table (s2s/coverage.py), docs/coverage.md and `s2s rules`."""
+"""The coverage table (s2s/rules/coverage.py), docs/coverage.md and `s2s rules`."""
 import io
 import pathlib
 
 import numpy as np
 import pytest
 
-from s2s import cli, coverage, templates
+from s2s.api import cli
+from s2s.rules import coverage, templates
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "coverage.md"

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import s2s
-from s2s.errors import (
+from s2s.common.errors import (
     ArgumentError,
     NonScalarOutputError,
     NoRuleError,

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import s2s
-import s2s.errors
+import s2s.common.errors
 
 try:
     from . import functions
@@ -106,7 +106,7 @@ def as_tuple(case, g):
 
 
 def _expect_unsupported(case, transform, *extra):
-    with pytest.raises(s2s.errors.UnsupportedSyntaxError, match=r"functions\.py:\d+"):
+    with pytest.raises(s2s.common.errors.UnsupportedSyntaxError, match=r"functions\.py:\d+"):
         transform(case.fn, wrt=case.wrt)(*copy.deepcopy(case.args), *extra)
 
 
@@ -198,7 +198,7 @@ def test_jvp_wrong_number_of_tangents():
     g = s2s.jvp(two_args, wrt=(0, 1))
     with pytest.raises(s2s.S2SError, match="2 tangents"):
         g(np.ones(3))
-    with pytest.raises(s2s.errors.ArgumentError, match="do not match"):
+    with pytest.raises(s2s.common.errors.ArgumentError, match="do not match"):
         g(np.ones(3), np.ones(3), np.ones(3))
 
 
@@ -218,11 +218,11 @@ def test_vjp_dout_of_the_wrong_shape():
 
 def test_wrt_errors_in_every_transform():
     for transform in (s2s.jvp, s2s.vjp, s2s.jacobian, s2s.hessian, s2s.hvp):
-        with pytest.raises(s2s.errors.ArgumentError, match="no parameter of that name"):
+        with pytest.raises(s2s.common.errors.ArgumentError, match="no parameter of that name"):
             transform(two_args, wrt="z")
-    with pytest.raises(s2s.errors.ArgumentError, match="integer"):
+    with pytest.raises(s2s.common.errors.ArgumentError, match="integer"):
         s2s.jvp(two_args, wrt=0)(3, np.ones(3), 1.0)
-    with pytest.raises(s2s.errors.ArgumentError, match=r"test_forward\.py:\d+: jacobian of two_args: mode must be"):
+    with pytest.raises(s2s.common.errors.ArgumentError, match=r"test_forward\.py:\d+: jacobian of two_args: mode must be"):
         s2s.jacobian(two_args, mode="sideways")
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import s2s
-import s2s.errors
+import s2s.common.errors
 
 try:
     from . import functions
@@ -162,7 +162,7 @@ def test_reverse_over_reverse_matches_forward_over_reverse(case):
 
 def test_second_derivative_through_a_helper_without_a_rule_says_so():
     case = functions.BY_NAME["lowrank_fit"]  # the nuclear norm and u, vh of the SVD: no second derivative yet
-    with pytest.raises(s2s.errors.S2SError, match=r"np\.linalg\.(norm|svd): .*second derivative"):
+    with pytest.raises(s2s.common.errors.S2SError, match=r"np\.linalg\.(norm|svd): .*second derivative"):
         s2s.hessian(case.fn, wrt=0)(*copy.deepcopy(case.args))
 
 

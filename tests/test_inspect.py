@@ -11,7 +11,7 @@ import pytest
 import functions
 import inspected
 import s2s
-from s2s import api
+from s2s.api import transforms as api
 
 TRANSFORMS = [("grad", s2s.grad, "Gradient"), ("value_and_grad", s2s.value_and_grad, "Value and gradient")]
 

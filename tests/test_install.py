@@ -32,7 +32,7 @@ CHECK_INSTALL = textwrap.dedent('''
     import numpy as np
 
     import s2s
-    import s2s.templates
+    import s2s.rules.templates
 
 
     def f(x1, x2):
@@ -44,7 +44,7 @@ CHECK_INSTALL = textwrap.dedent('''
     print(json.dumps({
         "s2s": s2s.__file__,
         "prefix": sys.prefix,
-        "templates": sorted(p.name for p in s2s.templates.template_files()),
+        "templates": sorted(p.name for p in s2s.rules.templates.template_files()),
         "shipped": sorted(p.name for d in spec.submodule_search_locations
                           for p in pathlib.Path(d).iterdir()),
         "grad": [float(g1), float(g2)],
@@ -147,3 +147,12 @@ def test_pyproject_lists_every_subpackage():
     assert folders <= listed, "add to [tool.setuptools] packages: {}".format(sorted(folders - listed))
     assert config["package-dir"]["s2s._templates"] == "templates"
     assert "s2s._templates" in listed
+
+
+def test_the_package_version_is_the_project_version():
+    import re
+
+    import s2s
+
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert re.search(r'^version = "([^"]+)"', text, re.M).group(1) == s2s.__version__

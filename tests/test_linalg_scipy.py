@@ -10,7 +10,7 @@ import pytest
 
 import s2s
 import s2s.runtime as R
-from s2s import templates
+from s2s.rules import templates
 
 NUMPY2 = hasattr(np, "vecdot")
 
@@ -169,8 +169,8 @@ SCRIPT = r'''
 import sys
 sys.modules["scipy"] = None  # importing scipy now fails
 import numpy as np
-import s2s, s2s.runtime, s2s.templates
-assert not any(p.name.startswith("scipy_") for p in s2s.templates.template_files())
+import s2s, s2s.runtime, s2s.rules.templates
+assert not any(p.name.startswith("scipy_") for p in s2s.rules.templates.template_files())
 def f(a):
     return np.linalg.slogdet(a)[1]
 print(float(s2s.grad(f)(np.eye(2) * 2.0)[0, 0]))

@@ -12,7 +12,10 @@ import numpy as np
 import pytest
 
 import s2s
-from s2s import api, emit, loader, optimize, specialize, templates, transform
+from s2s.api import transforms as api
+from s2s.backend import emit, loader, optimize, specialize
+from s2s.rules import templates
+from s2s.api import pipeline as transform
 from s2s.analysis import shapes
 
 try:
@@ -25,7 +28,7 @@ CASES = [c for c in functions.CASES if "unsupported" not in c.tags]
 
 def _build(case, passes=optimize.PASSES, specialized=True, kind="grad", checkpoint=None):
     """The generated function for ``case`` with the given passes (no cache)."""
-    wrt, as_tuple = api._wrt_names(case.fn, case.wrt)
+    wrt, as_tuple = api.wrt_names(case.fn, case.wrt)
     bound = inspect.signature(case.fn).bind(*case.args)
     containers = frozenset(n for n, v in bound.arguments.items() if isinstance(v, (list, tuple)))
     facts = dict(api._canonical(api._shape_facts(bound.arguments))) if specialized else {}
@@ -107,11 +110,11 @@ def test_same_pattern_of_sizes_shares_the_generated_code():
 
     df = s2s.grad(f)
     df(np.ones(3), np.ones(3))
-    count = s2s.api.transform_count()
+    count = s2s.api.transforms.transform_count()
     df(np.ones(5), np.ones(5))
-    assert s2s.api.transform_count() == count
+    assert s2s.api.transforms.transform_count() == count
     df(np.ones(5), np.ones(1))  # a size 1 broadcasts: another specialization
-    assert s2s.api.transform_count() == count + 1
+    assert s2s.api.transforms.transform_count() == count + 1
 
 
 def test_python_floats_get_no_unbroadcast():
@@ -260,7 +263,7 @@ def test_specialize_unbroadcast_to_one_sum(g, x, call):
 
 
 def test_cli_source_is_not_specialized(tmp_path):
-    from s2s import cli
+    from s2s.api import cli
 
     path = tmp_path / "m.py"
     path.write_text("import numpy as np\n\ndef f(x, y):\n    return np.sum(x * y)\n")
@@ -292,7 +295,7 @@ _SAVED_LOOP = """def f(x, y, r):
 
 
 def test_rematerialize_snippet():
-    from s2s import stacks
+    from s2s.backend import stacks
 
     fn = _fn(_SAVED_LOOP)
     want = _exec(fn)
@@ -304,7 +307,7 @@ def test_rematerialize_snippet():
 
 
 def test_rematerialize_refuses_values_written_in_place():
-    from s2s import stacks
+    from s2s.backend import stacks
 
     fn = _fn(_SAVED_LOOP.replace("    g = 1.0\n", "    r[0] = 2.0\n    g = 1.0\n"))
     stacks.rematerialize(fn)
@@ -312,7 +315,7 @@ def test_rematerialize_refuses_values_written_in_place():
 
 
 def test_fuse_snippet():
-    from s2s import stacks
+    from s2s.backend import stacks
 
     fn = _fn(_SAVED_LOOP)
     want = _exec(fn)
@@ -332,7 +335,7 @@ def _exec(fn):
 
 
 def test_iterate_snippet():
-    from s2s import stacks
+    from s2s.backend import stacks
 
     fn = _fn(_SAVED_LOOP.replace("    for i in range(3):\n        y = y_stack", "    for i in reversed(range(3)):\n"
                                  "        y = y_stack"))
@@ -345,7 +348,7 @@ def test_iterate_snippet():
 
 
 def test_iterate_leaves_nested_loops_alone():
-    from s2s import stacks
+    from s2s.backend import stacks
 
     src = ("def f(x):\n    s = []\n    for j in range(2):\n        for i in range(3):\n            s.append(x)\n"
            "            x = x * 2.0\n    for j in range(2):\n        for i in reversed(range(3)):\n"

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import s2s
-import s2s.errors
+import s2s.common.errors
 
 try:
     from . import functions
@@ -80,7 +80,7 @@ def assert_unchanged(after, before, where="args"):
 
 def _expect_unsupported(case, transform):
     """Constructs rejected by design: a clear error naming the user's line."""
-    with pytest.raises(s2s.errors.UnsupportedSyntaxError, match=r"functions\.py:\d+"):
+    with pytest.raises(s2s.common.errors.UnsupportedSyntaxError, match=r"functions\.py:\d+"):
         transform(case.fn, wrt=case.wrt)(*copy.deepcopy(case.args))
 
 
@@ -294,7 +294,7 @@ def test_wrt_forms_int_argument_is_not_differentiated():
 # ---------------------------------------------------------------------------
 
 def test_cache():
-    from s2s import api
+    from s2s.api import transforms as api
 
     f = functions.cache_fresh
     x = np.array([0.3, -0.2])

@@ -33,7 +33,7 @@ import pytest
 import s2s.runtime as R
 import rules_linalg_scipy
 import rules_second_order
-from s2s import templates as T
+from s2s.rules import templates as T
 from s2s.runtime import astype, copy, flatten, item
 
 try:
@@ -786,11 +786,27 @@ def test_every_runtime_helper_has_a_rule():
     """Generated code and templates call s2s.runtime helpers: each needs a rule for higher orders."""
     missing = []
     for name, obj in vars(R).items():
-        if name.startswith("_") or not inspect.isfunction(obj) or not R.is_runtime(obj):
+        if name.startswith("_") or name in R.SHARED or not inspect.isfunction(obj) or not R.is_runtime(obj):
             continue
         if obj not in REGISTRY.adjoints and not REGISTRY.is_nondifferentiable(obj):
             missing.append(name)
     assert sorted(missing) == sorted(HELPERS_WITHOUT_RULES)
+
+
+def test_templates_never_call_the_runtime_building_blocks():
+    """``s2s.runtime.SHARED`` names functions only helpers call (they have no rules): no template calls one."""
+    used = []
+    for path in T.template_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("s2s.runtime"):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "runtime":
+                names = [node.attr]
+            used.extend("{}:{} {}".format(path.name, node.lineno, name) for name in names if name in R.SHARED)
+    assert not used
+    assert all(inspect.isfunction(getattr(R, name)) for name in R.SHARED)
 
 
 def test_every_adjoint_rule_has_a_tangent_template():

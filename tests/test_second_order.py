@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import s2s
-import s2s.errors
+import s2s.common.errors
 
 try:
     import scipy.linalg as sla
@@ -162,7 +162,7 @@ def _expm_sum(x): return np.sum(sla.expm(x[:, :3]))
 
 @pytest.mark.skipif(sla is None, reason="scipy is optional")
 def test_a_helper_without_a_second_order_rule_is_named():
-    with pytest.raises(s2s.errors.NoRuleError,
+    with pytest.raises(s2s.common.errors.NoRuleError,
                        match=r"test_second_order\.py:\d+\)>:\d+: `t1_bar = expm_grad\(.*s2s\.runtime\.expm_grad"):
         s2s.hessian(_expm_sum)(X.copy())
 
@@ -173,5 +173,5 @@ def _sum_of_u(x): return np.sum(np.linalg.svd(x, full_matrices=False)[0])
 
 @pytest.mark.parametrize("f", [_nuclear_norm, _sum_of_u], ids=lambda f: f.__name__)
 def test_second_derivatives_not_written_raise_an_s2s_error(f):
-    with pytest.raises(s2s.errors.S2SError, match=r"np\.linalg\.(norm|svd): .*second derivative"):
+    with pytest.raises(s2s.common.errors.S2SError, match=r"np\.linalg\.(norm|svd): .*second derivative"):
         s2s.hessian(f)(X.copy())

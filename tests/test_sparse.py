@@ -10,7 +10,7 @@ import pytest
 import scipy.sparse as sp
 
 import s2s
-import s2s.errors
+import s2s.common.errors
 from s2s.sparse import coloring
 from s2s.sparse.api import _rules
 
@@ -85,7 +85,7 @@ def test_table_patterns_contain_nonzeros(case, w):
     assert not (np.ravel(np.abs(gradient)) > 0)[~pattern].any()
     try:
         hessian = s2s.hessian(case.fn, wrt=w)(*case.args)
-    except s2s.errors.NoRuleError as err:  # a helper without a second-order rule (svd, qr, norm 'nuc', ...)
+    except s2s.common.errors.NoRuleError as err:  # a helper without a second-order rule (svd, qr, norm 'nuc', ...)
         assert "s2s.runtime." in str(err)
         pytest.skip(str(err))
     hessian = np.reshape(hessian, (pattern.size, pattern.size))

@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 
 import s2s
-from s2s import cli, standalone
+from s2s.api import cli
+from s2s.backend import standalone
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -150,7 +151,7 @@ def test_checkpointed_standalone_file_runs_without_s2s(sample, checkpoint, tmp_p
     assert cli.main(argv) == 0
     text = out.read_text(encoding="utf-8")
     schedule = "binomial" if checkpoint == "2" else "auto"
-    assert "# Checkpoint schedules copied from s2s/schedules.py.\n" in text
+    assert "# Checkpoint schedules copied from s2s/runtime/schedules.py.\n" in text
     assert "def {}(".format(schedule) in text and "schedules." not in text.split("# The derivative.")[1]
     assert "class Online(" not in text or checkpoint == "auto", "only the schedules used are copied"
     module = load_sample(sample.file)

@@ -13,8 +13,8 @@ import pytest
 
 import functions
 import s2s
-from s2s import astutil as A
-from s2s import emit
+from s2s.common import astutil as A
+from s2s.backend import emit
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 

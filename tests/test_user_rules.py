@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import s2s
-from s2s import templates
+from s2s.rules import templates
 
 
 @pytest.fixture(autouse=True)

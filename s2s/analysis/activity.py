@@ -1,6 +1,6 @@
 """Activity analysis: which variables carry derivatives.
 
-Requires: the core form (see ``s2s.normalize.anf``) with ``Key.CALLEE`` on
+Requires: the core form (see ``s2s.frontend.normalize.anf``) with ``Key.CALLEE`` on
 calls. Returns the set of *active* names: those that depend differentiably on
 the differentiated parameters (*varied*) and that the result depends on
 differentiably (*useful*). The analysis is per name and flow-insensitive, so
@@ -10,9 +10,11 @@ import types
 
 import gast
 
-from s2s import anno
-from s2s import astutil as A
-from s2s import refs, runtime, templates
+from s2s.common import anno
+from s2s.common import astutil as A
+from s2s import runtime
+from s2s.common import refs
+from s2s.rules import templates
 
 
 def flow_operands(value, registry):

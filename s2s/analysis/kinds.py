@@ -1,6 +1,6 @@
 """Which names of a core-form function hold Python ints, and which surely hold arrays (or numbers).
 
-The batched forward mode (s2s/forward.py) reads them: an int index of a
+The batched forward mode (s2s/forward/sweep.py) reads them: an int index of a
 tangent goes after the seed axis as it is, and a tangent of a name that
 surely holds an array is indexed directly instead of through ``batch_at``
 (which also takes lists and tuples).
@@ -8,9 +8,9 @@ surely holds an array is indexed directly instead of through ``batch_at``
 import gast
 import numpy as np
 
-from s2s import anno
-from s2s import astutil as A
-from s2s import seeds
+from s2s.common import anno
+from s2s.common import astutil as A
+from s2s.analysis import seeds
 
 
 def _values(fn, resolve):

@@ -21,7 +21,7 @@ certain is stated: an unknown call, a slice, a reshape, a tuple make the result
 import gast
 import numpy as np
 
-from s2s import astutil as A
+from s2s.common import astutil as A
 from s2s import runtime
 
 UNKNOWN = "unknown"

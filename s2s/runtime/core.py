@@ -67,7 +67,7 @@ def cotangent(value, dout, where="", of=""):
             raise ArgumentError("{}: {} returned a {} of {} values, so dout must be a list or tuple of {} "
                                 "cotangents, not {}".format(where, of, type(value).__name__, len(value),
                                                            len(value), _describe_value(dout)))
-        return _rebuilt(value, [cotangent(a, d, where, of) for a, d in zip(value, dout)])
+        return rebuilt(value, [cotangent(a, d, where, of) for a, d in zip(value, dout)])
     if is_container(dout) or np.shape(dout) != np.shape(value):
         raise ArgumentError("{}: {} returned a value of shape {}, so dout must have shape {}, not {}".format(
             where, of, np.shape(value), np.shape(value), _describe_value(dout)))
@@ -106,13 +106,13 @@ def add(a, b):
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         return type(a)(add(x, y) for x, y in zip(a, b))
     if isinstance(a, (list, tuple)):
-        return a if _is_zero(b) else type(a)(add(x, y) for x, y in zip(a, b))
+        return a if is_zero(b) else type(a)(add(x, y) for x, y in zip(a, b))
     if isinstance(b, (list, tuple)):
-        return b if _is_zero(a) else type(b)(add(x, y) for x, y in zip(a, b))
+        return b if is_zero(a) else type(b)(add(x, y) for x, y in zip(a, b))
     return a + b
 
 
-def _is_zero(x):
+def is_zero(x):
     return isinstance(x, float) and x == 0.0 and not isinstance(x, np.generic)
 
 
@@ -175,7 +175,7 @@ def snapshot(x):
     return x.copy() if isinstance(x, np.ndarray) else x
 
 
-def _basic_index(idx):
+def is_basic_index(idx):
     """True when ``idx`` selects each element at most once."""
     items = idx if isinstance(idx, tuple) else (idx,)
     for item in items:
@@ -187,9 +187,9 @@ def _basic_index(idx):
     return True
 
 
-def _add_into(a, idx, v):
+def add_into(a, idx, v):
     """``a[idx] += v`` in place, repeated indices adding up; returns ``a``."""
-    if _basic_index(idx):
+    if is_basic_index(idx):
         a[idx] += v
     else:
         np.add.at(a, idx, v)
@@ -202,10 +202,10 @@ def add_at(x_bar, x, idx, v):
     ``x_bar`` is the adjoint of ``x``; when it is still the scalar zero, a
     zero adjoint shaped like ``x`` is made first.
     """
-    if _is_zero(x_bar):
+    if is_zero(x_bar):
         x_bar = zeros_like(x)
     if isinstance(x_bar, np.ndarray):
-        return _add_into(x_bar, idx, v)
+        return add_into(x_bar, idx, v)
     if isinstance(x_bar, list):
         if len(x_bar) < len(x):  # the list grew back (a pop's adjoint): pad with zeros
             x_bar.extend(zeros_like(e) for e in x[len(x_bar):])
@@ -222,7 +222,7 @@ def add_at(x_bar, x, idx, v):
 
 def zero_at(x_bar, idx):
     """Set ``x_bar[idx]`` to zero and return ``x_bar`` (in place)."""
-    if _is_zero(x_bar):
+    if is_zero(x_bar):
         return x_bar
     if isinstance(x_bar, list):
         if isinstance(idx, slice):
@@ -237,7 +237,7 @@ def zero_at(x_bar, idx):
 
 def appended(lst_bar, lst):
     """The adjoint of the value appended last to ``lst``."""
-    if _is_zero(lst_bar) or len(lst_bar) < len(lst):
+    if is_zero(lst_bar) or len(lst_bar) < len(lst):
         return 0.0
     return lst_bar[len(lst) - 1]
 
@@ -248,11 +248,11 @@ def read_at(x_bar, idx):
     With repeated integer indices only the last write survives, so only its
     position receives the adjoint.
     """
-    if _is_zero(x_bar):
+    if is_zero(x_bar):
         return 0.0
     g = x_bar[idx]
     if isinstance(x_bar, np.ndarray):
-        if _basic_index(idx):
+        if is_basic_index(idx):
             # a view: the zero_at that follows the read must not reach it
             return g.copy() if isinstance(g, np.ndarray) else g
         position = np.arange(np.size(g)).reshape(np.shape(g))
@@ -265,10 +265,10 @@ def read_at(x_bar, idx):
 def finalize(g, x):
     """Turn an adjoint into the gradient of ``x``: same structure, shape and float dtype."""
     if isinstance(x, (list, tuple)):
-        if _is_zero(g):
+        if is_zero(g):
             g = [0.0] * len(x)
         return type(x)(finalize(gi, xi) for gi, xi in zip(g, x))
-    if _is_zero(g):
+    if is_zero(g):
         return zeros_like(x)
     if isinstance(x, np.ndarray):
         g = np.asarray(g, dtype=float_dtype(x))
@@ -325,7 +325,7 @@ def unreduce_grad(h, g, axis=None, keepdims=False):
 
 def unread_at(g, x_bar, idx):
     """Adjoint of ``x_bar`` in ``read_at(x_bar, idx)``: ``g`` written at ``idx`` into zeros (the last write wins)."""
-    if _is_zero(x_bar):
+    if is_zero(x_bar):
         return 0.0
     out = zeros_like(x_bar)
     if isinstance(out, tuple):
@@ -336,7 +336,7 @@ def unread_at(g, x_bar, idx):
 
 def unappended(g, lst_bar, lst):
     """Adjoint of ``lst_bar`` in ``appended(lst_bar, lst)``: ``g`` at the last element, zeros elsewhere."""
-    if _is_zero(lst_bar):
+    if is_zero(lst_bar):
         return 0.0
     out = list(zeros_like(lst_bar))
     if len(lst_bar) >= len(lst):
@@ -362,6 +362,6 @@ def item(a, index=None):
     return a.item() if index is None else a.item(index)
 
 
-def _rebuilt(x, items):
+def rebuilt(x, items):
     """A list or tuple of the type of ``x`` holding ``items`` (NumPy's named tuples, such as eigh's, too)."""
     return type(x)(*items) if hasattr(x, "_fields") else type(x)(items)

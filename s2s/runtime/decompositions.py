@@ -8,12 +8,12 @@ imported inside the helpers that need it, never at import time.
 """
 import numpy as np
 
-from s2s.runtime.core import S2SError, _is_zero, float_dtype, zeros_like
+from s2s.runtime.core import S2SError, is_zero, float_dtype, zeros_like
 from s2s.runtime.elementwise import safe_divide
-from s2s.runtime.linalg import _eye_like, _mT
+from s2s.runtime.linalg import eye_like, swap_last_axes
 
 
-def _part(g, like):
+def tuple_part(g, like):
     """Entry ``g`` of a tuple adjoint, as an array shaped like ``like`` (the scalar zero included)."""
     return np.broadcast_to(np.asarray(g, dtype=np.result_type(g, float_dtype(like))), np.shape(like))
 
@@ -30,31 +30,31 @@ def lower_grad(s, uplo="L"):
     the other triangle get none.
     """
     s = np.asarray(s)
-    full = s + _mT(s)
+    full = s + swap_last_axes(s)
     keep = np.tril(full) if uplo == "L" else np.triu(full)
-    return keep - s * _eye_like(s)
+    return keep - s * eye_like(s)
 
 
 def symmetric_from(t, uplo="L"):
     """The symmetric matrix that ``np.linalg.eigh``/``cholesky`` read from ``t``: one triangle, mirrored."""
     t = np.asarray(t)
     tri = np.tril(t) if uplo == "L" else np.triu(t)
-    return tri + _mT(tri) - tri * _eye_like(t)
+    return tri + swap_last_axes(tri) - tri * eye_like(t)
 
 
 def slogdet_grad(g, a):
     """Adjoint of ``a`` in ``np.linalg.slogdet(a)``: the log-determinant's adjoint times ``inv(a).T`` (the sign has none)."""
-    return np.asarray(_part(g[1], np.asarray(a)[..., 0, 0]))[..., None, None] * _mT(np.linalg.inv(a))
+    return np.asarray(tuple_part(g[1], np.asarray(a)[..., 0, 0]))[..., None, None] * swap_last_axes(np.linalg.inv(a))
 
 
 def slogdet_jvp(t, a, ans):
     """Tangent of ``np.linalg.slogdet(a)`` along ``t``: (0 for the sign, trace(inv(a) t))."""
-    return _like(ans, (zeros_like(np.asarray(ans[0])), np.sum(_mT(np.linalg.inv(a)) * t, axis=(-2, -1))))
+    return _like(ans, (zeros_like(np.asarray(ans[0])), np.sum(swap_last_axes(np.linalg.inv(a)) * t, axis=(-2, -1))))
 
 
-def _phi(x):
+def tril_half_diagonal(x):
     """Lower triangle with the diagonal halved."""
-    return np.tril(x) - 0.5 * x * _eye_like(x)
+    return np.tril(x) - 0.5 * x * eye_like(x)
 
 
 def _gaps(w):
@@ -67,7 +67,7 @@ def _gaps(w):
 def eigh_jvp(t, a, ans, UPLO="L"):
     """Tangent of ``(w, v) = np.linalg.eigh(a, UPLO)`` along ``t``."""
     w, v = ans[0], ans[1]
-    p = _mT(v) @ symmetric_from(t, UPLO) @ v
+    p = swap_last_axes(v) @ symmetric_from(t, UPLO) @ v
     return _like(ans, (np.diagonal(p, axis1=-2, axis2=-1).copy(), v @ (_gaps(w) * p)))
 
 
@@ -86,17 +86,17 @@ def _tall(a, what):
 
 def _copyltu(m):
     low = np.tril(m, -1)
-    return low + _mT(low) + m * _eye_like(m)
+    return low + swap_last_axes(low) + m * eye_like(m)
 
 
 def qr_grad(g, a, ans):
     """Adjoint of ``a`` in ``q, r = np.linalg.qr(a)`` (reduced, rows >= columns)."""
     _tall(a, "np.linalg.qr")
     q, r = ans[0], ans[1]
-    q_bar, r_bar = _part(g[0], q), _part(g[1], r)
-    m = r @ _mT(r_bar) - _mT(q_bar) @ q
+    q_bar, r_bar = tuple_part(g[0], q), tuple_part(g[1], r)
+    m = r @ swap_last_axes(r_bar) - swap_last_axes(q_bar) @ q
     b = q_bar + q @ _copyltu(m)
-    return _mT(np.linalg.solve(r, _mT(b)))
+    return swap_last_axes(np.linalg.solve(r, swap_last_axes(b)))
 
 
 def qr_jvp(t, a, ans):
@@ -104,9 +104,9 @@ def qr_jvp(t, a, ans):
     _tall(a, "np.linalg.qr")
     q, r = ans[0], ans[1]
     rinv = np.linalg.inv(r)
-    x = _mT(q) @ t @ rinv
+    x = swap_last_axes(q) @ t @ rinv
     low = np.tril(x, -1)
-    omega = low - _mT(low)
+    omega = low - swap_last_axes(low)
     r_dot = (x - omega) @ r
     return _like(ans, (t @ rinv - q @ (x - omega), r_dot))
 
@@ -129,39 +129,39 @@ def svd_grad(g, a, ans, full_matrices=True, compute_uv=True):
     u, s, vh = _svd_parts(a, ans, compute_uv, full_matrices)
     if not compute_uv:
         return (u * np.asarray(g)[..., None, :]) @ vh
-    u_bar, s_bar, vh_bar = _part(g[0], u), _part(g[1], s), _part(g[2], vh)
-    v, v_bar = _mT(vh), _mT(vh_bar)
+    u_bar, s_bar, vh_bar = tuple_part(g[0], u), tuple_part(g[1], s), tuple_part(g[2], vh)
+    v, v_bar = swap_last_axes(vh), swap_last_axes(vh_bar)
     f = _gaps(s * s)
-    j = _mT(u) @ u_bar
-    k = _mT(v) @ v_bar
+    j = swap_last_axes(u) @ u_bar
+    k = swap_last_axes(v) @ v_bar
     s_col, s_row = s[..., :, None], s[..., None, :]
-    core = (f * (j - _mT(j))) * s_row + s_bar[..., :, None] * _eye_like(u[..., :1, :]) + s_col * (f * (k - _mT(k)))
+    core = (f * (j - swap_last_axes(j))) * s_row + s_bar[..., :, None] * eye_like(u[..., :1, :]) + s_col * (f * (k - swap_last_axes(k)))
     out = u @ core @ vh
     inv_s = safe_divide(1.0, s)
     # The parts of u_bar and v_bar outside the span of u and v (zero for square matrices).
     out = out + ((u_bar - u @ j) * inv_s[..., None, :]) @ vh
-    return out + (u * inv_s[..., None, :]) @ _mT(v_bar - v @ k)
+    return out + (u * inv_s[..., None, :]) @ swap_last_axes(v_bar - v @ k)
 
 
 def svd_jvp(t, a, ans, full_matrices=True, compute_uv=True):
     """Tangent of ``np.linalg.svd(a, full_matrices, compute_uv)`` along ``t``."""
     u, s, vh = _svd_parts(a, ans, compute_uv, full_matrices)
-    v = _mT(vh)
-    p = _mT(u) @ t @ v
+    v = swap_last_axes(vh)
+    p = swap_last_axes(u) @ t @ v
     s_dot = np.diagonal(p, axis1=-2, axis2=-1).copy()
     if not compute_uv:
         return s_dot
     f = _gaps(s * s)
     s_col, s_row = s[..., :, None], s[..., None, :]
     inv_s = safe_divide(1.0, s)
-    u_dot = u @ (f * (p * s_row + s_col * _mT(p))) + (t @ v - u @ p) * inv_s[..., None, :]
-    v_dot = v @ (f * (s_col * p + _mT(p) * s_row)) + (_mT(t) @ u - v @ _mT(p)) * inv_s[..., None, :]
-    return _like(ans, (u_dot, s_dot, _mT(v_dot)))
+    u_dot = u @ (f * (p * s_row + s_col * swap_last_axes(p))) + (t @ v - u @ p) * inv_s[..., None, :]
+    v_dot = v @ (f * (s_col * p + swap_last_axes(p) * s_row)) + (swap_last_axes(t) @ u - v @ swap_last_axes(p)) * inv_s[..., None, :]
+    return _like(ans, (u_dot, s_dot, swap_last_axes(v_dot)))
 
 
 def _pinv_grad(g, a, x):
     """Adjoint of ``a`` in ``x = np.linalg.pinv(a)`` (the rule of templates/linalg.py, for lstsq_grad)."""
-    x_t, g_t = _mT(x), _mT(g)
+    x_t, g_t = swap_last_axes(x), swap_last_axes(g)
     left, right = g_t @ x @ x_t, x_t @ x @ g_t
     return -(x_t @ g @ x_t) + left - a @ (x @ left) + right - (right @ x) @ a
 
@@ -171,7 +171,7 @@ def pinv_jvp(t, a, ans):
     x = ans
     left = np.eye(np.shape(a)[-2], dtype=float_dtype(a)) - a @ x
     right = np.eye(np.shape(a)[-1], dtype=float_dtype(a)) - x @ a
-    return -x @ t @ x + x @ _mT(x) @ _mT(t) @ left + right @ _mT(t) @ _mT(x) @ x
+    return -x @ t @ x + x @ swap_last_axes(x) @ swap_last_axes(t) @ left + right @ swap_last_axes(t) @ swap_last_axes(x) @ x
 
 
 # scipy.linalg (scipy is imported inside the helpers that need it).
@@ -179,19 +179,19 @@ def triangle_of(a, lower=False, unit_diagonal=False):
     """The triangular matrix ``scipy.linalg.solve_triangular`` reads from ``a``."""
     tri = np.tril(a) if lower else np.triu(a)
     if unit_diagonal:
-        eye = _eye_like(a)
+        eye = eye_like(a)
         tri = tri - tri * eye + eye
     return tri
 
 
-def _trans(trans):
+def triangular_trans(trans):
     return {0: 0, "N": 0, 1: 1, "T": 1, 2: 1, "C": 1}[trans]
 
 
 def solve_triangular_grad2(g, a, b, trans=0, lower=False, unit_diagonal=False):
     """Adjoint of ``b`` in ``scipy.linalg.solve_triangular(a, b, trans, lower, unit_diagonal)``."""
     t = triangle_of(a, lower, unit_diagonal)
-    op_t = t if _trans(trans) else _mT(t)  # the transpose of the matrix solved with
+    op_t = t if triangular_trans(trans) else swap_last_axes(t)  # the transpose of the matrix solved with
     if np.ndim(b) == 1:
         return np.linalg.solve(op_t, np.asarray(g)[..., None])[..., 0]
     return np.linalg.solve(op_t, g)
@@ -202,24 +202,24 @@ def solve_triangular_grad1(b_bar, a, ans, b, trans=0, lower=False, unit_diagonal
     if np.ndim(b) == 1:
         outer = np.asarray(b_bar)[..., :, None] * np.asarray(ans)[..., None, :]
     else:
-        outer = np.matmul(b_bar, _mT(ans))
-    full = -(_mT(outer) if _trans(trans) else outer)
+        outer = np.matmul(b_bar, swap_last_axes(ans))
+    full = -(swap_last_axes(outer) if triangular_trans(trans) else outer)
     tri = np.tril(full) if lower else np.triu(full)
-    return tri - tri * _eye_like(full) if unit_diagonal else tri
+    return tri - tri * eye_like(full) if unit_diagonal else tri
 
 
 def solve_triangular_jvp(a_dot, b_dot, a, ans, trans=0, lower=False, unit_diagonal=False):
     """Tangent of ``ans = solve_triangular(a, b, ...)`` along ``a_dot`` and ``b_dot`` (either may be zero)."""
     t = triangle_of(a, lower, unit_diagonal)
-    op = _mT(t) if _trans(trans) else t
+    op = swap_last_axes(t) if triangular_trans(trans) else t
     rhs = 0.0
-    if not _is_zero(b_dot):
+    if not is_zero(b_dot):
         rhs = rhs + np.asarray(b_dot)
-    if not _is_zero(a_dot):
+    if not is_zero(a_dot):
         td = np.tril(a_dot) if lower else np.triu(a_dot)
         if unit_diagonal:
-            td = td - td * _eye_like(td)
-        td = _mT(td) if _trans(trans) else td
+            td = td - td * eye_like(td)
+        td = swap_last_axes(td) if triangular_trans(trans) else td
         rhs = rhs - (td @ ans if np.ndim(ans) > 1 else td @ np.asarray(ans))
     rhs = np.broadcast_to(rhs, np.shape(ans))
     return np.linalg.solve(op, rhs[..., None])[..., 0] if np.ndim(ans) == 1 else np.linalg.solve(op, rhs)
@@ -227,18 +227,18 @@ def solve_triangular_jvp(a_dot, b_dot, a, ans, trans=0, lower=False, unit_diagon
 
 def scipy_cholesky_grad(g, ans, lower=False):
     """Adjoint of ``a`` in ``scipy.linalg.cholesky(a, lower)`` (it reads the triangle it returns)."""
-    low, g_low = (ans, g) if lower else (_mT(ans), _mT(g))
+    low, g_low = (ans, g) if lower else (swap_last_axes(ans), swap_last_axes(g))
     linv = np.linalg.inv(low)
-    s = _mT(linv) @ _phi(_mT(low) @ g_low) @ linv
-    return lower_grad(0.5 * (s + _mT(s)), "L" if lower else "U")
+    s = swap_last_axes(linv) @ tril_half_diagonal(swap_last_axes(low) @ g_low) @ linv
+    return lower_grad(0.5 * (s + swap_last_axes(s)), "L" if lower else "U")
 
 
 def scipy_cholesky_jvp(t, ans, lower=False):
     """Tangent of ``scipy.linalg.cholesky(a, lower)`` along ``t``."""
-    low = ans if lower else _mT(ans)
+    low = ans if lower else swap_last_axes(ans)
     linv = np.linalg.inv(low)
-    dl = low @ _phi(linv @ symmetric_from(t, "L" if lower else "U") @ _mT(linv))
-    return dl if lower else _mT(dl)
+    dl = low @ tril_half_diagonal(linv @ symmetric_from(t, "L" if lower else "U") @ swap_last_axes(linv))
+    return dl if lower else swap_last_axes(dl)
 
 
 def _expm_block(a, e):
@@ -254,7 +254,7 @@ def _expm_block(a, e):
 
 def expm_grad(g, a):
     """Adjoint of ``a`` in ``scipy.linalg.expm(a)``: the derivative at ``a.T`` along ``g``."""
-    return _expm_block(_mT(a), g)
+    return _expm_block(swap_last_axes(a), g)
 
 
 def expm_jvp(t, a):
@@ -265,7 +265,7 @@ def expm_jvp(t, a):
 def sqrtm_grad(g, ans):
     """Adjoint of ``a`` in ``x = scipy.linalg.sqrtm(a)``: ``b`` with ``x.T b + b x.T = g``."""
     from scipy.linalg import solve_sylvester
-    return solve_sylvester(_mT(ans), _mT(ans), g)
+    return solve_sylvester(swap_last_axes(ans), swap_last_axes(ans), g)
 
 
 def sqrtm_jvp(t, ans):
@@ -289,23 +289,23 @@ def lstsq_grad(g, a, b, ans):
     """
     pinv, residual, has_residuals = _lstsq_parts(a, b, ans)
     x, vector = np.asarray(ans[0]), np.ndim(b) == 1
-    x_bar = _part(g[0], x)
+    x_bar = tuple_part(g[0], x)
     col = (lambda v: v[:, None]) if vector else (lambda v: v)
-    a_bar = _pinv_grad(col(x_bar) @ _mT(col(np.asarray(b))), a, pinv)
-    b_bar = _mT(pinv) @ x_bar
+    a_bar = _pinv_grad(col(x_bar) @ swap_last_axes(col(np.asarray(b))), a, pinv)
+    b_bar = swap_last_axes(pinv) @ x_bar
     if has_residuals:
-        r_bar = 2.0 * residual * (_part(g[1], ans[1])[0] if vector else _part(g[1], ans[1]))
+        r_bar = 2.0 * residual * (tuple_part(g[1], ans[1])[0] if vector else tuple_part(g[1], ans[1]))
         b_bar = b_bar + r_bar
-        a_bar = a_bar - col(r_bar) @ _mT(col(x))
-    return a_bar + svd_grad(_part(g[3], ans[3]), a, None, False, False), b_bar
+        a_bar = a_bar - col(r_bar) @ swap_last_axes(col(x))
+    return a_bar + svd_grad(tuple_part(g[3], ans[3]), a, None, False, False), b_bar
 
 
 def lstsq_jvp(a_dot, b_dot, a, b, ans):
     """Tangent of ``np.linalg.lstsq(a, b)`` along ``a_dot`` and ``b_dot`` (either may be zero)."""
     pinv, residual, has_residuals = _lstsq_parts(a, b, ans)
     x = np.asarray(ans[0])
-    a_dot = np.zeros(np.shape(a)) if _is_zero(a_dot) else np.asarray(a_dot)
-    b_dot = np.zeros(np.shape(b)) if _is_zero(b_dot) else np.asarray(b_dot)
+    a_dot = np.zeros(np.shape(a)) if is_zero(a_dot) else np.asarray(a_dot)
+    b_dot = np.zeros(np.shape(b)) if is_zero(b_dot) else np.asarray(b_dot)
     x_dot = pinv_jvp(a_dot, a, pinv) @ b + pinv @ b_dot
     if has_residuals:
         res_dot = np.atleast_1d(2.0 * np.sum(residual * (b_dot - a_dot @ x), axis=0))
@@ -314,12 +314,12 @@ def lstsq_jvp(a_dot, b_dot, a, b, ans):
     return (x_dot, res_dot, 0.0, svd_jvp(a_dot, a, None, False, False))
 
 
-def _factor(c, lower):
+def cho_lower_factor(c, lower):
     """The lower Cholesky factor held in ``c`` (scipy's cho_factor layout)."""
-    return np.tril(c) if lower else _mT(np.triu(c))
+    return np.tril(c) if lower else swap_last_axes(np.triu(c))
 
 
-def _other_triangle(t, lower):
+def cho_other_triangle(t, lower):
     """The strict triangle that scipy.linalg.cho_factor leaves holding ``a``'s own entries."""
     return np.triu(t, 1) if lower else np.tril(t, -1)
 
@@ -328,35 +328,35 @@ def cho_factor_grad(g, a, ans):
     """Adjoint of ``a`` in ``c, lower = scipy.linalg.cho_factor(a, lower)``: the factor's triangle as in
     ``cholesky``, the other triangle (a copy of ``a``'s) passed through."""
     c, lower = ans[0], bool(ans[1])
-    c_bar = _part(g[0], c)
+    c_bar = tuple_part(g[0], c)
     tri = np.tril(c) if lower else np.triu(c)
     tri_bar = np.tril(c_bar) if lower else np.triu(c_bar)
-    return scipy_cholesky_grad(tri_bar, tri, lower) + _other_triangle(c_bar, lower)
+    return scipy_cholesky_grad(tri_bar, tri, lower) + cho_other_triangle(c_bar, lower)
 
 
 def cho_factor_jvp(t, a, ans):
     """Tangent of ``c, lower = scipy.linalg.cho_factor(a, lower)`` along ``t``."""
     c, lower = ans[0], bool(ans[1])
     tri = np.tril(c) if lower else np.triu(c)
-    return (scipy_cholesky_jvp(t, tri, lower) + _other_triangle(t, lower), 0.0)
+    return (scipy_cholesky_jvp(t, tri, lower) + cho_other_triangle(t, lower), 0.0)
 
 
-def _cho_apply(c, lower, b):
-    low = _factor(c, lower)
+def cho_apply(c, lower, b):
+    low = cho_lower_factor(c, lower)
     if np.ndim(b) == 1:
-        return np.linalg.solve(_mT(low), np.linalg.solve(low, np.asarray(b)[..., None]))[..., 0]
-    return np.linalg.solve(_mT(low), np.linalg.solve(low, b))
+        return np.linalg.solve(swap_last_axes(low), np.linalg.solve(low, np.asarray(b)[..., None]))[..., 0]
+    return np.linalg.solve(swap_last_axes(low), np.linalg.solve(low, b))
 
 
 def cho_solve_grad(g, c_and_lower, b, ans):
     """Adjoints ``((c_bar, 0), b_bar)`` of ``x = scipy.linalg.cho_solve((c, lower), b)`` (only the factor's
     triangle of ``c`` is read)."""
     c, lower = c_and_lower[0], bool(c_and_lower[1])
-    b_bar = _cho_apply(c, lower, g)
+    b_bar = cho_apply(c, lower, g)
     col = (lambda v: np.asarray(v)[..., :, None]) if np.ndim(b) == 1 else np.asarray
-    a_bar = -col(b_bar) @ _mT(col(ans))
-    low_bar = (a_bar + _mT(a_bar)) @ _factor(c, lower)
-    c_bar = np.tril(low_bar) if lower else np.triu(_mT(low_bar))
+    a_bar = -col(b_bar) @ swap_last_axes(col(ans))
+    low_bar = (a_bar + swap_last_axes(a_bar)) @ cho_lower_factor(c, lower)
+    c_bar = np.tril(low_bar) if lower else np.triu(swap_last_axes(low_bar))
     return (c_bar, zeros_like(c_and_lower[1])), b_bar
 
 
@@ -364,11 +364,11 @@ def cho_solve_jvp(c_and_lower_dot, b_dot, c_and_lower, b, ans):
     """Tangent of ``x = scipy.linalg.cho_solve((c, lower), b)`` (either tangent may be zero)."""
     c, lower = c_and_lower[0], bool(c_and_lower[1])
     rhs = np.zeros(np.shape(ans), dtype=np.result_type(ans, float_dtype(c)))
-    if not _is_zero(b_dot):
+    if not is_zero(b_dot):
         rhs = rhs + b_dot
-    c_dot = c_and_lower_dot if _is_zero(c_and_lower_dot) else c_and_lower_dot[0]
-    if not _is_zero(c_dot):
-        low, low_dot = _factor(c, lower), _factor(c_dot, lower)
-        a_dot = low_dot @ _mT(low) + low @ _mT(low_dot)
+    c_dot = c_and_lower_dot if is_zero(c_and_lower_dot) else c_and_lower_dot[0]
+    if not is_zero(c_dot):
+        low, low_dot = cho_lower_factor(c, lower), cho_lower_factor(c_dot, lower)
+        a_dot = low_dot @ swap_last_axes(low) + low @ swap_last_axes(low_dot)
         rhs = rhs - (a_dot @ ans if np.ndim(ans) > 1 else a_dot @ np.asarray(ans))
-    return _cho_apply(c, lower, rhs)
+    return cho_apply(c, lower, rhs)

@@ -3,7 +3,7 @@ diagonal, norm, det, solve, matrix_power, multi_dot and the vector products.
 """
 import numpy as np
 
-from s2s.runtime.core import _is_zero, float_dtype, unbroadcast, unreduce
+from s2s.runtime.core import is_zero, float_dtype, unbroadcast, unreduce
 from s2s.runtime.elementwise import safe_divide
 
 
@@ -132,11 +132,11 @@ def norm_grad(g, x, ans, ord=None, axis=None, keepdims=False):
     norm instead of producing NaN.
     """
     x = np.asarray(x)
-    axes = _norm_axes(x.ndim, ord, axis)
+    axes = norm_axes(x.ndim, ord, axis)
     if ord is None or ord == "fro" or (ord == 2 and len(axes) == 1):
         return safe_divide(unreduce(g, x, axis, keepdims) * x, unreduce(ans, x, axis, keepdims))
     if len(axes) == 1:
-        return _vector_norm_grad(unreduce(g, x, axis, keepdims), x, unreduce(ans, x, axis, keepdims), ord, axes[0])
+        return unreduced_norm_grad(unreduce(g, x, axis, keepdims), x, unreduce(ans, x, axis, keepdims), ord, axes[0])
     # Matrix norms: move the two axes last and work on a stack of matrices.
     xm = np.moveaxis(x, axes, (-2, -1))
     gm = np.squeeze(g, axis=axes) if keepdims else np.asarray(g)
@@ -157,7 +157,7 @@ def norm_grad(g, x, ans, ord=None, axis=None, keepdims=False):
     return np.moveaxis(np.asarray(gm)[..., None, None] * d, (-2, -1), axes)
 
 
-def _norm_axes(ndim, ord, axis):
+def norm_axes(ndim, ord, axis):
     """The axes ``np.linalg.norm(x, ord, axis)`` reduces, non-negative."""
     if axis is None:
         return tuple(range(ndim)) if ord is None or ndim == 1 else (0, 1)
@@ -167,10 +167,10 @@ def _norm_axes(ndim, ord, axis):
 def norm_jvp(t, x, ans, ord=None, axis=None, keepdims=False):
     """Tangent of ``np.linalg.norm`` along ``t`` (the subgradient ``norm_grad`` picks at kinks)."""
     d = norm_grad(np.ones_like(ans), x, ans, ord, axis, keepdims)
-    return np.sum(d * t, axis=_norm_axes(np.ndim(x), ord, axis), keepdims=keepdims)
+    return np.sum(d * t, axis=norm_axes(np.ndim(x), ord, axis), keepdims=keepdims)
 
 
-def _vector_norm_grad(g, x, ans, ord, axis):
+def unreduced_norm_grad(g, x, ans, ord, axis):
     if ord == 0:
         return np.zeros_like(g * x)
     if ord == 1:
@@ -300,18 +300,18 @@ def einsum_jvp(t, subscripts, operands, i):
     return np.einsum(subscripts, *(operands[:i] + [t] + operands[i + 1:]))
 
 
-def _mT(a):
+def swap_last_axes(a):
     return np.swapaxes(a, -1, -2)
 
 
-def _eye_like(a):
+def eye_like(a):
     return np.eye(np.shape(a)[-1], dtype=float_dtype(a))
 
 
-def _powers(a, n):
+def matrix_powers(a, n):
     """``[a^0, a^1, ..., a^(|n|-1)]`` of ``a`` (of ``inv(a)`` when ``n < 0``)."""
     base = np.linalg.inv(a) if n < 0 else np.asarray(a)
-    out = [np.broadcast_to(_eye_like(base), base.shape)]
+    out = [np.broadcast_to(eye_like(base), base.shape)]
     for _ in range(abs(int(n)) - 1):
         out.append(out[-1] @ base)
     return base, out
@@ -319,17 +319,17 @@ def _powers(a, n):
 
 def matrix_power_grad(g, a, n):
     """Adjoint of ``a`` in ``np.linalg.matrix_power(a, n)``: ``sum_k (a^T)^k g (a^T)^(n-1-k)``."""
-    base, p = _powers(a, n)
+    base, p = matrix_powers(a, n)
     k = len(p)
-    bar = sum(_mT(p[i]) @ g @ _mT(p[k - 1 - i]) for i in range(k)) if n else np.zeros_like(g * 1.0)
+    bar = sum(swap_last_axes(p[i]) @ g @ swap_last_axes(p[k - 1 - i]) for i in range(k)) if n else np.zeros_like(g * 1.0)
     if n < 0:  # base = inv(a): chain through inv
-        bar = -_mT(base) @ bar @ _mT(base)
+        bar = -swap_last_axes(base) @ bar @ swap_last_axes(base)
     return bar
 
 
 def matrix_power_jvp(t, a, n):
     """Tangent of ``np.linalg.matrix_power(a, n)`` along ``t``."""
-    base, p = _powers(a, n)
+    base, p = matrix_powers(a, n)
     if n < 0:
         t = -base @ t @ base
     k = len(p)
@@ -361,7 +361,7 @@ def multi_dot_grad(g, arrays):
     for i, x in enumerate(arrays):
         left = _chain(mats[:i]) if i else np.eye(mats[0].shape[0])
         right = _chain(mats[i + 1:]) if i < len(mats) - 1 else np.eye(mats[-1].shape[1])
-        out.append(np.reshape(_mT(left) @ g @ _mT(right), np.shape(x)))
+        out.append(np.reshape(swap_last_axes(left) @ g @ swap_last_axes(right), np.shape(x)))
     return type(arrays)(out) if isinstance(arrays, (list, tuple)) else out
 
 
@@ -369,10 +369,10 @@ def multi_dot_jvp(t, arrays):
     """Tangent of ``np.linalg.multi_dot(arrays)`` along ``t``, a list of tangents like ``arrays``."""
     out = 0.0
     for i in range(len(arrays)):
-        if _is_zero(t[i]):
+        if is_zero(t[i]):
             continue
         out = out + np.linalg.multi_dot(list(arrays[:i]) + [t[i]] + list(arrays[i + 1:]))
-    return out if not _is_zero(out) else np.zeros(np.shape(np.linalg.multi_dot(arrays)))
+    return out if not is_zero(out) else np.zeros(np.shape(np.linalg.multi_dot(arrays)))
 
 
 def vecdot_grad(g, other, axis=-1):
@@ -398,7 +398,7 @@ def vector_norm_grad(g, x, ans, axis=None, keepdims=False, ord=2):
     g, ans = unreduce(g, x, axis, keepdims), unreduce(ans, x, axis, keepdims)
     if ord == 2:
         return safe_divide(g * x, ans)
-    return _vector_norm_grad(g, x, ans, ord, axes)
+    return unreduced_norm_grad(g, x, ans, ord, axes)
 
 
 def vector_norm_jvp(t, x, ans, axis=None, keepdims=False, ord=2):

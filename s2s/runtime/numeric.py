@@ -1,7 +1,7 @@
 """Helpers of NumPy's numerical routines: interp, convolve, ediff1d, polyval and trapezoid."""
 import numpy as np
 
-from s2s.runtime.core import _is_zero, float_dtype, unbroadcast
+from s2s.runtime.core import is_zero, float_dtype, unbroadcast
 from s2s.runtime.reductions import diff_grad
 
 
@@ -114,7 +114,7 @@ def trapezoid_grad(g, y, x=None, dx=1.0, axis=-1):
 
 def trapezoid_x_jvp(t, y, x, axis=-1):
     """Tangent of ``np.trapezoid(y, x, axis=axis)`` along a tangent ``t`` of the sample points ``x``."""
-    if _is_zero(t) or x is None:
+    if is_zero(t) or x is None:
         return 0.0
     y = np.asarray(y)
     axis = int(axis) % y.ndim

@@ -6,10 +6,10 @@ reduced axes.
 """
 import numpy as np
 
-from s2s.runtime.core import _is_zero, float_dtype, unbroadcast, unreduce, zeros_like
+from s2s.runtime.core import is_zero, float_dtype, unbroadcast, unreduce, zeros_like
 
 
-def _axes(axis, ndim):
+def reduction_axes(axis, ndim):
     """``axis`` of a reduction as a sorted tuple of non-negative axes."""
     if axis is None:
         return tuple(range(ndim))
@@ -17,10 +17,10 @@ def _axes(axis, ndim):
     return tuple(sorted(int(a) % ndim for a in axes)) if ndim else ()
 
 
-def _reduced_last(a, axis):
+def reduced_last(a, axis):
     """``a`` with the axes a reduction along ``axis`` reduces moved last: (axes, their new positions,
     the moved array, the shape of the axes kept, the number of elements each result reduces)."""
-    axes = _axes(axis, a.ndim)
+    axes = reduction_axes(axis, a.ndim)
     last = tuple(range(a.ndim - len(axes), a.ndim))
     moved = np.moveaxis(a, axes, last)
     rest = moved.shape[:a.ndim - len(axes)]
@@ -52,7 +52,7 @@ def prod_grad(g, a, axis=None, keepdims=False, initial=1):
     Uses exclusive cumulative products, so zeros in ``a`` are handled exactly.
     """
     a = np.asarray(a)
-    axes = _axes(axis, a.ndim)
+    axes = reduction_axes(axis, a.ndim)
     k = len(axes)
     moved = np.moveaxis(a, axes, tuple(range(a.ndim - k, a.ndim)))
     rest = moved.shape[:a.ndim - k]
@@ -158,7 +158,7 @@ def logsumexp_jvp(t, a, ans, axis=None, b=None, keepdims=False):
 
 def logsumexp_b_jvp(t, a, ans, axis=None, b=None, keepdims=False):
     """Tangent of ``logsumexp`` along ``t``, the tangent of ``b`` (the scalar zero when ``b`` is constant)."""
-    if _is_zero(t):
+    if is_zero(t):
         return 0.0
     w = logsumexp_weights(a, ans, axis, None, keepdims)
     return np.sum(w * t, axis=axis, keepdims=keepdims)
@@ -187,7 +187,7 @@ def reduce_count(a, axis=None, keepdims=False, where=True):
     shape = np.shape(a)
     if where is True:
         n = 1
-        for i in _axes(axis, len(shape)):
+        for i in reduction_axes(axis, len(shape)):
             n *= shape[i]
         return float(n)
     mask = np.broadcast_to(where, shape)
@@ -222,7 +222,7 @@ def average_grad(g, a, ans, axis=None, weights=None, keepdims=False):
 def average_jvp(a_dot, weights_dot, a, ans, axis=None, weights=None, keepdims=False):
     """Tangent of ``np.average`` along ``a_dot`` and ``weights_dot``."""
     t = np.average(a_dot, axis=axis, weights=weights, keepdims=keepdims)
-    if weights is None or _is_zero(weights_dot):
+    if weights is None or is_zero(weights_dot):
         return t
     w_dot = _average_weights(a, axis, weights_dot)
     total = np.sum(np.broadcast_to(_average_weights(a, axis, weights), np.shape(a)), axis=axis, keepdims=keepdims)
@@ -241,7 +241,7 @@ def nan_count(a, axis=None, keepdims=False, where=True):
 def _quantile_setup(a, q, axis):
     """(values moved so the reduced axes are last and flattened, their sort order, q flat, lo, hi, t, moved shape)."""
     a = np.asarray(a)
-    axes, last, moved, rest, n = _reduced_last(a, axis)
+    axes, last, moved, rest, n = reduced_last(a, axis)
     order = np.argsort(moved.reshape(rest + (n,)), axis=-1, kind="stable")
     pos = np.ravel(np.asarray(q, dtype=np.float64)) * (n - 1)
     lo = np.floor(pos).astype(int)
@@ -302,5 +302,5 @@ def diff_concat(h, a, n=1, axis=-1, prepend=None, append=None):
             continue
         shape = list(np.shape(a))
         shape[ax] = _diff_end_length(v, a, ax) if v is not a else shape[ax]
-        parts.append(np.broadcast_to(zeros_like(v) if _is_zero(piece) or piece is None else piece, shape))
+        parts.append(np.broadcast_to(zeros_like(v) if is_zero(piece) or piece is None else piece, shape))
     return np.diff(np.concatenate(parts, axis=ax), n, axis=ax)

@@ -3,12 +3,12 @@ helpers in their primal arguments (templates/runtime_helpers.py, last section, u
 """
 import numpy as np
 
-from s2s.runtime.core import NoRuleError, _is_zero, float_dtype, unreduce
+from s2s.runtime.core import NoRuleError, is_zero, float_dtype, unreduce
 from s2s.runtime.elementwise import safe_divide
-from s2s.runtime.reductions import _axes, _reduced_last, cumprod_jvp
-from s2s.runtime.linalg import (_eye_like, _mT, _norm_axes, _powers, _vector_norm_grad, einsum_grad, einsum_jvp,
+from s2s.runtime.reductions import reduction_axes, reduced_last, cumprod_jvp
+from s2s.runtime.linalg import (eye_like, swap_last_axes, norm_axes, matrix_powers, unreduced_norm_grad, einsum_grad, einsum_jvp,
                                 matrix_power_grad, matrix_power_jvp, multi_dot_grad)
-from s2s.runtime.decompositions import _trans
+from s2s.runtime.decompositions import triangular_trans
 
 
 def prod_others_jvp(t, a, axis=None, initial=1):
@@ -18,7 +18,7 @@ def prod_others_jvp(t, a, axis=None, initial=1):
     differentiated by the recurrence of ``cumprod_jvp``.
     """
     a = np.asarray(a)
-    axes, last, moved, rest, n = _reduced_last(a, axis)
+    axes, last, moved, rest, n = reduced_last(a, axis)
     dtype = np.result_type(float_dtype(a), t)
     if n == 0:
         return np.zeros(a.shape, dtype=dtype)
@@ -90,7 +90,7 @@ def norm_grad_partials(g, x, ans, ord=None, axis=None, keepdims=False, vector=Fa
     norms ord 2, -2 and 'nuc' (through the SVD) are not covered.
     """
     x = np.asarray(x)
-    axes = _axes(axis, x.ndim) if vector else _norm_axes(x.ndim, ord, axis)
+    axes = reduction_axes(axis, x.ndim) if vector else norm_axes(x.ndim, ord, axis)
     if vector or len(axes) == 1:
         p = 2 if ord is None else ord
     elif ord in (None, "fro"):
@@ -115,7 +115,7 @@ def norm_grad_partials(g, x, ans, ord=None, axis=None, keepdims=False, vector=Fa
         dx = np.where(np.isfinite(dx), dx, 0)
         scale = big_a ** (p - 1)
     dx = safe_divide(big_g * dx, scale)
-    dans = -(p - 1) * safe_divide(_vector_norm_grad(big_g, x, big_a, p, axes), big_a)
+    dans = -(p - 1) * safe_divide(unreduced_norm_grad(big_g, x, big_a, p, axes), big_a)
     return dx.astype(dtype), np.broadcast_to(dans, x.shape).astype(dtype)
 
 
@@ -139,7 +139,7 @@ def einsum_others_jvp(t, subscripts, operands, i, operands_dot, adjoint=False):
     if i >= len(operands) or operands[i] is None:
         return out
     for k, d in enumerate(operands_dot if operands_dot is not None else ()):
-        if k == i or d is None or _is_zero(d) or operands[k] is None:
+        if k == i or d is None or is_zero(d) or operands[k] is None:
             continue
         ops = list(operands)
         ops[k] = d
@@ -167,7 +167,7 @@ def multi_dot_grad_others(g, arrays, h):
     """
     out = [np.zeros(np.shape(x), dtype=np.result_type(float_dtype(x), g)) for x in arrays]
     for i, hi in enumerate(h):
-        if _is_zero(hi):
+        if is_zero(hi):
             continue
         pieces = multi_dot_grad(g, _replaced(arrays, i=(i, hi)))
         for k in range(len(arrays)):
@@ -182,9 +182,9 @@ def multi_dot_hvp(t, s, arrays):
     out = 0.0
     for i, ti in enumerate(t):
         for k, sk in enumerate(s):
-            if i != k and not _is_zero(ti) and not _is_zero(sk):
+            if i != k and not is_zero(ti) and not is_zero(sk):
                 out = out + np.linalg.multi_dot(_replaced(arrays, i=(i, ti), k=(k, sk)))
-    return out if not _is_zero(out) else np.zeros(np.shape(np.linalg.multi_dot(arrays)))
+    return out if not is_zero(out) else np.zeros(np.shape(np.linalg.multi_dot(arrays)))
 
 
 def _matrix_power_hvp_pos(t, s, a, n):
@@ -194,13 +194,13 @@ def _matrix_power_hvp_pos(t, s, a, n):
 
 def _matrix_power_hvp_grad_pos(w, t, a, n):
     return _power_pairs(a, n, (t, w), lambda before, mid, after: (
-        _mT(before @ t @ mid) @ w @ _mT(after) + _mT(before) @ w @ _mT(mid @ t @ after)))
+        swap_last_axes(before @ t @ mid) @ w @ swap_last_axes(after) + swap_last_axes(before) @ w @ swap_last_axes(mid @ t @ after)))
 
 
 def _power_pairs(a, n, operands, term):
     """The sum over 0 <= i < j < n of ``term(a^i, a^(j-i-1), a^(n-1-j))``: the pairs of the n factors of a^n
     that two directions replace (``operands`` set the result's shape and type)."""
-    base, p = _powers(a, n)
+    base, p = matrix_powers(a, n)
     shape = np.broadcast_shapes(np.shape(a), *(np.shape(o) for o in operands))
     out = np.zeros(shape, dtype=np.result_type(a, *operands, 1.0))
     for i in range(n):
@@ -224,10 +224,10 @@ def matrix_power_hvp_grad(w, t, a, n):
     if n >= 0:
         return _matrix_power_hvp_grad_pos(w, t, a, n)
     b, m = np.linalg.inv(a), -int(n)
-    first = -_mT(b) @ _matrix_power_hvp_grad_pos(w, -b @ t @ b, b, m) @ _mT(b)
+    first = -swap_last_axes(b) @ _matrix_power_hvp_grad_pos(w, -b @ t @ b, b, m) @ swap_last_axes(b)
     w2 = matrix_power_grad(w, b, m)
     btb = b @ t @ b
-    return first + _mT(btb) @ w2 @ _mT(b) + _mT(b) @ w2 @ _mT(btb)
+    return first + swap_last_axes(btb) @ w2 @ swap_last_axes(b) + swap_last_axes(b) @ w2 @ swap_last_axes(btb)
 
 
 def triangle_part(h, trans=0, lower=False, unit_diagonal=False, adjoint=False):
@@ -239,7 +239,7 @@ def triangle_part(h, trans=0, lower=False, unit_diagonal=False, adjoint=False):
     """
     def keep(m):
         tri = np.tril(m) if lower else np.triu(m)
-        return tri - tri * _eye_like(tri) if unit_diagonal else tri
+        return tri - tri * eye_like(tri) if unit_diagonal else tri
 
-    flip = _mT if _trans(trans) else np.asarray
+    flip = swap_last_axes if triangular_trans(trans) else np.asarray
     return flip(keep(h)) if adjoint else keep(flip(h))

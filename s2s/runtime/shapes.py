@@ -3,7 +3,7 @@ concatenations and their splits, take, pad, delete, insert, casts and ``item``.
 """
 import numpy as np
 
-from s2s.runtime.core import _is_zero, float_dtype, is_container, unbroadcast, zeros_like
+from s2s.runtime.core import is_zero, float_dtype, is_container, unbroadcast, zeros_like
 
 
 def sort_grad(g, a, axis=-1):
@@ -177,7 +177,7 @@ def unsplit(g, pieces, axis=0):
 
     The adjoints of ``pieces``; a piece whose adjoint is still the zero ``0.0`` contributes zeros of its shape.
     """
-    pieces = [zeros_like(p) if _is_zero(gi) else np.broadcast_to(gi, np.shape(p)) for gi, p in zip(g, pieces)]
+    pieces = [zeros_like(p) if is_zero(gi) else np.broadcast_to(gi, np.shape(p)) for gi, p in zip(g, pieces)]
     return np.concatenate(pieces, axis=axis)
 
 

@@ -6,6 +6,10 @@ Patterns and colorings need NumPy alone; ``sparse_jacobian`` and
 objects (s2s.sparse.pattern, NumPy only). The detection and coloring modules
 are imported on first use, so ``import s2s`` stays light. The functions are
 documented in ``s2s.sparse.api``.
+
+Takes a function and argument shapes; returns patterns, colorings and sparse
+matrices. Sits on top of ``s2s.api`` (it evaluates with ``s2s.jvp``, ``vjp`` and
+``hvp``) and may import every stage below it.
 """
 from s2s.sparse.pattern import Pattern
 

@@ -4,7 +4,7 @@
 patterns (``s2s.sparse.detect``); ``sparse_jacobian(f)`` / ``sparse_hessian(f)``
 return callables that, per argument shapes, detect and color once
 (``s2s.sparse.coloring``) and then evaluate with one JVP, VJP or HVP per
-color (the generated derivatives of ``s2s.api``), decompressing into a
+color (the generated derivatives of ``s2s.api.transforms``), decompressing into a
 scipy.sparse CSR matrix.
 
 Detection and coloring compute with ``s2s.sparse.pattern.Pattern`` (NumPy
@@ -17,12 +17,12 @@ import time
 
 import numpy as np
 
-from s2s import api as _api
-from s2s import jacobians
-from s2s import templates
-from s2s.errors import ArgumentError, S2SError
-from s2s.normalize import normalize
-from s2s.parse import parse_function
+from s2s.api import transforms as _api
+from s2s.api import jacobians
+from s2s.rules import templates
+from s2s.common.errors import ArgumentError, S2SError
+from s2s.frontend.normalize import normalize
+from s2s.frontend.parse import parse_function
 from s2s.sparse import algebra as P
 from s2s.sparse import coloring
 from s2s.sparse.detect import Detector, Slot
@@ -48,7 +48,7 @@ def _require_scipy(f, kind):
         raise MissingSciPyError(
             "{}: sparse_{} of {} returns scipy.sparse matrices, and SciPy cannot be imported: "
             "pip install 's2s[sparse]' (jacobian_sparsity and hessian_sparsity work without SciPy)".format(
-                _api._where(f), kind, getattr(f, "__name__", f)))
+                _api.location(f), kind, getattr(f, "__name__", f)))
 
 
 _RULES = {}  # registry -> its pattern rules; user rules replace the registry
@@ -64,7 +64,7 @@ def _rules():
 
 
 def _core(fn):
-    from s2s.transform import Context
+    from s2s.api.pipeline import Context
 
     parsed = parse_function(fn)
     ctx = Context(parsed, templates.registry(), {})
@@ -76,8 +76,8 @@ def _wrt_name(f, wrt):
     if isinstance(wrt, (tuple, list)):
         raise ArgumentError("{}: sparse derivatives of {} take one wrt argument (an int or a name), "
                             "not {!r}; concatenate the arguments into one array".format(
-                                _api._where(f), f.__name__, wrt))
-    names, _ = _api._wrt_names(f, wrt)
+                                _api.location(f), f.__name__, wrt))
+    names, _ = _api.wrt_names(f, wrt)
     return names[0]
 
 
@@ -86,7 +86,7 @@ def _bound(f, args, kwargs):
     try:
         bound = sig.bind(*args, **kwargs)
     except TypeError as err:
-        raise ArgumentError("{}: {}: {}".format(_api._where(f), f.__name__, err)) from None
+        raise ArgumentError("{}: {}: {}".format(_api.location(f), f.__name__, err)) from None
     bound.apply_defaults()
     return bound
 
@@ -97,7 +97,7 @@ def _detect(f, args, kwargs, wrt, local, hessian):
     x = bound.arguments[name]
     if isinstance(x, (list, tuple)):
         raise ArgumentError("{}: sparsity of {} with respect to `{}`, a {}: pass an array".format(
-            _api._where(f), f.__name__, name, type(x).__name__))
+            _api.location(f), f.__name__, name, type(x).__name__))
     n = P.size(x)
     slots = {}
     for k, v in bound.arguments.items():
@@ -159,7 +159,7 @@ def hessian_sparsity(f, *args, wrt=0, local=False, **kwargs):
     out, detector, n = _detect(f, args, kwargs, wrt, local, hessian=True)
     if P.size(out.value) != 1 or isinstance(out.value, (list, tuple)):
         raise S2SError("{}: hessian_sparsity of {}: the function must return a scalar, not a value of shape "
-                       "{}".format(_api._where(f), f.__name__, np.shape(out.value)))
+                       "{}".format(_api.location(f), f.__name__, np.shape(out.value)))
     h = detector.hessian.result()
     return _as_bool(h + h.T)
 
@@ -287,11 +287,11 @@ class _Sparse:
                                "these arguments (the product with a random vector differs from the sparse "
                                "result by {:.2g}, relative): they take a branch the pattern's input did not. "
                                "Use the global pattern (leave local out).".format(
-                                   _api._where(self.f), self.kind, self.f.__name__, error))
+                                   _api.location(self.f), self.kind, self.f.__name__, error))
             raise S2SError("{}: sparsity= for the {} of {} misses nonzeros: at these arguments the product "
                            "with a random vector differs from the sparse result by {:.2g} (relative). Pass a "
                            "pattern that holds every nonzero, or leave sparsity= out to detect it.".format(
-                               _api._where(self.f), self.kind, self.f.__name__, error))
+                               _api.location(self.f), self.kind, self.f.__name__, error))
         if prepared.check == "once":
             prepared.check = None
         return matrix
@@ -312,12 +312,12 @@ class _Sparse:
         shape = getattr(given, "shape", np.shape(given))
         if tuple(shape) != expected:
             raise S2SError("{}: sparsity= for the {} of {} has shape {}, but these arguments need {}".format(
-                _api._where(self.f), self.kind, self.f.__name__, tuple(shape), expected))
+                _api.location(self.f), self.kind, self.f.__name__, tuple(shape), expected))
         try:
             return Pattern.from_any(given).to_scipy()
         except ValueError as err:
             raise S2SError("{}: sparsity= for the {} of {}: {}".format(
-                _api._where(self.f), self.kind, self.f.__name__, err)) from None
+                _api.location(self.f), self.kind, self.f.__name__, err)) from None
 
     def __repr__(self):
         return "<s2s.sparse_{} of {} wrt {}>".format(self.kind, getattr(self.f, "__name__", self.f), self.wrt_name)
@@ -329,7 +329,7 @@ class SparseJacobian(_Sparse):
     def __init__(self, f, wrt=0, mode="forward", sparsity=None, local=False):
         if mode not in ("forward", "reverse"):
             raise ArgumentError("{}: sparse_jacobian of {}: mode must be 'forward' or 'reverse', not {!r}".format(
-                _api._where(f), f.__name__, mode))
+                _api.location(f), f.__name__, mode))
         super().__init__(f, wrt, sparsity, local)
         self.mode = mode
         self._derivative = _api.jvp(f, wrt) if mode == "forward" else _api.vjp(f, wrt)

@@ -18,7 +18,7 @@ a dense boolean array); colors are int arrays numbered from 0. Only the
 """
 import numpy as np
 
-from s2s.errors import S2SError
+from s2s.common.errors import S2SError
 from s2s.sparse.pattern import Pattern, sorted_unique
 
 

@@ -1,6 +1,6 @@
 """Sparsity detection: run a function's core form on values and patterns together.
 
-Requires the normalized core form (``s2s.normalize``, grammar in
+Requires the normalized core form (``s2s.frontend.normalize``, grammar in
 normalize/anf.py) of the function and of every user function it calls. Each
 statement is evaluated on the primal values (they give shapes, indices and
 control flow) and, alongside, on patterns (``s2s.sparse.algebra``) through
@@ -24,9 +24,9 @@ import types
 import gast
 import numpy as np
 
-from s2s import anno
-from s2s.errors import S2SError, UnsupportedSyntaxError
-from s2s.reverse import OPERATORS
+from s2s.common import anno
+from s2s.common.errors import S2SError, UnsupportedSyntaxError
+from s2s.rules.operators import OPERATORS
 from s2s.sparse import algebra as P
 
 _BINARY = dict(OPERATORS)

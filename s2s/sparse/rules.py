@@ -9,7 +9,7 @@ declaration gets the conservative dense pattern (``Rules.fallback``), which
 """
 import numpy as np
 
-from s2s import templates
+from s2s.rules import templates
 from s2s.sparse import algebra as P
 
 _CATEGORIES = {
@@ -22,7 +22,7 @@ _CATEGORIES = {
 class Rules:
     def __init__(self, registry):
         self.registry = registry
-        module = templates._load_module(templates.templates_dir() / "patterns.py")
+        module = templates.load_module(templates.templates_dir() / "patterns.py")
         self.kinds = {}
         for attr, kind in _CATEGORIES.items():
             for obj in getattr(module, attr):

@@ -1,0 +1,262 @@
+"""Jacobians, Hessians and Hessian-vector products, assembled from generated derivatives.
+
+``jacobian`` stacks vector-Jacobian products (rows, reverse mode) or
+Jacobian-vector products (columns, forward mode) along unit seeds; ``hessian``
+and ``hvp`` differentiate the generated gradient in forward mode. The seeds
+go through the batched derivatives (``batch=True``) a chunk at a time; if a
+batched call fails, one seed at a time takes over with a warning.
+"""
+import warnings
+
+import numpy as np
+
+from s2s.api.transforms import Derived, grad, jvp, location, transform_of
+from s2s.common.errors import ArgumentError
+from s2s.runtime import rebuilt, float_dtype
+
+
+def jacobian(f=None, wrt=0, mode="reverse", *, verbose=False):
+    """The Jacobian of ``f``: an array of shape ``out.shape + arg.shape``.
+
+    ``mode="reverse"`` builds it row by row from vector-Jacobian products
+    (one per output element), ``mode="forward"`` column by column from
+    Jacobian-vector products (one per input element); many rows or columns
+    go through each call (``vjp``/``jvp`` with ``batch=True``). A tuple ``wrt`` gives a
+    tuple of Jacobians; a tuple result gives a tuple over its values.
+    """
+    if f is None:
+        return lambda g: jacobian(g, wrt, mode, verbose=verbose)
+    if mode not in ("reverse", "forward"):
+        raise ArgumentError("{}: jacobian of {}: mode must be 'reverse' or 'forward', not {!r}".format(
+            location(f), getattr(f, "__name__", f), mode))
+    if mode == "reverse":
+        inner = transform_of("vjp", f, wrt, {})
+        batched = transform_of("vjp", f, wrt, {"verbose": verbose, "batch": True})
+
+        def jac(*args, **kwargs):
+            return _jacobian_by_rows(inner, args, kwargs, batched)
+    else:
+        inner = transform_of("jvp", f, wrt, {})
+        batched = transform_of("jvp", f, wrt, {"verbose": verbose, "batch": True})
+
+        def jac(*args, **kwargs):
+            return _jacobian_by_columns(inner, args, kwargs, batched)
+
+    return Derived("jacobian", inner, jac, "Jacobian of {} with respect to {} ({} mode).".format(
+        inner.describe(), ", ".join(inner.wrt), mode), runs=batched)
+
+
+def _wrt_values(transformed, args, kwargs):
+    bound = transformed.bind(args, kwargs)
+    bound.apply_defaults()
+    return [bound.arguments[name] for name in transformed.wrt]
+
+
+def _basis(value):
+    """Unit tangents shaped like ``value``, one per element."""
+    shape = np.shape(value)
+    dtype = float_dtype(value)
+    eye = np.eye(int(np.prod(shape, dtype=int)), dtype=dtype)
+    for row in eye:
+        yield row.reshape(shape) if shape else (float(row[0]) if isinstance(value, float) else row.reshape(()))
+
+
+def _leaves(out):
+    return list(out) if isinstance(out, (tuple, list)) else [out]
+
+
+def _jacobian_by_columns(transformed, args, kwargs, batched=None):
+    """The Jacobian from Jacobian-vector products along the unit tangents: with ``batched`` (the same jvp
+    with ``batch=True``) a chunk of columns per call, else one call per column."""
+    values = _wrt_values(transformed, args, kwargs)
+    _refuse_containers(transformed, values)
+    if batched is not None:
+        try:
+            return _jacobian_by_chunks(batched, values, args, kwargs)
+        except Exception as err:  # noqa: BLE001 - one seed at a time says what the error really is
+            _batched_failed(batched, err)
+    zeros = [np.zeros_like(v, dtype=float) if np.ndim(v) else 0.0 for v in values]
+    per_wrt = []
+    out = None
+    for j, value in enumerate(values):
+        columns = []
+        for e in _basis(value):
+            tangents = list(zeros)
+            tangents[j] = e
+            out, tangent_out = transformed(*args, *tangents, **kwargs)
+            columns.append([np.asarray(t, dtype=float) for t in _leaves(tangent_out)])
+        blocks = []
+        for k, leaf in enumerate(_leaves(out)):
+            stacked = np.stack([c[k] for c in columns], axis=-1) if columns else np.zeros(np.shape(leaf) + (0,))
+            blocks.append(stacked.reshape(np.shape(leaf) + np.shape(value)))
+        per_wrt.append(blocks)
+    return _arrange(transformed, out, per_wrt)
+
+
+# Columns (rows) per batched call: k unit seeds make every tangent (adjoint) array k times the size of
+# its value. Beyond about a megabyte of seeds (k * size * 8 bytes) they leave the cache, and beyond a few
+# dozen seeds the per-call overhead they share is already small, while an intermediate far larger than
+# the argument (an outer product) would still be multiplied by k.
+_CHUNK_ELEMENTS = 2 ** 17
+_CHUNK_SEEDS = 64
+
+
+def _chunk(size):
+    return max(1, min(size, _CHUNK_SEEDS, _CHUNK_ELEMENTS // max(size, 1)))
+
+
+def _jacobian_by_chunks(batched, values, args, kwargs):
+    per_wrt = []
+    out = None
+    for j, value in enumerate(values):
+        shape = np.shape(value)
+        n = int(np.prod(shape, dtype=int))
+        dtype = float_dtype(value)
+        chunk = _chunk(n)
+        parts = []
+        for start in range(0, n, chunk):
+            k = min(chunk, n - start)
+            seeds = np.zeros((k, n), dtype=dtype)
+            seeds[np.arange(k), start + np.arange(k)] = 1
+            tangents = [np.zeros((k,) + np.shape(v), dtype=float) for v in values]
+            tangents[j] = seeds.reshape((k,) + shape)
+            out, tangent_out = batched(*args, *tangents, **kwargs)
+            parts.append([np.asarray(t, dtype=float) for t in _leaves(tangent_out)])
+        blocks = []
+        for i, leaf in enumerate(_leaves(out)):
+            if n == 0:
+                blocks.append(np.zeros(np.shape(leaf) + shape))
+                continue
+            stacked = np.concatenate([p[i].reshape((-1,) + np.shape(leaf)) for p in parts])
+            blocks.append(np.moveaxis(stacked, 0, -1).reshape(np.shape(leaf) + shape))
+        per_wrt.append(blocks)
+    return _arrange(batched, out, per_wrt)
+
+
+def _jacobian_by_rows(transformed, args, kwargs, batched=None):
+    """The Jacobian from vector-Jacobian products along the unit cotangents: with ``batched`` (the same
+    vjp with ``batch=True``) a chunk of rows per call, else one call per row."""
+    values = _wrt_values(transformed, args, kwargs)
+    _refuse_containers(transformed, values)
+    out = transformed.target(transformed.containers(transformed.bind(args, kwargs)))(*args, **kwargs)
+    if batched is not None:
+        try:
+            return _jacobian_by_row_chunks(batched, values, out, args, kwargs)
+        except Exception as err:  # noqa: BLE001 - one seed at a time says what the error really is
+            _batched_failed(batched, err)
+    leaves = _leaves(out)
+    per_wrt = [[None] * len(leaves) for _ in values]
+    for k, leaf in enumerate(leaves):
+        rows = [[] for _ in values]
+        for e in _basis(leaf):
+            dout = [np.zeros_like(np.asarray(x, dtype=float)) if np.ndim(x) else 0.0 for x in leaves]
+            dout[k] = e
+            dout = rebuilt(out, dout) if isinstance(out, (tuple, list)) else dout[0]
+            _, cotangents = transformed(*args, dout, **kwargs)
+            cotangents = cotangents if transformed.as_tuple else (cotangents,)
+            for j, c in enumerate(cotangents):
+                rows[j].append(np.asarray(c, dtype=float))
+        for j, value in enumerate(values):
+            stacked = np.stack(rows[j]) if rows[j] else np.zeros((0,) + np.shape(value))
+            per_wrt[j][k] = stacked.reshape(np.shape(leaf) + np.shape(value))
+    return _arrange(transformed, out, per_wrt)
+
+
+def _batched_failed(batched, err):
+    """The batched derivative raised where one seed at a time may not: warn, and let the caller go on
+    seed by seed (an error of the user's function comes back from there as itself)."""
+    warnings.warn("s2s: the batched {} of {} raised {}: {}; computing one seed at a time instead. Please "
+                  "report it with the function.".format(batched.kind, batched.describe(), type(err).__name__, err),
+                  RuntimeWarning, stacklevel=4)
+
+
+def _jacobian_by_row_chunks(batched, values, out, args, kwargs):
+    leaves = _leaves(out)
+    per_wrt = [[None] * len(leaves) for _ in values]
+    for i, leaf in enumerate(leaves):
+        shape = np.shape(leaf)
+        m = int(np.prod(shape, dtype=int))
+        chunk = _chunk(m)
+        parts = [[] for _ in values]
+        for start in range(0, m, chunk):
+            k = min(chunk, m - start)
+            seeds = np.zeros((k, m), dtype=float_dtype(leaf))
+            seeds[np.arange(k), start + np.arange(k)] = 1
+            dout = [np.zeros((k,) + np.shape(x), dtype=float_dtype(x)) for x in leaves]
+            dout[i] = seeds.reshape((k,) + shape)
+            dout = rebuilt(out, dout) if isinstance(out, (tuple, list)) else dout[0]
+            _, cotangents = batched(*args, dout, **kwargs)
+            cotangents = cotangents if batched.as_tuple else (cotangents,)
+            for j, c in enumerate(cotangents):
+                parts[j].append(np.asarray(c, dtype=float).reshape((k,) + np.shape(values[j])))
+        for j, value in enumerate(values):
+            stacked = np.concatenate(parts[j]) if parts[j] else np.zeros((0,) + np.shape(value))
+            per_wrt[j][i] = stacked.reshape(shape + np.shape(value))
+    return _arrange(batched, out, per_wrt)
+
+
+def _arrange(transformed, out, per_wrt):
+    """per_wrt[j][k] is d out_k / d arg_j: nest as the result (outer) and wrt (inner) are nested."""
+    n_out = len(_leaves(out))
+
+    def for_output(k):
+        blocks = tuple(per_wrt[j][k] for j in range(len(per_wrt)))
+        return blocks if transformed.as_tuple else blocks[0]
+
+    if isinstance(out, (tuple, list)):
+        return rebuilt(out, [for_output(k) for k in range(n_out)])
+    return for_output(0)
+
+
+def _refuse_containers(transformed, values):
+    for name, value in zip(transformed.wrt, values):
+        if isinstance(value, (list, tuple)):
+            raise ArgumentError("{}: jacobian with respect to `{}`, a {}: pass an array instead (np.stack the "
+                                "values) or use s2s.vjp / s2s.jvp, which accept lists.".format(
+                                    location(transformed.base), name, type(value).__name__))
+
+
+def hessian(f=None, wrt=0, *, verbose=False):
+    """The Hessian of the scalar function ``f``: shape ``x.shape + x.shape``.
+
+    Forward over reverse: the Jacobian, by columns, of the generated gradient
+    (many columns per call: ``jvp(grad(f), batch=True)``). A tuple ``wrt`` gives the blocks ``H[i][j] = d2 f / d arg_i d arg_j``.
+    """
+    if f is None:
+        return lambda g: hessian(g, wrt, verbose=verbose)
+    gradient = grad(f, wrt, verbose=verbose)
+    inner = jvp(gradient, wrt)
+    batched = jvp(gradient, wrt, verbose=verbose, batch=True)
+
+    def hess(*args, **kwargs):
+        return _jacobian_by_columns(inner, args, kwargs, batched)
+
+    return Derived("hessian", inner, hess, "Hessian of {} with respect to {} (forward over reverse).".format(
+        gradient.base.__name__, ", ".join(inner.wrt)), runs=batched)
+
+
+def hvp(f=None, wrt=0, *, verbose=False, batch=False):
+    """Hessian-vector product, forward over reverse: ``g(*args, v) -> H @ v``.
+
+    ``v`` is shaped like the argument (a tuple of them for a tuple ``wrt``);
+    the result is shaped like the gradient. ``batch=True`` takes k vectors
+    stacked on a leading axis (``V`` of shape ``(k,) + arg.shape``) and returns
+    the k products stacked alike, from one call.
+    """
+    if f is None:
+        return lambda g: hvp(g, wrt, verbose=verbose, batch=batch)
+    inner = jvp(grad(f, wrt, verbose=verbose), wrt, verbose=verbose, batch=batch)
+
+    def product(*args, **kwargs):
+        if not args:
+            raise ArgumentError("{}: hvp takes the arguments of {} followed by v".format(
+                location(inner.base), inner.base.__name__))
+        *args, v = args
+        vs = tuple(v) if inner.as_tuple else (v,)
+        if len(vs) != len(inner.wrt):
+            raise ArgumentError("{}: v must be a tuple of {} tangents, one per {}".format(
+                location(inner.base), len(inner.wrt), ", ".join(inner.wrt)))
+        return inner(*args, *vs, **kwargs)[1]
+
+    return Derived("hvp", inner, product, "Hessian-vector product of {} with respect to {}.".format(
+        inner.base.__name__, ", ".join(inner.wrt)))

@@ -1,0 +1,478 @@
+"""The public transforms: ``grad``, ``value_and_grad`` and ``source``.
+
+Each transform returns a callable that generates its derivative source the
+first time it is called with a given structure of arguments (which arguments
+are lists or tuples), then reuses it. Generation is cached per function code,
+options and the identity of what the function's free names resolve to.
+"""
+import contextlib
+import functools
+import gc
+import inspect
+import numbers
+import types
+
+import numpy as np
+
+from s2s.reverse import checkpoint as _checkpoint
+from s2s.backend import emit, loader
+from s2s.rules import templates
+from s2s.common.errors import ArgumentError
+from s2s.frontend.parse import parse_function
+from s2s.api.pipeline import transform
+
+_CACHE = {}
+_TRANSFORMS = [0]
+
+
+def transform_count():
+    """How many times a function has been transformed (cache misses), for tests."""
+    return _TRANSFORMS[0]
+
+
+def wrt_names(fn, wrt, sig=None):
+    sig = sig or inspect.signature(fn)
+    params = list(sig.parameters.values())
+    positional = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    names = [p.name for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    as_tuple = isinstance(wrt, (tuple, list))
+    items = list(wrt) if as_tuple else [wrt]
+    if as_tuple and not items:
+        raise ArgumentError("{}: wrt=() names no parameter; pass an index or a name of {}".format(
+            location(fn), ", ".join(names)))
+    out = []
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, (numbers.Integral, str)):
+            raise ArgumentError("{}: wrt must be a parameter index or name (or a tuple of them), not {!r}".format(
+                location(fn), item))
+        if isinstance(item, str):
+            if item not in names:
+                raise ArgumentError("{}: wrt={!r}, but {} has no parameter of that name; its parameters are {}.".format(
+                    location(fn), item, fn.__name__, ", ".join(names) or "none"))
+            out.append(item)
+        else:
+            index = int(item)
+            if not -len(positional) <= index < len(positional):
+                raise ArgumentError("{}: wrt={} is out of range: {} has {} positional parameter(s) ({}).".format(
+                    location(fn), index, fn.__name__, len(positional), ", ".join(positional) or "none"))
+            out.append(positional[index])
+    if len(set(out)) != len(out):
+        raise ArgumentError("{}: wrt names a parameter twice: {!r}".format(location(fn), wrt))
+    return tuple(out), as_tuple
+
+
+def location(fn):
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return repr(fn)
+    return "{}:{}".format(code.co_filename, code.co_firstlineno)
+
+
+def _is_int_value(value):
+    if isinstance(value, (bool, numbers.Integral, np.integer, np.bool_)):
+        return True
+    return isinstance(value, np.ndarray) and (np.issubdtype(value.dtype, np.integer) or value.dtype == bool)
+
+
+_DESCRIPTIONS = {
+    "grad": "Gradient",
+    "value_and_grad": "Value and gradient",
+    "vjp": "Vector-Jacobian product",
+    "jvp": "Jacobian-vector product",
+}
+
+
+class Transformed:
+    """A derivative of ``fn``; calling it runs generated code.
+
+    ``fn`` may itself be a gradient s2s returned (higher order): the
+    generated code of ``fn`` is then what gets differentiated.
+    """
+
+    def __init__(self, fn, wrt, kind, options):
+        if isinstance(fn, Transformed):
+            if fn.kind not in _COMPOSABLE:
+                raise ArgumentError(
+                    "{!r}: s2s differentiates the result of grad or value_and_grad (or of a derivative built from "
+                    "them); the {} result of s2s.{} takes extra arguments. Differentiate the original function "
+                    "instead.".format(fn, _DESCRIPTIONS[fn.kind].lower(), fn.kind))
+            self.inner, self.base = fn, fn.base
+        else:
+            _check_readable(fn)  # fail early when the source cannot be read
+            self.inner, self.base = None, fn
+        self.fn = fn
+        self.kind = kind
+        self.options = dict(options)
+        self.signature = inspect.signature(self.base)
+        self.wrt, self.as_tuple = wrt_names(self.base, wrt, self.signature)
+        self._generated = {}
+        self._last = None
+        functools.update_wrapper(self, self.base, assigned=("__module__", "__name__", "__qualname__"), updated=())
+        self.__signature__ = self.signature
+        self.__doc__ = "{} of {} with respect to {}.".format(_DESCRIPTIONS[kind], self.describe(), ", ".join(self.wrt))
+
+    def describe(self):
+        if self.inner is None:
+            return self.base.__name__
+        return "the {} of {}".format(self.inner.kind, self.inner.describe())
+
+    def __repr__(self):
+        return "<s2s.{} of {} wrt {}>".format(self.kind, self.describe() if self.inner else self.base.__qualname__,
+                                             ", ".join(self.wrt))
+
+    def bind(self, args, kwargs):
+        try:
+            bound = self.signature.bind(*args, **kwargs)
+        except TypeError as err:
+            raise ArgumentError("{}: {} of {} called with arguments that do not match {}{}: {}".format(
+                location(self.base), self.kind, self.base.__name__, self.base.__name__, self.signature, err)) from None
+        for name in self.wrt:
+            if name in bound.arguments and _is_int_value(bound.arguments[name]):
+                raise ArgumentError(
+                    "{}: argument `{}` of {} is an integer ({!r}); s2s differentiates only floating-point "
+                    "values. Pass a float (for example {}(...) with {}=float(...)) or an array of floats.".format(
+                        location(self.base), name, self.base.__name__, bound.arguments[name], self.base.__name__,
+                        name))
+        return bound
+
+    def containers(self, bound):
+        return frozenset(n for n, v in bound.arguments.items() if isinstance(v, (list, tuple)))
+
+    def _facts(self, bound):
+        """The shapes of the arguments (reverse mode specializes on them; see s2s/backend/specialize.py)."""
+        if self.kind == "jvp" or not self.options.get("optimize", True) or self.options.get("batch"):
+            return ()
+        return _shape_facts(bound.arguments)
+
+    def target(self, containers=frozenset()):
+        """The Python function this transform differentiates, for these container arguments."""
+        if self.inner is None:
+            return self.fn
+        return self.inner.generated(containers).function
+
+    def generated(self, containers=frozenset(), facts=()):
+        entry = self._generated.get((containers, facts))
+        if entry is None or not entry.fresh():
+            entry = _generate(self.target(containers), self.wrt, self.kind, self.as_tuple, containers,
+                              self.options, facts)
+            self._generated[containers, facts] = entry
+            if self.options.get("verbose"):
+                print(entry.source)
+        self._last = entry
+        return entry
+
+    def __call__(self, *args, **kwargs):
+        extra = ()
+        if self.kind == "jvp":
+            args, extra = _split_off(args, len(self.wrt), "tangent", self)
+        elif self.kind == "vjp":
+            args, extra = _split_off(args, 1, "cotangent `dout`", self)
+        bound = self.bind(args, kwargs)
+        entry = self.generated(self.containers(bound), self._facts(bound))
+        if self.kind == "jvp":
+            seeds = set()
+            for name, tangent in zip(self.wrt, extra):
+                value = bound.arguments.get(name, _default(self.signature, name))
+                if self.options.get("batch"):
+                    tangent = _unbatched(tangent, "the tangents of `{}`".format(name), self, seeds)
+                _check_like(value, tangent, "the tangent of `{}`".format(name), self)
+        extra_kwargs = dict(zip(entry.extra, extra))
+        return entry.function(*args, **kwargs, **extra_kwargs)
+
+    @property
+    def source(self):
+        return (self._last or self.generated()).source
+
+
+_COMPOSABLE = ("grad", "value_and_grad")
+
+
+def _default(signature, name):
+    return signature.parameters[name].default
+
+
+def _split_off(args, n, what, transformed):
+    if len(args) < n:
+        raise ArgumentError("{}: {!r} takes the arguments of {} followed by {} {}{}; it got {} positional "
+                            "argument(s).".format(location(transformed.base), transformed, transformed.base.__name__,
+                                                  n, what, "s" if n > 1 else "", len(args)))
+    return args[:-n], args[-n:]
+
+
+def _unbatched(tangent, what, transformed, seeds):
+    """The first seed of a batched tangent (to check its shape); ``seeds`` collects the batch sizes."""
+    if isinstance(tangent, (list, tuple)):
+        return type(tangent)(_unbatched(t, what, transformed, seeds) for t in tangent)
+    if np.ndim(tangent) == 0:
+        raise ArgumentError("{}: {} must have a leading batch axis (shape (k,) + the argument's shape), not "
+                            "shape {}".format(location(transformed.base), what, np.shape(tangent)))
+    seeds.add(np.shape(tangent)[0])
+    if np.shape(tangent)[0] == 0:
+        raise ArgumentError("{}: {} hold no seed (a leading axis of length 0); pass at least one".format(
+            location(transformed.base), what))
+    if len(seeds) > 1:
+        raise ArgumentError("{}: the batched tangents hold different numbers of seeds ({}); give every tangent "
+                            "the same leading axis".format(location(transformed.base), sorted(seeds)))
+    return np.asarray(tangent)[0]
+
+
+def _check_like(value, tangent, what, transformed):
+    """Refuse a tangent whose shape does not match its argument's."""
+    if isinstance(value, (list, tuple)):
+        if not isinstance(tangent, (list, tuple)) or len(tangent) != len(value):
+            raise ArgumentError("{}: {} must be a {} of {} tangents like the argument, not {!r}".format(
+                location(transformed.base), what, type(value).__name__, len(value), type(tangent).__name__))
+        for v, t in zip(value, tangent):
+            _check_like(v, t, what, transformed)
+        return
+    if isinstance(tangent, (list, tuple)) or np.shape(tangent) != np.shape(value):
+        raise ArgumentError("{}: {} has shape {}, but the argument has shape {}; pass one tangent per "
+                            "differentiated argument ({}), each shaped like its argument.".format(
+                                location(transformed.base), what, np.shape(tangent) if not isinstance(
+                                    tangent, (list, tuple)) else type(tangent).__name__, np.shape(value),
+                                ", ".join(transformed.wrt)))
+
+
+class _Entry:
+    """One generated derivative: the callable, its source and what it was made from."""
+
+    def __init__(self, function, source, deps, generated, closure, registry):
+        self.function = function
+        self.registry = registry  # the rules it was made with: a rule registered since makes it stale
+        self.source = source
+        self.deps = deps
+        self.bindings = generated.bindings  # names the loader binds (s2s.backend.standalone reads them)
+        self.entry = generated.entry
+        self.extra = generated.extra  # names of the generated keyword parameters after the function's own
+        self.closure = closure  # keeps the objects whose ids are in the key alive
+
+    def fresh(self):
+        """Whether the rules are the same and every global name the transformed functions read still
+        means the same object."""
+        if self.registry is not templates.registry():
+            return False
+        for namespace, name, obj in self.deps:
+            if namespace.get(name, _ABSENT) is not obj:
+                return False
+        return True
+
+
+_ABSENT = object()
+_READABLE = {}  # code objects whose source parsed once: s2s.grad(f) need not parse it again
+
+
+def _check_readable(fn):
+    code = getattr(fn, "__code__", None)
+    if code is None or code not in _READABLE:
+        with _collector_paused():
+            parse_function(fn)
+        if code is not None:
+            _READABLE[code] = True
+
+
+def _dependencies(functions):
+    """(namespace, name, object) for each global name the ``functions`` read, and for
+    each attribute they read of a module they reach through a global name."""
+    deps = {}
+    for fn in functions:
+        g = fn.__globals__
+        names = _code_names(fn.__code__)
+        for name in names:
+            if name in g:
+                deps[id(g), name] = (g, name, g[name])
+                if isinstance(g[name], types.ModuleType):
+                    attrs = vars(g[name])
+                    for attr in names & attrs.keys():
+                        deps[id(attrs), attr] = (attrs, attr, attrs[attr])
+    return tuple(deps.values())
+
+
+def _code_names(code):
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _code_names(const)
+    return names
+
+
+def _shape_facts(arguments):
+    """((name, shape), ...) for the arguments that are arrays or numbers; others are not known."""
+    facts = []
+    for name, value in arguments.items():
+        if type(value) is np.ndarray:
+            facts.append((name, value.shape))
+        elif isinstance(value, (float, int, np.generic)):
+            facts.append((name, ()))
+    return tuple(facts)
+
+
+def _canonical(facts):
+    """``facts`` with every size but 0 and 1 renamed 2, 3, ... by order of appearance.
+
+    Code specialized on them holds for every call with the same pattern of
+    equal sizes (broadcasting and matmul look only at equality and ones).
+    """
+    ids = {0: 0, 1: 1}
+    out = {}
+    for name, shape in facts:
+        out[name] = tuple(ids.setdefault(n, len(ids)) for n in shape)
+    return tuple(sorted(out.items()))
+
+
+def _key(fn, wrt, kind, as_tuple, containers, options, shapes=()):
+    closure = tuple(id(c.cell_contents) for c in (fn.__closure__ or ()) if _has_contents(c))
+    return (fn.__code__, id(fn.__globals__), closure, wrt, kind, as_tuple, containers,
+            tuple(sorted((k, repr(v)) for k, v in options.items() if k != "verbose")), shapes)
+
+
+def _has_contents(cell):
+    try:
+        cell.cell_contents
+        return True
+    except ValueError:
+        return False
+
+
+def _generate(fn, wrt, kind, as_tuple, containers, options, facts=()):
+    shapes = _canonical(facts)
+    key = _key(fn, wrt, kind, as_tuple, containers, options, shapes)
+    entry = _CACHE.get(key)
+    if entry is not None and entry.fresh():
+        return entry
+    registry = templates.registry()
+    opts = {"tuple": as_tuple, "optimize": options.get("optimize", True), "checkpoint": options.get("checkpoint"),
+            "shapes": dict(shapes), "batch": options.get("batch", False)}
+    with _collector_paused():
+        generated = transform(fn, wrt, kind, registry, opts, containers)
+        source = emit.to_source(generated.functions)
+    _TRANSFORMS[0] += 1
+    filename = "<s2s {} of {} wrt {} ({}:{})>".format(
+        kind, fn.__name__, ", ".join(wrt), fn.__code__.co_filename.replace("\\", "/").rsplit("/", 1)[-1],
+        fn.__code__.co_firstlineno)
+    function = loader.load(source, generated.entry, generated.bindings, fn.__globals__, filename)
+    closure = tuple(c.cell_contents for c in (fn.__closure__ or ()) if _has_contents(c))
+    entry = _Entry(function, source, _dependencies((fn,) + generated.sources), generated, closure, registry)
+    _CACHE[key] = entry
+    return entry
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Pause the cyclic garbage collector while a transform runs.
+
+    A transform allocates some 10^5 tree nodes that stay alive until it ends;
+    the collector would traverse them (and everything else alive) hundreds of
+    times for nothing: a third of a cold transform's time. Reference counting
+    still frees memory meanwhile; cycles wait for the next collection.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def transform_of(kind, f, wrt, options):
+    if f is None:
+        return lambda g: transform_of(kind, g, wrt, options)
+    return Transformed(f, wrt, kind, options)
+
+
+def _options(f, verbose, optimize, checkpoint=None, memory=None):
+    where = location(f) if f is not None else "s2s"
+    return {"verbose": verbose, "optimize": optimize, "checkpoint": _checkpoint.option(checkpoint, memory, where)}
+
+
+def grad(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory=None):
+    """The gradient of the scalar function ``f`` with respect to ``wrt``.
+
+    ``wrt`` is a parameter index or name, or a tuple of them: an int or name
+    gives one gradient, a tuple a tuple of gradients. Works as a decorator,
+    bare or with arguments. ``verbose=True`` prints the generated source when
+    it is made; ``optimize=False`` skips the clean-ups of ``s2s/backend/optimize.py``.
+
+    ``checkpoint`` says how loops are reversed (loops marked with
+    ``s2s.checkpointed`` in the source use their marker instead):
+
+    - ``None`` (default): every iteration saves what its adjoint needs;
+    - an int ``k``: at most ``k`` snapshots of the loop state; the adjoint
+      sweep recomputes iterations from the nearest one (binomial schedule for
+      ``for`` loops, online schedule for ``while`` loops and loops that break);
+    - ``"auto"``: decided each time a loop starts, within ``memory`` bytes
+      (default 1 GiB). It measures the loop state (what a snapshot holds) and
+      the trip count; when ``trips * values saved per iteration * bytes of the
+      largest state value`` fits, every iteration is stored, otherwise it
+      keeps ``memory // bytes of the state`` snapshots.
+    """
+    return transform_of("grad", f, wrt, _options(f, verbose, optimize, checkpoint, memory))
+
+
+def value_and_grad(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory=None):
+    """Like ``grad``, but the callable returns ``(value, gradient)``."""
+    return transform_of("value_and_grad", f, wrt, _options(f, verbose, optimize, checkpoint, memory))
+
+
+def source(g):
+    """The generated Python source of anything s2s returned."""
+    if isinstance(g, (Transformed, Derived)):
+        return g.source
+    raise ArgumentError("s2s.source expects a function returned by s2s (grad, value_and_grad, vjp, jvp, "
+                        "jacobian, hessian, hvp), not {!r}".format(g))
+
+
+def vjp(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory=None, batch=False):
+    """Vector-Jacobian product: ``g(*args, dout) -> (out, cotangents)``.
+
+    ``f`` may return an array, a scalar, or a tuple or list of them; ``dout``
+    has the same structure and shapes as the result. ``grad`` is the case of a
+    scalar result with ``dout = 1``.
+
+    ``batch=True`` pulls k cotangents back in one call: ``dout`` has shape
+    ``(k,) + out.shape`` (containers elementwise) and so has each cotangent,
+    ``(k,) + arg.shape``; the primal sweep runs once.
+    """
+    options = _options(f, verbose, optimize, checkpoint, memory)
+    if batch:
+        options["batch"] = True
+    return transform_of("vjp", f, wrt, options)
+
+
+def jvp(f=None, wrt=0, *, verbose=False, optimize=True, batch=False):
+    """Jacobian-vector product (forward mode): ``g(*args, *tangents) -> (out, tangent_out)``.
+
+    One tangent per ``wrt`` parameter, each shaped like its argument, after
+    the function's own arguments.
+
+    ``batch=True`` pushes k tangents through one call: each tangent has shape
+    ``(k,) + arg.shape`` and ``tangent_out`` has shape ``(k,) + out.shape``
+    (containers elementwise). Elementwise rules run on all k at once, the
+    others once per tangent inside the generated code.
+    """
+    options = _options(f, verbose, optimize)
+    if batch:
+        options["batch"] = True
+    return transform_of("jvp", f, wrt, options)
+
+
+class Derived:
+    """A derivative assembled from generated ones (jacobian, hessian, hvp)."""
+
+    def __init__(self, kind, transformed, run, description, runs=None):
+        self.kind = kind
+        self.transformed = transformed
+        self.runs = runs or transformed  # the transform whose generated code runs (its source is shown)
+        self._run = run
+        self.__doc__ = description
+        self.__name__ = "{}_{}".format(kind, transformed.base.__name__)
+
+    def __call__(self, *args, **kwargs):
+        return self._run(*args, **kwargs)
+
+    def __repr__(self):
+        return "<s2s.{} of {} wrt {}>".format(self.kind, self.transformed.describe(), ", ".join(self.transformed.wrt))
+
+    @property
+    def source(self):
+        return self.runs.source

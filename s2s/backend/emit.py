@@ -1,0 +1,125 @@
+"""Emit: generated FunctionDefs to source text, with comments tying each
+block to the user's source line it came from.
+
+Requires: gast FunctionDefs whose statements may carry ``Key.ORIGIN``.
+Leaves the trees unchanged: the source is unparsed (stdlib ``ast.unparse``)
+from a stdlib ``ast`` twin built here in one pass.
+"""
+import ast
+import copy
+import re
+
+import gast
+
+from s2s.common import anno
+
+_MARK = "__s2s_origin__"
+# a marker statement as ast.unparse writes it, in whichever quotes its text needs
+_MARK_RE = re.compile(r"^(\s*)(['\"]{1,3}" + _MARK + r" .*)$")
+
+
+def _annotate(stmts, last, texts):
+    """``stmts`` with a marker statement before each statement whose origin changes.
+
+    Compound statements are shallow copies with annotated bodies; the
+    statements given are not changed. ``texts`` gets the markers' comments,
+    in the order of the source.
+    """
+    out = []
+    for stmt in stmts:
+        origin = anno.get(stmt, anno.Key.ORIGIN)
+        if origin is not None and (origin.filename, origin.lineno) != last[0]:
+            text = "{}:{}".format(_basename(origin.filename), origin.lineno)
+            if origin.text:
+                text += "  " + origin.text
+            out.append(gast.Expr(value=gast.Constant(value="{} {}".format(_MARK, text), kind=None)))
+            texts.append(text)
+            last[0] = (origin.filename, origin.lineno)
+        fields = [f for f in ("body", "orelse") if isinstance(getattr(stmt, f, None), list) and getattr(stmt, f)]
+        if fields:
+            stmt = copy.copy(stmt)
+            for field in fields:
+                setattr(stmt, field, _annotate(getattr(stmt, field), last, texts))
+        out.append(stmt)
+    return out
+
+
+def _basename(path):
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def to_source(functions):
+    """Source text of ``functions`` (gast FunctionDefs), with origin comments."""
+    chunks = []
+    for fn in functions:
+        fn = copy.copy(fn)
+        texts = []
+        fn.body = _annotate(fn.body, [None], texts)
+        text = ast.unparse(to_ast(gast.Module(body=[fn], type_ignores=[])))
+        lines = text.splitlines()
+        marks = [(k, match) for k, match in enumerate(map(_MARK_RE.match, lines)) if match]
+        # one marker line per marker, in order: each line's comment is known without decoding its
+        # literal (read back from the line only if the counts disagree)
+        for (k, match), comment in zip(marks, texts if len(marks) == len(texts) else
+                                       [ast.literal_eval(m.group(2))[len(_MARK) + 1:] for _, m in marks]):
+            lines[k] = "{}# {}".format(match.group(1), comment)
+        chunks.append("\n".join(lines))
+    return "\n\n\n".join(chunks) + "\n"
+
+
+def to_ast(node):
+    """The stdlib ``ast`` twin of a gast tree (new nodes; ``node`` is not changed).
+
+    gast and ast name their nodes and fields alike, except that gast spells a
+    parameter and the name of ``except ... as name`` as Name nodes. Faster
+    than ``gast.gast_to_ast`` (no visitor, no locations: unparsing needs none;
+    the contexts and operators, which hold nothing, are shared).
+    """
+    cls = node.__class__
+    if cls is list:
+        return [to_ast(item) for item in node]
+    if cls is gast.Name:
+        new = _NAME_NEW(_NAME)
+        ctx = _SHARED.get(node.ctx.__class__)
+        new.__dict__.update(id=node.id, ctx=ctx if ctx is not None else to_ast(node.ctx))
+        return new
+    shared = _SHARED.get(cls)
+    if shared is not None:
+        return shared
+    if not isinstance(node, gast.AST):
+        return node
+    if cls is gast.arguments:
+        return ast.arguments(
+            posonlyargs=[_arg(a) for a in node.posonlyargs], args=[_arg(a) for a in node.args],
+            vararg=_arg(node.vararg), kwonlyargs=[_arg(a) for a in node.kwonlyargs],
+            kw_defaults=to_ast(node.kw_defaults), kwarg=_arg(node.kwarg), defaults=to_ast(node.defaults))
+    target = _AST_CLASS.get(cls)
+    if target is None:
+        target = _AST_CLASS[cls] = getattr(ast, cls.__name__)
+    new = target.__new__(target)
+    fields = new.__dict__
+    for field in target._fields:
+        value = getattr(node, field, None)
+        fields[field] = value if value.__class__ in _ATOMIC else to_ast(value)
+    if cls is gast.ExceptHandler and node.name is not None:
+        new.name = node.name.id
+    if isinstance(new, ast.stmt):
+        new.lineno = None  # read (with no effect) by ast.unparse's type-comment lookup
+    return new
+
+
+_ATOMIC = frozenset({str, int, float, bool, type(None)})
+_AST_CLASS = {}
+_NAME, _NAME_NEW = ast.Name, ast.Name.__new__
+# nodes without fields (contexts, operators): one stdlib instance each, which unparsing only reads
+_SHARED = {cls: getattr(ast, cls.__name__)() for cls in vars(gast).values()
+           if isinstance(cls, type) and issubclass(cls, (gast.expr_context, gast.operator, gast.unaryop, gast.cmpop,
+                                                         gast.boolop))
+           and not cls._fields and cls.__name__ not in ("AugLoad", "AugStore", "Param")  # deprecated in ast
+           and isinstance(getattr(ast, cls.__name__, None), type) and cls.__name__[0].isupper()}
+
+
+def _arg(node):
+    if node is None:
+        return None
+    return ast.arg(arg=node.id, annotation=to_ast(node.annotation), type_comment=node.type_comment)

@@ -1,0 +1,526 @@
+"""Clean-ups that keep numbers and shapes identical.
+
+- dead assignments: a pure assignment to a name nothing reads is removed
+  (calls only when the caller says they are pure: differentiable primitives);
+- empty branches and loops are removed, ``pass`` only where a body is empty;
+- copies: after ``a = b``, later reads of ``a`` read ``b`` until either is
+  assigned again (the copy then dies); ``a + -b`` becomes ``a - b`` (IEEE
+  subtraction is addition of the negation, bit for bit);
+- dead stacks: a stack whose popped values nothing reads loses its pushes
+  and pops (``t2_stack.append(t2)`` ... ``t2 = t2_stack.pop()``);
+- single-use temporaries: ``t1 = y - x; dx = s * t1`` becomes
+  ``dx = s * (y - x)`` (the same operations in the same order: it saves a
+  store and a load, and reads like the user's line).
+
+
+Each pass changes a FunctionDef in place and says whether it changed
+anything; ``optimize`` runs them until none does.
+"""
+import gast
+
+from s2s.common import astutil as A
+from s2s.backend import stacks
+
+_PURE = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Compare, gast.Tuple, gast.List,
+         gast.Attribute, gast.Subscript)
+
+
+def _pure(value, pure_call):
+    if isinstance(value, gast.Call):
+        return pure_call(value) and all(_pure(a, pure_call) for a in value.args) \
+            and all(_pure(k.value, pure_call) for k in value.keywords)
+    if not isinstance(value, _PURE):
+        return False
+    return not any(isinstance(n, gast.Call) for n in A.walk(value))
+
+
+def _loads(fn):
+    counts = {}
+    for node in A.name_nodes(fn):
+        if isinstance(node.ctx, gast.Load):
+            counts[node.id] = counts.get(node.id, 0) + 1
+    return counts
+
+
+class Counts:
+    """How often each name is read (``loads``) and written (``stores``: any other context) in a tree.
+
+    One walk of the function; the passes then keep the counts up to date as
+    they change the tree (a name absent from a table is used 0 times), so a
+    round of passes does not walk the whole function again for each pass.
+    """
+
+    def __init__(self, node=None):
+        self.loads, self.stores = {}, {}
+        if node is not None:
+            self.add(node)
+
+    def add(self, node, sign=1):
+        """Count the names of ``node`` (a tree or a list of them); ``sign=-1``: they left the tree."""
+        loads, stores = self.loads, self.stores
+        for n in (A.name_nodes(node) if not isinstance(node, list) else
+                  [m for item in node for m in A.name_nodes(item)]):
+            table = loads if isinstance(n.ctx, gast.Load) else stores
+            count = table.get(n.id, 0) + sign
+            if count:
+                table[n.id] = count
+            else:
+                del table[n.id]
+
+    def remove(self, node):
+        self.add(node, -1)
+
+
+def _bump(table, key, by):
+    count = table.get(key, 0) + by
+    if count:
+        table[key] = count
+    else:
+        del table[key]
+
+
+def _prune(stmts, loads, pure_call, removed):
+    out = []
+    changed = False
+    for s in stmts:
+        if (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
+                and s.targets[0].id not in loads and _pure(s.value, pure_call)):
+            changed = True
+            removed.append(s)
+            continue
+        if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Name) \
+                and s.targets[0].id == s.value.id:
+            changed = True
+            removed.append(s)
+            continue
+        if s.__class__ in A.FLAT:  # no bodies to prune
+            if not (isinstance(s, gast.Pass) and len(stmts) > 1):
+                out.append(s)
+            continue
+        for field in ("body", "orelse"):
+            if isinstance(getattr(s, field, None), list):
+                new, ch = _prune(getattr(s, field), loads, pure_call, removed)
+                changed |= ch
+                setattr(s, field, new)
+        if isinstance(s, gast.If) and _empty(s.body) and _empty(s.orelse):
+            changed = True
+            removed.append(s)
+            continue
+        if isinstance(s, gast.For) and _empty(s.body) and s.target.id not in loads:
+            changed = True
+            removed.append(s)
+            continue
+        if isinstance(s, gast.Pass) and len(stmts) > 1:
+            continue
+        out.append(s)
+    return out, changed
+
+
+def _empty(stmts):
+    return all(isinstance(s, gast.Pass) for s in stmts)
+
+
+def dead_code(fn, pure_call=lambda call: False, counts=None):
+    """Remove pure assignments nothing reads, and empty branches and loops; whether anything went.
+
+    ``counts``: the Counts of ``fn``, kept up to date (made here when not given).
+    """
+    if counts is None:
+        counts = Counts(fn)
+    any_change = False
+    while True:
+        removed = []  # each round reads the counts of the tree it starts from, as a fresh count would
+        fn.body, changed = _prune(fn.body, counts.loads, pure_call, removed)
+        for s in removed:
+            counts.remove(s)
+        if not changed:
+            return any_change
+        any_change = True
+
+
+# ------------------------------------------------------------ copies
+def propagate_copies(fn, targets=None, counts=None):
+    """After ``a = b`` (two names), read ``b`` for ``a`` until ``a`` or ``b`` is assigned again.
+
+    Only copies into ``targets`` (the adjoint names: a user's variable keeps
+    its name) when given. Works within one statement list; a compound
+    statement ends the propagation (its body is handled as a list of its own).
+    Returns whether any read was replaced (``counts``, when given, follow).
+    """
+    return _propagate_block(fn.body, targets, counts)
+
+
+def _propagate_block(stmts, targets, counts):
+    copies = {}  # a -> b
+    changed = False
+    for s in stmts:
+        simple = isinstance(s, (gast.Assign, gast.Expr, gast.Return, gast.AugAssign))
+        if not simple:
+            copies = {}
+        elif copies:
+            nodes = list(A.walk(s))  # one walk: scopes, reads to replace, names stored
+            if any(isinstance(n, _SCOPES) for n in nodes):
+                copies = {}
+            else:
+                stored = set()
+                for n in nodes:
+                    if isinstance(n, gast.Name):
+                        if isinstance(n.ctx, gast.Load):
+                            if n.id in copies:
+                                if counts is not None:
+                                    _bump(counts.loads, n.id, -1)
+                                    _bump(counts.loads, copies[n.id], 1)
+                                n.id = copies[n.id]
+                                changed = True
+                        elif isinstance(n.ctx, (gast.Store, gast.Param)):
+                            stored.add(n.id)
+                for a in list(copies):
+                    if a in stored or copies[a] in stored:
+                        del copies[a]
+        if (simple and isinstance(s, gast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], gast.Name)
+                and isinstance(s.value, gast.Name) and s.targets[0].id != s.value.id
+                and (targets is None or s.targets[0].id in targets)):
+            for a in [a for a, b in copies.items() if b == s.targets[0].id]:
+                del copies[a]
+            copies[s.targets[0].id] = s.value.id
+        if s.__class__ in A.FLAT:
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(s, field, None)
+            if isinstance(inner, list):
+                changed |= _propagate_block(inner, targets, counts)
+        for handler in getattr(s, "handlers", None) or ():
+            changed |= _propagate_block(handler.body, targets, counts)
+    return changed
+
+
+_SCOPES = (gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp, gast.NamedExpr)
+
+
+# ------------------------------------------------------------ a + -b
+def _negated(node):
+    """``b`` for ``-b``, ``b * c`` for ``-b * c`` (IEEE: ``(-b) * c == -(b * c)``), else None."""
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        return node.operand
+    if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Mult, gast.Div)):
+        inner = _negated(node.left)
+        if inner is not None:
+            return gast.BinOp(left=inner, op=node.op, right=node.right)
+    return None
+
+
+def _fold(node, changed):
+    """``node`` with its negations folded (children first); ``changed[0]`` set when anything was."""
+    A.replace_children(node, lambda child: _fold(child, changed), leaves=False)
+    if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Add):
+        positive = _negated(node.right)
+        if positive is not None:
+            changed[0] = True
+            return gast.BinOp(left=node.left, op=gast.Sub(), right=positive)
+    elif isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        positive = _negated(node.operand)
+        if positive is not None and not isinstance(node.operand, gast.UnaryOp):
+            changed[0] = True
+            return positive
+    return node
+
+
+def fold_negation(fn):
+    """``a + -b`` -> ``a - b``, ``a + -b * c`` -> ``a - b * c``, ``-(-b * c)`` -> ``b * c``.
+
+    Exact in IEEE arithmetic: negation commutes with rounding. (``--b`` is
+    left alone: for an unsigned integer it is not an identity of types.)
+    """
+    changed = [False]
+    _fold(fn, changed)
+    return changed[0]
+
+
+# ------------------------------------------------------------ single-use temporaries
+_EXPR_NODES = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.operator, gast.unaryop, gast.Load,
+               gast.Attribute, gast.Call, gast.keyword, gast.Subscript, gast.Tuple)
+
+
+def _side_effect_free(node, pure_call):
+    for n in A.walk(node):
+        if not isinstance(n, _EXPR_NODES):
+            return False
+        if isinstance(n, gast.Call) and not pure_call(n):
+            return False
+    return True
+
+
+def _is_stack_pop_or_push(stmt):
+    op = _stack_op(stmt)
+    return op is not None and (op[0] == "pop" or isinstance(op[2], gast.Name))
+
+
+def inline_temporaries(fn, names, pure_call=lambda call: False, counts=None):
+    """Put ``t = E`` into the one statement that reads ``t``, later in the same statement list.
+
+    Only for ``names`` (s2s's own temporaries: any container that answers
+    ``in``) assigned and read once in ``fn``, when ``E`` and the reading
+    statement call only pure functions and the statements in between are
+    plain assignments, pushes or pops that assign none of ``E``'s names.
+    ``counts``: the Counts of ``fn``, kept up to date (made here when not given).
+    """
+    if counts is None:
+        counts = Counts(fn)
+    loads = counts.loads
+    once = {n for n, c in counts.stores.items() if c == 1 and loads.get(n) == 1 and n in names}
+    return bool(once) and _inline_block(fn.body, once, pure_call, counts)
+
+
+def _inline_block(stmts, once, pure_call, counts):
+    i = 0
+    changed = False
+    while i < len(stmts):
+        s = stmts[i]
+        for field in (("body", "orelse", "finalbody") if s.__class__ not in A.FLAT else ()):
+            inner = getattr(s, field, None)
+            if isinstance(inner, list):
+                changed |= _inline_block(inner, once, pure_call, counts)
+        if (isinstance(s, gast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], gast.Name)
+                and s.targets[0].id in once and _side_effect_free(s.value, pure_call)
+                and _inline_into_later(stmts, i, s.targets[0].id, s.value, pure_call)):
+            del stmts[i]
+            # the one store and the one load of the name are gone; E's names moved
+            _bump(counts.stores, s.targets[0].id, -1)
+            _bump(counts.loads, s.targets[0].id, -1)
+            changed = True
+            continue
+        i += 1
+    return changed
+
+
+def _inline_into_later(stmts, i, name, value, pure_call):
+    reads = A.all_names(value)
+    for later in stmts[i + 1:]:
+        uses = [n for n in A.name_nodes(later) if n.id == name]  # one: the name is read once
+        if uses:
+            if not isinstance(later, (gast.Assign, gast.Return, gast.Expr)) or later.value is None \
+                    or not _side_effect_free(later.value, pure_call) or uses[0] not in list(A.walk(later.value)):
+                return False
+            _replace(later, uses[0], value)
+            return True
+        plain = (isinstance(later, gast.Assign) and len(later.targets) == 1 and isinstance(later.targets[0], gast.Name)
+                 and (_side_effect_free(later.value, pure_call) or _is_stack_pop_or_push(later)))
+        if not (plain or _is_stack_pop_or_push(later)):
+            return False
+        if A.names_stored(later) & reads:
+            return False
+    return False
+
+
+def _replace(stmt, old, new):
+    for node in A.walk(stmt):
+        for field, value in gast.iter_fields(node):
+            if value is old:
+                setattr(node, field, new)
+                return
+            if isinstance(value, list):
+                for k, item in enumerate(value):
+                    if item is old:
+                        value[k] = new
+                        return
+
+
+# ------------------------------------------------------------ dead stacks
+def _stack_op(stmt):
+    """('push', stack, value name) for ``s.append(v)``, ('pop', stack, target) for ``v = s.pop()``."""
+    if isinstance(stmt, gast.Expr):
+        call, kind = stmt.value, "append"
+        target = call.args[0] if isinstance(call, gast.Call) and call.args else None
+    elif isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name):
+        call, kind, target = stmt.value, "pop", stmt.targets[0].id
+    else:
+        return None
+    if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and call.func.attr == kind
+            and isinstance(call.func.value, gast.Name) and not call.keywords
+            and len(call.args) == (1 if kind == "append" else 0)):
+        return None
+    return ("push" if kind == "append" else "pop"), call.func.value.id, target
+
+
+def remove_dead_stacks(fn, counts=None):
+    """Drop the pushes and pops of a stack whose popped values nothing reads.
+
+    A stack qualifies when its name is used only by ``s = []``, ``s.append(v)``
+    and ``v = s.pop()``, and no name it pops into is read anywhere from the
+    top-level statement holding its first pop onwards (all code that can run
+    after a pop). ``counts``, when given, follow the statements removed.
+    """
+    ops = {}
+    first_pop = {}
+    for i, top in enumerate(fn.body):
+        for node in A.statements([top]):
+            op = _stack_op(node)
+            if op is not None:
+                ops.setdefault(op[1], []).append(op)
+                if op[0] == "pop":
+                    first_pop.setdefault(op[1], i)
+    dead = set()
+    if not first_pop:
+        return False
+    last_read, only_stack_uses = _stack_uses(fn)
+    for stack, stack_ops in ops.items():
+        if stack not in first_pop:
+            continue
+        popped = {t for kind, _, t in stack_ops if kind == "pop"}
+        if all(last_read.get(t, -1) < first_pop[stack] for t in popped) and only_stack_uses(stack):
+            dead.add(stack)
+    if dead:
+        removed = []
+        pushed = {v.id for stack in dead for kind, _, v in _pushes(ops[stack])}
+        fn.body = _drop_stack_ops(fn.body, dead, removed)
+        # the ``v = None`` presets only gave the first push a value: drop those that no read can
+        # need any more (a live stack's push, or ``t = (s, v)`` before the loop assigns v)
+        presets = [s for s in fn.body if _is_none_preset(s) and s.targets[0].id in pushed]
+        rest = [s for s in fn.body if not any(s is p for p in presets)]
+        needed = {p.targets[0].id for p in presets if _read_unassigned(rest, p.targets[0].id, False) is True}
+        body = []
+        for s in fn.body:
+            (removed if _is_none_preset(s) and s.targets[0].id in pushed - needed else body).append(s)
+        fn.body = body
+        if counts is not None:
+            counts.remove(removed)
+    return bool(dead)
+
+
+def _stack_uses(fn):
+    """(index of the last top-level statement reading each name, whether a name is used only as a stack).
+
+    A stack's name is used only by ``s = []``, ``s.append(v)`` and ``v = s.pop()``.
+    """
+    last_read = {}
+    allowed, other = set(), set()  # Name nodes in a stack's uses; names assigned something else
+    uses = {}
+    for i, top in enumerate(fn.body):
+        for node in A.walk(top):
+            if isinstance(node, gast.Name):
+                uses.setdefault(node.id, []).append(id(node))
+                if isinstance(node.ctx, gast.Load):
+                    last_read[node.id] = i
+            elif isinstance(node, gast.stmt):
+                op = _stack_op(node)
+                if op is not None:
+                    allowed.add(id(node.value.func.value))
+                if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) \
+                        and (op is None or op[1] != node.targets[0].id):
+                    if isinstance(node.value, gast.List) and not node.value.elts:
+                        allowed.add(id(node.targets[0]))
+                    else:
+                        other.add(node.targets[0].id)
+    outside = set()  # names in the parameters, defaults, decorators: no stack use
+    for field in fn._fields:
+        value = getattr(fn, field, None)
+        if field != "body":
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, gast.AST):
+                    outside |= A.all_names(item)
+
+    def only_stack_uses(stack):
+        return stack not in other and stack not in outside and all(n in allowed for n in uses.get(stack, ()))
+    return last_read, only_stack_uses
+
+
+def _read_unassigned(stmts, name, assigned):
+    """Whether ``stmts`` may read ``name`` before assigning it (``assigned``: whether it is on entry).
+
+    Returns True, or whether ``name`` is assigned on every path through ``stmts``.
+    """
+    for s in stmts:
+        if isinstance(s, gast.If):
+            if not assigned and _loads(s.test).get(name):
+                return True
+            body = _read_unassigned(s.body, name, assigned)
+            orelse = _read_unassigned(s.orelse, name, assigned)
+            if body is True or orelse is True:
+                return True
+            assigned = assigned or (body == "assigned" and orelse == "assigned")
+        elif isinstance(s, (gast.For, gast.While)):
+            head = s.iter if isinstance(s, gast.For) else s.test
+            if not assigned and _loads(head).get(name):
+                return True
+            if _read_unassigned(s.body, name, assigned) is True or _read_unassigned(s.orelse, name, assigned) is True:
+                return True
+        else:
+            if not assigned and _loads(s).get(name):
+                return True
+            assigned = assigned or any(isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Store)
+                                       for n in A.walk(s))
+    return "assigned" if assigned else False
+
+
+def _pushes(stack_ops):
+    return [op for op in stack_ops if op[0] == "push" and isinstance(op[2], gast.Name)]
+
+
+def _is_none_preset(stmt):
+    return (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
+            and isinstance(stmt.value, gast.Constant) and stmt.value.value is None)
+
+
+def _drop_stack_ops(stmts, dead, removed):
+    out = []
+    for s in stmts:
+        op = _stack_op(s)
+        if op is not None and op[1] in dead:
+            removed.append(s)
+            continue
+        for field in (("body", "orelse", "finalbody") if s.__class__ not in A.FLAT else ()):
+            inner = getattr(s, field, None)
+            if isinstance(inner, list):
+                setattr(s, field, _drop_stack_ops(inner, dead, removed))
+        out.append(s)
+    return out
+
+
+PASSES = ("dead_code", "copies", "negation", "stacks", "inline", "remat", "fuse", "iterate")
+
+
+def optimize(fn, pure_call=lambda call: False, passes=PASSES, copy_targets=None, temporaries=()):
+    """Return ``fn`` cleaned up (in place) by the named ``passes``, repeated until nothing changes.
+
+    ``pure_call(call)`` says whether a call may be dropped when its result is
+    unused (and moved); ``copy_targets`` which copies may be propagated (None:
+    all); ``temporaries`` the names that may be inlined into their one use.
+    """
+    counts = Counts(fn)  # one walk; each pass keeps the counts up to date
+    cycle = [run for name, run in (
+        ("copies", lambda: propagate_copies(fn, copy_targets, counts)),
+        ("dead_code", lambda: dead_code(fn, pure_call, counts)),
+        ("stacks", lambda: remove_dead_stacks(fn, counts)),
+        ("inline", lambda: inline_temporaries(fn, temporaries, pure_call, counts))) if name in passes]
+    # run the passes in turn until each has run once more since the last change (no need to
+    # finish the round first: the passes are deterministic, so the result is the same)
+    quiet, k = 0, 0
+    while quiet < len(cycle):
+        quiet = 0 if cycle[k % len(cycle)]() else quiet + 1
+        k += 1
+    if "negation" in passes:  # enables no other clean-up: once, at the end
+        fold_negation(fn)  # moves names, never adds or drops one: the counts hold
+    # after the clean-ups, which decide what is saved at all (nothing to do when nothing is pushed)
+    saving = stacks.pushes_anything(fn)
+    if "remat" in passes:
+        changed = saving and stacks.rematerialize(fn)
+        if changed:
+            counts = Counts(fn)
+        if changed or "dead_code" not in passes:  # else dead code ran since the last change
+            dead_code(fn, pure_call, counts)
+    if "fuse" in passes and saving and stacks.fuse(fn):
+        counts = Counts(fn)
+    if "iterate" in passes and saving:
+        stacks.iterate(fn, counts.loads)
+    _fill_empty_bodies(fn)
+    return fn
+
+
+def _fill_empty_bodies(node):
+    """``pass`` where a body became empty (statements only: expressions hold no bodies)."""
+    if not node.body:
+        node.body = [gast.Pass()]
+    for field in ("body", "orelse"):
+        for s in getattr(node, field, None) or ():
+            if isinstance(s, (gast.If, gast.For, gast.While, gast.With, gast.Try, gast.FunctionDef)):
+                _fill_empty_bodies(s)

@@ -1,0 +1,128 @@
+"""Specialize a generated gradient on the shapes of its arguments.
+
+Requires the shape facts of ``s2s/analysis/shapes.py`` for the entry
+function's parameters (the api knows them at call time; the command line does
+not, and so never specializes). Rewrites, each only where the facts prove it
+changes nothing:
+
+- ``unbroadcast(g, x)`` -> ``g`` when ``g`` and ``x`` have the same shape
+  (``unbroadcast`` returns ``g`` itself then), and -> the one ``np.sum`` it
+  would call when ``x`` is a scalar, or ``g`` only has extra leading axes, or
+  only sizes 1 where ``g`` has more;
+- ``matmul_grad1(g, a, b)`` -> ``g @ b.T`` and ``matmul_grad2(g, a, b)`` ->
+  ``a.T @ g`` when ``a``, ``b`` and ``g`` are 2-D (the helper computes exactly
+  that product and its unbroadcast is the identity).
+
+The generated function is changed in place; cleaning up what becomes dead
+(copies, stacks of values nothing reads) is left to ``s2s/backend/optimize.py``.
+"""
+import builtins
+
+import gast
+import numpy as np
+
+from s2s.common import astutil as A
+from s2s import runtime
+from s2s.analysis import shapes as _shapes
+
+
+def resolver(bindings, namespaces):
+    """``resolve(expr)``: the object a Name or attribute chain of generated code refers to, or None."""
+    def resolve(node):
+        if isinstance(node, gast.Name):
+            if node.id in bindings:
+                return bindings[node.id]
+            for ns in namespaces:
+                if node.id in ns:
+                    return ns[node.id]
+            return getattr(builtins, node.id, None)
+        if isinstance(node, gast.Attribute):
+            owner = resolve(node.value)
+            if owner is None or not hasattr(owner, "__name__") or type(owner).__name__ != "module":
+                return None
+            return getattr(owner, node.attr, None)
+        return None
+    return resolve
+
+
+def specialize(fn, params, resolve, ref):
+    """Rewrite ``fn`` (in place) using the shapes ``params`` of its parameters; return it.
+
+    ``ref(obj, hint)`` is an expression for ``obj`` in the generated code.
+    """
+    if not params:
+        return fn
+    analysis = _shapes.analyzer(fn, params, resolve)
+    _Rewrite(analysis, resolve, ref).rewrite(fn)
+    return fn
+
+
+def _sum_axes(sg, sx):
+    """(axes, keepdims) of the single ``np.sum`` that ``unbroadcast`` does from shape ``sg`` to ``sx``, or None."""
+    if not sx:
+        return None, False
+    extra = len(sg) - len(sx)
+    if extra > 0 and sg[extra:] == sx:
+        return tuple(range(extra)), False
+    if extra == 0 and all(n == m or n == 1 for n, m in zip(sx, sg)):
+        return tuple(i for i, (n, m) in enumerate(zip(sx, sg)) if n == 1 and m != 1), True
+    return "no", False
+
+
+class _Rewrite:
+    """Replaces calls of ``unbroadcast`` and the matmul gradients that shapes make simple."""
+
+    def __init__(self, analysis, resolve, ref):
+        self.analysis = analysis
+        self.resolve = resolve
+        self.ref = ref
+
+    def rewrite(self, node):
+        """``node``, or what replaces it, with its children rewritten."""
+        if isinstance(node, gast.Call):
+            return self.visit_Call(node)
+        A.replace_children(node, self.rewrite, leaves=False)
+        return node
+
+    def _sum(self, g, axes, keepdims):
+        keywords = []
+        if axes is not None:
+            axis = A.const(axes[0]) if len(axes) == 1 else gast.Tuple(elts=[A.const(a) for a in axes],
+                                                                      ctx=gast.Load())
+            keywords.append(gast.keyword(arg="axis", value=axis))
+        if keepdims:
+            keywords.append(gast.keyword(arg="keepdims", value=A.const(True)))
+        return A.call(self.ref(np.sum, "sum"), [g], keywords)
+
+    def visit_Call(self, node):
+        # decide on the original operands (shapes are facts about them), then rewrite inside
+        obj = self.resolve(node.func)
+        replacement = None
+        if obj is runtime.unbroadcast and len(node.args) == 2 and not node.keywords:
+            g, x = node.args
+            sg, sx = self.analysis.shape(g), self.analysis.shape(x)
+            if sg is not _shapes.UNKNOWN and sg == sx:
+                replacement = g
+            elif sg is not _shapes.UNKNOWN and sx is not _shapes.UNKNOWN and len(sg) >= len(sx):
+                axes, keepdims = _sum_axes(sg, sx)
+                if axes != "no":
+                    replacement = self._sum(g, axes, keepdims)
+        elif (obj is runtime.matmul_grad1 or obj is runtime.matmul_grad2) and len(node.args) == 3 and not node.keywords:
+            g, a, b = node.args
+            if all(len(s) == 2 for s in map(self._shape, (g, a, b))):
+                if obj is runtime.matmul_grad1:
+                    replacement = gast.BinOp(left=g, op=gast.MatMult(), right=_transposed(b))
+                else:
+                    replacement = gast.BinOp(left=_transposed(a), op=gast.MatMult(), right=g)
+        if replacement is not None:
+            return self.rewrite(replacement)
+        A.replace_children(node, self.rewrite, leaves=False)
+        return node
+
+    def _shape(self, node):
+        s = self.analysis.shape(node)
+        return () if s is _shapes.UNKNOWN else s
+
+
+def _transposed(node):
+    return gast.Attribute(value=A.deepcopy(node), attr="T", ctx=gast.Load())

@@ -1,0 +1,40 @@
+"""Typed annotations stored on AST nodes.
+
+Stages communicate through these keys only; each key's docstring-like value
+says what it holds.
+"""
+import enum
+
+
+class Key(enum.Enum):
+    ORIGIN = "Origin of the node in the user's source (an s2s.frontend.parse.Origin)."
+    CALLEE = "The Python object a call's function expression resolves to."
+    METHOD = "The ndarray method name a call was rewritten from."
+    CHECKPOINT = "A loop's s2s.checkpointed marker: dict(snapshots=int, schedule=None|'binomial'|'online')."
+
+
+_ATTR = ATTR = "_s2s_anno"  # the node attribute holding a node's annotations
+
+
+def get(node, key, default=None):
+    return getattr(node, _ATTR, {}).get(key, default)
+
+
+def set(node, key, value):  # noqa: A001 - mirrors get
+    annotations = getattr(node, _ATTR, None)
+    if annotations is None:
+        annotations = {}
+        setattr(node, _ATTR, annotations)
+    annotations[key] = value
+
+
+def has(node, key):
+    return key in getattr(node, _ATTR, {})
+
+
+def copy(src, dst):
+    """Copy every annotation of ``src`` onto ``dst`` and return ``dst``."""
+    annotations = getattr(src, _ATTR, None)
+    if annotations:
+        setattr(dst, _ATTR, dict(annotations))
+    return dst

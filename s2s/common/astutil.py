@@ -1,0 +1,295 @@
+"""Small builders and helpers for gast trees."""
+import ast
+import copy as _copy
+
+import gast
+
+from s2s.common import anno
+
+
+def name(id_, ctx="load"):
+    ctx_node = {"load": gast.Load, "store": gast.Store, "param": gast.Param, "del": gast.Del}[ctx]()
+    return gast.Name(id=id_, ctx=ctx_node, annotation=None, type_comment=None)
+
+
+def const(value):
+    return gast.Constant(value=value, kind=None)
+
+
+def assign(target, value):
+    if isinstance(target, str):
+        target = name(target, "store")
+    return gast.Assign(targets=[target], value=value, type_comment=None)
+
+
+def call(func, args=(), keywords=()):
+    if isinstance(func, str):
+        func = attr_chain(func)
+    return gast.Call(func=func, args=list(args), keywords=list(keywords))
+
+
+def keyword(arg, value):
+    return gast.keyword(arg=arg, value=value)
+
+
+def attr_chain(dotted):
+    parts = dotted.split(".")
+    node = name(parts[0])
+    for part in parts[1:]:
+        node = gast.Attribute(value=node, attr=part, ctx=gast.Load())
+    return node
+
+
+def load(node):
+    """A Load-context copy of a Name node (or a name string)."""
+    if isinstance(node, str):
+        return name(node)
+    return name(node.id)
+
+
+def store(node):
+    if isinstance(node, str):
+        return name(node, "store")
+    return name(node.id, "store")
+
+
+def parse(source):
+    """``gast.parse(source)``, several times faster: see ``from_ast``."""
+    return from_ast(ast.parse(source))
+
+
+def from_ast(node):
+    """The gast twin of a stdlib ``ast`` tree, as ``gast.ast_to_gast`` makes it.
+
+    The two name their nodes and fields alike, except that gast spells a
+    parameter and the name of ``except ... as name`` as Name nodes, and its
+    definitions always have ``type_params``. Locations are kept.
+    """
+    cls = node.__class__
+    if cls is list:
+        return [from_ast(item) for item in node]
+    if not isinstance(node, ast.AST):
+        return node
+    if cls is ast.Name:
+        new = gast.Name(id=node.id, ctx=from_ast(node.ctx), annotation=None, type_comment=None)
+    elif cls is ast.arg:
+        new = gast.Name(id=node.arg, ctx=gast.Param(), annotation=from_ast(node.annotation),
+                        type_comment=node.type_comment)
+    else:
+        target = _GAST_CLASS.get(cls)
+        if target is None:
+            target = _GAST_CLASS[cls] = getattr(gast, cls.__name__)
+        new = target.__new__(target)
+        fields = new.__dict__
+        for field in cls._fields:
+            value = getattr(node, field, _ABSENT)
+            if value is not _ABSENT:
+                fields[field] = value if value.__class__ in _ATOMIC else from_ast(value)
+        if cls is ast.ExceptHandler and node.name is not None:
+            new.name = gast.Name(id=node.name, ctx=gast.Store(), annotation=None, type_comment=None)
+        if "type_params" in target._fields and "type_params" not in fields:  # before Python 3.12
+            new.type_params = []
+        if cls is ast.alias and not cls._attributes:  # before Python 3.10: no locations
+            new.lineno = new.col_offset = new.end_lineno = new.end_col_offset = None
+    for attr in cls._attributes:
+        value = getattr(node, attr, _ABSENT)
+        if value is not _ABSENT:
+            setattr(new, attr, value)
+    return new
+
+
+_GAST_CLASS = {}
+_ABSENT = object()
+
+
+def quote(src, **names):
+    """Parse statements; ``{x}``-style placeholders are filled from ``names``."""
+    if names:
+        src = src.format(**names)
+    return parse(src).body
+
+
+def quote_expr(src, **names):
+    return quote(src, **names)[0].value
+
+
+def is_atom(node):
+    return isinstance(node, (gast.Name, gast.Constant))
+
+
+def deepcopy(node):
+    """A copy of ``node`` (an AST, a list of them, ...) sharing no node or container with it.
+
+    Like ``copy.deepcopy`` for the trees s2s builds, several times faster:
+    leaves (strings, numbers, objects a node refers to, such as a callee) are
+    shared, as are the values of annotations, which no stage mutates.
+    """
+    cls = node.__class__
+    if cls is list:
+        return [deepcopy(item) for item in node]
+    if isinstance(node, gast.AST):
+        new = cls.__new__(cls)
+        fields = new.__dict__
+        for key, value in node.__dict__.items():
+            if value.__class__ in _ATOMIC:  # most fields: names, line numbers, None
+                fields[key] = value
+            else:
+                fields[key] = dict(value) if key == anno.ATTR else deepcopy(value)
+        return new
+    if isinstance(node, list):
+        return [deepcopy(item) for item in node]
+    if isinstance(node, tuple):
+        return tuple(deepcopy(item) for item in node)
+    if isinstance(node, (dict, set)):
+        return _copy.deepcopy(node)
+    return node
+
+
+_ATOMIC = frozenset({str, int, float, bool, type(None)})
+
+
+def with_origin(nodes, origin):
+    """Set ``origin`` on each statement that has none yet; return the list."""
+    if origin is not None:
+        for node in nodes:
+            if not anno.has(node, anno.Key.ORIGIN):
+                anno.set(node, anno.Key.ORIGIN, origin)
+    return nodes
+
+
+def walk(node):
+    """Every node of the tree ``node``, in ``gast.walk``'s order (breadth first), as a list.
+
+    Several times faster than ``gast.walk``: a list that grows while it is
+    read is the queue (no generator to resume per node).
+    """
+    out = [node]
+    append = out.append
+    for node in out:
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, _AST):
+                        append(item)
+            elif isinstance(value, _AST):
+                append(value)
+    return out
+
+
+_AST = gast.AST
+
+
+# statements that hold no statement lists (no body, orelse, finalbody or handlers)
+FLAT = frozenset(getattr(gast, name) for name in (
+    "Assign", "AugAssign", "AnnAssign", "Expr", "Return", "Pass", "Break", "Continue", "Raise", "Assert",
+    "Delete", "Global", "Nonlocal", "Import", "ImportFrom") if hasattr(gast, name))
+
+
+def statements(stmts):
+    """Every statement in the list ``stmts`` and in the bodies they hold, depth first.
+
+    Only statement lists are entered (bodies, ``else`` and ``finally``
+    blocks, handlers): the statements ``walk`` finds, without the walk
+    through every expression.
+    """
+    out = []
+    for s in stmts:
+        if isinstance(s, gast.stmt):
+            out.append(s)
+            if s.__class__ in FLAT:
+                continue
+        for field in s._fields:
+            value = getattr(s, field, None)
+            if value.__class__ is list and value and not isinstance(value[0], gast.expr):
+                out += statements([item for item in value if isinstance(item, gast.AST)])
+    return out
+
+
+# nodes that hold no other node (constants, contexts, operators)
+LEAVES = frozenset([gast.Constant] + [cls for cls in vars(gast).values() if isinstance(cls, type) and issubclass(
+    cls, (gast.expr_context, gast.operator, gast.unaryop, gast.cmpop, gast.boolop))])
+
+
+def is_leaf(node):
+    """Whether ``node`` holds no other node (a name without an annotation counts)."""
+    cls = node.__class__
+    return cls in LEAVES or (cls is gast.Name and node.annotation is None)
+
+
+def replace_children(node, rewrite, leaves=True):
+    """Replace each child ``c`` of ``node`` (in place) by ``rewrite(c)``.
+
+    ``leaves=False``: children that hold no node (``is_leaf``) are kept
+    without a call to ``rewrite``.
+    """
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if value.__class__ is list:
+            for k, item in enumerate(value):
+                if isinstance(item, gast.AST) and (leaves or not is_leaf(item)):
+                    value[k] = rewrite(item)
+        elif isinstance(value, gast.AST) and (leaves or not is_leaf(value)):
+            setattr(node, field, rewrite(value))
+
+
+def name_nodes(node):
+    """The Name nodes of the tree ``node`` (those ``walk`` yields, in another order).
+
+    Faster than filtering ``walk``: a name's context is not visited.
+    """
+    if isinstance(node, gast.Name):
+        return [node] + (name_nodes(node.annotation) if node.annotation is not None else [])
+    out = []
+    todo = [node]
+    for node in todo:
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if value.__class__ is not list:
+                if not isinstance(value, _AST):
+                    continue
+                value = (value,)
+            for item in value:
+                if isinstance(item, gast.Name):
+                    out.append(item)
+                    if item.annotation is not None:  # a parameter's
+                        out += name_nodes(item.annotation)
+                elif isinstance(item, _AST):
+                    todo.append(item)
+    return out
+
+
+def names_loaded(node):
+    return {n.id for n in name_nodes(node) if isinstance(n.ctx, gast.Load)}
+
+
+def names_stored(node):
+    return {n.id for n in name_nodes(node) if isinstance(n.ctx, (gast.Store, gast.Param))}
+
+
+def all_names(node):
+    return {n.id for n in name_nodes(node)}
+
+
+def dotted_name(node):
+    """``'np.linalg.norm'`` for an Attribute chain on a Name, else None."""
+    parts = []
+    while isinstance(node, gast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, gast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def index_expr(index):
+    """An index (possibly with slices) as an ordinary expression: ``slice(...)`` calls."""
+    if isinstance(index, gast.Slice):
+        parts = [deepcopy(p) if p is not None else const(None) for p in (index.lower, index.upper, index.step)]
+        if index.step is None:
+            parts.pop()
+        return call(name("slice"), parts)
+    if isinstance(index, gast.Tuple):
+        return gast.Tuple(elts=[index_expr(e) for e in index.elts], ctx=gast.Load())
+    return deepcopy(index)

@@ -1,0 +1,39 @@
+"""Normalize: desugar a parsed function into the core form (see ``anf``).
+
+Passes, in order: reject unsupported syntax (``checks``), read loop markers
+(``markers``: ``s2s.checkpointed``), desugar augmented
+assignments and loops (``desugar``), lower early returns, ``break`` and
+``continue`` to flags (``jumps``), flatten expressions (``anf``). Each pass
+takes a tree and returns a tree; the input tree is not modified.
+"""
+import gast
+
+from s2s.common import astutil as A
+from s2s.frontend.normalize.anf import ANF
+from s2s.frontend.normalize.checks import check
+from s2s.frontend.normalize.desugar import Desugar
+from s2s.frontend.normalize.jumps import JumpLowering
+from s2s.frontend.normalize.markers import read_markers
+
+
+def parameters(fn):
+    args = fn.args
+    return [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
+
+
+def normalize(parsed, namer, refs, methods):
+    """Return the core-form FunctionDef of ``parsed``."""
+    check(parsed)
+    fn = A.deepcopy(parsed.node)
+    namer.taken.update(A.all_names(fn))
+    fn = read_markers(fn, parsed)
+    fn = Desugar(parsed, namer).visit(fn)
+    fn = JumpLowering(namer).function(fn)
+    local_names = set(parameters(fn))
+    for stmt in fn.body:
+        local_names |= A.names_stored(stmt)
+    anf = ANF(parsed, namer, refs, methods, local_names)
+    fn.body = anf.block(fn.body)
+    if not fn.body or not isinstance(fn.body[-1], gast.Return):
+        fn.body.append(gast.Return(value=A.const(None)))
+    return fn

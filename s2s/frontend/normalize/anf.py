@@ -1,0 +1,428 @@
+"""Flatten expressions to one operation per statement (A-normal form).
+
+The core grammar this pass leaves (``atom`` is a Name or a Constant)::
+
+    stmt  := Name = expr
+           | Name[index] = atom            # write into an array or list
+           | Name.append(atom)             # grow a list
+           | call                          # a call kept for its side effect
+           | if Name: stmt* else: stmt*
+           | for Name in range(atom, ...): stmt*     # no range atom is assigned in the body
+           | while Name: stmt*             # the test name is recomputed at the end of the body
+           | return atom                   # last statement only
+    expr  := atom | atom op atom | op atom | atom cmp atom
+           | call(atom, ..., kw=atom) | Name.method(atom, ...) | Name.attr
+           | Name.pop()                    # shrink a list (generated code's stacks)
+           | Name[index] | (atom, ...) | [atom, ...]
+    index := atom | slice of atoms | tuple of those
+
+Every call carries ``Key.CALLEE``, the object it resolves to. Boolean
+operators, conditional expressions and comprehensions become statements; the
+target of an assignment never appears among its operands.
+"""
+import gast
+
+from s2s.common import anno
+from s2s.common import astutil as A
+from s2s.common.errors import NoRuleError
+from s2s.frontend.normalize.checks import fail
+from s2s.frontend.normalize.desugar import Desugar
+from s2s.frontend.parse import MISSING
+
+# ndarray attributes that are constants (their derivative is zero)
+CONSTANT_ATTRIBUTES = frozenset({"shape", "ndim", "size", "dtype", "itemsize", "nbytes", "strides"})
+# ndarray methods taking a shape either as one tuple or as several integers
+VARARG_METHODS = frozenset({"reshape", "transpose"})
+
+
+# the methods of s2s.runtime.schedules objects that the checkpointed loops of generated gradients call
+_SCHEDULE_METHODS = frozenset({"snapshot_due", "keep", "restored", "backward"})
+
+
+class ANF:
+    def __init__(self, parsed, namer, refs, methods, local_names):
+        self.parsed = parsed
+        self.namer = namer
+        self.refs = refs
+        self.methods = methods
+        self.locals = local_names
+        self.origin_node = None
+
+    # ----------------------------------------------------------------- blocks
+    def block(self, stmts):
+        out = []
+        for stmt in stmts:
+            if anno.has(stmt, anno.Key.ORIGIN) or self.origin_node is None:
+                self.origin_node = stmt
+            new = self.stmt(stmt)
+            origin = anno.get(stmt, anno.Key.ORIGIN)
+            out.extend(A.with_origin(new, origin))
+        return out
+
+    def _temp(self, value, pre):
+        name = self.namer.temp()
+        pre.append(A.assign(name, value))
+        return A.name(name)
+
+    def stmt(self, s):
+        if isinstance(s, gast.Assign):
+            return self.assign(s)
+        if isinstance(s, gast.Expr):
+            return self.expr_stmt(s)
+        if isinstance(s, gast.If):
+            pre, test = self.atom(s.test)
+            assigned = A.names_stored(gast.Module(body=s.body + s.orelse, type_ignores=[]))
+            if isinstance(test, gast.Name) and test.id in assigned:
+                test = self._temp(test, pre)
+            return pre + [gast.If(test=test, body=self.block(s.body) or [gast.Pass()],
+                                  orelse=self.block(s.orelse))]
+        if isinstance(s, gast.For):
+            return self.for_(s)
+        if isinstance(s, gast.While):
+            return self.while_(s)
+        if isinstance(s, gast.Return):
+            if s.value is None:
+                return [gast.Return(value=A.const(None))]
+            pre, value = self.atom(s.value)
+            return pre + [gast.Return(value=value)]
+        if isinstance(s, gast.Pass):
+            return []
+        if isinstance(s, (gast.Raise, gast.Assert)):
+            return [s]
+        fail(s, "this statement", "rewrite it with assignments, if, for and while", self.parsed)
+
+    def assign(self, s):
+        pre, value = self.value(s.value)
+        if len(s.targets) > 1:
+            if not A.is_atom(value):
+                value = self._temp(value, pre)
+            out = pre
+            for target in s.targets:
+                out.extend(self.assign(A.assign(target, A.deepcopy(value))))
+            return out
+        return pre + self.bind(s.targets[0], value)
+
+    def bind(self, target, value):
+        """Statements that assign the simple expression ``value`` to ``target``."""
+        if isinstance(target, gast.Name):
+            if target.id in A.names_loaded(value) and not A.is_atom(value):
+                pre = []
+                value = self._temp(value, pre)
+                return pre + [A.assign(A.store(target), value)]
+            return [A.assign(A.store(target), value)]
+        if isinstance(target, (gast.Tuple, gast.List)):
+            pre = []
+            elts = target.elts
+            targets_loaded = set()
+            for t in elts:
+                targets_loaded |= A.all_names(t)
+            if (isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(elts)
+                    and not (A.names_loaded(value) & targets_loaded)):
+                out = []
+                for t, v in zip(elts, value.elts):
+                    out.extend(self.bind(t, v))
+                return out
+            if not isinstance(value, gast.Name):
+                value = self._temp(value, pre)
+            out = pre
+            for i, t in enumerate(elts):
+                item = gast.Subscript(value=A.load(value), slice=A.const(i), ctx=gast.Load())
+                out.extend(self.bind(t, item))
+            return out
+        if isinstance(target, gast.Subscript):
+            if not isinstance(target.value, gast.Name):
+                fail(self.origin_node, "assignment into a nested subscript or attribute",
+                     "index once (x[i, j] = v) on a local array", self.parsed)
+            pre = []
+            if not A.is_atom(value):
+                value = self._temp(value, pre)
+            index = self.index(target.slice, pre)
+            new = gast.Subscript(value=A.name(target.value.id), slice=index, ctx=gast.Store())
+            return pre + [A.assign(new, value)]
+        fail(self.origin_node, "assignment to an attribute", "assign to a local variable", self.parsed)
+
+    def expr_stmt(self, s):
+        v = s.value
+        if isinstance(v, gast.Constant):
+            return []  # docstring or bare constant
+        if (isinstance(v, gast.Call) and isinstance(v.func, gast.Attribute) and v.func.attr == "append"
+                and isinstance(v.func.value, gast.Name) and v.func.value.id in self.locals):
+            if len(v.args) != 1 or v.keywords:
+                fail(s, "append with other than one argument", "append one value", self.parsed)
+            pre, item = self.atom(v.args[0])
+            call = A.call(gast.Attribute(value=A.name(v.func.value.id), attr="append", ctx=gast.Load()), [item])
+            return pre + [gast.Expr(value=call)]
+        pre, value = self.value(v)
+        if isinstance(value, gast.Call):
+            return pre + [gast.Expr(value=value)]
+        return pre
+
+    def for_(self, s):
+        pre = []
+        args = []
+        assigned = A.names_stored(gast.Module(body=s.body, type_ignores=[]))
+        for arg in s.iter.args:
+            p, atom = self.atom(arg)
+            pre.extend(p)
+            if isinstance(atom, gast.Name) and (atom.id in assigned or atom.id == s.target.id):
+                atom = self._temp(atom, pre)
+            args.append(atom)
+        rng = A.call(self.refs.expr(range, "range"), args)
+        anno.set(rng, anno.Key.CALLEE, range)
+        body = self.block(s.body)
+        loop = gast.For(target=A.store(s.target), iter=rng, body=body or [gast.Pass()], orelse=[], type_comment=None)
+        return pre + [anno.copy(s, loop)]
+
+    def while_(self, s):
+        pre, test = self.atom(s.test)
+        if isinstance(test, gast.Constant) or (isinstance(test, gast.Name) and not pre):
+            cond = test
+            again = []
+        else:
+            cond = A.name(self.namer.fresh("cond"))
+            pre.append(A.assign(A.store(cond), test))
+            again, test2 = self.atom(A.deepcopy(s.test))
+            again.append(A.assign(A.store(cond), test2))
+        origin = anno.get(s, anno.Key.ORIGIN)
+        body = self.block(s.body) + A.with_origin(again, origin)
+        return pre + [anno.copy(s, gast.While(test=A.load(cond) if isinstance(cond, gast.Name) else cond,
+                                              body=body or [gast.Pass()], orelse=[]))]
+
+    # ------------------------------------------------------------ expressions
+    def atom(self, e):
+        """(statements, atom) computing ``e``."""
+        pre, value = self.value(e)
+        if A.is_atom(value):
+            return pre, value
+        return pre, self._temp(value, pre)
+
+    def atoms(self, exprs, pre):
+        out = []
+        for e in exprs:
+            p, a = self.atom(e)
+            pre.extend(p)
+            out.append(a)
+        return out
+
+    def value(self, e):
+        """(statements, simple expression) computing ``e``."""
+        pre = []
+        if isinstance(e, gast.Name):
+            if e.id not in self.locals and self.parsed.lookup(e.id) is MISSING:
+                fail(self.origin_node, "the name `{}`, which is not defined".format(e.id),
+                     "define it before the call", self.parsed)
+            return pre, A.name(e.id)
+        if isinstance(e, gast.Constant):
+            return pre, e
+        if isinstance(e, gast.BinOp):
+            left, right = self.atoms([e.left, e.right], pre)
+            return pre, gast.BinOp(left=left, op=e.op, right=right)
+        if isinstance(e, gast.UnaryOp):
+            (operand,) = self.atoms([e.operand], pre)
+            if isinstance(e.op, gast.USub) and isinstance(operand, gast.Constant):
+                return pre, A.const(-operand.value)
+            return pre, gast.UnaryOp(op=e.op, operand=operand)
+        if isinstance(e, gast.Compare):
+            if len(e.ops) == 1:
+                left, right = self.atoms([e.left, e.comparators[0]], pre)
+                return pre, gast.Compare(left=left, ops=e.ops, comparators=[right])
+            pairs = []
+            left = e.left
+            for op, right in zip(e.ops, e.comparators):
+                pairs.append(gast.Compare(left=left, ops=[op], comparators=[right]))
+                left = right
+            return self.value(gast.BoolOp(op=gast.And(), values=pairs))
+        if isinstance(e, gast.BoolOp):
+            return self.boolop(e)
+        if isinstance(e, gast.IfExp):
+            result = self.namer.temp()
+            p, test = self.atom(e.test)
+            pre.extend(p)
+            body = self.block([A.assign(result, e.body)])
+            orelse = self.block([A.assign(result, e.orelse)])
+            pre.append(gast.If(test=test, body=body, orelse=orelse))
+            return pre, A.name(result)
+        if isinstance(e, gast.Call):
+            return self.call(e)
+        if isinstance(e, gast.Attribute):
+            return self.attribute(e)
+        if isinstance(e, gast.Subscript):
+            p, base = self.atom(e.value)
+            pre.extend(p)
+            if not isinstance(base, gast.Name):
+                base = self._temp(base, pre)
+            return pre, gast.Subscript(value=base, slice=self.index(e.slice, pre), ctx=gast.Load())
+        if isinstance(e, (gast.Tuple, gast.List)):
+            elts = self.atoms(e.elts, pre)
+            return pre, type(e)(elts=elts, ctx=gast.Load())
+        if isinstance(e, (gast.ListComp, gast.GeneratorExp)):
+            return self.comprehension(e)
+        if isinstance(e, gast.JoinedStr):
+            return pre, e
+        fail(self.origin_node, "the expression `{}`".format(type(e).__name__),
+             "rewrite it with simpler operations", self.parsed)
+
+    def index(self, node, pre):
+        if isinstance(node, gast.Slice):
+            parts = [None if p is None else self.atoms([p], pre)[0] for p in (node.lower, node.upper, node.step)]
+            return gast.Slice(lower=parts[0], upper=parts[1], step=parts[2])
+        if isinstance(node, gast.Tuple):
+            return gast.Tuple(elts=[self.index(el, pre) for el in node.elts], ctx=gast.Load())
+        return self.atoms([node], pre)[0]
+
+    def boolop(self, e):
+        pre = []
+        result = self.namer.temp()
+        p, first = self.atom(e.values[0])
+        pre.extend(p)
+        pre.append(A.assign(result, first))
+        if len(e.values) == 1:
+            return pre, A.name(result)
+        rest = gast.BoolOp(op=e.op, values=e.values[1:]) if len(e.values) > 2 else e.values[1]
+        then = self.block([A.assign(result, rest)])
+        if isinstance(e.op, gast.And):
+            pre.append(gast.If(test=A.name(result), body=then, orelse=[]))
+        else:
+            pre.append(gast.If(test=A.name(result), body=[gast.Pass()], orelse=then))
+        return pre, A.name(result)
+
+    def comprehension(self, e):
+        acc = self.namer.fresh("items")
+        renames = {}
+        for gen in e.generators:
+            for n in A.names_stored(gen.target):
+                renames[n] = self.namer.fresh(n)
+        e = _Rename(renames).visit(A.deepcopy(e))
+        append = gast.Expr(value=A.call(gast.Attribute(value=A.name(acc), attr="append", ctx=gast.Load()), [e.elt]))
+        body = [append]
+        for gen in reversed(e.generators):
+            for cond in reversed(gen.ifs):
+                body = [gast.If(test=cond, body=body, orelse=[])]
+            body = [gast.For(target=gen.target, iter=gen.iter, body=body, orelse=[], type_comment=None)]
+        self.locals.add(acc)
+        self.locals.update(renames.values())
+        loops = []
+        for stmt in body:
+            new = Desugar(self.parsed, self.namer).visit(stmt)
+            loops.extend(new if isinstance(new, list) else [new])
+        for stmt in loops:
+            for node in A.walk(stmt):
+                if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+                    self.locals.add(node.id)
+        origin_node = self.origin_node
+        out = [A.assign(acc, gast.List(elts=[], ctx=gast.Load()))] + self.block(loops)
+        self.origin_node = origin_node
+        return out, A.name(acc)
+
+    def call(self, e):
+        pre = []
+        func = e.func
+        if isinstance(func, gast.Attribute) and self._is_local_value(func.value):
+            return self.method_call(e)
+        if not isinstance(func, (gast.Name, gast.Attribute)):
+            fail(self.origin_node, "calling the result of an expression", "call a named function", self.parsed)
+        if isinstance(func, gast.Name) and func.id in self.locals:
+            fail(self.origin_node, "calling `{}`, a local variable".format(func.id),
+                 "call module-level functions by name; s2s resolves them when it transforms", self.parsed)
+        callee = self.parsed.resolve(func)
+        if callee is MISSING:
+            fail(self.origin_node, "the call to `{}`, which cannot be resolved".format(A.dotted_name(func)),
+                 "define or import it at module level", self.parsed)
+        args = self.atoms(e.args, pre)
+        keywords = [A.keyword(k.arg, self.atoms([k.value], pre)[0]) for k in e.keywords]
+        if callee in (max, min) and len(args) > 2 and not keywords:
+            # max(a, b, c) is max(max(a, b), c): one two-argument primitive per statement
+            first = A.call(A.deepcopy(func), args[:2])
+            anno.set(first, anno.Key.CALLEE, callee)
+            for arg in args[2:]:
+                first = A.call(A.deepcopy(func), [self._temp(first, pre), arg])
+                anno.set(first, anno.Key.CALLEE, callee)
+            return pre, first
+        node = A.call(A.deepcopy(func), args, keywords)
+        anno.set(node, anno.Key.CALLEE, callee)
+        return pre, node
+
+    def _is_local_value(self, node):
+        while isinstance(node, gast.Attribute):
+            node = node.value
+        if isinstance(node, gast.Name):
+            return node.id in self.locals
+        return True  # a method of a computed value, e.g. (a + b).sum()
+
+    def method_call(self, e):
+        pre = []
+        method = e.func.attr
+        p, receiver = self.atom(e.func.value)
+        pre.extend(p)
+        if not isinstance(receiver, gast.Name):
+            receiver = self._temp(receiver, pre)
+        if method == "pop" and not e.args and not e.keywords:
+            node = A.call(gast.Attribute(value=receiver, attr="pop", ctx=gast.Load()))
+            anno.set(node, anno.Key.CALLEE, list.pop)
+            anno.set(node, anno.Key.METHOD, "pop")
+            return pre, node
+        if method not in self.methods and method in _SCHEDULE_METHODS and self.parsed.filename.startswith("<s2s "):
+            raise NoRuleError(
+                "{}: `{}`: this gradient was made with checkpoint=..., and s2s cannot differentiate a "
+                "checkpointed loop's schedule again yet. Make the gradient you differentiate without checkpoint "
+                "(s2s.hessian and s2s.hvp already do).".format(
+                    _where(self.origin_node, self.parsed), _text(self.origin_node)))
+        if method not in self.methods:
+            raise NoRuleError(
+                "{}: `{}`: s2s has no rule for the method `.{}()`. Call the function instead (a function "
+                "without a rule can get one with @s2s.adjoint(fn)).".format(
+                    _where(self.origin_node, self.parsed), _text(self.origin_node), method))
+        args = self.atoms(e.args, pre)
+        keywords = [A.keyword(k.arg, self.atoms([k.value], pre)[0]) for k in e.keywords]
+        if method in VARARG_METHODS and len(args) > 1:
+            args = [self._temp(gast.Tuple(elts=args, ctx=gast.Load()), pre)]
+        node = A.call(gast.Attribute(value=receiver, attr=method, ctx=gast.Load()), args, keywords)
+        anno.set(node, anno.Key.CALLEE, self.methods[method])
+        anno.set(node, anno.Key.METHOD, method)
+        return pre, node
+
+    def attribute(self, e):
+        pre = []
+        if not self._is_local_value(e.value):
+            obj = self.parsed.resolve(e)
+            if obj is MISSING:
+                fail(self.origin_node, "the name `{}`, which cannot be resolved".format(A.dotted_name(e)),
+                     "define or import it at module level", self.parsed)
+            return pre, e
+        p, receiver = self.atom(e.value)
+        pre.extend(p)
+        if not isinstance(receiver, gast.Name):
+            receiver = self._temp(receiver, pre)
+        node = gast.Attribute(value=receiver, attr=e.attr, ctx=gast.Load())
+        if e.attr in CONSTANT_ATTRIBUTES:
+            anno.set(node, anno.Key.CALLEE, None)
+        elif e.attr == "T":
+            import numpy as np
+
+            anno.set(node, anno.Key.CALLEE, np.transpose)
+        else:
+            fail(self.origin_node, "the attribute `.{}`".format(e.attr),
+                 "use the NumPy function instead (for example np.real(x))", self.parsed)
+        return pre, node
+
+
+class _Rename(gast.NodeTransformer):
+    def __init__(self, renames):
+        self.renames = renames
+
+    def visit_Name(self, node):
+        if node.id in self.renames:
+            node.id = self.renames[node.id]
+        return node
+
+
+def _where(node, parsed):
+    origin = anno.get(node, anno.Key.ORIGIN)
+    if origin is None:
+        return "{}:{}".format(parsed.filename, getattr(node, "lineno", "?"))
+    return "{}:{}".format(origin.filename, origin.lineno)
+
+
+def _text(node):
+    origin = anno.get(node, anno.Key.ORIGIN)
+    return origin.text if origin else ""

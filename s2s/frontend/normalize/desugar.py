@@ -1,0 +1,136 @@
+"""Statement-level desugaring that precedes jump lowering and ANF.
+
+After this pass:
+- augmented assignments are plain assignments (``x += v`` is ``x = x + v``;
+  NumPy's in-place ``+=`` would mutate arrays the caller may own);
+- every ``for`` loop iterates over ``range(...)``: loops over sequences,
+  ``enumerate``, ``zip`` and ``reversed`` index their sequences explicitly.
+"""
+import builtins
+
+import gast
+
+from s2s.common import anno
+from s2s.common import astutil as A
+from s2s.frontend.normalize.checks import fail
+
+
+class Desugar:
+    """Rewrites the statements of a tree, inner loops first (as a NodeTransformer
+    would), entering only statement lists: the rewritten forms are statements."""
+
+    def __init__(self, parsed, namer):
+        self.parsed = parsed
+        self.namer = namer
+
+    def visit(self, node):
+        """``node`` desugared: a node, or a list of statements in its place."""
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if value.__class__ is list and value and not isinstance(value[0], gast.expr):
+                setattr(node, field, self._block(value))
+        if isinstance(node, gast.AugAssign):
+            return self.visit_AugAssign(node)
+        if isinstance(node, gast.For):
+            return for_over_range(node, self.parsed, self.namer)
+        return node
+
+    def _block(self, items):
+        out = []
+        for item in items:
+            new = self.visit(item) if isinstance(item, gast.AST) else item
+            if isinstance(new, list):
+                out.extend(new)
+            elif new is not None:
+                out.append(new)
+        return out
+
+    def visit_AugAssign(self, node):
+        target = node.target
+        if isinstance(target, gast.Name):
+            load = A.name(target.id)
+        elif isinstance(target, gast.Subscript):
+            load = gast.Subscript(value=A.deepcopy(target.value), slice=A.deepcopy(target.slice), ctx=gast.Load())
+        else:
+            fail(node, "augmented assignment to an attribute", "assign to a local variable", self.parsed)
+        new = A.assign(target, gast.BinOp(left=load, op=node.op, right=node.value))
+        return anno.copy(node, new)
+
+
+def _builtin_call(node, parsed, name):
+    return (isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
+            and parsed.resolve(node.func) is getattr(builtins, name))
+
+
+def _element_assign(target, value, origin_node):
+    return anno.copy(origin_node, A.assign(target, value))
+
+
+def _sub(seq, index):
+    return gast.Subscript(value=A.deepcopy(seq), slice=A.deepcopy(index), ctx=gast.Load())
+
+
+def for_over_range(node, parsed, namer):
+    """Rewrite ``node`` (a For) so that it iterates over ``range``."""
+    it = node.iter
+    if _builtin_call(it, parsed, "range"):
+        if not isinstance(node.target, gast.Name):
+            fail(node, "unpacking a range element", "use a single loop variable", parsed)
+        return node
+    pre = []
+
+    def hold(expr, base):
+        if isinstance(expr, gast.Name):
+            return expr
+        held = namer.fresh(base)
+        pre.append(anno.copy(node, A.assign(held, expr)))
+        return A.name(held)
+
+    if _builtin_call(it, parsed, "enumerate"):
+        if len(it.args) != 1 or it.keywords:
+            if not (len(it.args) == 2 and not it.keywords):
+                fail(node, "this form of enumerate", "use enumerate(seq) or enumerate(seq, start)", parsed)
+        seq = hold(it.args[0], "seq")
+        start = it.args[1] if len(it.args) == 2 else None
+        target = node.target
+        if (isinstance(target, gast.Tuple) and len(target.elts) == 2
+                and isinstance(target.elts[0], gast.Name) and start is None):
+            index = target.elts[0].id
+            body = [_element_assign(target.elts[1], _sub(seq, A.name(index)), node)]
+        else:
+            index = namer.fresh("k")
+            count = A.name(index) if start is None else gast.BinOp(left=A.name(index), op=gast.Add(), right=start)
+            body = [_element_assign(target, gast.Tuple(elts=[count, _sub(seq, A.name(index))], ctx=gast.Load()), node)]
+        bound = A.call(A.name("len"), [A.load(seq)])
+    elif _builtin_call(it, parsed, "zip"):
+        if it.keywords or not it.args:
+            fail(node, "this form of zip", "use zip(a, b, ...) without keywords", parsed)
+        seqs = [hold(a, "seq") for a in it.args]
+        index = namer.fresh("k")
+        items = [_sub(s, A.name(index)) for s in seqs]
+        target = node.target
+        if isinstance(target, gast.Tuple) and len(target.elts) == len(items):
+            body = [_element_assign(t, v, node) for t, v in zip(target.elts, items)]
+        else:
+            body = [_element_assign(target, gast.Tuple(elts=items, ctx=gast.Load()), node)]
+        lens = [A.call(A.name("len"), [A.load(s)]) for s in seqs]
+        bound = lens[0] if len(lens) == 1 else A.call(A.name("min"), lens)
+    elif _builtin_call(it, parsed, "reversed") and len(it.args) == 1:
+        seq = hold(it.args[0], "seq")
+        index = namer.fresh("k")
+        body = [_element_assign(node.target, _sub(seq, A.name(index)), node)]
+        length = A.call(A.name("len"), [A.load(seq)])
+        start = gast.BinOp(left=length, op=gast.Sub(), right=A.const(1))
+        rng = A.call(A.name("range"), [start, A.const(-1), A.const(-1)])
+        loop = anno.copy(node, gast.For(target=A.store(index), iter=rng, body=body + node.body,
+                                        orelse=[], type_comment=None))
+        return pre + [loop]
+    else:
+        seq = hold(it, "seq")
+        index = namer.fresh("k")
+        body = [_element_assign(node.target, _sub(seq, A.name(index)), node)]
+        bound = A.call(A.name("len"), [A.load(seq)])
+    rng = A.call(A.name("range"), [bound])
+    loop = anno.copy(node, gast.For(target=A.store(index), iter=rng, body=body + node.body,
+                                    orelse=[], type_comment=None))
+    return pre + [loop]

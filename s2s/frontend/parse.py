@@ -1,0 +1,154 @@
+"""Parse: from a Python function object to a gast tree and its environment.
+
+Requires: a plain Python function whose source ``inspect`` can read.
+Attaches: ``Key.ORIGIN`` (file, line, source text) to every statement, with
+line numbers of the user's file. Free names are resolved to objects through
+the function's closure, globals and builtins (by object, not by spelling).
+"""
+import builtins
+import dataclasses
+import functools
+import inspect
+import linecache
+import textwrap
+import types
+
+import gast
+
+from s2s.common import anno
+from s2s.common import astutil as A
+from s2s.common.errors import SourceUnavailableError, UnsupportedSyntaxError
+
+
+@dataclasses.dataclass(frozen=True)
+class Origin:
+    filename: str
+    lineno: int
+    text: str
+
+    def __str__(self):
+        return "{}:{}".format(self.filename, self.lineno)
+
+
+_MISSING = object()
+
+
+@dataclasses.dataclass
+class ParsedFunction:
+    fn: types.FunctionType
+    node: gast.FunctionDef
+    filename: str
+    globals: dict
+    closure: dict
+
+    @property
+    def name(self):
+        return self.fn.__name__
+
+    def origin(self, lineno):
+        text = linecache.getline(self.filename, lineno).strip()
+        return Origin(self.filename, lineno, text)
+
+    def lookup(self, name):
+        """The object a free name refers to, or ``_MISSING``."""
+        if name in self.closure:
+            return self.closure[name]
+        if name in self.globals:
+            return self.globals[name]
+        return getattr(builtins, name, _MISSING)
+
+    def resolve(self, node):
+        """Resolve a Name or an attribute chain on a free name to an object."""
+        dotted = []
+        while isinstance(node, gast.Attribute):
+            dotted.append(node.attr)
+            node = node.value
+        if not isinstance(node, gast.Name):
+            return _MISSING
+        obj = self.lookup(node.id)
+        for attr in reversed(dotted):
+            if obj is _MISSING:
+                return _MISSING
+            obj = getattr(obj, attr, _MISSING)
+        return obj
+
+
+MISSING = _MISSING
+
+
+def _describe(fn):
+    return getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
+
+
+def parse_function(fn):
+    """Read and parse ``fn``; raise SourceUnavailableError when that is impossible."""
+    fn = inspect.unwrap(fn)
+    if isinstance(fn, functools.partial):
+        raise SourceUnavailableError(
+            "{}: s2s cannot differentiate a functools.partial; differentiate the "
+            "underlying function and pass the fixed arguments yourself.".format(_describe(fn.func)))
+    if not isinstance(fn, types.FunctionType):
+        raise SourceUnavailableError(
+            "{!r} is not a Python function defined with def (it is a {}), so s2s has no "
+            "source to transform. If it is called inside the function you differentiate, register "
+            "its derivative rule with @s2s.adjoint(fn).".format(_describe(fn), type(fn).__name__))
+    filename = fn.__code__.co_filename
+    where = "{}:{}".format(filename, fn.__code__.co_firstlineno)
+    if fn.__name__ == "<lambda>":
+        raise SourceUnavailableError(
+            "{}: s2s does not differentiate lambdas; define the function with def.".format(where))
+    key = (fn.__code__, filename)
+    node = _TREES.get(key)
+    if node is None:
+        node = _TREES[key] = _tree(fn, filename, where)
+    closure = {}
+    if fn.__closure__:
+        for var, cell in zip(fn.__code__.co_freevars, fn.__closure__):
+            try:
+                closure[var] = cell.cell_contents
+            except ValueError:
+                pass
+    return ParsedFunction(fn, node, filename, fn.__globals__, closure)
+
+
+# The tree of each function parsed so far, by code object: s2s.grad(f) checks
+# that f parses, and its transform then reads the same tree. Trees are shared,
+# so no stage may change ``ParsedFunction.node`` (normalize copies it).
+_TREES = {}
+
+
+def _tree(fn, filename, where):
+    """The FunctionDef of ``fn``, each statement and expression annotated with its origin."""
+    try:
+        lines, start = inspect.getsourcelines(fn)
+    except (OSError, TypeError):
+        raise SourceUnavailableError(
+            "{}: the source of {} is unavailable (functions typed into the interactive "
+            "interpreter or made with exec have none); define it in a .py file.".format(
+                where, fn.__name__)) from None
+    # blank lines in front give the nodes the line numbers of the user's file
+    source = "\n" * (start - 1) + textwrap.dedent("".join(lines))
+    try:
+        module = A.parse(source)
+    except SyntaxError as err:
+        raise SourceUnavailableError(
+            "{}: could not parse the source of {}: {}".format(where, fn.__name__, err.msg)) from None
+    node = module.body[0]
+    if isinstance(node, gast.AsyncFunctionDef):
+        raise UnsupportedSyntaxError(
+            "{}:{}: `async def {}`: s2s differentiates plain functions only; remove "
+            "async.".format(filename, start, fn.__name__))
+    if not isinstance(node, gast.FunctionDef):
+        raise SourceUnavailableError("{}: could not find the definition of {}.".format(where, fn.__name__))
+    node.decorator_list = []
+    node.returns = None
+    origins = {}
+    for child in A.walk(node):
+        if isinstance(child, (gast.stmt, gast.expr)):
+            lineno = getattr(child, "lineno", None)
+            if lineno:
+                if lineno not in origins:
+                    text = linecache.getline(filename, lineno).strip()
+                    origins[lineno] = Origin(filename, lineno, text)
+                anno.set(child, anno.Key.ORIGIN, origins[lineno])
+    return node
