@@ -284,7 +284,8 @@ class Context:
 
     def _analyzed(self, parsed, wrt, containers):
         """Normalize ``parsed`` and analyze it: (core, parameters, active names, container names, where)."""
-        core = normalize(parsed, self.namer, self.refs, self.registry.methods)
+        core = normalize(parsed, self.namer, self.refs, self.registry.methods,
+                         keep_jumps=self.options.get("checkpoint") is None)
         params = parameters(core)
         # an adjoint or tangent name chosen before this function's names were known may be one of
         # them (`x_bar` a variable of a callee): choose another for this function

@@ -8,6 +8,8 @@
   subtraction is addition of the negation, bit for bit);
 - dead stacks: a stack whose popped values nothing reads loses its pushes
   and pops (``t2_stack.append(t2)`` ... ``t2 = t2_stack.pop()``);
+- after an ``if`` whose branch ends in ``break``/``continue``, the other branch
+  follows the ``if`` (as the program wrote it);
 - single-use temporaries: ``t1 = y - x; dx = s * t1`` becomes
   ``dx = s * (y - x)`` (the same operations in the same order: it saves a
   store and a load, and reads like the user's line).
@@ -79,12 +81,15 @@ def _bump(table, key, by):
         del table[key]
 
 
-def _prune(stmts, loads, pure_call, removed):
+def _prune(stmts, loads, pure_call, removed, own=None):
+    """``stmts`` without dead code; ``own``: the names whose every read is in an update of the
+    name itself (``steps = steps + 1``), dead as well."""
     out = []
     changed = False
+    own = own or set()
     for s in stmts:
         if (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
-                and s.targets[0].id not in loads and _pure(s.value, pure_call)):
+                and (s.targets[0].id not in loads or s.targets[0].id in own) and _pure(s.value, pure_call)):
             changed = True
             removed.append(s)
             continue
@@ -99,7 +104,7 @@ def _prune(stmts, loads, pure_call, removed):
             continue
         for field in ("body", "orelse"):
             if isinstance(getattr(s, field, None), list):
-                new, ch = _prune(getattr(s, field), loads, pure_call, removed)
+                new, ch = _prune(getattr(s, field), loads, pure_call, removed, own)
                 changed |= ch
                 setattr(s, field, new)
         if isinstance(s, gast.If) and _empty(s.body) and _empty(s.orelse):
@@ -130,12 +135,25 @@ def dead_code(fn, pure_call=lambda call: False, counts=None):
     any_change = False
     while True:
         removed = []  # each round reads the counts of the tree it starts from, as a fresh count would
-        fn.body, changed = _prune(fn.body, counts.loads, pure_call, removed)
+        fn.body, changed = _prune(fn.body, counts.loads, pure_call, removed, _counters(fn, counts.loads))
         for s in removed:
             counts.remove(s)
         if not changed:
             return any_change
         any_change = True
+
+
+def _counters(fn, loads):
+    """The names read only by their own updates ``n = n + 1`` (a trip count nothing else reads)."""
+    own = {}
+    for s in A.statements(fn.body):
+        if isinstance(s, gast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], gast.Name) \
+                and isinstance(s.value, gast.BinOp):
+            name, operands = s.targets[0].id, (s.value.left, s.value.right)
+            if any(isinstance(o, gast.Name) and o.id == name for o in operands) \
+                    and any(isinstance(o, gast.Constant) for o in operands):
+                own[name] = own.get(name, 0) + 1
+    return {name for name, count in own.items() if loads.get(name) == count}
 
 
 # ------------------------------------------------------------ copies
@@ -363,11 +381,20 @@ def remove_dead_stacks(fn, counts=None):
     if not first_pop:
         return False
     last_read, only_stack_uses = _stack_uses(fn)
+    chains = None
     for stack, stack_ops in ops.items():
-        if stack not in first_pop:
+        if stack not in first_pop or not only_stack_uses(stack):
             continue
         popped = {t for kind, _, t in stack_ops if kind == "pop"}
-        if all(last_read.get(t, -1) < first_pop[stack] for t in popped) and only_stack_uses(stack):
+        if all(last_read.get(t, -1) < first_pop[stack] for t in popped):
+            dead.add(stack)
+            continue
+        # or each pop's value is overwritten before anything can read it (``j = j_stack.pop()``
+        # after an inner adjoint loop over ``j``)
+        if chains is None:
+            chains = _pop_chains(fn)
+        pops = chains.get(stack, ())
+        if pops and all(not _may_read_after(chain, target) for chain, target in pops):
             dead.add(stack)
     if dead:
         removed = []
@@ -424,6 +451,55 @@ def _stack_uses(fn):
     return last_read, only_stack_uses
 
 
+def _pop_chains(fn):
+    """stack -> [(chain, popped name)] for each ``v = stack.pop()`` of ``fn`` (one name), where
+    ``chain`` lists the (statement list, index) pairs from ``fn.body`` down to the pop."""
+    out = {}
+
+    def visit(block, chain):
+        for i, s in enumerate(block):
+            here = chain + [(block, i)]
+            op = _stack_op(s)
+            if op is not None and op[0] == "pop":
+                out.setdefault(op[1], []).append((here, op[2]))
+            for field in (("body", "orelse") if s.__class__ not in A.FLAT else ()):
+                inner = getattr(s, field, None)
+                if isinstance(inner, list):
+                    visit(inner, here)
+    visit(fn.body, [])
+    return out
+
+
+def _may_read_after(chain, name):
+    """Whether code that can run after the statement ``chain`` ends at may read ``name`` before
+    assigning it: the rest of each enclosing statement list, and the next iterations of each
+    enclosing loop. Conservative where code jumps (``break``, ``continue``, ``return`` in a body)."""
+    for level in range(len(chain) - 1, -1, -1):
+        block, i = chain[level]
+        rest = block[i + 1:]
+        if any(isinstance(s, (gast.Break, gast.Continue)) for s in A.statements(rest)):
+            return True
+        found = _read_unassigned(rest, name, False)
+        if found is True:
+            return True
+        if found == "assigned":
+            return False
+        if level == 0:
+            return False
+        holder_block, holder_i = chain[level - 1]
+        holder = holder_block[holder_i]
+        if isinstance(holder, (gast.For, gast.While)) and block is holder.body:
+            # the next iteration: a for loop assigns its target, a while loop reads its test
+            if isinstance(holder, gast.While) and _loads(holder.test).get(name):
+                return True
+            if not (isinstance(holder, gast.For) and name in A.names_stored(holder.target)):
+                if any(isinstance(s, (gast.Break, gast.Continue)) for s in A.statements(holder.body)):
+                    return True
+                if _read_unassigned(holder.body, name, False) is True:
+                    return True
+    return False
+
+
 def _read_unassigned(stmts, name, assigned):
     """Whether ``stmts`` may read ``name`` before assigning it (``assigned``: whether it is on entry).
 
@@ -442,7 +518,8 @@ def _read_unassigned(stmts, name, assigned):
             head = s.iter if isinstance(s, gast.For) else s.test
             if not assigned and _loads(head).get(name):
                 return True
-            if _read_unassigned(s.body, name, assigned) is True or _read_unassigned(s.orelse, name, assigned) is True:
+            in_body = assigned or (isinstance(s, gast.For) and name in A.names_stored(s.target))
+            if _read_unassigned(s.body, name, in_body) is True or _read_unassigned(s.orelse, name, assigned) is True:
                 return True
         else:
             if not assigned and _loads(s).get(name):
@@ -450,6 +527,14 @@ def _read_unassigned(stmts, name, assigned):
             assigned = assigned or any(isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Store)
                                        for n in A.walk(s))
     return "assigned" if assigned else False
+
+
+def drop_presets(fn):
+    """Drop the top-level ``v = None`` presets that no read of ``v`` can meet before ``v`` is assigned."""
+    presets = [s for s in fn.body if _is_none_preset(s)]
+    rest = [s for s in fn.body if not any(s is p for p in presets)]
+    needed = {p.targets[0].id for p in presets if _read_unassigned(rest, p.targets[0].id, False) is True}
+    fn.body = [s for s in fn.body if not (_is_none_preset(s) and s.targets[0].id not in needed)]
 
 
 def _pushes(stack_ops):
@@ -476,7 +561,7 @@ def _drop_stack_ops(stmts, dead, removed):
     return out
 
 
-PASSES = ("dead_code", "copies", "negation", "stacks", "inline", "remat", "fuse", "iterate")
+PASSES = ("dead_code", "copies", "negation", "stacks", "inline", "remat", "sink", "fuse", "iterate")
 
 
 def optimize(fn, pure_call=lambda call: False, passes=PASSES, copy_targets=None, temporaries=()):
@@ -508,12 +593,38 @@ def optimize(fn, pure_call=lambda call: False, passes=PASSES, copy_targets=None,
             counts = Counts(fn)
         if changed or "dead_code" not in passes:  # else dead code ran since the last change
             dead_code(fn, pure_call, counts)
+    if "sink" in passes and saving and stacks.sink(fn):
+        counts = Counts(fn)
+    if "dead_code" in passes:
+        drop_presets(fn)
     if "fuse" in passes and saving and stacks.fuse(fn):
         counts = Counts(fn)
     if "iterate" in passes and saving:
         stacks.iterate(fn, counts.loads)
+    _unnest_after_jumps(fn.body)
     _fill_empty_bodies(fn)
     return fn
+
+
+def _unnest_after_jumps(stmts):
+    """``if c: ...; break`` ``else: rest`` -> the ``if`` followed by ``rest``, as the program wrote it.
+
+    The jump lowering moves what follows a jump into the other branch (the adjoint
+    sweep needs to know what an iteration ran); the primal sweep runs the same
+    either way. Changes ``stmts`` in place.
+    """
+    i = 0
+    while i < len(stmts):
+        s = stmts[i]
+        for field in (("body", "orelse") if s.__class__ not in A.FLAT else ()):
+            inner = getattr(s, field, None)
+            if isinstance(inner, list):
+                _unnest_after_jumps(inner)
+        if isinstance(s, gast.If) and s.orelse and s.body \
+                and isinstance(s.body[-1], (gast.Break, gast.Continue, gast.Return)):
+            rest, s.orelse = s.orelse, []
+            stmts[i + 1:i + 1] = rest
+        i += 1
 
 
 def _fill_empty_bodies(node):

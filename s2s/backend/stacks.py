@@ -10,6 +10,11 @@ the same values).
   changes in the loop and ``z`` is itself saved: the adjoint sweep computes
   ``t2 = r - z`` again right after it restores ``z``, instead of pushing and
   popping ``t2``.
+- ``sink``: a value a loop body assigns once, and that only that iteration's
+  adjoint reads, is pushed right after its assignment and popped first thing
+  in the adjoint iteration (``t1 = f(y); t1_stack.append(t1)`` ... ``t1 =
+  t1_stack.pop()`` at the top): the pushes no longer read a value before the
+  program assigns it, so its ``t1 = None`` preset can go.
 - ``fuse``: pushes of one loop body that can happen at the same point (no
   statement in between changes the values) become one push of a tuple, and
   their pops one pop: ``x_y_z_stack.append((x, y, z))`` / ``x, y, z = ...pop()``.
@@ -279,6 +284,54 @@ def _is_preset(stmt, name):
             and stmt.targets[0].id == name and isinstance(stmt.value, gast.Constant) and stmt.value.value is None)
 
 
+# ------------------------------------------------------------ sink
+def sink(fn):
+    """Push values after their assignment, pop them at the top of the adjoint iteration (see the module doc).
+
+    Returns whether anything changed.
+    """
+    changed = False
+    stacks = _Stacks(fn)
+    for stack in sorted(stacks.pushes):
+        if changed:  # the blocks moved: find the push and pop again
+            stacks = _Stacks(fn)
+        if not stacks.simple(stack):
+            continue
+        (pblock, pi, names), = stacks.pushes[stack]
+        (ablock, ai, _), = stacks.pops[stack]
+        # a stack saves what a loop overwrites: the push sits in the loop (perhaps in a branch), the pop
+        # in the same place of the adjoint loop, and each run of one block has its run of the other
+        if pblock is fn.body or ablock is fn.body or pblock is ablock:
+            continue
+        if pi + 1 >= len(pblock) or not _assigns(pblock[pi + 1], names):
+            continue
+        # the adjoint iteration reads the names only before their pop, where they hold this
+        # iteration's values either way
+        if any(set(names) & set(_loads(s)) for s in ablock[ai + 1:]):
+            continue
+        # and they occur nowhere but in the two blocks and their presets
+        if not all(_only_in(fn, v, (pblock, ablock)) for v in names):
+            continue
+        push = pblock.pop(pi)
+        pblock.insert(pi + 1, push)
+        ablock.insert(0, ablock.pop(ai))
+        changed = True
+    return changed
+
+
+def _assigns(stmt, names):
+    """Whether ``stmt`` assigns exactly ``names`` (``v = ...`` or ``a, b = ...``)."""
+    return (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and _names(stmt.targets[0]) is not None
+            and sorted(_names(stmt.targets[0])) == sorted(names))
+
+
+def _only_in(fn, name, blocks):
+    """Whether ``name`` occurs in ``fn`` only in the statement lists ``blocks`` and in its preset."""
+    inside = sum(1 for block in blocks for s in block for n in A.name_nodes(s) if n.id == name)
+    presets = sum(1 for s in fn.body if _is_preset(s, name))
+    return inside + presets == sum(1 for n in A.name_nodes(fn) if n.id == name)
+
+
 # ------------------------------------------------------------ fuse
 def fuse(fn):
     """Push together what one loop body pushes at points with nothing changing them in between.
@@ -329,8 +382,14 @@ def _fuse_pair(fn, stacks, a, b, uses, effects):
     if pa_block is not pb_block or qa_block is not qb_block or pa_block is qa_block or not pa < pb:
         return None
     between = pa_block[pa + 1:pb]
-    # b's push moves up to a's: nothing in between may change b's names
-    if not _straight(between) or any(set(nb) & _effects(s, effects)[0] for s in between):
+    if not _straight(between):
+        return None
+    # b's push moves up to a's (nothing in between may change b's names), or a's down to b's
+    if not any(set(nb) & _effects(s, effects)[0] for s in between):
+        at = pa
+    elif not any(set(na) & _effects(s, effects)[0] for s in between):
+        at = pb
+    else:
         return None
     first, last = min(qa, qb), max(qa, qb)
     moved = nb if qb == last else na
@@ -349,8 +408,8 @@ def _fuse_pair(fn, stacks, a, b, uses, effects):
                    A.call(gast.Attribute(value=A.name(new), attr="pop", ctx=gast.Load())))
     _copy_origin(pa_block[pa], push)
     _copy_origin(qa_block[first], pop)
-    del pa_block[pb]
-    pa_block[pa] = push
+    pa_block[at] = push
+    del pa_block[pb if at == pa else pa]
     del qa_block[last]
     qa_block[first] = pop
     body = []
@@ -403,9 +462,10 @@ def iterate(fn, loads=None):
         if any(set(names) & (_stores(s) | _loads(s)) for s in loop.body[:k]):
             continue
         (pblock, pi, _), = stacks.pushes[stack]
+        # the primal loop pushes on every iteration: nothing in it jumps (every other statement
+        # runs to the next one)
         primal = [s for s in fn.body if isinstance(s, gast.For) and s.body is pblock and not s.orelse]
-        if not primal or not _straight(pblock[:pi]) or any(
-                isinstance(n, (gast.Break, gast.Continue, gast.Return)) for n in A.walk(primal[0])):
+        if not primal or any(isinstance(n, (gast.Break, gast.Continue, gast.Return)) for n in A.walk(primal[0])):
             continue
         loop.target = loop.body[k].targets[0]
         loop.iter = A.call(A.name("reversed"), [A.name(stack)])

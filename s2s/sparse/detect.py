@@ -38,6 +38,18 @@ _COMPARE = {gast.Eq: operator.eq, gast.NotEq: operator.ne, gast.Lt: operator.lt,
 _NO_CALLEE = object()
 
 
+class _Jump(Exception):
+    """A ``break`` or ``continue`` of the core form, leaving the statements of a loop body."""
+
+
+class _Break(_Jump):
+    pass
+
+
+class _Continue(_Jump):
+    pass
+
+
 class Slot:
     """A value, its pattern (None, a ``Pattern``, or a list for lists/tuples) and its taint."""
 
@@ -123,7 +135,16 @@ class Detector:
             rng = self.expr(s.iter, frame)
             for i in rng.value:
                 env[s.target.id] = Slot(i, None, rng.tainted)
-                self.block(s.body, frame)
+                try:
+                    self.block(s.body, frame)
+                except _Continue:
+                    continue
+                except _Break:
+                    break
+        elif isinstance(s, gast.Break):
+            raise _Break()
+        elif isinstance(s, gast.Continue):
+            raise _Continue()
         elif isinstance(s, gast.While):
             while self.atom(s.test, frame).value:
                 self.block(s.body, frame)
@@ -141,10 +162,16 @@ class Detector:
         if self.local or not test.tainted:
             return self.block(taken, frame)
         saved = _snapshot(frame.env)
-        self.block(taken, frame)
+        jump = None
+        try:
+            self.block(taken, frame)
+        except _Jump as taken_jump:  # the loop goes on after both branches count
+            jump = taken_jump
         alt = _Frame(frame.parsed, frame.refs, saved)
         try:
             self.block(other, alt)
+        except _Jump:  # the branch not taken does not steer the loop
+            pass
         except Exception as err:
             line = _line(s, frame)
             raise S2SError(
@@ -158,6 +185,8 @@ class Detector:
                 continue
             frame.env[name] = Slot(slot.value, _unite(slot, other_slot),
                                    True)
+        if jump is not None:
+            raise jump
 
     def item_write(self, target, slot, frame):
         base = frame.env[target.value.id]

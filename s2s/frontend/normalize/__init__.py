@@ -21,14 +21,17 @@ def parameters(fn):
     return [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
 
 
-def normalize(parsed, namer, refs, methods):
-    """Return the core-form FunctionDef of ``parsed``."""
+def normalize(parsed, namer, refs, methods, keep_jumps=True):
+    """Return the core-form FunctionDef of ``parsed``.
+
+    ``keep_jumps=False`` lowers every ``break`` and ``continue`` to flags (loops a
+    checkpoint option may reverse; see ``jumps``)."""
     check(parsed)
     fn = A.deepcopy(parsed.node)
     namer.taken.update(A.all_names(fn))
     fn = read_markers(fn, parsed)
     fn = Desugar(parsed, namer).visit(fn)
-    fn = JumpLowering(namer).function(fn)
+    fn = JumpLowering(namer, keep_jumps).function(fn)
     local_names = set(parameters(fn))
     for stmt in fn.body:
         local_names |= A.names_stored(stmt)

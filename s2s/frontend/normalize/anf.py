@@ -8,6 +8,7 @@ The core grammar this pass leaves (``atom`` is a Name or a Constant)::
            | call                          # a call kept for its side effect
            | if Name: stmt* else: stmt*
            | for Name in range(atom, ...): stmt*     # no range atom is assigned in the body
+           | break | continue              # in for loops only, each right after the flag it sets
            | while Name: stmt*             # the test name is recomputed at the end of the body
            | return atom                   # last statement only
     expr  := atom | atom op atom | op atom | atom cmp atom
@@ -87,6 +88,8 @@ class ANF:
             return pre + [gast.Return(value=value)]
         if isinstance(s, gast.Pass):
             return []
+        if isinstance(s, (gast.Break, gast.Continue)):  # left in for loops by the jump lowering
+            return [s]
         if isinstance(s, (gast.Raise, gast.Assert)):
             return [s]
         fail(s, "this statement", "rewrite it with assignments, if, for and while", self.parsed)

@@ -1,10 +1,19 @@
-"""Lower ``return`` inside the body, ``break`` and ``continue`` to flags.
+"""Lower ``return`` inside the body, and ``break`` and ``continue`` where they must go, to flags.
 
 After this pass the function has at most one ``return``, as its last
-statement; loops contain no ``break``/``continue``. A ``for`` loop that can
-break or return becomes a ``while`` loop over an index, so that its trip
-count stays what the program executes. Statements after a jump are guarded
-by the flags, or moved into the other branch of the ``if`` that jumps.
+statement. A ``for`` loop keeps its ``break`` and ``continue`` statements
+(and a ``return`` inside it becomes ``retval = ...; returned = True; break``):
+the primal sweep runs the loop as the program wrote it, and reverse mode
+counts its trips. Each jump also sets a flag (``broke``, ``skip``,
+``returned``), and the statements after a jump are guarded by the flags or
+moved into the other branch of the ``if`` that jumps, so that the adjoint
+sweep knows what an iteration ran; a flag nothing reads is dropped later.
+
+``while`` loops, and ``for`` loops that a checkpoint schedule reverses (its
+forward and reverse steps replay the body inside the schedule's own loop),
+keep no jump: a loop that can break or return runs while its flags are down
+(a ``for`` loop becomes a ``while`` loop over an index, so that its trip
+count stays what the program executes).
 """
 import gast
 
@@ -15,14 +24,18 @@ BREAK, CONTINUE, RETURN = "break", "continue", "return"
 
 
 class _Loop:
-    def __init__(self):
+    def __init__(self, keeps_jumps=False):
         self.brk = None
         self.cont = None
+        self.keeps_jumps = keeps_jumps  # break and continue stay in the loop (a for loop not checkpointed)
 
 
 class JumpLowering:
-    def __init__(self, namer):
+    """``keep_jumps=False``: no loop keeps its jumps (every loop may be checkpointed)."""
+
+    def __init__(self, namer, keep_jumps=True):
         self.namer = namer
+        self.keep_jumps = keep_jumps
         self.retval = None
         self.returned = None
 
@@ -102,8 +115,10 @@ class JumpLowering:
             if kind == CONTINUE and loop.cont is None:
                 loop.cont = self.namer.fresh("skip")
         flag = anno.copy(stmt, A.assign(self._flag(kind, loop), A.const(True)))
-        flag._s2s_jump = True
         new.append(flag)
+        if loop is not None and loop.keeps_jumps:
+            new.append(anno.copy(stmt, gast.Continue() if kind == CONTINUE else gast.Break()))
+        new[-1]._s2s_jump = True
         return new, {kind}, True
 
     def stmt(self, stmt, loop):
@@ -121,11 +136,13 @@ class JumpLowering:
             stmt._s2s_branch_jumps = (bj, oj)
             return [stmt], bj | oj, ba and oa
         if isinstance(stmt, (gast.For, gast.While)):
-            return self.loop(stmt)
+            return self.loop(stmt, loop)
         return [stmt], set(), False
 
-    def loop(self, stmt):
-        inner = _Loop()
+    def loop(self, stmt, outer):
+        keeps = (self.keep_jumps and isinstance(stmt, gast.For)
+                 and anno.get(stmt, anno.Key.CHECKPOINT) is None)
+        inner = _Loop(keeps)
         body, jumps, _ = self.block(stmt.body, inner)
         out_jumps = jumps & {RETURN}
         stops = [f for f in (inner.brk, self.returned if RETURN in jumps else None) if f]
@@ -134,9 +151,14 @@ class JumpLowering:
             pre.append(anno.copy(stmt, A.assign(inner.brk, A.const(False))))
         if inner.cont:
             body.insert(0, anno.copy(stmt, A.assign(inner.cont, A.const(False))))
-        if not stops:
+        if not stops or keeps:
             stmt.body = body
-            return pre + [stmt], out_jumps, False
+            after = []
+            if RETURN in jumps and outer is not None and outer.keeps_jumps:
+                # a return inside this loop leaves the enclosing loop too
+                stop = anno.copy(stmt, gast.If(test=A.name(self.returned), body=[gast.Break()], orelse=[]))
+                after.append(stop)
+            return pre + [stmt] + after, out_jumps, False
         running = " and ".join("not {}".format(f) for f in stops)
         if isinstance(stmt, gast.While):
             test = gast.BoolOp(op=gast.And(), values=[A.quote_expr(running), stmt.test])
