@@ -251,9 +251,36 @@ def test_jacobian_goes_on_one_seed_at_a_time_if_the_batched_code_fails(monkeypat
     monkeypatch.setattr(api, "_jacobian_by_row_chunks", broken)
     x = np.array([0.3, -0.4, 1.2])
     for mode in ("forward", "reverse"):
-        with pytest.warns(RuntimeWarning, match="no batched call today.*one seed at a time"):
+        with pytest.warns(RuntimeWarning, match="no batched call today.*one seed at a time") as record:
             got = s2s.jacobian(two_args, mode=mode)(x, 2.0)
         np.testing.assert_allclose(got, np.diag(np.cos(x) * 2.0), rtol=1e-15)
+        assert [w.filename for w in record] == [__file__]  # the warning points at the caller's line
+    with pytest.warns(RuntimeWarning, match="no batched call today.*one seed at a time"):
+        np.testing.assert_allclose(s2s.hessian(sum_of_sines)(x), np.diag(-np.sin(x)), rtol=1e-15)
+
+
+cubed = np.vectorize(lambda t: t ** 3)  # no source to read and no rule: no derivative, batched or not
+
+
+def sine_of_cubed(x):
+    return np.sum(np.sin(cubed(x)))
+
+
+def nuclear_norm(x):
+    return np.linalg.norm(x, "nuc")  # a first derivative, no second one yet
+
+
+@pytest.mark.parametrize("make", [lambda f: s2s.jacobian(f, mode="forward"), lambda f: s2s.jacobian(f),
+                                  s2s.hessian], ids=["jacobian_forward", "jacobian_reverse", "hessian"])
+def test_an_error_one_seed_at_a_time_repeats_is_raised_with_no_warning(make, recwarn):
+    """The batched call raises, and so does one seed at a time: the user's function is at fault, not the
+    batched form, so the user gets the error and no warning asking for a report."""
+    with pytest.raises(s2s.NoRuleError, match="no derivative rule for"):
+        make(sine_of_cubed)(np.array([0.3, -0.4, 1.2]))
+    if make is s2s.hessian:
+        with pytest.raises(s2s.NoRuleError, match=r"np\.linalg\.norm: the second derivative .* not written yet"):
+            make(nuclear_norm)(np.array([[3.0, 0.2], [0.1, 1.0]]))
+    assert [str(w.message) for w in recwarn] == []
 
 
 def test_batched_hessian_vector_products():

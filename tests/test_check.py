@@ -217,6 +217,13 @@ def test_rejects_modification_inside_a_container(rng):
             match="modified")
 
 
+def test_a_probe_off_the_domain_is_a_mismatch_not_a_numpy_warning(recwarn):
+    """check_grad, not the user, chose the point x - h where sqrt is NaN: the mismatch says so, NumPy does not."""
+    rejects(lambda x: 0.5 / np.sqrt(x), lambda x: np.sum(np.sqrt(x)), (np.array([1e-7, 1.0]),),
+            match="numeric nan")
+    assert [str(w.message) for w in recwarn] == []
+
+
 # -- arguments of the oracle itself ----------------------------------------
 
 def test_bad_wrt_is_a_usage_error():

@@ -96,6 +96,21 @@ def test_table_patterns_contain_nonzeros(case, w):
             np.testing.assert_array_equal(a, b)  # detection does not write into the arguments
 
 
+def log_if_positive(x):
+    if x[0] > 0:
+        y = np.log(x)
+    else:
+        y = x * 2.0
+    return y
+
+
+def test_detection_evaluates_the_branch_not_taken_without_numpy_warnings(recwarn):
+    """The global pattern runs the branch x does not take, log of negative values: s2s's choice, not the user's."""
+    pattern = s2s.jacobian_sparsity(log_if_positive, np.array([-0.5, 0.3, -0.7])).toarray()
+    np.testing.assert_array_equal(pattern, np.eye(3, dtype=bool))
+    assert [str(w.message) for w in recwarn] == []
+
+
 def test_data_dependent_branch_is_united_unless_local(rng):
     x = rng.uniform(0.5, 1.5, size=5)
     glob = s2s.jacobian_sparsity(branchy, x).toarray()

@@ -4,7 +4,9 @@
 Jacobian-vector products (columns, forward mode) along unit seeds; ``hessian``
 and ``hvp`` differentiate the generated gradient in forward mode. The seeds
 go through the batched derivatives (``batch=True``) a chunk at a time; if a
-batched call fails, one seed at a time takes over with a warning.
+batched call fails, one seed at a time takes over. Its error, if it fails
+too, is the user's (the batched form is not at fault, so no warning); if it
+succeeds, the batched form has a bug and a warning asks for a report.
 """
 import warnings
 
@@ -70,11 +72,11 @@ def _jacobian_by_columns(transformed, args, kwargs, batched=None):
     with ``batch=True``) a chunk of columns per call, else one call per column."""
     values = _wrt_values(transformed, args, kwargs)
     _refuse_containers(transformed, values)
-    if batched is not None:
-        try:
-            return _jacobian_by_chunks(batched, values, args, kwargs)
-        except Exception as err:  # noqa: BLE001 - one seed at a time says what the error really is
-            _batched_failed(batched, err)
+    return _batched_else_seed_by_seed(batched, lambda: _jacobian_by_chunks(batched, values, args, kwargs),
+                                      lambda: _columns_seed_by_seed(transformed, values, args, kwargs))
+
+
+def _columns_seed_by_seed(transformed, values, args, kwargs):
     zeros = [np.zeros_like(v, dtype=float) if np.ndim(v) else 0.0 for v in values]
     per_wrt = []
     out = None
@@ -139,11 +141,11 @@ def _jacobian_by_rows(transformed, args, kwargs, batched=None):
     values = _wrt_values(transformed, args, kwargs)
     _refuse_containers(transformed, values)
     out = transformed.target(transformed.containers(transformed.bind(args, kwargs)))(*args, **kwargs)
-    if batched is not None:
-        try:
-            return _jacobian_by_row_chunks(batched, values, out, args, kwargs)
-        except Exception as err:  # noqa: BLE001 - one seed at a time says what the error really is
-            _batched_failed(batched, err)
+    return _batched_else_seed_by_seed(batched, lambda: _jacobian_by_row_chunks(batched, values, out, args, kwargs),
+                                      lambda: _rows_seed_by_seed(transformed, values, out, args, kwargs))
+
+
+def _rows_seed_by_seed(transformed, values, out, args, kwargs):
     leaves = _leaves(out)
     per_wrt = [[None] * len(leaves) for _ in values]
     for k, leaf in enumerate(leaves):
@@ -162,12 +164,28 @@ def _jacobian_by_rows(transformed, args, kwargs, batched=None):
     return _arrange(transformed, out, per_wrt)
 
 
-def _batched_failed(batched, err):
-    """The batched derivative raised where one seed at a time may not: warn, and let the caller go on
-    seed by seed (an error of the user's function comes back from there as itself)."""
-    warnings.warn("s2s: the batched {} of {} raised {}: {}; computing one seed at a time instead. Please "
-                  "report it with the function.".format(batched.kind, batched.describe(), type(err).__name__, err),
-                  RuntimeWarning, stacklevel=4)
+def _batched_else_seed_by_seed(batched, in_chunks, seed_by_seed):
+    """``in_chunks()`` (the batched derivative) where there is one, else ``seed_by_seed()``.
+
+    Where the batched call raises, one seed at a time runs instead. If that
+    raises too, its error is the user's answer (a function s2s cannot
+    differentiate fails either way: no warning, the batched form is not at
+    fault); if it succeeds, the batched form failed where it should not have,
+    which is worth a warning and a report.
+    """
+    if batched is None:
+        return seed_by_seed()
+    try:
+        return in_chunks()
+    except Exception as err:  # noqa: BLE001 - one seed at a time says what the error really is
+        batched_error = err
+    result = seed_by_seed()
+    # stacklevel: this function, _jacobian_by_columns/_rows, jac/hess, Derived.__call__, the user's call
+    warnings.warn("s2s: the batched {} of {} raised {}: {}; one seed at a time succeeded instead. Please "
+                  "report it with the function.".format(batched.kind, batched.describe(),
+                                                         type(batched_error).__name__, batched_error),
+                  RuntimeWarning, stacklevel=5)
+    return result
 
 
 def _jacobian_by_row_chunks(batched, values, out, args, kwargs):

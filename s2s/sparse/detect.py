@@ -15,6 +15,9 @@ takes); a local pattern follows the taken branch only. Loops run the trip
 counts the given input implies: a ``while`` loop whose condition depends on
 the input, or a ``for`` loop whose range does, gives the pattern of that many
 iterations (a pattern for all inputs would need every trip count).
+
+Values are computed with NumPy's floating-point warnings off: detection, not
+the user, chose to evaluate them (both branches of an ``if`` among them).
 """
 import copy
 import inspect
@@ -297,7 +300,10 @@ class Detector:
 
     def primitive(self, callee, args, kwargs, value=_NO_CALLEE):
         if value is _NO_CALLEE:
-            value = callee(*[a.value for a in args], **{k: s.value for k, s in kwargs.items()})
+            # values only steer detection (shapes, indices, branches), which chose to compute them (the branch
+            # of an `if` the input does not take among them): a NaN or inf here concerns no pattern
+            with np.errstate(all="ignore"):
+                value = callee(*[a.value for a in args], **{k: s.value for k, s in kwargs.items()})
         tainted = any(a.tainted for a in args) or any(s.tainted for s in kwargs.values())
         active = any(_has_pattern(a.pattern) for a in args) or any(_has_pattern(s.pattern) for s in kwargs.values())
         if not active or self.rules.registry.is_nondifferentiable(callee):
