@@ -63,6 +63,7 @@ class ANF:
     def _temp(self, value, pre):
         name = self.namer.temp()
         pre.append(A.assign(name, value))
+        self.locals.add(name)  # a later statement of the same source line may read it (a = b = x * y)
         return A.name(name)
 
     def stmt(self, s):
@@ -108,6 +109,8 @@ class ANF:
     def bind(self, target, value):
         """Statements that assign the simple expression ``value`` to ``target``."""
         if isinstance(target, gast.Name):
+            if isinstance(value, gast.Name) and value.id == target.id:
+                return []  # `s = s` changes nothing (an adjoint would reset what it just added)
             if target.id in A.names_loaded(value) and not A.is_atom(value):
                 pre = []
                 value = self._temp(value, pre)
@@ -137,7 +140,8 @@ class ANF:
                 fail(self.origin_node, "assignment into a nested subscript or attribute",
                      "index once (x[i, j] = v) on a local array", self.parsed)
             pre = []
-            if not A.is_atom(value):
+            if not A.is_atom(value) or (isinstance(value, gast.Name) and value.id == target.value.id):
+                # `y[:] = y` writes y's old values: a name of their own keeps their adjoint apart
                 value = self._temp(value, pre)
             index = self.index(target.slice, pre)
             new = gast.Subscript(value=A.name(target.value.id), slice=index, ctx=gast.Store())

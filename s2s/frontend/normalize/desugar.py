@@ -78,9 +78,12 @@ def for_over_range(node, parsed, namer):
             fail(node, "unpacking a range element", "use a single loop variable", parsed)
         return node
     pre = []
+    # Python evaluates the iterable once: a name the body (or the loop target) rebinds is held
+    # in a name of its own, so every iteration indexes the sequence the loop started with
+    rebound = A.names_stored(gast.Module(body=list(node.body), type_ignores=[])) | A.names_stored(node.target)
 
     def hold(expr, base):
-        if isinstance(expr, gast.Name):
+        if isinstance(expr, gast.Name) and expr.id not in rebound:
             return expr
         held = namer.fresh(base)
         pre.append(anno.copy(node, A.assign(held, expr)))
