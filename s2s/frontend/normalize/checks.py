@@ -132,7 +132,8 @@ def _check_argument_mutation(parsed, seen=None):
             if name in params and getattr(node, "lineno", 0) <= rebound.get(name, float("inf")):
                 fail(node, "`{}.{}(...)` on the argument `{}`".format(name, node.func.attr, name),
                      "it would change the caller's list, which s2s does not follow into the caller; "
-                     "build a new list (`{0} = list({0})` first) and return it".format(name), parsed)
+                     "build a new list first (`{0} = [v for v in {0}]`) and return what the caller needs".format(name),
+                     parsed)
 
 
 _LIBRARIES = ("numpy", "scipy", "s2s", "math", "builtins")
