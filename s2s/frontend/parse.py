@@ -160,6 +160,8 @@ def _check_current(fn, source, where):
     """Refuse a source that is not the code ``fn`` runs (its file changed after it was defined)."""
     if "@py_builtins" in fn.__globals__ and "assert" in source:
         return  # pytest rewrote the asserts of this module: its code is not the source's compilation
+    if fn.__code__.co_name == "<lambda>":
+        return  # a line may hold several lambdas: which one is f is not known from the name
     try:
         module = compile(source, fn.__code__.co_filename, "exec", dont_inherit=True,
                          flags=fn.__code__.co_flags & _FUTURE_FLAGS)
