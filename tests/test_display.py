@@ -172,3 +172,20 @@ def test_show_refuses_what_s2s_did_not_make():
         s2s.show(clipped)
     with pytest.raises(s2s.ArgumentError, match="against"):
         s2s.show(s2s.grad(clipped), against=42)
+
+
+def uses_try(x):
+    try:
+        y = x * 2.0
+    except ValueError:
+        y = x
+    return y
+
+
+def test_a_transform_that_cannot_be_generated_displays_the_refusal():
+    g = s2s.grad(uses_try)
+    out = g._repr_html_()  # a notebook shows the reason, not a traceback
+    assert "`try` is not supported" in html.unescape(out)
+    assert "test_display.py:" in html.unescape(out)
+    with pytest.raises(s2s.UnsupportedSyntaxError):
+        g(1.0)

@@ -189,7 +189,8 @@ class Transformed:
         try:
             text = self.source
         except S2SError as err:
-            return "# " + str(err).replace("\n", "\n# ") + "\n", repr(self)[1:-1], "no source without a call"
+            text = "# " + str(err).replace("\n", "\n# ") + "\n"
+            return text, repr(self)[1:-1], "no source: generating it raised the error below"
         finally:
             self._last = last
         return text, repr(self)[1:-1], (
