@@ -25,8 +25,11 @@ def test_notebooks_are_committed_without_outputs(path):
     nb = json.loads(path.read_text())
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
-            assert cell["outputs"] == [] and cell["execution_count"] is None, "clear the outputs of " + path.name
-    assert path.read_text() == json.dumps(nb, indent=1, ensure_ascii=False) + "\n", "not in the canonical layout"
+            assert cell["outputs"] == [] and cell["execution_count"] is None, (
+                "clear the outputs of {} (jupyter nbconvert --clear-output --inplace)".format(path.name))
+    # nbformat's own layout (what Jupyter writes): sorted keys, one space of indent
+    assert path.read_text() == json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n", \
+        "not in the layout nbformat writes"
 
 
 def execute(path, monkeypatch, setup=None):
