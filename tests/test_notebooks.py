@@ -40,6 +40,8 @@ def execute(path, monkeypatch, setup=None):
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT)] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
     monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel picks its inline backend: figures become outputs
     nb = nbformat.read(str(path), as_version=4)
+    if any("scipy" in c.source or "sparse_" in c.source for c in nb.cells if c.cell_type == "code"):
+        pytest.importorskip("scipy", reason="{} needs SciPy (pip install -e '.[test]')".format(path.name))
     if setup is not None:
         nb.cells.insert(0, nbformat.v4.new_code_cell(setup))
     client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
