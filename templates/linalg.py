@@ -8,7 +8,7 @@ import operator
 import numpy as np
 
 from s2s.rules import adjoint, linear, tangent
-from s2s.runtime import (broadcast_like, det_grad, diag_grad, diagonal_grad, dot_grad1, dot_grad2,
+from s2s.runtime import (conj_of, broadcast_like, det_grad, diag_grad, diagonal_grad, dot_grad1, dot_grad2,
                          eigh_jvp, eigvalsh_jvp, einsum_grad, einsum_jvp, inner_grad1, lstsq_grad, lstsq_jvp,
                          inner_grad2, lower_grad, matmul_grad1, matmul_grad2, matrix_power_grad, matrix_power_jvp, matvec_grad1,
                          matvec_grad2, multi_dot_grad, multi_dot_jvp, norm_grad, norm_jvp, pinv_jvp,
@@ -66,7 +66,8 @@ def outer_tangent(a, b, *, ans, a_dot, b_dot):
 
 @adjoint(np.vdot)
 def vdot(a, b, *, ans, ans_bar):
-    return ans_bar * np.reshape(b, np.shape(a)), ans_bar * np.reshape(a, np.shape(b))
+    # vdot conjugates a: d ans = vdot(da, b) + vdot(a, db)
+    return conj_of(ans_bar * np.reshape(b, np.shape(a))), ans_bar * conj_of(np.reshape(a, np.shape(b)))
 
 
 @tangent(np.vdot)

@@ -19,10 +19,11 @@ package group them by job, each importing only from the ones listed before it:
 - decompositions: matrix decompositions and functions of np.linalg and scipy.linalg
 - second_order: derivatives of the reductions' and products' helpers (higher order)
 - second_order_factors: derivatives of the factorizations' helpers (higher order)
+- complexes: helpers of the rules for complex values (abs, angle of complex numbers)
 """
-from s2s.runtime.core import (ArgumentError, NoRuleError, NonScalarOutputError, S2SError, add, add_at, add_into,
-                              appended, astype, broadcast_like, copy, cotangent, detach, finalize, flatten,
-                              float_dtype, is_basic_index, is_container, is_zero, item, read_at, rebuilt, seed,
+from s2s.runtime.core import (ArgumentError, ComplexOutputError, NoRuleError, NonScalarOutputError, S2SError, add, add_at, add_into,
+                              appended, astype, broadcast_like, complex_fit, copy, cotangent, detach, finalize, flatten,
+                              float_dtype, is_basic_index, is_container, is_zero, item, read_at, real_part, rebuilt, seed,
                               snapshot, stop_gradient, unappended, unbroadcast, unread_at, unreduce, unreduce_grad,
                               zero_at, zeros_like)
 from s2s.runtime.elementwise import (absorb_zeros, clip_masks, extremum_grad, extremum_jvp, filled, inverse,
@@ -57,6 +58,7 @@ from s2s.runtime.decompositions import (cho_apply, cho_factor_grad, cho_factor_j
 from s2s.runtime.second_order import (cumprod_hvp, cumprod_hvp_grad, einsum_grad_others, einsum_others_jvp,
                                       matrix_power_hvp, matrix_power_hvp_grad, multi_dot_grad_others, multi_dot_hvp,
                                       norm_grad_partials, prod_others_jvp, triangle_part)
+from s2s.runtime.complexes import conj_of, conj_sign
 from s2s.runtime.second_order_factors import (cho_factor_grad_jvp, cho_factor_grad_vjp, cho_factor_jvp_jvp,
                                               cho_factor_jvp_vjp, cho_solve_grad_jvp, cho_solve_grad_vjp,
                                               cho_solve_jvp_jvp, cho_solve_jvp_vjp, pinv_jvp_jvp, pinv_jvp_vjp,
@@ -65,13 +67,13 @@ from s2s.runtime.second_order_factors import (cho_factor_grad_jvp, cho_factor_gr
                                               svd_grad_vjp)
 
 # every helper
-__all__ = ["ArgumentError", "MODULES", "NoRuleError", "NonScalarOutputError", "S2SError", "SHARED",
+__all__ = ["ArgumentError", "ComplexOutputError", "MODULES", "NoRuleError", "NonScalarOutputError", "S2SError", "SHARED",
            "SUPPORT", "absorb_zeros", "add", "add_at", "add_into", "appended", "astype", "average_grad",
            "average_jvp", "broadcast_like", "cast_grad", "cast_jvp", "cho_apply", "cho_factor_grad",
            "cho_factor_grad_jvp", "cho_factor_grad_vjp", "cho_factor_jvp", "cho_factor_jvp_jvp",
            "cho_factor_jvp_vjp", "cho_lower_factor", "cho_other_triangle", "cho_solve_grad",
            "cho_solve_grad_jvp", "cho_solve_grad_vjp", "cho_solve_jvp", "cho_solve_jvp_jvp",
-           "cho_solve_jvp_vjp", "clip_masks", "convolve_grad", "convolve_grad2", "copy", "cotangent",
+           "cho_solve_jvp_vjp", "clip_masks", "complex_fit", "conj_of", "conj_sign", "convolve_grad", "convolve_grad2", "copy", "cotangent",
            "cumprod_grad", "cumprod_hvp", "cumprod_hvp_grad", "cumprod_jvp", "cumsum_grad", "delete_grad",
            "det_grad", "detach", "diag_grad", "diagonal_grad", "diff_concat", "diff_grad", "diff_grads",
            "dot_grad1", "dot_grad2", "ediff1d_grad", "eigh_jvp", "eigvalsh_jvp", "einsum_grad",
@@ -87,7 +89,7 @@ __all__ = ["ArgumentError", "MODULES", "NoRuleError", "NonScalarOutputError", "S
            "matvec_grad2", "multi_dot_grad", "multi_dot_grad_others", "multi_dot_hvp", "multi_dot_jvp",
            "nan_count", "norm_axes", "norm_grad", "norm_grad_partials", "norm_jvp", "pad_grad", "pinv_jvp",
            "pinv_jvp_jvp", "pinv_jvp_vjp", "polyval_grad", "polyval_slope", "power_base_grad", "prod_grad",
-           "prod_others_jvp", "qr_grad", "qr_jvp", "quantile_grad", "quantile_jvp", "read_at", "rebuilt",
+           "prod_others_jvp", "qr_grad", "qr_jvp", "quantile_grad", "quantile_jvp", "read_at", "real_part", "rebuilt",
            "reduce_count", "reduced_last", "reduction_axes", "repeat_grad", "resize_grad", "safe_divide",
            "scipy_cholesky_grad", "scipy_cholesky_grad_jvp", "scipy_cholesky_grad_vjp",
            "scipy_cholesky_jvp", "scipy_cholesky_jvp_jvp", "scipy_cholesky_jvp_vjp", "seed",
@@ -106,13 +108,13 @@ __all__ = ["ArgumentError", "MODULES", "NoRuleError", "NonScalarOutputError", "S
 # the modules defining the helpers (the __module__ of every helper)
 MODULES = ("s2s.runtime.core", "s2s.runtime.elementwise", "s2s.runtime.reductions", "s2s.runtime.linalg",
            "s2s.runtime.shapes", "s2s.runtime.numeric", "s2s.runtime.decompositions", "s2s.runtime.second_order",
-           "s2s.runtime.second_order_factors")
+           "s2s.runtime.second_order_factors", "s2s.runtime.complexes")
 # run-time support that generated code drives (batched tangents, checkpoint schedules): copied into
 # standalone files like the helpers, but neither re-exported here nor helpers with rules
 SUPPORT = ("s2s.runtime.batching", "s2s.runtime.schedules")
 # building blocks the helpers of several modules share; generated code and templates never call them,
 # so they need no derivative rules
-SHARED = frozenset({"add_into", "is_basic_index", "is_zero", "rebuilt", "reduction_axes", "reduced_last", "eye_like",
+SHARED = frozenset({"add_into", "real_part", "complex_fit", "is_basic_index", "is_zero", "rebuilt", "reduction_axes", "reduced_last", "eye_like",
                     "swap_last_axes", "norm_axes", "matrix_powers", "unreduced_norm_grad", "triangular_trans",
                     "cho_apply", "cho_lower_factor", "cho_other_triangle", "tuple_part", "tril_half_diagonal"})
 

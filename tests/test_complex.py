@@ -1,0 +1,189 @@
+"""Complex numbers: every case of tests/complex_cases.py in every mode, in the real-pair view.
+
+A function of ``z = x + iy`` is a function of the real pair ``(x, y)``; the
+convention (JAX's and autograd's) is ``grad(f)(z) = df/dx - i df/dy``, so
+``Re(sum(grad * v))`` is the derivative along the real direction ``v`` and
+``Re(sum(grad * 1j * v))`` along the imaginary one. Each is checked separately
+against central differences, forward against reverse by the dot-product test in
+the real inner product ``Re(sum(a * b))``, second order through complex
+intermediates, dtypes, and the errors for complex results.
+"""
+import numpy as np
+import pytest
+
+import s2s
+import complex_cases as C
+
+H = 1e-6
+
+
+def _as_tuple(g, wrt):
+    return g if isinstance(wrt, tuple) else (g,)
+
+
+def _positions(case):
+    return case.wrt if isinstance(case.wrt, tuple) else (case.wrt,)
+
+
+def _moved(args, i, dv):
+    out = list(args)
+    out[i] = args[i] + dv
+    return tuple(out)
+
+
+def _fd(f, args, i, v, h=H):
+    return (f(*_moved(args, i, h * v)) - f(*_moved(args, i, -h * v))) / (2 * h)
+
+
+def _directions(x, rng):
+    """A real and an imaginary direction for a complex x, a real one for a real x."""
+    v = rng.standard_normal(np.shape(x))
+    v = v if np.ndim(x) else float(v)
+    return [v, 1j * v] if np.iscomplexobj(x) else [v]
+
+
+def _close(a, b, what, rtol=1e-5, atol=1e-6):
+    np.testing.assert_allclose(a, b, rtol=rtol, atol=atol * max(1.0, float(np.max(np.abs(b)))), err_msg=what)
+
+
+def test_the_issue_examples():
+    assert s2s.grad(C.issue_f)(0.7) == pytest.approx(7.0)
+    assert s2s.grad(C.issue_g)(0.7) == pytest.approx(7.0)
+    assert s2s.grad(C.issue_h)(0.7) == pytest.approx(1.6503, abs=1e-4)
+    g = s2s.grad(C.issue_sum)(np.array([0.7 + 0.1j, 0.2]))
+    np.testing.assert_allclose(g, [7 - 1j, 2])
+    # |z|^2 at z gives 2 conj(z); jvp of a real function has a real tangent
+    np.testing.assert_allclose(s2s.grad(lambda_free_abs2)(0.3 + 0.4j), 2 * (0.3 - 0.4j))
+    out, t = s2s.jvp(np.abs.__call__ if False else abs_of)(0.3 + 0.4j, 1.0 + 0j)
+    assert t == pytest.approx(0.6) and np.isrealobj(t)
+
+
+def lambda_free_abs2(z):
+    return np.abs(z) ** 2
+
+
+def abs_of(z):
+    return np.abs(z)
+
+
+@pytest.mark.parametrize("case", C.SCALAR, ids=lambda c: c.name)
+def test_grad_real_pair(case):
+    """reverse mode against central differences, in the real and the imaginary direction separately."""
+    rng = np.random.default_rng(0)
+    grads = _as_tuple(s2s.grad(case.fn, wrt=case.wrt)(*case.args), case.wrt)
+    value, grads2 = s2s.value_and_grad(case.fn, wrt=case.wrt)(*case.args)
+    assert value == pytest.approx(case.fn(*case.args))
+    for i, g, g2 in zip(_positions(case), grads, _as_tuple(grads2, case.wrt)):
+        x = case.args[i]
+        assert np.shape(g) == np.shape(x)
+        assert np.iscomplexobj(g) == np.iscomplexobj(x), "argument {}: gradient dtype {}".format(i, np.result_type(g))
+        np.testing.assert_allclose(g2, g)
+        for v in _directions(x, rng):
+            _close(np.real(np.sum(g * v)), _fd(case.fn, case.args, i, v), "{} arg {} along {}".format(case.name, i, v))
+
+
+@pytest.mark.parametrize("case", C.SCALAR, ids=lambda c: c.name)
+def test_jvp_real_pair(case):
+    """forward mode: a real output gets a real tangent, equal to the central difference."""
+    rng = np.random.default_rng(1)
+    for i in _positions(case):
+        for v in _directions(case.args[i], rng):
+            out, t = s2s.jvp(case.fn, wrt=i)(*case.args, v)
+            assert np.isrealobj(t), "{}: complex tangent {!r} of a real output".format(case.name, t)
+            _close(t, _fd(case.fn, case.args, i, v), "{} arg {} along {}".format(case.name, i, v))
+
+
+@pytest.mark.parametrize("case", C.SCALAR, ids=lambda c: c.name)
+def test_check_grad_accepts_complex_arguments(case):
+    s2s.check_grad(case.fn, *case.args, wrt=case.wrt)
+
+
+@pytest.mark.parametrize("case", C.SCALAR, ids=lambda c: c.name)
+def test_dtypes_are_kept(case):
+    """complex64 arguments get complex64 gradients, float32 ones float32 gradients."""
+    def low(x):
+        if np.iscomplexobj(x):
+            return np.asarray(x, dtype=np.complex64)
+        return np.asarray(x, dtype=np.float32)
+    args = tuple(low(a) for a in case.args)
+    grads = _as_tuple(s2s.grad(case.fn, wrt=case.wrt)(*args), case.wrt)
+    for i, g in zip(_positions(case), grads):
+        assert np.asarray(g).dtype == args[i].dtype, "{} arg {}: {}".format(case.name, i, np.asarray(g).dtype)
+    for i in _positions(case):
+        if not np.iscomplexobj(case.args[i]):
+            g = _as_tuple(s2s.grad(case.fn, wrt=case.wrt)(*case.args), case.wrt)[_positions(case).index(i)]
+            assert np.asarray(g).dtype == np.float64 or isinstance(g, float)
+
+
+@pytest.mark.parametrize("case", [c for c in C.SCALAR if "second" in c.tags], ids=lambda c: c.name)
+def test_second_order_through_complex_intermediates(case):
+    """the hessian of a real function of a real argument, against differences of the gradient."""
+    i = _positions(case)[0]
+    x = np.atleast_1d(np.asarray(case.args[i], dtype=float))
+    scalar = np.ndim(case.args[i]) == 0
+
+    def at(v):
+        return _moved(case.args, i, (v[0] if scalar else v) - case.args[i])
+
+    g = s2s.grad(case.fn, wrt=i)
+    numeric = np.array([(np.atleast_1d(g(*at(x + H * e))) - np.atleast_1d(g(*at(x - H * e)))) / (2 * H)
+                        for e in np.eye(x.size)])
+    hess = np.reshape(s2s.hessian(case.fn, wrt=i)(*case.args), (x.size, x.size))
+    _close(hess, numeric, case.name + " hessian", rtol=1e-4, atol=1e-5)
+    twice = np.reshape(s2s.jacobian(s2s.grad(case.fn, wrt=i), wrt=i)(*case.args), (x.size, x.size))
+    _close(twice, numeric, case.name + " reverse over reverse", rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("case", C.VECTOR, ids=lambda c: c.name)
+def test_vector_dot_product(case):
+    """<w, J v> == <J^T w, v> in Re(sum(a * b)); the jvp against central differences."""
+    rng = np.random.default_rng(2)
+    x = case.args[0]
+    out = case.fn(*case.args)
+    for v in _directions(x, rng):
+        _, t = s2s.jvp(case.fn)(*case.args, v)
+        _close(t, _fd(case.fn, case.args, 0, v), case.name + " jvp")
+        w = rng.standard_normal(np.shape(out)) + (1j * rng.standard_normal(np.shape(out))
+                                                   if np.iscomplexobj(out) else 0.0)
+        _, ct = s2s.vjp(case.fn)(*case.args, w)
+        assert np.iscomplexobj(ct) == np.iscomplexobj(x)
+        _close(np.real(np.sum(ct * v)), np.real(np.sum(w * t)), case.name + " dot product", rtol=1e-10)
+
+
+@pytest.mark.parametrize("case", C.HOLOMORPHIC, ids=lambda c: c.name)
+def test_holomorphic(case):
+    """grad(f, holomorphic=True) is f'(z): differences along any complex direction are f'(z) times it."""
+    rng = np.random.default_rng(3)
+    z = case.args[0]
+    g = s2s.grad(case.fn, holomorphic=True)(z)
+    assert np.shape(g) == np.shape(z) and np.iscomplexobj(g)
+    value, g2 = s2s.value_and_grad(case.fn, holomorphic=True)(z)
+    np.testing.assert_allclose(g2, g)
+    for v in _directions(z, rng):
+        _close(np.sum(g * v), _fd(case.fn, case.args, 0, v), case.name)
+    with pytest.raises(s2s.ComplexOutputError, match=r"complex_cases\.py:\d+.*holomorphic=True"):
+        s2s.grad(case.fn)(z)
+
+
+def test_holomorphic_needs_complex_arguments():
+    with pytest.raises(s2s.ArgumentError, match="holomorphic=True"):
+        s2s.grad(C.h_poly, holomorphic=True)(0.5)
+
+
+def test_real_code_is_unchanged():
+    """a real function's gradient holds no complex helper and no conjugate."""
+    def f(x):
+        return np.sum(np.sin(x) * x)
+    src = s2s.source(s2s.grad(f)) if False else None
+    g = s2s.grad(C.issue_g)
+    g(0.7)
+    assert "np.conj" not in s2s.source(s2s.grad(_real_only)) if _run(_real_only) else True
+
+
+def _real_only(x):
+    return np.sum(np.sin(x) * np.exp(x) / (1.0 + x * x))
+
+
+def _run(fn):
+    s2s.grad(fn)(np.array([0.1, 0.2]))
+    return True
