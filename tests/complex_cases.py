@@ -13,6 +13,11 @@ from typing import Any, Callable
 
 import numpy as np
 
+try:  # scipy is optional
+    import scipy.fft as sf
+except ImportError:  # pragma: no cover
+    sf = None
+
 rng = np.random.default_rng(16)
 
 
@@ -238,3 +243,184 @@ HOLOMORPHIC = [
     Case("h_trig", h_trig, (c(),)),
     Case("h_sum", h_sum, (c(3),)),
 ]
+
+
+# --- np.fft: array results, each called with norm=None/"backward"/"ortho"/"forward"
+def f_fft(z, norm):
+    return np.fft.fft(z, norm=norm)
+
+
+def f_fft_pad(z, norm):
+    return np.fft.fft(z, n=7, norm=norm)
+
+
+def f_fft_crop_axis(z, norm):
+    return np.fft.fft(z, 3, 0, norm)
+
+
+def f_ifft(z, norm):
+    return np.fft.ifft(z, n=6, axis=-1, norm=norm)
+
+
+def f_fft2(z, norm):
+    return np.fft.fft2(z, norm=norm)
+
+
+def f_ifft2(z, norm):
+    return np.fft.ifft2(z, s=(3, 6), norm=norm)
+
+
+def f_fftn(z, norm):
+    return np.fft.fftn(z, s=(2, 5), axes=(1, 0), norm=norm)
+
+
+def f_ifftn(z, norm):
+    return np.fft.ifftn(z, norm=norm)
+
+
+def f_rfft(x, norm):
+    return np.fft.rfft(x, norm=norm)
+
+
+def f_rfft_n(x, norm):
+    return np.fft.rfft(x, n=7, axis=0, norm=norm)
+
+
+def f_irfft(z, norm):
+    return np.fft.irfft(z, norm=norm)
+
+
+def f_irfft_odd(z, norm):
+    return np.fft.irfft(z, n=7, norm=norm)
+
+
+def f_irfft_crop(z, norm):
+    return np.fft.irfft(z, 4, 0, norm)
+
+
+def f_rfftn(x, norm):
+    return np.fft.rfftn(x, norm=norm)
+
+
+def f_rfft2_s(x, norm):
+    return np.fft.rfft2(x, s=(5, 3), norm=norm)
+
+
+def f_irfftn(z, norm):
+    return np.fft.irfftn(z, norm=norm)
+
+
+def f_irfft2_s(z, norm):
+    return np.fft.irfft2(z, s=(4, 5), norm=norm)
+
+
+def f_hfft(z, norm):
+    return np.fft.hfft(z, norm=norm)
+
+
+def f_hfft_n(z, norm):
+    return np.fft.hfft(z, 5, norm=norm)
+
+
+def f_ihfft(x, norm):
+    return np.fft.ihfft(x, norm=norm)
+
+
+def f_shifts(z, norm):
+    return np.fft.fftshift(np.fft.fft(np.fft.ifftshift(z), norm=norm)) * W[0]
+
+
+def f_shift_axes(z, norm):
+    return np.fft.ifftshift(np.fft.fftshift(z, axes=0) * 2.0, axes=(1,)) + np.fft.fftshift(z)
+
+
+FFT = [
+    Case("fft", f_fft, (c(5),)),
+    Case("fft_pad", f_fft_pad, (c(5),)),
+    Case("fft_crop_axis", f_fft_crop_axis, (c(4, 2),)),
+    Case("fft_real_input", f_fft, (r(5),)),
+    Case("ifft", f_ifft, (c(4),)),
+    Case("fft2", f_fft2, (c(3, 4),)),
+    Case("ifft2", f_ifft2, (c(2, 4, 5),)),
+    Case("fftn", f_fftn, (c(3, 4),)),
+    Case("ifftn", f_ifftn, (c(2, 3, 2),)),
+    Case("rfft", f_rfft, (r(6),)),
+    Case("rfft_n", f_rfft_n, (r(5, 2),)),
+    Case("irfft", f_irfft, (c(4),)),
+    Case("irfft_odd", f_irfft_odd, (c(4),)),
+    Case("irfft_crop", f_irfft_crop, (c(5, 2),)),
+    Case("rfftn", f_rfftn, (r(3, 4),)),
+    Case("rfft2_s", f_rfft2_s, (r(4, 4),)),
+    Case("irfftn", f_irfftn, (c(3, 4),)),
+    Case("irfft2_s", f_irfft2_s, (c(3, 3),)),
+    Case("hfft", f_hfft, (c(4),)),
+    Case("hfft_n", f_hfft_n, (c(4),)),
+    Case("ihfft", f_ihfft, (r(6),)),
+    Case("shifts", f_shifts, (c(5),)),
+    Case("shift_axes", f_shift_axes, (c(3, 4),)),
+]
+NORMS = (None, "backward", "ortho", "forward")
+
+
+def fft_loss(z, w):
+    """A real function through a chain of transforms (and its second order)."""
+    y = np.fft.ifft(np.fft.fft(z * w, norm="ortho") ** 2, n=5)
+    return np.sum(np.abs(y) ** 2) + np.sum(np.fft.irfft(np.fft.rfft(w) * 1j)) ** 2
+
+
+def spectrum_energy(x):
+    return np.sum(np.abs(np.fft.rfft(np.sin(x) * x, n=8, norm="forward")) ** 2)
+
+
+SCALAR += [
+    Case("fft_loss", fft_loss, (c(4), r(4)), wrt=(0, 1)),
+    Case("fft_loss_real_arg", fft_loss, (c(4), r(4)), wrt=1, tags=("second",)),
+    Case("spectrum_energy", spectrum_energy, (r(5),), tags=("second",)),
+]
+
+
+def every_transform(x):
+    """Every transform on a path from a real x to a real result, so that the hessian differentiates
+    each adjoint helper (forward over reverse) and reverse over reverse transposes it."""
+    z = x * (1.0 + 0.5j) + 0.2j
+    y = (np.fft.fft(z, 5) + np.fft.ifft(z * z, 5) + np.fft.fftn(z, (5,), (0,)) + np.fft.ifftn(z, (5,), (-1,), norm="ortho")
+         + np.fft.hfft(z, 5) + np.fft.irfft(z, 5, norm="forward") + np.fft.fftshift(z) + np.fft.ifftshift(z))
+    m = np.reshape(z, (1, 5)) * np.reshape(x, (5, 1))
+    q = (np.sum(np.abs(np.fft.fft2(m)) ** 2) + np.sum(np.abs(np.fft.ifft2(m * m)) ** 2)
+         + np.sum(np.fft.irfftn(m, (5, 5), (0, 1)) ** 3) + np.sum(np.fft.irfft2(m, (4, 4)) ** 3)
+         + np.sum(np.abs(np.fft.rfftn(x * x)) ** 2) + np.sum(np.abs(np.fft.rfft2(np.real(m) ** 2)) ** 2)
+         + np.sum(np.abs(np.fft.rfft(x * x, 6)) ** 2) + np.sum(np.abs(np.fft.ihfft(np.sin(x))) ** 2))
+    return np.sum(np.abs(y) ** 2) + q
+
+
+SCALAR += [Case("every_transform", every_transform, (r(5),), tags=("second",))]
+
+
+def scipy_complex(z, norm):
+    return sf.fft(z, norm=norm) + sf.ifft(z, 5, norm=norm) + sf.fftn(z, s=(5,), axes=(0,), norm=norm)
+
+
+def scipy_real(x, norm):
+    y = sf.irfft(sf.rfft(x, n=6, norm=norm) * (1 + 2j), 5, norm=norm) + sf.hfft(sf.ihfft(x, norm=norm), 5, norm=norm)
+    m = x[None, :] * x[:, None]
+    return (sf.irfftn(sf.rfftn(m, norm=norm), s=(5, 5), axes=(0, 1), norm=norm) + sf.fftshift(y)
+            + np.real(sf.ifftn(sf.fft2(m, norm=norm), norm=norm) + sf.ifft2(m, s=(5, 5), norm=norm))
+            + sf.irfft2(sf.rfft2(m, norm=norm), s=(5, 5), norm=norm) + sf.ifftshift(m, axes=0))
+
+
+SCIPY = [Case("scipy_complex", scipy_complex, (c(5),)), Case("scipy_real", scipy_real, (r(5),))] if sf else []
+
+
+def covered():
+    """The primitives and helpers this table checks (tests/test_rules.py counts them as covered)."""
+    import inspect
+    import s2s.runtime as R
+    names = set()
+    for case in SCALAR + VECTOR + HOLOMORPHIC + FFT:
+        names.update(part.split("(")[0] for part in inspect.getsource(case.fn).split("np.fft.")[1:])
+    prims = [getattr(np.fft, n) for n in names] + [np.imag, np.angle]
+    for case in SCIPY:
+        prims += [getattr(sf, part.split("(")[0]) for part in inspect.getsource(case.fn).split("sf.")[1:]]
+    helpers = [R.fft_grad, R.ifft_grad, R.fftn_grad, R.ifftn_grad, R.rfft_grad, R.irfft_grad, R.rfftn_grad,
+               R.irfftn_grad, R.hfft_grad, R.ihfft_grad]
+    return prims + helpers
