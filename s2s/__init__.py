@@ -8,6 +8,7 @@ from s2s.api.jacobians import hessian, hvp, jacobian
 from s2s.api.check import check_grad
 from s2s.common.errors import (
     ArgumentError,
+    ComplexInputError,
     NoRuleError,
     NonScalarOutputError,
     ComplexOutputError,
@@ -45,6 +46,7 @@ __all__ = [
     "hessian_sparsity",
     "S2SError",
     "ArgumentError",
+    "ComplexInputError",
     "NoRuleError",
     "NonScalarOutputError",
     "ComplexOutputError",

@@ -411,6 +411,74 @@ def scipy_real(x, norm):
 SCIPY = [Case("scipy_complex", scipy_complex, (c(5),)), Case("scipy_real", scipy_real, (r(5),))] if sf else []
 
 
+# --- np.linalg with complex matrices
+A = c(3, 3) + 2.0 * np.eye(3)
+
+
+def la_solve(a, b):
+    return np.sum(np.abs(np.linalg.solve(a, b)) ** 2)
+
+
+def la_inv_det(a):
+    return np.sum(np.real(np.linalg.inv(a) * W)) + np.abs(np.linalg.det(a)) ** 2
+
+
+def la_slogdet(a):
+    sign, logabs = np.linalg.slogdet(a)
+    return logabs + np.real(sign) * 0.3 + np.imag(sign)
+
+
+def la_norms(a):
+    return (np.linalg.norm(a) + np.linalg.norm(a[0]) + np.linalg.norm(a, ord=1) + np.linalg.norm(a, np.inf)
+            + np.linalg.norm(a, 2) + np.linalg.norm(a, "nuc") + np.linalg.norm(a[1], 3)
+            + np.linalg.norm(a, axis=1)[0])
+
+
+def la_products(a):
+    return (np.sum(np.abs(np.linalg.matrix_power(a, 3)) ** 2) + np.sum(np.abs(np.linalg.multi_dot([a, a, a])))
+            + np.sum(np.abs(np.kron(a, a[0])) ** 2) + np.sum(np.abs(np.tensordot(a, a, 1))) + np.abs(np.trace(a @ a))
+            + np.sum(np.abs(np.linalg.pinv(a)) ** 2))
+
+
+SCALAR += [
+    Case("la_solve", la_solve, (A, c(3)), wrt=(0, 1)),
+    Case("la_inv_det", la_inv_det, (A,)),
+    Case("la_slogdet", la_slogdet, (A,)),
+    Case("la_norms", la_norms, (A,)),
+    Case("la_products", la_products, (A,)),
+]
+
+
+# --- rules s2s has for real arguments only: they raise ComplexInputError on complex ones
+def la_eigh(a):
+    w, v = np.linalg.eigh(a + np.conj(a.T))
+    return np.sum(w * W.real) + np.abs(v[0, 0])
+
+
+def la_eigvalsh(a):
+    return np.sum(np.linalg.eigvalsh(a + np.conj(a.T)) ** 3)
+
+
+def la_svd(a):
+    return np.sum(np.linalg.svd(a, compute_uv=False) ** 3)
+
+
+def la_qr(a):
+    q, r = np.linalg.qr(a)
+    return np.sum(np.abs(r))
+
+
+def la_cholesky(a):
+    return np.sum(np.abs(np.linalg.cholesky(a @ np.conj(a.T))))
+
+
+def la_lstsq(a):
+    return np.sum(np.abs(np.linalg.lstsq(a, W, rcond=None)[0]))
+
+
+REFUSED = [Case(fn.__name__, fn, (A,)) for fn in (la_eigh, la_eigvalsh, la_svd, la_qr, la_cholesky, la_lstsq)]
+
+
 def covered():
     """The primitives and helpers this table checks (tests/test_rules.py counts them as covered)."""
     import inspect
@@ -421,6 +489,10 @@ def covered():
     prims = [getattr(np.fft, n) for n in names] + [np.imag, np.angle]
     for case in SCIPY:
         prims += [getattr(sf, part.split("(")[0]) for part in inspect.getsource(case.fn).split("sf.")[1:]]
-    helpers = [R.fft_grad, R.ifft_grad, R.fftn_grad, R.ifftn_grad, R.rfft_grad, R.irfft_grad, R.rfftn_grad,
+    helpers = [R.refuse_complex, R.fft_grad, R.ifft_grad, R.fftn_grad, R.ifftn_grad, R.rfft_grad, R.irfft_grad, R.rfftn_grad,
                R.irfftn_grad, R.hfft_grad, R.ihfft_grad]
     return prims + helpers
+
+
+def la_norms_real_path(x):
+    return np.linalg.norm(x * (1.0 + 2.0j) + 0.5j) ** 3

@@ -267,3 +267,20 @@ def test_fft_is_dense_for_sparsity():
 
 def _fft_real(x):
     return np.fft.irfft(np.fft.rfft(x * x), n=5)
+
+
+@pytest.mark.parametrize("case", C.REFUSED, ids=lambda c: c.name)
+def test_real_only_rules_refuse_complex_arguments(case):
+    """eigh, eigvalsh, svd, qr, cholesky, lstsq: a ComplexInputError naming the primitive, in both modes;
+    real arguments still work."""
+    name = case.name.split("_", 1)[1]
+    with pytest.raises(s2s.ComplexInputError, match=r"np\.linalg\.(" + name + "|svd)"):
+        s2s.grad(case.fn)(*case.args)
+    with pytest.raises(s2s.ComplexInputError):
+        s2s.jvp(case.fn)(*case.args, np.ones_like(case.args[0]))
+    s2s.check_grad(case.fn, np.real(case.args[0]) + np.eye(3))
+
+
+def test_second_order_of_a_complex_norm_refuses():
+    with pytest.raises(s2s.S2SError, match="np.linalg.norm"):
+        s2s.hessian(C.la_norms_real_path)(C.r(2))

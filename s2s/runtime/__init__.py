@@ -22,7 +22,7 @@ package group them by job, each importing only from the ones listed before it:
 - complexes: helpers of the rules for complex values (abs, angle of complex numbers)
 - fourier: the adjoints of np.fft's transforms
 """
-from s2s.runtime.core import (ArgumentError, ComplexOutputError, NoRuleError, NonScalarOutputError, S2SError, add, add_at, add_into,
+from s2s.runtime.core import (ArgumentError, ComplexInputError, ComplexOutputError, refuse_complex, NoRuleError, NonScalarOutputError, S2SError, add, add_at, add_into,
                               appended, astype, broadcast_like, complex_fit, copy, cotangent, detach, finalize, flatten,
                               float_dtype, is_basic_index, is_container, is_zero, item, read_at, real_part, rebuilt, seed,
                               snapshot, stop_gradient, unappended, unbroadcast, unread_at, unreduce, unreduce_grad,
@@ -71,7 +71,7 @@ from s2s.runtime.second_order_factors import (cho_factor_grad_jvp, cho_factor_gr
                                               svd_grad_vjp)
 
 # every helper
-__all__ = ["ArgumentError", "ComplexOutputError", "MODULES", "NoRuleError", "NonScalarOutputError", "S2SError",
+__all__ = ["ArgumentError", "ComplexInputError", "ComplexOutputError", "refuse_complex", "MODULES", "NoRuleError", "NonScalarOutputError", "S2SError",
            "SHARED", "SUPPORT", "absorb_zeros", "add", "add_at", "add_into", "appended", "astype", "average_grad",
            "average_jvp", "broadcast_like", "cast_grad", "cast_jvp", "cho_apply", "cho_factor_grad",
            "cho_factor_grad_jvp", "cho_factor_grad_vjp", "cho_factor_jvp", "cho_factor_jvp_jvp",

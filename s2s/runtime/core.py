@@ -36,6 +36,20 @@ class ComplexOutputError(S2SError, TypeError):
     """``grad`` of a function whose result is complex, without ``holomorphic=True``."""
 
 
+class ComplexInputError(S2SError, TypeError):
+    """A rule that s2s has only for real arguments met a complex one."""
+
+
+def refuse_complex(x, what):
+    """``x`` itself; raises ComplexInputError when ``x`` is complex (``what`` names the primitive)."""
+    if np.iscomplexobj(x):
+        raise ComplexInputError(
+            "{}: s2s differentiates it for real arguments only, and this one is complex ({}). Write it "
+            "with primitives that accept complex values (see the README, Complex numbers), or register "
+            "a rule with @s2s.adjoint and @s2s.tangent.".format(what, np.result_type(x)))
+    return x
+
+
 class NoRuleError(S2SError):
     """A call to a function with no template and no Python source (or a derivative rule not written yet)."""
 
