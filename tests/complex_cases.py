@@ -496,3 +496,7 @@ def covered():
 
 def la_norms_real_path(x):
     return np.linalg.norm(x * (1.0 + 2.0j) + 0.5j) ** 3
+
+
+def v_scale_holomorphic(z):
+    return np.exp(z) * W + z[::-1] ** 2

@@ -14,14 +14,23 @@ import numpy as np
 
 def conj_sign(x):
     """``conj(x) / |x|`` (0 at 0), so that ``d|x| = Re(conj_sign(x) * dx)``; ``np.sign(x)`` for real ``x``."""
-    if np.iscomplexobj(x):
+    if _is_complex(x):
         s = np.sign(x)  # NumPy 2: x / |x| for complex x
         return np.conjugate(s)
     return np.sign(x)
 
 
+def _is_complex(x):
+    """``np.iscomplexobj(x)``, quicker for the floats and arrays of real code."""
+    if isinstance(x, (np.ndarray, np.generic)):
+        return x.dtype.kind == "c"
+    if isinstance(x, float):
+        return False
+    return np.iscomplexobj(x)
+
+
 def conj_of(x):
     """``np.conjugate(x)`` for complex ``x``; ``x`` itself (no copy) for real ``x``."""
-    if np.iscomplexobj(x):
+    if _is_complex(x):
         return np.conjugate(x)
     return x
