@@ -293,3 +293,19 @@ def test_jacobian_of_complex_functions():
            np.array([_fd(C.v_real_to_complex, (x,), 0, e) for e in np.eye(3)]).T, "real argument")
     with pytest.raises(s2s.ComplexOutputError, match="mode=\"forward\""):
         s2s.jacobian(C.v_scale_holomorphic)(z)
+
+
+def test_check_grad_rejects_a_conjugated_gradient():
+    """the oracle itself: the conjugate (PyTorch's convention) and a real-cast gradient both fail."""
+    from s2s.api.check import compare
+    z = np.array([0.3 + 0.4j, -0.5 + 0.2j])
+    good = s2s.grad(lambda_free_abs2_sum)
+    compare(good, lambda_free_abs2_sum, (z,))
+    with pytest.raises(AssertionError):
+        compare(lambda v: np.conj(good(v)), lambda_free_abs2_sum, (z,))
+    with pytest.raises(AssertionError, match="dtype"):
+        compare(lambda v: np.real(good(v)), lambda_free_abs2_sum, (z,))
+
+
+def lambda_free_abs2_sum(z):
+    return np.sum(np.abs(z) ** 2 * np.array([1.0, 2.0]) + np.real(z))
