@@ -9,8 +9,10 @@ from s2s.api.check import check_grad
 from s2s.api.show import show
 from s2s.common.errors import (
     ArgumentError,
+    ComplexInputError,
     NoRuleError,
     NonScalarOutputError,
+    ComplexOutputError,
     S2SError,
     SourceUnavailableError,
     TemplateError,
@@ -46,8 +48,10 @@ __all__ = [
     "hessian_sparsity",
     "S2SError",
     "ArgumentError",
+    "ComplexInputError",
     "NoRuleError",
     "NonScalarOutputError",
+    "ComplexOutputError",
     "SourceUnavailableError",
     "TemplateError",
     "UnsupportedSyntaxError",

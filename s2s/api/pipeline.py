@@ -326,8 +326,10 @@ class Context:
             seed = [A.assign(parts.seed_bar, check) if parts.seed_bar else gast.Expr(value=check)]
             anno.set(seed[0], anno.Key.ORIGIN, anno.get(parts.ret, anno.Key.ORIGIN))
         elif parts.seed_bar:
+            holomorphic = [A.const(True)] if self.options.get("holomorphic") else []
             seed = [A.assign(parts.seed_bar, A.call(self.refs.expr(runtime.seed, "seed"),
-                                                     [A.deepcopy(ret_value), A.const(where), A.const(fn.__name__)]))]
+                                                     [A.deepcopy(ret_value), A.const(where), A.const(fn.__name__)]
+                                                     + holomorphic))]
             anno.set(seed[0], anno.Key.ORIGIN, anno.get(parts.ret, anno.Key.ORIGIN))
         grads = []
         for p in wrt:

@@ -133,6 +133,12 @@ class Transformed:
                     "values. Pass a float (for example {}(...) with {}=float(...)) or an array of floats.".format(
                         location(self.base), name, self.base.__name__, bound.arguments[name], self.base.__name__,
                         name))
+            if self.options.get("holomorphic") and name in bound.arguments and not np.iscomplexobj(
+                    bound.arguments[name]):
+                raise ArgumentError(
+                    "{}: holomorphic=True differentiates with respect to complex arguments, but argument `{}` of {} "
+                    "is real. Pass a complex value (for example {} + 0j), or leave holomorphic out for a real "
+                    "result.".format(location(self.base), name, self.base.__name__, name))
         return bound
 
     def containers(self, bound):
@@ -377,6 +383,8 @@ def _generate(fn, wrt, kind, as_tuple, containers, options, facts=()):
     registry = templates.registry()
     opts = {"tuple": as_tuple, "optimize": options.get("optimize", True), "checkpoint": options.get("checkpoint"),
             "shapes": dict(shapes), "batch": options.get("batch", False)}
+    if options.get("holomorphic"):
+        opts["holomorphic"] = True
     with _collector_paused():
         generated = transform(fn, wrt, kind, registry, opts, containers)
         source = emit.to_source(generated.functions)
@@ -422,7 +430,13 @@ def _options(f, verbose, optimize, checkpoint=None, memory=None):
     return {"verbose": verbose, "optimize": optimize, "checkpoint": _checkpoint.option(checkpoint, memory, where)}
 
 
-def grad(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory=None):
+def _holomorphic(options, holomorphic):
+    if holomorphic:
+        options["holomorphic"] = True
+    return options
+
+
+def grad(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory=None, holomorphic=False):
     """The gradient of the scalar function ``f`` with respect to ``wrt``.
 
     ``wrt`` is a parameter index or name, or a tuple of them: an int or name
@@ -442,13 +456,20 @@ def grad(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory
       the trip count; when ``trips * values saved per iteration * bytes of the
       largest state value`` fits, every iteration is stored, otherwise it
       keeps ``memory // bytes of the state`` snapshots.
+
+    Complex numbers (the convention of JAX and autograd): for a real ``f`` of a
+    complex ``z = x + iy`` the gradient is ``df/dx - i df/dy`` (``|z|**2`` gives
+    ``2 conj(z)``); a real argument always gets a real gradient. A complex result
+    raises ``ComplexOutputError`` unless ``holomorphic=True``, which gives
+    ``f'(z)`` and needs complex arguments.
     """
-    return transform_of("grad", f, wrt, _options(f, verbose, optimize, checkpoint, memory))
+    return transform_of("grad", f, wrt, _holomorphic(_options(f, verbose, optimize, checkpoint, memory), holomorphic))
 
 
-def value_and_grad(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory=None):
+def value_and_grad(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory=None, holomorphic=False):
     """Like ``grad``, but the callable returns ``(value, gradient)``."""
-    return transform_of("value_and_grad", f, wrt, _options(f, verbose, optimize, checkpoint, memory))
+    return transform_of("value_and_grad", f, wrt,
+                        _holomorphic(_options(f, verbose, optimize, checkpoint, memory), holomorphic))
 
 
 def source(g):

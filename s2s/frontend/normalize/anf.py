@@ -411,10 +411,10 @@ class ANF:
         node = gast.Attribute(value=receiver, attr=e.attr, ctx=gast.Load())
         if e.attr in CONSTANT_ATTRIBUTES:
             anno.set(node, anno.Key.CALLEE, None)
-        elif e.attr == "T":
+        elif e.attr in ("T", "real", "imag"):
             import numpy as np
 
-            anno.set(node, anno.Key.CALLEE, np.transpose)
+            anno.set(node, anno.Key.CALLEE, {"T": np.transpose, "real": np.real, "imag": np.imag}[e.attr])
         else:
             fail(self.origin_node, "the attribute `.{}`".format(e.attr),
                  "use the NumPy function instead (for example np.real(x))", self.parsed)
