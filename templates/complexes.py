@@ -14,8 +14,8 @@ import operator
 
 import numpy as np
 
-from s2s.rules import adjoint, batched, linear, tangent
-from s2s.runtime import conj_of, conj_sign, refuse_complex, safe_divide
+from s2s.rules import adjoint, batched, elementwise, linear, tangent
+from s2s.runtime import conj_of, conj_sign, refuse_complex, safe_divide, sign_slope
 
 
 @linear(np.conjugate)
@@ -84,3 +84,9 @@ def conj_of_(x, *, ans, ans_bar):
 @linear(refuse_complex, wrt="x")
 def refuse_complex_(x, what, *, ans, ans_bar):
     return ans_bar
+
+
+# piecewise constant for real x (a zero derivative); x / |x| for complex x, refused until it has a rule
+@elementwise(np.sign)
+def sign(x, ans):
+    return sign_slope(x)

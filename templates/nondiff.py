@@ -11,7 +11,7 @@ import operator
 
 import numpy as np
 
-from s2s.runtime import stop_gradient
+from s2s.runtime import sign_slope, stop_gradient
 
 _NUMPY = (
     # index results
@@ -19,7 +19,7 @@ _NUMPY = (
     "searchsorted", "digitize", "count_nonzero", "unravel_index", "ravel_multi_index",
     "nanargmax", "nanargmin", "lexsort",
     # rounding and sign: piecewise constant
-    "floor", "ceil", "round", "around", "rint", "trunc", "fix", "sign", "signbit", "heaviside",
+    "floor", "ceil", "round", "around", "rint", "trunc", "fix", "signbit", "heaviside",
     "floor_divide", "nextafter", "spacing",
     # predicates on complex values
     "iscomplex", "isreal",
@@ -76,5 +76,6 @@ NONDIFFERENTIABLE = (
         math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite, math.isclose,
         math.factorial, math.comb, math.perm, math.gcd,
         stop_gradient,
+        sign_slope,  # np.sign's derivative: 0 (or a refusal)
     )
 )

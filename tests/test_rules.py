@@ -571,6 +571,7 @@ def _calls():
     add("rt_column", R.column, u(3))
     add("rt_column_matrix", R.column, u(2, 3))
     add("rt_unshared", R.unshared, u(2, 3), (), "__iadd__")
+    add("sign", np.sign, u(2, 3))
     return c
 
 
@@ -1417,6 +1418,7 @@ def f_rt_unreduce_grad(h, g): return np.sum(np.sin(R.unreduce_grad(h, g, (0, 2),
 def f_rt_snapshot(x): return np.sum(np.sin(R.snapshot(x)))
 def f_rt_column(x): return np.sum(np.sin(R.column(x)) * np.arange(3.0)[:, None])
 def f_rt_unshared(x): return np.sum(np.sin(R.unshared(x, (), "__iadd__")))
+def f_sign_scaled(x): return np.sum(np.sign(x) * x * x)
 def f_rt_cotangent(dout, value): return np.sum(np.sin(R.cotangent(value, dout)))
 def f_rt_finalize(g, x): return np.sum(np.sin(R.finalize(g, x)))
 def f_rt_add_at(x_bar, v, x): return np.sum(np.sin(R.add_at(x_bar * 1.0, x, 2, v)))
@@ -1772,6 +1774,7 @@ def _rows():
     rules_second_order.rows(r, u, pos, away)
     r(f_rt_column, u(3))
     r(f_rt_unshared, u(2, 3))
+    r(f_sign_scaled, u(2, 3))
     return rows
 
 

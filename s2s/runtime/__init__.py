@@ -66,7 +66,7 @@ from s2s.runtime.second_order_factors import (cho_factor_grad_jvp, cho_factor_gr
                                               scipy_cholesky_grad_jvp, scipy_cholesky_grad_vjp,
                                               scipy_cholesky_jvp_jvp, scipy_cholesky_jvp_vjp, svd_grad_jvp,
                                               svd_grad_vjp)
-from s2s.runtime.complexes import (conj_of, conj_sign)
+from s2s.runtime.complexes import (conj_of, conj_sign, sign_slope)
 from s2s.runtime.fourier import (fft_axes, fft_fit, fft_grad, fftn_grad, hfft_grad, ifft_grad, ifftn_grad,
                                  ihfft_grad, irfft_grad, irfft_weights, irfftn_grad, rfft_grad, rfftn_grad,
                                  swap_norm)
@@ -102,8 +102,8 @@ __all__ = ["ArgumentError", "ComplexInputError", "ComplexOutputError", "MODULES"
            "rfftn_grad", "safe_divide", "scipy_cholesky_grad", "scipy_cholesky_grad_jvp",
            "scipy_cholesky_grad_vjp", "scipy_cholesky_jvp", "scipy_cholesky_jvp_jvp",
            "scipy_cholesky_jvp_vjp", "seed", "select_choice_grad", "select_default_grad", "select_grad",
-           "select_masks", "sinc_grad", "slogdet_grad", "slogdet_jvp", "snapshot", "softmax_grad",
-           "solve_grad1", "solve_grad2", "solve_jvp1", "solve_jvp2", "solve_matmul",
+           "select_masks", "sign_slope", "sinc_grad", "slogdet_grad", "slogdet_jvp", "snapshot",
+           "softmax_grad", "solve_grad1", "solve_grad2", "solve_jvp1", "solve_jvp2", "solve_matmul",
            "solve_triangular_grad1", "solve_triangular_grad2", "solve_triangular_jvp", "sort_grad",
            "sort_jvp", "sqrtm_grad", "sqrtm_jvp", "stop_gradient", "svd_grad", "svd_grad_jvp",
            "svd_grad_vjp", "svd_jvp", "swap_last_axes", "swap_norm", "symmetric_from",

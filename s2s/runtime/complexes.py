@@ -11,6 +11,8 @@ real arguments take the real path unchanged.
 """
 import numpy as np
 
+from s2s.runtime.core import refuse_complex
+
 
 def conj_sign(x):
     """``conj(x) / |x|`` (0 at 0), so that ``d|x| = Re(conj_sign(x) * dx)``; ``np.sign(x)`` for real ``x``."""
@@ -34,3 +36,11 @@ def conj_of(x):
     if _is_complex(x):
         return np.conjugate(x)
     return x
+
+
+def sign_slope(x):
+    """The derivative of ``np.sign`` at a real ``x``: 0 (piecewise constant). At a complex ``x``
+    ``sign(x) = x / |x|`` varies, and s2s has no rule for it yet: ComplexInputError."""
+    if _is_complex(x):
+        refuse_complex(x, "np.sign")
+    return 0.0
