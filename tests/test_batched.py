@@ -31,7 +31,8 @@ SUPPORTED = [c for c in functions.CASES if "unsupported" not in c.tags]
 def _stack(seeds):
     """Per-seed tangents stacked along a new first axis (containers elementwise)."""
     if isinstance(seeds[0], (list, tuple)):
-        return type(seeds[0])(_stack([s[i] for s in seeds]) for i in range(len(seeds[0])))
+        items = [_stack([s[i] for s in seeds]) for i in range(len(seeds[0]))]
+        return type(seeds[0])(*items) if hasattr(seeds[0], "_fields") else type(seeds[0])(items)
     return np.stack([np.asarray(s) for s in seeds])
 
 

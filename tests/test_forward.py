@@ -46,7 +46,8 @@ def wrt_values(case, args):
 
 def random_like(x, rng):
     if isinstance(x, (list, tuple)):
-        return type(x)(random_like(e, rng) for e in x)
+        items = [random_like(e, rng) for e in x]
+        return type(x)(*items) if hasattr(x, "_fields") else type(x)(items)
     if isinstance(x, np.ndarray):
         return rng.standard_normal(x.shape).astype(x.dtype)
     if isinstance(x, np.generic):

@@ -18,6 +18,7 @@ from s2s.reverse import checkpoint as _checkpoint
 from s2s.backend import emit, loader
 from s2s.rules import templates
 from s2s.common.errors import ArgumentError
+from s2s.runtime import as_tangent, is_named, mismatch, rebuilt
 from s2s.frontend.parse import parse_function
 from s2s.api.pipeline import transform
 
@@ -136,7 +137,7 @@ class Transformed:
         return bound
 
     def containers(self, bound):
-        return frozenset(n for n, v in bound.arguments.items() if isinstance(v, (list, tuple)))
+        return frozenset(n for n, v in bound.arguments.items() if isinstance(v, (list, tuple)) or is_named(v))
 
     def _facts(self, bound):
         """The shapes of the arguments (reverse mode specializes on them; see s2s/backend/specialize.py)."""
@@ -176,6 +177,9 @@ class Transformed:
                 if self.options.get("batch"):
                     tangent = _unbatched(tangent, "the tangents of `{}`".format(name), self, seeds)
                 _check_like(value, tangent, "the tangent of `{}`".format(name), self)
+            extra = tuple(as_tangent(bound.arguments.get(name, _default(self.signature, name)), t)
+                          if _holds_named(bound.arguments.get(name)) and not self.options.get("batch") else t
+                          for name, t in zip(self.wrt, extra))
         extra_kwargs = dict(zip(entry.extra, extra))
         return entry.function(*args, **kwargs, **extra_kwargs)
 
@@ -185,6 +189,14 @@ class Transformed:
 
 
 _COMPOSABLE = ("grad", "value_and_grad")
+
+
+def _holds_named(value):
+    """Whether ``value`` is or holds a dict or record (its tangent is then given to generated code
+    as ``as_tangent`` makes it)."""
+    if isinstance(value, (list, tuple)):
+        return any(_holds_named(v) for v in value)
+    return is_named(value)
 
 
 def _default(signature, name):
@@ -202,7 +214,7 @@ def _split_off(args, n, what, transformed):
 def _unbatched(tangent, what, transformed, seeds):
     """The first seed of a batched tangent (to check its shape); ``seeds`` collects the batch sizes."""
     if isinstance(tangent, (list, tuple)):
-        return type(tangent)(_unbatched(t, what, transformed, seeds) for t in tangent)
+        return rebuilt(tangent, [_unbatched(t, what, transformed, seeds) for t in tangent])
     if np.ndim(tangent) == 0:
         raise ArgumentError("{}: {} must have a leading batch axis (shape (k,) + the argument's shape), not "
                             "shape {}".format(location(transformed.base), what, np.shape(tangent)))
@@ -218,6 +230,12 @@ def _unbatched(tangent, what, transformed, seeds):
 
 def _check_like(value, tangent, what, transformed):
     """Refuse a tangent whose shape does not match its argument's."""
+    if is_named(value):
+        wrong = mismatch(value, tangent)
+        if wrong:
+            raise ArgumentError("{}: {} must have the structure of the argument: {}".format(
+                location(transformed.base), what, wrong))
+        return
     if isinstance(value, (list, tuple)):
         if not isinstance(tangent, (list, tuple)) or len(tangent) != len(value):
             raise ArgumentError("{}: {} must be a {} of {} tangents like the argument, not {!r}".format(

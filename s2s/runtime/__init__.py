@@ -9,6 +9,7 @@ Every helper is reached as ``s2s.runtime.<name>`` (rules for helpers are
 registered on that name); this module only re-exports them. The modules of the
 package group them by job, each importing only from the ones listed before it:
 
+- trees: dicts, dataclasses, named tuples and objects: their entries, and rebuilding them (getfield)
 - core: errors; the helpers generated code calls (seed, cotangent, add, unbroadcast, add_at,
   finalize, ...) and their adjoints; the functions that stand for ndarray methods
 - elementwise: helpers of elementwise templates (arithmetic, where, select, clip, extrema)
@@ -20,6 +21,8 @@ package group them by job, each importing only from the ones listed before it:
 - second_order: derivatives of the reductions' and products' helpers (higher order)
 - second_order_factors: derivatives of the factorizations' helpers (higher order)
 """
+from s2s.runtime.trees import (as_tangent, entries, field_grad, field_index, getfield, is_dict, is_differentiable_leaf,
+                               is_differentiable_leaf_tree, is_named, is_record, mismatch, path_text, rebuilt_like)
 from s2s.runtime.core import (ArgumentError, NoRuleError, NonScalarOutputError, S2SError, add, add_at, add_into,
                               appended, astype, broadcast_like, copy, cotangent, detach, finalize, flatten,
                               float_dtype, is_basic_index, is_container, is_zero, item, read_at, rebuilt, seed,
@@ -65,7 +68,9 @@ from s2s.runtime.second_order_factors import (cho_factor_grad_jvp, cho_factor_gr
                                               svd_grad_vjp)
 
 # every helper
-__all__ = ["ArgumentError", "MODULES", "NoRuleError", "NonScalarOutputError", "S2SError", "SHARED",
+__all__ = ["as_tangent", "entries", "field_grad", "field_index", "getfield", "is_dict", "is_differentiable_leaf",
+           "is_differentiable_leaf_tree", "is_named", "is_record", "mismatch", "path_text", "rebuilt_like",
+           "ArgumentError", "MODULES", "NoRuleError", "NonScalarOutputError", "S2SError", "SHARED",
            "SUPPORT", "absorb_zeros", "add", "add_at", "add_into", "appended", "astype", "average_grad",
            "average_jvp", "broadcast_like", "cast_grad", "cast_jvp", "cho_apply", "cho_factor_grad",
            "cho_factor_grad_jvp", "cho_factor_grad_vjp", "cho_factor_jvp", "cho_factor_jvp_jvp",
@@ -104,7 +109,7 @@ __all__ = ["ArgumentError", "MODULES", "NoRuleError", "NonScalarOutputError", "S
            "vector_norm_grad", "vector_norm_jvp", "zero_at", "zeros_like"]
 
 # the modules defining the helpers (the __module__ of every helper)
-MODULES = ("s2s.runtime.core", "s2s.runtime.elementwise", "s2s.runtime.reductions", "s2s.runtime.linalg",
+MODULES = ("s2s.runtime.trees", "s2s.runtime.core", "s2s.runtime.elementwise", "s2s.runtime.reductions", "s2s.runtime.linalg",
            "s2s.runtime.shapes", "s2s.runtime.numeric", "s2s.runtime.decompositions", "s2s.runtime.second_order",
            "s2s.runtime.second_order_factors")
 # run-time support that generated code drives (batched tangents, checkpoint schedules): copied into
@@ -114,7 +119,9 @@ SUPPORT = ("s2s.runtime.batching", "s2s.runtime.schedules")
 # so they need no derivative rules
 SHARED = frozenset({"add_into", "is_basic_index", "is_zero", "rebuilt", "reduction_axes", "reduced_last", "eye_like",
                     "swap_last_axes", "norm_axes", "matrix_powers", "unreduced_norm_grad", "triangular_trans",
-                    "cho_apply", "cho_lower_factor", "cho_other_triangle", "tuple_part", "tril_half_diagonal"})
+                    "cho_apply", "cho_lower_factor", "cho_other_triangle", "tuple_part", "tril_half_diagonal",
+                    "entries", "field_index", "is_dict", "is_differentiable_leaf", "is_differentiable_leaf_tree",
+                    "is_named", "is_record", "mismatch", "path_text", "rebuilt_like", "as_tangent"})
 
 
 def is_runtime(obj):

@@ -22,6 +22,7 @@ operators, conditional expressions and comprehensions become statements; the
 target of an assignment never appears among its operands.
 """
 import gast
+import numpy as np
 
 from s2s.common import anno
 from s2s.common import astutil as A
@@ -29,9 +30,12 @@ from s2s.common.errors import NoRuleError
 from s2s.frontend.normalize.checks import fail
 from s2s.frontend.normalize.desugar import Desugar
 from s2s.frontend.parse import MISSING
+from s2s.runtime import getfield
 
 # ndarray attributes that are constants (their derivative is zero)
 CONSTANT_ATTRIBUTES = frozenset({"shape", "ndim", "size", "dtype", "itemsize", "nbytes", "strides"})
+# the other attributes of arrays: an attribute not among them reads a field (s2s.runtime.getfield)
+_ARRAY_ATTRIBUTES = frozenset(a for a in dir(np.ndarray) if not a.startswith("_"))
 # ndarray methods taking a shape either as one tuple or as several integers
 VARARG_METHODS = frozenset({"reshape", "transpose"})
 
@@ -403,9 +407,13 @@ class ANF:
             import numpy as np
 
             anno.set(node, anno.Key.CALLEE, np.transpose)
-        else:
-            fail(self.origin_node, "the attribute `.{}`".format(e.attr),
-                 "use the NumPy function instead (for example np.real(x))", self.parsed)
+        elif e.attr in _ARRAY_ATTRIBUTES:
+            fail(self.origin_node, "the ndarray attribute `.{}`".format(e.attr),
+                 "use the NumPy function instead (for example np.real(x)); a field of a dataclass or object "
+                 "with this name cannot be read by s2s: rename it", self.parsed)
+        else:  # a field of a dataclass, named tuple or object
+            node = A.call(self.refs.expr(getfield, "getfield"), [receiver, A.const(e.attr)])
+            anno.set(node, anno.Key.CALLEE, getfield)
         return pre, node
 
 
