@@ -18,7 +18,7 @@ from s2s.reverse import checkpoint as _checkpoint
 from s2s.backend import emit, loader
 from s2s.rules import templates
 from s2s.common.errors import ArgumentError
-from s2s.runtime import as_tangent, is_named, mismatch, rebuilt
+from s2s.runtime import as_tangent, entries, is_named, mismatch, rebuilt, rebuilt_like
 from s2s.frontend.parse import parse_function
 from s2s.api.pipeline import transform
 
@@ -169,6 +169,12 @@ class Transformed:
         elif self.kind == "vjp":
             args, extra = _split_off(args, 1, "cotangent `dout`", self)
         bound = self.bind(args, kwargs)
+        if self.kind == "vjp" and self.options.get("batch"):
+            for name in self.wrt:
+                if _holds_named(bound.arguments.get(name)):
+                    raise ArgumentError("{}: s2s.vjp(..., batch=True) with respect to `{}`, which holds a dict or "
+                                        "record, is not supported yet: call s2s.vjp without batch=True once per "
+                                        "cotangent.".format(location(self.base), name))
         entry = self.generated(self.containers(bound), self._facts(bound))
         if self.kind == "jvp":
             seeds = set()
@@ -178,7 +184,7 @@ class Transformed:
                     tangent = _unbatched(tangent, "the tangents of `{}`".format(name), self, seeds)
                 _check_like(value, tangent, "the tangent of `{}`".format(name), self)
             extra = tuple(as_tangent(bound.arguments.get(name, _default(self.signature, name)), t)
-                          if _holds_named(bound.arguments.get(name)) and not self.options.get("batch") else t
+                          if _holds_named(bound.arguments.get(name)) else t
                           for name, t in zip(self.wrt, extra))
         extra_kwargs = dict(zip(entry.extra, extra))
         return entry.function(*args, **kwargs, **extra_kwargs)
@@ -215,6 +221,9 @@ def _unbatched(tangent, what, transformed, seeds):
     """The first seed of a batched tangent (to check its shape); ``seeds`` collects the batch sizes."""
     if isinstance(tangent, (list, tuple)):
         return rebuilt(tangent, [_unbatched(t, what, transformed, seeds) for t in tangent])
+    if is_named(tangent):  # entries that are not float arrays (a non-float entry's tangent) are left as they are
+        return rebuilt_like(tangent, {k: _unbatched(t, what, transformed, seeds) if np.ndim(t) else t
+                                      for k, t in entries(tangent)})
     if np.ndim(tangent) == 0:
         raise ArgumentError("{}: {} must have a leading batch axis (shape (k,) + the argument's shape), not "
                             "shape {}".format(location(transformed.base), what, np.shape(tangent)))
