@@ -29,7 +29,7 @@ import numbers
 
 import numpy as np
 
-from s2s.api.transforms import grad
+from s2s.api.transforms import NO_RECEIVER, after_self, grad, unbound
 from s2s.runtime import entries, getfield, is_named, rebuilt_like
 
 __all__ = ["check_grad", "compare"]
@@ -52,11 +52,15 @@ def check_grad(f, *args, wrt=0, rtol=None, atol=None, eps=None, seed=0, kwargs=N
     """Raise ``AssertionError`` unless ``s2s.grad(f, wrt)`` matches central differences.
 
     ``args`` may be Python floats, NumPy scalars, float arrays, or nested
-    lists/tuples of these. ``eps`` is the finite-difference step relative to
+    lists, tuples, dicts and records of these; ``f`` may be a bound method (``wrt="self"``
+    checks the gradient with respect to the object). ``eps`` is the finite-difference step relative to
     the size of each perturbed value; ``rtol``/``atol`` default by dtype (see
     ``_DEFAULTS``). ``seed`` fixes the random directions. Returns ``None``.
     """
     kwargs = {} if kwargs is None else dict(kwargs)
+    fn, receiver = unbound(f)
+    if receiver is not NO_RECEIVER:  # a bound method: self is perturbed like any argument
+        f, args, wrt = fn, (receiver,) + tuple(args), after_self(wrt)
     df = grad(f, wrt=wrt)
     compare(df, f, args, wrt=wrt, kwargs=kwargs, rtol=rtol, atol=atol, eps=eps, seed=seed)
 

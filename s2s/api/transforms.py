@@ -91,7 +91,15 @@ class Transformed:
     """
 
     def __init__(self, fn, wrt, kind, options):
+        fn, self.receiver = unbound(fn)
+        if self.receiver is not NO_RECEIVER:
+            wrt = after_self(wrt)
         if isinstance(fn, Transformed):
+            if fn.receiver is not NO_RECEIVER:
+                raise ArgumentError("{!r}: s2s differentiates a derivative of a function, not one of a method "
+                                    "bound to its object; differentiate {}.{} (the function, with self as its "
+                                    "first argument) instead.".format(fn, type(fn.receiver).__name__,
+                                                                      fn.base.__name__))
             if fn.kind not in _COMPOSABLE:
                 raise ArgumentError(
                     "{!r}: s2s differentiates the result of grad or value_and_grad (or of a derivative built from "
@@ -110,6 +118,8 @@ class Transformed:
         self._last = None
         functools.update_wrapper(self, self.base, assigned=("__module__", "__name__", "__qualname__"), updated=())
         self.__signature__ = self.signature
+        if self.receiver is not NO_RECEIVER:  # called without self, like the bound method
+            self.__signature__ = self.signature.replace(parameters=list(self.signature.parameters.values())[1:])
         self.__doc__ = "{} of {} with respect to {}.".format(_DESCRIPTIONS[kind], self.describe(), ", ".join(self.wrt))
 
     def describe(self):
@@ -168,6 +178,8 @@ class Transformed:
             args, extra = _split_off(args, len(self.wrt), "tangent", self)
         elif self.kind == "vjp":
             args, extra = _split_off(args, 1, "cotangent `dout`", self)
+        if self.receiver is not NO_RECEIVER:
+            args = (self.receiver,) + tuple(args)
         bound = self.bind(args, kwargs)
         if self.kind == "vjp" and self.options.get("batch"):
             for name in self.wrt:
@@ -195,6 +207,27 @@ class Transformed:
 
 
 _COMPOSABLE = ("grad", "value_and_grad")
+NO_RECEIVER = object()
+
+
+def unbound(fn):
+    """(function, object) for a method bound to an object, or a callable object whose class defines
+    ``__call__`` in Python; (fn, NO_RECEIVER) otherwise. The object becomes the function's first argument,
+    ``self``, a record whose float attributes ``wrt="self"`` differentiates."""
+    if not isinstance(fn, (types.FunctionType, types.MethodType, type, Transformed)) and isinstance(
+            getattr(type(fn), "__call__", None), types.FunctionType):
+        fn = fn.__call__
+    if isinstance(fn, types.MethodType) and isinstance(fn.__func__, types.FunctionType) \
+            and not isinstance(fn.__self__, type):
+        return fn.__func__, fn.__self__
+    return fn, NO_RECEIVER
+
+
+def after_self(wrt):
+    """``wrt`` of a bound method: its indices count the parameters after self."""
+    def shift(item):
+        return item + 1 if isinstance(item, numbers.Integral) and not isinstance(item, bool) and item >= 0 else item
+    return type(wrt)(shift(w) for w in wrt) if isinstance(wrt, (tuple, list)) else shift(wrt)
 
 
 def _holds_named(value):

@@ -174,13 +174,9 @@ def as_tangent(value, t):
     """The tangent or cotangent ``t`` of ``value`` (checked by ``mismatch``) in the form generated code
     reads: dicts for dicts and records, and the zero ``0.0`` for every entry that is not
     floating-point, whatever ``t`` held there."""
-    import numbers
-
     if is_named(value):
         return {k: as_tangent(v, getfield(t, k)) for k, v in entries(value)}
     if isinstance(value, (list, tuple)):
         items = [as_tangent(v, ti) for v, ti in zip(value, t)]
         return type(value)(*items) if hasattr(value, "_fields") else type(value)(items)
-    if isinstance(value, (numbers.Number, np.ndarray, np.generic)) and not is_differentiable_leaf(value):
-        return t if is_differentiable_leaf(t) or isinstance(t, float) else 0.0
     return t if is_differentiable_leaf(value) else 0.0
