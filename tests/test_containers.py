@@ -161,7 +161,42 @@ def test_constructs_not_supported_yet_raise_s2serror():
         s2s.grad(uses_get)({"a": 1.0})
     with pytest.raises(s2s.S2SError, match="a dict is not supported"):
         s2s.grad(builds_a_dict)(1.0)
-    with pytest.raises(s2s.S2SError, match=r"no rule for the method `\.predict\(\)`"):
-        s2s.grad(model().uses_predict)(X)
     with pytest.raises(s2s.S2SError, match="not one of a method"):
         s2s.grad(s2s.grad(model().loss))(X, Y)
+
+
+class Other:
+    def __init__(self):
+        self.v = np.array([1.0, 2.0])
+
+    def predict(self, x):  # the same name as Model.predict, another method
+        return x * self.v
+
+    @staticmethod
+    def helper(x):
+        return x * 2.0
+
+    def uses_helper(self, x):
+        return np.sum(self.helper(x))
+
+
+def both(m, o, x):
+    return np.sum(m.predict(x)) + np.sum(o.predict(x))
+
+
+def test_calls_to_other_methods_of_the_class_are_differentiated():
+    m = model()
+    np.testing.assert_allclose(s2s.grad(m.uses_predict)(X), np.tile(m.w.sum(axis=1), (3, 1)))
+    s2s.check_grad(m.uses_predict, X)
+    s2s.check_grad(m.uses_predict, X, wrt="self")
+    s2s.check_grad(Model.uses_predict, m, X, wrt=(0, 1))
+    out, t = s2s.jvp(m.uses_predict)(X, np.ones_like(X))
+    np.testing.assert_allclose(t, np.sum(s2s.grad(m.uses_predict)(X)))
+    assert "predict_fwd(self, x)" in s2s.source(s2s.grad(m.uses_predict))
+
+
+def test_an_ambiguous_or_static_method_stays_refused():
+    with pytest.raises(s2s.S2SError, match=r"no rule for the method `\.predict\(\)`"):
+        s2s.grad(both, wrt=2)(model(), Other(), X[:, :2])
+    with pytest.raises(s2s.S2SError, match=r"no rule for the method `\.helper\(\)`"):
+        s2s.grad(Other().uses_helper)(np.ones(2))

@@ -147,7 +147,10 @@ class Transformed:
         return bound
 
     def containers(self, bound):
-        return frozenset(n for n, v in bound.arguments.items() if isinstance(v, (list, tuple)) or is_named(v))
+        names = frozenset(n for n, v in bound.arguments.items() if isinstance(v, (list, tuple)) or is_named(v))
+        if not names:
+            return names
+        return names | frozenset(("method", m) for m in record_methods(bound.arguments.values()))
 
     def _facts(self, bound):
         """The shapes of the arguments (reverse mode specializes on them; see s2s/backend/specialize.py)."""
@@ -203,11 +206,43 @@ class Transformed:
 
     @property
     def source(self):
+        if self._last is None and self.receiver is not NO_RECEIVER:  # before a call: self is the receiver
+            first = next(iter(self.signature.parameters))
+            return self.generated(frozenset([first]) | frozenset(
+                ("method", m) for m in record_methods([self.receiver]))).source
         return (self._last or self.generated()).source
 
 
 _COMPOSABLE = ("grad", "value_and_grad")
 NO_RECEIVER = object()
+
+
+def record_methods(values):
+    """((name, function), ...): the methods defined in Python by the classes of the records in ``values``
+    (at any depth), which ``self.name(...)`` inside the function calls; see s2s/common/records.py."""
+    found, seen = {}, set()
+
+    def walk(x):
+        if id(x) in seen:
+            return
+        seen.add(id(x))
+        if isinstance(x, (list, tuple)):
+            for e in x:
+                walk(e)
+        elif is_named(x):
+            if not isinstance(x, dict):
+                for klass in type(x).__mro__[:-1]:
+                    for name, member in vars(klass).items():
+                        if isinstance(member, types.FunctionType) and not name.startswith("_"):
+                            found.setdefault(name, set()).add(inspect.getattr_static(type(x), name))
+            for _, e in entries(x):
+                walk(e)
+
+    for value in values:
+        walk(value)
+    taken = set(templates.registry().methods) | set(dir(np.ndarray))
+    return tuple(sorted((name, next(iter(fns))) for name, fns in found.items()
+                        if len(fns) == 1 and name not in taken and isinstance(next(iter(fns)), types.FunctionType)))
 
 
 def unbound(fn):

@@ -27,6 +27,7 @@ import numpy as np
 from s2s.common import anno
 from s2s.common import astutil as A
 from s2s.common.errors import NoRuleError
+from s2s.common.records import RecordMethod
 from s2s.frontend.normalize.checks import fail
 from s2s.frontend.normalize.desugar import Desugar
 from s2s.frontend.parse import MISSING
@@ -381,6 +382,11 @@ class ANF:
                     _where(self.origin_node, self.parsed), _text(self.origin_node), method))
         args = self.atoms(e.args, pre)
         keywords = [A.keyword(k.arg, self.atoms([k.value], pre)[0]) for k in e.keywords]
+        if isinstance(self.methods[method], RecordMethod):  # self.predict(x) -> Model.predict(self, x)
+            fn = self.methods[method].fn
+            node = A.call(self.refs.expr(fn, method), [receiver] + args, keywords)
+            anno.set(node, anno.Key.CALLEE, fn)
+            return pre, node
         if method in VARARG_METHODS and len(args) > 1:
             args = [self._temp(gast.Tuple(elts=args, ctx=gast.Load()), pre)]
         node = A.call(gast.Attribute(value=receiver, attr=method, ctx=gast.Load()), args, keywords)
