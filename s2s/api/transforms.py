@@ -20,6 +20,7 @@ from s2s.rules import templates
 from s2s.common.errors import ArgumentError
 from s2s.runtime import as_tangent, entries, is_named, mismatch, rebuilt, rebuilt_like
 from s2s.frontend.parse import parse_function
+from s2s.api.methods import NO_RECEIVER, after_self, holds_named, record_methods, unbound
 from s2s.api.pipeline import transform
 
 _CACHE = {}
@@ -91,7 +92,7 @@ class Transformed:
     """
 
     def __init__(self, fn, wrt, kind, options):
-        fn, self.receiver = unbound(fn)
+        fn, self.receiver = unbound(fn, (Transformed,))
         if self.receiver is not NO_RECEIVER:
             wrt = after_self(wrt)
         if isinstance(fn, Transformed):
@@ -186,7 +187,7 @@ class Transformed:
         bound = self.bind(args, kwargs)
         if self.kind == "vjp" and self.options.get("batch"):
             for name in self.wrt:
-                if _holds_named(bound.arguments.get(name)):
+                if holds_named(bound.arguments.get(name)):
                     raise ArgumentError("{}: s2s.vjp(..., batch=True) with respect to `{}`, which holds a dict or "
                                         "record, is not supported yet: call s2s.vjp without batch=True once per "
                                         "cotangent.".format(location(self.base), name))
@@ -199,7 +200,7 @@ class Transformed:
                     tangent = _unbatched(tangent, "the tangents of `{}`".format(name), self, seeds)
                 _check_like(value, tangent, "the tangent of `{}`".format(name), self)
             extra = tuple(as_tangent(bound.arguments.get(name, _default(self.signature, name)), t)
-                          if _holds_named(bound.arguments.get(name)) else t
+                          if holds_named(bound.arguments.get(name)) else t
                           for name, t in zip(self.wrt, extra))
         extra_kwargs = dict(zip(entry.extra, extra))
         return entry.function(*args, **kwargs, **extra_kwargs)
@@ -214,63 +215,6 @@ class Transformed:
 
 
 _COMPOSABLE = ("grad", "value_and_grad")
-NO_RECEIVER = object()
-
-
-def record_methods(values):
-    """((name, function), ...): the methods defined in Python by the classes of the records in ``values``
-    (at any depth), which ``self.name(...)`` inside the function calls; see s2s/common/records.py."""
-    found, seen = {}, set()
-
-    def walk(x):
-        if id(x) in seen:
-            return
-        seen.add(id(x))
-        if isinstance(x, (list, tuple)):
-            for e in x:
-                walk(e)
-        elif is_named(x):
-            if not isinstance(x, dict):
-                for klass in type(x).__mro__[:-1]:
-                    for name, member in vars(klass).items():
-                        if isinstance(member, types.FunctionType) and not name.startswith("_"):
-                            found.setdefault(name, set()).add(inspect.getattr_static(type(x), name))
-            for _, e in entries(x):
-                walk(e)
-
-    for value in values:
-        walk(value)
-    taken = set(templates.registry().methods) | set(dir(np.ndarray))
-    return tuple(sorted((name, next(iter(fns))) for name, fns in found.items()
-                        if len(fns) == 1 and name not in taken and isinstance(next(iter(fns)), types.FunctionType)))
-
-
-def unbound(fn):
-    """(function, object) for a method bound to an object, or a callable object whose class defines
-    ``__call__`` in Python; (fn, NO_RECEIVER) otherwise. The object becomes the function's first argument,
-    ``self``, a record whose float attributes ``wrt="self"`` differentiates."""
-    if not isinstance(fn, (types.FunctionType, types.MethodType, type, Transformed)) and isinstance(
-            getattr(type(fn), "__call__", None), types.FunctionType):
-        fn = fn.__call__
-    if isinstance(fn, types.MethodType) and isinstance(fn.__func__, types.FunctionType) \
-            and not isinstance(fn.__self__, type):
-        return fn.__func__, fn.__self__
-    return fn, NO_RECEIVER
-
-
-def after_self(wrt):
-    """``wrt`` of a bound method: its indices count the parameters after self."""
-    def shift(item):
-        return item + 1 if isinstance(item, numbers.Integral) and not isinstance(item, bool) and item >= 0 else item
-    return type(wrt)(shift(w) for w in wrt) if isinstance(wrt, (tuple, list)) else shift(wrt)
-
-
-def _holds_named(value):
-    """Whether ``value`` is or holds a dict or record (its tangent is then given to generated code
-    as ``as_tangent`` makes it)."""
-    if isinstance(value, (list, tuple)):
-        return any(_holds_named(v) for v in value)
-    return is_named(value)
 
 
 def _default(signature, name):
