@@ -2291,6 +2291,70 @@ CASES = [
     Case("chain_products_in_a", chain_products, (0.5 * _u(3, 2), 0.5 * _u(2, 2), _u(3)), 0, ("linalg", "matmul")),
 ]
 
+# --- issue 17: parameters in dicts, dataclasses, named tuples and objects (the programs people write);
+# before the SciPy cases, so that their arguments are the same with and without SciPy
+@dataclass
+class WaveParams:
+    """A dataclass of parameters with entries that are not floats (they get None in the gradient)."""
+    amp: float
+    freq: float
+    phase: np.ndarray
+    label: str = "wave"
+    harmonics: int = 2
+
+
+class Layer:
+    """A plain object whose attributes a function reads."""
+
+    def __init__(self, w, b):
+        self.w = w
+        self.b = b
+        self.name = "dense"
+
+
+Pair = __import__("collections").namedtuple("Pair", "scale shift")
+
+
+def dict_mlp(params, x):
+    h = np.tanh(x @ params["W1"] + params["b1"])
+    return np.sum((h @ params["W2"]) ** 2) * params["scale"]
+
+
+def dataclass_wave(p, t):
+    y = p.amp * np.sin(p.freq * t + p.phase)
+    return np.sum(y * y) * p.harmonics
+
+
+def namedtuple_fields(p, x):
+    return np.sum(np.exp(p.scale * x + p[1])) + p.scale * p.shift
+
+
+def object_attrs(layer, x):
+    return np.sum(np.tanh(x @ layer.w + layer.b) ** 2)
+
+
+def nested_layers(params, x):
+    h = x
+    for layer in params["layers"]:
+        h = np.tanh(h @ layer["W"] + layer["b"])
+    return np.sum(h * h) * params["out"].scale + params["out"].shift
+
+
+CASES += [
+    Case("dict_mlp", dict_mlp, ({"W1": 0.5 * _u(3, 4), "b1": _u(4), "W2": 0.5 * _u(4, 2), "scale": _pos(),
+                                 "act": "tanh", "depth": 2}, _u(5, 3)), 0, ("container", "dict")),
+    Case("dict_mlp_both", dict_mlp, ({"W1": 0.5 * _u(3, 4), "b1": _u(4), "W2": 0.5 * _u(4, 2), "scale": _pos()},
+                                     _u(5, 3)), (0, 1), ("container", "dict")),
+    Case("dataclass_wave", dataclass_wave, (WaveParams(_pos(), _u(), _u(3)), _u(3)), 0, ("container", "dataclass")),
+    Case("namedtuple_fields", namedtuple_fields, (Pair(_u(), _u()), _u(4)), 0, ("container", "namedtuple")),
+    Case("object_attrs", object_attrs, (Layer(0.5 * _u(3, 2), _u(2)), _u(4, 3)), 0, ("container", "object")),
+    Case("nested_layers", nested_layers, ({"layers": [{"W": 0.5 * _u(3, 3), "b": _u(3)},
+                                                      {"W": 0.5 * _u(3, 2), "b": _u(2)}],
+                                           "out": Pair(_pos(), _u())}, _u(4, 3)), 0,
+         ("container", "dict", "namedtuple", "loop")),
+]
+# --- end of issue 17
+
 if sp is not None:
     CASES += [
         Case("mixture_loglik", mixture_loglik, (_u(3), _u(4) + 1.0), (0, 1), ("scipy", "broadcast")),

@@ -8,11 +8,13 @@ table, the batched result for k random seeds must equal the k unbatched
 results, with the primal value unchanged and no argument or seed modified.
 """
 import copy
+import inspect
 
 import numpy as np
 import pytest
 
 import s2s
+from s2s.runtime import entries, getfield, is_differentiable_leaf_tree as floating, is_named, rebuilt_like
 
 try:
     from . import functions, test_rules
@@ -30,12 +32,24 @@ SUPPORTED = [c for c in functions.CASES if "unsupported" not in c.tags]
 
 def _stack(seeds):
     """Per-seed tangents stacked along a new first axis (containers elementwise)."""
+    if is_named(seeds[0]):  # entries that are not floats stay as in the first seed
+        return rebuilt_like(seeds[0], {k: _stack([getfield(s, k) for s in seeds]) if floating(v) else v
+                                       for k, v in entries(seeds[0])})
     if isinstance(seeds[0], (list, tuple)):
-        return type(seeds[0])(_stack([s[i] for s in seeds]) for i in range(len(seeds[0])))
+        items = [_stack([s[i] for s in seeds]) for i in range(len(seeds[0]))]
+        return type(seeds[0])(*items) if hasattr(seeds[0], "_fields") else type(seeds[0])(items)
     return np.stack([np.asarray(s) for s in seeds])
 
 
 def _assert_same(batched, per_seed, rtol, where):
+    if per_seed[0] is None:
+        assert batched is None, where
+        return
+    if is_named(per_seed[0]):
+        assert type(batched) is type(per_seed[0]), where
+        for k, _ in entries(per_seed[0]):
+            _assert_same(getfield(batched, k), [getfield(s, k) for s in per_seed], rtol, "{}[{!r}]".format(where, k))
+        return
     if isinstance(per_seed[0], (list, tuple)):
         assert isinstance(batched, (list, tuple)) and len(batched) == len(per_seed[0]), where
         for i, b in enumerate(batched):
@@ -93,8 +107,22 @@ def test_batched_jvp_on_the_shared_table(case):
     check_batched(case.fn, copy.deepcopy(case.args), case.wrt, _tol(case.args))
 
 
+def _refused_batched_vjp(case):
+    """s2s.vjp(batch=True) with respect to a dict or record is refused (issue 17: not written yet)."""
+    params = list(inspect.signature(case.fn).parameters)
+    names = case.wrt if isinstance(case.wrt, tuple) else (case.wrt,)
+    values = [case.args[w] if isinstance(w, int) else case.args[params.index(w)] for w in names]
+    if not any(is_named(v) for v in values):
+        return False
+    with pytest.raises(s2s.S2SError, match="batch=True"):
+        s2s.vjp(case.fn, wrt=case.wrt, batch=True)(*copy.deepcopy(case.args), np.ones(2))
+    return True
+
+
 @pytest.mark.parametrize("case", SUPPORTED, ids=lambda c: c.name)
 def test_batched_vjp_on_the_shared_table(case):
+    if _refused_batched_vjp(case):
+        return
     check_batched_vjp(case.fn, copy.deepcopy(case.args), case.wrt, _tol(case.args))
 
 
@@ -103,6 +131,8 @@ LOOPS = [c for c in SUPPORTED if {"loop", "while"} & set(" ".join(c.tags).replac
 
 @pytest.mark.parametrize("case", LOOPS, ids=lambda c: c.name)
 def test_batched_vjp_through_checkpointed_loops(case):
+    if _refused_batched_vjp(case):
+        return
     check_batched_vjp(case.fn, copy.deepcopy(case.args), case.wrt, _tol(case.args), checkpoint=2)
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 import s2s
+from s2s.runtime import entries, getfield, is_differentiable_leaf_tree as floating, is_named, rebuilt, rebuilt_like
 import s2s.common.errors
 
 try:
@@ -45,8 +46,10 @@ def wrt_values(case, args):
 
 
 def random_like(x, rng):
+    if is_named(x):  # dicts, dataclasses, objects: the entries that are not floats stay as they are
+        return rebuilt_like(x, {k: random_like(v, rng) if floating(v) else v for k, v in entries(x)})
     if isinstance(x, (list, tuple)):
-        return type(x)(random_like(e, rng) for e in x)
+        return rebuilt(x, [random_like(e, rng) for e in x])
     if isinstance(x, np.ndarray):
         return rng.standard_normal(x.shape).astype(x.dtype)
     if isinstance(x, np.generic):
@@ -56,14 +59,20 @@ def random_like(x, rng):
 
 def axpy(t, v, x):
     """x + t * v over containers."""
+    if is_named(x):
+        return rebuilt_like(x, {k: axpy(t, getfield(v, k), xi) if floating(xi) else xi for k, xi in entries(x)})
     if isinstance(x, (list, tuple)):
-        return type(x)(axpy(t, vi, xi) for vi, xi in zip(v, x))
+        return rebuilt(x, [axpy(t, vi, xi) for vi, xi in zip(v, x)])
     if isinstance(x, np.ndarray):
         return x + (t * v).astype(x.dtype)
     return type(x)(x + t * v) if isinstance(x, np.generic) else x + t * v
 
 
 def vdot(a, b):
+    if is_named(a) or is_named(b):  # None (a gradient's) and non-float entries count zero
+        named = a if is_named(a) else b
+        return sum(vdot(getfield(a, k), getfield(b, k)) for k, v in entries(named)
+                   if floating(v) and getfield(a, k) is not None and getfield(b, k) is not None)
     if isinstance(a, (list, tuple)):
         return sum(vdot(x, y) for x, y in zip(a, b))
     return float(np.sum(np.asarray(a, dtype=np.float64) * np.asarray(b, dtype=np.float64)))
@@ -84,6 +93,9 @@ def is_float32(case):
     def walk(x):
         if isinstance(x, (list, tuple)):
             for e in x:
+                walk(e)
+        elif is_named(x):
+            for _, e in entries(x):
                 walk(e)
         else:
             leaves.append(x)
@@ -155,8 +167,12 @@ def test_vjp(case):
 
 
 def _scale(g, a):
+    if g is None:
+        return None
+    if is_named(g):
+        return rebuilt_like(g, {k: _scale(v, a) for k, v in entries(g)})
     if isinstance(g, (list, tuple)):
-        return type(g)(_scale(x, a) for x in g)
+        return rebuilt(g, [_scale(x, a) for x in g])
     if isinstance(g, np.ndarray):
         return (g * a).astype(g.dtype)
     if isinstance(g, np.generic):

@@ -227,7 +227,8 @@ def _as_float32(v):
     if isinstance(v, list):
         return [_as_float32(e) for e in v]
     if isinstance(v, tuple):
-        return tuple(_as_float32(e) for e in v)
+        items = [_as_float32(e) for e in v]
+        return type(v)(*items) if hasattr(v, "_fields") else tuple(items)
     return v
 
 

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import s2s
+from s2s.runtime import entries, getfield, is_named
 from s2s.api import transforms as api
 from s2s.backend import emit, loader, optimize, specialize
 from s2s.rules import templates
@@ -49,6 +50,11 @@ def _run(fn, case):
 
 def assert_identical(got, want, where="result"):
     """Same structure, types, shapes, dtypes and bits (NaN equal to NaN)."""
+    if is_named(want) or want is None:
+        assert type(got) is type(want), where
+        for k, w in (entries(want) if want is not None else ()):
+            assert_identical(getfield(got, k), w, "{}[{!r}]".format(where, k))
+        return
     if isinstance(want, (tuple, list)):
         assert type(got) is type(want) and len(got) == len(want), where
         for i, (g, w) in enumerate(zip(got, want)):

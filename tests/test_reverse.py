@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import s2s
+from s2s.runtime import entries, getfield, is_named
 import s2s.common.errors
 
 try:
@@ -35,7 +36,10 @@ def _is_floatlike(x):
 
 
 def _leaves(x):
-    if isinstance(x, (tuple, list)):
+    if is_named(x):
+        for _, item in entries(x):
+            yield from _leaves(item)
+    elif isinstance(x, (tuple, list)):
         for item in x:
             yield from _leaves(item)
     else:
@@ -43,7 +47,16 @@ def _leaves(x):
 
 
 def assert_tree_close(got, want, rtol, atol=0.0, where="gradient"):
-    """Same container structure, shapes and dtypes; values close."""
+    """Same container structure, shapes and dtypes; values close (None, the gradient of a non-float entry, too)."""
+    if want is None:
+        assert got is None, "{}: {!r} instead of None".format(where, got)
+        return
+    if is_named(want):
+        assert type(got) is type(want), "{}: {} instead of {}".format(where, type(got).__name__, type(want).__name__)
+        assert [k for k, _ in entries(got)] == [k for k, _ in entries(want)], where
+        for k, w in entries(want):
+            assert_tree_close(getfield(got, k), w, rtol, atol, "{}[{!r}]".format(where, k))
+        return
     if isinstance(want, (tuple, list)):
         assert type(got) is type(want), "{}: {} instead of {}".format(
             where, type(got).__name__, type(want).__name__)
@@ -61,7 +74,12 @@ def assert_tree_close(got, want, rtol, atol=0.0, where="gradient"):
 
 def assert_unchanged(after, before, where="args"):
     """``after`` equals the deep copy ``before``: values, dtypes, container types."""
-    if isinstance(before, (tuple, list)):
+    if is_named(before):
+        assert type(after) is type(before), where
+        assert [k for k, _ in entries(after)] == [k for k, _ in entries(before)], where
+        for k, b in entries(before):
+            assert_unchanged(getfield(after, k), b, "{}[{!r}]".format(where, k))
+    elif isinstance(before, (tuple, list)):
         assert type(after) is type(before), where
         assert len(after) == len(before), where
         for i, (a, b) in enumerate(zip(after, before)):

@@ -21,6 +21,7 @@ template without a test case fails it.
 """
 import ast
 import builtins
+import collections
 import dataclasses
 import inspect
 import math
@@ -37,6 +38,8 @@ import rules_linalg_scipy
 import rules_second_order
 from s2s.rules import templates as T
 from s2s.runtime import astype, copy, flatten, item
+
+_Pair = collections.namedtuple("_Pair", "a b")  # a record for the rules of getfield and field_grad
 
 try:
     from . import numpy_coverage
@@ -468,6 +471,8 @@ def _calls():
     add("rt_unread_at", R.unread_at, u(3), u(5), np.array([0, 2, 0]))
     add("rt_unread_at_list", R.unread_at, u(2), [u(), u(2)], 1)
     add("rt_appended", R.appended, [u(), u(2)], [0.0, 0.0])
+    add("rt_getfield", R.getfield, _Pair(u(), u(2)), "b")
+    add("rt_field_grad", R.field_grad, u(2), _Pair(u(), u(2)), "b")
     add("rt_unappended", R.unappended, u(2), [u(), u(2)], [0.0, 0.0])
     add("rt_safe_divide", R.safe_divide, u(2, 3), away(3), wrt=(0, 1))
     add("rt_safe_divide_by_zero", R.safe_divide, u(3), np.array([0.5, 0.0, -1.2]))
@@ -1425,6 +1430,8 @@ def f_rt_add_at(x_bar, v, x): return np.sum(np.sin(R.add_at(x_bar * 1.0, x, 2, v
 def f_rt_zero_at(x_bar): return np.sum(np.sin(R.zero_at(x_bar * 1.0, 1)))
 def f_rt_read_at(x_bar): return np.sum(np.sin(R.read_at(x_bar, np.array([0, 2, 0]))))
 def f_rt_unread_at(g, x_bar): return np.sum(np.sin(R.unread_at(g, x_bar, np.array([0, 2, 0]))))
+def f_rt_getfield(p): return np.sum(np.sin(R.getfield(p, "b")) * p.a)
+def f_rt_field_grad(g, p): return np.sum(np.sin(R.field_grad(g, p, "b").b))
 def f_rt_appended(x, y): return np.sum(np.sin(R.appended([x, y], [0.0, 0.0])))
 def f_rt_unappended(g, x): return np.sum(np.sin(R.unappended(g, [x, x], [0.0, 0.0])[1]))
 def f_rt_safe_divide(a, b): return np.sum(R.safe_divide(a, b))
@@ -1722,6 +1729,8 @@ def _rows():
     r(f_rt_read_at, u(5))
     r(f_rt_unread_at, u(3), u(5))
     r(f_rt_appended, u(), u(2), wrt=(0, 1))
+    r(f_rt_getfield, _Pair(u(), u(2)))
+    r(f_rt_field_grad, u(2), _Pair(u(), u(2)))
     r(f_rt_unappended, u(2), u(2))
     r(f_rt_safe_divide, u(2, 3), away(3), wrt=(0, 1))
     r(f_rt_log_positive, np.array([0.5, -0.7, 1.3]))

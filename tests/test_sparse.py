@@ -10,6 +10,7 @@ import pytest
 import scipy.sparse as sp
 
 import s2s
+from s2s.runtime import is_named
 import s2s.common.errors
 from s2s.sparse import coloring
 from s2s.sparse.api import _rules
@@ -72,7 +73,7 @@ def _table():
             continue
         for w in case.wrt if isinstance(case.wrt, tuple) else (case.wrt,):
             value = case.args[w] if isinstance(w, int) else None
-            if isinstance(value, (list, tuple)):
+            if isinstance(value, (list, tuple)) or is_named(value):
                 continue
             yield pytest.param(case, w, id="{}-{}".format(case.name, w))
 

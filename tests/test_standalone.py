@@ -12,6 +12,7 @@ import pickle
 import subprocess
 import sys
 import textwrap
+import types
 
 import numpy as np
 import pytest
@@ -51,6 +52,15 @@ def _rnn_args(m):
     return [tuple(m.init(rng, 3, 5, 2)) + (rng.standard_normal((7, 3)), np.array([0.5, -0.25]))]
 
 
+def _params_args(m):
+    """Layers as SimpleNamespace objects (records that unpickle where the sample's Dense cannot)."""
+    rng = np.random.default_rng(3)
+    x, y = m.spirals(rng, 6)
+    layers = {"hidden": types.SimpleNamespace(w=rng.standard_normal((2, 4)), b=rng.standard_normal(4), name="h"),
+              "out": types.SimpleNamespace(w=rng.standard_normal((4, 1)), b=np.zeros(1), name="o")}
+    return [(dict(layers, decay=1e-3, steps=3), x, y)]
+
+
 SAMPLE_TABLE = [
     Sample("lecture", "f", ["--wrt", "x1,x2"], ("x1", "x2"), lambda m: [(2.0, 5.0), (0.5, -1.0)]),
     Sample("mlp", "loss", ["--sequences", "params"], 0, _mlp_args),
@@ -59,6 +69,7 @@ SAMPLE_TABLE = [
     Sample("ode", "loss", ["--wrt", "r,capacity"], ("r", "capacity"), lambda m: [(0.9, 1.2), (0.5, 2.0)]),
     Sample("ode", "integrate", ["--wrt", "y0,r", "--no-optimize", "--name", "d_integrate"], ("y0", "r"),
            lambda m: [(0.1, 0.9, 1.2, 5.0, 20)]),
+    Sample("params", "loss", [], 0, _params_args),
 ]
 
 DRIVER = textwrap.dedent('''
@@ -107,7 +118,14 @@ def run_isolated(folder, source, name, calls):
 
 
 def assert_same(got, expected):
-    if isinstance(expected, (tuple, list)):
+    if expected is None:
+        assert got is None
+    elif s2s.runtime.is_named(expected):
+        assert type(got) is type(expected)
+        assert_same(list(s2s.runtime.entries(got)), list(s2s.runtime.entries(expected)))
+    elif isinstance(expected, str):
+        assert got == expected
+    elif isinstance(expected, (tuple, list)):
         assert type(got) is type(expected) and len(got) == len(expected)
         for g, e in zip(got, expected):
             assert_same(g, e)

@@ -130,8 +130,11 @@ def assignment_counts(fn):
 
 
 def container_names(fn, container_params):
-    """Names that may hold a list or tuple (their adjoints are added with ``add``)."""
-    maybe = set(container_params)
+    """Names that may hold a list, tuple, dict or record (their adjoints are added with ``add``).
+
+    Besides ``container_params``, a name whose field is read (``getfield(p, 'w')``) or that is
+    subscripted by a string (``d['w']``) holds one whatever the arguments are."""
+    maybe = set(container_params) | _named_receivers(fn)
     changed = True
     while changed:
         changed = False
@@ -156,6 +159,21 @@ def container_names(fn, container_params):
                 maybe.add(target)
                 changed = True
     return maybe
+
+
+def _named_receivers(fn):
+    out = set()
+    for stmt in _statements(fn.body):
+        if not isinstance(stmt, gast.Assign):
+            continue
+        v = stmt.value
+        if (isinstance(v, gast.Call) and anno.get(v, anno.Key.CALLEE) is runtime.getfield and v.args
+                and isinstance(v.args[0], gast.Name)):
+            out.add(v.args[0].id)
+        if (isinstance(v, gast.Subscript) and isinstance(v.value, gast.Name) and isinstance(v.slice, gast.Constant)
+                and isinstance(v.slice.value, str)):
+            out.add(v.value.id)
+    return out
 
 
 def _is_template_helper(fn):

@@ -32,7 +32,9 @@ import numbers
 
 import numpy as np
 
-from s2s.api.transforms import grad
+from s2s.api.methods import NO_RECEIVER, after_self, unbound
+from s2s.api.transforms import Transformed, grad
+from s2s.runtime import entries, getfield, is_named, rebuilt_like
 
 __all__ = ["check_grad", "compare"]
 
@@ -54,11 +56,15 @@ def check_grad(f, *args, wrt=0, rtol=None, atol=None, eps=None, seed=0, kwargs=N
     """Raise ``AssertionError`` unless ``s2s.grad(f, wrt)`` matches central differences.
 
     ``args`` may be Python floats, NumPy scalars, float arrays, or nested
-    lists/tuples of these. ``eps`` is the finite-difference step relative to
+    lists, tuples, dicts and records of these; ``f`` may be a bound method (``wrt="self"``
+    checks the gradient with respect to the object). ``eps`` is the finite-difference step relative to
     the size of each perturbed value; ``rtol``/``atol`` default by dtype (see
     ``_DEFAULTS``). ``seed`` fixes the random directions. Returns ``None``.
     """
     kwargs = {} if kwargs is None else dict(kwargs)
+    fn, receiver = unbound(f, (Transformed,))
+    if receiver is not NO_RECEIVER:  # a bound method: self is perturbed like any argument
+        f, args, wrt = fn, (receiver,) + tuple(args), after_self(wrt)
     df = grad(f, wrt=wrt)
     compare(df, f, args, wrt=wrt, kwargs=kwargs, rtol=rtol, atol=atol, eps=eps, seed=seed)
 
@@ -277,7 +283,10 @@ def _float_dtype(x):
 
 
 def _leaves(x, path=()):
-    if _is_container(x):
+    if is_named(x):  # dicts, dataclasses, objects: a path step is (name,)
+        for k, item in entries(x):
+            yield from _leaves(item, path + ((k,),))
+    elif _is_container(x):
         for i, item in enumerate(x):
             yield from _leaves(item, path + (i,))
     else:
@@ -286,13 +295,17 @@ def _leaves(x, path=()):
 
 def _at(x, path):
     for i in path:
-        x = x[i]
+        x = getfield(x, i[0]) if isinstance(i, tuple) else x[i]
     return x
 
 
 def _replace(x, path, value):
     if not path:
         return value
+    if isinstance(path[0], tuple):
+        values = dict(entries(x))
+        values[path[0][0]] = _replace(values[path[0][0]], path[1:], value)
+        return rebuilt_like(x, values)
     items = list(x)
     items[path[0]] = _replace(items[path[0]], path[1:], value)
     if isinstance(x, list):
@@ -301,7 +314,7 @@ def _replace(x, path, value):
 
 
 def _path_text(path):
-    return "".join("[{}]".format(i) for i in path)
+    return "".join("[{!r}]".format(i[0]) if isinstance(i, tuple) else "[{}]".format(i) for i in path)
 
 
 def _describe(x):
@@ -311,11 +324,20 @@ def _describe(x):
         return "a NumPy {} scalar".format(x.dtype)
     if _is_container(x):
         return "a {} of length {}".format(type(x).__name__, len(x))
+    if is_named(x):
+        return "a {} of entries {}".format(type(x).__name__, ", ".join(repr(k) for k, _ in entries(x)))
     return "a {} ({!r})".format(type(x).__name__, x)
 
 
 def _check_structure(g, x, label, path):
     where = "the gradient of {}{}".format(label, _path_text(path))
+    if is_named(x):
+        if type(g) is not type(x) or [k for k, _ in entries(g)] != [k for k, _ in entries(x)]:
+            raise AssertionError("check_grad: {} should be {} like the argument, but is {}".format(
+                where, _describe(x), _describe(g)))
+        for k, xi in entries(x):
+            _check_structure(getfield(g, k), xi, label, path + ((k,),))
+        return
     if _is_container(x):
         if type(g) is not type(x) or len(g) != len(x):
             raise AssertionError("check_grad: {} should be a {} of length {} like the argument, "
@@ -324,6 +346,9 @@ def _check_structure(g, x, label, path):
             _check_structure(gi, xi, label, path + (i,))
         return
     if not _is_float(x):
+        if not isinstance(x, (numbers.Number, np.ndarray, np.generic)) and g is not None:
+            raise AssertionError("check_grad: {} should be None (a {} has no gradient), but is {}".format(
+                where, type(x).__name__, _describe(g)))
         return  # integers and booleans are not differentiated
     if _is_container(g) or not isinstance(g, (numbers.Real, np.ndarray, np.generic)) \
             or isinstance(g, (bool, np.bool_)):
@@ -342,8 +367,10 @@ def _same(a, b):
     """Whether ``b`` still equals the snapshot ``a``, arrays by value, dtype and shape."""
     if _is_container(a) or _is_container(b):
         return type(a) is type(b) and len(a) == len(b) and all(map(_same, a, b))
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if is_named(a) and is_named(b):
+        ea, eb = entries(a), entries(b)
+        return type(a) is type(b) and [k for k, _ in ea] == [k for k, _ in eb] and all(
+            _same(u, v) for (_, u), (_, v) in zip(ea, eb))
     if isinstance(a, (np.ndarray, np.generic)) or isinstance(b, (np.ndarray, np.generic)):
         return (type(a) is type(b) and np.shape(a) == np.shape(b)
                 and np.asarray(a).dtype == np.asarray(b).dtype

@@ -14,7 +14,7 @@ import numpy as np
 
 from s2s.api.transforms import Derived, grad, jvp, location, transform_of
 from s2s.common.errors import ArgumentError, ComplexOutputError
-from s2s.runtime import rebuilt, float_dtype
+from s2s.runtime import rebuilt, float_dtype, is_named
 
 
 def jacobian(f=None, wrt=0, mode="reverse", *, verbose=False):
@@ -238,9 +238,9 @@ def _arrange(transformed, out, per_wrt):
 
 def _refuse_containers(transformed, values):
     for name, value in zip(transformed.wrt, values):
-        if isinstance(value, (list, tuple)):
+        if isinstance(value, (list, tuple)) or is_named(value):
             raise ArgumentError("{}: jacobian with respect to `{}`, a {}: pass an array instead (np.stack the "
-                                "values) or use s2s.vjp / s2s.jvp, which accept lists.".format(
+                                "values) or use s2s.vjp / s2s.jvp, which accept lists, dicts and records.".format(
                                     location(transformed.base), name, type(value).__name__))
 
 

@@ -24,6 +24,7 @@ from s2s.forward.sweep import Forward
 from s2s.common.naming import Namer
 from s2s.frontend.normalize import normalize, parameters
 from s2s.frontend.parse import parse_function
+from s2s.common.records import RecordMethod
 from s2s.common.refs import Refs
 from s2s.reverse.sweeps import Reverse
 from s2s.reverse.saves import Saves
@@ -269,7 +270,10 @@ class Context:
 
     def _analyzed(self, parsed, wrt, containers):
         """Normalize ``parsed`` and analyze it: (core, parameters, active names, container names, where)."""
-        core = normalize(parsed, self.namer, self.refs, self.registry.methods,
+        methods = self.registry.methods
+        if self.options.get("record_methods"):  # see s2s/common/records.py
+            methods = dict({name: RecordMethod(fn) for name, fn in self.options["record_methods"]}, **methods)
+        core = normalize(parsed, self.namer, self.refs, methods,
                          keep_jumps=self.options.get("checkpoint") is None)
         params = parameters(core)
         # an adjoint or tangent name chosen before this function's names were known may be one of
@@ -458,6 +462,8 @@ def _function(name, args, body, doc):
 def transform(fn, wrt, kind, registry, options, containers=frozenset()):
     """Generate the reverse-mode source of ``fn``; return a Generated."""
     parsed = parse_function(fn)
+    options = dict(options, record_methods=tuple(c[1] for c in containers if isinstance(c, tuple)))
+    containers = frozenset(c for c in containers if not isinstance(c, tuple))
     ctx = Context(parsed, registry, options)
     if kind == "jvp":
         entry = ctx.forward_entry(parsed, list(wrt), containers)

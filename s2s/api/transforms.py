@@ -18,7 +18,9 @@ from s2s.reverse import checkpoint as _checkpoint
 from s2s.backend import display, emit, loader
 from s2s.rules import templates
 from s2s.common.errors import ArgumentError, S2SError
+from s2s.runtime import as_tangent, entries, is_named, mismatch, rebuilt, rebuilt_like
 from s2s.frontend.parse import parse_function
+from s2s.api.methods import NO_RECEIVER, after_self, holds_named, record_methods, unbound
 from s2s.api.pipeline import transform
 
 _CACHE = {}
@@ -90,7 +92,15 @@ class Transformed:
     """
 
     def __init__(self, fn, wrt, kind, options):
+        fn, self.receiver = unbound(fn, (Transformed,))
+        if self.receiver is not NO_RECEIVER:
+            wrt = after_self(wrt)
         if isinstance(fn, Transformed):
+            if fn.receiver is not NO_RECEIVER:
+                raise ArgumentError("{!r}: s2s differentiates a derivative of a function, not one of a method "
+                                    "bound to its object; differentiate {}.{} (the function, with self as its "
+                                    "first argument) instead.".format(fn, type(fn.receiver).__name__,
+                                                                      fn.base.__name__))
             if fn.kind not in _COMPOSABLE:
                 raise ArgumentError(
                     "{!r}: s2s differentiates the result of grad or value_and_grad (or of a derivative built from "
@@ -109,6 +119,8 @@ class Transformed:
         self._last = None
         functools.update_wrapper(self, self.base, assigned=("__module__", "__name__", "__qualname__"), updated=())
         self.__signature__ = self.signature
+        if self.receiver is not NO_RECEIVER:  # called without self, like the bound method
+            self.__signature__ = self.signature.replace(parameters=list(self.signature.parameters.values())[1:])
         self.__doc__ = "{} of {} with respect to {}.".format(_DESCRIPTIONS[kind], self.describe(), ", ".join(self.wrt))
 
     def describe(self):
@@ -142,7 +154,10 @@ class Transformed:
         return bound
 
     def containers(self, bound):
-        return frozenset(n for n, v in bound.arguments.items() if isinstance(v, (list, tuple)))
+        names = frozenset(n for n, v in bound.arguments.items() if isinstance(v, (list, tuple)) or is_named(v))
+        if not names:
+            return names
+        return names | frozenset(("method", m) for m in record_methods(bound.arguments.values()))
 
     def _facts(self, bound):
         """The shapes of the arguments (reverse mode specializes on them; see s2s/backend/specialize.py)."""
@@ -173,7 +188,15 @@ class Transformed:
             args, extra = _split_off(args, len(self.wrt), "tangent", self)
         elif self.kind == "vjp":
             args, extra = _split_off(args, 1, "cotangent `dout`", self)
+        if self.receiver is not NO_RECEIVER:
+            args = (self.receiver,) + tuple(args)
         bound = self.bind(args, kwargs)
+        if self.kind == "vjp" and self.options.get("batch"):
+            for name in self.wrt:
+                if holds_named(bound.arguments.get(name)):
+                    raise ArgumentError("{}: s2s.vjp(..., batch=True) with respect to `{}`, which holds a dict or "
+                                        "record, is not supported yet: call s2s.vjp without batch=True once per "
+                                        "cotangent.".format(location(self.base), name))
         entry = self.generated(self.containers(bound), self._facts(bound))
         if self.kind == "jvp":
             seeds = set()
@@ -182,11 +205,18 @@ class Transformed:
                 if self.options.get("batch"):
                     tangent = _unbatched(tangent, "the tangents of `{}`".format(name), self, seeds)
                 _check_like(value, tangent, "the tangent of `{}`".format(name), self)
+            extra = tuple(as_tangent(bound.arguments.get(name, _default(self.signature, name)), t)
+                          if holds_named(bound.arguments.get(name)) else t
+                          for name, t in zip(self.wrt, extra))
         extra_kwargs = dict(zip(entry.extra, extra))
         return entry.function(*args, **kwargs, **extra_kwargs)
 
     @property
     def source(self):
+        if self._last is None and self.receiver is not NO_RECEIVER:  # before a call: self is the receiver
+            first = next(iter(self.signature.parameters))
+            return self.generated(frozenset([first]) | frozenset(
+                ("method", m) for m in record_methods([self.receiver]))).source
         return (self._last or self.generated()).source
 
     def view(self):
@@ -228,7 +258,10 @@ def _split_off(args, n, what, transformed):
 def _unbatched(tangent, what, transformed, seeds):
     """The first seed of a batched tangent (to check its shape); ``seeds`` collects the batch sizes."""
     if isinstance(tangent, (list, tuple)):
-        return type(tangent)(_unbatched(t, what, transformed, seeds) for t in tangent)
+        return rebuilt(tangent, [_unbatched(t, what, transformed, seeds) for t in tangent])
+    if is_named(tangent):  # entries that are not float arrays (a non-float entry's tangent) are left as they are
+        return rebuilt_like(tangent, {k: _unbatched(t, what, transformed, seeds) if np.ndim(t) else t
+                                      for k, t in entries(tangent)})
     if np.ndim(tangent) == 0:
         raise ArgumentError("{}: {} must have a leading batch axis (shape (k,) + the argument's shape), not "
                             "shape {}".format(location(transformed.base), what, np.shape(tangent)))
@@ -244,6 +277,12 @@ def _unbatched(tangent, what, transformed, seeds):
 
 def _check_like(value, tangent, what, transformed):
     """Refuse a tangent whose shape does not match its argument's."""
+    if is_named(value):
+        wrong = mismatch(value, tangent)
+        if wrong:
+            raise ArgumentError("{}: {} must have the structure of the argument: {}".format(
+                location(transformed.base), what, wrong))
+        return
     if isinstance(value, (list, tuple)):
         if not isinstance(tangent, (list, tuple)) or len(tangent) != len(value):
             raise ArgumentError("{}: {} must be a {} of {} tangents like the argument, not {!r}".format(

@@ -9,6 +9,7 @@ Every helper is reached as ``s2s.runtime.<name>`` (rules for helpers are
 registered on that name); this module only re-exports them. The modules of the
 package group them by job, each importing only from the ones listed before it:
 
+- trees: dicts, dataclasses, named tuples and objects: their entries, and rebuilding them (getfield)
 - core: errors; the helpers generated code calls (seed, cotangent, add, unbroadcast, add_at,
   finalize, ...) and their adjoints; the functions that stand for ndarray methods
 - elementwise: helpers of elementwise templates (arithmetic, where, select, clip, extrema)
@@ -22,6 +23,11 @@ package group them by job, each importing only from the ones listed before it:
 - complexes: helpers of the rules for complex values (abs, angle of complex numbers)
 - fourier: the adjoints of np.fft's transforms
 """
+from s2s.runtime.trees import (as_tangent, entries, field_grad, field_index, getfield, is_dict, is_differentiable_leaf,
+                               is_differentiable_leaf_tree, is_named, is_record, mismatch, path_text, rebuilt_like)
+from s2s.runtime.trees import (as_tangent, entries, field_grad, field_index, getfield, is_dict,
+                               is_differentiable_leaf, is_differentiable_leaf_tree, is_named, is_record, mismatch,
+                               path_text, rebuilt_like)
 from s2s.runtime.core import (ArgumentError, ComplexInputError, ComplexOutputError, NoRuleError,
                               NonScalarOutputError, S2SError, add, add_at, add_into, appended, astype,
                               broadcast_like, complex_fit, copy, cotangent, detach, finalize, flatten, float_dtype,
@@ -74,49 +80,52 @@ from s2s.runtime.fourier import (fft_axes, fft_fit, fft_grad, fftn_grad, hfft_gr
 # every helper
 __all__ = ["ArgumentError", "ComplexInputError", "ComplexOutputError", "MODULES", "NoRuleError",
            "NonScalarOutputError", "S2SError", "SHARED", "SUPPORT", "absorb_zeros", "add", "add_at",
-           "add_into", "appended", "astype", "average_grad", "average_jvp", "broadcast_like", "cast_grad",
-           "cast_jvp", "cho_apply", "cho_factor_grad", "cho_factor_grad_jvp", "cho_factor_grad_vjp",
-           "cho_factor_jvp", "cho_factor_jvp_jvp", "cho_factor_jvp_vjp", "cho_lower_factor",
-           "cho_other_triangle", "cho_solve_grad", "cho_solve_grad_jvp", "cho_solve_grad_vjp",
-           "cho_solve_jvp", "cho_solve_jvp_jvp", "cho_solve_jvp_vjp", "clip_masks", "column", "complex_fit",
-           "conj_of", "conj_sign", "convolve_grad", "convolve_grad2", "copy", "cotangent", "cumprod_grad",
-           "cumprod_hvp", "cumprod_hvp_grad", "cumprod_jvp", "cumsum_grad", "delete_grad", "det_grad",
-           "detach", "diag_grad", "diagonal_grad", "diff_concat", "diff_grad", "diff_grads", "dot_grad1",
-           "dot_grad2", "ediff1d_grad", "eigh_jvp", "eigvalsh_jvp", "einsum_grad", "einsum_grad_others",
-           "einsum_jvp", "einsum_others_jvp", "expm_grad", "expm_jvp", "extremum_grad", "extremum_jvp",
-           "extremum_reduce_grad", "extremum_reduce_jvp", "eye_like", "fft_axes", "fft_fit", "fft_grad",
-           "fftn_grad", "filled", "finalize", "flatten", "float_dtype", "hfft_grad", "ifft_grad",
+           "add_into", "appended", "as_tangent", "astype", "average_grad", "average_jvp", "broadcast_like",
+           "cast_grad", "cast_jvp", "cho_apply", "cho_factor_grad", "cho_factor_grad_jvp",
+           "cho_factor_grad_vjp", "cho_factor_jvp", "cho_factor_jvp_jvp", "cho_factor_jvp_vjp",
+           "cho_lower_factor", "cho_other_triangle", "cho_solve_grad", "cho_solve_grad_jvp",
+           "cho_solve_grad_vjp", "cho_solve_jvp", "cho_solve_jvp_jvp", "cho_solve_jvp_vjp", "clip_masks",
+           "column", "complex_fit", "conj_of", "conj_sign", "convolve_grad", "convolve_grad2", "copy",
+           "cotangent", "cumprod_grad", "cumprod_hvp", "cumprod_hvp_grad", "cumprod_jvp", "cumsum_grad",
+           "delete_grad", "det_grad", "detach", "diag_grad", "diagonal_grad", "diff_concat", "diff_grad",
+           "diff_grads", "dot_grad1", "dot_grad2", "ediff1d_grad", "eigh_jvp", "eigvalsh_jvp",
+           "einsum_grad", "einsum_grad_others", "einsum_jvp", "einsum_others_jvp", "entries", "expm_grad",
+           "expm_jvp", "extremum_grad", "extremum_jvp", "extremum_reduce_grad", "extremum_reduce_jvp",
+           "eye_like", "fft_axes", "fft_fit", "fft_grad", "fftn_grad", "field_grad", "field_index",
+           "filled", "finalize", "flatten", "float_dtype", "getfield", "hfft_grad", "ifft_grad",
            "ifftn_grad", "ihfft_grad", "inner_grad1", "inner_grad2", "insert_grad", "interp_grad",
            "interp_jvp", "interp_slope", "interp_weights", "inverse", "irfft_grad", "irfft_weights",
-           "irfftn_grad", "is_basic_index", "is_container", "is_runtime", "is_zero", "item", "item_grad",
-           "kron_grad", "linspace_grad", "log_positive", "log_softmax_grad", "log_softmax_jvp",
+           "irfftn_grad", "is_basic_index", "is_container", "is_dict", "is_differentiable_leaf",
+           "is_differentiable_leaf_tree", "is_named", "is_record", "is_runtime", "is_zero", "item",
+           "item_grad", "kron_grad", "linspace_grad", "log_positive", "log_softmax_grad", "log_softmax_jvp",
            "logsumexp_b_grad", "logsumexp_b_jvp", "logsumexp_grad", "logsumexp_jvp", "logsumexp_weights",
            "lower_grad", "lstsq_grad", "lstsq_jvp", "masked", "matmul_grad1", "matmul_grad2",
            "matrix_power_grad", "matrix_power_hvp", "matrix_power_hvp_grad", "matrix_power_jvp",
-           "matrix_powers", "matvec_grad1", "matvec_grad2", "multi_dot_grad", "multi_dot_grad_others",
-           "multi_dot_hvp", "multi_dot_jvp", "nan_count", "norm_axes", "norm_grad", "norm_grad_partials",
-           "norm_jvp", "pad_grad", "pinv_jvp", "pinv_jvp_jvp", "pinv_jvp_vjp", "polyval_grad",
-           "polyval_slope", "power_base_grad", "prod_grad", "prod_others_jvp", "qr_grad", "qr_jvp",
-           "quantile_grad", "quantile_jvp", "read_at", "real_part", "rebuilt", "reduce_count",
-           "reduced_last", "reduction_axes", "refuse_complex", "repeat_grad", "resize_grad", "rfft_grad",
-           "rfftn_grad", "safe_divide", "scipy_cholesky_grad", "scipy_cholesky_grad_jvp",
-           "scipy_cholesky_grad_vjp", "scipy_cholesky_jvp", "scipy_cholesky_jvp_jvp",
-           "scipy_cholesky_jvp_vjp", "seed", "select_choice_grad", "select_default_grad", "select_grad",
-           "select_masks", "sign_slope", "sinc_grad", "slogdet_grad", "slogdet_jvp", "snapshot",
-           "softmax_grad", "solve_grad1", "solve_grad2", "solve_jvp1", "solve_jvp2", "solve_matmul",
-           "solve_triangular_grad1", "solve_triangular_grad2", "solve_triangular_jvp", "sort_grad",
-           "sort_jvp", "sqrtm_grad", "sqrtm_jvp", "stop_gradient", "svd_grad", "svd_grad_jvp",
-           "svd_grad_vjp", "svd_jvp", "swap_last_axes", "swap_norm", "symmetric_from",
-           "take_along_axis_grad", "take_grad", "tensordot_grad1", "tensordot_grad2", "tie_weight",
-           "tile_grad", "trace_grad", "trapezoid_grad", "trapezoid_x_jvp", "triangle_of", "triangle_part",
-           "triangular_trans", "tril_half_diagonal", "tuple_part", "unappended", "unarray", "unbroadcast",
-           "uncolumn_stack", "unconcatenate", "undstack", "unhstack", "unread_at", "unreduce",
-           "unreduce_grad", "unreduced_norm_grad", "unshared", "unsplit", "unstack", "unsum", "untranspose",
-           "unvstack", "vecdot_grad", "vector_norm_grad", "vector_norm_jvp", "zero_at", "zeros_like"]
+           "matrix_powers", "matvec_grad1", "matvec_grad2", "mismatch", "multi_dot_grad",
+           "multi_dot_grad_others", "multi_dot_hvp", "multi_dot_jvp", "nan_count", "norm_axes", "norm_grad",
+           "norm_grad_partials", "norm_jvp", "pad_grad", "path_text", "pinv_jvp", "pinv_jvp_jvp",
+           "pinv_jvp_vjp", "polyval_grad", "polyval_slope", "power_base_grad", "prod_grad",
+           "prod_others_jvp", "qr_grad", "qr_jvp", "quantile_grad", "quantile_jvp", "read_at", "real_part",
+           "rebuilt", "rebuilt_like", "reduce_count", "reduced_last", "reduction_axes", "refuse_complex",
+           "repeat_grad", "resize_grad", "rfft_grad", "rfftn_grad", "safe_divide", "scipy_cholesky_grad",
+           "scipy_cholesky_grad_jvp", "scipy_cholesky_grad_vjp", "scipy_cholesky_jvp",
+           "scipy_cholesky_jvp_jvp", "scipy_cholesky_jvp_vjp", "seed", "select_choice_grad",
+           "select_default_grad", "select_grad", "select_masks", "sign_slope", "sinc_grad", "slogdet_grad",
+           "slogdet_jvp", "snapshot", "softmax_grad", "solve_grad1", "solve_grad2", "solve_jvp1",
+           "solve_jvp2", "solve_matmul", "solve_triangular_grad1", "solve_triangular_grad2",
+           "solve_triangular_jvp", "sort_grad", "sort_jvp", "sqrtm_grad", "sqrtm_jvp", "stop_gradient",
+           "svd_grad", "svd_grad_jvp", "svd_grad_vjp", "svd_jvp", "swap_last_axes", "swap_norm",
+           "symmetric_from", "take_along_axis_grad", "take_grad", "tensordot_grad1", "tensordot_grad2",
+           "tie_weight", "tile_grad", "trace_grad", "trapezoid_grad", "trapezoid_x_jvp", "triangle_of",
+           "triangle_part", "triangular_trans", "tril_half_diagonal", "tuple_part", "unappended", "unarray",
+           "unbroadcast", "uncolumn_stack", "unconcatenate", "undstack", "unhstack", "unread_at",
+           "unreduce", "unreduce_grad", "unreduced_norm_grad", "unshared", "unsplit", "unstack", "unsum",
+           "untranspose", "unvstack", "vecdot_grad", "vector_norm_grad", "vector_norm_jvp", "zero_at",
+           "zeros_like"]
 
 # the modules defining the helpers (the __module__ of every helper)
-MODULES = ("s2s.runtime.core", "s2s.runtime.elementwise", "s2s.runtime.reductions", "s2s.runtime.linalg",
-           "s2s.runtime.shapes", "s2s.runtime.numeric", "s2s.runtime.decompositions", "s2s.runtime.second_order",
+MODULES = ("s2s.runtime.trees", "s2s.runtime.core", "s2s.runtime.elementwise", "s2s.runtime.reductions",
+           "s2s.runtime.linalg", "s2s.runtime.shapes", "s2s.runtime.numeric", "s2s.runtime.decompositions", "s2s.runtime.second_order",
            "s2s.runtime.second_order_factors", "s2s.runtime.complexes",
            "s2s.runtime.fourier")
 # run-time support that generated code drives (batched tangents, checkpoint schedules): copied into
@@ -126,7 +135,9 @@ SUPPORT = ("s2s.runtime.batching", "s2s.runtime.schedules")
 # so they need no derivative rules
 SHARED = frozenset({"add_into", "real_part", "complex_fit", "fft_axes", "fft_fit", "swap_norm", "irfft_weights", "is_basic_index", "is_zero", "rebuilt", "reduction_axes", "reduced_last", "eye_like",
                     "swap_last_axes", "norm_axes", "matrix_powers", "unreduced_norm_grad", "triangular_trans",
-                    "cho_apply", "cho_lower_factor", "cho_other_triangle", "tuple_part", "tril_half_diagonal"})
+                    "cho_apply", "cho_lower_factor", "cho_other_triangle", "tuple_part", "tril_half_diagonal",
+                    "entries", "field_index", "is_dict", "is_differentiable_leaf", "is_differentiable_leaf_tree",
+                    "is_named", "is_record", "mismatch", "path_text", "rebuilt_like", "as_tangent"})
 
 
 def is_runtime(obj):

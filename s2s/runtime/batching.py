@@ -13,12 +13,13 @@ import numpy as np
 
 from s2s.runtime import (ArgumentError, add_into, complex_fit, real_part, is_basic_index, is_zero, rebuilt, add_at, cotangent, dot_grad1,
                          dot_grad2, finalize, float_dtype, matmul_grad1, matmul_grad2, read_at, unbroadcast, zero_at)
+from s2s.runtime import is_named
 
 
 def batch_size(t):
     """The number of seeds of a batched tangent (the first array found in a container)."""
-    if isinstance(t, (list, tuple)):
-        for e in t:
+    if isinstance(t, (list, tuple, dict)):
+        for e in (t.values() if isinstance(t, dict) else t):
             k = batch_size(e)
             if k is not None:
                 return k
@@ -30,6 +31,8 @@ def batch_zeros(x, k):
     """Zero tangents of ``x`` for ``k`` seeds: shape (k,) + x's shape (containers elementwise)."""
     if isinstance(x, (list, tuple)):
         return rebuilt(x, [batch_zeros(e, k) for e in x])
+    if is_named(x):
+        return {}  # a dict or record: missing entries are zero
     return np.zeros((k,) + np.shape(x), dtype=float_dtype(x))
 
 
@@ -37,7 +40,7 @@ def lift(t, like):
     """Batched tangent ``t`` with axes inserted after the seed axis up to ``like``'s rank, so that it
     broadcasts against values shaped like ``like`` as the unbatched tangent would (a list or tuple of
     tangents, or ``like`` that is one, stays as it is)."""
-    if isinstance(t, (list, tuple)) or isinstance(like, (list, tuple)):
+    if isinstance(t, (list, tuple, dict)) or isinstance(like, (list, tuple)) or is_named(like):
         return t
     return _lifted(t, np.ndim(like))
 
@@ -54,6 +57,8 @@ def batch_at(t, index):
     """``t[index]`` for the primal index ``index``: an element of a container, or every seed of an array."""
     if isinstance(t, (list, tuple)):
         return t[index]
+    if isinstance(t, dict):
+        return t.get(index, 0.0)
     return t[batch_index(index)]
 
 
@@ -78,6 +83,8 @@ def seed_of(t, i):
     """The tangent along seed ``i`` of a batched tangent (containers elementwise)."""
     if isinstance(t, (list, tuple)):
         return rebuilt(t, [seed_of(e, i) for e in t])
+    if isinstance(t, dict):
+        return {k: seed_of(e, i) for k, e in t.items()}
     if is_zero(t):  # the zero of every seed (a Python 0.0, as unbatched)
         return t
     return t[i]
@@ -90,6 +97,10 @@ def batch_stack(seeds):
         return 0.0
     if isinstance(first, (list, tuple)):
         return rebuilt(first, [batch_stack([s[i] for s in seeds]) for i in range(len(first))])
+    if any(isinstance(s, dict) for s in seeds):
+        keys = [k for s in seeds if isinstance(s, dict) for k in s]
+        return {k: batch_stack([s.get(k, 0.0) if isinstance(s, dict) else 0.0 for s in seeds])
+                for k in dict.fromkeys(keys)}
     return np.stack([np.asarray(s) for s in seeds])
 
 

@@ -19,6 +19,9 @@ import numbers
 
 import numpy as np
 
+from s2s.runtime.trees import (entries, field_index, getfield, is_differentiable_leaf, is_differentiable_leaf_tree,
+                               is_named, mismatch, rebuilt_like)
+
 
 class S2SError(Exception):
     """Base class of every error s2s raises about the user's code."""
@@ -68,8 +71,9 @@ def seed(ans, where="", of="", holomorphic=False):
 
     A complex ``ans`` needs ``holomorphic=True`` (the gradient is then f'(z)).
     """
-    if is_container(ans) or np.ndim(ans) != 0:
-        shape = "a {}".format(type(ans).__name__) if is_container(ans) else "shape {}".format(np.shape(ans))
+    if is_container(ans) or is_named(ans) or np.ndim(ans) != 0:
+        shape = "a {}".format(type(ans).__name__) if is_container(ans) or is_named(ans) else "shape {}".format(
+            np.shape(ans))
         raise NonScalarOutputError(
             "{}: grad needs a scalar result, but {} returned {}. "
             "Use s2s.vjp or s2s.jacobian for non-scalar results, or reduce the "
@@ -89,6 +93,12 @@ def seed(ans, where="", of="", holomorphic=False):
 
 def cotangent(value, dout, where="", of=""):
     """Check that the cotangent ``dout`` passed to a vjp matches the result ``value``; return it."""
+    if is_named(value):
+        wrong = mismatch(value, dout)
+        if wrong:
+            raise ArgumentError("{}: dout must have the structure of what {} returned: {}".format(where, of, wrong))
+        return {k: cotangent(v, getfield(dout, k), where, of) if is_differentiable_leaf_tree(v) else 0.0
+                for k, v in entries(value)}
     if is_container(value):
         if not is_container(dout) or len(dout) != len(value):
             raise ArgumentError("{}: {} returned a {} of {} values, so dout must be a list or tuple of {} "
@@ -112,7 +122,9 @@ def zeros_like(x):
     if isinstance(x, list):
         return [zeros_like(e) for e in x]
     if isinstance(x, tuple):
-        return tuple(zeros_like(e) for e in x)
+        return rebuilt(x, [zeros_like(e) for e in x])
+    if is_named(x):
+        return {}  # missing entries are zero
     if isinstance(x, np.ndarray):
         return np.zeros(x.shape, dtype=float_dtype(x))
     if isinstance(x, np.generic):
@@ -130,12 +142,19 @@ def float_dtype(x):
 
 def add(a, b):
     """Sum two adjoints of the same primal value (containers elementwise)."""
+    if isinstance(a, dict) or isinstance(b, dict):
+        if is_zero(a) or is_zero(b):
+            return b if is_zero(a) else a
+        out = dict(a)
+        for k, v in b.items():
+            out[k] = add(out[k], v) if k in out else v
+        return out
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return type(a)(add(x, y) for x, y in zip(a, b))
+        return rebuilt(a, [add(x, y) for x, y in zip(a, b)])
     if isinstance(a, (list, tuple)):
-        return a if is_zero(b) else type(a)(add(x, y) for x, y in zip(a, b))
+        return a if is_zero(b) else rebuilt(a, [add(x, y) for x, y in zip(a, b)])
     if isinstance(b, (list, tuple)):
-        return b if is_zero(a) else type(b)(add(x, y) for x, y in zip(a, b))
+        return b if is_zero(a) else rebuilt(b, [add(x, y) for x, y in zip(a, b)])
     return a + b
 
 
@@ -185,6 +204,8 @@ def copy(x):
         return x.copy()
     if isinstance(x, list):
         return list(x)
+    if isinstance(x, dict):
+        return dict(x)
     return x
 
 
@@ -193,7 +214,9 @@ def detach(x):
     if isinstance(x, np.ndarray):
         return x.copy()
     if isinstance(x, (list, tuple)):
-        return type(x)(detach(e) for e in x)
+        return rebuilt(x, [detach(e) for e in x])
+    if isinstance(x, dict):
+        return {k: detach(v) for k, v in x.items()}
     return x
 
 
@@ -245,6 +268,11 @@ def add_at(x_bar, x, idx, v):
     """
     if is_zero(x_bar):
         x_bar = zeros_like(x)
+    if isinstance(x_bar, dict):
+        x_bar[idx] = add(x_bar[idx], v) if idx in x_bar else v
+        return x_bar
+    if isinstance(idx, str) and hasattr(x, "_fields"):
+        idx = field_index(x, idx)
     if isinstance(x_bar, np.ndarray):
         x_bar, v = complex_fit(x_bar, x, v)
         return add_into(x_bar, idx, v)
@@ -265,6 +293,9 @@ def add_at(x_bar, x, idx, v):
 def zero_at(x_bar, idx):
     """Set ``x_bar[idx]`` to zero and return ``x_bar`` (in place)."""
     if is_zero(x_bar):
+        return x_bar
+    if isinstance(x_bar, dict):
+        x_bar.pop(idx, None)
         return x_bar
     if isinstance(x_bar, list):
         if isinstance(idx, slice):
@@ -292,6 +323,8 @@ def read_at(x_bar, idx):
     """
     if is_zero(x_bar):
         return 0.0
+    if isinstance(x_bar, dict):
+        return x_bar.get(idx, 0.0)
     g = x_bar[idx]
     if isinstance(x_bar, np.ndarray):
         if is_basic_index(idx):
@@ -316,12 +349,19 @@ def finalize(g, x):
 
     The gradient of a real ``x`` is the real part of its adjoint: adjoints of real
     values may carry an imaginary part from complex operations (``x * 1j``), which
-    the pairing ``Re(x_bar * x_dot)`` ignores (see templates/README.md).
+    the pairing ``Re(x_bar * x_dot)`` ignores (see templates/README.md). In a dict
+    or record, and for the str, None and other objects in lists and tuples, the
+    entries that are not floating-point get ``None``.
     """
+    if is_named(x):
+        g = {} if is_zero(g) else g
+        return rebuilt_like(x, {k: _finalize_entry(getfield(g, k), v) for k, v in entries(x)})
     if isinstance(x, (list, tuple)):
         if is_zero(g):
             g = [0.0] * len(x)
-        return type(x)(finalize(gi, xi) for gi, xi in zip(g, x))
+        elif isinstance(g, dict):  # a named tuple read by field names
+            g = [g.get(name, 0.0) for name in x._fields]
+        return rebuilt(x, [finalize(gi, xi) if not _opaque(xi) else None for gi, xi in zip(g, x)])
     if is_zero(g):
         return zeros_like(x)
     dtype = float_dtype(x)
@@ -343,6 +383,17 @@ def finalize(g, x):
     return g
 
 
+def _finalize_entry(g, x):
+    if isinstance(x, (list, tuple, dict)) or is_named(x) or is_differentiable_leaf(x):
+        return finalize(g, x)
+    return None
+
+
+def _opaque(x):
+    """A value with no gradient at all, even a zero: a string, None or some other object."""
+    return not isinstance(x, (list, tuple, dict, int, float, complex, np.ndarray, np.generic)) and not is_named(x)
+
+
 def broadcast_like(g, x):
     """``g`` fitted to the structure and shape of ``x``: summed over axes ``x`` lacks, broadcast over the rest.
 
@@ -350,10 +401,14 @@ def broadcast_like(g, x):
     fitted to a container is fitted to each element, a container fitted to a
     value is summed. The map is linear and ``broadcast_like(., g)`` is its transpose.
     """
+    if isinstance(g, dict) or is_named(x):
+        if not isinstance(g, dict):
+            return {}
+        return {k: broadcast_like(v, getfield(x, k)) for k, v in g.items()}
     if is_container(x):
         if is_container(g):
-            return type(x)(broadcast_like(gi, xi) for gi, xi in zip(g, x))
-        return type(x)(broadcast_like(g, xi) for xi in x)
+            return rebuilt(x, [broadcast_like(gi, xi) for gi, xi in zip(g, x)])
+        return rebuilt(x, [broadcast_like(g, xi) for xi in x])
     if is_container(g):
         return sum((broadcast_like(gi, x) for gi in g), broadcast_like(0.0, x))
     shape, g = np.shape(x), np.asarray(g)

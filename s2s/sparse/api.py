@@ -28,6 +28,7 @@ from s2s.sparse import coloring
 from s2s.sparse.detect import Detector, Slot
 from s2s.sparse.pattern import Pattern
 from s2s.sparse.rules import Rules
+from s2s.runtime import is_named
 
 
 class MissingSciPyError(S2SError):
@@ -95,7 +96,7 @@ def _detect(f, args, kwargs, wrt, local, hessian):
     name = _wrt_name(f, wrt)
     bound = _bound(f, args, kwargs)
     x = bound.arguments[name]
-    if isinstance(x, (list, tuple)):
+    if isinstance(x, (list, tuple)) or is_named(x):
         raise ArgumentError("{}: sparsity of {} with respect to `{}`, a {}: pass an array".format(
             _api.location(f), f.__name__, name, type(x).__name__))
     n = P.size(x)

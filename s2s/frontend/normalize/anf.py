@@ -22,16 +22,21 @@ operators, conditional expressions and comprehensions become statements; the
 target of an assignment never appears among its operands.
 """
 import gast
+import numpy as np
 
 from s2s.common import anno
 from s2s.common import astutil as A
 from s2s.common.errors import NoRuleError
+from s2s.common.records import RecordMethod
 from s2s.frontend.normalize.checks import fail
 from s2s.frontend.normalize.desugar import Desugar
 from s2s.frontend.parse import MISSING
+from s2s.runtime import getfield
 
 # ndarray attributes that are constants (their derivative is zero)
 CONSTANT_ATTRIBUTES = frozenset({"shape", "ndim", "size", "dtype", "itemsize", "nbytes", "strides"})
+# the other attributes of arrays: an attribute not among them reads a field (s2s.runtime.getfield)
+_ARRAY_ATTRIBUTES = frozenset(a for a in dir(np.ndarray) if not a.startswith("_"))
 # ndarray methods taking a shape either as one tuple or as several integers
 VARARG_METHODS = frozenset({"reshape", "transpose"})
 
@@ -389,6 +394,11 @@ class ANF:
                     _where(self.origin_node, self.parsed), _text(self.origin_node), method))
         args = self.atoms(e.args, pre)
         keywords = [A.keyword(k.arg, self.atoms([k.value], pre)[0]) for k in e.keywords]
+        if isinstance(self.methods[method], RecordMethod):  # self.predict(x) -> Model.predict(self, x)
+            fn = self.methods[method].fn
+            node = A.call(self.refs.expr(fn, method), [receiver] + args, keywords)
+            anno.set(node, anno.Key.CALLEE, fn)
+            return pre, node
         if method in VARARG_METHODS and len(args) > 1:
             args = [self._temp(gast.Tuple(elts=args, ctx=gast.Load()), pre)]
         node = A.call(gast.Attribute(value=receiver, attr=method, ctx=gast.Load()), args, keywords)
@@ -415,9 +425,13 @@ class ANF:
             import numpy as np
 
             anno.set(node, anno.Key.CALLEE, {"T": np.transpose, "real": np.real, "imag": np.imag}[e.attr])
-        else:
-            fail(self.origin_node, "the attribute `.{}`".format(e.attr),
-                 "use the NumPy function instead (for example np.real(x))", self.parsed)
+        elif e.attr in _ARRAY_ATTRIBUTES:
+            fail(self.origin_node, "the ndarray attribute `.{}`".format(e.attr),
+                 "use the NumPy function instead (for example np.conj(x)); a field of a dataclass or object "
+                 "with this name cannot be read by s2s: rename it", self.parsed)
+        else:  # a field of a dataclass, named tuple or object
+            node = A.call(self.refs.expr(getfield, "getfield"), [receiver, A.const(e.attr)])
+            anno.set(node, anno.Key.CALLEE, getfield)
         return pre, node
 
 

@@ -1,0 +1,182 @@
+"""Containers with named entries: dicts, dataclass instances, named tuples and plain objects.
+
+Generated code keeps a dict or record argument as it is and reads its
+entries with ``d[k]`` (dicts) or ``getfield(p, "name")`` (attributes). The
+adjoint of such a value is a dict from entry name to adjoint, holding only
+the entries that received one (a missing entry is zero); ``finalize`` turns
+it into a value of the argument's own structure with ``rebuilt_like``: a
+dict for a dict, ``dataclasses.replace`` for a dataclass, ``_replace`` for a
+named tuple, and ``copy.copy`` with the attributes set for a plain object.
+Entries that are not floating-point (ints, bools, strings, None, other
+objects) get ``None`` there: they have no gradient.
+
+This module imports nothing else from s2s: ``core`` builds on it. The
+standard modules are imported inside the functions, so that a standalone file
+copying ``finalize`` imports them only when it reads a dict or record.
+"""
+import numpy as np
+
+def is_dict(x):
+    return isinstance(x, dict)
+
+
+def is_record(x):
+    """A dataclass instance or a plain object whose attributes a function may read (not a named tuple)."""
+    if isinstance(x, (float, int, np.ndarray, np.generic, list, tuple, dict, str)):
+        return False
+    import dataclasses
+    import numbers
+    import types
+
+    if isinstance(x, (numbers.Number, np.ndarray, np.generic, str, bytes, type(None), type(Ellipsis), slice, range,
+                      list, tuple, dict, type, types.ModuleType, types.FunctionType, types.MethodType,
+                      types.BuiltinFunctionType)):
+        return False
+    if dataclasses.is_dataclass(x):
+        return True
+    return hasattr(x, "__dict__") and type(x).__module__ not in ("builtins", "numpy", "numpy.random")
+
+
+def is_named(x):
+    """A dict or a record: a value whose entries have names."""
+    return isinstance(x, dict) or is_record(x)
+
+
+def entries(x):
+    """(name, value) of each entry of a dict or record, in their order."""
+    import dataclasses
+
+    if isinstance(x, dict):
+        return list(x.items())
+    if dataclasses.is_dataclass(x):
+        return [(f.name, getattr(x, f.name)) for f in dataclasses.fields(x)]
+    return list(vars(x).items())
+
+
+def rebuilt_like(x, values):
+    """A value of the structure of the dict or record ``x`` with the entries of the dict ``values``."""
+    import copy
+    import dataclasses
+
+    if isinstance(x, dict):
+        return {k: values[k] for k in x}
+    if dataclasses.is_dataclass(x):
+        init = {f.name: values[f.name] for f in dataclasses.fields(x) if f.init}
+        out = dataclasses.replace(x, **init)
+        for f in dataclasses.fields(x):
+            if not f.init:
+                object.__setattr__(out, f.name, values[f.name])
+        return out
+    out = copy.copy(x)
+    for k in vars(x):
+        object.__setattr__(out, k, values[k])
+    return out
+
+
+def getfield(x, name):
+    """``x.name`` for a record or named tuple, ``x[name]`` for a dict (an adjoint or tangent of a record),
+    and the zero ``0.0`` as it is."""
+    if isinstance(x, dict):
+        return x.get(name, 0.0)
+    if isinstance(x, float) and not isinstance(x, np.generic) and x == 0.0:
+        return 0.0
+    return getattr(x, name)
+
+
+def field_index(x, name):
+    """The position of the field ``name`` of the named tuple ``x``."""
+    return type(x)._fields.index(name)
+
+
+def is_differentiable_leaf(x):
+    """Whether a leaf value can carry a gradient: a float, complex or inexact array."""
+    if isinstance(x, (bool, np.bool_)):
+        return False
+    if isinstance(x, (np.ndarray, np.generic)):
+        return np.issubdtype(x.dtype, np.inexact)
+    return isinstance(x, (float, complex))
+
+
+def path_text(path):
+    """``path`` (a tuple of keys, indices and attribute names) as Python would write it: ``['W'][0].b``."""
+    return "".join(".{}".format(p[1]) if isinstance(p, tuple) else "[{!r}]".format(p) for p in path)
+
+
+def mismatch(value, other, path=()):
+    """Why ``other`` (a tangent or cotangent) does not have the structure and shapes of ``value``, naming the
+    first wrong entry (``['W1']: shape (2,) instead of (3, 2)``); ``None`` when it has.
+
+    A dict or record of the same names, or a dict for a record, matches a dict or record; the
+    entries that are not floating-point may hold anything."""
+    import numbers
+
+    here = path_text(path) or "the whole value"
+    if is_named(value):
+        if not is_named(other):
+            return "{}: a {} of entries {} instead of {}".format(here, type(value).__name__, _names(value),
+                                                                _describe(other))
+        names = [k for k, _ in entries(value)]
+        given = [k for k, _ in entries(other)]
+        missing = [k for k in names if k not in given and is_differentiable_leaf_tree(dict(entries(value))[k])]
+        extra = [k for k in given if k not in names]
+        if missing or extra:
+            return "{}: entries {} instead of {}".format(here, _names(other), _names(value))
+        for k, v in entries(value):
+            if k in given:
+                why = mismatch(v, getfield(other, k), path + (((None, k),) if is_record(value) else (k,)))
+                if why:
+                    return why
+        return None
+    if isinstance(value, (list, tuple)):
+        if not isinstance(other, (list, tuple)) or len(other) != len(value):
+            return "{}: a {} of {} instead of {}".format(here, type(value).__name__, len(value), _describe(other))
+        for i, (v, o) in enumerate(zip(value, other)):
+            why = mismatch(v, o, path + (i,))
+            if why:
+                return why
+        return None
+    if not is_differentiable_leaf(value) and not isinstance(value, numbers.Number):
+        return None  # a string, None or another object: anything goes
+    if is_named(other) or isinstance(other, (list, tuple)) or np.shape(other) != np.shape(value):
+        return "{}: {} instead of shape {}".format(here, _describe(other), np.shape(value))
+    return None
+
+
+def is_differentiable_leaf_tree(x):
+    """Whether ``x`` holds a floating-point value anywhere."""
+    if is_named(x):
+        return any(is_differentiable_leaf_tree(v) for _, v in entries(x))
+    if isinstance(x, (list, tuple)):
+        return any(is_differentiable_leaf_tree(v) for v in x)
+    return is_differentiable_leaf(x)
+
+
+def _names(x):
+    return "(" + ", ".join(repr(k) for k, _ in entries(x)) + ")"
+
+
+def _describe(x):
+    if is_named(x):
+        return "a {} of entries {}".format(type(x).__name__, _names(x))
+    if isinstance(x, (list, tuple)):
+        return "a {} of {}".format(type(x).__name__, len(x))
+    return "shape {}".format(np.shape(x))
+
+
+def field_grad(g, x, name):
+    """The adjoint of ``x`` in ``getfield(x, name)``: ``g`` at the entry ``name``, zero elsewhere."""
+    if hasattr(x, "_fields"):
+        return type(x)(*[g if f == name else 0.0 for f in x._fields])
+    return {name: g}
+
+
+def as_tangent(value, t):
+    """The tangent or cotangent ``t`` of ``value`` (checked by ``mismatch``) in the form generated code
+    reads: dicts for dicts and records, and the zero ``0.0`` for every entry that is not
+    floating-point, whatever ``t`` held there."""
+    if is_named(value):
+        return {k: as_tangent(v, getfield(t, k)) for k, v in entries(value)}
+    if isinstance(value, (list, tuple)):
+        items = [as_tangent(v, ti) for v, ti in zip(value, t)]
+        return type(value)(*items) if hasattr(value, "_fields") else type(value)(items)
+    return t if is_differentiable_leaf(value) else 0.0
