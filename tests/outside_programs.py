@@ -86,3 +86,23 @@ def row_of_a_matrix(x):
     for r in t:
         r *= 3.0  # <- row-imul
     return np.sum(t)
+
+
+def two_names_for_a_copy(x, d):
+    e = d.copy()
+    d = e
+    e[0] = 2 * x  # <- held-elsewhere
+    return d[0] * d[1]
+
+
+def copies_its_parameter_first(x, d):
+    d = d.copy()
+    d[0] = 2 * x
+    return d[0] * d[1]
+
+
+def view_read_after_a_write(x, d):
+    e = d.copy()
+    v = e[0:2]
+    e[0] = 2 * x  # <- view-after-write
+    return np.sum(v * v)

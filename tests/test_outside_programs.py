@@ -38,6 +38,8 @@ REFUSED = [
     (P.alias_in_a_tuple, (np.array([1.0, 2.0]),), "tuple-imul", ["u *= x", "in place"]),
     (P.alias_in_a_list, (np.array([1.0, 2.0]),), "list-imul", ["t *= x", "in place"]),
     (P.row_of_a_matrix, (np.array([1.0, 2.0]),), "row-imul", ["r *= 3.0", "in place"]),
+    (P.two_names_for_a_copy, (1.5, np.array([3.0, 4.0])), "held-elsewhere", ["`d` holds the same array"]),
+    (P.view_read_after_a_write, (1.5, np.array([3.0, 4.0, 5.0])), "view-after-write", ["`v` holds the same array"]),
 ]
 
 
@@ -51,6 +53,11 @@ def test_refused_with_the_line(make, fn, args, key, words):
     assert re.search(r"outside_programs\.py:{}(?!\d)".format(marker_line(key)), message), message
     for word in words:
         assert word in message, message
+
+
+def test_a_parameter_copied_first_may_be_written():
+    gx, gd = s2s.grad(P.copies_its_parameter_first, wrt=(0, 1))(1.5, np.array([3.0, 4.0]))
+    assert gx == 8.0 and np.array_equal(gd, [0.0, 3.0])
 
 
 def test_a_list_argument_rebuilt_first_is_fine():

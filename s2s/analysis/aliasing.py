@@ -26,9 +26,15 @@ VIEW_FUNCTIONS = (np.asarray, np.asanyarray, np.reshape, np.ravel, np.transpose,
                   np.broadcast_to, np.real, np.imag)
 
 
-def shared_at(fn, params, name, write):
-    """None, or why ``name`` may share memory with another array at the statement ``write``."""
-    return _Walk(fn).shared(name, write, params, set())
+def shared_at(fn, params, name, write, generated=False):
+    """None, or why ``name`` may share memory with another array at the statement ``write``: its
+    value may be another's, or another name that holds it (``d = e``) is read after the write.
+
+    ``generated``: ``fn`` is code s2s generated (differentiated again), whose views of an array
+    are read after a write only as the restores of its adjoint sweep made them: the second check
+    is left out."""
+    walk = _Walk(fn)
+    return walk.shared(name, write, params, set()) or (None if generated else walk.held_elsewhere(name, write))
 
 
 class _Walk:
@@ -36,6 +42,8 @@ class _Walk:
         self.order = {}    # id(statement) -> its position in program order
         self.loops = {}    # id(statement) -> ids of the loops holding it
         self.assigns = {}  # name -> the statements assigning it
+        self.reads = {}  # name -> ids of the statements reading it
+        self.top = {id(s) for s in fn.body}
         self._visit(fn.body, ())
 
     def _visit(self, stmts, loops):
@@ -44,11 +52,23 @@ class _Walk:
             self.loops[id(s)] = loops
             if isinstance(s, gast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], gast.Name):
                 self.assigns.setdefault(s.targets[0].id, []).append(s)
+            if s.__class__ in A.FLAT:
+                for n in A.names_loaded(s):
+                    self.reads.setdefault(n, []).append(id(s))
+            elif isinstance(s, (gast.If, gast.While)):
+                for n in A.names_loaded(s.test):
+                    self.reads.setdefault(n, []).append(id(s))
             inner = loops + (id(s),) if isinstance(s, (gast.For, gast.While)) else loops
             for field in ("body", "orelse"):
                 block = getattr(s, field, None)
                 if isinstance(block, list) and s.__class__ not in A.FLAT:
                     self._visit(block, inner)
+
+    def rebound_first(self, name, stmt):
+        """Whether a statement of the function's own body (not a branch or loop) assigns ``name``
+        before ``stmt``: the parameter's own value no longer reaches it."""
+        at = self.order.get(id(stmt), len(self.order))
+        return any(id(s) in self.top and self.order[id(s)] < at for s in self.assigns.get(name, ()))
 
     def reaching(self, name, stmt):
         at = self.order.get(id(stmt), len(self.order))
@@ -56,8 +76,24 @@ class _Walk:
         return [s for s in self.assigns.get(name, ())
                 if self.order[id(s)] < at or around & set(self.loops[id(s)])]
 
+    def held_elsewhere(self, name, write):
+        """Why another name may hold ``name``'s array and see the write, or None."""
+        at = self.order.get(id(write), len(self.order))
+        around = set(self.loops.get(id(write), ()))
+        for other, stmts in sorted(self.assigns.items()):
+            for s in stmts:
+                if other == name or not _holds_name(s.value, name):
+                    continue
+                if not (self.order[id(s)] < at or around & set(self.loops[id(s)])):
+                    continue  # made after the write: it sees the new values, as s2s does
+                if any(self.order[i] > at or around & set(self.loops[i]) for i in self.reads.get(other, ())):
+                    origin = anno.get(s, anno.Key.ORIGIN)
+                    where = " (`{}`, line {})".format(origin.text, origin.lineno) if origin else ""
+                    return "`{}` holds the same array{}, and the write would change it too".format(other, where)
+        return None
+
     def shared(self, name, stmt, params, seen):
-        if name in params:
+        if name in params and not self.rebound_first(name, stmt):
             return "`{}` is a parameter, so this would modify the caller's array".format(name)
         if name in seen:
             return None
@@ -88,3 +124,26 @@ class _Walk:
             if any(callee is f for f in VIEW_FUNCTIONS):
                 return "may be the array `{}` returns its argument as".format(getattr(callee, "__name__", "it"))
         return None
+
+
+def _holds_name(value, name):
+    """Whether ``value`` is ``name`` itself or a view of it."""
+    if isinstance(value, gast.Name):
+        return value.id == name
+    if isinstance(value, gast.Subscript):
+        # a slice is a view; an element read (x[i], x[i, j]) is taken here for a copy (of a 1-D array)
+        index = value.slice.elts if isinstance(value.slice, gast.Tuple) else [value.slice]
+        return isinstance(value.value, gast.Name) and value.value.id == name \
+            and any(isinstance(i, gast.Slice) or (isinstance(i, gast.Constant) and i.value in (None, Ellipsis))
+                    for i in index)
+    if isinstance(value, (gast.Call, gast.Attribute)):
+        method = anno.get(value, anno.Key.METHOD) or getattr(value, "attr", None)
+        receiver = value.func.value if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) \
+            else getattr(value, "value", None)
+        if method in VIEW_METHODS and isinstance(receiver, gast.Name) and receiver.id == name:
+            return True
+        callee = anno.get(value, anno.Key.CALLEE, None)
+        if any(callee is f for f in VIEW_FUNCTIONS) and isinstance(value, gast.Call) and value.args \
+                and isinstance(value.args[0], gast.Name) and value.args[0].id == name:
+            return True
+    return False

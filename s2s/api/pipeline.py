@@ -73,9 +73,10 @@ class Context:
     def check_writable(self, name, stmt):
         """Refuse writes into arrays that may be the caller's (or views of them)."""
         fn, params = self.current
-        reason = aliasing.shared_at(fn, set(params), name, stmt)
+        origin = anno.get(stmt, anno.Key.ORIGIN)
+        generated = origin is not None and origin.filename.startswith("<s2s ")
+        reason = aliasing.shared_at(fn, set(params), name, stmt, generated)
         if reason:
-            origin = anno.get(stmt, anno.Key.ORIGIN)
             raise UnsupportedSyntaxError(
                 "{}: `{}`: writing into an array in place is supported only on a fresh copy: {}. "
                 "Write `{} = {}.copy()` first.".format(origin, origin.text if origin else "", reason, name, name))
