@@ -6,10 +6,13 @@ gradient; ``s2s.source`` shows it. The generated code runs with NumPy alone.
 from s2s.api.transforms import grad, jvp, source, value_and_grad, vjp
 from s2s.api.jacobians import hessian, hvp, jacobian
 from s2s.api.check import check_grad
+from s2s.api.show import show
 from s2s.common.errors import (
     ArgumentError,
+    ComplexInputError,
     NoRuleError,
     NonScalarOutputError,
+    ComplexOutputError,
     S2SError,
     SourceUnavailableError,
     TemplateError,
@@ -28,6 +31,7 @@ __all__ = [
     "grad",
     "value_and_grad",
     "source",
+    "show",
     "vjp",
     "jvp",
     "jacobian",
@@ -44,8 +48,10 @@ __all__ = [
     "hessian_sparsity",
     "S2SError",
     "ArgumentError",
+    "ComplexInputError",
     "NoRuleError",
     "NonScalarOutputError",
+    "ComplexOutputError",
     "SourceUnavailableError",
     "TemplateError",
     "UnsupportedSyntaxError",

@@ -140,12 +140,6 @@ def arctanh(x, ans):
     return inverse(1 - x * x)
 
 
-# np.abs is np.absolute; sign(0) == 0 picks the zero subgradient at the kink.
-@elementwise(np.absolute, np.fabs, abs, operator.abs, math.fabs)
-def abs_(x, ans):
-    return np.sign(x)
-
-
 @elementwise(np.sinc)
 def sinc(x, ans):
     return sinc_grad(x)
@@ -159,12 +153,6 @@ def degrees(x, ans):
 @elementwise(np.radians, np.deg2rad, math.radians)
 def radians(x, ans):
     return math.pi / 180
-
-
-# Real arguments only: conj and real are the identity on them.
-@linear(np.conjugate, np.real)
-def conjugate(x, *, ans, ans_bar):
-    return ans_bar
 
 
 # ----------------------------------------------------------- two arguments

@@ -8,7 +8,7 @@ import operator
 import numpy as np
 
 from s2s.rules import adjoint, linear, tangent
-from s2s.runtime import (broadcast_like, det_grad, diag_grad, diagonal_grad, dot_grad1, dot_grad2,
+from s2s.runtime import (conj_of, refuse_complex, broadcast_like, det_grad, diag_grad, diagonal_grad, dot_grad1, dot_grad2,
                          eigh_jvp, eigvalsh_jvp, einsum_grad, einsum_jvp, inner_grad1, lstsq_grad, lstsq_jvp,
                          inner_grad2, lower_grad, matmul_grad1, matmul_grad2, matrix_power_grad, matrix_power_jvp, matvec_grad1,
                          matvec_grad2, multi_dot_grad, multi_dot_jvp, norm_grad, norm_jvp, pinv_jvp,
@@ -66,7 +66,8 @@ def outer_tangent(a, b, *, ans, a_dot, b_dot):
 
 @adjoint(np.vdot)
 def vdot(a, b, *, ans, ans_bar):
-    return ans_bar * np.reshape(b, np.shape(a)), ans_bar * np.reshape(a, np.shape(b))
+    # vdot conjugates a: d ans = vdot(da, b) + vdot(a, db)
+    return conj_of(ans_bar * np.reshape(b, np.shape(a))), ans_bar * conj_of(np.reshape(a, np.shape(b)))
 
 
 @tangent(np.vdot)
@@ -184,7 +185,7 @@ def slogdet_tangent(a, *, ans, a_dot):
 # phi(x) = the lower triangle of x with its diagonal halved.
 @adjoint(np.linalg.cholesky)
 def cholesky(a, *, ans, ans_bar):
-    ans_inv = np.linalg.inv(ans)
+    ans_inv = np.linalg.inv(refuse_complex(ans, "np.linalg.cholesky"))
     inner = np.swapaxes(ans, -1, -2) @ ans_bar
     s = np.swapaxes(ans_inv, -1, -2) @ (0.5 * (np.tril(inner) + np.tril(inner, -1))) @ ans_inv
     return lower_grad(0.5 * (s + np.swapaxes(s, -1, -2)))
@@ -192,7 +193,7 @@ def cholesky(a, *, ans, ans_bar):
 
 @tangent(np.linalg.cholesky)
 def cholesky_tangent(a, *, ans, a_dot):
-    ans_inv = np.linalg.inv(ans)
+    ans_inv = np.linalg.inv(refuse_complex(ans, "np.linalg.cholesky"))
     inner = ans_inv @ symmetric_from(a_dot) @ np.swapaxes(ans_inv, -1, -2)
     return ans @ (0.5 * (np.tril(inner) + np.tril(inner, -1)))
 
@@ -203,7 +204,7 @@ def cholesky_tangent(a, *, ans, a_dot):
 @adjoint(np.linalg.eigh)
 def eigh(a, UPLO="L", *, ans, ans_bar):
     w = ans[0]
-    v = ans[1]
+    v = refuse_complex(ans[1], "np.linalg.eigh")
     v_t = np.swapaxes(v, -1, -2)
     gaps = safe_divide(1.0, np.expand_dims(w, -2) - np.expand_dims(w, -1))
     inner = diagonal_grad(broadcast_like(ans_bar[0], w), v, 0, -2, -1) + gaps * (v_t @ broadcast_like(ans_bar[1], v))
@@ -218,7 +219,7 @@ def eigh_tangent(a, UPLO="L", *, ans, a_dot):
 
 @adjoint(np.linalg.eigvalsh)
 def eigvalsh(a, UPLO="L", *, ans, ans_bar):
-    v = np.linalg.eigh(a, UPLO)[1]
+    v = np.linalg.eigh(refuse_complex(a, "np.linalg.eigvalsh"), UPLO)[1]
     return lower_grad((v * np.expand_dims(ans_bar, -2)) @ np.swapaxes(v, -1, -2), UPLO)
 
 

@@ -21,8 +21,8 @@ _NUMPY = (
     # rounding and sign: piecewise constant
     "floor", "ceil", "round", "around", "rint", "trunc", "fix", "sign", "signbit", "heaviside",
     "floor_divide", "nextafter", "spacing",
-    # the imaginary part and angle of a real array: constants
-    "imag", "angle", "iscomplex", "isreal",
+    # predicates on complex values
+    "iscomplex", "isreal",
     # shapes and types
     "shape", "ndim", "size", "result_type", "can_cast", "iscomplexobj", "isrealobj",
     "isscalar", "broadcast_shapes", "issubdtype", "dtype", "finfo", "iinfo",

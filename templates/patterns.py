@@ -43,7 +43,7 @@ INDEX_MAP = (
     np.atleast_3d, np.transpose, np.swapaxes, np.moveaxis, np.broadcast_to, np.flip, np.fliplr,
     np.flipud, np.roll, np.take, np.repeat, np.tile, np.triu, np.tril, np.concatenate, np.stack,
     np.hstack, np.vstack, np.array, np.asarray, np.asanyarray, np.ascontiguousarray, np.diag,
-    np.diagonal, np.copy, runtime.item,
+    np.diagonal, np.copy, runtime.item, np.fft.fftshift, np.fft.ifftshift,
 )
 REDUCTIONS_LINEAR = (np.sum, np.mean)
 REDUCTIONS = REDUCTIONS_LINEAR + (np.prod, np.max, np.amax, np.min, np.amin, np.var, np.std)

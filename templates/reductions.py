@@ -11,7 +11,7 @@ leaves out (the engine drops it when ``where`` is left at ``True``); the
 import numpy as np
 
 from s2s.rules import adjoint, linear, tangent
-from s2s.runtime import (average_grad, average_jvp, cumprod_grad, cumprod_jvp, cumsum_grad, diff_grads,
+from s2s.runtime import (conj_of, average_grad, average_jvp, cumprod_grad, cumprod_jvp, cumsum_grad, diff_grads,
                          extremum_reduce_grad, extremum_reduce_jvp, filled, masked, nan_count, prod_grad, quantile_grad,
                          quantile_jvp, reduce_count, safe_divide, unreduce)
 
@@ -65,30 +65,30 @@ def prod_tangent(a, axis=None, dtype=None, keepdims=False, initial=1, where=True
 @adjoint(np.var)
 def var(a, axis=None, dtype=None, ddof=0, keepdims=False, where=True, *, ans, ans_bar):
     n = reduce_count(a, axis, keepdims, where)
-    centered = a - np.mean(a, axis=axis, keepdims=True, where=where)
-    return masked(unreduce(ans_bar * (2 / (n - ddof)), a, axis, keepdims) * centered, where)
+    centered = conj_of(a - np.mean(a, axis=axis, keepdims=True, where=where))
+    return masked(unreduce(np.real(ans_bar) * (2 / (n - ddof)), a, axis, keepdims) * centered, where)
 
 
 @tangent(np.var)
 def var_tangent(a, axis=None, dtype=None, ddof=0, keepdims=False, where=True, *, ans, a_dot):
     n = reduce_count(a, axis, keepdims, where)
-    centered = a - np.mean(a, axis=axis, keepdims=True, where=where)
-    return np.sum(masked(a_dot, where) * centered, axis=axis, keepdims=keepdims) * (2 / (n - ddof))
+    centered = conj_of(a - np.mean(a, axis=axis, keepdims=True, where=where))
+    return np.real(np.sum(masked(a_dot, where) * centered, axis=axis, keepdims=keepdims)) * (2 / (n - ddof))
 
 
 # 0 (not NaN) where the standard deviation is 0.
 @adjoint(np.std)
 def std(a, axis=None, dtype=None, ddof=0, keepdims=False, where=True, *, ans, ans_bar):
     n = reduce_count(a, axis, keepdims, where)
-    centered = a - np.mean(a, axis=axis, keepdims=True, where=where)
-    return masked(unreduce(safe_divide(ans_bar, ans) / (n - ddof), a, axis, keepdims) * centered, where)
+    centered = conj_of(a - np.mean(a, axis=axis, keepdims=True, where=where))
+    return masked(unreduce(safe_divide(np.real(ans_bar), ans) / (n - ddof), a, axis, keepdims) * centered, where)
 
 
 @tangent(np.std)
 def std_tangent(a, axis=None, dtype=None, ddof=0, keepdims=False, where=True, *, ans, a_dot):
     n = reduce_count(a, axis, keepdims, where)
-    centered = a - np.mean(a, axis=axis, keepdims=True, where=where)
-    return safe_divide(np.sum(masked(a_dot, where) * centered, axis=axis, keepdims=keepdims), ans) / (n - ddof)
+    centered = conj_of(a - np.mean(a, axis=axis, keepdims=True, where=where))
+    return safe_divide(np.real(np.sum(masked(a_dot, where) * centered, axis=axis, keepdims=keepdims)), ans) / (n - ddof)
 
 
 @linear(np.cumsum, *CUMULATIVE_SUM)

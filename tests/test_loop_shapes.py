@@ -15,6 +15,9 @@ import numpy as np
 import pytest
 
 import s2s
+from functions import for_continue_value as for_continue
+from functions import for_early_return as for_return
+from functions import nested_loop_break as nested_break
 
 
 def for_break(x, n):
@@ -24,34 +27,6 @@ def for_break(x, n):
         if s > 3.0:
             break
     return s * x
-
-
-def for_continue(x):
-    acc = 0.0
-    for e in x:
-        if e < 0:
-            continue
-        acc = acc + e * e
-    return acc
-
-
-def for_return(x):
-    s = 0.0
-    for i in range(5):
-        s = s + x * i
-        if s > 3.0:
-            return s * 2.0
-    return s
-
-
-def nested_break(m):
-    s = 0.0
-    for row in m:
-        for v in row:
-            if v > 0.9:
-                break
-            s = s + v * v
-    return s
 
 
 def tanh_loop(x, n):

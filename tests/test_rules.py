@@ -31,6 +31,7 @@ import numpy as np
 import pytest
 
 import s2s.runtime as R
+import complex_cases
 import functions
 import rules_linalg_scipy
 import rules_second_order
@@ -475,6 +476,8 @@ def _calls():
     add("rt_power_base_grad_zero_exponent", R.power_base_grad, pos(3), 0.0, wrt=(0, 1))
     add("rt_power_base_grad_negative_base", R.power_base_grad, away(3), 3.0)
     add("rt_sinc_grad", R.sinc_grad, away(2, 3))
+    add("rt_conj_sign", R.conj_sign, away(2, 3))  # complex arguments: tests/test_complex.py
+    add("rt_conj_of", R.conj_of, u(3))
     add("rt_sinc_grad_at_zero", R.sinc_grad, np.array([0.0, 0.4]), eps=1e-3, rtol=1e-4)  # sinc_grad cancels near 0
     a, b = distinct(2, 3), distinct(3) + 0.05
     add("rt_select_grad", R.select_grad, u(2, 3), a, b, np.maximum(a, b))
@@ -564,6 +567,10 @@ def _calls():
     add("rt_item_grad_tuple", R.item_grad, u(), u(2, 3), (0, 2))
     add("rt_item_grad_none", R.item_grad, u(), u(1, 1))
     numpy_coverage.calls(add, u, pos, away, distinct)
+    # issue 15: np.c_ joins columns; `u op= v` checks its object is not shared
+    add("rt_column", R.column, u(3))
+    add("rt_column_matrix", R.column, u(2, 3))
+    add("rt_unshared", R.unshared, u(2, 3), (), "__iadd__")
     return c
 
 
@@ -671,8 +678,13 @@ def test_templates_keep_float32():
             assert dtype == np.float32, "{}: adjoint of {} is {}".format(call.id, name, dtype)
 
 
+# primitives of complex values (np.imag, np.angle, np.fft and its helpers): tests/test_complex.py checks
+# them in the real-pair view, which these tables of real arguments cannot
+COMPLEX = {id(p) for p in complex_cases.covered()}
+
+
 def test_every_primitive_has_a_direct_call():
-    covered = {id(c.prim) for c in CALLS}
+    covered = {id(c.prim) for c in CALLS} | COMPLEX
     missing = [rule.name + ": " + repr(p) for p, rule in REGISTRY.adjoints.items() if id(p) not in covered]
     assert not missing, "primitives with no case in CALLS: {}".format(missing)
 
@@ -1230,6 +1242,8 @@ def f_np_deg2rad(x): return np.sum(np.sin(np.deg2rad(x)))
 def f_math_radians(x): return math.radians(x) * x
 def f_np_conjugate(x): return np.sum(np.sin(np.conjugate(x)))
 def f_np_real(x): return np.sum(np.sin(np.real(x)))
+def f_np_imag(x): return np.sum(np.sin(np.imag(x * (1.0 + 2.0j))) * x)
+def f_np_angle(x): return np.sum(np.angle(x * (1.0 + 2.0j) + 0.5j, deg=True) * x)
 def f_math_erf(x): return math.erf(x)
 def f_math_erfc(x): return math.erfc(x)
 def f_math_exp2(x): return math.exp2(x)
@@ -1401,6 +1415,8 @@ def f_rt_broadcast_like(g, x): return np.sum(np.sin(R.broadcast_like(g, x)))
 def f_rt_unreduce(g, x): return np.sum(np.sin(R.unreduce(g, x, (0, 2), False)))
 def f_rt_unreduce_grad(h, g): return np.sum(np.sin(R.unreduce_grad(h, g, (0, 2), False)))
 def f_rt_snapshot(x): return np.sum(np.sin(R.snapshot(x)))
+def f_rt_column(x): return np.sum(np.sin(R.column(x)) * np.arange(3.0)[:, None])
+def f_rt_unshared(x): return np.sum(np.sin(R.unshared(x, (), "__iadd__")))
 def f_rt_cotangent(dout, value): return np.sum(np.sin(R.cotangent(value, dout)))
 def f_rt_finalize(g, x): return np.sum(np.sin(R.finalize(g, x)))
 def f_rt_add_at(x_bar, v, x): return np.sum(np.sin(R.add_at(x_bar * 1.0, x, 2, v)))
@@ -1413,6 +1429,8 @@ def f_rt_safe_divide(a, b): return np.sum(R.safe_divide(a, b))
 def f_rt_log_positive(x): return np.sum(R.log_positive(x))
 def f_rt_power_base_grad(x, y): return np.sum(R.power_base_grad(x, y))
 def f_rt_sinc_grad(x): return np.sum(R.sinc_grad(x))
+def f_rt_conj_sign(x): return np.sum(np.real(R.conj_sign(x * (1.0 + 2.0j)) * x * (1.0 - 1.0j)))
+def f_rt_conj_of(x): return np.sum(np.real(R.conj_of(x * (1.0 + 2.0j)) * x))
 def f_rt_select_grad(g, x, y): return np.sum(np.sin(R.select_grad(g, x, y, np.maximum(x, y))))
 def f_rt_extremum_grad(g, x, y): return np.sum(R.extremum_grad(g, x, y, max(x, y))) * y
 def f_rt_extremum_jvp(t, x, y): return R.extremum_jvp([t, t * t, 0.5], [x, y, 0.1], None, max([x, y, 0.1])) * y
@@ -1520,7 +1538,7 @@ def _rows():
         (f_np_abs, away), (f_np_fabs, away), (f_builtin_abs, away), (f_abs_of_array, away),
         (f_operator_abs, away), (f_math_fabs, away),
         (f_np_sinc, away), (f_np_degrees, u), (f_np_rad2deg, u), (f_math_degrees, u), (f_np_radians, u),
-        (f_np_deg2rad, u), (f_math_radians, u), (f_np_conjugate, u), (f_np_real, u), (f_math_erf, u),
+        (f_np_deg2rad, u), (f_math_radians, u), (f_np_conjugate, u), (f_np_real, u), (f_np_imag, u), (f_np_angle, u), (f_math_erf, u),
         (f_math_erfc, u),
     ]
     if hasattr(math, "cbrt"):
@@ -1707,6 +1725,8 @@ def _rows():
     r(f_rt_log_positive, np.array([0.5, -0.7, 1.3]))
     r(f_rt_power_base_grad, pos(2, 3), u(3), wrt=(0, 1))
     r(f_rt_sinc_grad, away(2, 3))
+    r(f_rt_conj_sign, away(2, 3))
+    r(f_rt_conj_of, u(3))
     r(f_rt_select_grad, u(2, 3), distinct(2, 3), distinct(3) + 0.05, wrt=(0, 1, 2))
     r(f_rt_extremum_grad, 0.7, 0.3, -0.5, wrt=(0, 1, 2))
     r(f_rt_extremum_jvp, 0.7, 0.3, 0.9, wrt=(0, 1, 2))
@@ -1750,6 +1770,8 @@ def _rows():
     rules_linalg_scipy.rows(r, u, pos, away, spd)
     numpy_coverage.rows(r, u, pos, away, distinct, W)
     rules_second_order.rows(r, u, pos, away)
+    r(f_rt_column, u(3))
+    r(f_rt_unshared, u(2, 3))
     return rows
 
 
@@ -1793,7 +1815,7 @@ def primitives_used(fn):
 
 
 def test_every_primitive_is_covered():
-    covered = {id(p) for row in ROWS for p in primitives_used(row.fn)}
+    covered = {id(p) for row in ROWS for p in primitives_used(row.fn)} | COMPLEX
     missing = [rule.name + ": " + repr(p) for p, rule in REGISTRY.adjoints.items() if id(p) not in covered]
     assert not missing, "primitives with no function in ROWS: {}".format(missing)
 

@@ -7,6 +7,9 @@ compares it with central differences of ``f``:
   the same length for a tuple ``wrt``; each result has its argument's
   structure (lists and tuples leaf by leaf), shape and float dtype;
 - the arguments are left unmodified by the gradient call;
+- complex arguments in the real-pair view: ``z = x + iy`` is checked as the
+  pair ``(x, y)``, whose gradient is ``(Re(grad), -Im(grad))`` in the
+  convention ``grad = df/dx - i df/dy``;
 - for arguments with at most ``FULL_CHECK_SIZE`` elements, every partial
   derivative;
 - always, the directional derivative along ``DIRECTIONS`` random directions
@@ -69,6 +72,9 @@ def compare(grad_fn, f, args, wrt=0, kwargs=None, rtol=None, atol=None, eps=None
     args = tuple(args)
     kwargs = {} if kwargs is None else dict(kwargs)
     slots = _resolve_wrt(f, wrt, args, kwargs)
+    if any(_is_complex(_lookup(slot.key, args, kwargs)) for slot in slots):
+        return _compare_real_pairs(grad_fn, f, args, kwargs, wrt, slots,
+                                   dict(rtol=rtol, atol=atol, eps=eps, seed=seed))
 
     before = tuple(map(_snapshot, args)), {k: _snapshot(v) for k, v in kwargs.items()}
     result = grad_fn(*args, **kwargs)
@@ -132,6 +138,63 @@ def compare(grad_fn, f, args, wrt=0, kwargs=None, rtol=None, atol=None, eps=None
         _assert_close(predicted, numeric, rtol, atol + noise,
                       "the directional derivative along random direction {} (seed {}) "
                       "in {}".format(k, seed, names))
+
+
+# -- complex arguments: the real-pair view -----------------------------------
+
+def _is_complex(x):
+    return isinstance(x, complex) or (isinstance(x, (np.ndarray, np.generic)) and np.iscomplexobj(x))
+
+
+def _compare_real_pairs(grad_fn, f, args, kwargs, wrt, slots, options):
+    """Check complex arguments as pairs of reals: ``z = x + iy`` becomes ``(x, y)``.
+
+    The convention of s2s (and JAX, autograd) is ``grad = df/dx - i df/dy``, so
+    the gradient of the pair is ``(Re(grad), -Im(grad))``; a complex argument's
+    gradient must itself be complex, of the argument's dtype.
+    """
+    before = tuple(map(_snapshot, args)), {k: _snapshot(v) for k, v in kwargs.items()}
+    grads = _split_result(grad_fn(*args, **kwargs), wrt, slots)
+    _check_unmodified(before, (args, kwargs))
+    args, kwargs = before
+    for slot, g in zip(slots, grads):
+        x = _lookup(slot.key, args, kwargs)
+        if _is_complex(x) and not (_is_complex(g) and np.result_type(g) == np.result_type(x)):
+            raise AssertionError("check_grad: the gradient of {} has dtype {}, but the argument is {}".format(
+                slot.label, np.result_type(g), np.result_type(x)))
+    pairs = [_is_complex(_lookup(slot.key, args, kwargs)) for slot in slots]
+
+    def flat_of(values):
+        flat = []
+        for value, pair in zip(values, pairs):
+            flat.extend([np.real(value), np.imag(value)] if pair else [value])
+        return flat
+
+    def rebuilt(flat):
+        a, k, it = list(args), dict(kwargs), iter(flat)
+        for slot, pair in zip(slots, pairs):
+            value = next(it)
+            if pair:
+                value = value + 1j * next(it)
+            if slot.key[0] == "arg":
+                a[slot.key[1]] = value
+            else:
+                k[slot.key[1]] = value
+        return a, k
+
+    def f_pairs(*flat):
+        a, k = rebuilt(flat)
+        return f(*a, **k)
+
+    def grad_pairs(*flat):
+        a, k = rebuilt(flat)
+        out = []
+        for g, pair in zip(_split_result(grad_fn(*a, **k), wrt, slots), pairs):
+            out.extend([np.real(g), -np.imag(g)] if pair else [g])
+        return tuple(out)
+
+    flat = flat_of([_lookup(slot.key, args, kwargs) for slot in slots])
+    compare(grad_pairs, f_pairs, flat, wrt=tuple(range(len(flat))), **options)
 
 
 # -- which arguments -------------------------------------------------------

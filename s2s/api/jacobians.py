@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 
 from s2s.api.transforms import Derived, grad, jvp, location, transform_of
-from s2s.common.errors import ArgumentError
+from s2s.common.errors import ArgumentError, ComplexOutputError
 from s2s.runtime import rebuilt, float_dtype
 
 
@@ -86,7 +86,7 @@ def _columns_seed_by_seed(transformed, values, args, kwargs):
             tangents = list(zeros)
             tangents[j] = e
             out, tangent_out = transformed(*args, *tangents, **kwargs)
-            columns.append([np.asarray(t, dtype=float) for t in _leaves(tangent_out)])
+            columns.append([_inexact(t) for t in _leaves(tangent_out)])
         blocks = []
         for k, leaf in enumerate(_leaves(out)):
             stacked = np.stack([c[k] for c in columns], axis=-1) if columns else np.zeros(np.shape(leaf) + (0,))
@@ -123,7 +123,7 @@ def _jacobian_by_chunks(batched, values, args, kwargs):
             tangents = [np.zeros((k,) + np.shape(v), dtype=float) for v in values]
             tangents[j] = seeds.reshape((k,) + shape)
             out, tangent_out = batched(*args, *tangents, **kwargs)
-            parts.append([np.asarray(t, dtype=float) for t in _leaves(tangent_out)])
+            parts.append([_inexact(t) for t in _leaves(tangent_out)])
         blocks = []
         for i, leaf in enumerate(_leaves(out)):
             if n == 0:
@@ -141,6 +141,11 @@ def _jacobian_by_rows(transformed, args, kwargs, batched=None):
     values = _wrt_values(transformed, args, kwargs)
     _refuse_containers(transformed, values)
     out = transformed.target(transformed.containers(transformed.bind(args, kwargs)))(*args, **kwargs)
+    if any(np.iscomplexobj(leaf) for leaf in _leaves(out)):
+        raise ComplexOutputError(
+            "{}: jacobian(mode=\"reverse\") of {}, whose result is complex: a row of unit cotangents gives "
+            "only the real part of each derivative. Use mode=\"forward\" (columns d f / d Re(z_j)), or "
+            "s2s.vjp with complex cotangents.".format(location(transformed.base), transformed.base.__name__))
     return _batched_else_seed_by_seed(batched, lambda: _jacobian_by_row_chunks(batched, values, out, args, kwargs),
                                       lambda: _rows_seed_by_seed(transformed, values, out, args, kwargs))
 
@@ -157,11 +162,16 @@ def _rows_seed_by_seed(transformed, values, out, args, kwargs):
             _, cotangents = transformed(*args, dout, **kwargs)
             cotangents = cotangents if transformed.as_tuple else (cotangents,)
             for j, c in enumerate(cotangents):
-                rows[j].append(np.asarray(c, dtype=float))
+                rows[j].append(_inexact(c))
         for j, value in enumerate(values):
             stacked = np.stack(rows[j]) if rows[j] else np.zeros((0,) + np.shape(value))
             per_wrt[j][k] = stacked.reshape(np.shape(leaf) + np.shape(value))
     return _arrange(transformed, out, per_wrt)
+
+
+def _inexact(t):
+    """A derivative block as a float64 array, or complex where it is complex."""
+    return np.asarray(t, dtype=complex) if np.iscomplexobj(t) else np.asarray(t, dtype=float)
 
 
 def _batched_else_seed_by_seed(batched, in_chunks, seed_by_seed):
@@ -206,7 +216,7 @@ def _jacobian_by_row_chunks(batched, values, out, args, kwargs):
             _, cotangents = batched(*args, dout, **kwargs)
             cotangents = cotangents if batched.as_tuple else (cotangents,)
             for j, c in enumerate(cotangents):
-                parts[j].append(np.asarray(c, dtype=float).reshape((k,) + np.shape(values[j])))
+                parts[j].append(_inexact(c).reshape((k,) + np.shape(values[j])))
         for j, value in enumerate(values):
             stacked = np.concatenate(parts[j]) if parts[j] else np.zeros((0,) + np.shape(value))
             per_wrt[j][i] = stacked.reshape(shape + np.shape(value))

@@ -16,9 +16,9 @@ import numpy as np
 
 from s2s.reverse import checkpoint as _checkpoint
 from s2s.analysis import shapes as shapes_module
-from s2s.backend import emit, loader
+from s2s.backend import display, emit, loader
 from s2s.rules import templates
-from s2s.common.errors import ArgumentError
+from s2s.common.errors import ArgumentError, S2SError
 from s2s.frontend.parse import parse_function
 from s2s.api.pipeline import transform
 
@@ -134,6 +134,12 @@ class Transformed:
                     "values. Pass a float (for example {}(...) with {}=float(...)) or an array of floats.".format(
                         location(self.base), name, self.base.__name__, bound.arguments[name], self.base.__name__,
                         name))
+            if self.options.get("holomorphic") and name in bound.arguments and not np.iscomplexobj(
+                    bound.arguments[name]):
+                raise ArgumentError(
+                    "{}: holomorphic=True differentiates with respect to complex arguments, but argument `{}` of {} "
+                    "is real. Pass a complex value (for example {} + 0j), or leave holomorphic out for a real "
+                    "result.".format(location(self.base), name, self.base.__name__, name))
         return bound
 
     def containers(self, bound):
@@ -183,6 +189,26 @@ class Transformed:
     @property
     def source(self):
         return (self._last or self.generated()).source
+
+    def view(self):
+        """(source, title, header) for the displays of s2s/backend/display.py; leaves ``source`` as it was."""
+        last, called = self._last, self._last is not None
+        try:
+            text = self.source
+        except S2SError as err:
+            text = "# " + str(err).replace("\n", "\n# ") + "\n"
+            return text, repr(self)[1:-1], "no source: generating it raised the error below"
+        finally:
+            self._last = last
+        return text, repr(self)[1:-1], (
+            "the source the last call ran" if called else
+            "not called yet: the source s2s generates without argument facts (a call specializes it)")
+
+    def _repr_html_(self):
+        return display.source_html(*self.view())
+
+    def _repr_markdown_(self):
+        return display.source_markdown(*self.view())
 
 
 _COMPOSABLE = ("grad", "value_and_grad")
@@ -246,12 +272,16 @@ class _Entry:
         self.entry = generated.entry
         self.extra = generated.extra  # names of the generated keyword parameters after the function's own
         self.closure = closure  # keeps the objects whose ids are in the key alive
+        self.defaults = (None, None, None)  # (function, its defaults, its keyword defaults) when made
 
     def fresh(self):
         """Whether the rules are the same and every global name the transformed functions read still
         means the same object."""
         if self.registry is not templates.registry():
             return False
+        fn, defaults, kwdefaults = self.defaults
+        if fn is not None and (fn.__defaults__ is not defaults or fn.__kwdefaults__ is not kwdefaults):
+            return False  # the defaults were replaced: the generated code holds the old ones
         for namespace, name, obj in self.deps:
             if namespace.get(name, _ABSENT) is not obj:
                 return False
@@ -340,8 +370,19 @@ def _canonical(facts):
 
 def _key(fn, wrt, kind, as_tuple, containers, options, shapes=()):
     closure = tuple(id(c.cell_contents) for c in (fn.__closure__ or ()) if _has_contents(c))
-    return (fn.__code__, id(fn.__globals__), closure, wrt, kind, as_tuple, containers,
+    # the generated code holds the default values (two functions may share code, not defaults)
+    defaults = (tuple(_value_key(v) for v in fn.__defaults__ or ()),
+                tuple(sorted((k, _value_key(v)) for k, v in (fn.__kwdefaults__ or {}).items())))
+    return (fn.__code__, id(fn.__globals__), closure, defaults, wrt, kind, as_tuple, containers,
             tuple(sorted((k, repr(v)) for k, v in options.items() if k != "verbose")), shapes)
+
+
+def _value_key(value):
+    """A default value in a cache key: literals by type and value, anything else by identity
+    (the entry keeps it alive)."""
+    if value is None or type(value) in (bool, int, float, complex, str):
+        return (type(value).__name__, value)
+    return ("id", id(value))
 
 
 def _has_contents(cell):
@@ -361,6 +402,8 @@ def _generate(fn, wrt, kind, as_tuple, containers, options, facts=()):
     registry = templates.registry()
     opts = {"tuple": as_tuple, "optimize": options.get("optimize", True), "checkpoint": options.get("checkpoint"),
             "shapes": dict(shapes), "batch": options.get("batch", False)}
+    if options.get("holomorphic"):
+        opts["holomorphic"] = True
     with _collector_paused():
         generated = transform(fn, wrt, kind, registry, opts, containers)
         source = emit.to_source(generated.functions)
@@ -370,7 +413,9 @@ def _generate(fn, wrt, kind, as_tuple, containers, options, facts=()):
         fn.__code__.co_firstlineno)
     function = loader.load(source, generated.entry, generated.bindings, fn.__globals__, filename)
     closure = tuple(c.cell_contents for c in (fn.__closure__ or ()) if _has_contents(c))
+    closure += (fn.__defaults__, fn.__kwdefaults__)
     entry = _Entry(function, source, _dependencies((fn,) + generated.sources), generated, closure, registry)
+    entry.defaults = (fn, fn.__defaults__, fn.__kwdefaults__)
     _CACHE[key] = entry
     return entry
 
@@ -404,7 +449,13 @@ def _options(f, verbose, optimize, checkpoint=None, memory=None):
     return {"verbose": verbose, "optimize": optimize, "checkpoint": _checkpoint.option(checkpoint, memory, where)}
 
 
-def grad(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory=None):
+def _holomorphic(options, holomorphic):
+    if holomorphic:
+        options["holomorphic"] = True
+    return options
+
+
+def grad(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory=None, holomorphic=False):
     """The gradient of the scalar function ``f`` with respect to ``wrt``.
 
     ``wrt`` is a parameter index or name, or a tuple of them: an int or name
@@ -424,13 +475,20 @@ def grad(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory
       the trip count; when ``trips * values saved per iteration * bytes of the
       largest state value`` fits, every iteration is stored, otherwise it
       keeps ``memory // bytes of the state`` snapshots.
+
+    Complex numbers (the convention of JAX and autograd): for a real ``f`` of a
+    complex ``z = x + iy`` the gradient is ``df/dx - i df/dy`` (``|z|**2`` gives
+    ``2 conj(z)``); a real argument always gets a real gradient. A complex result
+    raises ``ComplexOutputError`` unless ``holomorphic=True``, which gives
+    ``f'(z)`` and needs complex arguments.
     """
-    return transform_of("grad", f, wrt, _options(f, verbose, optimize, checkpoint, memory))
+    return transform_of("grad", f, wrt, _holomorphic(_options(f, verbose, optimize, checkpoint, memory), holomorphic))
 
 
-def value_and_grad(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory=None):
+def value_and_grad(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory=None, holomorphic=False):
     """Like ``grad``, but the callable returns ``(value, gradient)``."""
-    return transform_of("value_and_grad", f, wrt, _options(f, verbose, optimize, checkpoint, memory))
+    return transform_of("value_and_grad", f, wrt,
+                        _holomorphic(_options(f, verbose, optimize, checkpoint, memory), holomorphic))
 
 
 def source(g):
@@ -495,3 +553,14 @@ class Derived:
     @property
     def source(self):
         return self.runs.source
+
+    def view(self):
+        """(source, title, header): the source of the generated derivative this one runs."""
+        text, _, header = self.runs.view()
+        return text, repr(self)[1:-1], "runs {}; {}".format(repr(self.runs)[1:-1], header)
+
+    def _repr_html_(self):
+        return display.source_html(*self.view())
+
+    def _repr_markdown_(self):
+        return display.source_markdown(*self.view())

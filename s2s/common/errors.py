@@ -6,12 +6,15 @@ standalone files the command line writes) can raise it without importing the
 rest of s2s.
 """
 from s2s.common import anno
-from s2s.runtime import ArgumentError, NonScalarOutputError, NoRuleError, S2SError  # noqa: F401 (re-exported)
+from s2s.runtime import (ArgumentError, ComplexInputError, ComplexOutputError,  # noqa: F401 (re-exported)
+                         NonScalarOutputError, NoRuleError, S2SError)
 from s2s.runtime import is_runtime
 
 __all__ = [
     "S2SError",
     "NonScalarOutputError",
+    "ComplexOutputError",
+    "ComplexInputError",
     "SourceUnavailableError",
     "UnsupportedSyntaxError",
     "NoRuleError",

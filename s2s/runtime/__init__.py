@@ -19,12 +19,15 @@ package group them by job, each importing only from the ones listed before it:
 - decompositions: matrix decompositions and functions of np.linalg and scipy.linalg
 - second_order: derivatives of the reductions' and products' helpers (higher order)
 - second_order_factors: derivatives of the factorizations' helpers (higher order)
+- complexes: helpers of the rules for complex values (abs, angle of complex numbers)
+- fourier: the adjoints of np.fft's transforms
 """
-from s2s.runtime.core import (ArgumentError, NoRuleError, NonScalarOutputError, S2SError, add, add_at, add_into,
-                              appended, astype, broadcast_like, copy, cotangent, detach, finalize, flatten,
-                              float_dtype, is_basic_index, is_container, is_zero, item, read_at, rebuilt, seed,
-                              snapshot, stop_gradient, unappended, unbroadcast, unread_at, unreduce, unreduce_grad,
-                              zero_at, zeros_like)
+from s2s.runtime.core import (ArgumentError, ComplexInputError, ComplexOutputError, NoRuleError,
+                              NonScalarOutputError, S2SError, add, add_at, add_into, appended, astype,
+                              broadcast_like, complex_fit, copy, cotangent, detach, finalize, flatten, float_dtype,
+                              is_basic_index, is_container, is_zero, item, read_at, real_part, rebuilt,
+                              refuse_complex, seed, snapshot, stop_gradient, unappended, unbroadcast, unread_at,
+                              unreduce, unreduce_grad, unshared, zero_at, zeros_like)
 from s2s.runtime.elementwise import (absorb_zeros, clip_masks, extremum_grad, extremum_jvp, filled, inverse,
                                      log_positive, masked, power_base_grad, safe_divide, select_choice_grad,
                                      select_default_grad, select_grad, select_masks, sinc_grad, tie_weight)
@@ -36,15 +39,15 @@ from s2s.runtime.reductions import (average_grad, average_jvp, cumprod_grad, cum
                                     softmax_grad)
 from s2s.runtime.linalg import (det_grad, diag_grad, diagonal_grad, dot_grad1, dot_grad2, einsum_grad, einsum_jvp,
                                 eye_like, inner_grad1, inner_grad2, kron_grad, matmul_grad1, matmul_grad2,
-                                matrix_power_grad, matrix_power_jvp, matrix_powers, swap_last_axes, matvec_grad1,
-                                matvec_grad2, multi_dot_grad, multi_dot_jvp, norm_axes, norm_grad, norm_jvp,
-                                solve_grad1, solve_grad2, solve_jvp1, solve_jvp2, solve_matmul, tensordot_grad1,
+                                matrix_power_grad, matrix_power_jvp, matrix_powers, matvec_grad1, matvec_grad2,
+                                multi_dot_grad, multi_dot_jvp, norm_axes, norm_grad, norm_jvp, solve_grad1,
+                                solve_grad2, solve_jvp1, solve_jvp2, solve_matmul, swap_last_axes, tensordot_grad1,
                                 tensordot_grad2, trace_grad, unreduced_norm_grad, vecdot_grad, vector_norm_grad,
                                 vector_norm_jvp)
-from s2s.runtime.shapes import (cast_grad, cast_jvp, delete_grad, insert_grad, item_grad, linspace_grad, pad_grad,
-                                repeat_grad, resize_grad, sort_grad, sort_jvp, take_along_axis_grad, take_grad,
-                                tile_grad, unarray, uncolumn_stack, unconcatenate, undstack, unhstack, unsplit,
-                                unstack, unsum, untranspose, unvstack)
+from s2s.runtime.shapes import (cast_grad, cast_jvp, column, delete_grad, insert_grad, item_grad, linspace_grad,
+                                pad_grad, repeat_grad, resize_grad, sort_grad, sort_jvp, take_along_axis_grad,
+                                take_grad, tile_grad, unarray, uncolumn_stack, unconcatenate, undstack, unhstack,
+                                unsplit, unstack, unsum, untranspose, unvstack)
 from s2s.runtime.numeric import (convolve_grad, convolve_grad2, ediff1d_grad, interp_grad, interp_jvp, interp_slope,
                                  interp_weights, polyval_grad, polyval_slope, trapezoid_grad, trapezoid_x_jvp)
 from s2s.runtime.decompositions import (cho_apply, cho_factor_grad, cho_factor_jvp, cho_lower_factor,
@@ -63,56 +66,65 @@ from s2s.runtime.second_order_factors import (cho_factor_grad_jvp, cho_factor_gr
                                               scipy_cholesky_grad_jvp, scipy_cholesky_grad_vjp,
                                               scipy_cholesky_jvp_jvp, scipy_cholesky_jvp_vjp, svd_grad_jvp,
                                               svd_grad_vjp)
+from s2s.runtime.complexes import (conj_of, conj_sign)
+from s2s.runtime.fourier import (fft_axes, fft_fit, fft_grad, fftn_grad, hfft_grad, ifft_grad, ifftn_grad,
+                                 ihfft_grad, irfft_grad, irfft_weights, irfftn_grad, rfft_grad, rfftn_grad,
+                                 swap_norm)
 
 # every helper
-__all__ = ["ArgumentError", "MODULES", "NoRuleError", "NonScalarOutputError", "S2SError", "SHARED",
-           "SUPPORT", "absorb_zeros", "add", "add_at", "add_into", "appended", "astype", "average_grad",
-           "average_jvp", "broadcast_like", "cast_grad", "cast_jvp", "cho_apply", "cho_factor_grad",
-           "cho_factor_grad_jvp", "cho_factor_grad_vjp", "cho_factor_jvp", "cho_factor_jvp_jvp",
-           "cho_factor_jvp_vjp", "cho_lower_factor", "cho_other_triangle", "cho_solve_grad",
-           "cho_solve_grad_jvp", "cho_solve_grad_vjp", "cho_solve_jvp", "cho_solve_jvp_jvp",
-           "cho_solve_jvp_vjp", "clip_masks", "convolve_grad", "convolve_grad2", "copy", "cotangent",
-           "cumprod_grad", "cumprod_hvp", "cumprod_hvp_grad", "cumprod_jvp", "cumsum_grad", "delete_grad",
-           "det_grad", "detach", "diag_grad", "diagonal_grad", "diff_concat", "diff_grad", "diff_grads",
-           "dot_grad1", "dot_grad2", "ediff1d_grad", "eigh_jvp", "eigvalsh_jvp", "einsum_grad",
-           "einsum_grad_others", "einsum_jvp", "einsum_others_jvp", "expm_grad", "expm_jvp",
-           "extremum_grad", "extremum_jvp", "extremum_reduce_grad", "extremum_reduce_jvp", "eye_like",
-           "filled", "finalize", "flatten", "float_dtype", "inner_grad1", "inner_grad2", "insert_grad",
-           "interp_grad", "interp_jvp", "interp_slope", "interp_weights", "inverse", "is_basic_index",
-           "is_container", "is_runtime", "is_zero", "item", "item_grad", "kron_grad", "linspace_grad",
-           "log_positive", "log_softmax_grad", "log_softmax_jvp", "logsumexp_b_grad", "logsumexp_b_jvp",
-           "logsumexp_grad", "logsumexp_jvp", "logsumexp_weights", "lower_grad", "lstsq_grad", "lstsq_jvp",
-           "masked", "matmul_grad1", "matmul_grad2", "matrix_power_grad", "matrix_power_hvp",
-           "matrix_power_hvp_grad", "matrix_power_jvp", "matrix_powers", "swap_last_axes", "matvec_grad1",
-           "matvec_grad2", "multi_dot_grad", "multi_dot_grad_others", "multi_dot_hvp", "multi_dot_jvp",
-           "nan_count", "norm_axes", "norm_grad", "norm_grad_partials", "norm_jvp", "pad_grad", "pinv_jvp",
-           "pinv_jvp_jvp", "pinv_jvp_vjp", "polyval_grad", "polyval_slope", "power_base_grad", "prod_grad",
-           "prod_others_jvp", "qr_grad", "qr_jvp", "quantile_grad", "quantile_jvp", "read_at", "rebuilt",
-           "reduce_count", "reduced_last", "reduction_axes", "repeat_grad", "resize_grad", "safe_divide",
-           "scipy_cholesky_grad", "scipy_cholesky_grad_jvp", "scipy_cholesky_grad_vjp",
-           "scipy_cholesky_jvp", "scipy_cholesky_jvp_jvp", "scipy_cholesky_jvp_vjp", "seed",
-           "select_choice_grad", "select_default_grad", "select_grad", "select_masks", "sinc_grad",
-           "slogdet_grad", "slogdet_jvp", "snapshot", "softmax_grad", "solve_grad1", "solve_grad2",
-           "solve_jvp1", "solve_jvp2", "solve_matmul", "solve_triangular_grad1", "solve_triangular_grad2",
-           "solve_triangular_jvp", "sort_grad", "sort_jvp", "sqrtm_grad", "sqrtm_jvp", "stop_gradient",
-           "svd_grad", "svd_grad_jvp", "svd_grad_vjp", "svd_jvp", "symmetric_from", "take_along_axis_grad",
-           "take_grad", "tensordot_grad1", "tensordot_grad2", "tie_weight", "tile_grad", "trace_grad",
-           "trapezoid_grad", "trapezoid_x_jvp", "triangle_of", "triangle_part", "triangular_trans",
-           "tril_half_diagonal", "tuple_part", "unappended", "unarray", "unbroadcast", "uncolumn_stack",
-           "unconcatenate", "undstack", "unhstack", "unread_at", "unreduce", "unreduce_grad",
-           "unreduced_norm_grad", "unsplit", "unstack", "unsum", "untranspose", "unvstack", "vecdot_grad",
-           "vector_norm_grad", "vector_norm_jvp", "zero_at", "zeros_like"]
+__all__ = ["ArgumentError", "ComplexInputError", "ComplexOutputError", "MODULES", "NoRuleError",
+           "NonScalarOutputError", "S2SError", "SHARED", "SUPPORT", "absorb_zeros", "add", "add_at",
+           "add_into", "appended", "astype", "average_grad", "average_jvp", "broadcast_like", "cast_grad",
+           "cast_jvp", "cho_apply", "cho_factor_grad", "cho_factor_grad_jvp", "cho_factor_grad_vjp",
+           "cho_factor_jvp", "cho_factor_jvp_jvp", "cho_factor_jvp_vjp", "cho_lower_factor",
+           "cho_other_triangle", "cho_solve_grad", "cho_solve_grad_jvp", "cho_solve_grad_vjp",
+           "cho_solve_jvp", "cho_solve_jvp_jvp", "cho_solve_jvp_vjp", "clip_masks", "column", "complex_fit",
+           "conj_of", "conj_sign", "convolve_grad", "convolve_grad2", "copy", "cotangent", "cumprod_grad",
+           "cumprod_hvp", "cumprod_hvp_grad", "cumprod_jvp", "cumsum_grad", "delete_grad", "det_grad",
+           "detach", "diag_grad", "diagonal_grad", "diff_concat", "diff_grad", "diff_grads", "dot_grad1",
+           "dot_grad2", "ediff1d_grad", "eigh_jvp", "eigvalsh_jvp", "einsum_grad", "einsum_grad_others",
+           "einsum_jvp", "einsum_others_jvp", "expm_grad", "expm_jvp", "extremum_grad", "extremum_jvp",
+           "extremum_reduce_grad", "extremum_reduce_jvp", "eye_like", "fft_axes", "fft_fit", "fft_grad",
+           "fftn_grad", "filled", "finalize", "flatten", "float_dtype", "hfft_grad", "ifft_grad",
+           "ifftn_grad", "ihfft_grad", "inner_grad1", "inner_grad2", "insert_grad", "interp_grad",
+           "interp_jvp", "interp_slope", "interp_weights", "inverse", "irfft_grad", "irfft_weights",
+           "irfftn_grad", "is_basic_index", "is_container", "is_runtime", "is_zero", "item", "item_grad",
+           "kron_grad", "linspace_grad", "log_positive", "log_softmax_grad", "log_softmax_jvp",
+           "logsumexp_b_grad", "logsumexp_b_jvp", "logsumexp_grad", "logsumexp_jvp", "logsumexp_weights",
+           "lower_grad", "lstsq_grad", "lstsq_jvp", "masked", "matmul_grad1", "matmul_grad2",
+           "matrix_power_grad", "matrix_power_hvp", "matrix_power_hvp_grad", "matrix_power_jvp",
+           "matrix_powers", "matvec_grad1", "matvec_grad2", "multi_dot_grad", "multi_dot_grad_others",
+           "multi_dot_hvp", "multi_dot_jvp", "nan_count", "norm_axes", "norm_grad", "norm_grad_partials",
+           "norm_jvp", "pad_grad", "pinv_jvp", "pinv_jvp_jvp", "pinv_jvp_vjp", "polyval_grad",
+           "polyval_slope", "power_base_grad", "prod_grad", "prod_others_jvp", "qr_grad", "qr_jvp",
+           "quantile_grad", "quantile_jvp", "read_at", "real_part", "rebuilt", "reduce_count",
+           "reduced_last", "reduction_axes", "refuse_complex", "repeat_grad", "resize_grad", "rfft_grad",
+           "rfftn_grad", "safe_divide", "scipy_cholesky_grad", "scipy_cholesky_grad_jvp",
+           "scipy_cholesky_grad_vjp", "scipy_cholesky_jvp", "scipy_cholesky_jvp_jvp",
+           "scipy_cholesky_jvp_vjp", "seed", "select_choice_grad", "select_default_grad", "select_grad",
+           "select_masks", "sinc_grad", "slogdet_grad", "slogdet_jvp", "snapshot", "softmax_grad",
+           "solve_grad1", "solve_grad2", "solve_jvp1", "solve_jvp2", "solve_matmul",
+           "solve_triangular_grad1", "solve_triangular_grad2", "solve_triangular_jvp", "sort_grad",
+           "sort_jvp", "sqrtm_grad", "sqrtm_jvp", "stop_gradient", "svd_grad", "svd_grad_jvp",
+           "svd_grad_vjp", "svd_jvp", "swap_last_axes", "swap_norm", "symmetric_from",
+           "take_along_axis_grad", "take_grad", "tensordot_grad1", "tensordot_grad2", "tie_weight",
+           "tile_grad", "trace_grad", "trapezoid_grad", "trapezoid_x_jvp", "triangle_of", "triangle_part",
+           "triangular_trans", "tril_half_diagonal", "tuple_part", "unappended", "unarray", "unbroadcast",
+           "uncolumn_stack", "unconcatenate", "undstack", "unhstack", "unread_at", "unreduce",
+           "unreduce_grad", "unreduced_norm_grad", "unshared", "unsplit", "unstack", "unsum", "untranspose",
+           "unvstack", "vecdot_grad", "vector_norm_grad", "vector_norm_jvp", "zero_at", "zeros_like"]
 
 # the modules defining the helpers (the __module__ of every helper)
 MODULES = ("s2s.runtime.core", "s2s.runtime.elementwise", "s2s.runtime.reductions", "s2s.runtime.linalg",
            "s2s.runtime.shapes", "s2s.runtime.numeric", "s2s.runtime.decompositions", "s2s.runtime.second_order",
-           "s2s.runtime.second_order_factors")
+           "s2s.runtime.second_order_factors", "s2s.runtime.complexes",
+           "s2s.runtime.fourier")
 # run-time support that generated code drives (batched tangents, checkpoint schedules): copied into
 # standalone files like the helpers, but neither re-exported here nor helpers with rules
 SUPPORT = ("s2s.runtime.batching", "s2s.runtime.schedules")
 # building blocks the helpers of several modules share; generated code and templates never call them,
 # so they need no derivative rules
-SHARED = frozenset({"add_into", "is_basic_index", "is_zero", "rebuilt", "reduction_axes", "reduced_last", "eye_like",
+SHARED = frozenset({"add_into", "real_part", "complex_fit", "fft_axes", "fft_fit", "swap_norm", "irfft_weights", "is_basic_index", "is_zero", "rebuilt", "reduction_axes", "reduced_last", "eye_like",
                     "swap_last_axes", "norm_axes", "matrix_powers", "unreduced_norm_grad", "triangular_trans",
                     "cho_apply", "cho_lower_factor", "cho_other_triangle", "tuple_part", "tril_half_diagonal"})
 

@@ -11,7 +11,7 @@ runtime.
 """
 import numpy as np
 
-from s2s.runtime import (ArgumentError, add_into, is_basic_index, is_zero, rebuilt, add_at, cotangent, dot_grad1,
+from s2s.runtime import (ArgumentError, add_into, complex_fit, real_part, is_basic_index, is_zero, rebuilt, add_at, cotangent, dot_grad1,
                          dot_grad2, finalize, float_dtype, matmul_grad1, matmul_grad2, read_at, unbroadcast, zero_at)
 
 
@@ -183,7 +183,7 @@ def seed_finalize(t, x, k=None):
         return rebuilt(x, [seed_finalize(ti, xi, k) for ti, xi in zip(_items(t, len(x)), x)])
     if not isinstance(x, np.ndarray):  # a number: a float per seed (never the zero shortcut of batch_stack)
         return np.stack([np.asarray(finalize(seed_of(t, i), x)) for i in range(batch_size(t))])
-    t = _lifted(np.asarray(t, dtype=float_dtype(x)), x.ndim)
+    t = _lifted(np.asarray(t if np.iscomplexobj(x) else real_part(t), dtype=float_dtype(x)), x.ndim)
     if t.shape[1:] != x.shape:
         t = np.broadcast_to(t, t.shape[:1] + x.shape).copy()
     return t
@@ -206,6 +206,7 @@ def seed_add_at(t, x, idx, v, k=None):
     if is_zero(v):
         return t
     index = batch_index(idx)  # as basic an index as idx
+    t, v = complex_fit(t, x, v)
     return add_into(t, index, _lifted(np.asarray(v), np.ndim(t[index]) - 1))
 
 

@@ -32,6 +32,24 @@ class ArgumentError(S2SError, TypeError):
     """Arguments of a transform or of a generated function are wrong."""
 
 
+class ComplexOutputError(S2SError, TypeError):
+    """``grad`` of a function whose result is complex, without ``holomorphic=True``."""
+
+
+class ComplexInputError(S2SError, TypeError):
+    """A rule that s2s has only for real arguments met a complex one."""
+
+
+def refuse_complex(x, what):
+    """``x`` itself; raises ComplexInputError when ``x`` is complex (``what`` names the primitive)."""
+    if np.iscomplexobj(x):
+        raise ComplexInputError(
+            "{}: s2s differentiates it for real arguments only, and this one is complex ({}). Write it "
+            "with primitives that accept complex values (see the README, Complex numbers), or register "
+            "a rule with @s2s.adjoint and @s2s.tangent.".format(what, np.result_type(x)))
+    return x
+
+
 class NoRuleError(S2SError):
     """A call to a function with no template and no Python source (or a derivative rule not written yet)."""
 
@@ -45,14 +63,23 @@ def is_container(x):
     return isinstance(x, (list, tuple))
 
 
-def seed(ans, where="", of=""):
-    """The adjoint that starts a gradient: one, with the type of ``ans``."""
+def seed(ans, where="", of="", holomorphic=False):
+    """The adjoint that starts a gradient: one, with the type of ``ans``.
+
+    A complex ``ans`` needs ``holomorphic=True`` (the gradient is then f'(z)).
+    """
     if is_container(ans) or np.ndim(ans) != 0:
         shape = "a {}".format(type(ans).__name__) if is_container(ans) else "shape {}".format(np.shape(ans))
         raise NonScalarOutputError(
             "{}: grad needs a scalar result, but {} returned {}. "
             "Use s2s.vjp or s2s.jacobian for non-scalar results, or reduce the "
             "result (for example with np.sum).".format(where, of or "the function", shape))
+    if not holomorphic and np.iscomplexobj(ans):
+        raise ComplexOutputError(
+            "{}: grad needs a real result, but {} returned a complex value ({}). For a holomorphic function "
+            "pass holomorphic=True (s2s.grad(f, holomorphic=True) gives f'(z)); otherwise differentiate a real "
+            "function of it (np.abs, np.real, ...) or use s2s.vjp with a complex cotangent.".format(
+                where, of or "the function", np.result_type(ans)))
     if isinstance(ans, np.ndarray):
         return np.ones_like(ans)
     if isinstance(ans, np.generic):
@@ -98,7 +125,7 @@ def float_dtype(x):
     dtype = np.result_type(x)
     if np.issubdtype(dtype, np.inexact):
         return dtype
-    return np.float64
+    return np.dtype(np.float64)
 
 
 def add(a, b):
@@ -196,6 +223,20 @@ def add_into(a, idx, v):
     return a
 
 
+def complex_fit(a, x, v):
+    """``(a, v)`` ready for ``a[idx] += v``, ``a`` being an array adjoint (or tangent) of ``x``.
+
+    A complex ``v`` into a real ``a``: the adjoint of a real ``x`` keeps the real part
+    (the imaginary one pairs with nothing; see finalize), that of a complex ``x``
+    becomes complex.
+    """
+    if a.dtype.kind != "c" and np.iscomplexobj(v):
+        if np.iscomplexobj(x):
+            return a.astype(np.result_type(a, v)), v
+        return a, np.real(v)
+    return a, v
+
+
 def add_at(x_bar, x, idx, v):
     """Add ``v`` into ``x_bar[idx]`` and return ``x_bar`` (in place for arrays and lists).
 
@@ -205,6 +246,7 @@ def add_at(x_bar, x, idx, v):
     if is_zero(x_bar):
         x_bar = zeros_like(x)
     if isinstance(x_bar, np.ndarray):
+        x_bar, v = complex_fit(x_bar, x, v)
         return add_into(x_bar, idx, v)
     if isinstance(x_bar, list):
         if len(x_bar) < len(x):  # the list grew back (a pop's adjoint): pad with zeros
@@ -262,24 +304,40 @@ def read_at(x_bar, idx):
     return g
 
 
+def real_part(g):
+    """``g`` without its imaginary part, when it has one (the gradient of a real value is real)."""
+    if isinstance(g, complex) or (isinstance(g, (np.ndarray, np.generic)) and g.dtype.kind == "c"):
+        return np.real(g)
+    return g
+
+
 def finalize(g, x):
-    """Turn an adjoint into the gradient of ``x``: same structure, shape and float dtype."""
+    """Turn an adjoint into the gradient of ``x``: same structure, shape and float dtype.
+
+    The gradient of a real ``x`` is the real part of its adjoint: adjoints of real
+    values may carry an imaginary part from complex operations (``x * 1j``), which
+    the pairing ``Re(x_bar * x_dot)`` ignores (see templates/README.md).
+    """
     if isinstance(x, (list, tuple)):
         if is_zero(g):
             g = [0.0] * len(x)
         return type(x)(finalize(gi, xi) for gi, xi in zip(g, x))
     if is_zero(g):
         return zeros_like(x)
+    dtype = float_dtype(x)
+    if dtype.kind != "c":
+        g = real_part(g)
     if isinstance(x, np.ndarray):
-        g = np.asarray(g, dtype=float_dtype(x))
+        g = np.asarray(g, dtype=dtype)
         if g.shape != x.shape:
             g = np.broadcast_to(g, x.shape).copy()
         return g
-    dtype = float_dtype(x)
     if isinstance(x, np.generic):
         return np.dtype(dtype).type(g)
     if isinstance(x, float) and np.ndim(g) == 0:
         return float(g)
+    if isinstance(x, complex) and np.ndim(g) == 0:
+        return complex(g)
     if isinstance(g, np.ndarray):
         return g[()] if g.ndim == 0 else g
     return g
@@ -365,3 +423,28 @@ def item(a, index=None):
 def rebuilt(x, items):
     """A list or tuple of the type of ``x`` holding ``items`` (NumPy's named tuples, such as eigh's, too)."""
     return type(x)(*items) if hasattr(x, "_fields") else type(x)(items)
+
+
+def unshared(value, others, method, where="", text=""):
+    """``value``, after checking that ``value op= ...`` (``method`` is ``"__iadd__"``, ...) makes a new
+    object and changes none that a name in ``others`` holds too: s2s reads it as a new value."""
+    if getattr(type(value), method, None) is None:
+        return value  # numbers and tuples: op= makes a new object
+    for other in others:
+        if _holds(other, value, 3):
+            raise S2SError(
+                "{}: `{}`: this changes in place a {} that another name holds too, and s2s reads it as a "
+                "new value, so its derivative would be wrong. Write a new value (`x = x + ...` instead of "
+                "`x += ...`), or copy first (`x = y.copy()`) if only this name should change.".format(
+                    where, text, type(value).__name__))
+    return value
+
+
+def _holds(other, value, depth):
+    """Whether ``other`` is ``value``, shares its memory, or holds it (in lists and tuples, ``depth`` deep)."""
+    if other is value or (isinstance(value, np.ndarray) and isinstance(other, np.ndarray)
+                          and np.may_share_memory(value, other)):
+        return True
+    if depth and isinstance(other, (list, tuple)):
+        return any(_holds(item, value, depth - 1) for item in other)
+    return False

@@ -8,7 +8,7 @@ imported inside the helpers that need it, never at import time.
 """
 import numpy as np
 
-from s2s.runtime.core import S2SError, is_zero, float_dtype, zeros_like
+from s2s.runtime.core import S2SError, is_zero, float_dtype, refuse_complex, zeros_like
 from s2s.runtime.elementwise import safe_divide
 from s2s.runtime.linalg import eye_like, swap_last_axes
 
@@ -43,12 +43,25 @@ def symmetric_from(t, uplo="L"):
 
 
 def slogdet_grad(g, a):
-    """Adjoint of ``a`` in ``np.linalg.slogdet(a)``: the log-determinant's adjoint times ``inv(a).T`` (the sign has none)."""
+    """Adjoint of ``a`` in ``np.linalg.slogdet(a)``: the log-determinant's adjoint times ``inv(a).T`` (the sign has none).
+
+    For complex ``a``, ``log det a = logabsdet + i angle``: the sign ``exp(i angle)`` adds
+    ``-1j Re(1j sign_bar sign)`` to the coefficient (real parts: both results are real-pair values).
+    """
+    if np.iscomplexobj(a):
+        sign = np.linalg.slogdet(a)[0]
+        coef = (np.real(np.asarray(tuple_part(g[1], np.asarray(a)[..., 0, 0])))
+                - 1j * np.real(1j * np.asarray(tuple_part(g[0], np.asarray(a)[..., 0, 0])) * sign))
+        return coef[..., None, None] * swap_last_axes(np.linalg.inv(a))
     return np.asarray(tuple_part(g[1], np.asarray(a)[..., 0, 0]))[..., None, None] * swap_last_axes(np.linalg.inv(a))
 
 
 def slogdet_jvp(t, a, ans):
-    """Tangent of ``np.linalg.slogdet(a)`` along ``t``: (0 for the sign, trace(inv(a) t))."""
+    """Tangent of ``np.linalg.slogdet(a)`` along ``t``: (0 for the sign, trace(inv(a) t)); for complex ``a``,
+    ``(sign * 1j * Im(tr), Re(tr))`` with ``tr = trace(inv(a) t)``."""
+    if np.iscomplexobj(a) or np.iscomplexobj(t):
+        tr = np.sum(swap_last_axes(np.linalg.inv(a)) * t, axis=(-2, -1))
+        return _like(ans, (ans[0] * 1j * np.imag(tr), np.real(tr)))
     return _like(ans, (zeros_like(np.asarray(ans[0])), np.sum(swap_last_axes(np.linalg.inv(a)) * t, axis=(-2, -1))))
 
 
@@ -66,6 +79,7 @@ def _gaps(w):
 
 def eigh_jvp(t, a, ans, UPLO="L"):
     """Tangent of ``(w, v) = np.linalg.eigh(a, UPLO)`` along ``t``."""
+    refuse_complex(a, "np.linalg.eigh")
     w, v = ans[0], ans[1]
     p = swap_last_axes(v) @ symmetric_from(t, UPLO) @ v
     return _like(ans, (np.diagonal(p, axis1=-2, axis2=-1).copy(), v @ (_gaps(w) * p)))
@@ -73,6 +87,7 @@ def eigh_jvp(t, a, ans, UPLO="L"):
 
 def eigvalsh_jvp(t, a, UPLO="L"):
     """Tangent of ``np.linalg.eigvalsh(a, UPLO)`` along ``t``: the diagonal of ``v.T sym(t) v``."""
+    refuse_complex(a, "np.linalg.eigvalsh")
     w, v = np.linalg.eigh(a, UPLO)
     return np.sum(v * (symmetric_from(t, UPLO) @ v), axis=-2)
 
@@ -92,6 +107,7 @@ def _copyltu(m):
 def qr_grad(g, a, ans):
     """Adjoint of ``a`` in ``q, r = np.linalg.qr(a)`` (reduced, rows >= columns)."""
     _tall(a, "np.linalg.qr")
+    refuse_complex(a, "np.linalg.qr")
     q, r = ans[0], ans[1]
     q_bar, r_bar = tuple_part(g[0], q), tuple_part(g[1], r)
     m = r @ swap_last_axes(r_bar) - swap_last_axes(q_bar) @ q
@@ -102,6 +118,7 @@ def qr_grad(g, a, ans):
 def qr_jvp(t, a, ans):
     """Tangent of ``q, r = np.linalg.qr(a)`` along ``t`` (reduced, rows >= columns)."""
     _tall(a, "np.linalg.qr")
+    refuse_complex(a, "np.linalg.qr")
     q, r = ans[0], ans[1]
     rinv = np.linalg.inv(r)
     x = swap_last_axes(q) @ t @ rinv
@@ -126,6 +143,7 @@ def _svd_parts(a, ans, compute_uv, full_matrices):
 
 def svd_grad(g, a, ans, full_matrices=True, compute_uv=True):
     """Adjoint of ``a`` in ``np.linalg.svd(a, full_matrices, compute_uv)`` (thin SVD, distinct nonzero singular values)."""
+    refuse_complex(a, "np.linalg.svd")
     u, s, vh = _svd_parts(a, ans, compute_uv, full_matrices)
     if not compute_uv:
         return (u * np.asarray(g)[..., None, :]) @ vh
@@ -145,6 +163,7 @@ def svd_grad(g, a, ans, full_matrices=True, compute_uv=True):
 
 def svd_jvp(t, a, ans, full_matrices=True, compute_uv=True):
     """Tangent of ``np.linalg.svd(a, full_matrices, compute_uv)`` along ``t``."""
+    refuse_complex(a, "np.linalg.svd")
     u, s, vh = _svd_parts(a, ans, compute_uv, full_matrices)
     v = swap_last_axes(vh)
     p = swap_last_axes(u) @ t @ v
@@ -287,6 +306,7 @@ def lstsq_grad(g, a, b, ans):
     ``x = pinv(a) b``; the residuals ``sum((b - a x) ** 2, axis=0)`` use
     ``a.T (b - a x) = 0``; ``s`` are the singular values of ``a``; the rank has no adjoint.
     """
+    refuse_complex(a, "np.linalg.lstsq")
     pinv, residual, has_residuals = _lstsq_parts(a, b, ans)
     x, vector = np.asarray(ans[0]), np.ndim(b) == 1
     x_bar = tuple_part(g[0], x)
@@ -302,6 +322,7 @@ def lstsq_grad(g, a, b, ans):
 
 def lstsq_jvp(a_dot, b_dot, a, b, ans):
     """Tangent of ``np.linalg.lstsq(a, b)`` along ``a_dot`` and ``b_dot`` (either may be zero)."""
+    refuse_complex(a, "np.linalg.lstsq")
     pinv, residual, has_residuals = _lstsq_parts(a, b, ans)
     x = np.asarray(ans[0])
     a_dot = np.zeros(np.shape(a)) if is_zero(a_dot) else np.asarray(a_dot)

@@ -129,9 +129,16 @@ def norm_grad(g, x, ans, ord=None, axis=None, keepdims=False):
     """Adjoint of ``x`` in ``np.linalg.norm`` (every vector and matrix ``ord``).
 
     At a kink (the zero vector, ties) it picks the subgradient of smallest
-    norm instead of producing NaN.
+    norm instead of producing NaN. For complex ``x`` the conjugate of the real
+    formula (``np.sign(x)`` is ``x / |x|``), with the real part of ``g``.
     """
     x = np.asarray(x)
+    if x.dtype.kind == "c":
+        return np.conjugate(_norm_grad(np.real(g), x, ans, ord, axis, keepdims))
+    return _norm_grad(g, x, ans, ord, axis, keepdims)
+
+
+def _norm_grad(g, x, ans, ord, axis, keepdims):
     axes = norm_axes(x.ndim, ord, axis)
     if ord is None or ord == "fro" or (ord == 2 and len(axes) == 1):
         return safe_divide(unreduce(g, x, axis, keepdims) * x, unreduce(ans, x, axis, keepdims))
@@ -167,7 +174,8 @@ def norm_axes(ndim, ord, axis):
 def norm_jvp(t, x, ans, ord=None, axis=None, keepdims=False):
     """Tangent of ``np.linalg.norm`` along ``t`` (the subgradient ``norm_grad`` picks at kinks)."""
     d = norm_grad(np.ones_like(ans), x, ans, ord, axis, keepdims)
-    return np.sum(d * t, axis=norm_axes(np.ndim(x), ord, axis), keepdims=keepdims)
+    out = np.sum(d * t, axis=norm_axes(np.ndim(x), ord, axis), keepdims=keepdims)
+    return np.real(out) if np.iscomplexobj(x) else out
 
 
 def unreduced_norm_grad(g, x, ans, ord, axis):
@@ -393,6 +401,12 @@ def matvec_grad2(g, x1, x2):
 def vector_norm_grad(g, x, ans, axis=None, keepdims=False, ord=2):
     """Adjoint of ``x`` in ``np.linalg.vector_norm`` (over several axes too; 0 at the zero vector)."""
     x = np.asarray(x)
+    if x.dtype.kind == "c":  # the conjugate of the real formula, as in norm_grad
+        return np.conjugate(_vector_norm_grad(np.real(g), x, ans, axis, keepdims, ord))
+    return _vector_norm_grad(g, x, ans, axis, keepdims, ord)
+
+
+def _vector_norm_grad(g, x, ans, axis, keepdims, ord):
     axes = tuple(range(x.ndim)) if axis is None else tuple(
         int(a) % x.ndim for a in (axis if isinstance(axis, (tuple, list)) else (axis,)))
     g, ans = unreduce(g, x, axis, keepdims), unreduce(ans, x, axis, keepdims)
@@ -404,7 +418,8 @@ def vector_norm_grad(g, x, ans, axis=None, keepdims=False, ord=2):
 def vector_norm_jvp(t, x, ans, axis=None, keepdims=False, ord=2):
     """Tangent of ``np.linalg.vector_norm`` along ``t``."""
     d = vector_norm_grad(np.ones_like(ans), x, ans, axis, keepdims, ord)
-    return np.sum(d * t, axis=axis if not isinstance(axis, list) else tuple(axis), keepdims=keepdims)
+    out = np.sum(d * t, axis=axis if not isinstance(axis, list) else tuple(axis), keepdims=keepdims)
+    return np.real(out) if np.iscomplexobj(x) else out
 
 
 def kron_grad(g, a, b, which):

@@ -3,7 +3,7 @@ helpers in their primal arguments (templates/runtime_helpers.py, last section, u
 """
 import numpy as np
 
-from s2s.runtime.core import NoRuleError, is_zero, float_dtype, unreduce
+from s2s.runtime.core import NoRuleError, is_zero, float_dtype, refuse_complex, unreduce
 from s2s.runtime.elementwise import safe_divide
 from s2s.runtime.reductions import reduction_axes, reduced_last, cumprod_jvp
 from s2s.runtime.linalg import (eye_like, swap_last_axes, norm_axes, matrix_powers, unreduced_norm_grad, einsum_grad, einsum_jvp,
@@ -89,6 +89,7 @@ def norm_grad_partials(g, x, ans, ord=None, axis=None, keepdims=False, vector=Fa
     the piecewise-linear norms (ord 0, 1, inf; matrix 1, inf). The matrix
     norms ord 2, -2 and 'nuc' (through the SVD) are not covered.
     """
+    refuse_complex(x, "np.linalg.norm (its second derivative)")
     x = np.asarray(x)
     axes = reduction_axes(axis, x.ndim) if vector else norm_axes(x.ndim, ord, axis)
     if vector or len(axes) == 1:

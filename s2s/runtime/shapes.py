@@ -3,7 +3,7 @@ concatenations and their splits, take, pad, delete, insert, casts and ``item``.
 """
 import numpy as np
 
-from s2s.runtime.core import is_zero, float_dtype, is_container, unbroadcast, zeros_like
+from s2s.runtime.core import is_zero, float_dtype, is_container, real_part, unbroadcast, zeros_like
 
 
 def sort_grad(g, a, axis=-1):
@@ -136,7 +136,7 @@ def cast_grad(g, x, ans):
         return zeros_like(x)
     if is_container(x):
         return unarray(g, x)
-    return np.asarray(g, dtype=float_dtype(x))
+    return np.asarray(g if np.iscomplexobj(x) else real_part(g), dtype=float_dtype(x))
 
 
 def cast_jvp(t, x, ans):
@@ -148,7 +148,7 @@ def cast_jvp(t, x, ans):
         out = np.zeros(np.shape(ans), dtype=dtype)
         _fill(out, t)
         return out
-    return np.array(t, dtype=dtype)
+    return np.array(t if dtype.kind == "c" else real_part(t), dtype=dtype)
 
 
 def _fill(out, t):
@@ -274,3 +274,10 @@ def resize_grad(g, a, new_shape):
     if size == 0:
         return np.zeros(shape, dtype=float_dtype(g))
     return _copy_map_grad(g, size, np.resize(np.arange(size), new_shape)).reshape(shape)
+
+
+def column(v):
+    """``v`` as np.c_ places it before joining along the last axis: a 1-D array as a column, a
+    scalar as a 1x1 matrix, an array of two or more dimensions as it is."""
+    v = np.asarray(v)
+    return v.reshape(-1, 1) if v.ndim == 1 else np.atleast_2d(v)
