@@ -43,7 +43,15 @@ def time_call(fn, args, repeat, min_sample):
     return float(np.median(samples))
 
 
+def leaves(x):
+    """The arrays and numbers of a gradient, nested lists and tuples flattened in order."""
+    if isinstance(x, (tuple, list)):
+        return [leaf for item in x for leaf in leaves(item)]
+    return [x]
+
+
 def same_gradients(a, b):
+    a, b = leaves(a), leaves(b)
     if len(a) != len(b):
         return False
     return all(np.shape(x) == np.shape(y) and np.allclose(x, y, rtol=RTOL, atol=ATOL) for x, y in zip(a, b))

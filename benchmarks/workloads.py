@@ -10,6 +10,8 @@ import dataclasses
 
 import numpy as np
 
+from benchmarks import styles
+
 
 @dataclasses.dataclass
 class Workload:
@@ -189,6 +191,15 @@ WORKLOADS = [
     Workload("rnn", "vanilla RNN, 50 steps, batch 16, 32->64", rnn, rnn_inputs, (0, 1, 2), rnn_hand, loop="rnn"),
     Workload("longloop", "long loop, 20,000 steps x 1,000 (store-all)", long_loop, long_loop_inputs, (1,),
              long_loop_hand, loop="longloop", smoke_inputs=lambda rng: long_loop_inputs(rng, 8)),
+    # the same kinds of program as people write them (benchmarks/styles.py)
+    Workload("scalar-math", "scalar recurrence, 1,000 steps, math.* on floats", styles.scalar_math,
+             lambda rng: (0.5,), (0,), styles.scalar_math_hand),
+    Workload("spring", "spring on 3-vectors, 300 steps", styles.spring, styles.spring_inputs, (0, 1),
+             styles.spring_hand),
+    Workload("mlp-relu", "MLP 64-128-10 ReLU, list parameters, batch 64", styles.mlp_relu,
+             styles.mlp_relu_inputs, (0,), styles.mlp_relu_hand),
+    Workload("logreg-log1p", "logistic regression 1000x100, log1p loss", styles.logistic_log1p,
+             logistic_inputs, (0,), styles.logistic_log1p_hand),
 ]
 
 BY_NAME = {w.name: w for w in WORKLOADS}

@@ -33,3 +33,14 @@ def calls_middle(x):
 
 def quoted(x):
     return np.einsum('i,i->', x, x) * len("it's \\ fine")
+
+
+# used by test_filenames_are_stable_and_do_not_clobber_each_other alone (no other test
+# generates code for it, so its first text is the one the test makes)
+def returns_in_branches(x):
+    if x > 1.0:
+        return x ** 2
+    elif x > 0.0:
+        return np.sin(x)
+    else:
+        return -x

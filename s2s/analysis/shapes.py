@@ -18,6 +18,8 @@ presets of saved values — and ``UNKNOWN`` absorbs everything). Only what is
 certain is stated: an unknown call, a slice, a reshape, a tuple make the result
 ``UNKNOWN``.
 """
+import math
+
 import gast
 import numpy as np
 
@@ -25,6 +27,11 @@ from s2s.common import astutil as A
 from s2s import runtime
 
 UNKNOWN = "unknown"
+# A parameter's fact ``(SEQUENCE, shape, shape, ...)``: a list or tuple of arrays and numbers.
+# Only ``name[i]`` (a constant ``i``) gets a shape from it, and only while nothing can change
+# the list: the name is never stored, and read only as ``name[i]`` or as an argument of a
+# runtime helper (which never mutates).
+SEQUENCE = "seq"
 _BOTTOM = None
 
 # runtime helpers whose result has the shape of one of their arguments
@@ -33,6 +40,8 @@ _SHAPE_OF_ARG = {runtime.unbroadcast: 1, runtime.unreduce: 1, runtime.matmul_gra
                  runtime.extremum_reduce_grad: 1}
 _SHAPED = {np.zeros, np.ones, np.empty}  # np.zeros(shape): the shape is a value built from ``.shape``
 _REDUCTIONS = {np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod}
+# math.* returns a number (or raises); these return a tuple, or what the iterable holds
+_MATH_NOT_SCALAR = {"frexp", "modf", "prod"}
 _ELEMENTWISE_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.FloorDiv, gast.Mod)
 
 
@@ -113,8 +122,12 @@ class _Shapes:
         self.ints = set()  # loop counters over range(...)
         self.env = {}
         self.reads = None  # while ``run`` evaluates a name: the names its definitions read
+        self.sequences = {}  # parameter -> shapes of its elements (see SEQUENCE)
         for name, shape in params.items():
-            self.definitions.setdefault(name, []).append(("shape", shape))
+            if shape and shape[0] == SEQUENCE:
+                self.sequences[name] = shape[1:]
+            else:
+                self.definitions.setdefault(name, []).append(("shape", shape))
         self._collect(fn, params)
 
     # ------------------------------------------------------------ collection
@@ -151,8 +164,10 @@ class _Shapes:
             if any(id(n) not in simple and id(n) not in top_params for n in nodes):
                 self._unknown(name)
         for a in fn.args.args + fn.args.posonlyargs + fn.args.kwonlyargs:
-            if a.id not in params:
+            if a.id not in params or a.id in self.sequences:
                 self._unknown(a.id)
+        if self.sequences:
+            self._keep_unchanged_sequences(walked, stored_by, top_params)
         for a in (fn.args.vararg, fn.args.kwarg):
             if a is not None:
                 self._unknown(a.id)
@@ -162,6 +177,22 @@ class _Shapes:
             for name in list(self.stacks):
                 if name in other_uses:
                     del self.stacks[name]
+
+    def _keep_unchanged_sequences(self, walked, stored_by, top_params):
+        """Forget the sequence facts of parameters that are stored or read in any other way than
+        ``name[constant]`` or as an argument of a runtime helper."""
+        allowed = set()
+        for node in walked:
+            if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Load) \
+                    and isinstance(node.value, gast.Name) and _constant_index(node.slice) is not None:
+                allowed.add(id(node.value))
+            elif isinstance(node, gast.Call) and _is_runtime_helper(self.resolve(node.func)):
+                allowed.update(id(a) for a in node.args if isinstance(a, gast.Name))
+        for node in walked:
+            if isinstance(node, gast.Name) and node.id in self.sequences:
+                stored = any(id(n) not in top_params for n in stored_by.get(node.id, ()))
+                if stored or (isinstance(node.ctx, gast.Load) and id(node) not in allowed):
+                    del self.sequences[node.id]
 
     # ------------------------------------------------------------ fixpoint
     def run(self):
@@ -246,8 +277,11 @@ class _Shapes:
         return UNKNOWN
 
     def _subscript(self, node):
-        s = self.expr(node.value)
         index = node.slice
+        if isinstance(node.value, gast.Name) and node.value.id in self.sequences:
+            shapes, i = self.sequences[node.value.id], _constant_index(index)
+            return shapes[i] if i is not None and -len(shapes) <= i < len(shapes) else UNKNOWN
+        s = self.expr(node.value)
         if isinstance(index, gast.Name) and index.id in self.ints:
             if s is _BOTTOM:
                 return s
@@ -274,8 +308,19 @@ class _Shapes:
             hashable = False
         if hashable and obj in _SHAPE_OF_ARG and len(args) > _SHAPE_OF_ARG[obj]:
             return self.expr(args[_SHAPE_OF_ARG[obj]])
-        if obj is runtime.seed:
+        if obj is runtime.seed or _is_math_scalar(obj):
             return ()
+        if obj is runtime.reduce_count and not node.keywords and (
+                len(args) < 4 or isinstance(args[3], gast.Constant) and args[3].value is True):
+            return ()  # a Python float when every element counts
+        if obj is runtime.inverse and len(args) == 1 and not node.keywords:
+            return self.expr(args[0])
+        if obj is runtime.absorb_zeros and len(args) == 2 and not node.keywords:
+            r = self.expr(args[1])  # r itself, or np.where over both: the same shape when a fits r
+            return r if broadcast(self.expr(args[0]), r) == r else UNKNOWN
+        if (obj is runtime.power_base_grad and len(args) == 2 or obj is runtime.select_grad and len(args) == 4) \
+                and not node.keywords:
+            return broadcast(*(self.expr(a) for a in args))
         if hashable and obj in _SHAPED and len(args) == 1 and not node.keywords:
             v = self.value(args[0])
             return (v,) if type(v) is int else (v if isinstance(v, tuple) else UNKNOWN)
@@ -284,6 +329,22 @@ class _Shapes:
         if hashable and obj in _REDUCTIONS and len(args) == 1:
             return _reduction(self.expr(args[0]), node.keywords)
         return UNKNOWN
+
+
+def _constant_index(node):
+    if isinstance(node, gast.Constant) and type(node.value) is int:
+        return node.value
+    return None
+
+
+def _is_runtime_helper(obj):
+    return callable(obj) and (getattr(obj, "__module__", None) or "").startswith("s2s.runtime")
+
+
+def _is_math_scalar(obj):
+    """A function of the math module that returns a number whatever its arguments."""
+    return (getattr(obj, "__self__", None) is math and getattr(math, getattr(obj, "__name__", ""), None) is obj
+            and obj.__name__ not in _MATH_NOT_SCALAR)
 
 
 def _is_range(node):

@@ -15,6 +15,7 @@ import types
 import numpy as np
 
 from s2s.reverse import checkpoint as _checkpoint
+from s2s.analysis import shapes as shapes_module
 from s2s.backend import display, emit, loader
 from s2s.rules import templates
 from s2s.common.errors import ArgumentError, S2SError
@@ -368,11 +369,22 @@ def _shape_facts(arguments):
     """((name, shape), ...) for the arguments that are arrays or numbers; others are not known."""
     facts = []
     for name, value in arguments.items():
-        if type(value) is np.ndarray:
-            facts.append((name, value.shape))
-        elif isinstance(value, (float, int, np.generic)):
-            facts.append((name, ()))
+        shape = _value_shape(value)
+        if shape is not None:
+            facts.append((name, shape))
+        elif type(value) in (list, tuple) and value:
+            shapes = [_value_shape(v) for v in value]
+            if all(s is not None for s in shapes):  # a flat list of arrays: ("seq", shape, ...)
+                facts.append((name, (shapes_module.SEQUENCE,) + tuple(shapes)))
     return tuple(facts)
+
+
+def _value_shape(value):
+    if type(value) is np.ndarray:
+        return value.shape
+    if isinstance(value, (float, int, np.generic)):
+        return ()
+    return None
 
 
 def _canonical(facts):
@@ -383,8 +395,15 @@ def _canonical(facts):
     """
     ids = {0: 0, 1: 1}
     out = {}
+
+    def canonical(shape):
+        return tuple(ids.setdefault(n, len(ids)) for n in shape)
+
     for name, shape in facts:
-        out[name] = tuple(ids.setdefault(n, len(ids)) for n in shape)
+        if shape and shape[0] == shapes_module.SEQUENCE:
+            out[name] = shape[:1] + tuple(canonical(s) for s in shape[1:])
+        else:
+            out[name] = canonical(shape)
     return tuple(sorted(out.items()))
 
 

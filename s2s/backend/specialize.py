@@ -9,6 +9,9 @@ changes nothing:
   (``unbroadcast`` returns ``g`` itself then), and -> the one ``np.sum`` it
   would call when ``x`` is a scalar, or ``g`` only has extra leading axes, or
   only sizes 1 where ``g`` has more;
+- the array of ``unreduce(g, x, ...)`` and ``reduce_count(x, ...)`` (which read only its shape) ->
+  a parameter of the same shape, so that ``x`` is not saved or recomputed for its shape alone;
+- ``power_base_grad(x, 2)`` -> ``2 * x`` when ``x`` is an array (at least 1-D);
 - ``matmul_grad1(g, a, b)`` -> ``g @ b.T`` and ``matmul_grad2(g, a, b)`` ->
   ``a.T @ g`` when ``a``, ``b`` and ``g`` are 2-D (the helper computes exactly
   that product and its unbroadcast is the identity).
@@ -53,8 +56,15 @@ def specialize(fn, params, resolve, ref):
     if not params:
         return fn
     analysis = _shapes.analyzer(fn, params, resolve)
-    _Rewrite(analysis, resolve, ref).rewrite(fn)
+    rewrite = _Rewrite(analysis, resolve, ref)
+    rewrite.parameters = [a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs
+                          if a.id in params and not _is_sequence(params[a.id])]
+    rewrite.rewrite(fn)
     return fn
+
+
+def _is_sequence(shape):
+    return bool(shape) and shape[0] == _shapes.SEQUENCE
 
 
 def _sum_axes(sg, sx):
@@ -76,6 +86,7 @@ class _Rewrite:
         self.analysis = analysis
         self.resolve = resolve
         self.ref = ref
+        self.parameters = []  # parameters with a known shape, in order
 
     def rewrite(self, node):
         """``node``, or what replaces it, with its children rewritten."""
@@ -114,10 +125,40 @@ class _Rewrite:
                     replacement = gast.BinOp(left=g, op=gast.MatMult(), right=_transposed(b))
                 else:
                     replacement = gast.BinOp(left=_transposed(a), op=gast.MatMult(), right=g)
+        elif obj is runtime.power_base_grad and len(node.args) == 2 and not node.keywords:
+            replacement = self._square_grad(*node.args)
+        elif obj is runtime.unreduce and len(node.args) >= 2 and not node.keywords:
+            node.args[1] = self._same_shape_parameter(node.args[1])
+        elif obj is runtime.reduce_count and len(node.args) >= 1 and not node.keywords and (
+                len(node.args) < 4 or isinstance(node.args[3], gast.Constant) and node.args[3].value is True):
+            node.args[0] = self._same_shape_parameter(node.args[0])
         if replacement is not None:
             return self.rewrite(replacement)
         A.replace_children(node, self.rewrite, leaves=False)
         return node
+
+    def _same_shape_parameter(self, x):
+        """A parameter with the shape of the local name ``x``, for a helper that reads only ``np.shape(x)``
+        (``unreduce``; ``reduce_count`` without ``where``): then ``x`` need not be kept or recomputed for
+        the adjoint. A parameter is bound everywhere, and the facts hold for every value it takes."""
+        if not isinstance(x, gast.Name) or x.id in self.parameters:
+            return x
+        s = self.analysis.shape(x)
+        if not isinstance(s, tuple):
+            return x
+        for p in self.parameters:
+            if self.analysis.shape(gast.Name(id=p, ctx=gast.Load(), annotation=None, type_comment=None)) == s:
+                return gast.Name(id=p, ctx=gast.Load(), annotation=None, type_comment=None)
+        return x
+
+    def _square_grad(self, x, exponent):
+        """``2 * x`` for ``power_base_grad(x, 2)`` on an array: ``2 * np.power(x, 1)``, the same numbers and
+        dtype (the helper's ``np.where(2 == 0, ...)`` keeps ``d``), without the power and the where."""
+        s = self.analysis.shape(x)
+        if isinstance(exponent, gast.Constant) and type(exponent.value) is int and exponent.value == 2 \
+                and isinstance(s, tuple) and len(s) >= 1:
+            return gast.BinOp(left=A.const(2), op=gast.Mult(), right=x)
+        return None
 
     def _shape(self, node):
         s = self.analysis.shape(node)
