@@ -28,6 +28,9 @@ from s2s.runtime.trees import (as_tangent, entries, field_grad, field_index, get
 from s2s.runtime.trees import (as_tangent, entries, field_grad, field_index, getfield, is_dict,
                                is_differentiable_leaf, is_differentiable_leaf_tree, is_named, is_record, mismatch,
                                path_text, rebuilt_like)
+from s2s.runtime.trees import (as_tangent, entries, field_grad, field_index, getfield, is_dict,
+                               is_differentiable_leaf, is_differentiable_leaf_tree, is_named, is_record, mismatch,
+                               path_text, rebuilt_like)
 from s2s.runtime.core import (ArgumentError, ComplexInputError, ComplexOutputError, NoRuleError,
                               NonScalarOutputError, S2SError, add, add_at, add_into, appended, astype,
                               broadcast_like, complex_fit, copy, cotangent, detach, finalize, flatten, float_dtype,
