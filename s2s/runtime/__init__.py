@@ -44,7 +44,7 @@ from s2s.runtime.linalg import (det_grad, diag_grad, diagonal_grad, dot_grad1, d
 from s2s.runtime.shapes import (cast_grad, cast_jvp, delete_grad, insert_grad, item_grad, linspace_grad, pad_grad,
                                 repeat_grad, resize_grad, sort_grad, sort_jvp, take_along_axis_grad, take_grad,
                                 tile_grad, unarray, uncolumn_stack, unconcatenate, undstack, unhstack, unsplit,
-                                unstack, unsum, untranspose, unvstack)
+                                unreshape, unstack, unsum, untranspose, unvstack)
 from s2s.runtime.numeric import (convolve_grad, convolve_grad2, ediff1d_grad, interp_grad, interp_jvp, interp_slope,
                                  interp_weights, polyval_grad, polyval_slope, trapezoid_grad, trapezoid_x_jvp)
 from s2s.runtime.decompositions import (cho_apply, cho_factor_grad, cho_factor_jvp, cho_lower_factor,
@@ -100,7 +100,7 @@ __all__ = ["ArgumentError", "MODULES", "NoRuleError", "NonScalarOutputError", "S
            "trapezoid_grad", "trapezoid_x_jvp", "triangle_of", "triangle_part", "triangular_trans",
            "tril_half_diagonal", "tuple_part", "unappended", "unarray", "unbroadcast", "uncolumn_stack",
            "unconcatenate", "undstack", "unhstack", "unread_at", "unreduce", "unreduce_grad",
-           "unreduced_norm_grad", "unsplit", "unstack", "unsum", "untranspose", "unvstack", "vecdot_grad",
+           "unreduced_norm_grad", "unreshape", "unsplit", "unstack", "unsum", "untranspose", "unvstack", "vecdot_grad",
            "vector_norm_grad", "vector_norm_jvp", "zero_at", "zeros_like"]
 
 # the modules defining the helpers (the __module__ of every helper)

@@ -144,7 +144,7 @@ def unbroadcast(g, x):
 def unreduce(g, x, axis=None, keepdims=False):
     """Broadcast the adjoint of a reduction back to the reduced array's shape."""
     shape = np.shape(x)
-    if axis is not None and not keepdims:
+    if axis is not None and not keepdims and np.ndim(g):   # a 0-d g (the zero of an unread value) broadcasts as is
         axes = axis if isinstance(axis, tuple) else (axis,)
         axes = sorted(a % len(shape) for a in axes)
         for a in axes:

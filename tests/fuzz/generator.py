@@ -20,6 +20,12 @@ import numpy as np
 EXCLUDE_ITERATED_REBIND = True   # `for e in x: ...; x = ...`
 EXCLUDE_SELF_ASSIGN = True       # `s = s`, `y[:] = y`
 EXCLUDE_ZERO_D_ALIAS = True      # an alias of a 0-d np.where result updated in place
+# Found by this fuzzer, outside the runtime (tests/test_fuzz_found.py): `(-0.5) ** 2` is generated
+# as `-0.5 ** 2`.
+EXCLUDE_NEGATIVE_CONSTANT_POWER = True
+# In-place updates (`u -= v`, `u[i] = v`) of an array another name can see (`u = t`, `u = t[1:3]`,
+# `u = p[0]`, a list element, a row of `for r in t`) give wrong values and derivatives.
+EXCLUDE_INPLACE_ON_SHARED = True
 
 SIZES = (2, 3, 4)
 ARGUMENT = "*"    # in a set of names an expression may share memory with: "an argument of the caller"
@@ -58,8 +64,17 @@ class Program:
 
 
 class Var:
-    def __init__(self, name, shape, unsafe):
+    def __init__(self, name, shape, unsafe, owned=False, frozen=False):
         self.name, self.shape, self.unsafe = name, shape, unsafe   # unsafe: may share an argument's memory
+        self.owned = owned and not unsafe                          # owned: no other name can see its memory
+        self.frozen = frozen                                       # frozen: iterated by an enclosing for
+
+    def writable(self):
+        """Whether an in-place update of this name is generated."""
+        return not self.unsafe and (self.owned or not EXCLUDE_INPLACE_ON_SHARED) and not self.frozen
+
+    def rebindable(self):
+        return not (self.frozen and EXCLUDE_ITERATED_REBIND)
 
 
 class Gen:
@@ -165,7 +180,10 @@ class Gen:
         if shape == ():
             forms += ["math.sin({0})", "math.exp(math.tanh({0}))", "math.sqrt({0} * {0} + 1.0)",
                       "math.log({0} * {0} + 1.0)", "math.cos({0})", "math.tanh({0})"]
-        return self.one(forms).format(a), set()
+        form = self.one(forms)
+        if EXCLUDE_NEGATIVE_CONSTANT_POWER and "**" in form and a.startswith("-"):
+            form = "np.square({0})"
+        return form.format(a), set()
 
     def reduce(self, scope, shape, depth):
         if len(shape) == 2:
@@ -238,8 +256,9 @@ class Gen:
         if not fits:
             return None
         name, params, _, _, shares = self.one(fits)
-        args = [self.expr(scope, p, depth)[0] for p in params]
-        return "{}({})".format(name, ", ".join(args)), {ARGUMENT} if shares else set()
+        args = [self.expr(scope, p, depth) for p in params]
+        alias = set().union(*(a for _, a in args)) | {ARGUMENT} if shares else set()
+        return "{}({})".format(name, ", ".join(code for code, _ in args)), alias
 
     # -- statements -----------------------------------------------------------------------
     def assign_to(self, scope, indent, var, code, alias):
@@ -247,8 +266,21 @@ class Gen:
         if var.name in scope and not scope[var.name].unsafe and unsafe:
             return False          # a name that owns its memory never starts sharing an argument's
         self.emit(indent, "{} = {}".format(var.name, code))
-        scope[var.name] = Var(var.name, var.shape, unsafe)
+        self.share(scope, alias)
+        scope[var.name] = Var(var.name, var.shape, unsafe, owned=not alias)
         return True
+
+    def share(self, scope, alias):
+        for name in alias:
+            if name in scope:
+                scope[name].owned = False
+
+    def merge(self, scope, inner):
+        """After a block: a name may hold what the block bound to it, or what it held before."""
+        for name, v in list(scope.items()):
+            got = inner[name]
+            if got is not v:
+                scope[name] = Var(name, v.shape, v.unsafe or got.unsafe, owned=v.owned and got.owned, frozen=v.frozen)
 
     def block(self, scope, indent, count, depth, loop, out):
         for _ in range(count):
@@ -272,14 +304,17 @@ class Gen:
     def s_rebind(self, scope, indent, depth, loop, out):
         if not scope:
             return self.s_new(scope, indent, depth, loop, out)
-        v = self.one(list(scope.values()))
+        names = [v for v in scope.values() if v.rebindable()]
+        if not names:
+            return self.s_new(scope, indent, depth, loop, out)
+        v = self.one(names)
         code, alias = self.expr(scope, v.shape, 2)
         if EXCLUDE_SELF_ASSIGN and code == v.name:
             return
         self.assign_to(scope, indent, v, code, alias)
 
     def s_aug(self, scope, indent, depth, loop, out):
-        owned = [v for v in scope.values() if not v.unsafe or not v.shape]
+        owned = [v for v in scope.values() if v.writable() or (not v.shape and v.rebindable())]
         if not owned:
             return self.s_new(scope, indent, depth, loop, out)
         v = self.one(owned)
@@ -287,13 +322,13 @@ class Gen:
         self.emit(indent, "{} {}= {}".format(v.name, self.one(["+", "*", "-"]), code))
 
     def s_copy_write(self, scope, indent, depth, loop, out):
-        owned = [v for v in scope.values() if v.shape and not v.unsafe]
+        owned = [v for v in scope.values() if v.shape and v.writable()]
         if owned and self.chance(50):
             v = self.one(owned)
         else:
             shape = self.shape((1, 2))
             code, _ = self.expr(scope, shape, 1)
-            v = Var(self.fresh("y"), shape, False)
+            v = Var(self.fresh("y"), shape, False, owned=True)
             self.emit(indent, "{} = ({}).copy()".format(v.name, code))
             scope[v.name] = v
         n = v.shape[0]
@@ -317,9 +352,7 @@ class Gen:
     def sub_block(self, scope, indent, depth, loop, out, count=None):
         inner = dict(scope)
         self.block(inner, indent, count or 1 + self.pick.below(3), depth, loop, out)
-        for name, v in scope.items():
-            if inner[name].unsafe:
-                scope[name] = Var(name, v.shape, True)
+        self.merge(scope, inner)
 
     def s_if(self, scope, indent, depth, loop, out):
         self.emit(indent, "if {}:".format(self.cond(scope)))
@@ -346,10 +379,11 @@ class Gen:
         self.sub_block_from(scope, inner, indent + 1, depth + 1, out)
 
     def sub_block_from(self, scope, inner, indent, depth, out, loop=True):
+        if EXCLUDE_INPLACE_ON_SHARED:     # a later iteration may see what an earlier one shared
+            for name, v in list(inner.items()):
+                inner[name] = Var(name, v.shape, v.unsafe, owned=False, frozen=v.frozen)
         self.block(inner, indent, 1 + self.pick.below(3), depth, loop, out)
-        for name, v in scope.items():
-            if inner[name].unsafe:
-                scope[name] = Var(name, v.shape, True)
+        self.merge(scope, inner)
 
     def s_for_each(self, scope, indent, depth, loop, out):
         arrays = [v for v in scope.values() if v.shape]
@@ -367,16 +401,20 @@ class Gen:
             mate = self.one(mates)
             e2 = self.fresh("e")
             self.emit(indent, "for {}, {} in zip({}, {}):".format(e, e2, seq.name, mate.name))
+            self.share(scope, {mate.name})
+            inner[mate.name] = Var(mate.name, mate.shape, mate.unsafe, frozen=True)
             inner[e2] = Var(e2, mate.shape[1:], mate.unsafe)
         else:
             self.emit(indent, "for {} in {}:".format(e, seq.name))
+        self.share(scope, {seq.name})
+        inner[seq.name] = Var(seq.name, seq.shape, seq.unsafe, frozen=True)
         inner[e] = Var(e, seq.shape[1:], seq.unsafe)
         if self.chance(25):
             code, alias = self.expr(inner, inner[e].shape, 1)
             self.assign_to(inner, indent + 1, inner[e], code, alias)
         if not EXCLUDE_ITERATED_REBIND and self.chance(15):
             code, alias = self.expr(inner, seq.shape, 1)
-            self.assign_to(inner, indent + 1, inner[seq.name], code, alias)
+            self.assign_to(inner, indent + 1, Var(seq.name, seq.shape, seq.unsafe), code, alias)
         self.sub_block_from(scope, inner, indent + 1, depth + 1, out)
 
     def s_while(self, scope, indent, depth, loop, out):
@@ -394,13 +432,15 @@ class Gen:
         n = 1 + self.pick.below(3)
         self.emit(indent, "for {} in range({}):".format(i, n))
         inner = dict(scope)
-        self.emit(indent + 1, "{}.append({})".format(acc, self.expr(inner, shape, 2)[0]))
+        code, alias = self.expr(inner, shape, 2)
+        self.emit(indent + 1, "{}.append({})".format(acc, code))
+        self.share(scope, alias)
         # no break or continue at this level: the list gets its n elements (or the function returns)
         self.sub_block_from(scope, inner, indent + 1, depth + 1, out, loop=False)
         form = self.one(["np.stack({})", "sum({})", "np.array({})"])
         name = self.fresh("t")
         self.emit(indent, "{} = {}".format(name, form.format(acc)))
-        scope[name] = Var(name, shape if form.startswith("sum") else (n,) + shape, False)
+        scope[name] = Var(name, shape if form.startswith("sum") else (n,) + shape, False, owned=True)
 
     def s_tuple(self, scope, indent, depth, loop, out):
         a, b = self.shape(), self.shape()
@@ -413,8 +453,9 @@ class Gen:
         else:
             self.emit(indent, "{} = {}[0]".format(n1, p))
             self.emit(indent, "{} = {}[1]".format(n2, p))
-        scope[n1] = Var(n1, a, any(scope[n].unsafe for n in aa if n in scope))
-        scope[n2] = Var(n2, b, any(scope[n].unsafe for n in ab if n in scope))
+        scope[n1] = Var(n1, a, any(scope[n].unsafe for n in aa if n in scope), owned=not aa)
+        scope[n2] = Var(n2, b, any(scope[n].unsafe for n in ab if n in scope), owned=not ab)
+        self.share(scope, aa | ab)
 
     def s_alias(self, scope, indent, depth, loop, out):
         if not scope:
@@ -422,6 +463,7 @@ class Gen:
         v = self.one(list(scope.values()))
         u = self.fresh("a")
         self.emit(indent, "{} = {}".format(u, v.name))
+        v.owned = False
         scope[u] = Var(u, v.shape, v.unsafe)
 
     def s_call_pair(self, scope, indent, depth, loop, out):
@@ -429,7 +471,10 @@ class Gen:
         if not pairs:
             return self.s_new(scope, indent, depth, loop, out)
         name, params, shapes, _, shares = self.one(pairs)
-        args = [self.expr(scope, p, 1)[0] for p in params]
+        args = [self.expr(scope, p, 1) for p in params]
+        if shares:
+            self.share(scope, set().union(*(a for _, a in args)))
+        args = [code for code, _ in args]
         n1, n2 = self.fresh("r"), self.fresh("r")
         self.emit(indent, "{}, {} = {}({})".format(n1, n2, name, ", ".join(args)))
         scope[n1] = Var(n1, shapes[0], shares)
