@@ -1876,6 +1876,15 @@ def zero_adjoint_reductions(x):
     return np.sum(m * m) + np.sum(np.sin(q)) + np.sum(a ** 2)
 
 
+def zero_adjoint_transpose(x):
+    acc = []
+    for i in range(2):
+        acc.append(x[1, 2])
+        x = x.T
+    x = np.ones((3, 3)) * sum(acc)
+    return np.sum(x * x)
+
+
 def _second_only(a, b):
     return b * 2.0
 
@@ -2259,6 +2268,7 @@ CASES = [
     Case("zero_adjoint_products", zero_adjoint_products, (_u(3, 3), _u(3)), (0, 1), ("zero_adjoint", "linalg", "loop")),
     Case("zero_adjoint_shapes", zero_adjoint_shapes, (_u(6),), 0, ("zero_adjoint", "numpy", "loop")),
     Case("zero_adjoint_reductions", zero_adjoint_reductions, (_u(6),), 0, ("zero_adjoint", "numpy", "loop")),
+    Case("zero_adjoint_transpose", zero_adjoint_transpose, (_u(3, 3),), 0, ("zero_adjoint", "loop", "list")),
     Case("zero_adjoint_unused_argument", zero_adjoint_unused_argument, (_u(6), _u(3)), (0, 1),
          ("zero_adjoint", "call")),
 ]

@@ -60,7 +60,9 @@ def unreshape(g, x, order="C"):
 
 
 def untranspose(g, axes=None):
-    """Adjoint of ``np.transpose(a, axes)``: ``g`` transposed back."""
+    """Adjoint of ``np.transpose(a, axes)``: ``g`` transposed back (the zero adjoint 0.0 stays 0.0)."""
+    if is_zero(g):
+        return g
     if axes is None:
         return np.transpose(g)
     return np.transpose(g, np.argsort([int(i) % np.ndim(g) for i in axes]))

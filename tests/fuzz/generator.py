@@ -55,7 +55,10 @@ class Drawn:
         return self.data.draw(self.st.integers(0, n - 1)) if n > 1 else 0
 
     def real(self, lo, hi):
-        return round(self.data.draw(self.st.floats(lo, hi, allow_nan=False)), 3)
+        # an integer, spread over [lo, hi) along the golden-ratio sequence: shrinking to 0 gives
+        # lo + 0.1234 (hi - lo), not a value on the thresholds and ties that 0.0 sits on
+        k = self.data.draw(self.st.integers(0, 10 ** 6))
+        return round(lo + (hi - lo) * ((0.1234 + k * 0.6180339887) % 1.0), 3)
 
 
 class Program:
@@ -228,7 +231,8 @@ class Gen:
             return "({})[{}]".format(self.expr(scope, (n,), depth)[0], self.pick.below(n)), set()
         n = shape[0] + self.pick.below(2)
         a = self.pick.below(n - shape[0] + 1)
-        return "({})[{}:{}]".format(self.expr(scope, (n,), depth)[0], a, a + shape[0]), set()
+        inner, alias = self.expr(scope, (n,), depth)
+        return "({})[{}:{}]".format(inner, a, a + shape[0]), alias     # a view
 
     def where(self, scope, shape, depth):
         if shape == () and EXCLUDE_ZERO_D_ALIAS:
@@ -241,9 +245,11 @@ class Gen:
     def reshape(self, scope, shape, depth):
         if len(shape) == 2:
             if self.chance(50):
-                return "({}).T".format(self.expr(scope, shape[::-1], depth)[0]), set()
+                inner, alias = self.expr(scope, shape[::-1], depth)
+                return "({}).T".format(inner), alias      # views
             n = shape[0] * shape[1]
-            return "np.reshape({}, ({}, {}))".format(self.expr(scope, (n,), depth)[0], *shape), set()
+            inner, alias = self.expr(scope, (n,), depth)
+            return "np.reshape({}, ({}, {}))".format(inner, *shape), alias
         if len(shape) == 1 and self.chance(50):
             n1 = self.pick.below(shape[0])
             if 0 < n1:

@@ -1,0 +1,137 @@
+"""Wrong derivatives and internal errors the fuzzer (tests/fuzz) found outside the runtime helpers.
+
+Each is a minimal repro, reduced by hand from a fuzzed program (its seed in the reason; seeds
+refer to the generator of the fuzz branch's first commit, run with every EXCLUDE_* flag of
+tests/fuzz/generator.py off). Each test passes once s2s gives the right numbers or refuses
+the construct with an S2SError; until then it is a strict xfail, so a fix shows up as XPASS.
+The generator keeps the constructs out behind EXCLUDE_NEGATIVE_CONSTANT_POWER and
+EXCLUDE_INPLACE_ON_SHARED until they are fixed.
+"""
+import numpy as np
+import pytest
+
+import s2s
+
+
+def right_or_refused(make, args, want, value=None):
+    """``make()(*args)`` equals ``want`` (and the vjp's value ``value``), or s2s raises an S2SError."""
+    try:
+        got = make()(*args)
+    except s2s.S2SError:
+        return
+    if value is not None:
+        got, want = (got[0], got[1]), (value, want)
+        np.testing.assert_allclose(got[0], want[0], rtol=1e-12)
+        got, want = got[1], want[1]
+    np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+
+
+def negative_constant_squared(x):
+    return (-0.5) ** 2 * x
+
+
+@pytest.mark.xfail(strict=True, reason="fuzz seeds 12, 1369, 1446: `(-0.5) ** 2` is generated as `-0.5 ** 2` "
+                                       "(a folded negative constant loses its parentheses): value and "
+                                       "derivative have the wrong sign")
+def test_negative_constant_power():
+    right_or_refused(lambda: s2s.grad(negative_constant_squared), (3.0,), 0.25)
+    right_or_refused(lambda: s2s.value_and_grad(negative_constant_squared), (3.0,), 0.25, value=0.75)
+
+
+def inplace_through_alias(x):
+    t = x * 2.0
+    u = t
+    u *= x
+    return np.sum(t)
+
+
+def inplace_through_slice_view(x):
+    y = (x * 2.0).copy()
+    u = y[0:2]
+    u -= x[0:2]
+    return np.sum(y * y)
+
+
+def inplace_through_tuple_element(x):
+    y = (x * 2.0).copy()
+    p = (y, 1.0)
+    u = p[0]
+    u *= x
+    return np.sum(y)
+
+
+def inplace_through_row(x):
+    t = np.outer(x, x)
+    for r in t:
+        r *= 3.0
+    return np.sum(t)
+
+
+def inplace_after_append(x):
+    acc = []
+    t = x * 2.0
+    acc.append(t)
+    t *= x
+    return np.sum(np.stack(acc))
+
+
+def write_through_alias(x):
+    y = (x * 2.0).copy()
+    t = y
+    y[1] = x[0] * 5.0
+    return np.sum(t * t)
+
+
+X = np.array([0.5, -1.5, 2.0])
+
+
+@pytest.mark.xfail(strict=True, reason="fuzz seeds 2166, 2798: `u = t; u *= x` updates t too; s2s "
+                                       "differentiates as if t kept its value (value 2x, gradient 2)")
+def test_inplace_through_alias():
+    right_or_refused(lambda: s2s.grad(inplace_through_alias), (X,), 4.0 * X)
+
+
+@pytest.mark.xfail(strict=True, reason="fuzz seed 1230: `u = y[0:2]; u -= x[0:2]` updates y through the view; "
+                                       "s2s ignores it")
+def test_inplace_through_slice_view():
+    want = np.array([2.0 * X[0], 2.0 * X[1], 8.0 * X[2]])
+    right_or_refused(lambda: s2s.grad(inplace_through_slice_view), (X,), want)
+
+
+@pytest.mark.xfail(strict=True, reason="fuzz seeds 2141, 2404: `u = p[0]` of a tuple holding y, then `u *= x`")
+def test_inplace_through_tuple_element():
+    right_or_refused(lambda: s2s.grad(inplace_through_tuple_element), (X,), 4.0 * X)
+
+
+@pytest.mark.xfail(strict=True, reason="fuzz seed 2516: `for r in t: r *= 3.0` updates the rows of t")
+def test_inplace_through_row():
+    right_or_refused(lambda: s2s.grad(inplace_through_row), (X,), 6.0 * np.sum(X) * np.ones(3))
+
+
+@pytest.mark.xfail(strict=True, reason="`acc.append(t); t *= x` updates the list's element too")
+def test_inplace_after_append():
+    right_or_refused(lambda: s2s.grad(inplace_after_append), (X,), 4.0 * X)
+
+
+@pytest.mark.xfail(strict=True, reason="fuzz seed 2217: `t = y; y[1] = ...` writes into t too")
+def test_write_through_alias():
+    want = np.array([8.0 * X[0] + 50.0 * X[0], 0.0, 8.0 * X[2]])
+    right_or_refused(lambda: s2s.grad(write_through_alias), (X,), want)
+
+
+def continue_break_return(x):
+    for i in range(3):
+        if x > 0.5:
+            continue
+        else:
+            if 0.7 > x:
+                break
+        return x * 2.0
+    return x * x
+
+
+@pytest.mark.xfail(strict=True, reason="fuzz seeds 1090, 2231, 10247: a for loop with continue, break and return: "
+                                       "the generated gradient raises IndexError: pop from empty list")
+@pytest.mark.parametrize("x, want", [(0.3, 0.6), (0.6, 1.2)])
+def test_continue_break_return(x, want):
+    right_or_refused(lambda: s2s.grad(continue_break_return), (x,), want)
