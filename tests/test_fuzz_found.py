@@ -12,6 +12,11 @@ import pytest
 
 import s2s
 
+try:
+    import scipy.special as special
+except ImportError:  # pragma: no cover
+    special = None
+
 
 def right_or_refused(make, args, want, value=None):
     """``make()(*args)`` equals ``want`` (and the vjp's value ``value``), or s2s raises an S2SError."""
@@ -135,3 +140,37 @@ def continue_break_return(x):
 @pytest.mark.parametrize("x, want", [(0.3, 0.6), (0.6, 1.2)])
 def test_continue_break_return(x, want):
     right_or_refused(lambda: s2s.grad(continue_break_return), (x,), want)
+
+
+# Two internal errors listed in issue 15 whose causes are outside the runtime helpers.
+
+def horner(coeffs, x):
+    p = 0.0
+    for c in coeffs:
+        p = p * x + c
+    return p
+
+
+@pytest.mark.xfail(strict=True, reason="issue 15: grad(grad(grad(horner))) accumulates the adjoint of a list "
+                                       "with `+` (`0.0 + [...]`: TypeError) where it needs add(); reverse mode")
+def test_third_derivative_of_a_horner_loop():
+    coeffs = np.array([0.9, -0.5, -0.9, 0.25])
+    g = horner
+    for _ in range(3):
+        g = s2s.grad(g, wrt=1)
+    right_or_refused(lambda: g, (coeffs, 0.7), 6.0 * coeffs[0])
+
+
+def multigammaln_of(a):
+    return special.multigammaln(a, 3)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 15: reverse over reverse through scipy.special.multigammaln: the "
+                                       "first adjoint pops the list its tape holds, so the second sees it empty "
+                                       "(ValueError: shapes (3,) (0,)); reverse mode's saves")
+def test_reverse_over_reverse_through_multigammaln():
+    if special is None:
+        pytest.skip("needs scipy")
+    a = 4.2
+    want = special.polygamma(1, a) + special.polygamma(1, a - 0.5) + special.polygamma(1, a - 1.0)
+    right_or_refused(lambda: s2s.grad(s2s.grad(multigammaln_of)), (a,), want)

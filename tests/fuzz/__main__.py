@@ -55,16 +55,19 @@ def main(argv=None):
                 print("\n" + text, flush=True)
         print("[{} programs, {:.0f} s] {}".format(done, time.time() - start, dict(counts)), file=sys.stderr, flush=True)
 
-    if options.jobs > 1:
-        with concurrent.futures.ProcessPoolExecutor(options.jobs) as pool:
-            for rows in pool.map(_chunk, chunks):
-                take(rows)
-    else:
-        for chunk in chunks:
-            take(_chunk(chunk))
+    try:
+        if options.jobs > 1:
+            with concurrent.futures.ProcessPoolExecutor(options.jobs) as pool:
+                for rows in pool.map(_chunk, chunks):
+                    take(rows)
+        else:
+            for chunk in chunks:
+                take(_chunk(chunk))
+    except KeyboardInterrupt:       # Ctrl-C (or kill -INT): the summary of the programs done so far
+        print("\ninterrupted")
     elapsed = time.time() - start
     print("\n{} programs in {:.0f} s ({:.2f} s each), seeds {}..{}".format(
-        done, elapsed, elapsed / max(done, 1), options.seed, options.seed + options.n - 1))
+        done, elapsed, elapsed / max(done, 1), options.seed, options.seed + done - 1))
     for kind in ("ok", "unsupported", "skip") + FAILURES:
         print("  {:12} {}".format(kind, counts[kind]))
     print("top unsupported messages:")
