@@ -55,6 +55,7 @@ from s2s.runtime import eigvalsh_jvp, pinv_jvp, pinv_jvp_jvp, pinv_jvp_vjp, svd_
 from s2s.runtime import (log_softmax_grad, log_softmax_jvp, logsumexp_b_grad, logsumexp_b_jvp, logsumexp_grad, logsumexp_jvp, logsumexp_weights,
                          lower_grad, matvec_grad1, matvec_grad2, slogdet_grad, slogdet_jvp, softmax_grad,
                          symmetric_from, vecdot_grad)
+from s2s.runtime import unshared
 from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_jvp, clip_masks, copy, cotangent,
                          cumsum_grad, det_grad, diag_grad, diagonal_grad, diff_grad, dot_grad1, dot_grad2,
                          extremum_grad, extremum_jvp, extremum_reduce_grad, extremum_reduce_jvp, finalize,
@@ -103,6 +104,11 @@ def unreduce_(g, x, axis=None, keepdims=False, *, ans, ans_bar):
 @linear(unreduce_grad, wrt="h")
 def unreduce_grad_(h, g, axis=None, keepdims=False, *, ans, ans_bar):
     return unreduce(ans_bar, h, axis, keepdims)
+
+
+@linear(unshared, wrt="value")
+def unshared_(value, others, method, where="", text="", *, ans, ans_bar):
+    return ans_bar
 
 
 @linear(snapshot)

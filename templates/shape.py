@@ -13,6 +13,7 @@ from s2s.runtime import (astype, cast_grad, cast_jvp, detach, flatten, float_dty
                          unreshape, untranspose, unvstack)
 from s2s.runtime import (delete_grad, insert_grad, linspace_grad, pad_grad, resize_grad, select_choice_grad,
                          select_default_grad, take_along_axis_grad, uncolumn_stack, undstack)
+from s2s.runtime import column
 from s2s.runtime import copy as copy_value
 
 
@@ -36,6 +37,12 @@ def squeeze(a, axis=None, *, ans, ans_bar):
 @linear(np.atleast_1d, np.atleast_2d, np.atleast_3d)
 def atleast_1d(arys, *, ans, ans_bar):
     return unreshape(ans_bar, arys)
+
+
+# np.c_[...] is np.concatenate of these (s2s/frontend/normalize/anf.py rewrites it)
+@linear(column)
+def column_(v, *, ans, ans_bar):
+    return np.reshape(ans_bar, np.shape(v))
 
 
 # np.permute_dims is np.transpose.

@@ -1893,6 +1893,64 @@ def zero_adjoint_unused_argument(x, y):
     return np.sum(_second_only(np.reshape(x, (2, 3)), y) * np.sum(np.outer(x, y)))
 
 
+# ---------------------------------------------------------------------------
+# Programs written outside the project that once got silently wrong derivatives (issue 15)
+
+def rebinds_iterated(x):
+    acc = 0.0
+    for e in x:  # Python iterates the x the loop started with
+        acc = acc + e * e
+        x = x * 2.0
+    return acc + np.sum(x)
+
+
+def self_assign(s):
+    s = s
+    return s * s
+
+
+def self_assign_in_branch(s):
+    if s > 0:
+        s = s
+    return s * s * 0.5
+
+
+def slice_write_itself(x):
+    y = x.copy()
+    y[:] = y
+    y[0:2] = y[1:3]
+    return np.sum(y ** 2)
+
+
+def r_join(x):
+    y = np.r_[x, 0.5, x[1:], 0:2]
+    return np.sum(y * y)
+
+
+def c_join(x):
+    m = np.c_[x, x ** 2, np.ones(3)]
+    return np.sum(m @ np.array([1.0, -2.0, 0.5]) ** 2)
+
+
+def chained_assign(x, y):
+    a = b = x * y
+    return a * b + a
+
+
+def write_after_copy(x):
+    y = x.copy()
+    y[2] = y[0]
+    y *= 2.0
+    return np.sum(y * y)
+
+
+def alias_of_float(x):
+    s = x * 1.5
+    t = s
+    t += 1.0
+    return t * s
+
+
 CASES = [
     # --- scalars, ints, NumPy scalars
     Case("lecture", lecture, (2.0, 5.0), (0, 1), ("scalar", "call")),
@@ -2252,6 +2310,16 @@ CASES = [
     Case("qr_least_squares", qr_least_squares, (_u(5, 3) + np.eye(5, 3), _u(5)), (0, 1), ("linalg", "matmul")),
     Case("chain_products", chain_products, (0.5 * _u(3, 2), 0.5 * _u(2, 2), _u(3)), (0, 1, 2),
          ("linalg", "matmul")),
+    # --- programs from outside (issue 15)
+    Case("rebinds_iterated", rebinds_iterated, (np.array([0.5, 0.7, 0.9, 1.1]),), 0, ("loop", "outside")),
+    Case("self_assign", self_assign, (1.3,), 0, ("outside",)),
+    Case("self_assign_in_branch", self_assign_in_branch, (1.3,), 0, ("branch", "outside")),
+    Case("slice_write_itself", slice_write_itself, (np.array([0.5, -0.7, 0.9, 1.1]),), 0, ("write", "outside")),
+    Case("r_join", r_join, (np.array([0.3, -0.8, 1.2]),), 0, ("numpy", "outside")),
+    Case("c_join", c_join, (np.array([0.3, -0.8, 1.2]),), 0, ("numpy", "outside")),
+    Case("chained_assign", chained_assign, (0.7, -1.3), (0, 1), ("outside",)),
+    Case("write_after_copy", write_after_copy, (np.array([0.5, -0.7, 0.9, 1.1]),), 0, ("write", "outside")),
+    Case("alias_of_float", alias_of_float, (0.8,), 0, ("outside",)),
     # --- NumPy coverage (issue 6)
     Case("guarded_log_likelihood", guarded_log_likelihood, (np.array([0.4, -0.6, 1.3, -0.2, 0.8]),), 0,
          ("numpy", "off_domain")),

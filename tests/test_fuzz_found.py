@@ -3,7 +3,8 @@
 Each is a minimal repro, reduced by hand from a fuzzed program (its seed in the reason; seeds
 refer to the generator of the fuzz branch's first commit, run with every EXCLUDE_* flag of
 tests/fuzz/generator.py off). Each test passes once s2s gives the right numbers or refuses
-the construct with an S2SError; until then it is a strict xfail, so a fix shows up as XPASS.
+the construct with an S2SError; until then it is a strict xfail, so a fix shows up as XPASS
+(the tests without a mark pass on main now: s2s refuses those constructs).
 The generator keeps the constructs out behind EXCLUDE_NEGATIVE_CONSTANT_POWER and
 EXCLUDE_INPLACE_ON_SHARED until they are fixed.
 """
@@ -90,14 +91,10 @@ def write_through_alias(x):
 X = np.array([0.5, -1.5, 2.0])
 
 
-@pytest.mark.xfail(strict=True, reason="fuzz seeds 2166, 2798: `u = t; u *= x` updates t too; s2s "
-                                       "differentiates as if t kept its value (value 2x, gradient 2)")
 def test_inplace_through_alias():
     right_or_refused(lambda: s2s.grad(inplace_through_alias), (X,), 4.0 * X)
 
 
-@pytest.mark.xfail(strict=True, reason="fuzz seed 1230: `u = y[0:2]; u -= x[0:2]` updates y through the view; "
-                                       "s2s ignores it")
 def test_inplace_through_slice_view():
     want = np.array([2.0 * X[0], 2.0 * X[1], 8.0 * X[2]])
     right_or_refused(lambda: s2s.grad(inplace_through_slice_view), (X,), want)
@@ -108,7 +105,6 @@ def test_inplace_through_tuple_element():
     right_or_refused(lambda: s2s.grad(inplace_through_tuple_element), (X,), 4.0 * X)
 
 
-@pytest.mark.xfail(strict=True, reason="fuzz seed 2516: `for r in t: r *= 3.0` updates the rows of t")
 def test_inplace_through_row():
     right_or_refused(lambda: s2s.grad(inplace_through_row), (X,), 6.0 * np.sum(X) * np.ones(3))
 

@@ -566,6 +566,10 @@ def _calls():
     add("rt_item_grad_tuple", R.item_grad, u(), u(2, 3), (0, 2))
     add("rt_item_grad_none", R.item_grad, u(), u(1, 1))
     numpy_coverage.calls(add, u, pos, away, distinct)
+    # issue 15: np.c_ joins columns; `u op= v` checks its object is not shared
+    add("rt_column", R.column, u(3))
+    add("rt_column_matrix", R.column, u(2, 3))
+    add("rt_unshared", R.unshared, u(2, 3), (), "__iadd__")
     return c
 
 
@@ -1403,6 +1407,8 @@ def f_rt_broadcast_like(g, x): return np.sum(np.sin(R.broadcast_like(g, x)))
 def f_rt_unreduce(g, x): return np.sum(np.sin(R.unreduce(g, x, (0, 2), False)))
 def f_rt_unreduce_grad(h, g): return np.sum(np.sin(R.unreduce_grad(h, g, (0, 2), False)))
 def f_rt_snapshot(x): return np.sum(np.sin(R.snapshot(x)))
+def f_rt_column(x): return np.sum(np.sin(R.column(x)) * np.arange(3.0)[:, None])
+def f_rt_unshared(x): return np.sum(np.sin(R.unshared(x, (), "__iadd__")))
 def f_rt_cotangent(dout, value): return np.sum(np.sin(R.cotangent(value, dout)))
 def f_rt_finalize(g, x): return np.sum(np.sin(R.finalize(g, x)))
 def f_rt_add_at(x_bar, v, x): return np.sum(np.sin(R.add_at(x_bar * 1.0, x, 2, v)))
@@ -1754,6 +1760,8 @@ def _rows():
     rules_linalg_scipy.rows(r, u, pos, away, spd)
     numpy_coverage.rows(r, u, pos, away, distinct, W)
     rules_second_order.rows(r, u, pos, away)
+    r(f_rt_column, u(3))
+    r(f_rt_unshared, u(2, 3))
     return rows
 
 

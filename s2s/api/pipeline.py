@@ -18,7 +18,7 @@ from s2s.reverse import batch as adjoint_batch
 from s2s.runtime import batching
 from s2s.backend import optimize, specialize
 from s2s.reverse.accumulate import ZERO, SHARED, Accumulate
-from s2s.analysis import activity
+from s2s.analysis import activity, aliasing
 from s2s.common.errors import NoRuleError, S2SError, UnsupportedSyntaxError, site
 from s2s.forward.sweep import Forward
 from s2s.common.naming import Namer
@@ -27,11 +27,6 @@ from s2s.frontend.parse import parse_function
 from s2s.common.refs import Refs
 from s2s.reverse.sweeps import Reverse
 from s2s.reverse.saves import Saves
-
-# definitions whose result may share memory with an operand (writing into it
-# would write into the operand)
-_VIEW_METHODS = frozenset({"reshape", "ravel", "transpose", "squeeze", "swapaxes", "diagonal", "T"})
-
 
 _NO_CALLEE = object()
 
@@ -77,17 +72,7 @@ class Context:
     def check_writable(self, name, stmt):
         """Refuse writes into arrays that may be the caller's (or views of them)."""
         fn, params = self.current
-        sources = [s.value for s in _assignments(fn.body, name)]
-        reason = None
-        if name in params:
-            reason = "`{}` is a parameter, so this would modify the caller's array".format(name)
-        for value in sources:
-            if isinstance(value, gast.Name) or isinstance(value, gast.Subscript):
-                reason = "`{}` may share memory with another array here".format(name)
-            if isinstance(value, (gast.Call, gast.Attribute)):
-                method = anno.get(value, anno.Key.METHOD) or getattr(value, "attr", None)
-                if method in _VIEW_METHODS:
-                    reason = "`{}` is a view of another array".format(name)
+        reason = aliasing.shared_at(fn, set(params), name, stmt)
         if reason:
             origin = anno.get(stmt, anno.Key.ORIGIN)
             raise UnsupportedSyntaxError(
@@ -423,14 +408,6 @@ def _stored_in(stmts):
     for s in stmts:
         out |= A.names_stored(s)
     return out
-
-
-def _assignments(body, name):
-    for stmt in body:
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == name:
-            yield stmt
-        for field in ("body", "orelse"):
-            yield from _assignments(getattr(stmt, field, []) or [], name)
 
 
 def _rebind_free_names(core, parsed, top, refs, local_names):

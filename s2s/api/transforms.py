@@ -245,12 +245,16 @@ class _Entry:
         self.entry = generated.entry
         self.extra = generated.extra  # names of the generated keyword parameters after the function's own
         self.closure = closure  # keeps the objects whose ids are in the key alive
+        self.defaults = (None, None, None)  # (function, its defaults, its keyword defaults) when made
 
     def fresh(self):
         """Whether the rules are the same and every global name the transformed functions read still
         means the same object."""
         if self.registry is not templates.registry():
             return False
+        fn, defaults, kwdefaults = self.defaults
+        if fn is not None and (fn.__defaults__ is not defaults or fn.__kwdefaults__ is not kwdefaults):
+            return False  # the defaults were replaced: the generated code holds the old ones
         for namespace, name, obj in self.deps:
             if namespace.get(name, _ABSENT) is not obj:
                 return False
@@ -321,8 +325,19 @@ def _canonical(facts):
 
 def _key(fn, wrt, kind, as_tuple, containers, options, shapes=()):
     closure = tuple(id(c.cell_contents) for c in (fn.__closure__ or ()) if _has_contents(c))
-    return (fn.__code__, id(fn.__globals__), closure, wrt, kind, as_tuple, containers,
+    # the generated code holds the default values (two functions may share code, not defaults)
+    defaults = (tuple(_value_key(v) for v in fn.__defaults__ or ()),
+                tuple(sorted((k, _value_key(v)) for k, v in (fn.__kwdefaults__ or {}).items())))
+    return (fn.__code__, id(fn.__globals__), closure, defaults, wrt, kind, as_tuple, containers,
             tuple(sorted((k, repr(v)) for k, v in options.items() if k != "verbose")), shapes)
+
+
+def _value_key(value):
+    """A default value in a cache key: literals by type and value, anything else by identity
+    (the entry keeps it alive)."""
+    if value is None or type(value) in (bool, int, float, complex, str):
+        return (type(value).__name__, value)
+    return ("id", id(value))
 
 
 def _has_contents(cell):
@@ -351,7 +366,9 @@ def _generate(fn, wrt, kind, as_tuple, containers, options, facts=()):
         fn.__code__.co_firstlineno)
     function = loader.load(source, generated.entry, generated.bindings, fn.__globals__, filename)
     closure = tuple(c.cell_contents for c in (fn.__closure__ or ()) if _has_contents(c))
+    closure += (fn.__defaults__, fn.__kwdefaults__)
     entry = _Entry(function, source, _dependencies((fn,) + generated.sources), generated, closure, registry)
+    entry.defaults = (fn, fn.__defaults__, fn.__kwdefaults__)
     _CACHE[key] = entry
     return entry
 

@@ -7,6 +7,7 @@ the function's closure, globals and builtins (by object, not by spelling).
 """
 import builtins
 import dataclasses
+import dis
 import functools
 import inspect
 import linecache
@@ -128,6 +129,7 @@ def _tree(fn, filename, where):
                 where, fn.__name__)) from None
     # blank lines in front give the nodes the line numbers of the user's file
     source = "\n" * (start - 1) + textwrap.dedent("".join(lines))
+    _check_current(fn, source, where)
     try:
         module = A.parse(source)
     except SyntaxError as err:
@@ -152,3 +154,46 @@ def _tree(fn, filename, where):
                     origins[lineno] = Origin(filename, lineno, text)
                 anno.set(child, anno.Key.ORIGIN, origins[lineno])
     return node
+
+
+def _check_current(fn, source, where):
+    """Refuse a source that is not the code ``fn`` runs (its file changed after it was defined)."""
+    if "@py_builtins" in fn.__globals__ and "assert" in source:
+        return  # pytest rewrote the asserts of this module: its code is not the source's compilation
+    if fn.__code__.co_name == "<lambda>":
+        return  # a line may hold several lambdas: which one is f is not known from the name
+    try:
+        module = compile(source, fn.__code__.co_filename, "exec", dont_inherit=True,
+                         flags=fn.__code__.co_flags & _FUTURE_FLAGS)
+    except SyntaxError:
+        return  # reported when the source is parsed
+    compiled = next((c for c in module.co_consts if isinstance(c, types.CodeType) and c.co_name == fn.__name__), None)
+    if compiled is not None and _fingerprint(compiled) != _fingerprint(fn.__code__):
+        raise SourceUnavailableError(
+            "{}: the source of {} in {} is not the code {} runs: the file changed after {} was defined "
+            "(edited without reloading?). Reload the module (importlib.reload) or restart Python, then "
+            "differentiate again.".format(where, fn.__name__, fn.__code__.co_filename, fn.__name__, fn.__name__))
+
+
+_FUTURE_FLAGS = 0
+for _feature in __import__("__future__").all_feature_names:
+    _FUTURE_FLAGS |= getattr(__import__("__future__"), _feature).compiler_flag
+
+
+def _fingerprint(code):
+    """What a function's code computes, in terms that do not depend on how it was compiled: its
+    parameters, local, global and free names, constants (nested functions' too) and the
+    arithmetic, comparisons and subscripts it performs, counted. (An import hook may compile the
+    same source to other instructions: pytest's assertion rewriting loads methods as attributes.)"""
+    consts = tuple(_fingerprint(c) if isinstance(c, types.CodeType) else (type(c).__name__, repr(c))
+                   for c in code.co_consts)
+    ops = {}
+    for ins in dis.get_instructions(code):
+        if ins.opname.startswith(_COUNTED):
+            key = (ins.opname, ins.argrepr if ins.opname in ("BINARY_OP", "COMPARE_OP") else "")
+            ops[key] = ops.get(key, 0) + 1
+    names = frozenset(code.co_names) | frozenset(code.co_freevars)
+    return (code.co_argcount, code.co_kwonlyargcount, code.co_varnames, names, consts, sorted(ops.items()))
+
+
+_COUNTED = ("BINARY_", "UNARY_", "INPLACE_", "COMPARE_OP", "STORE_SUBSCR", "CONTAINS_OP", "IS_OP")

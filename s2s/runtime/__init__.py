@@ -24,7 +24,7 @@ from s2s.runtime.core import (ArgumentError, NoRuleError, NonScalarOutputError, 
                               appended, astype, broadcast_like, copy, cotangent, detach, finalize, flatten,
                               float_dtype, is_basic_index, is_container, is_zero, item, read_at, rebuilt, seed,
                               snapshot, stop_gradient, unappended, unbroadcast, unread_at, unreduce, unreduce_grad,
-                              zero_at, zeros_like)
+                              unshared, zero_at, zeros_like)
 from s2s.runtime.elementwise import (absorb_zeros, clip_masks, extremum_grad, extremum_jvp, filled, inverse,
                                      log_positive, masked, power_base_grad, safe_divide, select_choice_grad,
                                      select_default_grad, select_grad, select_masks, sinc_grad, tie_weight)
@@ -41,7 +41,7 @@ from s2s.runtime.linalg import (det_grad, diag_grad, diagonal_grad, dot_grad1, d
                                 solve_grad1, solve_grad2, solve_jvp1, solve_jvp2, solve_matmul, tensordot_grad1,
                                 tensordot_grad2, trace_grad, unreduced_norm_grad, vecdot_grad, vector_norm_grad,
                                 vector_norm_jvp)
-from s2s.runtime.shapes import (cast_grad, cast_jvp, delete_grad, insert_grad, item_grad, linspace_grad, pad_grad,
+from s2s.runtime.shapes import (cast_grad, cast_jvp, column, delete_grad, insert_grad, item_grad, linspace_grad, pad_grad,
                                 repeat_grad, resize_grad, sort_grad, sort_jvp, take_along_axis_grad, take_grad,
                                 tile_grad, unarray, uncolumn_stack, unconcatenate, undstack, unhstack, unsplit,
                                 unreshape, unstack, unsum, untranspose, unvstack)
@@ -71,7 +71,7 @@ __all__ = ["ArgumentError", "MODULES", "NoRuleError", "NonScalarOutputError", "S
            "cho_factor_grad_jvp", "cho_factor_grad_vjp", "cho_factor_jvp", "cho_factor_jvp_jvp",
            "cho_factor_jvp_vjp", "cho_lower_factor", "cho_other_triangle", "cho_solve_grad",
            "cho_solve_grad_jvp", "cho_solve_grad_vjp", "cho_solve_jvp", "cho_solve_jvp_jvp",
-           "cho_solve_jvp_vjp", "clip_masks", "convolve_grad", "convolve_grad2", "copy", "cotangent",
+           "cho_solve_jvp_vjp", "clip_masks", "column", "convolve_grad", "convolve_grad2", "copy", "cotangent",
            "cumprod_grad", "cumprod_hvp", "cumprod_hvp_grad", "cumprod_jvp", "cumsum_grad", "delete_grad",
            "det_grad", "detach", "diag_grad", "diagonal_grad", "diff_concat", "diff_grad", "diff_grads",
            "dot_grad1", "dot_grad2", "ediff1d_grad", "eigh_jvp", "eigvalsh_jvp", "einsum_grad",
@@ -100,7 +100,8 @@ __all__ = ["ArgumentError", "MODULES", "NoRuleError", "NonScalarOutputError", "S
            "trapezoid_grad", "trapezoid_x_jvp", "triangle_of", "triangle_part", "triangular_trans",
            "tril_half_diagonal", "tuple_part", "unappended", "unarray", "unbroadcast", "uncolumn_stack",
            "unconcatenate", "undstack", "unhstack", "unread_at", "unreduce", "unreduce_grad",
-           "unreduced_norm_grad", "unreshape", "unsplit", "unstack", "unsum", "untranspose", "unvstack", "vecdot_grad",
+           "unreduced_norm_grad", "unreshape", "unshared", "unsplit", "unstack", "unsum", "untranspose", "unvstack",
+           "vecdot_grad",
            "vector_norm_grad", "vector_norm_jvp", "zero_at", "zeros_like"]
 
 # the modules defining the helpers (the __module__ of every helper)

@@ -366,3 +366,19 @@ def item(a, index=None):
 def rebuilt(x, items):
     """A list or tuple of the type of ``x`` holding ``items`` (NumPy's named tuples, such as eigh's, too)."""
     return type(x)(*items) if hasattr(x, "_fields") else type(x)(items)
+
+
+def unshared(value, others, method, where="", text=""):
+    """``value``, after checking that ``value op= ...`` (``method`` is ``"__iadd__"``, ...) makes a new
+    object and changes none that a name in ``others`` holds too: s2s reads it as a new value."""
+    if getattr(type(value), method, None) is None:
+        return value  # numbers and tuples: op= makes a new object
+    for other in others:
+        if other is value or (isinstance(value, np.ndarray) and isinstance(other, np.ndarray)
+                              and np.may_share_memory(value, other)):
+            raise S2SError(
+                "{}: `{}`: this changes in place a {} that another name holds too, and s2s reads it as a "
+                "new value, so its derivative would be wrong. Write a new value (`x = x + ...` instead of "
+                "`x += ...`), or copy first (`x = y.copy()`) if only this name should change.".format(
+                    where, text, type(value).__name__))
+    return value

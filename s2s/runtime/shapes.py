@@ -299,3 +299,10 @@ def resize_grad(g, a, new_shape):
     if size == 0:
         return np.zeros(shape, dtype=float_dtype(g))
     return _copy_map_grad(g, size, np.resize(np.arange(size), new_shape)).reshape(shape)
+
+
+def column(v):
+    """``v`` as np.c_ places it before joining along the last axis: a 1-D array as a column, a
+    scalar as a 1x1 matrix, an array of two or more dimensions as it is."""
+    v = np.asarray(v)
+    return v.reshape(-1, 1) if v.ndim == 1 else np.atleast_2d(v)

@@ -8,6 +8,7 @@ import argparse
 import collections
 import concurrent.futures
 import os
+import signal
 import sys
 import time
 
@@ -24,6 +25,10 @@ def _chunk(seeds):
         rows.append((seed, result.kind, result.mode, result.message,
                      program.source if result.kind in FAILURES else None))
     return rows
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def main(argv=None):
@@ -55,6 +60,7 @@ def main(argv=None):
                 print("\n" + text, flush=True)
         print("[{} programs, {:.0f} s] {}".format(done, time.time() - start, dict(counts)), file=sys.stderr, flush=True)
 
+    signal.signal(signal.SIGTERM, _interrupt)     # kill PID: the summary too (background jobs ignore SIGINT)
     try:
         if options.jobs > 1:
             with concurrent.futures.ProcessPoolExecutor(options.jobs) as pool:
@@ -63,7 +69,7 @@ def main(argv=None):
         else:
             for chunk in chunks:
                 take(_chunk(chunk))
-    except KeyboardInterrupt:       # Ctrl-C (or kill -INT): the summary of the programs done so far
+    except KeyboardInterrupt:       # Ctrl-C or kill: the summary of the programs done so far
         print("\ninterrupted")
     elapsed = time.time() - start
     print("\n{} programs in {:.0f} s ({:.2f} s each), seeds {}..{}".format(

@@ -17,9 +17,9 @@ import numpy as np
 
 # Constructs issue 15 fixes in s2s itself (rows 1, 2-3 and 4 of its table); generated again
 # once those fixes are merged (set the flag to False).
-EXCLUDE_ITERATED_REBIND = True   # `for e in x: ...; x = ...`
-EXCLUDE_SELF_ASSIGN = True       # `s = s`, `y[:] = y`
-EXCLUDE_ZERO_D_ALIAS = True      # an alias of a 0-d np.where result updated in place
+EXCLUDE_ITERATED_REBIND = False  # `for e in x: ...; x = ...`
+EXCLUDE_SELF_ASSIGN = False      # `s = s`, `y[:] = y`
+EXCLUDE_ZERO_D_ALIAS = False     # an alias of a 0-d np.where result updated in place
 # Found by this fuzzer, outside the runtime (tests/test_fuzz_found.py): `(-0.5) ** 2` is generated
 # as `-0.5 ** 2`.
 EXCLUDE_NEGATIVE_CONSTANT_POWER = True

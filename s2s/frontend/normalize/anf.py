@@ -63,6 +63,7 @@ class ANF:
     def _temp(self, value, pre):
         name = self.namer.temp()
         pre.append(A.assign(name, value))
+        self.locals.add(name)  # a later statement of the same source line may read it (a = b = x * y)
         return A.name(name)
 
     def stmt(self, s):
@@ -108,6 +109,8 @@ class ANF:
     def bind(self, target, value):
         """Statements that assign the simple expression ``value`` to ``target``."""
         if isinstance(target, gast.Name):
+            if isinstance(value, gast.Name) and value.id == target.id:
+                return []  # `s = s` changes nothing (an adjoint would reset what it just added)
             if target.id in A.names_loaded(value) and not A.is_atom(value):
                 pre = []
                 value = self._temp(value, pre)
@@ -137,7 +140,8 @@ class ANF:
                 fail(self.origin_node, "assignment into a nested subscript or attribute",
                      "index once (x[i, j] = v) on a local array", self.parsed)
             pre = []
-            if not A.is_atom(value):
+            if not A.is_atom(value) or (isinstance(value, gast.Name) and value.id == target.value.id):
+                # `y[:] = y` writes y's old values: a name of their own keeps their adjoint apart
                 value = self._temp(value, pre)
             index = self.index(target.slice, pre)
             new = gast.Subscript(value=A.name(target.value.id), slice=index, ctx=gast.Store())
@@ -250,6 +254,9 @@ class ANF:
         if isinstance(e, gast.Attribute):
             return self.attribute(e)
         if isinstance(e, gast.Subscript):
+            joined = self.index_trick(e)
+            if joined is not None:
+                return self.value(joined)
             p, base = self.atom(e.value)
             pre.extend(p)
             if not isinstance(base, gast.Name):
@@ -327,7 +334,12 @@ class ANF:
         if isinstance(func, gast.Name) and func.id in self.locals:
             fail(self.origin_node, "calling `{}`, a local variable".format(func.id),
                  "call module-level functions by name; s2s resolves them when it transforms", self.parsed)
-        callee = self.parsed.resolve(func)
+        # a call this pass wrote itself (np.r_ rewritten) knows its callee
+        callee = anno.get(e, anno.Key.CALLEE, MISSING)
+        if callee is not MISSING:
+            func = self.refs.expr(callee, callee.__name__)
+        else:
+            callee = self.parsed.resolve(func)
         if callee is MISSING:
             fail(self.origin_node, "the call to `{}`, which cannot be resolved".format(A.dotted_name(func)),
                  "define or import it at module level", self.parsed)
@@ -407,6 +419,50 @@ class ANF:
             fail(self.origin_node, "the attribute `.{}`".format(e.attr),
                  "use the NumPy function instead (for example np.real(x))", self.parsed)
         return pre, node
+
+
+    def index_trick(self, e):
+        """``np.r_[a, b, ...]`` and ``np.c_[...]`` as the calls they stand for (a subscript of an
+        object would otherwise be a constant): np.concatenate of the items, each a 1-D array at
+        least (r_) or a column (c_); a slice item is the np.arange or np.linspace it makes."""
+        if not isinstance(e.value, (gast.Name, gast.Attribute)):
+            return None
+        import numpy as np
+        from s2s import runtime
+
+        trick = self.parsed.resolve(e.value)
+        if trick is not np.r_ and trick is not np.c_:
+            return None
+        items = e.slice.elts if isinstance(e.slice, gast.Tuple) else [e.slice]
+        parts = []
+        for item in items:
+            if isinstance(item, gast.Constant) and isinstance(item.value, str):
+                fail(self.origin_node, "a string directive in np.r_/np.c_",
+                     "use np.concatenate(..., axis=...) or np.stack for that layout", self.parsed)
+            if isinstance(item, gast.Slice):
+                item = self._slice_range(item)
+            shape = runtime.column if trick is np.c_ else np.atleast_1d
+            parts.append(self._known_call(shape, [item]))
+        joined = gast.List(elts=parts, ctx=gast.Load())
+        axis = [A.keyword("axis", A.const(-1))] if trick is np.c_ else []
+        return self._known_call(np.concatenate, [joined], axis)
+
+    def _known_call(self, fn, args, keywords=()):
+        call = A.call(A.name(fn.__name__), list(args), list(keywords))
+        anno.set(call, anno.Key.CALLEE, fn)
+        return call
+
+    def _slice_range(self, item):
+        import numpy as np
+
+        start = item.lower if item.lower is not None else A.const(0)
+        step = item.step
+        if isinstance(step, gast.Constant) and isinstance(step.value, complex):  # 0:1:5j -> 5 points
+            return self._known_call(np.linspace, [start, item.upper, A.const(int(abs(step.value)))])
+        if step is not None and not isinstance(step, gast.Constant):
+            fail(self.origin_node, "a slice with a computed step in np.r_/np.c_",
+                 "write np.arange(start, stop, step) or np.linspace(...) instead", self.parsed)
+        return self._known_call(np.arange, [start, item.upper, step if step is not None else A.const(1)])
 
 
 class _Rename(gast.NodeTransformer):

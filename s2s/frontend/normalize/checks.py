@@ -1,11 +1,14 @@
 """Reject the constructs s2s does not differentiate, with a message that says
 where and what to write instead.
 """
+import builtins
+import inspect
+
 import gast
 
 from s2s.common import anno
 from s2s.common import astutil as A
-from s2s.common.errors import UnsupportedSyntaxError
+from s2s.common.errors import S2SError, UnsupportedSyntaxError
 
 _ADVICE = {
     gast.Yield: ("`yield`", "generators cannot be differentiated; build and return a list instead"),
@@ -69,3 +72,80 @@ def check(parsed):
                 fail(node, "`*` unpacking in a call or display", "pass the elements explicitly", parsed)
             if isinstance(node, gast.Call) and any(k.arg is None for k in node.keywords):
                 fail(node, "`**` unpacking in a call", "pass the keyword arguments explicitly", parsed)
+    _check_hidden_code(parsed)
+    _check_argument_mutation(parsed)
+
+
+# builtins that run or reach code s2s cannot read: a derivative through them would be silently wrong
+_HIDDEN = {
+    "eval": "s2s cannot see inside the string it evaluates; write the expression in the function",
+    "exec": "s2s cannot see inside the code it runs; write the statements in the function",
+    "compile": "s2s cannot see inside code compiled at run time; write it in the function",
+    "__import__": "import at module level",
+    "globals": "read module variables by name",
+    "locals": "use the variables by name",
+    "vars": "use the variables or attributes by name",
+}
+
+
+def _check_hidden_code(parsed):
+    for stmt in parsed.node.body:
+        for node in A.walk(stmt):
+            if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id in _HIDDEN \
+                    and parsed.resolve(node.func) is getattr(builtins, node.func.id):
+                fail(node, "`{}(...)`".format(node.func.id), _HIDDEN[node.func.id], parsed)
+
+
+# list methods that change the list they are called on
+_MUTATING = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"})
+
+
+def _check_argument_mutation(parsed, seen=None):
+    """Refuse a list method that changes an argument in place before the function rebinds it: the
+    caller's list would change (s2s follows values a function returns, not changes it makes).
+    The functions ``parsed`` calls are checked too: a call made for its side effect is not
+    differentiated, and a call on a list whose elements it pops sees none of their derivatives."""
+    seen = set() if seen is None else seen
+    for callee in _user_callees(parsed):
+        if callee.__code__ not in seen:
+            seen.add(callee.__code__)
+            from s2s.frontend.parse import parse_function  # the callee's source, once per code
+            try:
+                inner = parse_function(callee)
+            except S2SError:
+                continue  # its source is checked (and refused) when it is differentiated
+            _check_argument_mutation(inner, seen)
+    fn = parsed.node
+    args = fn.args
+    params = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
+    rebound = {}  # parameter -> the first line that assigns it
+    for node in A.walk(fn):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store) and node.id in params:
+            line = getattr(node, "lineno", 0)
+            rebound[node.id] = min(line, rebound.get(node.id, line))
+    for stmt in fn.body:
+        for node in A.walk(stmt):
+            if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
+                    and node.func.attr in _MUTATING and isinstance(node.func.value, gast.Name)):
+                continue
+            name = node.func.value.id
+            if name in params and getattr(node, "lineno", 0) <= rebound.get(name, float("inf")):
+                fail(node, "`{}.{}(...)` on the argument `{}`".format(name, node.func.attr, name),
+                     "it would change the caller's list, which s2s does not follow into the caller; "
+                     "build a new list first (`{0} = [v for v in {0}]`) and return what the caller needs".format(name),
+                     parsed)
+
+
+_LIBRARIES = ("numpy", "scipy", "s2s", "math", "builtins")
+
+
+def _user_callees(parsed):
+    """The plain Python functions of the user's code that ``parsed`` calls by name."""
+    out = []
+    for node in A.walk(parsed.node):
+        if isinstance(node, gast.Call) and isinstance(node.func, (gast.Name, gast.Attribute)):
+            callee = parsed.resolve(node.func)
+            module = (getattr(callee, "__module__", None) or "").split(".")[0]
+            if inspect.isfunction(callee) and module not in _LIBRARIES and callee not in out:
+                out.append(callee)
+    return out

@@ -12,6 +12,7 @@ import gast
 
 from s2s.common import anno
 from s2s.common import astutil as A
+from s2s.frontend.normalize import aliases
 from s2s.frontend.normalize.checks import fail
 
 
@@ -22,6 +23,7 @@ class Desugar:
     def __init__(self, parsed, namer):
         self.parsed = parsed
         self.namer = namer
+        self.partners = aliases.partners(parsed.node)
 
     def visit(self, node):
         """``node`` desugared: a node, or a list of statements in its place."""
@@ -53,8 +55,27 @@ class Desugar:
             load = gast.Subscript(value=A.deepcopy(target.value), slice=A.deepcopy(target.slice), ctx=gast.Load())
         else:
             fail(node, "augmented assignment to an attribute", "assign to a local variable", self.parsed)
+        if isinstance(target, gast.Name) and target.id in self.partners:
+            load = self._unshared(node, load, self.partners[target.id])
         new = A.assign(target, gast.BinOp(left=load, op=node.op, right=node.value))
         return anno.copy(node, new)
+
+    def _unshared(self, node, load, others):
+        """``load`` checked at run time not to be an object ``others`` hold too (see ``aliases``)."""
+        from s2s import runtime
+
+        origin = anno.get(node, anno.Key.ORIGIN)
+        where = "{}:{}".format(origin.filename, origin.lineno) if origin else ""
+        method = "__i{}__".format(_DUNDER[type(node.op)])
+        call = A.call(A.name("unshared"), [load, gast.Tuple(elts=[A.name(o) for o in others], ctx=gast.Load()),
+                                          A.const(method), A.const(where), A.const(origin.text if origin else "")])
+        anno.set(call, anno.Key.CALLEE, runtime.unshared)
+        return call
+
+
+_DUNDER = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "truediv", gast.FloorDiv: "floordiv",
+           gast.Mod: "mod", gast.Pow: "pow", gast.MatMult: "matmul", gast.BitAnd: "and", gast.BitOr: "or",
+           gast.BitXor: "xor", gast.LShift: "lshift", gast.RShift: "rshift"}
 
 
 def _builtin_call(node, parsed, name):
@@ -78,9 +99,12 @@ def for_over_range(node, parsed, namer):
             fail(node, "unpacking a range element", "use a single loop variable", parsed)
         return node
     pre = []
+    # Python evaluates the iterable once: a name the body (or the loop target) rebinds is held
+    # in a name of its own, so every iteration indexes the sequence the loop started with
+    rebound = A.names_stored(gast.Module(body=list(node.body), type_ignores=[])) | A.names_stored(node.target)
 
     def hold(expr, base):
-        if isinstance(expr, gast.Name):
+        if isinstance(expr, gast.Name) and expr.id not in rebound:
             return expr
         held = namer.fresh(base)
         pre.append(anno.copy(node, A.assign(held, expr)))
