@@ -1951,6 +1951,10 @@ def alias_of_float(x):
     return t * s
 
 
+def negative_constant_power(x):
+    return (-0.5) ** 2 * x + (-2.0) ** 3 * x * x + x ** -1.0
+
+
 CASES = [
     # --- scalars, ints, NumPy scalars
     Case("lecture", lecture, (2.0, 5.0), (0, 1), ("scalar", "call")),
@@ -2320,6 +2324,7 @@ CASES = [
     Case("chained_assign", chained_assign, (0.7, -1.3), (0, 1), ("outside",)),
     Case("write_after_copy", write_after_copy, (np.array([0.5, -0.7, 0.9, 1.1]),), 0, ("write", "outside")),
     Case("alias_of_float", alias_of_float, (0.8,), 0, ("outside",)),
+    Case("negative_constant_power", negative_constant_power, (0.8,), 0, ("outside",)),
     # --- NumPy coverage (issue 6)
     Case("guarded_log_likelihood", guarded_log_likelihood, (np.array([0.4, -0.6, 1.3, -0.2, 0.8]),), 0,
          ("numpy", "off_domain")),

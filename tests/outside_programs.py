@@ -63,3 +63,26 @@ def defaults_factory():
             return x * c
         made.append(scaled)
     return made
+
+
+def alias_in_a_tuple(x):
+    y = (x * 2.0).copy()
+    p = (y, 1.0)
+    u = p[0]
+    u *= x  # <- tuple-imul
+    return np.sum(y)
+
+
+def alias_in_a_list(x):
+    acc = []
+    t = x * 2.0
+    acc.append(t)
+    t *= x  # <- list-imul
+    return np.sum(np.stack(acc))
+
+
+def row_of_a_matrix(x):
+    t = np.outer(x, x)
+    for r in t:
+        r *= 3.0  # <- row-imul
+    return np.sum(t)

@@ -35,6 +35,9 @@ REFUSED = [
     (P.mutates_its_list, ([2.0, 3.0],), "own-append", ["xs.append", "caller's list"]),
     (P.alias_of_zero_d, (np.array([1.0, 2.0, 3.0, 4.0]),), "alias-imul", ["u *= 0.5", "in place"]),
     (P.alias_of_view, (np.array([1.0, 2.0, 3.0, 4.0]),), "view-iadd", ["v += 1.0", "in place"]),
+    (P.alias_in_a_tuple, (np.array([1.0, 2.0]),), "tuple-imul", ["u *= x", "in place"]),
+    (P.alias_in_a_list, (np.array([1.0, 2.0]),), "list-imul", ["t *= x", "in place"]),
+    (P.row_of_a_matrix, (np.array([1.0, 2.0]),), "row-imul", ["r *= 3.0", "in place"]),
 ]
 
 

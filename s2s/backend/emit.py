@@ -7,6 +7,7 @@ from a stdlib ``ast`` twin built here in one pass.
 """
 import ast
 import copy
+import math
 import re
 
 import gast
@@ -88,6 +89,9 @@ def to_ast(node):
         return shared
     if not isinstance(node, gast.AST):
         return node
+    if cls is gast.Constant and _negative_number(node.value):
+        # ast.unparse writes a negative constant without parentheses: (-0.5) ** 2 came out -0.5 ** 2
+        return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(value=-node.value))
     if cls is gast.arguments:
         return ast.arguments(
             posonlyargs=[_arg(a) for a in node.posonlyargs], args=[_arg(a) for a in node.args],
@@ -117,6 +121,10 @@ _SHARED = {cls: getattr(ast, cls.__name__)() for cls in vars(gast).values()
                                                          gast.boolop))
            and not cls._fields and cls.__name__ not in ("AugLoad", "AugStore", "Param")  # deprecated in ast
            and isinstance(getattr(ast, cls.__name__, None), type) and cls.__name__[0].isupper()}
+
+
+def _negative_number(value):
+    return value.__class__ in (int, float) and (value < 0 or (value == 0 and math.copysign(1.0, value) < 0))
 
 
 def _arg(node):

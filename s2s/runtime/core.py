@@ -374,11 +374,20 @@ def unshared(value, others, method, where="", text=""):
     if getattr(type(value), method, None) is None:
         return value  # numbers and tuples: op= makes a new object
     for other in others:
-        if other is value or (isinstance(value, np.ndarray) and isinstance(other, np.ndarray)
-                              and np.may_share_memory(value, other)):
+        if _holds(other, value, 3):
             raise S2SError(
                 "{}: `{}`: this changes in place a {} that another name holds too, and s2s reads it as a "
                 "new value, so its derivative would be wrong. Write a new value (`x = x + ...` instead of "
                 "`x += ...`), or copy first (`x = y.copy()`) if only this name should change.".format(
                     where, text, type(value).__name__))
     return value
+
+
+def _holds(other, value, depth):
+    """Whether ``other`` is ``value``, shares its memory, or holds it (in lists and tuples, ``depth`` deep)."""
+    if other is value or (isinstance(value, np.ndarray) and isinstance(other, np.ndarray)
+                          and np.may_share_memory(value, other)):
+        return True
+    if depth and isinstance(other, (list, tuple)):
+        return any(_holds(item, value, depth - 1) for item in other)
+    return False

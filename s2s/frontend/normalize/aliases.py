@@ -17,34 +17,63 @@ _VIEW_ATTRIBUTES = frozenset({"T", "real", "imag", "flat"})
 
 
 def partners(fn):
-    """name -> sorted names that may hold the same object and are read outside the aliasing."""
-    pairs, defining = [], set()
+    """name -> sorted names that may hold the same object (directly, or through a container that
+    holds it) and that the function reads besides in the statements that relate them."""
+    pairs, relating = [], set()
     for node in A.walk(fn):
         if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name):
-            source = _source(node.value)
-            if source is not None and source != node.targets[0].id:
-                pairs.append((node.targets[0].id, source))
-                defining.add(id(node))
+            for source in _sources(node.value):
+                if source != node.targets[0].id:
+                    pairs.append((node.targets[0].id, source))
+                    relating.add(id(node))
         elif isinstance(node, gast.For) and isinstance(node.target, gast.Name) and isinstance(node.iter, gast.Name):
             pairs.append((node.target.id, node.iter.id))  # the rows of an array are views of it
+        elif isinstance(node, gast.Expr) and isinstance(node.value, gast.Call) \
+                and isinstance(node.value.func, gast.Attribute) and node.value.func.attr in ("append", "insert") \
+                and isinstance(node.value.func.value, gast.Name):
+            for arg in node.value.args:  # lst.append(t): the list holds t's object
+                if isinstance(arg, gast.Name):
+                    pairs.append((node.value.func.value.id, arg.id))
+                    relating.add(id(node))
     read = {}
     for node in A.walk(fn):
-        if isinstance(node, gast.Assign) and id(node) in defining:
-            continue
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
             read[node.id] = read.get(node.id, 0) + 1
-    # reads inside the aliasing assignments themselves do not count (walk skipped only their root)
-    for node in A.walk(fn):
-        if isinstance(node, gast.Assign) and id(node) in defining:
+    for node in A.walk(fn):  # the reads that only relate two names do not count
+        if id(node) in relating:
             for n in A.name_nodes(node.value):
                 if isinstance(n.ctx, gast.Load):
                     read[n.id] = read.get(n.id, 0) - 1
-    out = {}
+    # names that may share an object: the classes of the relation
+    group = {}
+
+    def find(name):
+        while group.get(name, name) != name:
+            name = group[name]
+        return name
+
     for a, b in pairs:
-        for name, other in ((a, b), (b, a)):
-            if read.get(other, 0) > 0:
-                out.setdefault(name, set()).add(other)
-    return {name: sorted(others) for name, others in out.items()}
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            group[ra] = rb
+    members = {}
+    for name in {n for pair in pairs for n in pair}:
+        members.setdefault(find(name), set()).add(name)
+    out = {}
+    for names in members.values():
+        for name in names:
+            others = sorted(n for n in names if n != name and read.get(n, 0) > 0)
+            if others:
+                out[name] = others
+    return out
+
+
+def _sources(value):
+    """The names whose object ``value`` may be, view or hold."""
+    if isinstance(value, (gast.Tuple, gast.List)):
+        return [n for e in value.elts for n in _sources(e)]
+    source = _source(value)
+    return [source] if source is not None else []
 
 
 def _source(value):
