@@ -6,6 +6,7 @@ gradient; ``s2s.source`` shows it. The generated code runs with NumPy alone.
 from s2s.api.transforms import grad, jvp, source, value_and_grad, vjp
 from s2s.api.jacobians import hessian, hvp, jacobian
 from s2s.api.check import check_grad
+from s2s.api.show import show
 from s2s.common.errors import (
     ArgumentError,
     NoRuleError,
@@ -28,6 +29,7 @@ __all__ = [
     "grad",
     "value_and_grad",
     "source",
+    "show",
     "vjp",
     "jvp",
     "jacobian",

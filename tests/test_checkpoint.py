@@ -318,3 +318,18 @@ def test_short_loops(steps, checkpoint):
     want = s2s.grad(_unmarked_for)(*args)
     got = s2s.grad(_unmarked_for, checkpoint=checkpoint)(*args)
     assert_tree_close(got, want, rtol=1e-12, atol=1e-300)
+
+
+def _long_sine_loop(x, n):
+    for i in range(n):
+        x = np.sin(x) * 0.99
+    return np.sum(x)
+
+
+@pytest.mark.parametrize("snapshots", [1200, "auto"])
+def test_thousands_of_snapshots_reverse_without_deep_recursion(snapshots):
+    """The binomial schedule's reversal is a loop over frames, not nested generators."""
+    x = np.array([0.4, -0.3])
+    options = {"checkpoint": snapshots} if snapshots != "auto" else {"checkpoint": "auto", "memory": 2 ** 14}
+    got = s2s.grad(_long_sine_loop, **options)(x, 2500)
+    np.testing.assert_array_equal(got, s2s.grad(_long_sine_loop)(x, 2500))

@@ -150,6 +150,7 @@ def container_names(fn, container_params):
                     and not _is_template_helper(anno.get(v, anno.Key.CALLEE)))
                 or (isinstance(v, gast.Call) and anno.get(v, anno.Key.METHOD) == "copy"
                     and isinstance(v.func.value, gast.Name) and v.func.value.id in maybe)
+                or _updates_a_container(v, maybe)
             )
             if container:
                 maybe.add(target)
@@ -159,3 +160,17 @@ def container_names(fn, container_params):
 
 def _is_template_helper(fn):
     return getattr(fn, "__module__", "") in refs.RUNTIME_MODULES
+
+
+def _updates_a_container(value, maybe):
+    """Whether ``value`` is a runtime helper updating the adjoint of a list or tuple (generated code
+    differentiated again: ``add_at(lst_bar, lst, i, v)``, ``zero_at(lst_bar, i)``, ``copy(lst_bar)``)."""
+    if not isinstance(value, gast.Call):
+        return False
+    callee = anno.get(value, anno.Key.CALLEE)
+    names = [a.id for a in value.args if isinstance(a, gast.Name)]
+    if callee is runtime.add_at:
+        return bool(set(names[:2]) & maybe)
+    if callee in (runtime.zero_at, runtime.copy):
+        return bool(names[:1]) and names[0] in maybe
+    return False

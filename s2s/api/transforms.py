@@ -15,9 +15,9 @@ import types
 import numpy as np
 
 from s2s.reverse import checkpoint as _checkpoint
-from s2s.backend import emit, loader
+from s2s.backend import display, emit, loader
 from s2s.rules import templates
-from s2s.common.errors import ArgumentError
+from s2s.common.errors import ArgumentError, S2SError
 from s2s.frontend.parse import parse_function
 from s2s.api.pipeline import transform
 
@@ -182,6 +182,26 @@ class Transformed:
     @property
     def source(self):
         return (self._last or self.generated()).source
+
+    def view(self):
+        """(source, title, header) for the displays of s2s/backend/display.py; leaves ``source`` as it was."""
+        last, called = self._last, self._last is not None
+        try:
+            text = self.source
+        except S2SError as err:
+            text = "# " + str(err).replace("\n", "\n# ") + "\n"
+            return text, repr(self)[1:-1], "no source: generating it raised the error below"
+        finally:
+            self._last = last
+        return text, repr(self)[1:-1], (
+            "the source the last call ran" if called else
+            "not called yet: the source s2s generates without argument facts (a call specializes it)")
+
+    def _repr_html_(self):
+        return display.source_html(*self.view())
+
+    def _repr_markdown_(self):
+        return display.source_markdown(*self.view())
 
 
 _COMPOSABLE = ("grad", "value_and_grad")
@@ -493,3 +513,14 @@ class Derived:
     @property
     def source(self):
         return self.runs.source
+
+    def view(self):
+        """(source, title, header): the source of the generated derivative this one runs."""
+        text, _, header = self.runs.view()
+        return text, repr(self)[1:-1], "runs {}; {}".format(repr(self.runs)[1:-1], header)
+
+    def _repr_html_(self):
+        return display.source_html(*self.view())
+
+    def _repr_markdown_(self):
+        return display.source_markdown(*self.view())

@@ -9,4 +9,6 @@ import gast
 OPERATORS = {
     gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "truediv", gast.Pow: "pow",
     gast.MatMult: "matmul", gast.Mod: "mod", gast.FloorDiv: "floordiv",
+    # on ints and booleans: their results are constants (templates/nondiff.py)
+    gast.BitAnd: "and_", gast.BitOr: "or_", gast.BitXor: "xor", gast.LShift: "lshift", gast.RShift: "rshift",
 }

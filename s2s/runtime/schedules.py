@@ -123,22 +123,37 @@ class Schedule:
 
     def _reverse(self, start, end, free):
         """Actions reversing steps [start, end); the state before ``start`` is
-        kept; ``free`` more snapshots may be taken."""
-        while end > start:
+        kept; ``free`` more snapshots may be taken.
+
+        Reverse the part after a new snapshot at ``mid`` (one snapshot less), drop
+        the snapshot, then go on with the part before it: recursion written with a
+        stack of frames ``[start, end, free, mid]``, since thousands of snapshots
+        would nest as deep as Python allows."""
+        frames = [[start, end, free, None]]
+        while frames:
+            frame = frames[-1]
+            start, end, free, mid = frame
+            if mid is not None:  # the part after mid is reversed
+                del self.kept[mid]
+                end = frame[1] = mid
+                frame[3] = None
+            if end <= start:
+                frames.pop()
+                continue
             if end - start == 1 or free == 0:
                 for k in range(end - 1, start - 1, -1):
                     yield from self._restore_and_advance(start, k)
                     self._at = k
                     yield "reverse", k
-                return
+                frames.pop()
+                continue
             mid = start + _split(end - start, free + 1)
             if mid not in self.kept:
                 yield from self._restore_and_advance(start, mid)
                 self._at = mid
                 yield "snapshot", mid
-            yield from self._reverse(mid, end, free - 1)
-            del self.kept[mid]
-            end = mid
+            frame[3] = mid
+            frames.append([mid, end, free - 1, None])
 
     def _restore_and_advance(self, start, stop):
         yield "restore", start

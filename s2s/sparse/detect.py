@@ -32,9 +32,7 @@ from s2s.common.errors import S2SError, UnsupportedSyntaxError
 from s2s.rules.operators import OPERATORS
 from s2s.sparse import algebra as P
 
-_BINARY = dict(OPERATORS)
-_BINARY.update({gast.BitAnd: "and_", gast.BitOr: "or_", gast.BitXor: "xor", gast.LShift: "lshift",
-                gast.RShift: "rshift"})
+_BINARY = OPERATORS
 _COMPARE = {gast.Eq: operator.eq, gast.NotEq: operator.ne, gast.Lt: operator.lt, gast.LtE: operator.le,
             gast.Gt: operator.gt, gast.GtE: operator.ge, gast.Is: operator.is_, gast.IsNot: operator.is_not,
             gast.In: lambda a, b: a in b, gast.NotIn: lambda a, b: a not in b}
