@@ -61,7 +61,8 @@ def test_the_checker_classifies_errors(folder, monkeypatch):
         raise s2s.UnsupportedSyntaxError("/a/b.py:12: `t1`: no")
     monkeypatch.setattr(s2s, "grad", refuse)
     result = check(program, folder)
-    assert (result.kind, result.mode, result.message) == ("unsupported", "grad", "UnsupportedSyntaxError: FILE:LINE: `_`: no")
+    assert (result.kind, result.mode) == ("unsupported", "grad")
+    assert result.message == "UnsupportedSyntaxError: FILE:LINE: `_`: no"
 
     def crash(*args, **kwargs):
         return lambda *call: [][0]

@@ -100,8 +100,8 @@ __all__ = ["ArgumentError", "MODULES", "NoRuleError", "NonScalarOutputError", "S
            "tile_grad", "trace_grad", "trapezoid_grad", "trapezoid_x_jvp", "triangle_of", "triangle_part",
            "triangular_trans", "tril_half_diagonal", "tuple_part", "unappended", "unarray", "unbroadcast",
            "uncolumn_stack", "unconcatenate", "undstack", "unhstack", "unread_at", "unreduce",
-           "unreduce_grad", "unreduced_norm_grad", "unreshape", "unshared", "unsplit", "unstack", "unsum", "untranspose",
-           "unvstack", "vecdot_grad", "vector_norm_grad", "vector_norm_jvp", "zero_at", "zeros_like"]
+           "unreduce_grad", "unreduced_norm_grad", "unreshape", "unshared", "unsplit", "unstack", "unsum",
+           "untranspose", "unvstack", "vecdot_grad", "vector_norm_grad", "vector_norm_jvp", "zero_at", "zeros_like"]
 
 # the modules defining the helpers (the __module__ of every helper)
 MODULES = ("s2s.runtime.core", "s2s.runtime.elementwise", "s2s.runtime.reductions", "s2s.runtime.linalg",

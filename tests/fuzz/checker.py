@@ -116,7 +116,7 @@ def close(got, want, scale):
 
 
 def against_fd(mode, got, fds, scale):
-    """Raise WRONG where both difference steps disagree with ``got`` and agree with each other; skip where they disagree."""
+    """WRONG where both steps disagree with ``got`` and agree with each other; skip where they disagree."""
     got = np.asarray(got, dtype=float)
     if not np.all(np.isfinite(got)):
         raise Verdict(Result("WRONG", mode, "not finite: {}".format(got)))

@@ -396,7 +396,8 @@ class Gen:
         self.sub_block_from(scope, inner, indent + 1, depth + 1, out)
 
     def sub_block_from(self, scope, inner, indent, depth, out, loop=True):
-        if EXCLUDE_AUGMENTED_ON_SHARED or EXCLUDE_WRITE_ON_SHARED:     # a later iteration may see what an earlier one shared
+        if EXCLUDE_AUGMENTED_ON_SHARED or EXCLUDE_WRITE_ON_SHARED:
+            # a later iteration may see what an earlier one shared
             for name, v in list(inner.items()):
                 inner[name] = Var(name, v.shape, v.unsafe, owned=False, frozen=v.frozen)
         self.block(inner, indent, 1 + self.pick.below(3), depth, loop, out)
