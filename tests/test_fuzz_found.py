@@ -2,10 +2,10 @@
 
 Each is a minimal repro, reduced by hand from a fuzzed program (its seed in the reason, for the
 generator as it was on the fuzz branch when it found it; the generator has changed since).
-Each test passes once s2s gives the right numbers or refuses the construct with an S2SError; until then it is a strict xfail, so a fix shows up as XPASS
-(the tests without a mark pass on main now: s2s refuses those constructs).
-The generator keeps subscript writes into shared arrays out behind EXCLUDE_WRITE_ON_SHARED
-until they are fixed.
+Each test passes once s2s gives the right numbers or refuses the construct with an S2SError;
+until then it is a strict xfail, so a fix shows up as XPASS (the tests without a mark pass on
+main now: s2s refuses those constructs). The generator keeps the constructs of the xfails out
+behind its EXCLUDE_* flags until they are fixed.
 """
 import numpy as np
 import pytest
