@@ -17,7 +17,7 @@ try:
 except ImportError:
     from fuzz import Drawn, Seeded, check, checker, generate, generator
 
-SEEDS = range(80)
+SEEDS = range(160)
 FAILURES = ("WRONG", "INTERNAL")
 
 
@@ -91,7 +91,7 @@ def test_fuzz_seed(seed, folder):
     assert result.kind not in FAILURES, explain(program, result)
 
 
-@settings(max_examples=120, deadline=None, derandomize=True, database=None,
+@settings(max_examples=240, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data())
 def test_fuzz_hypothesis(data, folder):

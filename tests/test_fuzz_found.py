@@ -178,3 +178,23 @@ def augmented_then_read(x):
                                        "assigned only later (`unshared(t, (a,), ...)`): UnboundLocalError")
 def test_augmented_assignment_before_an_alias_is_bound():
     right_or_refused(lambda: s2s.grad(augmented_then_read), (X,), np.array([12.0, 6.0, 6.0]))
+
+
+def write_from_a_view_of_itself(x):
+    y = np.outer(x, x)
+    y[:, 2] = y[1]
+    return np.sum(np.sin(y))
+
+
+@pytest.mark.xfail(strict=True, reason="fuzz seed 303318: `y[:, 2] = y[1]` reads a view of y that the write "
+                                       "overlaps; NumPy writes element by element (y[2, 2] gets the new y[1, 2]), "
+                                       "the derivative assumes the old row was copied first")
+def test_write_from_a_view_of_itself():
+    x, h = np.array([0.3, -0.5, 0.8]), 1e-6
+    want = np.array([(write_from_a_view_of_itself(x + h * e) - write_from_a_view_of_itself(x - h * e)) / (2 * h)
+                     for e in np.eye(3)])
+    try:
+        got = s2s.grad(write_from_a_view_of_itself)(x)
+    except s2s.S2SError:
+        return
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-8)
