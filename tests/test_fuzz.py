@@ -19,6 +19,15 @@ except ImportError:
 
 SEEDS = range(160)
 FAILURES = ("WRONG", "INTERNAL")
+# open bugs outside the runtime, each a strict xfail in tests/test_fuzz_found.py: a program failing
+# with one of these messages is known, any other WRONG or INTERNAL fails
+KNOWN = {
+    "IndexError: pop from empty list": "test_fuzz_found.py::test_continue_break_return",
+}
+
+
+def failed(result):
+    return result.kind in FAILURES and not any(known in result.message for known in KNOWN)
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +97,7 @@ def test_a_program_that_fails_by_itself_is_skipped(folder):
 def test_fuzz_seed(seed, folder):
     program = generate(Seeded(seed))
     result = check(program, folder)
-    assert result.kind not in FAILURES, explain(program, result)
+    assert not failed(result), explain(program, result)
 
 
 @settings(max_examples=240, deadline=None, derandomize=True, database=None,
@@ -97,4 +106,4 @@ def test_fuzz_seed(seed, folder):
 def test_fuzz_hypothesis(data, folder):
     program = generate(Drawn(data))
     result = check(program, folder, hessian=False)
-    assert result.kind not in FAILURES, explain(program, result)
+    assert not failed(result), explain(program, result)
