@@ -14,7 +14,7 @@ from s2s.runtime import (conj_of, refuse_complex, broadcast_like, det_grad, diag
                          matvec_grad2, multi_dot_grad, multi_dot_jvp, norm_grad, norm_jvp, pinv_jvp,
                          qr_grad, qr_jvp, safe_divide, slogdet_grad, slogdet_jvp, solve_grad1, solve_grad2, solve_jvp1,
                          solve_jvp2, svd_grad, svd_jvp, symmetric_from, tensordot_grad1, tensordot_grad2, trace_grad,
-                         vecdot_grad, vector_norm_grad, vector_norm_jvp)
+                         unreshape, vecdot_grad, vector_norm_grad, vector_norm_jvp)
 
 # NumPy 2 spells some of these again in np.linalg (distinct objects): they
 # share the rules when present.
@@ -56,7 +56,8 @@ def inner_tangent(a, b, *, ans, a_dot, b_dot):
 # outer and vdot flatten their operands.
 @adjoint(np.outer, *LINALG_OUTER)
 def outer(a, b, *, ans, ans_bar):
-    return np.reshape(ans_bar @ np.ravel(b), np.shape(a)), np.reshape(np.ravel(a) @ ans_bar, np.shape(b))
+    g = unreshape(ans_bar, ans)
+    return np.reshape(g @ np.ravel(b), np.shape(a)), np.reshape(np.ravel(a) @ g, np.shape(b))
 
 
 @tangent(np.outer, *LINALG_OUTER)

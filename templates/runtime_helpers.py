@@ -65,7 +65,7 @@ from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_
                          solve_jvp2, solve_matmul, sort_grad, sort_jvp, take_grad, tensordot_grad1,
                          tensordot_grad2, tile_grad, trace_grad, unappended, unarray, unbroadcast,
                          unconcatenate, unhstack, unread_at, unreduce, unreduce_grad, unstack, unsum,
-                         untranspose, unvstack, zero_at, zeros_like)
+                         unreshape, untranspose, unvstack, zero_at, zeros_like)
 from s2s.runtime import (absorb_zeros, delete_grad, diff_concat, diff_grads, ediff1d_grad, filled, insert_grad,
                          interp_grad, interp_jvp, interp_weights, inverse, linspace_grad, masked, nan_count,
                          pad_grad, quantile_grad, quantile_jvp, reduce_count, resize_grad, select_choice_grad,
@@ -430,6 +430,11 @@ def repeat_grad_(g, a, repeats, axis=None, *, ans, ans_bar):
 @linear(tile_grad, wrt="g")
 def tile_grad_(g, a, reps, *, ans, ans_bar):
     return np.tile(ans_bar, reps)
+
+
+@linear(unreshape, wrt="g")
+def unreshape_(g, x, order="C", *, ans, ans_bar):
+    return unreshape(ans_bar, g, order)
 
 
 @linear(untranspose, wrt="g")

@@ -10,32 +10,33 @@ import numpy as np
 from s2s.rules import adjoint, linear, tangent
 from s2s.runtime import (astype, cast_grad, cast_jvp, detach, flatten, float_dtype, item, item_grad, repeat_grad, sort_grad,
                          sort_jvp, take_grad, tile_grad, unbroadcast, unconcatenate, unhstack, unsplit, unstack,
-                         untranspose, unvstack)
+                         unreshape, untranspose, unvstack)
 from s2s.runtime import (delete_grad, insert_grad, linspace_grad, pad_grad, resize_grad, select_choice_grad,
                          select_default_grad, take_along_axis_grad, uncolumn_stack, undstack)
 from s2s.runtime import column
 from s2s.runtime import copy as copy_value
 
 
+# unreshape is np.reshape to a's shape, and takes the zero adjoint (0.0) of a result nothing read.
 @linear(np.reshape, wrt="a")
 def reshape(a, shape, order="C", *, ans, ans_bar):
-    return np.reshape(ans_bar, np.shape(a), order=order)
+    return unreshape(ans_bar, a, order)
 
 
 @linear(np.ravel, flatten)
 def ravel(a, order="C", *, ans, ans_bar):
-    return np.reshape(ans_bar, np.shape(a), order=order)
+    return unreshape(ans_bar, a, order)
 
 
 @linear(np.expand_dims, np.squeeze, wrt="a")
 def squeeze(a, axis=None, *, ans, ans_bar):
-    return np.reshape(ans_bar, np.shape(a))
+    return unreshape(ans_bar, a)
 
 
 # One array only: NumPy's *arys form with several arrays returns a list.
 @linear(np.atleast_1d, np.atleast_2d, np.atleast_3d)
 def atleast_1d(arys, *, ans, ans_bar):
-    return np.reshape(ans_bar, np.shape(arys))
+    return unreshape(ans_bar, arys)
 
 
 # np.c_[...] is np.concatenate of these (s2s/frontend/normalize/anf.py rewrites it)

@@ -1839,6 +1839,60 @@ def nondifferentiable_helpers(x):
     return np.sum(x * rank) + np.sum(x ** 2 * bins) + n * np.sum(np.round(x, 1) * x) + np.sum(np.sign(x) * x)
 
 
+# --- the zero adjoint (0.0) of a value nothing reads, reaching a runtime helper (issue 15, found by tests/fuzz):
+# the first iteration's values are overwritten unread, and _second_only does not read its first argument
+def zero_adjoint_matmul(a, x):
+    for i in range(2):
+        y = a @ x
+        z = x @ a
+        w = x @ x
+    return np.sum(np.sin(y)) + np.sum(z * z) + w
+
+
+def zero_adjoint_products(a, x):
+    for i in range(2):
+        y = np.dot(a, x)
+        z = np.outer(x, x[:2])
+        w = np.inner(a, x)
+    return np.sum(np.sin(y)) + np.sum(z * z) + np.sum(w)
+
+
+def zero_adjoint_shapes(x):
+    for i in range(2):
+        r = np.reshape(x, (2, 3))
+        f = np.ravel(r)
+        c = np.concatenate([x[:2], x[3:]])
+        s = np.stack([x, x])
+        h = np.hstack([x[:2], x[2:]])
+        v = np.vstack([x, x])
+    return np.sum(r * r) + np.sum(np.sin(f)) + np.sum(c ** 3) + np.sum(s * x) + np.sum(np.cos(h)) + np.sum(v)
+
+
+def zero_adjoint_reductions(x):
+    for i in range(2):
+        m = np.sum(np.reshape(x, (2, 3)) * x[0], axis=1)
+        q = np.cumsum(x)
+        a = np.array([x[0] * x[1], x[2]])
+    return np.sum(m * m) + np.sum(np.sin(q)) + np.sum(a ** 2)
+
+
+def zero_adjoint_transpose(x):
+    acc = []
+    for i in range(2):
+        acc.append(x[1, 2])
+        x = x.T
+    x = np.ones((3, 3)) * sum(acc)
+    return np.sum(x * x)
+
+
+def _second_only(a, b):
+    return b * 2.0
+
+
+def zero_adjoint_unused_argument(x, y):
+    return np.sum(_second_only(np.reshape(x, (2, 3)), y) * np.sum(np.outer(x, y)))
+
+
 # ---------------------------------------------------------------------------
 # Programs written outside the project that once got silently wrong derivatives (issue 15)
 
@@ -2289,6 +2343,14 @@ CASES = [
          ("numpy", "nondiff")),
     # the same wrt a alone: multi_dot and matrix_power have second-order rules, so the Hessian tests cover it
     Case("chain_products_in_a", chain_products, (0.5 * _u(3, 2), 0.5 * _u(2, 2), _u(3)), 0, ("linalg", "matmul")),
+    # --- zero adjoints of values nothing reads, reaching the runtime helpers (issue 15)
+    Case("zero_adjoint_matmul", zero_adjoint_matmul, (_u(3, 3), _u(3)), (0, 1), ("zero_adjoint", "matmul", "loop")),
+    Case("zero_adjoint_products", zero_adjoint_products, (_u(3, 3), _u(3)), (0, 1), ("zero_adjoint", "linalg", "loop")),
+    Case("zero_adjoint_shapes", zero_adjoint_shapes, (_u(6),), 0, ("zero_adjoint", "numpy", "loop")),
+    Case("zero_adjoint_reductions", zero_adjoint_reductions, (_u(6),), 0, ("zero_adjoint", "numpy", "loop")),
+    Case("zero_adjoint_transpose", zero_adjoint_transpose, (_u(3, 3),), 0, ("zero_adjoint", "loop", "list")),
+    Case("zero_adjoint_unused_argument", zero_adjoint_unused_argument, (_u(6), _u(3)), (0, 1),
+         ("zero_adjoint", "call")),
 ]
 
 # --- issue 17: parameters in dicts, dataclasses, named tuples and objects (the programs people write);

@@ -549,6 +549,8 @@ def _calls():
     add("rt_tile_grad", R.tile_grad, u(4, 3), u(2, 3), (2, 1))
     add("rt_untranspose", R.untranspose, u(3, 4, 2), (1, 2, 0))
     add("rt_untranspose_reverse", R.untranspose, u(2, 3))
+    add("rt_unreshape", R.unreshape, u(6), u(2, 3))
+    add("rt_unreshape_fortran", R.unreshape, u(2, 3), u(3, 2), "F")
     add("rt_unconcatenate", R.unconcatenate, u(3, 3), [u(2, 3), u(1, 3)], 0)
     add("rt_unconcatenate_flat", R.unconcatenate, u(7), (u(2, 2), u(3)), None)
     add("rt_unconcatenate_array", R.unconcatenate, u(6, 2), u(3, 2, 2), 0)
@@ -1469,6 +1471,7 @@ def f_rt_sort_jvp(t, a): return np.sum(np.sin(R.sort_jvp(t, a, None)))
 def f_rt_repeat_grad(g, a): return np.sum(np.sin(R.repeat_grad(g, a, 2, 1)))
 def f_rt_tile_grad(g, a): return np.sum(np.sin(R.tile_grad(g, a, (2, 1))))
 def f_rt_untranspose(g, w): return np.sum(R.untranspose(g, (1, 2, 0)) * w)
+def f_rt_unreshape(g, w): return np.sum(R.unreshape(g, w, "F") * w)
 
 
 def pieces_loss(pieces):
@@ -1768,6 +1771,7 @@ def _rows():
     r(f_rt_repeat_grad, u(2, 6), u(2, 3))
     r(f_rt_tile_grad, u(4, 3), u(2, 3))
     r(f_rt_untranspose, u(3, 4, 2), W(2, 3, 4))
+    r(f_rt_unreshape, u(6), W(2, 3))
     r(f_rt_unconcatenate, u(3, 3), u(2, 3), u(1, 3))
     r(f_rt_unstack, u(3, 2), u(3), u(3))
     r(f_rt_unhstack, u(5), u(2), u(3))

@@ -31,6 +31,9 @@ from s2s.runtime.trees import (as_tangent, entries, field_grad, field_index, get
 from s2s.runtime.trees import (as_tangent, entries, field_grad, field_index, getfield, is_dict,
                                is_differentiable_leaf, is_differentiable_leaf_tree, is_named, is_record, mismatch,
                                path_text, rebuilt_like)
+from s2s.runtime.trees import (as_tangent, entries, field_grad, field_index, getfield, is_dict,
+                               is_differentiable_leaf, is_differentiable_leaf_tree, is_named, is_record, mismatch,
+                               path_text, rebuilt_like)
 from s2s.runtime.core import (ArgumentError, ComplexInputError, ComplexOutputError, NoRuleError,
                               NonScalarOutputError, S2SError, add, add_at, add_into, appended, astype,
                               broadcast_like, complex_fit, copy, cotangent, detach, finalize, flatten, float_dtype,
@@ -56,7 +59,7 @@ from s2s.runtime.linalg import (det_grad, diag_grad, diagonal_grad, dot_grad1, d
 from s2s.runtime.shapes import (cast_grad, cast_jvp, column, delete_grad, insert_grad, item_grad, linspace_grad,
                                 pad_grad, repeat_grad, resize_grad, sort_grad, sort_jvp, take_along_axis_grad,
                                 take_grad, tile_grad, unarray, uncolumn_stack, unconcatenate, undstack, unhstack,
-                                unsplit, unstack, unsum, untranspose, unvstack)
+                                unreshape, unsplit, unstack, unsum, untranspose, unvstack)
 from s2s.runtime.numeric import (convolve_grad, convolve_grad2, ediff1d_grad, interp_grad, interp_jvp, interp_slope,
                                  interp_weights, polyval_grad, polyval_slope, trapezoid_grad, trapezoid_x_jvp)
 from s2s.runtime.decompositions import (cho_apply, cho_factor_grad, cho_factor_jvp, cho_lower_factor,
@@ -122,9 +125,9 @@ __all__ = ["ArgumentError", "ComplexInputError", "ComplexOutputError", "MODULES"
            "tie_weight", "tile_grad", "trace_grad", "trapezoid_grad", "trapezoid_x_jvp", "triangle_of",
            "triangle_part", "triangular_trans", "tril_half_diagonal", "tuple_part", "unappended", "unarray",
            "unbroadcast", "uncolumn_stack", "unconcatenate", "undstack", "unhstack", "unread_at",
-           "unreduce", "unreduce_grad", "unreduced_norm_grad", "unshared", "unsplit", "unstack", "unsum",
-           "untranspose", "unvstack", "vecdot_grad", "vector_norm_grad", "vector_norm_jvp", "zero_at",
-           "zeros_like"]
+           "unreduce", "unreduce_grad", "unreduced_norm_grad", "unreshape", "unshared", "unsplit",
+           "unstack", "unsum", "untranspose", "unvstack", "vecdot_grad", "vector_norm_grad",
+           "vector_norm_jvp", "zero_at", "zeros_like"]
 
 # the modules defining the helpers (the __module__ of every helper)
 MODULES = ("s2s.runtime.trees", "s2s.runtime.core", "s2s.runtime.elementwise", "s2s.runtime.reductions",

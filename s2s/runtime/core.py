@@ -190,7 +190,7 @@ def unbroadcast(g, x):
 def unreduce(g, x, axis=None, keepdims=False):
     """Broadcast the adjoint of a reduction back to the reduced array's shape."""
     shape = np.shape(x)
-    if axis is not None and not keepdims:
+    if axis is not None and not keepdims and np.ndim(g):   # a 0-d g (the zero of an unread value) broadcasts as is
         axes = axis if isinstance(axis, tuple) else (axis,)
         axes = sorted(a % len(shape) for a in axes)
         for a in axes:
@@ -451,10 +451,11 @@ def unappended(g, lst_bar, lst):
     """Adjoint of ``lst_bar`` in ``appended(lst_bar, lst)``: ``g`` at the last element, zeros elsewhere."""
     if is_zero(lst_bar):
         return 0.0
-    out = list(zeros_like(lst_bar))
+    # the adjoint of a list may be an array (np.asarray(lst), a ufunc of the list, made it one)
+    out = zeros_like(lst_bar) if isinstance(lst_bar, np.ndarray) else list(zeros_like(lst_bar))
     if len(lst_bar) >= len(lst):
         out[len(lst) - 1] = g
-    return type(lst_bar)(out)
+    return out if isinstance(lst_bar, (np.ndarray, list)) else type(lst_bar)(out)
 
 
 # Functions that the normalizer calls for ndarray methods (see templates/methods.py).

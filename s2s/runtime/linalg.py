@@ -3,12 +3,14 @@ diagonal, norm, det, solve, matrix_power, multi_dot and the vector products.
 """
 import numpy as np
 
-from s2s.runtime.core import is_zero, float_dtype, unbroadcast, unreduce
+from s2s.runtime.core import is_zero, float_dtype, unbroadcast, unreduce, zeros_like
 from s2s.runtime.elementwise import safe_divide
 
 
 def matmul_grad1(g, x1, x2):
     """Adjoint of ``x1`` in ``x1 @ x2`` (1-D operands and batch broadcasting included)."""
+    if is_zero(g):     # the adjoint of a value nothing read (a loop's overwritten value, an unused result)
+        return zeros_like(x1)
     x1, x2, g = np.asarray(x1), np.asarray(x2), np.asarray(g)
     if x2.ndim == 1:
         return g * x2 if x1.ndim == 1 else unbroadcast(g[..., :, None] * x2, x1)
@@ -19,6 +21,8 @@ def matmul_grad1(g, x1, x2):
 
 def matmul_grad2(g, x1, x2):
     """Adjoint of ``x2`` in ``x1 @ x2`` (1-D operands and batch broadcasting included)."""
+    if is_zero(g):
+        return zeros_like(x2)
     x1, x2, g = np.asarray(x1), np.asarray(x2), np.asarray(g)
     if x1.ndim == 1:
         return g * x1 if x2.ndim == 1 else unbroadcast(x1[:, None] * g[..., None, :], x2)
@@ -29,6 +33,8 @@ def matmul_grad2(g, x1, x2):
 
 def dot_grad1(g, a, b):
     """Adjoint of ``a`` in ``np.dot(a, b)``."""
+    if is_zero(g):
+        return zeros_like(a)
     a, b, g = np.asarray(a), np.asarray(b), np.asarray(g)
     if a.ndim == 0 or b.ndim == 0:
         return unbroadcast(g * b, a)
@@ -39,6 +45,8 @@ def dot_grad1(g, a, b):
 
 def dot_grad2(g, a, b):
     """Adjoint of ``b`` in ``np.dot(a, b)``."""
+    if is_zero(g):
+        return zeros_like(b)
     a, b, g = np.asarray(a), np.asarray(b), np.asarray(g)
     if a.ndim == 0 or b.ndim == 0:
         return unbroadcast(g * a, b)
@@ -50,6 +58,8 @@ def dot_grad2(g, a, b):
 
 def inner_grad1(g, a, b):
     """Adjoint of ``a`` in ``np.inner(a, b)``."""
+    if is_zero(g):
+        return zeros_like(a)
     a, b, g = np.asarray(a), np.asarray(b), np.asarray(g)
     if a.ndim == 0 or b.ndim == 0:
         return unbroadcast(g * b, a)
@@ -58,6 +68,8 @@ def inner_grad1(g, a, b):
 
 def inner_grad2(g, a, b):
     """Adjoint of ``b`` in ``np.inner(a, b)``."""
+    if is_zero(g):
+        return zeros_like(b)
     a, b, g = np.asarray(a), np.asarray(b), np.asarray(g)
     if a.ndim == 0 or b.ndim == 0:
         return unbroadcast(g * a, b)

@@ -72,6 +72,8 @@ def prod_grad(g, a, axis=None, keepdims=False, initial=1):
 
 def cumsum_grad(g, a, axis=None):
     """Adjoint of ``a`` in ``np.cumsum``: the reversed cumulative sum of ``g``."""
+    if is_zero(g):
+        return zeros_like(a)
     if axis is None:
         return np.reshape(np.cumsum(np.asarray(g)[::-1])[::-1], np.shape(a))
     return np.flip(np.cumsum(np.flip(g, axis), axis), axis)

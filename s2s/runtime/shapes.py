@@ -46,8 +46,23 @@ def tile_grad(g, a, reps):
     return np.reshape(np.sum(tiles, axis=tuple(range(0, 2 * d, 2))), shape)
 
 
+def unreshape(g, x, order="C"):
+    """Adjoint of ``x`` in a reshape (``np.reshape``, ``ravel``, ``squeeze``...): ``g`` in ``x``'s shape.
+
+    The zero adjoint of a value nothing read (``0.0``) becomes zeros; a ``g`` with more than one
+    element fitted to a 0-d ``x`` (the transpose of that case: ``x`` was such a zero) is summed.
+    """
+    if is_zero(g):
+        return zeros_like(x)
+    if np.ndim(x) == 0 and np.size(g) != 1:
+        return np.sum(g)
+    return np.reshape(g, np.shape(x), order=order)
+
+
 def untranspose(g, axes=None):
-    """Adjoint of ``np.transpose(a, axes)``: ``g`` transposed back."""
+    """Adjoint of ``np.transpose(a, axes)``: ``g`` transposed back (the zero adjoint 0.0 stays 0.0)."""
+    if is_zero(g):
+        return g
     if axes is None:
         return np.transpose(g)
     return np.transpose(g, np.argsort([int(i) % np.ndim(g) for i in axes]))
@@ -67,6 +82,8 @@ def _split(g, shapes, axis):
 
 def unconcatenate(g, arrays, axis=0):
     """Adjoint of each element of ``arrays`` in ``np.concatenate(arrays, axis)``."""
+    if is_zero(g):
+        return _like_container([zeros_like(x) for x in arrays], arrays)
     if axis is None:
         sizes = [np.size(x) for x in arrays]
         pieces = np.split(np.ravel(g), np.cumsum(sizes)[:-1])
@@ -77,6 +94,8 @@ def unconcatenate(g, arrays, axis=0):
 
 def unstack(g, arrays, axis=0):
     """Adjoint of each element of ``arrays`` in ``np.stack(arrays, axis)``."""
+    if is_zero(g):
+        return zeros_like(arrays)
     moved = np.moveaxis(g, axis, 0)
     if isinstance(arrays, np.ndarray):
         return moved
@@ -85,6 +104,8 @@ def unstack(g, arrays, axis=0):
 
 def unhstack(g, tup):
     """Adjoint of each element of ``tup`` in ``np.hstack(tup)``."""
+    if is_zero(g):
+        return _like_container([zeros_like(x) for x in tup], tup)
     shapes = [np.shape(np.atleast_1d(x)) for x in tup]
     axis = 0 if len(shapes[0]) == 1 else 1
     pieces = _split(g, shapes, axis)
@@ -93,12 +114,16 @@ def unhstack(g, tup):
 
 def unvstack(g, tup):
     """Adjoint of each element of ``tup`` in ``np.vstack(tup)``."""
+    if is_zero(g):
+        return _like_container([zeros_like(x) for x in tup], tup)
     pieces = _split(g, [np.shape(np.atleast_2d(x)) for x in tup], 0)
     return _like_container([np.reshape(p, np.shape(x)) for p, x in zip(pieces, tup)], tup)
 
 
 def unarray(g, obj):
     """Adjoint of ``obj`` in ``np.array(obj)``: ``g`` split to match nested lists."""
+    if is_zero(g):
+        return zeros_like(obj)
     if is_container(obj):
         return type(obj)(unarray(g[i], e) for i, e in enumerate(obj))
     return g
