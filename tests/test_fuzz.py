@@ -21,9 +21,7 @@ SEEDS = range(160)
 FAILURES = ("WRONG", "INTERNAL")
 # open bugs outside the runtime, each a strict xfail in tests/test_fuzz_found.py: a program failing
 # with one of these messages is known, any other WRONG or INTERNAL fails
-KNOWN = {
-    "IndexError: pop from empty list": "test_fuzz_found.py::test_continue_break_return",
-}
+KNOWN = {}
 
 
 def failed(result):

@@ -108,7 +108,6 @@ def test_inplace_after_append():
     right_or_refused(lambda: s2s.grad(inplace_after_append), (X,), 4.0 * X)
 
 
-@pytest.mark.xfail(strict=True, reason="fuzz seed 2217: `t = y; y[1] = ...` writes into t too")
 def test_write_through_alias():
     want = np.array([8.0 * X[0] + 50.0 * X[0], 0.0, 8.0 * X[2]])
     right_or_refused(lambda: s2s.grad(write_through_alias), (X,), want)
@@ -125,8 +124,6 @@ def continue_break_return(x):
     return x * x
 
 
-@pytest.mark.xfail(strict=True, reason="fuzz seeds 1090, 2231, 10247: a for loop with continue, break and return: "
-                                       "the generated gradient raises IndexError: pop from empty list")
 @pytest.mark.parametrize("x, want", [(0.3, 0.6), (0.6, 1.2)])
 def test_continue_break_return(x, want):
     right_or_refused(lambda: s2s.grad(continue_break_return), (x,), want)
@@ -173,9 +170,6 @@ def augmented_then_read(x):
     return np.sum(t) + a
 
 
-@pytest.mark.xfail(strict=True, reason="fuzz seeds 9001, 9029, 9030, 9055 (and 1 program in 10 of the campaign "
-                                       "after main's 182ebeb): the run-time alias check of `t *= 3.0` names `a`, "
-                                       "assigned only later (`unshared(t, (a,), ...)`): UnboundLocalError")
 def test_augmented_assignment_before_an_alias_is_bound():
     right_or_refused(lambda: s2s.grad(augmented_then_read), (X,), np.array([12.0, 6.0, 6.0]))
 

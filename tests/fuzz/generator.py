@@ -24,13 +24,13 @@ EXCLUDE_ZERO_D_ALIAS = False     # an alias of a 0-d np.where result updated in 
 # as `-0.5 ** 2`.
 EXCLUDE_NEGATIVE_CONSTANT_POWER = False
 # In-place updates of an array another name can see (`u = t`, `u = t[1:3]`, `u = p[0]`, a list
-# element, a row of `for r in t`) gave wrong values and derivatives: `u op= v` is refused on main
-# now; `u[i] = v` still is wrong (tests/test_fuzz_found.py).
+# element, a row of `for r in t`) gave wrong values and derivatives: `u op= v` and `u[i] = v` are
+# refused now (S2SErrors).
 EXCLUDE_AUGMENTED_ON_SHARED = False
-EXCLUDE_WRITE_ON_SHARED = True
+EXCLUDE_WRITE_ON_SHARED = False
 # Found by this fuzzer on main after 182ebeb (tests/test_fuzz_found.py): the run-time alias check of
-# `t op= v` names aliases bound only later, an UnboundLocalError. Until fixed: `t = t op (v)`.
-EXCLUDE_AUGMENTED_ASSIGNMENT = True
+# `t op= v` named aliases bound only later, an UnboundLocalError (fixed).
+EXCLUDE_AUGMENTED_ASSIGNMENT = False
 # Found by this fuzzer (tests/test_fuzz_found.py): `y[:, 2] = y[1]`, a write whose value is a view
 # the write overlaps (NumPy copies element by element), gets a wrong derivative.
 EXCLUDE_WRITE_FROM_ITSELF = True

@@ -26,8 +26,8 @@ def partners(fn):
                 if source != node.targets[0].id:
                     pairs.append((node.targets[0].id, source))
                     relating.add(id(node))
-        elif isinstance(node, gast.For) and isinstance(node.target, gast.Name) and isinstance(node.iter, gast.Name):
-            pairs.append((node.target.id, node.iter.id))  # the rows of an array are views of it
+        elif isinstance(node, gast.For):
+            pairs.extend(_loop_pairs(node.target, node.iter))  # the rows of an array are views of it
         elif isinstance(node, gast.Expr) and isinstance(node.value, gast.Call) \
                 and isinstance(node.value.func, gast.Attribute) and node.value.func.attr in ("append", "insert") \
                 and isinstance(node.value.func.value, gast.Name):
@@ -68,6 +68,22 @@ def partners(fn):
     return out
 
 
+def _loop_pairs(target, iterable):
+    """(loop variable, sequence) pairs of ``for target in iterable`` (zip and enumerate too)."""
+    if isinstance(target, gast.Name) and isinstance(iterable, gast.Name):
+        return [(target.id, iterable.id)]
+    if isinstance(iterable, gast.Call) and isinstance(iterable.func, gast.Name) \
+            and isinstance(target, (gast.Tuple, gast.List)):
+        if iterable.func.id == "zip":
+            return [p for t, a in zip(target.elts, iterable.args) for p in _loop_pairs(t, a)]
+        if iterable.func.id == "enumerate" and iterable.args and len(target.elts) == 2:
+            return _loop_pairs(target.elts[1], iterable.args[0])
+    if isinstance(iterable, gast.Call) and isinstance(iterable.func, gast.Name) \
+            and iterable.func.id == "reversed" and iterable.args:
+        return _loop_pairs(target, iterable.args[0])
+    return []
+
+
 def _sources(value):
     """The names whose object ``value`` may be, view or hold."""
     if isinstance(value, (gast.Tuple, gast.List)):
@@ -88,3 +104,19 @@ def _source(value):
             and isinstance(value.func.value, gast.Name):
         return value.func.value.id
     return None
+
+
+def first_bound(fn):
+    """name -> the first line of the function's own body (not a branch or a loop, which may not
+    run) that binds it; parameters: line 0. A check may read only names bound surely before it."""
+    args = fn.args
+    out = {a.id: 0 for a in args.posonlyargs + args.args + args.kwonlyargs}
+    for stmt in fn.body:
+        if isinstance(stmt, (gast.If, gast.For, gast.While, gast.With, gast.Try)):
+            continue
+        for node in A.walk(stmt):
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+                line = getattr(node, "lineno", None)
+                if line is not None:
+                    out[node.id] = min(line, out.get(node.id, line))
+    return out

@@ -24,6 +24,7 @@ class Desugar:
         self.parsed = parsed
         self.namer = namer
         self.partners = aliases.partners(parsed.node)
+        self.bound_at = aliases.first_bound(parsed.node)
 
     def visit(self, node):
         """``node`` desugared: a node, or a list of statements in its place."""
@@ -56,7 +57,11 @@ class Desugar:
         else:
             fail(node, "augmented assignment to an attribute", "assign to a local variable", self.parsed)
         if isinstance(target, gast.Name) and target.id in self.partners:
-            load = self._unshared(node, load, self.partners[target.id])
+            # only names bound before this line can hold the object yet (and be read without error)
+            line = getattr(node, "lineno", 0)
+            others = [o for o in self.partners[target.id] if self.bound_at.get(o, float("inf")) < line]
+            if others:
+                load = self._unshared(node, load, others)
         new = A.assign(target, gast.BinOp(left=load, op=node.op, right=node.value))
         return anno.copy(node, new)
 

@@ -28,6 +28,7 @@ class _Loop:
         self.brk = None
         self.cont = None
         self.keeps_jumps = keeps_jumps  # break and continue stay in the loop (a for loop not checkpointed)
+        self.guarded = False  # statements of the body are guarded by flags (then it keeps no jump)
 
 
 class JumpLowering:
@@ -66,6 +67,8 @@ class JumpLowering:
         return loop.cont
 
     def _guard(self, jumps, loop, rest, origin_node):
+        if loop is not None:
+            loop.guarded = True
         names = sorted(self._flag(k, loop) for k in jumps)
         test = A.quote_expr(" or ".join(names))
         guard = gast.If(test=gast.UnaryOp(op=gast.Not(), operand=test), body=rest, orelse=[])
@@ -139,11 +142,16 @@ class JumpLowering:
             return self.loop(stmt, loop)
         return [stmt], set(), False
 
-    def loop(self, stmt, outer):
-        keeps = (self.keep_jumps and isinstance(stmt, gast.For)
+    def loop(self, stmt, outer, may_keep=True):
+        keeps = (may_keep and self.keep_jumps and isinstance(stmt, gast.For)
                  and anno.get(stmt, anno.Key.CHECKPOINT) is None)
+        original = A.deepcopy(stmt) if keeps else None
         inner = _Loop(keeps)
         body, jumps, _ = self.block(stmt.body, inner)
+        if keeps and inner.guarded:
+            # a guard's test runs only in the iterations that reach it, while reverse mode runs the
+            # adjoint of every statement of the body in every iteration: lower this loop's jumps to flags
+            return self.loop(original, outer, may_keep=False)
         out_jumps = jumps & {RETURN}
         stops = [f for f in (inner.brk, self.returned if RETURN in jumps else None) if f]
         pre = []
