@@ -23,14 +23,6 @@ package group them by job, each importing only from the ones listed before it:
 - complexes: helpers of the rules for complex values (abs, angle of complex numbers)
 - fourier: the adjoints of np.fft's transforms
 """
-from s2s.runtime.trees import (as_tangent, entries, field_grad, field_index, getfield, is_dict, is_differentiable_leaf,
-                               is_differentiable_leaf_tree, is_named, is_record, mismatch, path_text, rebuilt_like)
-from s2s.runtime.trees import (as_tangent, entries, field_grad, field_index, getfield, is_dict,
-                               is_differentiable_leaf, is_differentiable_leaf_tree, is_named, is_record, mismatch,
-                               path_text, rebuilt_like)
-from s2s.runtime.trees import (as_tangent, entries, field_grad, field_index, getfield, is_dict,
-                               is_differentiable_leaf, is_differentiable_leaf_tree, is_named, is_record, mismatch,
-                               path_text, rebuilt_like)
 from s2s.runtime.trees import (as_tangent, entries, field_grad, field_index, getfield, is_dict,
                                is_differentiable_leaf, is_differentiable_leaf_tree, is_named, is_record, mismatch,
                                path_text, rebuilt_like)

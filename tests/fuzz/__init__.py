@@ -6,8 +6,10 @@ result, ``python -m tests.fuzz --n 10000`` runs a long campaign (see ``__main__`
 """
 import tempfile
 
-from .checker import Result, check, normalize  # noqa: F401 (re-exported)
-from .generator import Drawn, Seeded, generate  # noqa: F401 (re-exported)
+from .checker import Result, check, normalize
+from .generator import Drawn, Seeded, generate
+
+__all__ = ["Drawn", "Result", "Seeded", "check", "generate", "normalize", "run_seed", "temporary_folder"]
 
 
 def run_seed(seed, folder, hessian=True):
