@@ -1955,6 +1955,10 @@ def negative_constant_power(x):
     return (-0.5) ** 2 * x + (-2.0) ** 3 * x * x + x ** -1.0
 
 
+def scalar_spread_then_summed(x0, x1):
+    return (x1 + x0).sum() / (x0 * x0 + 1.0)
+
+
 def bitwise_masks(x):
     inside = (x > 0) & (x < 1.0)
     outside = (x > 0.5) | (x < -0.5)
@@ -2331,6 +2335,8 @@ CASES = [
     Case("write_after_copy", write_after_copy, (np.array([0.5, -0.7, 0.9, 1.1]),), 0, ("write", "outside")),
     Case("alias_of_float", alias_of_float, (0.8,), 0, ("outside",)),
     Case("negative_constant_power", negative_constant_power, (0.8,), 0, ("outside",)),
+    Case("scalar_spread_then_summed", scalar_spread_then_summed, (0.7, np.array([[0.3, -0.2], [0.5, 0.1]])), 0,
+         ("outside", "broadcast")),
     Case("bitwise_masks", bitwise_masks, (np.array([0.3, -0.7, 0.6, 1.2]),), 0, ("outside", "branch")),
     # --- NumPy coverage (issue 6)
     Case("guarded_log_likelihood", guarded_log_likelihood, (np.array([0.4, -0.6, 1.3, -0.2, 0.8]),), 0,

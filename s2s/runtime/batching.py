@@ -152,9 +152,15 @@ def seed_roll(t, shift, axis=None):
 
 
 def seeded(t, x, k):
-    """The batched tangent ``t`` of ``x``, as zeros of shape (k,) + x's shape where it is the Python 0.0
-    (unless ``x`` is the Python 0.0 too: a zero adjoint, whose helpers make their own zeros)."""
-    return batch_zeros(x, k) if is_zero(t) and not is_zero(x) else t
+    """The batched tangent ``t`` of ``x`` with its full shape (k,) + x's shape: zeros where it is the
+    Python 0.0 (unless ``x`` is the Python 0.0 too: a zero adjoint, whose helpers make their own
+    zeros), and broadcast where it was lifted from a value that ``x`` broadcasts (a reduction or a
+    reshape of it must see every element)."""
+    if is_zero(t):
+        return t if is_zero(x) else batch_zeros(x, k)
+    if isinstance(t, np.ndarray) and not isinstance(x, (list, tuple)) and t.shape != (k,) + np.shape(x):
+        return np.broadcast_to(t, (k,) + np.shape(x))
+    return t
 
 
 def _zeros_of(x, k):
