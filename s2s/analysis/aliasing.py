@@ -80,6 +80,14 @@ class _Walk:
         """Why another name may hold ``name``'s array and see the write, or None."""
         at = self.order.get(id(write), len(self.order))
         around = set(self.loops.get(id(write), ()))
+        # the names whose array ``name`` was given (``a = t``, ``a = t[0:2]``): t holds it too
+        givers = {(g, id(s)) for s in self.reaching(name, write) for g in _given(s.value)}
+        for other, s in sorted(givers):
+            if other != name and self._read_after(other, at, around):
+                stmt = next(x for x in self.assigns[name] if id(x) == s)
+                origin = anno.get(stmt, anno.Key.ORIGIN)
+                where = " (`{}`, line {})".format(origin.text, origin.lineno) if origin else ""
+                return "`{}` holds the same array{}, and the write would change it too".format(other, where)
         for other, stmts in sorted(self.assigns.items()):
             for s in stmts:
                 if other == name or not _holds_name(s.value, name):
@@ -91,6 +99,9 @@ class _Walk:
                     where = " (`{}`, line {})".format(origin.text, origin.lineno) if origin else ""
                     return "`{}` holds the same array{}, and the write would change it too".format(other, where)
         return None
+
+    def _read_after(self, name, at, around):
+        return any(self.order[i] > at or around & set(self.loops[i]) for i in self.reads.get(name, ()))
 
     def shared(self, name, stmt, params, seen):
         if name in params and not self.rebound_first(name, stmt):
@@ -147,3 +158,17 @@ def _holds_name(value, name):
                 and isinstance(value.args[0], gast.Name) and value.args[0].id == name:
             return True
     return False
+
+
+def _given(value):
+    """The names whose array ``value`` is or views (a name, a slice of one, a view method of one)."""
+    if isinstance(value, gast.Name):
+        return [value.id]
+    for name in _names_in(value):
+        if _holds_name(value, name):
+            return [name]
+    return []
+
+
+def _names_in(value):
+    return [n.id for n in A.walk(value) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
