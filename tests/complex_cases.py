@@ -8,10 +8,10 @@ a complex argument, for ``grad(..., holomorphic=True)`` against ``f'(z)``.
 Arguments come from one seeded generator; every function is smooth at them
 (no zeros of ``abs``, ``angle`` or ``log``, no branch cuts).
 """
-from dataclasses import dataclass
-from typing import Any, Callable
 
 import numpy as np
+
+from functions import Case  # the shared table's case record
 
 try:  # scipy is optional
     import scipy.fft as sf
@@ -19,15 +19,6 @@ except ImportError:  # pragma: no cover
     sf = None
 
 rng = np.random.default_rng(16)
-
-
-@dataclass(frozen=True, eq=False)
-class Case:
-    name: str
-    fn: Callable
-    args: tuple
-    wrt: Any = 0
-    tags: tuple = ()
 
 
 def c(*shape):
