@@ -6,7 +6,6 @@ line, the cache's defaults, and a source file edited after import.
 """
 import importlib
 import linecache
-import os
 import re
 import sys
 import textwrap
@@ -16,8 +15,7 @@ import pytest
 
 import s2s
 
-sys.path.insert(0, os.path.dirname(__file__))
-import outside_programs as P  # noqa: E402
+import outside_programs as P
 
 
 def marker_line(key):

@@ -16,10 +16,10 @@ import numpy as np
 
 from s2s.common import anno
 from s2s.common import astutil as A
+from s2s.frontend.normalize import aliases
 
-# methods and attributes whose result may be a view of their receiver
-VIEW_METHODS = frozenset({"reshape", "ravel", "transpose", "squeeze", "swapaxes", "diagonal", "T", "view",
-                          "real", "imag"})
+# methods and attributes whose result may be a view of their receiver (the front end's list)
+VIEW_METHODS = aliases.VIEW_METHODS | aliases.VIEW_ATTRIBUTES
 # functions whose result may be their argument or a view of it
 VIEW_FUNCTIONS = (np.asarray, np.asanyarray, np.reshape, np.ravel, np.transpose, np.squeeze, np.swapaxes,
                   np.moveaxis, np.diagonal, np.expand_dims, np.atleast_1d, np.atleast_2d, np.atleast_3d,

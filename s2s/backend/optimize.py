@@ -402,13 +402,7 @@ def remove_dead_stacks(fn, counts=None):
         fn.body = _drop_stack_ops(fn.body, dead, removed)
         # the ``v = None`` presets only gave the first push a value: drop those that no read can
         # need any more (a live stack's push, or ``t = (s, v)`` before the loop assigns v)
-        presets = [s for s in fn.body if _is_none_preset(s) and s.targets[0].id in pushed]
-        rest = [s for s in fn.body if not any(s is p for p in presets)]
-        needed = {p.targets[0].id for p in presets if _read_unassigned(rest, p.targets[0].id, False) is True}
-        body = []
-        for s in fn.body:
-            (removed if _is_none_preset(s) and s.targets[0].id in pushed - needed else body).append(s)
-        fn.body = body
+        removed.extend(drop_presets(fn, pushed))
         if counts is not None:
             counts.remove(removed)
     return bool(dead)
@@ -529,12 +523,15 @@ def _read_unassigned(stmts, name, assigned):
     return "assigned" if assigned else False
 
 
-def drop_presets(fn):
-    """Drop the top-level ``v = None`` presets that no read of ``v`` can meet before ``v`` is assigned."""
-    presets = [s for s in fn.body if _is_none_preset(s)]
+def drop_presets(fn, names=None):
+    """Drop the top-level ``v = None`` presets (of ``names``, or all) that no read of ``v`` can meet
+    before ``v`` is assigned; return the statements dropped."""
+    presets = [s for s in fn.body if _is_none_preset(s) and (names is None or s.targets[0].id in names)]
     rest = [s for s in fn.body if not any(s is p for p in presets)]
     needed = {p.targets[0].id for p in presets if _read_unassigned(rest, p.targets[0].id, False) is True}
-    fn.body = [s for s in fn.body if not (_is_none_preset(s) and s.targets[0].id not in needed)]
+    dropped = [p for p in presets if p.targets[0].id not in needed]
+    fn.body = [s for s in fn.body if not any(s is d for d in dropped)]
+    return dropped
 
 
 def _pushes(stack_ops):

@@ -12,8 +12,9 @@ import gast
 
 from s2s.common import astutil as A
 
-_VIEWS = frozenset({"reshape", "ravel", "transpose", "squeeze", "swapaxes", "diagonal", "view"})
-_VIEW_ATTRIBUTES = frozenset({"T", "real", "imag", "flat"})
+# methods and attributes whose result may be a view of (or the same object as) their receiver
+VIEW_METHODS = frozenset({"reshape", "ravel", "transpose", "squeeze", "swapaxes", "diagonal", "view"})
+VIEW_ATTRIBUTES = frozenset({"T", "real", "imag", "flat"})
 
 
 def partners(fn):
@@ -98,9 +99,9 @@ def _source(value):
         return value.id
     if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
         return value.value.id
-    if isinstance(value, gast.Attribute) and value.attr in _VIEW_ATTRIBUTES and isinstance(value.value, gast.Name):
+    if isinstance(value, gast.Attribute) and value.attr in VIEW_ATTRIBUTES and isinstance(value.value, gast.Name):
         return value.value.id
-    if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and value.func.attr in _VIEWS \
+    if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and value.func.attr in VIEW_METHODS \
             and isinstance(value.func.value, gast.Name):
         return value.func.value.id
     return None

@@ -9,6 +9,7 @@ import gast
 from s2s.common import anno
 from s2s.common import astutil as A
 from s2s.common.errors import S2SError, UnsupportedSyntaxError
+from s2s.frontend.parse import parse_function
 
 _ADVICE = {
     gast.Yield: ("`yield`", "generators cannot be differentiated; build and return a list instead"),
@@ -109,7 +110,6 @@ def _check_argument_mutation(parsed, seen=None):
     for callee in _user_callees(parsed):
         if callee.__code__ not in seen:
             seen.add(callee.__code__)
-            from s2s.frontend.parse import parse_function  # the callee's source, once per code
             try:
                 inner = parse_function(callee)
             except S2SError:

@@ -10,6 +10,7 @@ import builtins
 
 import gast
 
+from s2s import runtime
 from s2s.common import anno
 from s2s.common import astutil as A
 from s2s.frontend.normalize import aliases
@@ -67,8 +68,6 @@ class Desugar:
 
     def _unshared(self, node, load, others):
         """``load`` checked at run time not to be an object ``others`` hold too (see ``aliases``)."""
-        from s2s import runtime
-
         origin = anno.get(node, anno.Key.ORIGIN)
         where = "{}:{}".format(origin.filename, origin.lineno) if origin else ""
         method = "__i{}__".format(_DUNDER[type(node.op)])
