@@ -70,6 +70,9 @@ class Reverse:
             if (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
                     and call.func.attr == "append" and not anno.has(call, anno.Key.CALLEE)):
                 return self.append(s)
+            if (anno.get(call, anno.Key.METHOD) == "pop" and isinstance(call.func.value, gast.Name)
+                    and self.is_active(call.func.value.id)):
+                return self.dropped_pop(s)
             return [s], []
         if isinstance(s, gast.If):
             assigned = A.names_stored(gast.Module(body=s.body + s.orelse, type_ignores=[]))
@@ -273,6 +276,17 @@ class Reverse:
         reset.bar = self.bar(target)
         adjoint = [marker(regrow, "restore"), group, reset, marker(slot, "restore")]
         return [marker(slot, "save"), s], adjoint
+
+    def dropped_pop(self, s):
+        """``lst.pop()`` whose value is dropped: the adjoint puts the value back (the list's adjoint
+        at that position is zero: nothing read the value)."""
+        name = s.value.func.value.id
+        kept = A.assign(self.ctx.namer.fresh(name + "_dropped"), s.value)
+        anno.copy(s, kept)
+        target = kept.targets[0].id
+        slot = self.slot("name", target, kept)
+        regrow = self.slot("pop", name, kept, index=A.name(target))
+        return [marker(slot, "save"), kept], [marker(regrow, "restore"), marker(slot, "restore")]
 
     def slot(self, kind, name, stmt, index=None):
         slot = Slot(kind, name, self.depth, index, stmt)
