@@ -230,3 +230,31 @@ def test_fourth_derivative_of_a_horner_loop():
     for _ in range(4):
         g = s2s.grad(g, wrt=1)
     right_or_refused(lambda: g, (coeffs, 0.7), 24.0 * coeffs[0])
+
+
+def appended_row_then_scaled(x):
+    x1 = x.copy()
+    acc = []
+    acc.append(x1[1])
+    x1 *= 2.0
+    return np.sum(np.stack(acc)) + np.sum(x1)
+
+
+def view_of_a_view_then_scaled(x):
+    u = x * 1.5
+    v = (u[1])[0:2]
+    u *= 2.0
+    return np.sum(v) + np.sum(u)
+
+
+def test_in_place_change_seen_through_an_appended_view():
+    """fuzz seed 801250 (a wrong value from vjp): the list holds a view of x1's row, which x1 *= 2.0
+    changes too."""
+    x = np.arange(6.0).reshape(2, 3)
+    right_or_refused(lambda: s2s.grad(appended_row_then_scaled), (x,), np.array([[2.0] * 3, [4.0] * 3]))
+
+
+def test_in_place_change_seen_through_a_view_of_a_view():
+    """fuzz seed 801670: ``v = (u[1])[0:2]`` is a view of u, which ``u *= 2.0`` changes."""
+    x = np.arange(6.0).reshape(2, 3)
+    right_or_refused(lambda: s2s.grad(view_of_a_view_then_scaled), (x,), np.array([[3.0] * 3, [6.0, 6.0, 3.0]]))

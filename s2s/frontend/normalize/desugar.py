@@ -72,8 +72,8 @@ class Desugar:
         """``y[i] = v`` where ``v`` may be a view of ``y``: ``v`` checked at run time not to overlap
         ``y[i]`` (``s2s.runtime.apart``), since NumPy's copy then reads what it has overwritten."""
         target = node.targets[0]
-        whole = _view_root(target.value)
-        source = _view_root(node.value)
+        whole = aliases.view_root(target.value)
+        source = aliases.view_root(node.value)
         if whole is None or source is None or not isinstance(target.value, gast.Name):
             return node
         if source != whole and whole not in self.partners.get(source, ()):
@@ -103,23 +103,6 @@ class Desugar:
 _DUNDER = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "truediv", gast.FloorDiv: "floordiv",
            gast.Mod: "mod", gast.Pow: "pow", gast.MatMult: "matmul", gast.BitAnd: "and", gast.BitOr: "or",
            gast.BitXor: "xor", gast.LShift: "lshift", gast.RShift: "rshift"}
-
-
-def _view_root(expr):
-    """The name whose array ``expr`` may be a view of (``y``, ``y[1]``, ``y.T``, ``y.reshape(...)``,
-    chains of them), or None."""
-    while True:
-        if isinstance(expr, gast.Name):
-            return expr.id
-        if isinstance(expr, gast.Subscript):
-            expr = expr.value
-        elif isinstance(expr, gast.Attribute) and expr.attr in aliases.VIEW_ATTRIBUTES:
-            expr = expr.value
-        elif isinstance(expr, gast.Call) and isinstance(expr.func, gast.Attribute) \
-                and expr.func.attr in aliases.VIEW_METHODS:
-            expr = expr.func.value
-        else:
-            return None
 
 
 def _builtin_call(node, parsed, name):
