@@ -198,7 +198,25 @@ class Reverse:
                 rule, args, keywords, ans, ans_bar, self.is_active, self.ctx.refs, self.ctx.namer)
         except templates.CallBindingError as err:
             raise UnsupportedSyntaxError("{}: `{}`: {}".format(*site(stmt, self.where), err)) from None
-        return prelude + [self._contribute(node, expr) for node, expr in contributions]
+        return prelude + [self._contribute(node, expr) for node, expr in self._combined(contributions)]
+
+    def _combined(self, contributions):
+        """Equal contributions to one array or number made one, times their count: ``v * v`` gives
+        ``v_bar = t_bar * v * 2.0`` (doubling is exact), not ``t_bar * v`` added to itself."""
+        seen, order = {}, []
+        for node, expr in contributions:
+            key = (node.id, gast.dump(expr)) if node.id not in self.containers else (id(node), id(expr))
+            if key not in seen:
+                seen[key] = [node, expr, 0]
+                order.append(key)
+            seen[key][2] += 1
+        out = []
+        for key in order:
+            node, expr, count = seen[key]
+            if count > 1:
+                expr = gast.BinOp(left=expr, op=gast.Mult(), right=A.const(float(count)))
+            out.append((node, expr))
+        return out
 
     def subroutine(self, callee, call, ans, ans_bar, stmt):
         sub = self.ctx.subroutine(callee, call, self, stmt)
