@@ -258,3 +258,13 @@ def test_in_place_change_seen_through_a_view_of_a_view():
     """fuzz seed 801670: ``v = (u[1])[0:2]`` is a view of u, which ``u *= 2.0`` changes."""
     x = np.arange(6.0).reshape(2, 3)
     right_or_refused(lambda: s2s.grad(view_of_a_view_then_scaled), (x,), np.array([[3.0] * 3, [6.0, 6.0, 3.0]]))
+
+
+def test_hessian_of_a_second_horner_gradient():
+    """The batched tangent of a list adjoint that grows back (add_at padding it) lacked the seed axis:
+    the batched Hessian fell back to one seed at a time with a warning (an error in this suite)."""
+    coeffs = np.array([0.9, -0.5, -0.9, 0.25, 0.1])
+    g2 = s2s.grad(s2s.grad(horner, wrt=1), wrt=1)
+    np.testing.assert_allclose(s2s.hessian(g2, wrt=1)(coeffs, 0.7), 24.0 * coeffs[0], rtol=1e-12)
+    np.testing.assert_allclose(s2s.hessian(s2s.grad(horner, wrt=1), wrt=1)(coeffs, 0.7),
+                               24.0 * coeffs[0] * 0.7 + 6.0 * coeffs[1], rtol=1e-12)
