@@ -1980,6 +1980,13 @@ def write_from_rows(x):
     return np.sum(np.sin(y))
 
 
+def write_after_transposed_read(x):
+    y = np.linspace(0.5, 1.5, 9).reshape(3, 3) * x
+    t = np.cos(y.T)
+    y[1] = x * 3.0
+    return np.sum(t * t)
+
+
 def bitwise_masks(x):
     inside = (x > 0) & (x < 1.0)
     outside = (x > 0.5) | (x < -0.5)
@@ -2366,6 +2373,9 @@ CASES = [
     Case("column_write_then_rebound", column_write_then_rebound, (np.array([0.3, -0.5, 0.8]),), 0,
          ("write", "outside")),
     Case("write_from_rows", write_from_rows, (np.array([0.3, -0.5, 0.8]),), 0, ("write", "outside")),
+    # the adjoint of np.cos(y.T) reads the view y.T, which the later write into y changes
+    Case("write_after_transposed_read", write_after_transposed_read, (np.array([0.3, -0.5, 0.8]),), 0,
+         ("write", "outside")),
     # --- NumPy coverage (issue 6)
     Case("guarded_log_likelihood", guarded_log_likelihood, (np.array([0.4, -0.6, 1.3, -0.2, 0.8]),), 0,
          ("numpy", "off_domain")),

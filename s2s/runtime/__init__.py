@@ -31,7 +31,7 @@ from s2s.runtime.core import (ArgumentError, ComplexInputError, ComplexOutputErr
                               broadcast_like, complex_fit, copy, cotangent, detach, finalize, flatten, float_dtype,
                               is_basic_index, is_container, is_zero, item, read_at, real_part, rebuilt,
                               refuse_complex, seed, snapshot, stop_gradient, unappended, unbroadcast, unread_at,
-                              unreduce, unreduce_grad, unshared, zero_at, zeros_like)
+                              unreduce, unreduce_grad, unshared, zero_at, zero_gradient, zeros_like)
 from s2s.runtime.elementwise import (absorb_zeros, clip_masks, extremum_grad, extremum_jvp, filled, inverse,
                                      log_positive, masked, power_base_grad, safe_divide, select_choice_grad,
                                      select_default_grad, select_grad, select_masks, sinc_grad, tie_weight)
@@ -119,7 +119,7 @@ __all__ = ["ArgumentError", "ComplexInputError", "ComplexOutputError", "MODULES"
            "unbroadcast", "uncolumn_stack", "unconcatenate", "undstack", "unhstack", "unread_at",
            "unreduce", "unreduce_grad", "unreduced_norm_grad", "unreshape", "unshared", "unsplit",
            "unstack", "unsum", "untranspose", "unvstack", "vecdot_grad", "vector_norm_grad",
-           "vector_norm_jvp", "zero_at", "zeros_like"]
+           "vector_norm_jvp", "zero_at", "zero_gradient", "zeros_like"]
 
 # the modules defining the helpers (the __module__ of every helper)
 MODULES = ("s2s.runtime.trees", "s2s.runtime.core", "s2s.runtime.elementwise", "s2s.runtime.reductions",

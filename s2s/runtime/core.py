@@ -132,6 +132,12 @@ def zeros_like(x):
     return 0.0
 
 
+def zero_gradient(x):
+    """The gradient of an argument the result does not depend on: zeros in its structure (a dict's
+    float entries get zeros, its other entries None, as ``finalize`` gives them)."""
+    return finalize(0.0, x) if is_named(x) or isinstance(x, (list, tuple)) else zeros_like(x)
+
+
 def float_dtype(x):
     """The floating dtype an adjoint of ``x`` should have."""
     dtype = np.result_type(x)
