@@ -268,3 +268,70 @@ def test_hessian_of_a_second_horner_gradient():
     np.testing.assert_allclose(s2s.hessian(g2, wrt=1)(coeffs, 0.7), 24.0 * coeffs[0], rtol=1e-12)
     np.testing.assert_allclose(s2s.hessian(s2s.grad(horner, wrt=1), wrt=1)(coeffs, 0.7),
                                24.0 * coeffs[0] * 0.7 + 6.0 * coeffs[1], rtol=1e-12)
+
+
+def scalar_alias_in_loop(x):
+    t = np.where(x[0] > 0.0, x[1], x[2])
+    for e in x:
+        a = t
+        t += e
+    return t * a
+
+
+def _shift(w):
+    w += 0.5
+    return w
+
+
+def zero_d_alias_from_helper(x):
+    r = _shift(np.where(x[0] > 0.0, x[0], x[1]))
+    a = r
+    r *= x[1]
+    return r + a
+
+
+def unpacked_alias(x):
+    y = x * 1.0
+    p = (y * 2.0, y)
+    u, v = p
+    v -= x * 0.5
+    return np.sum(y * y)
+
+
+def unpacked_transpose(x):
+    y = x * 1.0
+    p = (y.T, 0.0)
+    u, w = p
+    u = u
+    u += x
+    return np.sum(y * y * x)
+
+
+def central_gradient(f, x, h=1e-6):
+    """Central differences of ``np.sum(f(x))``, each evaluation on a fresh copy of ``x``."""
+    g = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        up, down = x.copy(), x.copy()
+        up[i] += h
+        down[i] -= h
+        g[i] = (np.sum(f(up)) - np.sum(f(down))) / (2.0 * h)
+    return g
+
+
+@pytest.mark.parametrize("f, x", [
+    # seed 903151: the alias is made inside a loop (the check looked at the loop-free tree only)
+    (scalar_alias_in_loop, np.array([0.5, 0.7, 0.9])),
+    # seed 901713: the helper's op= keeps a 0-d array where s2s computes a NumPy scalar
+    (zero_d_alias_from_helper, np.array([0.5, 0.7])),
+    # seed 901924: a tuple unpacked into names, one of which op= changes
+    (unpacked_alias, np.array([0.5, 0.7, 0.9])),
+    # seed 904652: an unpacked transpose (a view) changed in place
+    (unpacked_transpose, np.arange(4.0).reshape(2, 2) + 0.5),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_in_place_change_of_a_shared_value(f, x):
+    """op= on a value another name holds too: the right gradient or an S2SError (each was wrong)."""
+    try:
+        got = s2s.grad(f)(x)
+    except s2s.S2SError:
+        return
+    np.testing.assert_allclose(got, central_gradient(f, x), rtol=1e-6, atol=1e-6)

@@ -490,6 +490,13 @@ def rebuilt(x, items):
 def unshared(value, others, method, where="", text=""):
     """``value``, after checking that ``value op= ...`` (``method`` is ``"__iadd__"``, ...) makes a new
     object and changes none that a name in ``others`` holds too: s2s reads it as a new value."""
+    if isinstance(value, np.generic) and any(other is value for other in others):
+        # s2s computes a NumPy scalar where the function itself may hold a 0-d array (an in-place
+        # update in a helper keeps one), which op= changes in place for both names
+        raise S2SError(
+            "{}: `{}`: another name holds this NumPy scalar too, and where the function holds a 0-d "
+            "array instead, this changes both in place, which s2s does not follow. Write a new value "
+            "(`x = x + ...` instead of `x += ...`).".format(where, text))
     if getattr(type(value), method, None) is None:
         return value  # numbers and tuples: op= makes a new object
     for other in others:

@@ -30,7 +30,7 @@ def normalize(parsed, namer, refs, methods, keep_jumps=True):
     fn = A.deepcopy(parsed.node)
     namer.taken.update(A.all_names(fn))
     fn = read_markers(fn, parsed)
-    fn = Desugar(parsed, namer).visit(fn)
+    fn = Desugar(parsed, namer, fn).visit(fn)
     fn = JumpLowering(namer, keep_jumps).function(fn)
     local_names = set(parameters(fn))
     for stmt in fn.body:

@@ -22,11 +22,18 @@ def partners(fn):
     holds it) and that the function reads besides in the statements that relate them."""
     pairs, relating = [], set()
     for node in A.walk(fn):
-        if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name):
-            for source in _sources(node.value):
-                if source != node.targets[0].id:
-                    pairs.append((node.targets[0].id, source))
-                    relating.add(id(node))
+        if isinstance(node, gast.Assign):
+            # a = t, a = t[1:], a, b = p (each unpacked name may be what p holds), a = b = t
+            targets = {n.id for n in A.walk(gast.Module(body=[gast.Expr(value=t) for t in node.targets],
+                                                      type_ignores=[]))
+                       if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+            if not all(isinstance(t, (gast.Name, gast.Tuple, gast.List)) for t in node.targets):
+                targets = set()
+            for target in sorted(targets):
+                for source in _sources(node.value):
+                    if source != target:
+                        pairs.append((target, source))
+                        relating.add(id(node))
         elif isinstance(node, gast.For):
             pairs.extend(_loop_pairs(node.target, node.iter))  # the rows of an array are views of it
         elif isinstance(node, gast.Expr) and isinstance(node.value, gast.Call) \
@@ -109,17 +116,27 @@ def view_root(value):
             return None
 
 
-def first_bound(fn):
-    """name -> the first line of the function's own body (not a branch or a loop, which may not
-    run) that binds it; parameters: line 0. A check may read only names bound surely before it."""
+def surely_bound(fn):
+    """id of each augmented assignment -> the names surely bound when it runs: the parameters, a
+    loop's target in its body, and the names that the statements before it (in its block and the
+    blocks around it) bind outside branches and loops. A check may read only these names."""
     args = fn.args
-    out = {a.id: 0 for a in args.posonlyargs + args.args + args.kwonlyargs}
-    for stmt in fn.body:
-        if isinstance(stmt, (gast.If, gast.For, gast.While, gast.With, gast.Try)):
-            continue
-        for node in A.walk(stmt):
-            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
-                line = getattr(node, "lineno", None)
-                if line is not None:
-                    out[node.id] = min(line, out.get(node.id, line))
+    out = {}
+
+    def walk(stmts, bound):
+        bound = set(bound)
+        for stmt in stmts:
+            if isinstance(stmt, gast.AugAssign):
+                out[id(stmt)] = set(bound)
+            inside = bound | (A.names_stored(stmt.target) if isinstance(stmt, gast.For) else set())
+            for field in ("body", "orelse", "finalbody"):
+                inner = getattr(stmt, field, None)
+                if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
+                    walk(inner, inside)
+            for handler in getattr(stmt, "handlers", None) or ():
+                walk(handler.body, bound)
+            if not isinstance(stmt, (gast.If, gast.For, gast.While, gast.With, gast.Try)):
+                bound |= {n.id for n in A.walk(stmt) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+
+    walk(fn.body, {a.id for a in args.posonlyargs + args.args + args.kwonlyargs})
     return out

@@ -21,11 +21,14 @@ class Desugar:
     """Rewrites the statements of a tree, inner loops first (as a NodeTransformer
     would), entering only statement lists: the rewritten forms are statements."""
 
-    def __init__(self, parsed, namer):
+    def __init__(self, parsed, namer, tree=None):
+        """``tree``: the function it will visit (the analyses key its statements by identity), by
+        default the parsed one."""
         self.parsed = parsed
         self.namer = namer
-        self.partners = aliases.partners(parsed.node)
-        self.bound_at = aliases.first_bound(parsed.node)
+        tree = parsed.node if tree is None else tree
+        self.partners = aliases.partners(tree)
+        self.bound = aliases.surely_bound(tree)
 
     def visit(self, node):
         """``node`` desugared: a node, or a list of statements in its place."""
@@ -60,9 +63,9 @@ class Desugar:
         else:
             fail(node, "augmented assignment to an attribute", "assign to a local variable", self.parsed)
         if isinstance(target, gast.Name) and target.id in self.partners:
-            # only names bound before this line can hold the object yet (and be read without error)
-            line = getattr(node, "lineno", 0)
-            others = [o for o in self.partners[target.id] if self.bound_at.get(o, float("inf")) < line]
+            # only names surely bound here can hold the object yet (and be read without error)
+            bound = self.bound.get(id(node), set())
+            others = [o for o in self.partners[target.id] if o in bound]
             if others:
                 load = self._unshared(node, load, others)
         new = A.assign(target, gast.BinOp(left=load, op=node.op, right=node.value))
