@@ -6,7 +6,7 @@ the primitive's result (``ans_bar``), ``ans`` its result.
 """
 import numpy as np
 
-from s2s.runtime.core import is_container, unbroadcast
+from s2s.runtime.core import is_container, may_hold, unbroadcast
 
 
 def safe_divide(a, b):
@@ -46,7 +46,8 @@ def _in_dtype_of(x, ans):
     """``x`` rounded to the float dtype of ``ans`` (so a Python float 0.4 equals a float32 result 0.4)."""
     dtype = np.result_type(ans)
     x = np.asarray(x)
-    if dtype.kind == "f" and x.dtype != dtype:
+    floating = dtype.kind == "f" if hasattr(dtype, "kind") else np.issubdtype(dtype, np.floating)
+    if floating and x.dtype != dtype:
         return x.astype(dtype)
     return x
 
@@ -60,7 +61,7 @@ def select_grad(g, x, other, ans):
     mine = _in_dtype_of(x, ans) == ans
     tie = mine & (_in_dtype_of(other, ans) == ans)
     g = np.asarray(g)
-    if tie.any():  # rare with floats: the halving only where needed (the same numbers either way)
+    if may_hold(tie):  # rare with floats: the halving only where needed (the same numbers either way)
         return np.where(tie, 0.5 * g, g) * mine
     return g * mine
 
@@ -118,7 +119,7 @@ def absorb_zeros(a, r):
     if isinstance(r, float):
         return r if r == r or a != 0 else 0.0 * a
     nan = np.isnan(r)
-    if nan.any():
+    if may_hold(nan):
         r = np.where((np.asarray(a) == 0) & nan, 0, r)
     return r
 

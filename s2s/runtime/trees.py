@@ -94,7 +94,10 @@ def is_differentiable_leaf(x):
         return False
     if isinstance(x, (np.ndarray, np.generic)):
         return np.issubdtype(x.dtype, np.inexact)
-    return isinstance(x, (float, complex))
+    if isinstance(x, (float, complex)):
+        return True
+    dtype = getattr(x, "dtype", None)  # an array of another library (torch.float32, array_api_strict.float64)
+    return dtype is not None and hasattr(x, "shape") and ("float" in str(dtype) or "complex" in str(dtype))
 
 
 def path_text(path):
