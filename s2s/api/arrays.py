@@ -53,7 +53,8 @@ def run(entry, names, args, kwargs):
     """Call ``entry``'s function on arrays of ``names``' library; its errors name the source line."""
     function = function_for(entry, names)
     try:
-        return function(*args, **kwargs)
+        with names.guard():
+            return function(*args, **kwargs)
     except ArrayLibraryError as err:
         raise ArrayLibraryError("{}: {}".format(_origin(err, function), err)).with_traceback(None) from None
     except runtime.S2SError:

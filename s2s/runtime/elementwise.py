@@ -78,7 +78,7 @@ def extremum_grad(g, x, other, ans):
         share = g / max(sum(hits), 1)
         return type(x)(share if hit else 0.0 for hit in hits)
     mask = np.asarray(x) == ans
-    return np.where(mask, np.asarray(g) / max(int(np.sum(mask)), 1), 0)
+    return np.where(mask, np.asarray(g) / np.maximum(np.sum(mask), 1), 0)
 
 
 def extremum_jvp(t, x, other, ans):
@@ -91,7 +91,7 @@ def extremum_jvp(t, x, other, ans):
         hits = [bool(np.all(e == ans)) for e in x]
         return sum((ti for ti, hit in zip(t, hits) if hit), 0.0) / max(sum(hits), 1)
     mask = np.asarray(x) == ans
-    return np.sum(np.where(mask, t, 0)) / max(int(np.sum(mask)), 1)
+    return np.sum(np.where(mask, t, 0)) / np.maximum(np.sum(mask), 1)
 
 
 def clip_masks(ans, a, a_min=None, a_max=None, min=None, max=None):
@@ -130,7 +130,7 @@ def tie_weight(w, x, other):
     ``logaddexp(-inf, -inf)`` has weights ``exp(-inf - -inf)``, NaN: split evenly.
     """
     tie = np.isinf(x) & (np.asarray(x) == other)
-    if np.any(tie):
+    if may_hold(tie):
         return np.where(tie, 0.5, w)
     return w
 

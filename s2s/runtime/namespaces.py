@@ -23,6 +23,7 @@ library. It takes ``(library module, device)`` and leaves, for each NumPy name,
 needs a namespace parameter and NumPy calls pay nothing for the other libraries.
 This module imports array_api_compat only when a non-NumPy array shows up.
 """
+import contextlib
 import functools
 import math
 import sys
@@ -148,6 +149,8 @@ class NumpyNames:
                 adapted[prefix + name]
         if native is not None and hasattr(native, name):
             return getattr(native, name)
+        if native is not None and prefix + name in _ADAPTED and callable(_ADAPTED[prefix + name]):
+            return functools.partial(_ADAPTED[prefix + name], self)  # written with the standard
         standard = _RENAMED.get(name, name) if not prefix else name
         if xp is not None and hasattr(xp, standard) and not isinstance(getattr(xp, standard), types.ModuleType):
             value = getattr(xp, standard)
@@ -160,6 +163,13 @@ class NumpyNames:
         if name in _QUERIES:
             return value
         return _missing(self, text)
+
+    def guard(self):
+        """A context in which computing a value of a lazy library raises ArrayLibraryError (nothing for others)."""
+        if not self.lazy:
+            return contextlib.nullcontext()
+        import dask
+        return dask.config.set(scheduler=_refuse_compute)
 
     def asarray_like(self, value, like=None):
         if isinstance(value, self.ndarray):
@@ -188,6 +198,13 @@ class _Submodule:
                              names.adapted, self._name + ".")
         setattr(self, name, value)
         return value
+
+
+def _refuse_compute(dsk, keys, **kwargs):
+    raise ArrayLibraryError(
+        "the derivative needs the value of a Dask array to go on (an `if` or `while` on an array value, "
+        "float(), .item(), np.asarray or a printed value), and s2s builds a Dask gradient as one graph, computing "
+        "nothing: write the condition with np.where, or pass NumPy arrays (x.compute()) for this function")
 
 
 def _import(name):
@@ -421,7 +438,13 @@ _ADAPTED = {
     "newaxis": None, "copy": _copy,
 }
 # for the NumPy-speaking libraries only these adapters apply (their own functions are NumPy's)
-_NATIVE_ADAPTED = {"shape": _shape, "ndim": _ndim, "size": _size, "newaxis": None, "copy": lambda names, x: x.copy(),
+def _native_reshape(names, x, shape, order="C"):
+    if order != "C":
+        raise ArrayLibraryError("np.reshape with order={!r}: {} reshapes in C order only".format(order, names.library))
+    return names.native.reshape(x, shape)
+
+
+_NATIVE_ADAPTED = {"reshape": _native_reshape, "shape": _shape, "ndim": _ndim, "size": _size, "newaxis": None, "copy": lambda names, x: x.copy(),
                    "result_type": lambda names, *values: np.result_type(*[getattr(v, "dtype", v) for v in values])}
 
 

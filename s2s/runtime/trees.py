@@ -34,6 +34,8 @@ def is_record(x):
         return False
     if dataclasses.is_dataclass(x):
         return True
+    if hasattr(x, "shape") and hasattr(x, "dtype") and hasattr(x, "ndim"):
+        return False  # an array of another library (Dask, PyTorch, CuPy): a value, not a record
     return hasattr(x, "__dict__") and type(x).__module__ not in ("builtins", "numpy", "numpy.random")
 
 
