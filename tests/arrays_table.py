@@ -73,8 +73,9 @@ def assert_close(got, want, path="result"):
     elif want is None:
         assert got is None, path
     else:
+        single = np.asarray(want).dtype == np.float32  # another library may sum in another order
         np.testing.assert_allclose(np.asarray(got, dtype=complex), np.asarray(want, dtype=complex),
-                                   rtol=1e-6, atol=1e-9, err_msg=path)
+                                   rtol=1e-4 if single else 1e-6, atol=1e-6 if single else 1e-9, err_msg=path)
 
 
 def wrt_values(case, args):

@@ -314,6 +314,10 @@ def _copy(names, x):
     return names.xp.asarray(names.asarray_like(x), copy=True)
 
 
+def _broadcast_to(names, x, shape):
+    return names.xp.broadcast_to(names.asarray_like(x), tuple(shape))
+
+
 def _reshape(names, x, shape, order="C"):
     return names.xp.reshape(names.asarray_like(x), (shape,) if isinstance(shape, int) else tuple(shape))
 
@@ -435,7 +439,7 @@ _ADAPTED = {
     "amax": _reduction("max"), "amin": _reduction("min"), "all": _reduction("all"), "any": _reduction("any"),
     "cumsum": _cumsum, "clip": _clip, "expand_dims": _expand_dims, "ones_like": _ones_like,
     "zeros_like": _zeros_like, "linalg.multi_dot": _multi_dot, "linalg.norm": _norm,
-    "newaxis": None, "copy": _copy,
+    "newaxis": None, "copy": _copy, "broadcast_to": _broadcast_to,
 }
 # for the NumPy-speaking libraries only these adapters apply (their own functions are NumPy's)
 def _native_reshape(names, x, shape, order="C"):
