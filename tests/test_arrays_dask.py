@@ -134,3 +134,37 @@ def test_two_worker_cluster(rng):
     np.testing.assert_allclose(got_logreg, s2s.grad(logreg)(w, X, y), rtol=1e-10)
     for got, want in zip(got_mlp, s2s.grad(mlp, wrt=(0, 1, 2))(W1, b1, W2, X, y)):
         np.testing.assert_allclose(got, want, rtol=1e-10)
+
+
+def test_the_readme_example_runs(tmp_path):
+    import importlib.util
+    import pathlib
+    import re
+
+    readme = (pathlib.Path(__file__).resolve().parent.parent / "README.md").read_text()
+    start = readme.index("### Other array libraries")
+    block = re.findall(r"```python\n(.*?)```", readme[start:], re.S)[0]
+    path = tmp_path / "readme_dask.py"  # s2s reads the function's source from its file
+    path.write_text("import numpy as np\nimport s2s\n" + block)
+    spec = importlib.util.spec_from_file_location("readme_dask", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    namespace = vars(module)
+    g, X, y = namespace["g"], namespace["X"], namespace["y"]
+    assert isinstance(g, da.Array)
+    with dask.config.set(scheduler="sync"):
+        np.testing.assert_allclose(g.compute(), s2s.grad(namespace["loss"])(np.zeros(20), X.compute(), y.compute()))
+
+
+def test_the_benchmark_gradients_agree():
+    """benchmarks/beyond_memory.py times s2s against a hand-written Dask gradient: the two are equal."""
+    from benchmarks import beyond_memory
+
+    X, y = beyond_memory.data(2000, 6, 500)
+    w = np.linspace(-0.5, 0.5, 6)
+    ours, hand = s2s.grad(beyond_memory.loss)(w, X, y), beyond_memory.hand_gradient(w, X, y)
+    assert isinstance(ours, da.Array)
+    with dask.config.set(scheduler="sync"):
+        ours, hand, Xn, yn = dask.compute(ours, hand, X, y)
+    np.testing.assert_allclose(ours, hand, rtol=1e-10)
+    np.testing.assert_allclose(ours, s2s.grad(beyond_memory.loss)(w, Xn, yn), rtol=1e-10)

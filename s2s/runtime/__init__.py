@@ -29,7 +29,7 @@ from s2s.runtime.trees import (as_tangent, entries, field_grad, field_index, get
 from s2s.runtime.core import (ArgumentError, ComplexInputError, ComplexOutputError, NoRuleError,
                               NonScalarOutputError, S2SError, add, add_at, add_into, appended, astype,
                               broadcast_like, complex_fit, copy, cotangent, detach, finalize, flatten, float_dtype,
-                              is_complex_dtype, may_hold,
+                              chunks_of, is_complex_dtype, may_hold,
                               is_basic_index, is_container, is_zero, item, read_at, real_part, rebuilt,
                               refuse_complex, seed, snapshot, stop_gradient, unappended, unbroadcast, unread_at,
                               unreduce, unreduce_grad, unshared, zero_at, zeros_like)
@@ -95,7 +95,7 @@ __all__ = ["ArgumentError", "ComplexInputError", "ComplexOutputError", "MODULES"
            "ifftn_grad", "ihfft_grad", "inner_grad1", "inner_grad2", "insert_grad", "interp_grad",
            "interp_jvp", "interp_slope", "interp_weights", "inverse", "irfft_grad", "irfft_weights",
            "irfftn_grad", "is_basic_index", "is_container", "is_dict", "is_differentiable_leaf",
-           "is_differentiable_leaf_tree", "is_complex_dtype", "is_named", "may_hold", "is_record", "is_runtime", "is_zero", "item",
+           "is_differentiable_leaf_tree", "chunks_of", "is_complex_dtype", "is_named", "may_hold", "is_record", "is_runtime", "is_zero", "item",
            "item_grad", "kron_grad", "linspace_grad", "log_positive", "log_softmax_grad", "log_softmax_jvp",
            "logsumexp_b_grad", "logsumexp_b_jvp", "logsumexp_grad", "logsumexp_jvp", "logsumexp_weights",
            "lower_grad", "lstsq_grad", "lstsq_jvp", "masked", "matmul_grad1", "matmul_grad2",
@@ -133,7 +133,7 @@ MODULES = ("s2s.runtime.trees", "s2s.runtime.core", "s2s.runtime.elementwise", "
 SUPPORT = ("s2s.runtime.batching", "s2s.runtime.schedules", "s2s.runtime.namespaces")
 # building blocks the helpers of several modules share; generated code and templates never call them,
 # so they need no derivative rules
-SHARED = frozenset({"add_into", "is_complex_dtype", "may_hold", "real_part", "complex_fit", "fft_axes", "fft_fit", "swap_norm", "irfft_weights", "is_basic_index", "is_zero", "rebuilt", "reduction_axes", "reduced_last", "eye_like",
+SHARED = frozenset({"add_into", "chunks_of", "is_complex_dtype", "may_hold", "real_part", "complex_fit", "fft_axes", "fft_fit", "swap_norm", "irfft_weights", "is_basic_index", "is_zero", "rebuilt", "reduction_axes", "reduced_last", "eye_like",
                     "swap_last_axes", "norm_axes", "matrix_powers", "unreduced_norm_grad", "triangular_trans",
                     "cho_apply", "cho_lower_factor", "cho_other_triangle", "tuple_part", "tril_half_diagonal",
                     "entries", "field_index", "is_dict", "is_differentiable_leaf", "is_differentiable_leaf_tree",

@@ -76,6 +76,14 @@ def may_hold(mask):
 _NUMPY = (np.ndarray, np.generic)  # NumPy's own, also where ``np`` is another library's (runtime/namespaces.py)
 
 
+def chunks_of(x):
+    """The chunks of ``x`` where ``np`` is a lazy library's names (Dask), else None: a value broadcast to
+    the shape of ``x`` is then chunked like ``x`` (one chunk of the whole shape would be materialized)."""
+    if isinstance(x, _NUMPY) or isinstance(x, (float, int, complex)):
+        return None
+    return getattr(x, "chunks", None) if getattr(np, "lazy", False) else None
+
+
 def stop_gradient(x):
     """Return ``x`` unchanged; s2s treats the result as a constant."""
     return x
@@ -202,7 +210,8 @@ def unbroadcast(g, x):
     if axes:
         g = np.sum(g, axis=axes, keepdims=True)
     if np.shape(g) != shape:
-        g = np.broadcast_to(g, shape)
+        chunks = chunks_of(x)
+        g = np.broadcast_to(g, shape) if chunks is None else np.broadcast_to(g, shape, chunks=chunks)
     return g
 
 
@@ -214,7 +223,8 @@ def unreduce(g, x, axis=None, keepdims=False):
         axes = sorted(a % len(shape) for a in axes)
         for a in axes:
             g = np.expand_dims(g, a)
-    return np.broadcast_to(g, shape)
+    chunks = chunks_of(x)
+    return np.broadcast_to(g, shape) if chunks is None else np.broadcast_to(g, shape, chunks=chunks)
 
 
 def copy(x):
