@@ -25,11 +25,13 @@ import numpy as np
 
 from s2s import runtime
 from s2s.backend import loader
+from s2s.runtime import adapters, namespaces
 from s2s.runtime.namespaces import ArrayLibraryError, namespace_of, rebound_helpers
 
 __all__ = ["ArrayLibraryError", "namespace_of", "function_for", "run"]
 
-_HELPER_MODULES = tuple(m for m in runtime.MODULES + runtime.SUPPORT if m != ArrayLibraryError.__module__)
+# every module of helpers, but the two that make NumPy's names over other libraries (they keep NumPy's own)
+_HELPER_MODULES = tuple(m for m in runtime.MODULES + runtime.SUPPORT if m not in (adapters.__name__, namespaces.__name__))
 _LOADED = weakref.WeakKeyDictionary()  # entry -> {names.key: function}
 _ORIGIN = re.compile(r"^\s*# (\S+:\d+)  (.*)$")
 

@@ -26,7 +26,7 @@ package group them by job, each importing only from the ones listed before it:
 from s2s.runtime.trees import (as_tangent, entries, field_grad, field_index, getfield, is_dict,
                                is_differentiable_leaf, is_differentiable_leaf_tree, is_named, is_record, mismatch,
                                path_text, rebuilt_like)
-from s2s.runtime.core import (ArgumentError, ComplexInputError, ComplexOutputError, NoRuleError,
+from s2s.runtime.core import (ArgumentError, ArrayLibraryError, ComplexInputError, ComplexOutputError, NoRuleError,
                               NonScalarOutputError, S2SError, add, add_at, add_into, appended, astype,
                               broadcast_like, complex_fit, copy, cotangent, detach, finalize, flatten, float_dtype,
                               chunks_of, is_complex_dtype, may_hold,
@@ -77,7 +77,7 @@ from s2s.runtime.fourier import (fft_axes, fft_fit, fft_grad, fftn_grad, hfft_gr
                                  swap_norm)
 
 # every helper
-__all__ = ["ArgumentError", "ComplexInputError", "ComplexOutputError", "MODULES", "NoRuleError",
+__all__ = ["ArgumentError", "ArrayLibraryError", "ComplexInputError", "ComplexOutputError", "MODULES", "NoRuleError",
            "NonScalarOutputError", "S2SError", "SHARED", "SUPPORT", "absorb_zeros", "add", "add_at",
            "add_into", "appended", "as_tangent", "astype", "average_grad", "average_jvp", "broadcast_like",
            "cast_grad", "cast_jvp", "cho_apply", "cho_factor_grad", "cho_factor_grad_jvp",
@@ -129,8 +129,8 @@ MODULES = ("s2s.runtime.trees", "s2s.runtime.core", "s2s.runtime.elementwise", "
            "s2s.runtime.fourier")
 # run-time support that generated code drives (batched tangents, checkpoint schedules): copied into
 # standalone files like the helpers, but neither re-exported here nor helpers with rules
-# (namespaces: NumPy's names over another array library, for the calls whose arrays are not NumPy's)
-SUPPORT = ("s2s.runtime.batching", "s2s.runtime.schedules", "s2s.runtime.namespaces")
+# (adapters, namespaces: NumPy's names over another array library, for the calls whose arrays are not NumPy's)
+SUPPORT = ("s2s.runtime.batching", "s2s.runtime.schedules", "s2s.runtime.adapters", "s2s.runtime.namespaces")
 # building blocks the helpers of several modules share; generated code and templates never call them,
 # so they need no derivative rules
 SHARED = frozenset({"add_into", "chunks_of", "is_complex_dtype", "may_hold", "real_part", "complex_fit", "fft_axes", "fft_fit", "swap_norm", "irfft_weights", "is_basic_index", "is_zero", "rebuilt", "reduction_axes", "reduced_last", "eye_like",

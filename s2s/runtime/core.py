@@ -43,6 +43,10 @@ class ComplexInputError(S2SError, TypeError):
     """A rule that s2s has only for real arguments met a complex one."""
 
 
+class ArrayLibraryError(S2SError, TypeError):
+    """A primitive that the arguments' array library lacks (or a library s2s cannot run with)."""
+
+
 def refuse_complex(x, what):
     """``x`` itself; raises ComplexInputError when ``x`` is complex (``what`` names the primitive)."""
     if np.iscomplexobj(x):
@@ -66,20 +70,18 @@ def is_complex_dtype(dtype):
 def may_hold(mask):
     """Whether the boolean array ``mask`` holds a True: NumPy's answer; True, without looking, for a
     lazy library (Dask), which would compute the mask to say (the caller then takes its general path)."""
-    if isinstance(mask, _NUMPY):  # NumPy's method is the quick one
+    if type(mask).__module__ == "numpy":  # NumPy's own (also where ``np`` is another library's names)
         return bool(mask.any())
     if isinstance(mask, bool):
         return mask
     return True if getattr(np, "lazy", False) else bool(np.any(mask))
 
 
-_NUMPY = (np.ndarray, np.generic)  # NumPy's own, also where ``np`` is another library's (runtime/namespaces.py)
-
 
 def chunks_of(x):
     """The chunks of ``x`` where ``np`` is a lazy library's names (Dask), else None: a value broadcast to
     the shape of ``x`` is then chunked like ``x`` (one chunk of the whole shape would be materialized)."""
-    if isinstance(x, _NUMPY) or isinstance(x, (float, int, complex)):
+    if type(x).__module__ == "numpy" or isinstance(x, (float, int, complex)):
         return None
     return getattr(x, "chunks", None) if getattr(np, "lazy", False) else None
 

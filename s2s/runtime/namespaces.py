@@ -12,7 +12,7 @@ library. It takes ``(library module, device)`` and leaves, for each NumPy name,
 - otherwise the array API standard's function of the namespace, under NumPy's
   name (``np.arctan`` is ``atan``, ``np.concatenate`` is ``concat``), or a small
   adapter written with the standard (``np.dot``, ``np.outer``, ``np.ravel``,
-  ``np.transpose``, ``np.result_type`` of Python numbers, ...);
+  ``np.transpose``, ``np.result_type`` of Python numbers, ...: s2s/runtime/adapters.py);
 - NumPy's own constants and scalar types (``np.pi``, ``np.inf``, ``np.generic``,
   ``np.inexact``), which the adapters of ``issubdtype`` understand;
 - and for a name it has none of, an ``ArrayLibraryError`` naming the primitive and
@@ -25,17 +25,13 @@ This module imports array_api_compat only when a non-NumPy array shows up.
 """
 import contextlib
 import functools
-import math
 import sys
 import types
 
 import numpy as np
 
-from s2s.runtime.core import S2SError
-
-
-class ArrayLibraryError(S2SError, TypeError):
-    """A primitive that the arguments' array library lacks (or a library s2s cannot run with)."""
+from s2s.runtime.core import ArrayLibraryError
+from s2s.runtime.adapters import ADAPTED, ELEMENTWISE, FLOATING, NATIVE_ADAPTED, lifting
 
 
 # types whose values never make a call leave NumPy (checked first: the fast path)
@@ -110,9 +106,6 @@ _RENAMED = {"arccos": "acos", "arccosh": "acosh", "arcsin": "asin", "arcsinh": "
 _NATIVE = {"array_api_compat.dask.array": "dask.array", "array_api_compat.cupy": "cupy", "cupy": "cupy"}
 # NumPy functions that look only at shapes and dtypes: safe to call on any library's array
 _QUERIES = ("errstate", "may_share_memory", "broadcast_shapes", "issubdtype", "iscomplexobj", "dtype")
-_KINDS = {np.inexact: ("real floating", "complex floating"), np.floating: "real floating",
-          np.complexfloating: "complex floating", np.integer: "integral", np.signedinteger: "signed integer",
-          np.unsignedinteger: "unsigned integer", np.bool_: "bool", np.number: "numeric"}
 
 
 class NumpyNames:
@@ -127,7 +120,7 @@ class NumpyNames:
         self.native = _import(native) if native else None
         self.library = (native or xp.__name__.replace("array_api_compat.", "")).partition(".")[0]
         self.ndarray = _array_type(xp, self.native)
-        self.adapted = _NATIVE_ADAPTED if self.native is not None else _ADAPTED
+        self.adapted = NATIVE_ADAPTED if self.native is not None else ADAPTED
         self.lazy = self.library == "dask"  # computing a value to branch on would gather it (core.may_hold)
         self.linalg = _Submodule(self, "linalg")
         self.fft = _Submodule(self, "fft")
@@ -149,14 +142,14 @@ class NumpyNames:
                 adapted[prefix + name]
         if native is not None and hasattr(native, name):
             return getattr(native, name)
-        if native is not None and prefix + name in _ADAPTED and callable(_ADAPTED[prefix + name]):
-            return functools.partial(_ADAPTED[prefix + name], self)  # written with the standard
+        if native is not None and prefix + name in ADAPTED and callable(ADAPTED[prefix + name]):
+            return functools.partial(ADAPTED[prefix + name], self)  # written with the standard
         standard = _RENAMED.get(name, name) if not prefix else name
         if xp is not None and hasattr(xp, standard) and not isinstance(getattr(xp, standard), types.ModuleType):
             value = getattr(xp, standard)
-            if standard in _FLOATING:
-                return _lifting(self, value, float)
-            return _lifting(self, value, None) if standard in _ELEMENTWISE else value
+            if standard in FLOATING:
+                return lifting(self, value, float)
+            return lifting(self, value, None) if standard in ELEMENTWISE else value
         value = getattr(np if not prefix else getattr(np, prefix.rstrip(".")), name, None)
         if value is not None and (not callable(value) or isinstance(value, type)) and not prefix:
             return value  # constants and scalar types
@@ -227,229 +220,6 @@ def _missing(names, text):
                 text, names.library))
     missing.__name__ = text
     return missing
-
-
-# elementwise functions of the standard: NumPy takes Python numbers there; those of _FLOATING make floats
-_FLOATING = frozenset("acos acosh asin asinh atan atan2 atanh cos cosh exp expm1 log log1p log2 log10 logaddexp "
-                      "sin sinh sqrt tan tanh hypot divide".split())
-_ELEMENTWISE = frozenset("abs add ceil conj copysign equal floor floor_divide greater greater_equal imag isfinite "
-                         "isinf isnan less less_equal maximum minimum multiply negative not_equal positive pow real "
-                         "remainder round sign signbit square subtract trunc".split())
-
-
-def _lifting(names, fn, kind):
-    """``fn`` taking Python numbers where the standard wants arrays (``np.exp(2)``, ``np.maximum(0.0, 1.0)``)."""
-    def lifted(*args, **kwargs):
-        if args and not any(isinstance(a, names.ndarray) for a in args):
-            first = kind(args[0]) if kind is not None and isinstance(args[0], (int, float)) else args[0]
-            args = (names.asarray_like(first),) + args[1:]
-        return fn(*args, **kwargs)
-    lifted.__name__ = getattr(fn, "__name__", "lifted")
-    return lifted
-
-
-def _shape(names, x):
-    return tuple(x.shape) if hasattr(x, "shape") else np.shape(x)
-
-
-def _ndim(names, x):
-    return x.ndim if hasattr(x, "ndim") else np.ndim(x)
-
-
-def _size(names, x):
-    return math.prod(_shape(names, x))
-
-
-def _dtype_of(names, x):
-    if hasattr(x, "dtype"):
-        return x.dtype
-    if isinstance(x, bool):
-        return names.xp.bool
-    if isinstance(x, int):
-        return names.xp.int64
-    if isinstance(x, complex):
-        return names.xp.complex128
-    if isinstance(x, float):
-        return names.xp.float64
-    return x  # a dtype
-
-
-def _result_type(names, *values):
-    return names.xp.result_type(*[_dtype_of(names, v) for v in values])
-
-
-def _issubdtype(names, dtype, kind):
-    if isinstance(dtype, np.dtype) or (isinstance(dtype, type) and issubclass(dtype, np.generic)):
-        return np.issubdtype(dtype, kind)
-    if kind in _KINDS:
-        return names.xp.isdtype(dtype, _KINDS[kind])
-    return dtype == kind
-
-
-def _iscomplexobj(names, x):
-    return _issubdtype(names, _dtype_of(names, x), np.complexfloating)
-
-
-def _dtype(names, dtype):
-    return dtype
-
-
-def _asarray(names, x, dtype=None, copy=None):
-    if isinstance(x, (list, tuple)) and any(isinstance(e, names.ndarray) for e in x):
-        x = names.xp.stack([names.asarray_like(e, x[0]) for e in x])
-    if dtype is not None and not isinstance(x, names.ndarray):
-        return names.xp.asarray(x, dtype=dtype, **names._device())
-    x = names.asarray_like(x)
-    if dtype is not None and x.dtype != dtype:
-        return names.xp.astype(x, dtype)
-    return x
-
-
-def _array(names, x, dtype=None, copy=True):
-    out = _asarray(names, x, dtype)
-    return names.xp.asarray(out, copy=True) if copy and out is x else out
-
-
-def _copy(names, x):
-    return names.xp.asarray(names.asarray_like(x), copy=True)
-
-
-def _broadcast_to(names, x, shape):
-    return names.xp.broadcast_to(names.asarray_like(x), tuple(shape))
-
-
-def _reshape(names, x, shape, order="C"):
-    return names.xp.reshape(names.asarray_like(x), (shape,) if isinstance(shape, int) else tuple(shape))
-
-
-def _ravel(names, x, order="C"):
-    return names.xp.reshape(names.asarray_like(x), (-1,))
-
-
-def _transpose(names, x, axes=None):
-    x = names.asarray_like(x)
-    return names.xp.permute_dims(x, tuple(reversed(range(x.ndim))) if axes is None else tuple(axes))
-
-
-def _swapaxes(names, x, a, b):
-    order = list(range(x.ndim))
-    order[a], order[b] = order[b], order[a]
-    return names.xp.permute_dims(x, tuple(order))
-
-
-def _dot(names, a, b):
-    a, b = names.asarray_like(a, b), names.asarray_like(b, a)
-    if a.ndim == 0 or b.ndim == 0:
-        return a * b
-    if b.ndim <= 2:
-        return names.xp.matmul(a, b)
-    return names.xp.tensordot(a, b, axes=([-1], [-2]))
-
-
-def _outer(names, a, b):
-    return names.xp.reshape(a, (-1, 1)) * names.xp.reshape(b, (1, -1))
-
-
-def _inner(names, a, b):
-    if a.ndim == 0 or b.ndim == 0:
-        return a * b
-    return names.xp.tensordot(a, b, axes=([-1], [-1]))
-
-
-def _where(names, condition, x=None, y=None):
-    if x is None:
-        return names.xp.nonzero(condition)
-    like = x if isinstance(x, names.ndarray) else y
-    return names.xp.where(condition, names.asarray_like(x, like), names.asarray_like(y, like))
-
-
-def _zeros(names, shape, dtype=None):
-    return names.xp.zeros(shape, dtype=dtype or names.xp.float64, **names._device())
-
-
-def _ones(names, shape, dtype=None):
-    return names.xp.ones(shape, dtype=dtype or names.xp.float64, **names._device())
-
-
-def _full(names, shape, fill_value, dtype=None):
-    return names.xp.full(shape, fill_value, dtype=dtype, **names._device())
-
-
-def _sum(names, x, axis=None, dtype=None, keepdims=False, **kwargs):
-    if kwargs.get("where", True) is not True or kwargs.get("initial", None) is not None:
-        raise ArrayLibraryError("np.sum with where= or initial=: {} has no such reduction".format(names.library))
-    return names.xp.sum(names.asarray_like(x), axis=_axis(axis), dtype=dtype, keepdims=keepdims)
-
-
-def _reduction(name):
-    def reduce(names, x, axis=None, keepdims=False, **kwargs):
-        fn = getattr(names.xp, name)
-        return fn(names.asarray_like(x), axis=_axis(axis), keepdims=keepdims, **kwargs)
-    return reduce
-
-
-def _axis(axis):
-    return tuple(axis) if isinstance(axis, list) else axis
-
-
-def _cumsum(names, x, axis=None, dtype=None):
-    x = names.asarray_like(x)
-    if axis is None:
-        x, axis = names.xp.reshape(x, (-1,)), 0
-    return names.xp.cumulative_sum(x, axis=axis, dtype=dtype)
-
-
-def _clip(names, x, a_min=None, a_max=None, **kwargs):
-    return names.xp.clip(x, kwargs.get("min", a_min), kwargs.get("max", a_max))
-
-
-def _expand_dims(names, x, axis):
-    x = names.asarray_like(x)
-    for a in sorted(axis) if isinstance(axis, (tuple, list)) else (axis,):
-        x = names.xp.expand_dims(x, axis=a)
-    return x
-
-
-def _multi_dot(names, arrays):
-    return functools.reduce(lambda a, b: _dot(names, a, b), arrays)
-
-
-def _norm(names, x, ord=None, axis=None, keepdims=False):
-    if ord is None or (ord in (1, 2, np.inf, -np.inf) and (x.ndim == 1 or isinstance(axis, int))):
-        return names.xp.linalg.vector_norm(x, axis=_axis(axis), keepdims=keepdims, ord=2 if ord is None else ord)
-    if ord == "fro":
-        return names.xp.linalg.vector_norm(x, axis=_axis(axis) if axis is not None else (-2, -1), keepdims=keepdims)
-    raise ArrayLibraryError("np.linalg.norm with ord={!r}: s2s has no version of it for {}".format(ord, names.library))
-
-
-def _ones_like(names, x, dtype=None):
-    return names.xp.ones_like(names.asarray_like(x), dtype=dtype)
-
-
-def _zeros_like(names, x, dtype=None):
-    return names.xp.zeros_like(names.asarray_like(x), dtype=dtype)
-
-
-_ADAPTED = {
-    "shape": _shape, "ndim": _ndim, "size": _size, "result_type": _result_type, "issubdtype": _issubdtype,
-    "iscomplexobj": _iscomplexobj, "dtype": _dtype, "asarray": _asarray, "array": _array, "reshape": _reshape,
-    "ravel": _ravel, "transpose": _transpose, "swapaxes": _swapaxes, "dot": _dot, "outer": _outer,
-    "inner": _inner, "where": _where, "zeros": _zeros, "ones": _ones, "full": _full, "sum": _sum,
-    "mean": _reduction("mean"), "prod": _reduction("prod"), "max": _reduction("max"), "min": _reduction("min"),
-    "amax": _reduction("max"), "amin": _reduction("min"), "all": _reduction("all"), "any": _reduction("any"),
-    "cumsum": _cumsum, "clip": _clip, "expand_dims": _expand_dims, "ones_like": _ones_like,
-    "zeros_like": _zeros_like, "linalg.multi_dot": _multi_dot, "linalg.norm": _norm,
-    "newaxis": None, "copy": _copy, "broadcast_to": _broadcast_to,
-}
-# for the NumPy-speaking libraries only these adapters apply (their own functions are NumPy's)
-def _native_reshape(names, x, shape, order="C"):
-    if order != "C":
-        raise ArrayLibraryError("np.reshape with order={!r}: {} reshapes in C order only".format(order, names.library))
-    return names.native.reshape(x, shape)
-
-
-_NATIVE_ADAPTED = {"reshape": _native_reshape, "shape": _shape, "ndim": _ndim, "size": _size, "newaxis": None, "copy": lambda names, x: x.copy(),
-                   "result_type": lambda names, *values: np.result_type(*[getattr(v, "dtype", v) for v in values])}
 
 
 def rebound_helpers(names, modules):
