@@ -168,3 +168,11 @@ def test_the_benchmark_gradients_agree():
         ours, hand, Xn, yn = dask.compute(ours, hand, X, y)
     np.testing.assert_allclose(ours, hand, rtol=1e-10)
     np.testing.assert_allclose(ours, s2s.grad(beyond_memory.loss)(w, Xn, yn), rtol=1e-10)
+
+
+def test_the_numpy_assemblers_refuse_dask_arrays_instead_of_gathering_them():
+    X = da.ones((6, 3), chunks=3)
+    with Computations() as computations:
+        with pytest.raises(s2s.ArrayLibraryError, match="s2s.jacobian takes NumPy arrays, and got dask arrays"):
+            s2s.jacobian(logreg)(np.ones(3), X, da.ones(6, chunks=3))
+        assert computations.count == 0

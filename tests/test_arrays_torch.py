@@ -58,3 +58,15 @@ def test_tensors_in_tensors_out_without_autograd(rng):
     np.testing.assert_allclose(_to_numpy(g), s2s.grad(logreg)(w, X, y), rtol=1e-12)
     g32 = s2s.grad(logreg)(wt.float(), Xt.float(), yt.float())
     assert g32.dtype == torch.float32
+
+
+def test_hvp_runs_on_tensors_and_the_numpy_assemblers_refuse_them(rng):
+    X, w, v = rng.standard_normal((20, 3)), rng.standard_normal(3), rng.standard_normal(3)
+    got = s2s.hvp(logreg)(_to(w), _to(X), _to(np.ones(20)), _to(v))
+    assert isinstance(got, torch.Tensor)
+    np.testing.assert_allclose(_to_numpy(got), s2s.hvp(logreg)(w, X, np.ones(20), v), rtol=1e-10)
+    for what, call in [("s2s.hessian", lambda: s2s.hessian(logreg)(_to(w), _to(X), _to(np.ones(20)))),
+                       ("s2s.jacobian", lambda: s2s.jacobian(logreg)(_to(w), _to(X), _to(np.ones(20)))),
+                       ("s2s.check_grad", lambda: s2s.check_grad(logreg, _to(w), _to(X), _to(np.ones(20))))]:
+        with pytest.raises(s2s.ArrayLibraryError, match=what + " takes NumPy arrays, and got torch arrays"):
+            call()

@@ -28,7 +28,7 @@ from s2s.backend import loader
 from s2s.runtime import adapters, namespaces
 from s2s.runtime.namespaces import ArrayLibraryError, namespace_of, rebound_helpers
 
-__all__ = ["ArrayLibraryError", "namespace_of", "function_for", "run"]
+__all__ = ["ArrayLibraryError", "namespace_of", "function_for", "run", "numpy_only"]
 
 # every module of helpers, but the two that make NumPy's names over other libraries (they keep NumPy's own)
 _HELPER_MODULES = tuple(m for m in runtime.MODULES + runtime.SUPPORT if m not in (adapters.__name__, namespaces.__name__))
@@ -66,6 +66,16 @@ def run(entry, names, args, kwargs):
             "{}: the derivative's code failed on {} arrays ({}: {}). s2s runs it with NumPy's names over that "
             "library; pass NumPy arrays for this function, or write the statement with functions the library "
             "has.".format(_origin(err, function), names.library, type(err).__name__, err)) from err
+
+
+def numpy_only(what, where, args, kwargs=None):
+    """Refuse the arrays of other libraries in ``what`` (``s2s.jacobian``, ...), which assembles NumPy results."""
+    names = namespace_of(tuple(args) + tuple((kwargs or {}).values()))
+    if names is not None:
+        raise ArrayLibraryError(
+            "{}: {} takes NumPy arrays, and got {} arrays (it assembles its result with NumPy, which would "
+            "gather them); s2s.grad, s2s.vjp, s2s.jvp and s2s.hvp run on them, or pass NumPy arrays".format(
+                where, what, names.library))
 
 
 def _rebound(value, names, helpers):

@@ -78,7 +78,7 @@ def extremum_grad(g, x, other, ans):
         share = g / max(sum(hits), 1)
         return type(x)(share if hit else 0.0 for hit in hits)
     mask = np.asarray(x) == ans
-    return np.where(mask, np.asarray(g) / np.maximum(np.sum(mask), 1), 0)
+    return np.where(mask, np.asarray(g) / _count(mask), 0)
 
 
 def extremum_jvp(t, x, other, ans):
@@ -91,7 +91,7 @@ def extremum_jvp(t, x, other, ans):
         hits = [bool(np.all(e == ans)) for e in x]
         return sum((ti for ti, hit in zip(t, hits) if hit), 0.0) / max(sum(hits), 1)
     mask = np.asarray(x) == ans
-    return np.sum(np.where(mask, t, 0)) / np.maximum(np.sum(mask), 1)
+    return np.sum(np.where(mask, t, 0)) / _count(mask)
 
 
 def clip_masks(ans, a, a_min=None, a_max=None, min=None, max=None):
@@ -105,6 +105,13 @@ def clip_masks(ans, a, a_min=None, a_max=None, min=None, max=None):
     from_hi = ~from_a & (ans == _in_dtype_of(hi, ans)) if hi is not None else np.zeros_like(from_a)
     from_lo = ~from_a & ~from_hi & (ans == _in_dtype_of(lo, ans)) if lo is not None else np.zeros_like(from_a)
     return from_a, from_lo, from_hi
+
+
+def _count(mask):
+    """How many elements ``mask`` holds (at least 1): a Python int for NumPy (a float32 divided by it stays
+    float32), a lazy array for Dask (no computation)."""
+    count = np.sum(mask)
+    return max(int(count), 1) if type(count).__module__ == "numpy" else np.maximum(count, 1)
 
 
 def absorb_zeros(a, r):
