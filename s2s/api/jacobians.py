@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 
+from s2s.api import arrays
 from s2s.api.transforms import Derived, grad, jvp, location, transform_of
 from s2s.common.errors import ArgumentError, ComplexOutputError
 from s2s.runtime import rebuilt, float_dtype, is_named
@@ -36,12 +37,14 @@ def jacobian(f=None, wrt=0, mode="reverse", *, verbose=False):
         batched = transform_of("vjp", f, wrt, {"verbose": verbose, "batch": True})
 
         def jac(*args, **kwargs):
+            arrays.numpy_only("s2s.jacobian", location(inner.base), args, kwargs)
             return _jacobian_by_rows(inner, args, kwargs, batched)
     else:
         inner = transform_of("jvp", f, wrt, {})
         batched = transform_of("jvp", f, wrt, {"verbose": verbose, "batch": True})
 
         def jac(*args, **kwargs):
+            arrays.numpy_only("s2s.jacobian", location(inner.base), args, kwargs)
             return _jacobian_by_columns(inner, args, kwargs, batched)
 
     return Derived("jacobian", inner, jac, "Jacobian of {} with respect to {} ({} mode).".format(
@@ -257,6 +260,7 @@ def hessian(f=None, wrt=0, *, verbose=False):
     batched = jvp(gradient, wrt, verbose=verbose, batch=True)
 
     def hess(*args, **kwargs):
+        arrays.numpy_only("s2s.hessian", location(inner.base), args, kwargs)
         return _jacobian_by_columns(inner, args, kwargs, batched)
 
     return Derived("hessian", inner, hess, "Hessian of {} with respect to {} (forward over reverse).".format(

@@ -23,6 +23,7 @@ from s2s.runtime import as_tangent, entries, is_named, mismatch, rebuilt, rebuil
 from s2s.frontend.parse import parse_function
 from s2s.api.methods import NO_RECEIVER, after_self, holds_named, record_methods, unbound
 from s2s.api.pipeline import transform
+from s2s.api import arrays
 
 _CACHE = {}
 _TRANSFORMS = [0]
@@ -210,6 +211,9 @@ class Transformed:
                           if holds_named(bound.arguments.get(name)) else t
                           for name, t in zip(self.wrt, extra))
         extra_kwargs = dict(zip(entry.extra, extra))
+        names = arrays.namespace_of(tuple(bound.arguments.values()) + tuple(extra))
+        if names is not None:  # arrays of another library (s2s/api/arrays.py)
+            return arrays.run(entry, names, args, dict(kwargs, **extra_kwargs))
         return entry.function(*args, **kwargs, **extra_kwargs)
 
     @property

@@ -26,12 +26,13 @@ package group them by job, each importing only from the ones listed before it:
 from s2s.runtime.trees import (as_tangent, entries, field_grad, field_index, getfield, is_dict,
                                is_differentiable_leaf, is_differentiable_leaf_tree, is_named, is_record, mismatch,
                                path_text, rebuilt_like)
-from s2s.runtime.core import (ArgumentError, ComplexInputError, ComplexOutputError, NoRuleError,
+from s2s.runtime.core import (ArgumentError, ArrayLibraryError, ComplexInputError, ComplexOutputError, NoRuleError,
                               NonScalarOutputError, S2SError, add, add_at, add_into, apart, appended, astype,
-                              broadcast_like, complex_fit, copy, cotangent, detach, finalize, flatten, float_dtype,
-                              is_basic_index, is_container, is_zero, item, read_at, real_part, rebuilt,
-                              refuse_complex, seed, snapshot, stop_gradient, unappended, unbroadcast, unread_at,
-                              unreduce, unreduce_grad, unshared, zero_at, zero_gradient, zeros_like)
+                              broadcast_like, chunks_of, complex_fit, copy, cotangent, detach, finalize, flatten,
+                              float_dtype, is_basic_index, is_complex_dtype, is_container, is_zero, item, may_hold,
+                              read_at, real_part, rebuilt, refuse_complex, seed, snapshot, stop_gradient, unappended,
+                              unbroadcast, unread_at, unreduce, unreduce_grad, unshared, zero_at, zero_gradient,
+                              zeros_like)
 from s2s.runtime.elementwise import (absorb_zeros, clip_masks, extremum_grad, extremum_jvp, filled, inverse,
                                      log_positive, masked, power_base_grad, safe_divide, select_choice_grad,
                                      select_default_grad, select_grad, select_masks, sinc_grad, tie_weight)
@@ -76,33 +77,33 @@ from s2s.runtime.fourier import (fft_axes, fft_fit, fft_grad, fftn_grad, hfft_gr
                                  swap_norm)
 
 # every helper
-__all__ = ["ArgumentError", "ComplexInputError", "ComplexOutputError", "MODULES", "NoRuleError",
-           "NonScalarOutputError", "S2SError", "SHARED", "SUPPORT", "absorb_zeros", "add", "add_at",
-           "add_into", "apart", "appended", "as_tangent", "astype", "average_grad", "average_jvp",
+__all__ = ["ArgumentError", "ArrayLibraryError", "ComplexInputError", "ComplexOutputError", "MODULES",
+           "NoRuleError", "NonScalarOutputError", "S2SError", "SHARED", "SUPPORT", "absorb_zeros", "add",
+           "add_at", "add_into", "apart", "appended", "as_tangent", "astype", "average_grad", "average_jvp",
            "broadcast_like", "cast_grad", "cast_jvp", "cho_apply", "cho_factor_grad", "cho_factor_grad_jvp",
            "cho_factor_grad_vjp", "cho_factor_jvp", "cho_factor_jvp_jvp", "cho_factor_jvp_vjp",
            "cho_lower_factor", "cho_other_triangle", "cho_solve_grad", "cho_solve_grad_jvp",
-           "cho_solve_grad_vjp", "cho_solve_jvp", "cho_solve_jvp_jvp", "cho_solve_jvp_vjp", "clip_masks",
-           "column", "complex_fit", "conj_of", "conj_sign", "convolve_grad", "convolve_grad2", "copy",
-           "cotangent", "cumprod_grad", "cumprod_hvp", "cumprod_hvp_grad", "cumprod_jvp", "cumsum_grad",
-           "delete_grad", "det_grad", "detach", "diag_grad", "diagonal_grad", "diff_concat", "diff_grad",
-           "diff_grads", "dot_grad1", "dot_grad2", "ediff1d_grad", "eigh_jvp", "eigvalsh_jvp",
+           "cho_solve_grad_vjp", "cho_solve_jvp", "cho_solve_jvp_jvp", "cho_solve_jvp_vjp", "chunks_of",
+           "clip_masks", "column", "complex_fit", "conj_of", "conj_sign", "convolve_grad", "convolve_grad2",
+           "copy", "cotangent", "cumprod_grad", "cumprod_hvp", "cumprod_hvp_grad", "cumprod_jvp",
+           "cumsum_grad", "delete_grad", "det_grad", "detach", "diag_grad", "diagonal_grad", "diff_concat",
+           "diff_grad", "diff_grads", "dot_grad1", "dot_grad2", "ediff1d_grad", "eigh_jvp", "eigvalsh_jvp",
            "einsum_grad", "einsum_grad_others", "einsum_jvp", "einsum_others_jvp", "entries", "expm_grad",
            "expm_jvp", "extremum_grad", "extremum_jvp", "extremum_reduce_grad", "extremum_reduce_jvp",
            "eye_like", "fft_axes", "fft_fit", "fft_grad", "fftn_grad", "field_grad", "field_index",
            "filled", "finalize", "flatten", "float_dtype", "getfield", "hfft_grad", "ifft_grad",
            "ifftn_grad", "ihfft_grad", "inner_grad1", "inner_grad2", "insert_grad", "interp_grad",
            "interp_jvp", "interp_slope", "interp_weights", "inverse", "irfft_grad", "irfft_weights",
-           "irfftn_grad", "is_basic_index", "is_container", "is_dict", "is_differentiable_leaf",
-           "is_differentiable_leaf_tree", "is_named", "is_record", "is_runtime", "is_zero", "item",
-           "item_grad", "kron_grad", "linspace_grad", "log_positive", "log_softmax_grad", "log_softmax_jvp",
-           "logsumexp_b_grad", "logsumexp_b_jvp", "logsumexp_grad", "logsumexp_jvp", "logsumexp_weights",
-           "lower_grad", "lstsq_grad", "lstsq_jvp", "masked", "matmul_grad1", "matmul_grad2",
-           "matrix_power_grad", "matrix_power_hvp", "matrix_power_hvp_grad", "matrix_power_jvp",
-           "matrix_powers", "matvec_grad1", "matvec_grad2", "mismatch", "multi_dot_grad",
-           "multi_dot_grad_others", "multi_dot_hvp", "multi_dot_jvp", "nan_count", "norm_axes", "norm_grad",
-           "norm_grad_partials", "norm_jvp", "pad_grad", "path_text", "pinv_jvp", "pinv_jvp_jvp",
-           "pinv_jvp_vjp", "polyval_grad", "polyval_slope", "power_base_grad", "prod_grad",
+           "irfftn_grad", "is_basic_index", "is_complex_dtype", "is_container", "is_dict",
+           "is_differentiable_leaf", "is_differentiable_leaf_tree", "is_named", "is_record", "is_runtime",
+           "is_zero", "item", "item_grad", "kron_grad", "linspace_grad", "log_positive", "log_softmax_grad",
+           "log_softmax_jvp", "logsumexp_b_grad", "logsumexp_b_jvp", "logsumexp_grad", "logsumexp_jvp",
+           "logsumexp_weights", "lower_grad", "lstsq_grad", "lstsq_jvp", "masked", "matmul_grad1",
+           "matmul_grad2", "matrix_power_grad", "matrix_power_hvp", "matrix_power_hvp_grad",
+           "matrix_power_jvp", "matrix_powers", "matvec_grad1", "matvec_grad2", "may_hold", "mismatch",
+           "multi_dot_grad", "multi_dot_grad_others", "multi_dot_hvp", "multi_dot_jvp", "nan_count",
+           "norm_axes", "norm_grad", "norm_grad_partials", "norm_jvp", "pad_grad", "path_text", "pinv_jvp",
+           "pinv_jvp_jvp", "pinv_jvp_vjp", "polyval_grad", "polyval_slope", "power_base_grad", "prod_grad",
            "prod_others_jvp", "qr_grad", "qr_jvp", "quantile_grad", "quantile_jvp", "read_at", "real_part",
            "rebuilt", "rebuilt_like", "reduce_count", "reduced_last", "reduction_axes", "refuse_complex",
            "repeat_grad", "resize_grad", "rfft_grad", "rfftn_grad", "safe_divide", "scipy_cholesky_grad",
@@ -128,10 +129,11 @@ MODULES = ("s2s.runtime.trees", "s2s.runtime.core", "s2s.runtime.elementwise", "
            "s2s.runtime.fourier")
 # run-time support that generated code drives (batched tangents, checkpoint schedules): copied into
 # standalone files like the helpers, but neither re-exported here nor helpers with rules
-SUPPORT = ("s2s.runtime.batching", "s2s.runtime.schedules")
+# (adapters, namespaces: NumPy's names over another array library, for the calls whose arrays are not NumPy's)
+SUPPORT = ("s2s.runtime.batching", "s2s.runtime.schedules", "s2s.runtime.adapters", "s2s.runtime.namespaces")
 # building blocks the helpers of several modules share; generated code and templates never call them,
 # so they need no derivative rules
-SHARED = frozenset({"add_into", "real_part", "complex_fit", "fft_axes", "fft_fit", "swap_norm", "irfft_weights", "is_basic_index", "is_zero", "rebuilt", "reduction_axes", "reduced_last", "eye_like",
+SHARED = frozenset({"add_into", "chunks_of", "is_complex_dtype", "may_hold", "real_part", "complex_fit", "fft_axes", "fft_fit", "swap_norm", "irfft_weights", "is_basic_index", "is_zero", "rebuilt", "reduction_axes", "reduced_last", "eye_like",
                     "swap_last_axes", "norm_axes", "matrix_powers", "unreduced_norm_grad", "triangular_trans",
                     "cho_apply", "cho_lower_factor", "cho_other_triangle", "tuple_part", "tril_half_diagonal",
                     "entries", "field_index", "is_dict", "is_differentiable_leaf", "is_differentiable_leaf_tree",

@@ -43,6 +43,10 @@ class ComplexInputError(S2SError, TypeError):
     """A rule that s2s has only for real arguments met a complex one."""
 
 
+class ArrayLibraryError(S2SError, TypeError):
+    """A primitive that the arguments' array library lacks (or a library s2s cannot run with)."""
+
+
 def refuse_complex(x, what):
     """``x`` itself; raises ComplexInputError when ``x`` is complex (``what`` names the primitive)."""
     if np.iscomplexobj(x):
@@ -55,6 +59,31 @@ def refuse_complex(x, what):
 
 class NoRuleError(S2SError):
     """A call to a function with no template and no Python source (or a derivative rule not written yet)."""
+
+
+def is_complex_dtype(dtype):
+    """Whether ``dtype`` (NumPy's, or another array library's through its namespace) is complex."""
+    kind = getattr(dtype, "kind", None)
+    return kind == "c" if kind is not None else np.issubdtype(dtype, np.complexfloating)
+
+
+def may_hold(mask):
+    """Whether the boolean array ``mask`` holds a True: NumPy's answer; True, without looking, for a
+    lazy library (Dask), which would compute the mask to say (the caller then takes its general path)."""
+    if type(mask).__module__ == "numpy":  # NumPy's own (also where ``np`` is another library's names)
+        return bool(mask.any())
+    if isinstance(mask, bool):
+        return mask
+    return True if getattr(np, "lazy", False) else bool(np.any(mask))
+
+
+
+def chunks_of(x):
+    """The chunks of ``x`` where ``np`` is a lazy library's names (Dask), else None: a value broadcast to
+    the shape of ``x`` is then chunked like ``x`` (one chunk of the whole shape would be materialized)."""
+    if type(x).__module__ == "numpy" or isinstance(x, (float, int, complex)):
+        return None
+    return getattr(x, "chunks", None) if getattr(np, "lazy", False) else None
 
 
 def stop_gradient(x):
@@ -189,7 +218,8 @@ def unbroadcast(g, x):
     if axes:
         g = np.sum(g, axis=axes, keepdims=True)
     if np.shape(g) != shape:
-        g = np.broadcast_to(g, shape)
+        chunks = chunks_of(x)
+        g = np.broadcast_to(g, shape) if chunks is None else np.broadcast_to(g, shape, chunks=chunks)
     return g
 
 
@@ -201,13 +231,14 @@ def unreduce(g, x, axis=None, keepdims=False):
         axes = sorted(a % len(shape) for a in axes)
         for a in axes:
             g = np.expand_dims(g, a)
-    return np.broadcast_to(g, shape)
+    chunks = chunks_of(x)
+    return np.broadcast_to(g, shape) if chunks is None else np.broadcast_to(g, shape, chunks=chunks)
 
 
 def copy(x):
     """An independent copy of a primal value (arrays and containers)."""
     if isinstance(x, np.ndarray):
-        return x.copy()
+        return np.copy(x)
     if isinstance(x, list):
         return list(x)
     if isinstance(x, dict):
@@ -218,7 +249,7 @@ def copy(x):
 def detach(x):
     """A copy of ``x`` that no later in-place write can reach (arrays inside containers too)."""
     if isinstance(x, np.ndarray):
-        return x.copy()
+        return np.copy(x)
     if isinstance(x, (list, tuple)):
         return rebuilt(x, [detach(e) for e in x])
     if isinstance(x, dict):
@@ -228,7 +259,7 @@ def detach(x):
 
 def snapshot(x):
     """Save a value that is about to be overwritten in place."""
-    return x.copy() if isinstance(x, np.ndarray) else x
+    return np.copy(x) if isinstance(x, np.ndarray) else x
 
 
 def is_basic_index(idx):
@@ -259,7 +290,7 @@ def complex_fit(a, x, v):
     (the imaginary one pairs with nothing; see finalize), that of a complex ``x``
     becomes complex.
     """
-    if a.dtype.kind != "c" and np.iscomplexobj(v):
+    if not is_complex_dtype(a.dtype) and np.iscomplexobj(v):
         if np.iscomplexobj(x):
             return a.astype(np.result_type(a, v)), v
         return a, np.real(v)
@@ -335,7 +366,7 @@ def read_at(x_bar, idx):
     if isinstance(x_bar, np.ndarray):
         if is_basic_index(idx):
             # a view: the zero_at that follows the read must not reach it
-            return g.copy() if isinstance(g, np.ndarray) else g
+            return np.copy(g) if isinstance(g, np.ndarray) else g
         position = np.arange(np.size(g)).reshape(np.shape(g))
         owner = np.full(x_bar.shape, -1)
         owner[idx] = position
@@ -345,7 +376,7 @@ def read_at(x_bar, idx):
 
 def real_part(g):
     """``g`` without its imaginary part, when it has one (the gradient of a real value is real)."""
-    if isinstance(g, complex) or (isinstance(g, (np.ndarray, np.generic)) and g.dtype.kind == "c"):
+    if isinstance(g, complex) or (isinstance(g, (np.ndarray, np.generic)) and is_complex_dtype(g.dtype)):
         return np.real(g)
     return g
 
@@ -371,12 +402,12 @@ def finalize(g, x):
     if is_zero(g):
         return zeros_like(x)
     dtype = float_dtype(x)
-    if dtype.kind != "c":
+    if not is_complex_dtype(dtype):
         g = real_part(g)
     if isinstance(x, np.ndarray):
         g = np.asarray(g, dtype=dtype)
         if g.shape != x.shape:
-            g = np.broadcast_to(g, x.shape).copy()
+            g = np.copy(np.broadcast_to(g, x.shape))
         return g
     if isinstance(x, np.generic):
         return np.dtype(dtype).type(g)

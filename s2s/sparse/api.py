@@ -18,7 +18,7 @@ import time
 import numpy as np
 
 from s2s.api import transforms as _api
-from s2s.api import jacobians
+from s2s.api import arrays, jacobians
 from s2s.rules import templates
 from s2s.common.errors import ArgumentError, S2SError
 from s2s.frontend.normalize import normalize
@@ -349,6 +349,7 @@ class SparseJacobian(_Sparse):
         return coloring.column_coloring(pattern.T.tocsr())
 
     def __call__(self, *args, **kwargs):
+        arrays.numpy_only("s2s.sparse_jacobian", _api.location(self.f), args, kwargs)
         prepared, bound = self.prepare(*args, **kwargs)
         m, n = prepared.pattern.shape
         product = lambda *a, **kw: self._derivative(*a, **kw)[1]  # noqa: E731
@@ -382,6 +383,7 @@ class SparseHessian(_Sparse):
         return coloring.star_coloring(pattern)
 
     def __call__(self, *args, **kwargs):
+        arrays.numpy_only("s2s.sparse_hessian", _api.location(self.f), args, kwargs)
         prepared, bound = self.prepare(*args, **kwargs)
         n = prepared.pattern.shape[0]
         x = bound.arguments[self.wrt_name]
