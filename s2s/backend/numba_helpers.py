@@ -1,0 +1,244 @@
+"""Numba versions of the runtime helpers that generated code calls.
+
+Importing this module (it needs ``numba``) registers, with
+``numba.extending.overload``, a nopython implementation for each helper of
+``s2s.runtime`` listed in ``HELPERS``: generated code compiled with
+``numba.njit`` then calls the very same names as uncompiled code, and
+``s2s.source`` shows one text for both. Each implementation is chosen by the
+types of the arguments at compile time (a float, an array of some number of
+axes, None); for types it does not handle it returns None, so Numba reports a
+typing error that ``s2s/backend/numba_compile.py`` turns into an ``S2SError``
+naming the line (or, for argument checks such as ``seed`` of an array, into the
+error the uncompiled code raises).
+
+Standalone files (``s2s grad --compile numba -o``) copy the text of this module
+from ``# -- overloads --`` on, after the inlined helpers it overloads.
+Numbers are those of the NumPy helpers on the cases handled here.
+"""
+import numpy as np
+from numba import types
+from numba.extending import overload
+
+from s2s.runtime import (ArgumentError, absorb_zeros, cotangent, finalize, inverse, matmul_grad1, matmul_grad2,
+                         reduce_count, seed, unbroadcast, unreduce, zeros_like)
+
+# the helpers given nopython versions below (the standalone writer inlines their Python versions first)
+HELPERS = ("absorb_zeros", "cotangent", "finalize", "inverse", "matmul_grad1", "matmul_grad2", "reduce_count",
+           "seed", "unbroadcast", "unreduce", "zeros_like")
+
+
+# -- overloads --
+def _is_none(t):
+    return t is None or isinstance(t, (types.NoneType, types.Omitted)) and getattr(t, "value", None) is None
+
+
+def _flag(t):
+    """The value of a literal bool (or an omitted default), else None."""
+    if isinstance(t, types.Omitted):
+        return t.value
+    if isinstance(t, types.BooleanLiteral):
+        return t.literal_value
+    return None
+
+
+def _real(t):
+    return isinstance(t, (types.Float, types.Integer, types.Boolean))
+
+
+def _real_array(t):
+    return isinstance(t, types.Array) and isinstance(t.dtype, types.Float)
+
+
+@overload(seed)
+def _seed(ans, where="", of="", holomorphic=False):
+    if isinstance(ans, types.Float):
+        one = np.float32(1.0) if ans.bitwidth == 32 else 1.0
+
+        def impl(ans, where="", of="", holomorphic=False):
+            return one
+        return impl
+    return None  # an array or a container: the uncompiled code's error says what to do
+
+
+@overload(cotangent)
+def _cotangent(value, dout, where="", of=""):
+    if _real(value) and _real(dout):
+        return lambda value, dout, where="", of="": dout
+    if isinstance(value, types.Array) and isinstance(dout, types.Array) and value.ndim == dout.ndim:
+        def impl(value, dout, where="", of=""):
+            if value.shape != dout.shape:
+                raise ArgumentError("dout does not have the shape of the result")
+            return dout
+        return impl
+    return None
+
+
+@overload(finalize)
+def _finalize(g, x):
+    if isinstance(x, types.Float) and _real(g):
+        if x.bitwidth == 32:
+            return lambda g, x: np.float32(g)
+        return lambda g, x: float(g)
+    if _real_array(x):
+        if _real(g):
+            return lambda g, x: np.full(x.shape, g, x.dtype)
+        if isinstance(g, types.Array) and g.ndim == x.ndim:
+            if g.dtype == x.dtype:
+                return lambda g, x: g
+            return lambda g, x: g.astype(x.dtype)
+        if isinstance(g, types.Array) and g.ndim < x.ndim:
+            return lambda g, x: np.broadcast_to(g, x.shape).astype(x.dtype)
+    return None
+
+
+@overload(zeros_like)
+def _zeros_like(x):
+    if isinstance(x, types.Float):
+        zero = np.float32(0.0) if x.bitwidth == 32 else 0.0
+        return lambda x: zero
+    if isinstance(x, (types.Integer, types.Boolean)):
+        return lambda x: 0.0
+    if _real_array(x):
+        return lambda x: np.zeros(x.shape, x.dtype)
+    if isinstance(x, types.Array):
+        return lambda x: np.zeros(x.shape)
+    return None
+
+
+@overload(unreduce)
+def _unreduce(g, x, axis=None, keepdims=False):
+    if _real(g) and isinstance(x, types.Array) and _is_none(axis):
+        return lambda g, x, axis=None, keepdims=False: np.full(x.shape, g)
+    if _real(g) and _real(x):
+        return lambda g, x, axis=None, keepdims=False: g
+    if isinstance(g, types.Array) and isinstance(x, types.Array) and isinstance(axis, types.Integer) \
+            and g.ndim == x.ndim - 1 and not _flag(keepdims):
+        def impl(g, x, axis=None, keepdims=False):
+            a = axis % x.ndim
+            shape = x.shape[:a] + (1,) + x.shape[a + 1:]
+            return np.broadcast_to(g.reshape(shape), x.shape)
+        return impl
+    if isinstance(g, types.Array) and isinstance(x, types.Array) and g.ndim == x.ndim:
+        return lambda g, x, axis=None, keepdims=False: np.broadcast_to(g, x.shape)
+    return None
+
+
+@overload(unbroadcast)
+def _unbroadcast(g, x):
+    if _real(x) and _real(g):
+        return lambda g, x: g
+    if _real(x) and isinstance(g, types.Array):
+        return lambda g, x: np.sum(g)
+    if isinstance(x, types.Array) and isinstance(g, types.Array) and g.ndim == x.ndim:
+        if x.ndim == 1:
+            def impl(g, x):
+                if g.shape == x.shape:
+                    return g
+                return np.full(x.shape, np.sum(g))
+            return impl
+        if x.ndim == 2:
+            def impl(g, x):
+                if g.shape == x.shape:
+                    return g
+                if x.shape[0] == 1 and g.shape[0] != 1:
+                    g = np.sum(g, axis=0).reshape((1, g.shape[1]))
+                if x.shape[1] == 1 and g.shape[1] != 1:
+                    g = np.sum(g, axis=1).reshape((g.shape[0], 1))
+                return np.ascontiguousarray(g)
+            return impl
+    if isinstance(x, types.Array) and isinstance(g, types.Array) and x.ndim == 1 and g.ndim == 2:
+        def impl(g, x):
+            s = np.sum(g, axis=0)
+            if x.shape[0] == 1 and s.shape[0] != 1:
+                return np.full(x.shape, np.sum(s))
+            return s
+        return impl
+    return None
+
+
+@overload(absorb_zeros)
+def _absorb_zeros(a, r):
+    if _real(a) and _real(r):
+        def impl(a, r):
+            if r != r and a == 0:
+                return 0.0 * a
+            return r
+        return impl
+    if isinstance(r, types.Array):
+        def impl(a, r):
+            nan = np.isnan(r)
+            if not nan.any():
+                return r
+            return np.where(nan & (a == 0), 0.0, r)
+        return impl
+    return None
+
+
+@overload(inverse)
+def _inverse(x):
+    if isinstance(x, types.Float):
+        def impl(x):
+            if x == 0.0:
+                return np.inf if np.signbit(x) == 0 else -np.inf
+            return 1.0 / x
+        return impl
+    if _real_array(x):
+        return lambda x: 1.0 / x
+    return None
+
+
+@overload(reduce_count)
+def _reduce_count(a, axis=None, keepdims=False, where=True):
+    if not (isinstance(a, types.Array) and _flag(where) is True):
+        return None
+    if _is_none(axis):
+        return lambda a, axis=None, keepdims=False, where=True: float(a.size)
+    if isinstance(axis, types.Integer):
+        return lambda a, axis=None, keepdims=False, where=True: float(a.shape[axis % a.ndim])
+    return None
+
+
+def _matrix(t):
+    return isinstance(t, types.Array) and t.ndim == 2
+
+
+@overload(matmul_grad1)
+def _matmul_grad1(g, x1, x2):
+    if _matrix(x1) and _matrix(x2) and _matrix(g):
+        return lambda g, x1, x2: g @ x2.T
+    if _matrix(x1) and isinstance(x2, types.Array) and x2.ndim == 1 and isinstance(g, types.Array) and g.ndim == 1:
+        return lambda g, x1, x2: np.outer(g, x2)
+    if isinstance(x1, types.Array) and x1.ndim == 1 and _matrix(x2) and isinstance(g, types.Array) and g.ndim == 1:
+        return lambda g, x1, x2: x2 @ g
+    return None
+
+
+@overload(matmul_grad2)
+def _matmul_grad2(g, x1, x2):
+    if _matrix(x1) and _matrix(x2) and _matrix(g):
+        return lambda g, x1, x2: x1.T @ g
+    if _matrix(x1) and isinstance(x2, types.Array) and x2.ndim == 1 and isinstance(g, types.Array) and g.ndim == 1:
+        return lambda g, x1, x2: g @ x1
+    if isinstance(x1, types.Array) and x1.ndim == 1 and _matrix(x2) and isinstance(g, types.Array) and g.ndim == 1:
+        return lambda g, x1, x2: np.outer(x1, g)
+    return None
+
+
+def backwards(seq):
+    """``reversed(seq)`` for compiled code: Numba has no ``reversed`` (compiled code binds that name to this)."""
+    return reversed(seq)
+
+
+@overload(backwards)
+def _backwards(seq):
+    if isinstance(seq, types.RangeType):
+        def impl(seq):
+            n = len(seq)
+            for i in range(n - 1, -1, -1):
+                yield seq.start + i * seq.step
+        return impl
+
+    def impl(seq):
+        for i in range(len(seq) - 1, -1, -1):
+            yield seq[i]
+    return impl
