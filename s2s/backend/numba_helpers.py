@@ -19,11 +19,11 @@ import numpy as np
 from numba import types
 from numba.extending import overload
 
-from s2s.runtime import (ArgumentError, absorb_zeros, cotangent, finalize, inverse, matmul_grad1, matmul_grad2,
-                         reduce_count, seed, unbroadcast, unreduce, zeros_like)
+from s2s.runtime import (ArgumentError, absorb_zeros, broadcast_like, cotangent, detach, finalize, inverse, matmul_grad1,
+                         matmul_grad2, power_base_grad, reduce_count, seed, unbroadcast, unreduce, zeros_like)
 
 # the helpers given nopython versions below (the standalone writer inlines their Python versions first)
-HELPERS = ("absorb_zeros", "cotangent", "finalize", "inverse", "matmul_grad1", "matmul_grad2", "reduce_count",
+HELPERS = ("absorb_zeros", "broadcast_like", "cotangent", "detach", "finalize", "inverse", "matmul_grad1", "matmul_grad2", "power_base_grad", "reduce_count",
            "seed", "unbroadcast", "unreduce", "zeros_like")
 
 
@@ -156,6 +156,38 @@ def _unbroadcast(g, x):
     return None
 
 
+@overload(detach)
+def _detach(x):
+    if _real(x):
+        return lambda x: x
+    if isinstance(x, types.Array):
+        return lambda x: x.copy()
+    return None
+
+
+@overload(broadcast_like)
+def _broadcast_like(g, x):
+    if _real(x):
+        if _real(g):
+            return lambda g, x: g
+        if isinstance(g, types.Array):
+            return lambda g, x: np.sum(g)
+        return None
+    if not isinstance(x, types.Array):
+        return None
+    if _real(g):
+        return lambda g, x: np.full(x.shape, g)
+    if isinstance(g, types.Array) and g.ndim < x.ndim:
+        return lambda g, x: np.broadcast_to(g, x.shape).copy()
+    if isinstance(g, types.Array):
+        def impl(g, x):
+            if g.shape == x.shape:
+                return g.copy()
+            return np.broadcast_to(unbroadcast(g, x), x.shape).copy()
+        return impl
+    return None
+
+
 @overload(absorb_zeros)
 def _absorb_zeros(a, r):
     if _real(a) and _real(r):
@@ -171,6 +203,25 @@ def _absorb_zeros(a, r):
                 return r
             return np.where(nan & (a == 0), 0.0, r)
         return impl
+    return None
+
+
+@overload(power_base_grad)
+def _power_base_grad(x1, x2):
+    if _real(x2) and _real(x1):
+        def impl(x1, x2):
+            if x2 == 0:
+                return 0.0
+            return x2 * np.power(x1, x2 - 1.0)
+        return impl
+    if _real(x2) and _real_array(x1):
+        def impl(x1, x2):
+            if x2 == 0:
+                return np.zeros(x1.shape)
+            return x2 * np.power(x1, x2 - 1.0)
+        return impl
+    if isinstance(x2, types.Array) and (_real(x1) or isinstance(x1, types.Array)):
+        return lambda x1, x2: np.where(x2 == 0, 0.0, x2 * np.power(x1, x2 - 1.0))
     return None
 
 
