@@ -9,6 +9,7 @@ suite compiles a handful (tests/numba_cases.py); ``S2S_NUMBA_TABLE=1`` also
 runs the shared table's scalar cases (about a minute).
 """
 import os
+import re
 import warnings
 
 import numpy as np
@@ -175,3 +176,24 @@ def test_shared_table_compiled_or_refused(case):
         assert "functions.py:" in str(err) or "numba" in str(err).lower()
         return
     _same(got, reference, rtol=1e-9)
+
+
+def test_standalone_file_carries_njit_and_runs_without_s2s(tmp_path):
+    import importlib.util
+    import io
+
+    from s2s.api import cli
+
+    out = tmp_path / "rnn_grad.py"
+    target = os.path.join(os.path.dirname(C.__file__), "numba_cases.py") + ":rnn"
+    assert cli.main(["grad", target, "--wrt", "0,1,2", "--compile", "numba", "-o", str(out)],
+                    stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    text = out.read_text()
+    assert "@numba.njit\ndef grad_rnn(" in text and "import numba\n" in text
+    assert "@numba.extending.overload(finalize)" in text
+    assert not re.search(r"^\s*(import|from) s2s", text, re.M)
+    spec = importlib.util.spec_from_file_location("rnn_grad_numba", str(out))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert isinstance(module.grad_rnn, numba.core.registry.CPUDispatcher)
+    _same(module.grad_rnn(*C.CASES[2].args), s2s.grad(C.rnn, wrt=(0, 1, 2))(*C.CASES[2].args))

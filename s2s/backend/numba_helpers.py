@@ -15,9 +15,11 @@ Standalone files (``s2s grad --compile numba -o``) copy the text of this module
 from ``# -- overloads --`` on, after the inlined helpers it overloads.
 Numbers are those of the NumPy helpers on the cases handled here.
 """
+import builtins
+
+import numba
+import numba.extending
 import numpy as np
-from numba import types
-from numba.extending import overload
 
 from s2s.runtime import (ArgumentError, absorb_zeros, broadcast_like, cotangent, detach, finalize, inverse, matmul_grad1,
                          matmul_grad2, power_base_grad, reduce_count, seed, unbroadcast, unreduce, zeros_like)
@@ -29,29 +31,29 @@ HELPERS = ("absorb_zeros", "broadcast_like", "cotangent", "detach", "finalize", 
 
 # -- overloads --
 def _is_none(t):
-    return t is None or isinstance(t, (types.NoneType, types.Omitted)) and getattr(t, "value", None) is None
+    return t is None or isinstance(t, (numba.types.NoneType, numba.types.Omitted)) and getattr(t, "value", None) is None
 
 
 def _flag(t):
     """The value of a literal bool (or an omitted default), else None."""
-    if isinstance(t, types.Omitted):
+    if isinstance(t, numba.types.Omitted):
         return t.value
-    if isinstance(t, types.BooleanLiteral):
+    if isinstance(t, numba.types.BooleanLiteral):
         return t.literal_value
     return None
 
 
 def _real(t):
-    return isinstance(t, (types.Float, types.Integer, types.Boolean))
+    return isinstance(t, (numba.types.Float, numba.types.Integer, numba.types.Boolean))
 
 
 def _real_array(t):
-    return isinstance(t, types.Array) and isinstance(t.dtype, types.Float)
+    return isinstance(t, numba.types.Array) and isinstance(t.dtype, numba.types.Float)
 
 
-@overload(seed)
+@numba.extending.overload(seed)
 def _seed(ans, where="", of="", holomorphic=False):
-    if isinstance(ans, types.Float):
+    if isinstance(ans, numba.types.Float):
         one = np.float32(1.0) if ans.bitwidth == 32 else 1.0
 
         def impl(ans, where="", of="", holomorphic=False):
@@ -60,11 +62,11 @@ def _seed(ans, where="", of="", holomorphic=False):
     return None  # an array or a container: the uncompiled code's error says what to do
 
 
-@overload(cotangent)
+@numba.extending.overload(cotangent)
 def _cotangent(value, dout, where="", of=""):
     if _real(value) and _real(dout):
         return lambda value, dout, where="", of="": dout
-    if isinstance(value, types.Array) and isinstance(dout, types.Array) and value.ndim == dout.ndim:
+    if isinstance(value, numba.types.Array) and isinstance(dout, numba.types.Array) and value.ndim == dout.ndim:
         def impl(value, dout, where="", of=""):
             if value.shape != dout.shape:
                 raise ArgumentError("dout does not have the shape of the result")
@@ -73,63 +75,63 @@ def _cotangent(value, dout, where="", of=""):
     return None
 
 
-@overload(finalize)
+@numba.extending.overload(finalize)
 def _finalize(g, x):
-    if isinstance(x, types.Float) and _real(g):
+    if isinstance(x, numba.types.Float) and _real(g):
         if x.bitwidth == 32:
             return lambda g, x: np.float32(g)
         return lambda g, x: float(g)
     if _real_array(x):
         if _real(g):
             return lambda g, x: np.full(x.shape, g, x.dtype)
-        if isinstance(g, types.Array) and g.ndim == x.ndim:
+        if isinstance(g, numba.types.Array) and g.ndim == x.ndim:
             if g.dtype == x.dtype:
                 return lambda g, x: g
             return lambda g, x: g.astype(x.dtype)
-        if isinstance(g, types.Array) and g.ndim < x.ndim:
+        if isinstance(g, numba.types.Array) and g.ndim < x.ndim:
             return lambda g, x: np.broadcast_to(g, x.shape).astype(x.dtype)
     return None
 
 
-@overload(zeros_like)
+@numba.extending.overload(zeros_like)
 def _zeros_like(x):
-    if isinstance(x, types.Float):
+    if isinstance(x, numba.types.Float):
         zero = np.float32(0.0) if x.bitwidth == 32 else 0.0
         return lambda x: zero
-    if isinstance(x, (types.Integer, types.Boolean)):
+    if isinstance(x, (numba.types.Integer, numba.types.Boolean)):
         return lambda x: 0.0
     if _real_array(x):
         return lambda x: np.zeros(x.shape, x.dtype)
-    if isinstance(x, types.Array):
+    if isinstance(x, numba.types.Array):
         return lambda x: np.zeros(x.shape)
     return None
 
 
-@overload(unreduce)
+@numba.extending.overload(unreduce)
 def _unreduce(g, x, axis=None, keepdims=False):
-    if _real(g) and isinstance(x, types.Array) and _is_none(axis):
+    if _real(g) and isinstance(x, numba.types.Array) and _is_none(axis):
         return lambda g, x, axis=None, keepdims=False: np.full(x.shape, g)
     if _real(g) and _real(x):
         return lambda g, x, axis=None, keepdims=False: g
-    if isinstance(g, types.Array) and isinstance(x, types.Array) and isinstance(axis, types.Integer) \
+    if isinstance(g, numba.types.Array) and isinstance(x, numba.types.Array) and isinstance(axis, numba.types.Integer) \
             and g.ndim == x.ndim - 1 and not _flag(keepdims):
         def impl(g, x, axis=None, keepdims=False):
             a = axis % x.ndim
             shape = x.shape[:a] + (1,) + x.shape[a + 1:]
             return np.broadcast_to(g.reshape(shape), x.shape)
         return impl
-    if isinstance(g, types.Array) and isinstance(x, types.Array) and g.ndim == x.ndim:
+    if isinstance(g, numba.types.Array) and isinstance(x, numba.types.Array) and g.ndim == x.ndim:
         return lambda g, x, axis=None, keepdims=False: np.broadcast_to(g, x.shape)
     return None
 
 
-@overload(unbroadcast)
+@numba.extending.overload(unbroadcast)
 def _unbroadcast(g, x):
     if _real(x) and _real(g):
         return lambda g, x: g
-    if _real(x) and isinstance(g, types.Array):
+    if _real(x) and isinstance(g, numba.types.Array):
         return lambda g, x: np.sum(g)
-    if isinstance(x, types.Array) and isinstance(g, types.Array) and g.ndim == x.ndim:
+    if isinstance(x, numba.types.Array) and isinstance(g, numba.types.Array) and g.ndim == x.ndim:
         if x.ndim == 1:
             def impl(g, x):
                 if g.shape == x.shape:
@@ -146,7 +148,7 @@ def _unbroadcast(g, x):
                     g = np.sum(g, axis=1).reshape((g.shape[0], 1))
                 return np.ascontiguousarray(g)
             return impl
-    if isinstance(x, types.Array) and isinstance(g, types.Array) and x.ndim == 1 and g.ndim == 2:
+    if isinstance(x, numba.types.Array) and isinstance(g, numba.types.Array) and x.ndim == 1 and g.ndim == 2:
         def impl(g, x):
             s = np.sum(g, axis=0)
             if x.shape[0] == 1 and s.shape[0] != 1:
@@ -156,30 +158,30 @@ def _unbroadcast(g, x):
     return None
 
 
-@overload(detach)
+@numba.extending.overload(detach)
 def _detach(x):
     if _real(x):
         return lambda x: x
-    if isinstance(x, types.Array):
+    if isinstance(x, numba.types.Array):
         return lambda x: x.copy()
     return None
 
 
-@overload(broadcast_like)
+@numba.extending.overload(broadcast_like)
 def _broadcast_like(g, x):
     if _real(x):
         if _real(g):
             return lambda g, x: g
-        if isinstance(g, types.Array):
+        if isinstance(g, numba.types.Array):
             return lambda g, x: np.sum(g)
         return None
-    if not isinstance(x, types.Array):
+    if not isinstance(x, numba.types.Array):
         return None
     if _real(g):
         return lambda g, x: np.full(x.shape, g)
-    if isinstance(g, types.Array) and g.ndim < x.ndim:
+    if isinstance(g, numba.types.Array) and g.ndim < x.ndim:
         return lambda g, x: np.broadcast_to(g, x.shape).copy()
-    if isinstance(g, types.Array):
+    if isinstance(g, numba.types.Array):
         def impl(g, x):
             if g.shape == x.shape:
                 return g.copy()
@@ -188,7 +190,7 @@ def _broadcast_like(g, x):
     return None
 
 
-@overload(absorb_zeros)
+@numba.extending.overload(absorb_zeros)
 def _absorb_zeros(a, r):
     if _real(a) and _real(r):
         def impl(a, r):
@@ -196,7 +198,7 @@ def _absorb_zeros(a, r):
                 return 0.0 * a
             return r
         return impl
-    if isinstance(r, types.Array):
+    if isinstance(r, numba.types.Array):
         def impl(a, r):
             nan = np.isnan(r)
             if not nan.any():
@@ -206,7 +208,7 @@ def _absorb_zeros(a, r):
     return None
 
 
-@overload(power_base_grad)
+@numba.extending.overload(power_base_grad)
 def _power_base_grad(x1, x2):
     if _real(x2) and _real(x1):
         def impl(x1, x2):
@@ -220,14 +222,14 @@ def _power_base_grad(x1, x2):
                 return np.zeros(x1.shape)
             return x2 * np.power(x1, x2 - 1.0)
         return impl
-    if isinstance(x2, types.Array) and (_real(x1) or isinstance(x1, types.Array)):
+    if isinstance(x2, numba.types.Array) and (_real(x1) or isinstance(x1, numba.types.Array)):
         return lambda x1, x2: np.where(x2 == 0, 0.0, x2 * np.power(x1, x2 - 1.0))
     return None
 
 
-@overload(inverse)
+@numba.extending.overload(inverse)
 def _inverse(x):
-    if isinstance(x, types.Float):
+    if isinstance(x, numba.types.Float):
         def impl(x):
             if x == 0.0:
                 return np.inf if np.signbit(x) == 0 else -np.inf
@@ -238,51 +240,51 @@ def _inverse(x):
     return None
 
 
-@overload(reduce_count)
+@numba.extending.overload(reduce_count)
 def _reduce_count(a, axis=None, keepdims=False, where=True):
-    if not (isinstance(a, types.Array) and _flag(where) is True):
+    if not (isinstance(a, numba.types.Array) and _flag(where) is True):
         return None
     if _is_none(axis):
         return lambda a, axis=None, keepdims=False, where=True: float(a.size)
-    if isinstance(axis, types.Integer):
+    if isinstance(axis, numba.types.Integer):
         return lambda a, axis=None, keepdims=False, where=True: float(a.shape[axis % a.ndim])
     return None
 
 
 def _matrix(t):
-    return isinstance(t, types.Array) and t.ndim == 2
+    return isinstance(t, numba.types.Array) and t.ndim == 2
 
 
-@overload(matmul_grad1)
+@numba.extending.overload(matmul_grad1)
 def _matmul_grad1(g, x1, x2):
     if _matrix(x1) and _matrix(x2) and _matrix(g):
         return lambda g, x1, x2: g @ x2.T
-    if _matrix(x1) and isinstance(x2, types.Array) and x2.ndim == 1 and isinstance(g, types.Array) and g.ndim == 1:
+    if _matrix(x1) and isinstance(x2, numba.types.Array) and x2.ndim == 1 and isinstance(g, numba.types.Array) and g.ndim == 1:
         return lambda g, x1, x2: np.outer(g, x2)
-    if isinstance(x1, types.Array) and x1.ndim == 1 and _matrix(x2) and isinstance(g, types.Array) and g.ndim == 1:
+    if isinstance(x1, numba.types.Array) and x1.ndim == 1 and _matrix(x2) and isinstance(g, numba.types.Array) and g.ndim == 1:
         return lambda g, x1, x2: x2 @ g
     return None
 
 
-@overload(matmul_grad2)
+@numba.extending.overload(matmul_grad2)
 def _matmul_grad2(g, x1, x2):
     if _matrix(x1) and _matrix(x2) and _matrix(g):
         return lambda g, x1, x2: x1.T @ g
-    if _matrix(x1) and isinstance(x2, types.Array) and x2.ndim == 1 and isinstance(g, types.Array) and g.ndim == 1:
+    if _matrix(x1) and isinstance(x2, numba.types.Array) and x2.ndim == 1 and isinstance(g, numba.types.Array) and g.ndim == 1:
         return lambda g, x1, x2: g @ x1
-    if isinstance(x1, types.Array) and x1.ndim == 1 and _matrix(x2) and isinstance(g, types.Array) and g.ndim == 1:
+    if isinstance(x1, numba.types.Array) and x1.ndim == 1 and _matrix(x2) and isinstance(g, numba.types.Array) and g.ndim == 1:
         return lambda g, x1, x2: np.outer(x1, g)
     return None
 
 
 def backwards(seq):
     """``reversed(seq)`` for compiled code: Numba has no ``reversed`` (compiled code binds that name to this)."""
-    return reversed(seq)
+    return builtins.reversed(seq)
 
 
-@overload(backwards)
+@numba.extending.overload(backwards)
 def _backwards(seq):
-    if isinstance(seq, types.RangeType):
+    if isinstance(seq, numba.types.RangeType):
         def impl(seq):
             n = len(seq)
             for i in range(n - 1, -1, -1):
