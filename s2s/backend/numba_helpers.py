@@ -21,14 +21,16 @@ import numba
 import numba.extending
 import numpy as np
 
-from s2s.runtime import (ArgumentError, absorb_zeros, broadcast_like, cotangent, detach, extremum_reduce_grad,
-                         finalize, inverse, matmul_grad1, matmul_grad2, power_base_grad, reduce_count, seed,
-                         unbroadcast, unreduce, zeros_like)
+from s2s.runtime import (ArgumentError, absorb_zeros, add_at, broadcast_like, conj_sign, copy, cotangent, detach,
+                         extremum_grad, extremum_reduce_grad, finalize, inverse, log_positive, matmul_grad1,
+                         matmul_grad2, power_base_grad, reduce_count, seed, select_grad, unbroadcast, unreduce,
+                         unshared, zeros_like)
 
 # the helpers given nopython versions below (the standalone writer inlines their Python versions first), and
 # the NumPy functions whose forms Numba lacks are given here
-HELPERS = ("absorb_zeros", "broadcast_like", "cotangent", "detach", "extremum_reduce_grad", "finalize", "inverse",
-           "matmul_grad1", "matmul_grad2", "power_base_grad", "reduce_count", "seed", "unbroadcast", "unreduce",
+HELPERS = ("absorb_zeros", "add_at", "broadcast_like", "conj_sign", "copy", "cotangent", "detach", "extremum_grad",
+           "extremum_reduce_grad", "finalize", "inverse", "log_positive", "matmul_grad1", "matmul_grad2",
+           "power_base_grad", "reduce_count", "seed", "select_grad", "unbroadcast", "unreduce", "unshared",
            "zeros_like")
 NUMPY = ("max", "min", "sum", "mean")
 
@@ -385,3 +387,91 @@ def _extremum_reduce_grad(g, a, ans, axis=None, keepdims=False):
                     out[j, k] = g2[0, k] / count
         return out
     return impl
+
+
+@numba.extending.overload(select_grad)
+def _select_grad(g, x, other, ans):
+    if _real(g) and _real(x) and _real(other) and _real(ans):
+        def impl(g, x, other, ans):
+            if x == ans:
+                return 0.5 * g if other == ans else g * 1.0
+            return g * 0.0
+        return impl
+    if isinstance(ans, numba.types.Array) and isinstance(x, (numba.types.Array, numba.types.Number)) \
+            and isinstance(other, (numba.types.Array, numba.types.Number)) \
+            and isinstance(g, (numba.types.Array, numba.types.Number)):
+        def impl(g, x, other, ans):
+            mine = x == ans
+            tie = mine & (other == ans)
+            if tie.any():
+                return np.where(tie, 0.5 * g, g * 1.0) * mine
+            return g * mine
+        return impl
+    return None
+
+
+@numba.extending.overload(extremum_grad)
+def _extremum_grad(g, x, other, ans):
+    if not _is_none(other):
+        return lambda g, x, other, ans: select_grad(g, x, other, ans)
+    if isinstance(x, numba.types.Array) and _real(ans) and _real(g):
+        def impl(g, x, other, ans):
+            mask = x == ans
+            return np.where(mask, g / max(np.sum(mask), 1), 0.0)
+        return impl
+    return None
+
+
+@numba.extending.overload(log_positive)
+def _log_positive(x):
+    if _real(x):
+        return lambda x: np.log(x) if x > 0 else 0.0
+    if isinstance(x, numba.types.Array):
+        return lambda x: np.where(x > 0, np.log(np.where(x > 0, x, 1.0)), 0.0)
+    return None
+
+
+@numba.extending.overload(conj_sign)
+def _conj_sign(x):
+    if _real(x) or _real_array(x):
+        return lambda x: np.sign(x)
+    return None
+
+
+@numba.extending.overload(unshared)
+def _unshared(value, others, method, where="", text=""):
+    if _real(value):  # numbers: op= makes a new object
+        return lambda value, others, method, where="", text="": value
+    return None
+
+
+def _basic_index(t):
+    items = t.types if isinstance(t, numba.types.BaseTuple) else (t,)
+    return all(isinstance(i, (numba.types.Integer, numba.types.SliceType)) for i in items)
+
+
+@numba.extending.overload(add_at)
+def _add_at(x_bar, x, idx, v):
+    if not (_real_array(x) and _basic_index(idx) and (_real(v) or _real_array(v))):
+        return None
+    if _real(x_bar):  # still the zero: an adjoint shaped like x first
+        def impl(x_bar, x, idx, v):
+            out = np.zeros(x.shape, x.dtype)
+            out[idx] += v
+            return out
+        return impl
+    if _real_array(x_bar):
+        def impl(x_bar, x, idx, v):
+            x_bar[idx] += v
+            return x_bar
+        return impl
+    return None
+
+
+@numba.extending.overload(copy)
+def _copy(x):
+    if _real(x):
+        return lambda x: x
+    if isinstance(x, numba.types.Array):
+        return lambda x: x.copy()
+    return None
