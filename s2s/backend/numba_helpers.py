@@ -21,14 +21,14 @@ import numba
 import numba.extending
 import numpy as np
 
-from s2s.runtime import (ArgumentError, absorb_zeros, add_at, broadcast_like, conj_sign, copy, cotangent, detach,
+from s2s.runtime import (ArgumentError, absorb_zeros, add, add_at, broadcast_like, conj_sign, copy, cotangent, detach,
                          extremum_grad, extremum_reduce_grad, finalize, inverse, log_positive, matmul_grad1,
                          matmul_grad2, power_base_grad, reduce_count, seed, select_grad, unbroadcast, unreduce,
                          unshared, zeros_like)
 
 # the helpers given nopython versions below (the standalone writer inlines their Python versions first), and
 # the NumPy functions whose forms Numba lacks are given here
-HELPERS = ("absorb_zeros", "add_at", "broadcast_like", "conj_sign", "copy", "cotangent", "detach", "extremum_grad",
+HELPERS = ("absorb_zeros", "add", "add_at", "broadcast_like", "conj_sign", "copy", "cotangent", "detach", "extremum_grad",
            "extremum_reduce_grad", "finalize", "inverse", "log_positive", "matmul_grad1", "matmul_grad2",
            "power_base_grad", "reduce_count", "seed", "select_grad", "unbroadcast", "unreduce", "unshared",
            "zeros_like")
@@ -474,4 +474,11 @@ def _copy(x):
         return lambda x: x
     if isinstance(x, numba.types.Array):
         return lambda x: x.copy()
+    return None
+
+
+@numba.extending.overload(add)
+def _add(a, b):
+    if (_real(a) or _real_array(a)) and (_real(b) or _real_array(b)):
+        return lambda a, b: a + b
     return None
