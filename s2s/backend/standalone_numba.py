@@ -3,9 +3,9 @@
 Takes the text of a standalone module (``s2s/backend/standalone.py``: the
 inlined helpers, then ``# The derivative.`` and the generated functions) and
 gives it ``@numba.njit`` on each generated function, the nopython versions of
-the inlined helpers it calls (the overloads of ``s2s/backend/numba_helpers.py``,
-copied from its ``# -- overloads --`` line on, only those of helpers the file
-defines), and ``reversed`` bound to the compiled stand-in, as
+the inlined helpers it calls (the overloads of ``s2s/backend/numba_helpers.py``
+and ``numba_reductions.py`` with the predicates of ``numba_types.py``, each copied
+from its ``# -- overloads --`` line on, only those of helpers the file defines), and ``reversed`` bound to the compiled stand-in, as
 ``s2s/backend/numba_compile.py`` binds it. The file still imports nothing from
 s2s: it needs NumPy and Numba.
 """
@@ -20,7 +20,7 @@ _DERIVATIVE = "# The derivative.\n"
 
 def compiled_module(text, what):
     """``text`` (a standalone module) with its generated functions compiled by Numba."""
-    from s2s.backend import numba_helpers
+    from s2s.backend import numba_helpers, numba_reductions, numba_types
 
     if _DERIVATIVE not in text:
         raise StandaloneError("{}: cannot add Numba to the standalone file: no generated functions found".format(
@@ -31,7 +31,8 @@ def compiled_module(text, what):
         raise StandaloneError("{}: cannot write a compiled standalone file: its helpers need NumPy as `np`, which "
                               "the file does not import under that name.".format(what))
     block = "# Nopython versions of the helpers above, copied from s2s/backend/numba_helpers.py.\n"
-    block += "\n\n\n".join(_overloads(inspect.getsource(numba_helpers), defined)) + "\n"
+    sources = [inspect.getsource(m) for m in (numba_types, numba_helpers, numba_reductions)]
+    block += "\n\n\n".join(_overloads(sources, defined)) + "\n"
     if "reversed(" in derivative:
         block += "\n\nreversed = backwards  # Numba has no reversed(); the generated code's loops use this one\n"
     derivative = "".join("@numba.njit\n" + line if line.startswith("def ") else line
@@ -56,14 +57,16 @@ def _top_level_names(text):
     return out
 
 
-def _overloads(source, defined):
-    """The definitions after the marker: helpers of the overloads, and each overload whose helper is defined."""
-    body = source.split("\n" + _MARK + "\n", 1)[1]
-    lines = body.splitlines(True)
-    nodes = ast.parse(body).body
-    defined = set(defined) | {n.name for n in nodes if isinstance(n, ast.FunctionDef) and _overloaded(n) is None}
+def _overloads(sources, defined):
+    """The definitions after the marker of each module's source: the predicates and helpers of the
+    overloads, and each overload whose helper is defined."""
+    parts = []
+    for source in sources:
+        body = source.split("\n" + _MARK + "\n", 1)[1]
+        parts += [(node, body.splitlines(True)) for node in ast.parse(body).body]
+    defined = set(defined) | {n.name for n, _ in parts if isinstance(n, ast.FunctionDef) and _overloaded(n) is None}
     out = []
-    for node in nodes:
+    for node, lines in parts:
         target = _overloaded(node)
         if target is not None and target not in defined:
             continue
