@@ -247,24 +247,25 @@ def _refuse_containers(transformed, values):
                                     location(transformed.base), name, type(value).__name__))
 
 
-def hessian(f=None, wrt=0, *, verbose=False):
+def hessian(f=None, wrt=0, *, verbose=False, compile=None):
     """The Hessian of the scalar function ``f``: shape ``x.shape + x.shape``.
 
     Forward over reverse: the Jacobian, by columns, of the generated gradient
     (many columns per call: ``jvp(grad(f), batch=True)``). A tuple ``wrt`` gives the blocks ``H[i][j] = d2 f / d arg_i d arg_j``.
+    ``compile="numba"`` compiles the forward-over-reverse code (one column per call).
     """
     if f is None:
-        return lambda g: hessian(g, wrt, verbose=verbose)
+        return lambda g: hessian(g, wrt, verbose=verbose, compile=compile)
     gradient = grad(f, wrt, verbose=verbose)
-    inner = jvp(gradient, wrt)
-    batched = jvp(gradient, wrt, verbose=verbose, batch=True)
+    inner = jvp(gradient, wrt, compile=compile, verbose=verbose and compile is not None)
+    batched = None if compile else jvp(gradient, wrt, verbose=verbose, batch=True)
 
     def hess(*args, **kwargs):
         arrays.numpy_only("s2s.hessian", location(inner.base), args, kwargs)
         return _jacobian_by_columns(inner, args, kwargs, batched)
 
     return Derived("hessian", inner, hess, "Hessian of {} with respect to {} (forward over reverse).".format(
-        gradient.base.__name__, ", ".join(inner.wrt)), runs=batched)
+        gradient.base.__name__, ", ".join(inner.wrt)), runs=batched or inner)
 
 
 def hvp(f=None, wrt=0, *, verbose=False, batch=False):
