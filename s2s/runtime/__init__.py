@@ -17,6 +17,7 @@ package group them by job, each importing only from the ones listed before it:
 - linalg: products and norms (matmul, dot, tensordot, einsum, kron, det, solve, multi_dot, ...)
 - shapes: shape and container primitives (sort, concatenate and its splits, take, pad, ...)
 - numeric: NumPy's numerical routines (interp, convolve, ediff1d, polyval, trapezoid)
+- hermitian: complex matrices in the decompositions (Hermitian triangles, eigenvector phases, qr, svd values)
 - decompositions: matrix decompositions and functions of np.linalg and scipy.linalg
 - second_order: derivatives of the reductions' and products' helpers (higher order)
 - second_order_factors: derivatives of the factorizations' helpers (higher order)
@@ -54,6 +55,9 @@ from s2s.runtime.shapes import (cast_grad, cast_jvp, column, delete_grad, insert
                                 unreshape, unsplit, unstack, unsum, untranspose, unvstack)
 from s2s.runtime.numeric import (convolve_grad, convolve_grad2, ediff1d_grad, interp_grad, interp_jvp, interp_slope,
                                  interp_weights, polyval_grad, polyval_slope, trapezoid_grad, trapezoid_x_jvp)
+from s2s.runtime.hermitian import (conj_swap, eigh_complex_jvp, eigh_phase_checked, lstsq_residual_jvp,
+                                   pinv_complex_grad, pinv_complex_jvp, qr_complex_grad, qr_complex_jvp,
+                                   residual_weights, svd_values_grad, svd_values_jvp)
 from s2s.runtime.decompositions import (cho_apply, cho_factor_grad, cho_factor_jvp, cho_lower_factor,
                                         cho_other_triangle, cho_solve_grad, cho_solve_jvp, eigh_jvp, eigvalsh_jvp,
                                         expm_grad, expm_jvp, lower_grad, lstsq_grad, lstsq_jvp, pinv_jvp, qr_grad,
@@ -63,7 +67,8 @@ from s2s.runtime.decompositions import (cho_apply, cho_factor_grad, cho_factor_j
                                         triangular_trans, tril_half_diagonal, tuple_part)
 from s2s.runtime.second_order import (cumprod_hvp, cumprod_hvp_grad, einsum_grad_others, einsum_others_jvp,
                                       matrix_power_hvp, matrix_power_hvp_grad, multi_dot_grad_others, multi_dot_hvp,
-                                      norm_grad_partials, prod_others_jvp, triangle_part)
+                                      norm_grad_partials, norm_x_jvp, norm_x_pair, norm_x_vjp, prod_others_jvp,
+                                      triangle_part)
 from s2s.runtime.second_order_factors import (cho_factor_grad_jvp, cho_factor_grad_vjp, cho_factor_jvp_jvp,
                                               cho_factor_jvp_vjp, cho_solve_grad_jvp, cho_solve_grad_vjp,
                                               cho_solve_jvp_jvp, cho_solve_jvp_vjp, pinv_jvp_jvp, pinv_jvp_vjp,
@@ -86,7 +91,7 @@ __all__ = ["ArgumentError", "ComplexInputError", "ComplexOutputError", "MODULES"
            "column", "complex_fit", "conj_of", "conj_sign", "convolve_grad", "convolve_grad2", "copy",
            "cotangent", "cumprod_grad", "cumprod_hvp", "cumprod_hvp_grad", "cumprod_jvp", "cumsum_grad",
            "delete_grad", "det_grad", "detach", "diag_grad", "diagonal_grad", "diff_concat", "diff_grad",
-           "diff_grads", "dot_grad1", "dot_grad2", "ediff1d_grad", "eigh_jvp", "eigvalsh_jvp",
+           "diff_grads", "dot_grad1", "dot_grad2", "ediff1d_grad", "eigh_jvp", "eigh_phase_checked", "eigvalsh_jvp",
            "einsum_grad", "einsum_grad_others", "einsum_jvp", "einsum_others_jvp", "entries", "expm_grad",
            "expm_jvp", "extremum_grad", "extremum_jvp", "extremum_reduce_grad", "extremum_reduce_jvp",
            "eye_like", "fft_axes", "fft_fit", "fft_grad", "fftn_grad", "field_grad", "field_index",
@@ -120,10 +125,13 @@ __all__ = ["ArgumentError", "ComplexInputError", "ComplexOutputError", "MODULES"
            "unreduce", "unreduce_grad", "unreduced_norm_grad", "unreshape", "unshared", "unsplit",
            "unstack", "unsum", "untranspose", "unvstack", "vecdot_grad", "vector_norm_grad",
            "vector_norm_jvp", "zero_at", "zeros_like"]
+__all__ += ["conj_swap", "eigh_complex_jvp", "lstsq_residual_jvp", "pinv_complex_grad", "pinv_complex_jvp",
+            "qr_complex_grad", "qr_complex_jvp", "residual_weights", "svd_values_grad", "svd_values_jvp",
+            "norm_x_jvp", "norm_x_pair", "norm_x_vjp"]
 
 # the modules defining the helpers (the __module__ of every helper)
 MODULES = ("s2s.runtime.trees", "s2s.runtime.core", "s2s.runtime.elementwise", "s2s.runtime.reductions",
-           "s2s.runtime.linalg", "s2s.runtime.shapes", "s2s.runtime.numeric", "s2s.runtime.decompositions", "s2s.runtime.second_order",
+           "s2s.runtime.linalg", "s2s.runtime.shapes", "s2s.runtime.numeric", "s2s.runtime.hermitian", "s2s.runtime.decompositions", "s2s.runtime.second_order",
            "s2s.runtime.second_order_factors", "s2s.runtime.complexes",
            "s2s.runtime.fourier")
 # run-time support that generated code drives (batched tangents, checkpoint schedules): copied into
@@ -131,7 +139,9 @@ MODULES = ("s2s.runtime.trees", "s2s.runtime.core", "s2s.runtime.elementwise", "
 SUPPORT = ("s2s.runtime.batching", "s2s.runtime.schedules")
 # building blocks the helpers of several modules share; generated code and templates never call them,
 # so they need no derivative rules
-SHARED = frozenset({"add_into", "real_part", "complex_fit", "fft_axes", "fft_fit", "swap_norm", "irfft_weights", "is_basic_index", "is_zero", "rebuilt", "reduction_axes", "reduced_last", "eye_like",
+SHARED = frozenset({"conj_swap", "eigh_complex_jvp", "lstsq_residual_jvp", "pinv_complex_grad", "pinv_complex_jvp",
+                    "qr_complex_grad", "qr_complex_jvp", "residual_weights", "svd_values_grad", "svd_values_jvp",
+                    "add_into", "real_part", "complex_fit", "fft_axes", "fft_fit", "swap_norm", "irfft_weights", "is_basic_index", "is_zero", "rebuilt", "reduction_axes", "reduced_last", "eye_like",
                     "swap_last_axes", "norm_axes", "matrix_powers", "unreduced_norm_grad", "triangular_trans",
                     "cho_apply", "cho_lower_factor", "cho_other_triangle", "tuple_part", "tril_half_diagonal",
                     "entries", "field_index", "is_dict", "is_differentiable_leaf", "is_differentiable_leaf_tree",
