@@ -56,7 +56,7 @@ from s2s.runtime import eigvalsh_jvp, pinv_jvp, pinv_jvp_jvp, pinv_jvp_vjp, svd_
 from s2s.runtime import (log_softmax_grad, log_softmax_jvp, logsumexp_b_grad, logsumexp_b_jvp, logsumexp_grad, logsumexp_jvp, logsumexp_weights,
                          lower_grad, matvec_grad1, matvec_grad2, slogdet_grad, slogdet_jvp, softmax_grad,
                          symmetric_from, vecdot_grad)
-from s2s.runtime import conj_of, unshared
+from s2s.runtime import conj_of, refuse_complex, unshared
 from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_jvp, clip_masks, copy, cotangent,
                          cumsum_grad, det_grad, diag_grad, diagonal_grad, diff_grad, dot_grad1, dot_grad2,
                          extremum_grad, extremum_jvp, extremum_reduce_grad, extremum_reduce_jvp, finalize,
@@ -577,30 +577,32 @@ def logsumexp_jvp_tangent(t, a, lse, axis=None, b=None, keepdims=False, *, ans, 
 
 
 # slogdet_grad(g, a) = g[1] inv(a).T (the sign's adjoint g[0] is unused) and
-# slogdet_jvp(t, a, result) = (0, sum(inv(a).T t)); with m = inv(a).T, d m = -m da.T m.
+# slogdet_jvp(t, a, result) = (0, sum(inv(a).T t)); with m = inv(a).T, d m = -m da.T m. Real matrices only:
+# for a complex one the sign moves too (s2s.runtime.slogdet_grad), which these rules do not follow yet.
+SLOGDET_TWICE = "np.linalg.slogdet (its second derivative, for complex matrices)"
 @adjoint(slogdet_grad, wrt=("g", "a"))
 def slogdet_grad_(g, a, *, ans, ans_bar):
-    inv_t = np.swapaxes(np.linalg.inv(a), -1, -2)
+    inv_t = np.swapaxes(np.linalg.inv(refuse_complex(a, SLOGDET_TWICE)), -1, -2)
     scale = np.expand_dims(g[1], (-2, -1))
     return (zeros_like(g[0]), np.sum(ans_bar * inv_t, axis=(-2, -1))), -(scale * (inv_t @ np.swapaxes(ans_bar, -1, -2) @ inv_t))
 
 
 @tangent(slogdet_grad, wrt=("g", "a"))
 def slogdet_grad_tangent(g, a, *, ans, g_dot, a_dot):
-    inv_t = np.swapaxes(np.linalg.inv(a), -1, -2)
+    inv_t = np.swapaxes(np.linalg.inv(refuse_complex(a, SLOGDET_TWICE)), -1, -2)
     return slogdet_grad(g_dot, a) - np.expand_dims(g[1], (-2, -1)) * (inv_t @ np.swapaxes(a_dot, -1, -2) @ inv_t)
 
 
 @adjoint(slogdet_jvp, wrt=("t", "a"))
 def slogdet_jvp_(t, a, result, *, ans, ans_bar):
-    inv_t = np.swapaxes(np.linalg.inv(a), -1, -2)
+    inv_t = np.swapaxes(np.linalg.inv(refuse_complex(a, SLOGDET_TWICE)), -1, -2)
     scale = np.expand_dims(ans_bar[1], (-2, -1))
     return scale * inv_t, -(scale * (inv_t @ np.swapaxes(t, -1, -2) @ inv_t))
 
 
 @tangent(slogdet_jvp, wrt=("t", "a"))
 def slogdet_jvp_tangent(t, a, result, *, ans, t_dot, a_dot):
-    return slogdet_jvp(t_dot - a_dot @ np.linalg.inv(a) @ t, a, result)
+    return slogdet_jvp(t_dot - a_dot @ np.linalg.inv(refuse_complex(a, SLOGDET_TWICE)) @ t, a, result)
 
 
 # vecdot_grad(g, other) = g[..., None] * other and the matvec helpers: bilinear.
