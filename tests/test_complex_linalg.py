@@ -42,6 +42,22 @@ def test_what_still_refuses_complex_arguments(case):
     s2s.check_grad(case.fn, np.real(case.args[0]) + np.eye(3))
 
 
+def test_run_time_refusals_name_the_users_line_and_construct():
+    """refusals raised while the derivative runs name file:line and the source text, as compile-time
+    errors do: in reverse and forward mode, and through a derivative of a derivative."""
+    line = r"complex_cases\.py:\d+: `u, s, vh = np\.linalg\.svd\(a\)`: np\.linalg\.svd"
+    with pytest.raises(s2s.ComplexInputError, match=line):
+        s2s.grad(C.la_svd_vectors)(C.A)
+    with pytest.raises(s2s.ComplexInputError, match=line):
+        s2s.jvp(C.la_svd_vectors)(C.A, np.ones((3, 3)))
+    with pytest.raises(s2s.ComplexInputError, match=r"complex_cases\.py:\d+: `w, v = np\.linalg\.eigh\(a \+ "):
+        s2s.value_and_grad(C.la_eigh_phase)(C.A)
+    with pytest.raises(s2s.ComplexInputError, match=r"complex_cases\.py:\d+: `return np\.sum\(np\.linalg\.svd"):
+        s2s.hvp(C.la_svd)(C.A, np.ones((3, 3)))
+    with pytest.raises(s2s.ComplexInputError, match=r"complex_cases\.py:\d+: `return np\.sum\(np\.linalg\.svd"):
+        s2s.jacobian(s2s.grad(C.la_svd), mode="forward")(C.A)
+
+
 STANDALONE = '''import numpy as np
 
 
