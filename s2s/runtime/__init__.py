@@ -19,6 +19,7 @@ package group them by job, each importing only from the ones listed before it:
 - numeric: NumPy's numerical routines (interp, convolve, ediff1d, polyval, trapezoid)
 - hermitian: complex matrices in the decompositions (Hermitian triangles, eigenvector phases, qr, svd values)
 - decompositions: matrix decompositions and functions of np.linalg and scipy.linalg
+- least_squares: np.linalg.lstsq
 - second_order: derivatives of the reductions' and products' helpers (higher order)
 - second_order_factors: derivatives of the factorizations' helpers (higher order)
 - complexes: helpers of the rules for complex values (abs, angle of complex numbers)
@@ -60,11 +61,12 @@ from s2s.runtime.hermitian import (conj_swap, eigh_complex_jvp, eigh_phase_check
                                    residual_weights, svd_values_grad, svd_values_jvp)
 from s2s.runtime.decompositions import (cho_apply, cho_factor_grad, cho_factor_jvp, cho_lower_factor,
                                         cho_other_triangle, cho_solve_grad, cho_solve_jvp, eigh_jvp, eigvalsh_jvp,
-                                        expm_grad, expm_jvp, lower_grad, lstsq_grad, lstsq_jvp, pinv_jvp, qr_grad,
+                                        expm_grad, expm_jvp, lower_grad, pinv_jvp, qr_grad,
                                         qr_jvp, scipy_cholesky_grad, scipy_cholesky_jvp, slogdet_grad, slogdet_jvp,
                                         solve_triangular_grad1, solve_triangular_grad2, solve_triangular_jvp,
                                         sqrtm_grad, sqrtm_jvp, svd_grad, svd_jvp, symmetric_from, triangle_of,
                                         triangular_trans, tril_half_diagonal, tuple_part)
+from s2s.runtime.least_squares import lstsq_grad, lstsq_jvp
 from s2s.runtime.second_order import (cumprod_hvp, cumprod_hvp_grad, einsum_grad_others, einsum_others_jvp,
                                       matrix_power_hvp, matrix_power_hvp_grad, multi_dot_grad_others, multi_dot_hvp,
                                       norm_grad_partials, norm_x_jvp, norm_x_pair, norm_x_vjp, prod_others_jvp,
@@ -131,7 +133,7 @@ __all__ += ["conj_swap", "eigh_complex_jvp", "lstsq_residual_jvp", "pinv_complex
 
 # the modules defining the helpers (the __module__ of every helper)
 MODULES = ("s2s.runtime.trees", "s2s.runtime.core", "s2s.runtime.elementwise", "s2s.runtime.reductions",
-           "s2s.runtime.linalg", "s2s.runtime.shapes", "s2s.runtime.numeric", "s2s.runtime.hermitian", "s2s.runtime.decompositions", "s2s.runtime.second_order",
+           "s2s.runtime.linalg", "s2s.runtime.shapes", "s2s.runtime.numeric", "s2s.runtime.hermitian", "s2s.runtime.decompositions", "s2s.runtime.least_squares", "s2s.runtime.second_order",
            "s2s.runtime.second_order_factors", "s2s.runtime.complexes",
            "s2s.runtime.fourier")
 # run-time support that generated code drives (batched tangents, checkpoint schedules): copied into
