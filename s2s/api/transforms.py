@@ -17,6 +17,7 @@ import numpy as np
 from s2s.reverse import checkpoint as _checkpoint
 from s2s.analysis import shapes as shapes_module
 from s2s.backend import display, emit, loader, numba_compile, numba_lower
+from s2s.api import located
 from s2s.rules import templates
 from s2s.common.errors import ArgumentError, S2SError
 from s2s.runtime import as_tangent, entries, is_named, mismatch, rebuilt, rebuilt_like
@@ -208,13 +209,18 @@ class Transformed:
                     tangent = _unbatched(tangent, "the tangents of `{}`".format(name), self, seeds)
                 _check_like(value, tangent, "the tangent of `{}`".format(name), self)
             extra = tuple(as_tangent(bound.arguments.get(name, _default(self.signature, name)), t)
-                          if holds_named(bound.arguments.get(name)) else t
+                          if holds_named(bound.arguments.get(name)) else
+                          _complex_like(bound.arguments.get(name, _default(self.signature, name)), t)
                           for name, t in zip(self.wrt, extra))
         extra_kwargs = dict(zip(entry.extra, extra))
         names = arrays.namespace_of(tuple(bound.arguments.values()) + tuple(extra))
-        if names is not None:  # arrays of another library (s2s/api/arrays.py)
-            return arrays.run(entry, names, args, dict(kwargs, **extra_kwargs))
-        return entry.function(*args, **kwargs, **extra_kwargs)
+        try:
+            if names is not None:  # arrays of another library (s2s/api/arrays.py)
+                return arrays.run(entry, names, args, dict(kwargs, **extra_kwargs))
+            return entry.function(*args, **kwargs, **extra_kwargs)
+        except S2SError as err:  # raised while the derivative runs: name the user's line
+            located.locate(err, entry.filename, entry.sites)
+            raise
 
     @property
     def source(self):
@@ -280,6 +286,14 @@ def _unbatched(tangent, what, transformed, seeds):
     return np.asarray(tangent)[0]
 
 
+def _complex_like(value, tangent):
+    """A real tangent of a complex array argument, as that complex dtype: the tangents the generated code
+    writes into (``y_dot[i] = ...``) must hold imaginary parts."""
+    if isinstance(value, np.ndarray) and value.dtype.kind == "c" and not np.iscomplexobj(tangent):
+        return np.asarray(tangent, dtype=value.dtype)
+    return tangent
+
+
 def _check_like(value, tangent, what, transformed):
     """Refuse a tangent whose shape does not match its argument's."""
     if is_named(value):
@@ -316,6 +330,7 @@ class _Entry:
         self.extra = generated.extra  # names of the generated keyword parameters after the function's own
         self.closure = closure  # keeps the objects whose ids are in the key alive
         self.defaults = (None, None, None)  # (function, its defaults, its keyword defaults) when made
+        self.sites = {}
 
     def fresh(self):
         """Whether the rules are the same and every global name the transformed functions read still
@@ -452,7 +467,8 @@ def _generate(fn, wrt, kind, as_tuple, containers, options, facts=()):
         functions, bindings = generated.functions, generated.bindings
         if options.get("compile"):  # typed zero presets (s2s/backend/numba_lower.py)
             functions, bindings = numba_lower.lower(functions, bindings)
-        source = emit.to_source(functions)
+        sites = {}
+        source = emit.to_source(functions, sites)
     _TRANSFORMS[0] += 1
     filename = "<s2s {} of {} wrt {} ({}:{})>".format(
         kind, fn.__name__, ", ".join(wrt), fn.__code__.co_filename.replace("\\", "/").rsplit("/", 1)[-1],
@@ -467,6 +483,9 @@ def _generate(fn, wrt, kind, as_tuple, containers, options, facts=()):
     entry = _Entry(function, source, _dependencies((fn,) + generated.sources), generated, closure, registry)
     entry.bindings = bindings
     entry.defaults = (fn, fn.__defaults__, fn.__kwdefaults__)
+    entry.sites = sites  # line of the source -> the user's Origin, for run-time errors
+    entry.filename = filename
+    located.remember(filename, sites)
     _CACHE[key] = entry
     return entry
 

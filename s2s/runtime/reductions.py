@@ -237,7 +237,7 @@ def nan_count(a, axis=None, keepdims=False, where=True):
     mask = ~np.isnan(a)
     if where is not True:
         mask = mask & where
-    return np.sum(mask, axis=axis, keepdims=keepdims, dtype=float_dtype(a))
+    return np.sum(mask, axis=axis, keepdims=keepdims, dtype=np.real(np.zeros((), float_dtype(a))).dtype)
 
 
 def _quantile_setup(a, q, axis):

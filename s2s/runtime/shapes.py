@@ -238,7 +238,7 @@ def pad_grad(g, array, pad_width, mode="constant"):
         return np.asarray(g)[tuple(slice(int(lo), int(lo) + n) for (lo, _), n in zip(widths, shape))]
     size = int(np.prod(shape))
     source = np.pad(np.arange(size).reshape(shape), pad_width, mode=mode)
-    out = np.bincount(source.ravel(), weights=np.ravel(g), minlength=size)
+    out = _summed_at(source.ravel(), np.ravel(g), size)
     return out.reshape(shape).astype(float_dtype(g), copy=False)
 
 
@@ -259,12 +259,20 @@ def take_along_axis_grad(g, arr, indices, axis=-1):
     return out
 
 
+def _summed_at(index, weights, size):
+    """``np.bincount(index, weights, minlength=size)``, for complex weights too (real and imaginary parts apart)."""
+    if np.iscomplexobj(weights):
+        return (np.bincount(index, weights=np.real(weights), minlength=size)
+                + 1j * np.bincount(index, weights=np.imag(weights), minlength=size))
+    return np.bincount(index, weights=weights, minlength=size)
+
+
 def _copy_map_grad(g, size, source):
     """Adjoint of a linear map that copies elements: ``source`` holds, for each result element, the flat index
     of the input element it copies (-1: none). Repeated copies add up."""
     source = np.ravel(source)
     keep = source >= 0
-    out = np.bincount(source[keep], weights=np.ravel(g)[keep], minlength=size)
+    out = _summed_at(source[keep], np.ravel(g)[keep], size)
     return out.astype(float_dtype(g), copy=False)
 
 
