@@ -1,0 +1,130 @@
+"""Cases of tests/test_rules.py for the rules of issue 17: scipy.special functions with an order or
+shape parameter (templates/scipy_special_orders.py), the scipy.stats distributions
+(templates/scipy_stats*.py) and NumPy's einsum sublists, gradient, partition, rollaxis, math.copysign.
+
+``calls`` and ``rows`` are appended to CALLS and ROWS there; ``SECOND_ORDER`` lists the row
+functions whose Hessians tests/test_rules_issue17.py checks (with forward against reverse mode).
+The scipy cases are added only when scipy is importable.
+"""
+import math
+
+import numpy as np
+
+try:
+    import scipy.special as sp
+    import scipy.stats as st
+except ImportError:  # scipy is optional
+    sp = st = None
+
+HAVE_SCIPY = sp is not None
+CONTINUOUS = (("norm", ()), ("t", (3.5,)), ("expon", ()), ("gamma", (2.5,)), ("beta", (2.0, 3.0)))
+METHODS = ("pdf", "logpdf", "cdf", "logcdf", "sf", "logsf")
+
+
+def calls(add, u, pos, away):
+    """Direct template calls: ``add(id, prim, *args, wrt=..., **kwargs)``."""
+    if HAVE_SCIPY:
+        _special_calls(add, u, pos)
+        _stats_calls(add, u, pos)
+
+
+def _special_calls(add, u, pos):
+    x = pos(2, 3) + 0.3
+    add("iv", sp.iv, 1.5, x, wrt=(1,))
+    add("iv_orders", sp.iv, np.array([0.0, 1.0, 2.5]), x, wrt=(1,))
+    add("iv_negative_x", sp.iv, np.array([0.0, 1.0, 2.0]), u(2, 3), wrt=(1,))  # integer orders: real for x < 0
+    add("ive", sp.ive, 0.5, x, wrt=(1,))
+    add("ive_negative_x", sp.ive, 2.0, u(2, 3), wrt=(1,))
+    add("jv", sp.jv, 2.0, x, wrt=(1,))
+    add("yv", sp.yv, 1.3, x, wrt=(1,))
+    add("yn", sp.yn, 2, x, wrt=(1,))
+    add("yn_negative_order", sp.yn, -1, x, wrt=(1,))
+    add("kv", sp.kv, 0.7, x, wrt=(1,))
+    add("gammainc", sp.gammainc, 2.5, x, wrt=(1,))
+    add("gammainc_a_one", sp.gammainc, np.array([1.0, 2.0, 0.5]), x, wrt=(1,))
+    add("gammaincc", sp.gammaincc, 1.5, x, wrt=(1,))
+    add("betainc", sp.betainc, 2.0, 3.0, 0.5 * pos(2, 3), wrt=(2,))
+    add("betainc_broadcast", sp.betainc, np.array([0.5, 1.0, 4.0]), 1.5, 0.4 * pos(2, 3) + 0.05, wrt=(2,))
+    add("zeta", sp.zeta, 3.0, x, wrt=(1,))
+    add("zeta_keyword", sp.zeta, np.array([2.0, 3.0, 4.5]), q=x, wrt=("q",))
+    add("rgamma", sp.rgamma, u(2, 3) * 2.0 + 0.5)
+
+
+def _stats_calls(add, u, pos):
+    x = 0.3 * pos(2, 3) + 0.05  # inside (0, 1): the support of every distribution here
+    for name, shapes in CONTINUOUS:
+        dist = getattr(st, name)
+        for method in METHODS:
+            prim = getattr(dist, method)
+            n = len(shapes) if method in ("pdf", "logpdf") else 0
+            add("{}_{}".format(name, method), prim, x, *shapes, 0.02, 1.1, wrt=(0,) + tuple(
+                range(1, 1 + n)) + (1 + len(shapes), 2 + len(shapes)))
+            add("{}_{}_keywords".format(name, method), prim, x, *shapes, wrt=(0, "loc", "scale"),
+                loc=-0.05 * pos(3), scale=1.2)
+            add("{}_{}_standard".format(name, method), prim, x, *shapes)
+    k = np.array([[0.0, 1.0, 3.0], [2.0, 5.0, 7.0]])
+    for method in ("pmf", "logpmf", "cdf", "logcdf", "sf", "logsf"):
+        add("poisson_" + method, getattr(st.poisson, method), k, 2.0 + pos(3), wrt=(1,))
+        add("poisson_{}_loc".format(method), getattr(st.poisson, method), k + 1.0, 1.5 * pos(2, 3), 1, wrt=(1,))
+        add("binom_" + method, getattr(st.binom, method), k, 8, 0.1 + 0.3 * pos(3), wrt=(2,))
+        add("binom_{}_keywords".format(method), getattr(st.binom, method), k, n=np.array([7, 9, 8]),
+            p=0.4, wrt=("p",))
+
+
+def rows(r, u, pos, away):
+    """``r(fn, *args, wrt=...)`` for each rule of issue 17."""
+    if HAVE_SCIPY:
+        for fn in SPECIAL:
+            r(fn, pos(3) * 0.4 + 0.2)
+        x = 0.3 * pos(4) + 0.05
+        for fn in STATS_CONTINUOUS:
+            r(fn, x, 0.05, 1.2, wrt=(0, 1, 2))
+        r(f_t_df, x, 4.0, wrt=(0, 1))
+        r(f_gamma_a, x, 2.5, wrt=(0, 1))
+        r(f_beta_ab, x, 2.0, 3.0, wrt=(0, 1, 2))
+        r(f_poisson, 2.0 + pos(3))
+        r(f_binom, 0.1 + 0.3 * pos(3))
+
+
+# ----------------------------------------------------------------- row functions (scipy)
+def f_bessel_orders(x): return np.sum(sp.iv(1.5, x) + sp.ive(0.5, x) * sp.jv(2.0, x) + sp.yv(1.0, x + 1.0)
+                                      + sp.yn(2, x + 1.0) + sp.kv(0.7, x + 1.0))
+def f_incomplete(x): return np.sum(sp.gammainc(2.5, x) * sp.gammaincc(1.5, x) + sp.betainc(2.0, 3.0, 0.5 * x))
+def f_zeta_rgamma(x): return np.sum(sp.zeta(3.0, x + 1.0) + sp.rgamma(x) + sp.zeta(2.0, q=x))
+def f_digamma_chain(x): return np.sum(sp.digamma(x) * sp.polygamma(1, x))
+def f_norm(x, loc, scale):
+    return np.sum(st.norm.pdf(x, loc, scale) + st.norm.logpdf(x, loc=loc, scale=scale)
+                  + st.norm.cdf(x, loc, scale) * st.norm.logcdf(x, loc, scale) + st.norm.sf(x, loc, scale) ** 2
+                  + st.norm.logsf(x, loc, scale))
+def f_t(x, loc, scale):
+    return np.sum(st.t.pdf(x, 3.0, loc, scale) + st.t.logpdf(x, 3.0, loc=loc, scale=scale)
+                  + st.t.cdf(x, 3.0, loc, scale) * st.t.logcdf(x, 5.0, loc, scale) + st.t.sf(x, 2.5, loc, scale) ** 2
+                  + st.t.logsf(x, 4.0, loc, scale))
+def f_expon(x, loc, scale):
+    return np.sum(st.expon.pdf(x, loc, scale) + st.expon.logpdf(x, loc=loc, scale=scale)
+                  + st.expon.cdf(x, loc, scale) * st.expon.logcdf(x, loc, scale) + st.expon.sf(x, loc, scale) ** 2
+                  + st.expon.logsf(x, loc, scale))
+def f_gamma(x, loc, scale):
+    return np.sum(st.gamma.pdf(x + 0.2, 2.5, loc, scale) + st.gamma.logpdf(x + 0.2, 2.5, loc=loc, scale=scale)
+                  + st.gamma.cdf(x + 0.2, 2.5, loc, scale) * st.gamma.logcdf(x + 0.2, 1.5, loc, scale)
+                  + st.gamma.sf(x + 0.2, 3.0, loc, scale) ** 2 + st.gamma.logsf(x + 0.2, 2.0, loc, scale))
+def f_beta(x, loc, scale):
+    return np.sum(st.beta.pdf(x, 2.0, 3.0, loc, scale) + st.beta.logpdf(x, 2.0, 3.0, loc=loc, scale=scale)
+                  + st.beta.cdf(x, 2.0, 3.0, loc, scale) * st.beta.logcdf(x, 1.5, 2.0, loc, scale)
+                  + st.beta.sf(x, 3.0, 2.0, loc, scale) ** 2 + st.beta.logsf(x, 2.5, 1.5, loc, scale))
+def f_t_df(x, df): return np.sum(st.t.logpdf(x, df) + st.t.pdf(x, df=df, scale=1.5))
+def f_gamma_a(x, a): return np.sum(st.gamma.logpdf(x, a) + st.gamma.pdf(x, a, scale=0.8))
+def f_beta_ab(x, a, b): return np.sum(st.beta.logpdf(x, a, b) + st.beta.pdf(x, a, b))
+def f_poisson(mu):
+    k = np.array([0.0, 2.0, 5.0])
+    return np.sum(st.poisson.pmf(k, mu) + st.poisson.logpmf(k, mu) + st.poisson.cdf(k, mu) ** 2
+                  + st.poisson.logcdf(k, mu) + st.poisson.sf(k, mu) + st.poisson.logsf(k, mu))
+def f_binom(p):
+    k = np.array([0.0, 2.0, 5.0])
+    return np.sum(st.binom.pmf(k, 6, p) + st.binom.logpmf(k, 6, p) + st.binom.cdf(k, 6, p) ** 2
+                  + st.binom.logcdf(k, 6, p) + st.binom.sf(k, 6, p) + st.binom.logsf(k, 6, p))
+
+
+SPECIAL = (f_bessel_orders, f_incomplete, f_zeta_rgamma, f_digamma_chain)
+STATS_CONTINUOUS = (f_norm, f_t, f_expon, f_gamma, f_beta)
+SECOND_ORDER = SPECIAL + STATS_CONTINUOUS + (f_t_df, f_gamma_a, f_beta_ab, f_poisson, f_binom)
