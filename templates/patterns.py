@@ -49,7 +49,7 @@ else:
         getattr(getattr(stats, dist), method)
         for dist in ("poisson", "binom") for method in ("pmf", "logpmf", "cdf", "logcdf", "sf", "logsf"))
 BROADCAST_NONLINEAR = (
-    operator.pow, np.power, math.pow, operator.mod, np.remainder, np.fmod, np.arctan2, np.hypot,
+    operator.pow, np.power, math.pow, np.copysign, math.copysign, operator.mod, np.remainder, np.fmod, np.arctan2, np.hypot,
     np.logaddexp, np.logaddexp2, np.maximum, np.minimum, np.fmax, np.fmin, np.clip,
 ) + SCIPY_BROADCAST_NONLINEAR
 INDEX_MAP = (
@@ -57,7 +57,7 @@ INDEX_MAP = (
     np.atleast_3d, np.transpose, np.swapaxes, np.moveaxis, np.broadcast_to, np.flip, np.fliplr,
     np.flipud, np.roll, np.take, np.repeat, np.tile, np.triu, np.tril, np.concatenate, np.stack,
     np.hstack, np.vstack, np.array, np.asarray, np.asanyarray, np.ascontiguousarray, np.diag,
-    np.diagonal, np.copy, runtime.item, np.fft.fftshift, np.fft.ifftshift,
+    np.diagonal, np.copy, runtime.item, np.fft.fftshift, np.fft.ifftshift, np.rollaxis,
 )
 REDUCTIONS_LINEAR = (np.sum, np.mean)
 REDUCTIONS = REDUCTIONS_LINEAR + (np.prod, np.max, np.amax, np.min, np.amin, np.var, np.std)

@@ -10,6 +10,8 @@ import math
 
 import numpy as np
 
+import s2s.runtime as R
+
 try:
     import scipy.special as sp
     import scipy.stats as st
@@ -23,6 +25,17 @@ METHODS = ("pdf", "logpdf", "cdf", "logcdf", "sf", "logsf")
 
 def calls(add, u, pos, away):
     """Direct template calls: ``add(id, prim, *args, wrt=..., **kwargs)``."""
+    a = _distinct(3, 5)
+    add("partition", np.partition, a, 2)
+    add("partition_axis0", np.partition, a, (0, 2), 0)
+    add("partition_flat", np.partition, a, 7, None)
+    add("rollaxis", np.rollaxis, u(2, 3, 4), 2)
+    add("rollaxis_start", np.rollaxis, u(2, 3, 4, 5), 1, 4)
+    add("rollaxis_negative", np.rollaxis, u(2, 3, 4), -1, -2)
+    add("math_copysign", math.copysign, away(), -0.7)
+    add("rt_partition_grad", R.partition_grad, u(3, 5), a, 2)
+    add("rt_partition_grad_flat", R.partition_grad, u(15), a, 4, None)
+    add("rt_partition_jvp", R.partition_jvp, u(3, 5), a, (1, 3), -1)
     if HAVE_SCIPY:
         _special_calls(add, u, pos)
         _stats_calls(add, u, pos)
@@ -73,6 +86,12 @@ def _stats_calls(add, u, pos):
 
 def rows(r, u, pos, away):
     """``r(fn, *args, wrt=...)`` for each rule of issue 17."""
+    r(f_einsum_sublists, u(3, 4), u(4, 2), wrt=(0, 1))
+    r(f_einsum_sublists_ellipsis, u(2, 3, 4))
+    r(f_partition, _distinct(3, 5))
+    r(f_rollaxis, u(2, 3, 4))
+    r(f_math_copysign, away(), away(), wrt=(0, 1))
+    r(f_rt_partition, u(3, 5), _distinct(3, 5), wrt=(0, 1))
     if HAVE_SCIPY:
         for fn in SPECIAL:
             r(fn, pos(3) * 0.4 + 0.2)
@@ -84,6 +103,21 @@ def rows(r, u, pos, away):
         r(f_beta_ab, x, 2.0, 3.0, wrt=(0, 1, 2))
         r(f_poisson, 2.0 + pos(3))
         r(f_binom, 0.1 + 0.3 * pos(3))
+
+
+def _distinct(*shape):
+    """Values no two of which are closer than 0.1 (no ties for the partition)."""
+    n = int(np.prod(shape))
+    return (np.random.default_rng(n).permutation(n) * 0.2 - 0.1 * n).reshape(shape)
+
+
+# ----------------------------------------------------------------- row functions (NumPy)
+def f_einsum_sublists(a, b): return np.sum(np.sin(np.einsum(a, [0, 1], b, [1, 2], [0, 2])))
+def f_einsum_sublists_ellipsis(a): return np.sum(np.einsum(a, [..., 1], a, [..., 1])) + np.sum(np.einsum(a, (0, 1, 2), [2, 0]))
+def f_partition(a): return np.sum(np.partition(a, 2) * np.arange(5.0)) + np.sum(np.partition(a, (0, 2), axis=0) ** 2)
+def f_rollaxis(a): return np.sum(np.sin(np.rollaxis(a, 2)) * np.arange(3.0)) + np.sum(np.rollaxis(a, 0, 3) ** 3)
+def f_math_copysign(x, y): return math.copysign(x, y) * x + math.copysign(2.0, x)
+def f_rt_partition(g, a): return np.sum(np.sin(R.partition_grad(g, a, 2) + R.partition_jvp(g, a, 1, -1)))
 
 
 # ----------------------------------------------------------------- row functions (scipy)
@@ -127,4 +161,4 @@ def f_binom(p):
 
 SPECIAL = (f_bessel_orders, f_incomplete, f_zeta_rgamma, f_digamma_chain)
 STATS_CONTINUOUS = (f_norm, f_t, f_expon, f_gamma, f_beta)
-SECOND_ORDER = SPECIAL + STATS_CONTINUOUS + (f_t_df, f_gamma_a, f_beta_ab, f_poisson, f_binom)
+SECOND_ORDER = (f_einsum_sublists, f_partition, f_rollaxis) + SPECIAL + STATS_CONTINUOUS + (f_t_df, f_gamma_a, f_beta_ab, f_poisson, f_binom)

@@ -27,7 +27,13 @@ def _rows():
     def r(fn, *args, wrt=0, **options):
         out.append((fn, args, wrt))
 
-    cases.rows(r, lambda *s: rng.uniform(-1.0, 1.0, s), lambda *s: rng.uniform(0.5, 2.0, s), None)
+    def u(*shape):
+        return float(rng.uniform(-1.0, 1.0)) if not shape else rng.uniform(-1.0, 1.0, shape)
+
+    def away(*shape):
+        return float(rng.choice([-1.0, 1.0]) * rng.uniform(0.3, 1.5)) if not shape else u(*shape)
+
+    cases.rows(r, u, lambda *s: rng.uniform(0.5, 2.0, s), away)
     return out
 
 
@@ -56,11 +62,14 @@ def test_hessian_matches_differences_of_the_gradient(fn):
     h = s2s.hessian(fn)(x, *rest)
     g = s2s.grad(fn)
     eps = 1e-5
-    numeric = np.array([(g(x + eps * e, *rest) - g(x - eps * e, *rest)) / (2 * eps) for e in np.eye(x.size)])
+    n = x.size
+    numeric = np.array([np.ravel(g(x + eps * e.reshape(x.shape), *rest) - g(x - eps * e.reshape(x.shape), *rest))
+                        / (2 * eps) for e in np.eye(n)])
+    h = np.reshape(h, (n, n))
     np.testing.assert_allclose(h, numeric, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(h, h.T, rtol=1e-9, atol=1e-12)
-    v = rng.standard_normal(x.size)
-    np.testing.assert_allclose(s2s.hvp(fn)(x, *rest, v), h @ v, rtol=1e-8, atol=1e-10)
+    v = rng.standard_normal(x.shape)
+    np.testing.assert_allclose(np.ravel(s2s.hvp(fn)(x, *rest, v)), h @ np.ravel(v), rtol=1e-8, atol=1e-10)
 
 
 def _df_of(x, df): return np.sum(st.t.logpdf(x, df) * st.t.logpdf(x, df=df, loc=0.1))

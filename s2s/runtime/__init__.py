@@ -49,7 +49,8 @@ from s2s.runtime.linalg import (det_grad, diag_grad, diagonal_grad, dot_grad1, d
                                 tensordot_grad2, trace_grad, unreduced_norm_grad, vecdot_grad, vector_norm_grad,
                                 vector_norm_jvp)
 from s2s.runtime.shapes import (cast_grad, cast_jvp, column, delete_grad, insert_grad, item_grad, linspace_grad,
-                                pad_grad, repeat_grad, resize_grad, sort_grad, sort_jvp, take_along_axis_grad,
+                                pad_grad, partition_grad, partition_jvp, partition_order, repeat_grad, resize_grad,
+                                rollaxis_axes, sort_grad, sort_jvp, take_along_axis_grad,
                                 take_grad, tile_grad, unarray, uncolumn_stack, unconcatenate, undstack, unhstack,
                                 unreshape, unsplit, unstack, unsum, untranspose, unvstack)
 from s2s.runtime.numeric import (convolve_grad, convolve_grad2, ediff1d_grad, interp_grad, interp_jvp, interp_slope,
@@ -101,7 +102,7 @@ __all__ = ["ArgumentError", "ComplexInputError", "ComplexOutputError", "MODULES"
            "matrix_power_grad", "matrix_power_hvp", "matrix_power_hvp_grad", "matrix_power_jvp",
            "matrix_powers", "matvec_grad1", "matvec_grad2", "mismatch", "multi_dot_grad",
            "multi_dot_grad_others", "multi_dot_hvp", "multi_dot_jvp", "nan_count", "norm_axes", "norm_grad",
-           "norm_grad_partials", "norm_jvp", "pad_grad", "path_text", "pinv_jvp", "pinv_jvp_jvp",
+           "norm_grad_partials", "norm_jvp", "pad_grad", "partition_grad", "partition_jvp", "partition_order", "rollaxis_axes", "path_text", "pinv_jvp", "pinv_jvp_jvp",
            "pinv_jvp_vjp", "polyval_grad", "polyval_slope", "power_base_grad", "prod_grad",
            "prod_others_jvp", "qr_grad", "qr_jvp", "quantile_grad", "quantile_jvp", "read_at", "real_part",
            "rebuilt", "rebuilt_like", "reduce_count", "reduced_last", "reduction_axes", "refuse_complex",
