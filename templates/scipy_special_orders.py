@@ -12,6 +12,7 @@ import numpy as np
 import scipy.special as sp
 
 from s2s.rules import adjoint, elementwise, tangent
+from s2s.runtime import astype, float_dtype
 
 
 # ---------------------------------------------------------------- Bessel functions of real order
@@ -80,36 +81,37 @@ def kv_tangent(v, x, *, ans, x_dot):
 
 
 # ---------------------------------------------------------------- incomplete gamma and beta functions
-# d/dx P(a, x) = x^(a-1) exp(-x) / Gamma(a), in logs (xlogy: 0 at x = 0 for a = 1)
+# d/dx P(a, x) = x^(a-1) exp(-x) / Gamma(a), in logs (xlogy: 0 at x = 0 for a = 1); cast to x's float
+# dtype, as scipy computes xlogy(1.0, float32) in float64
 @adjoint(sp.gammainc, wrt="x", unbroadcast=True)
 def gammainc(a, x, *, ans, ans_bar):
-    return ans_bar * np.exp(sp.xlogy(a - 1, x) - x - sp.gammaln(a))
+    return ans_bar * astype(np.exp(sp.xlogy(a - 1, x) - x - sp.gammaln(a)), float_dtype(x))
 
 
 @tangent(sp.gammainc, wrt="x", broadcast=True)
 def gammainc_tangent(a, x, *, ans, x_dot):
-    return x_dot * np.exp(sp.xlogy(a - 1, x) - x - sp.gammaln(a))
+    return x_dot * astype(np.exp(sp.xlogy(a - 1, x) - x - sp.gammaln(a)), float_dtype(x))
 
 
 @adjoint(sp.gammaincc, wrt="x", unbroadcast=True)
 def gammaincc(a, x, *, ans, ans_bar):
-    return -ans_bar * np.exp(sp.xlogy(a - 1, x) - x - sp.gammaln(a))
+    return -ans_bar * astype(np.exp(sp.xlogy(a - 1, x) - x - sp.gammaln(a)), float_dtype(x))
 
 
 @tangent(sp.gammaincc, wrt="x", broadcast=True)
 def gammaincc_tangent(a, x, *, ans, x_dot):
-    return -x_dot * np.exp(sp.xlogy(a - 1, x) - x - sp.gammaln(a))
+    return -x_dot * astype(np.exp(sp.xlogy(a - 1, x) - x - sp.gammaln(a)), float_dtype(x))
 
 
 # d/dx I_x(a, b) = x^(a-1) (1-x)^(b-1) / B(a, b)
 @adjoint(sp.betainc, wrt="x", unbroadcast=True)
 def betainc(a, b, x, *, ans, ans_bar):
-    return ans_bar * np.exp(sp.xlogy(a - 1, x) + sp.xlog1py(b - 1, -x) - sp.betaln(a, b))
+    return ans_bar * astype(np.exp(sp.xlogy(a - 1, x) + sp.xlog1py(b - 1, -x) - sp.betaln(a, b)), float_dtype(x))
 
 
 @tangent(sp.betainc, wrt="x", broadcast=True)
 def betainc_tangent(a, b, x, *, ans, x_dot):
-    return x_dot * np.exp(sp.xlogy(a - 1, x) + sp.xlog1py(b - 1, -x) - sp.betaln(a, b))
+    return x_dot * astype(np.exp(sp.xlogy(a - 1, x) + sp.xlog1py(b - 1, -x) - sp.betaln(a, b)), float_dtype(x))
 
 
 # ---------------------------------------------------------------- zeta and 1 / Gamma
