@@ -19,6 +19,10 @@ except ImportError:  # scipy is optional
     sp = st = None
 
 HAVE_SCIPY = sp is not None
+# the helpers of the multivariate densities (s2s/runtime/distributions.py) have no rules (second
+# derivatives differentiate their source)
+HELPERS_WITHOUT_RULES = ("dirichlet_alpha_grad", "dirichlet_alpha_jvp", "dirichlet_x_grad", "dirichlet_x_jvp",
+                         "mvn_cov_grad", "mvn_cov_jvp", "mvn_mean_grad", "mvn_mean_jvp", "mvn_x_grad", "mvn_x_jvp")
 CONTINUOUS = (("norm", ()), ("t", (3.5,)), ("expon", ()), ("gamma", (2.5,)), ("beta", (2.0, 3.0)))
 METHODS = ("pdf", "logpdf", "cdf", "logcdf", "sf", "logsf")
 
@@ -82,6 +86,37 @@ def _stats_calls(add, u, pos):
         add("binom_" + method, getattr(st.binom, method), k, 8, 0.1 + 0.3 * pos(3), wrt=(2,))
         add("binom_{}_keywords".format(method), getattr(st.binom, method), k, n=np.array([7, 9, 8]),
             p=0.4, wrt=("p",))
+    _multivariate_calls(add, u, pos)
+
+
+def _simplex(k, n=None):
+    w = np.random.default_rng(k).uniform(0.5, 2.0, (k,) if n is None else (k, n))
+    return w / np.sum(w, axis=0)
+
+
+def _spd(n):
+    a = np.random.default_rng(n).uniform(-1.0, 1.0, (n, n))
+    return a @ a.T + n * np.eye(n)
+
+
+def _multivariate_calls(add, u, pos):
+    alpha = pos(3) + 0.5
+    for method in ("logpdf", "pdf"):
+        prim = getattr(st.dirichlet, method)
+        # all K components lie on the simplex, which scipy checks: x moves only in the short form
+        add("dirichlet_" + method, prim, _simplex(3), alpha, wrt=(1,))
+        add("dirichlet_{}_samples".format(method), prim, _simplex(3, 4), alpha, wrt=(1,))
+        add("dirichlet_{}_short".format(method), prim, _simplex(3)[:2], alpha, wrt=(0, 1))
+        add("dirichlet_{}_short_samples".format(method), prim, _simplex(3, 2)[:2], alpha, wrt=(0, 1))
+        prim = getattr(st.multivariate_normal, method)
+        scale = 0.3 if method == "pdf" else 1.0
+        add("mvn_" + method, prim, scale * u(3), u(3), _spd(3), wrt=(0, 1, 2))
+        add("mvn_{}_samples".format(method), prim, scale * u(4, 3), u(3), _spd(3), wrt=(0, 1, 2))
+        add("mvn_{}_batch".format(method), prim, scale * u(2, 4, 3), wrt=(0, "mean", "cov"), mean=u(3), cov=_spd(3))
+        add("mvn_{}_variances".format(method), prim, scale * u(4, 2), u(2), pos(2), wrt=(0, 1, 2))
+        add("mvn_{}_scalar_cov".format(method), prim, scale * u(3), u(3), 1.7, wrt=(0, 1, 2))
+        add("mvn_{}_default_mean".format(method), prim, scale * u(5, 2), None, _spd(2), wrt=(0, 2))
+        add("mvn_{}_one_dimension".format(method), prim, u(4), 0.2, 1.3, wrt=(0, 1, 2))
 
 
 def rows(r, u, pos, away):
@@ -102,6 +137,8 @@ def rows(r, u, pos, away):
         r(f_gamma_a, x, 2.5, wrt=(0, 1))
         r(f_beta_ab, x, 2.0, 3.0, wrt=(0, 1, 2))
         r(f_poisson, 2.0 + pos(3))
+        r(f_dirichlet, _simplex(3, 2), pos(3) + 0.5, wrt=(0, 1))
+        r(f_mvn, u(4, 3), u(3), _spd(3), wrt=(0, 1, 2))
         r(f_binom, 0.1 + 0.3 * pos(3))
 
 
@@ -157,8 +194,12 @@ def f_binom(p):
     k = np.array([0.0, 2.0, 5.0])
     return np.sum(st.binom.pmf(k, 6, p) + st.binom.logpmf(k, 6, p) + st.binom.cdf(k, 6, p) ** 2
                   + st.binom.logcdf(k, 6, p) + st.binom.sf(k, 6, p) + st.binom.logsf(k, 6, p))
+def f_dirichlet(x, alpha): return np.sum(st.dirichlet.logpdf(x[:2], alpha)) + st.dirichlet.pdf(x[:2, 0], alpha)
+def f_mvn(x, mean, cov):
+    s = cov @ cov.T
+    return np.sum(st.multivariate_normal.logpdf(x, mean, s)) + st.multivariate_normal.pdf(x[0] * 0.3, cov=s)
 
 
 SPECIAL = (f_bessel_orders, f_incomplete, f_zeta_rgamma, f_digamma_chain)
 STATS_CONTINUOUS = (f_norm, f_t, f_expon, f_gamma, f_beta)
-SECOND_ORDER = (f_einsum_sublists, f_partition, f_rollaxis) + SPECIAL + STATS_CONTINUOUS + (f_t_df, f_gamma_a, f_beta_ab, f_poisson, f_binom)
+SECOND_ORDER = (f_einsum_sublists, f_partition, f_rollaxis) + SPECIAL + STATS_CONTINUOUS + (f_t_df, f_gamma_a, f_beta_ab, f_poisson, f_binom, f_dirichlet, f_mvn)

@@ -802,7 +802,8 @@ def test_tangents_keep_float32():
 # be differentiated again, and the engine reports that as a missing rule.
 HELPERS_WITHOUT_RULES = (("average_grad", "average_jvp", "interp_slope", "convolve_grad", "convolve_grad2",
                           "kron_grad", "polyval_grad", "trapezoid_grad", "trapezoid_x_jvp", "polyval_slope")
-                         + rules_linalg_scipy.HELPERS_WITHOUT_RULES + rules_second_order.HELPERS_WITHOUT_RULES)
+                         + rules_linalg_scipy.HELPERS_WITHOUT_RULES + rules_second_order.HELPERS_WITHOUT_RULES
+                         + rules_issue17.HELPERS_WITHOUT_RULES)
 
 
 def test_every_runtime_helper_has_a_rule():

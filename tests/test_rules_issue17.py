@@ -148,3 +148,30 @@ def test_sparsity_of_distributions_is_elementwise():
     x = np.linspace(0.2, 0.9, 5)
     np.testing.assert_array_equal(s2s.jacobian_sparsity(f, x).toarray(), np.eye(5, dtype=bool))
     np.testing.assert_allclose(s2s.sparse_jacobian(f)(x).toarray(), s2s.jacobian(f)(x), rtol=1e-12)
+
+
+def dirichlet_full(x, alpha): return np.sum(st.dirichlet.logpdf(x, alpha) ** 2)
+
+
+def test_dirichlet_on_the_simplex():
+    """With all K components, x can only move along the simplex: the gradient pairs with such moves."""
+    x, alpha = np.array([[0.2, 0.5], [0.3, 0.1], [0.5, 0.4]]), np.array([2.0, 3.0, 1.5])
+    g = s2s.grad(dirichlet_full)(x, alpha)
+    d = rng.standard_normal(x.shape)
+    d -= d.mean(axis=0)  # each column sums to 0
+    eps = 1e-6
+    numeric = (dirichlet_full(x + eps * d, alpha) - dirichlet_full(x - eps * d, alpha)) / (2 * eps)
+    assert np.sum(g * d) == pytest.approx(numeric, rel=1e-6)
+    value, dot = s2s.jvp(dirichlet_full)(x, alpha, d)
+    assert dot == pytest.approx(numeric, rel=1e-6)
+
+
+COV = np.array([[2.0, 0.3], [0.3, 1.0]])
+
+
+def mvn_twice(x): return st.multivariate_normal.logpdf(x, np.zeros(2), COV)
+
+
+def test_second_derivative_through_the_multivariate_helpers():
+    """The helpers have no rules: s2s differentiates their source (forward over reverse), exactly."""
+    np.testing.assert_allclose(s2s.hessian(mvn_twice)(np.array([0.3, -0.2])), -np.linalg.inv(COV), rtol=1e-12)

@@ -53,6 +53,8 @@ from s2s.runtime.shapes import (cast_grad, cast_jvp, column, delete_grad, insert
                                 rollaxis_axes, sort_grad, sort_jvp, take_along_axis_grad,
                                 take_grad, tile_grad, unarray, uncolumn_stack, unconcatenate, undstack, unhstack,
                                 unreshape, unsplit, unstack, unsum, untranspose, unvstack)
+from s2s.runtime.distributions import (dirichlet_alpha_grad, dirichlet_alpha_jvp, dirichlet_x_grad, dirichlet_x_jvp,
+                                       mvn_cov_grad, mvn_cov_jvp, mvn_mean_grad, mvn_mean_jvp, mvn_x_grad, mvn_x_jvp)
 from s2s.runtime.numeric import (convolve_grad, convolve_grad2, ediff1d_grad, interp_grad, interp_jvp, interp_slope,
                                  interp_weights, polyval_grad, polyval_slope, trapezoid_grad, trapezoid_x_jvp)
 from s2s.runtime.decompositions import (cho_apply, cho_factor_grad, cho_factor_jvp, cho_lower_factor,
@@ -87,7 +89,8 @@ __all__ = ["ArgumentError", "ComplexInputError", "ComplexOutputError", "MODULES"
            "column", "complex_fit", "conj_of", "conj_sign", "convolve_grad", "convolve_grad2", "copy",
            "cotangent", "cumprod_grad", "cumprod_hvp", "cumprod_hvp_grad", "cumprod_jvp", "cumsum_grad",
            "delete_grad", "det_grad", "detach", "diag_grad", "diagonal_grad", "diff_concat", "diff_grad",
-           "diff_grads", "dot_grad1", "dot_grad2", "ediff1d_grad", "eigh_jvp", "eigvalsh_jvp",
+           "diff_grads", "dirichlet_alpha_grad", "dirichlet_alpha_jvp", "dirichlet_x_grad",
+           "dirichlet_x_jvp", "dot_grad1", "dot_grad2", "ediff1d_grad", "eigh_jvp", "eigvalsh_jvp",
            "einsum_grad", "einsum_grad_others", "einsum_jvp", "einsum_others_jvp", "entries", "expm_grad",
            "expm_jvp", "extremum_grad", "extremum_jvp", "extremum_reduce_grad", "extremum_reduce_jvp",
            "eye_like", "fft_axes", "fft_fit", "fft_grad", "fftn_grad", "field_grad", "field_index",
@@ -101,12 +104,14 @@ __all__ = ["ArgumentError", "ComplexInputError", "ComplexOutputError", "MODULES"
            "lower_grad", "lstsq_grad", "lstsq_jvp", "masked", "matmul_grad1", "matmul_grad2",
            "matrix_power_grad", "matrix_power_hvp", "matrix_power_hvp_grad", "matrix_power_jvp",
            "matrix_powers", "matvec_grad1", "matvec_grad2", "mismatch", "multi_dot_grad",
-           "multi_dot_grad_others", "multi_dot_hvp", "multi_dot_jvp", "nan_count", "norm_axes", "norm_grad",
-           "norm_grad_partials", "norm_jvp", "pad_grad", "partition_grad", "partition_jvp", "partition_order", "rollaxis_axes", "path_text", "pinv_jvp", "pinv_jvp_jvp",
-           "pinv_jvp_vjp", "polyval_grad", "polyval_slope", "power_base_grad", "prod_grad",
-           "prod_others_jvp", "qr_grad", "qr_jvp", "quantile_grad", "quantile_jvp", "read_at", "real_part",
-           "rebuilt", "rebuilt_like", "reduce_count", "reduced_last", "reduction_axes", "refuse_complex",
-           "repeat_grad", "resize_grad", "rfft_grad", "rfftn_grad", "safe_divide", "scipy_cholesky_grad",
+           "multi_dot_grad_others", "multi_dot_hvp", "multi_dot_jvp", "mvn_cov_grad", "mvn_cov_jvp",
+           "mvn_mean_grad", "mvn_mean_jvp", "mvn_x_grad", "mvn_x_jvp", "nan_count", "norm_axes",
+           "norm_grad", "norm_grad_partials", "norm_jvp", "pad_grad", "partition_grad", "partition_jvp",
+           "partition_order", "path_text", "pinv_jvp", "pinv_jvp_jvp", "pinv_jvp_vjp", "polyval_grad",
+           "polyval_slope", "power_base_grad", "prod_grad", "prod_others_jvp", "qr_grad", "qr_jvp",
+           "quantile_grad", "quantile_jvp", "read_at", "real_part", "rebuilt", "rebuilt_like",
+           "reduce_count", "reduced_last", "reduction_axes", "refuse_complex", "repeat_grad", "resize_grad",
+           "rfft_grad", "rfftn_grad", "rollaxis_axes", "safe_divide", "scipy_cholesky_grad",
            "scipy_cholesky_grad_jvp", "scipy_cholesky_grad_vjp", "scipy_cholesky_jvp",
            "scipy_cholesky_jvp_jvp", "scipy_cholesky_jvp_vjp", "seed", "select_choice_grad",
            "select_default_grad", "select_grad", "select_masks", "sign_slope", "sinc_grad", "slogdet_grad",
@@ -125,7 +130,7 @@ __all__ = ["ArgumentError", "ComplexInputError", "ComplexOutputError", "MODULES"
 # the modules defining the helpers (the __module__ of every helper)
 MODULES = ("s2s.runtime.trees", "s2s.runtime.core", "s2s.runtime.elementwise", "s2s.runtime.reductions",
            "s2s.runtime.linalg", "s2s.runtime.shapes", "s2s.runtime.numeric", "s2s.runtime.decompositions", "s2s.runtime.second_order",
-           "s2s.runtime.second_order_factors", "s2s.runtime.complexes",
+           "s2s.runtime.second_order_factors", "s2s.runtime.complexes", "s2s.runtime.distributions",
            "s2s.runtime.fourier")
 # run-time support that generated code drives (batched tangents, checkpoint schedules): copied into
 # standalone files like the helpers, but neither re-exported here nor helpers with rules
