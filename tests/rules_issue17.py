@@ -37,6 +37,14 @@ def calls(add, u, pos, away):
     add("rollaxis_start", np.rollaxis, u(2, 3, 4, 5), 1, 4)
     add("rollaxis_negative", np.rollaxis, u(2, 3, 4), -1, -2)
     add("math_copysign", math.copysign, away(), -0.7)
+    add("gradient", np.gradient, u(6))
+    add("gradient_spacing_axis", np.gradient, u(3, 5), 0.5, axis=1)
+    add("gradient_edge_order_2", np.gradient, u(4, 5), edge_order=2, axis=(0,))
+    add("gradient_all_axes", np.gradient, u(3, 4))
+    add("gradient_coordinates", np.gradient, u(5, 2), np.array([0.0, 0.3, 1.0, 1.5, 2.7]), axis=0, edge_order=2)
+    add("gradient_negative_axes", np.gradient, u(2, 3, 4), axis=(-1, 0))
+    add("rt_gradient_grad", R.gradient_grad, u(5), u(5))
+    add("rt_gradient_grad_axes", R.gradient_grad, (u(3, 4), u(3, 4)), u(3, 4), 0.5, None, 2)
     add("rt_partition_grad", R.partition_grad, u(3, 5), a, 2)
     add("rt_partition_grad_flat", R.partition_grad, u(15), a, 4, None)
     add("rt_partition_jvp", R.partition_jvp, u(3, 5), a, (1, 3), -1)
@@ -127,6 +135,8 @@ def rows(r, u, pos, away):
     r(f_rollaxis, u(2, 3, 4))
     r(f_math_copysign, away(), away(), wrt=(0, 1))
     r(f_rt_partition, u(3, 5), _distinct(3, 5), wrt=(0, 1))
+    r(f_gradient, u(4, 5))
+    r(f_rt_gradient_grad, u(3, 4), u(3, 4), wrt=(0, 1))
     if HAVE_SCIPY:
         for fn in SPECIAL:
             r(fn, pos(3) * 0.4 + 0.2)
@@ -154,6 +164,11 @@ def f_einsum_sublists_ellipsis(a): return np.sum(np.einsum(a, [..., 1], a, [...,
 def f_partition(a): return np.sum(np.partition(a, 2) * np.arange(5.0)) + np.sum(np.partition(a, (0, 2), axis=0) ** 2)
 def f_rollaxis(a): return np.sum(np.sin(np.rollaxis(a, 2)) * np.arange(3.0)) + np.sum(np.rollaxis(a, 0, 3) ** 3)
 def f_math_copysign(x, y): return math.copysign(x, y) * x + math.copysign(2.0, x)
+def f_gradient(x):
+    gx, gy = np.gradient(x, 0.5, edge_order=2)
+    return np.sum(gx * np.sin(gy)) + np.sum(np.gradient(x[0], np.array([0.0, 0.4, 0.9, 1.0, 2.0])) ** 2)
+def f_rt_gradient_grad(g, f): return np.sum(np.sin(R.gradient_grad((g, g * g), f, 0.7))) + np.sum(
+    R.gradient_grad(g[:, 0], f[:, 0], 1.0, 0, 2) ** 2)
 def f_rt_partition(g, a): return np.sum(np.sin(R.partition_grad(g, a, 2) + R.partition_jvp(g, a, 1, -1)))
 
 
@@ -202,4 +217,4 @@ def f_mvn(x, mean, cov):
 
 SPECIAL = (f_bessel_orders, f_incomplete, f_zeta_rgamma, f_digamma_chain)
 STATS_CONTINUOUS = (f_norm, f_t, f_expon, f_gamma, f_beta)
-SECOND_ORDER = (f_einsum_sublists, f_partition, f_rollaxis) + SPECIAL + STATS_CONTINUOUS + (f_t_df, f_gamma_a, f_beta_ab, f_poisson, f_binom, f_dirichlet, f_mvn)
+SECOND_ORDER = (f_einsum_sublists, f_partition, f_rollaxis, f_gradient) + SPECIAL + STATS_CONTINUOUS + (f_t_df, f_gamma_a, f_beta_ab, f_poisson, f_binom, f_dirichlet, f_mvn)

@@ -287,6 +287,13 @@ def parse_rule(fn, label: Label, primitive, trees=None):
     positional = [p for p in sig.parameters.values()
                   if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     keyword_only = [p.name for p in sig.parameters.values() if p.kind == p.KEYWORD_ONLY]
+    # keyword-only parameters of the primitive itself (np.gradient's axis): those with a default that
+    # are not the engine's (ans, ans_bar, the tangents); a call can pass them by keyword only
+    reserved = set(SPECIAL) | {n for n in keyword_only if n.endswith("_dot")} | {"batch"}
+    primitive_kw = [p for p in sig.parameters.values()
+                    if p.kind == p.KEYWORD_ONLY and p.name not in reserved and p.default is not p.empty]
+    keyword_only = [n for n in keyword_only if n not in {p.name for p in primitive_kw}]
+    positional = positional + primitive_kw
     body = [s for s in node.body if not (isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
     if not body or not isinstance(body[-1], gast.Return) or body[-1].value is None:
         bad("must end with a return")
