@@ -22,7 +22,14 @@ HAVE_SCIPY = sp is not None
 # the helpers of the multivariate densities (s2s/runtime/distributions.py) have no rules (second
 # derivatives differentiate their source)
 HELPERS_WITHOUT_RULES = ("dirichlet_alpha_grad", "dirichlet_alpha_jvp", "dirichlet_x_grad", "dirichlet_x_jvp",
-                         "mvn_cov_grad", "mvn_cov_jvp", "mvn_mean_grad", "mvn_mean_jvp", "mvn_x_grad", "mvn_x_jvp")
+                         "mvn_cov_grad", "mvn_cov_jvp", "mvn_mean_grad", "mvn_mean_jvp", "mvn_x_grad", "mvn_x_jvp",
+                         "eig_grad", "eig_jvp", "eigvals_grad", "eigvals_jvp")
+
+
+def covered_elsewhere():
+    """Primitives whose results are complex (np.linalg.eig of a real matrix): the direct template calls of
+    test_rules.py compare real values, so the row functions and tests/test_rules_issue17.py check them."""
+    return (np.linalg.eig, np.linalg.eigvals, R.eig_grad, R.eig_jvp, R.eigvals_grad, R.eigvals_jvp)
 CONTINUOUS = (("norm", ()), ("t", (3.5,)), ("expon", ()), ("gamma", (2.5,)), ("beta", (2.0, 3.0)))
 METHODS = ("pdf", "logpdf", "cdf", "logcdf", "sf", "logsf")
 
@@ -136,6 +143,10 @@ def rows(r, u, pos, away):
     r(f_math_copysign, away(), away(), wrt=(0, 1))
     r(f_rt_partition, u(3, 5), _distinct(3, 5), wrt=(0, 1))
     r(f_gradient, u(4, 5))
+    r(f_eig, np.random.default_rng(5).normal(size=(4, 4)))  # two complex eigenvalues
+    r(f_eig, np.diag([0.5, 1.0, 2.0, 3.0]) + 0.2 * u(4, 4))  # real eigenvalues
+    r(f_eig_stack, np.random.default_rng(6).normal(size=(2, 3, 3)))
+    r(f_eigvals, np.random.default_rng(5).normal(size=(4, 4)))
     r(f_rt_gradient_grad, u(3, 4), u(3, 4), wrt=(0, 1))
     if HAVE_SCIPY:
         for fn in SPECIAL:
@@ -169,6 +180,15 @@ def f_gradient(x):
     return np.sum(gx * np.sin(gy)) + np.sum(np.gradient(x[0], np.array([0.0, 0.4, 0.9, 1.0, 2.0])) ** 2)
 def f_rt_gradient_grad(g, f): return np.sum(np.sin(R.gradient_grad((g, g * g), f, 0.7))) + np.sum(
     R.gradient_grad(g[:, 0], f[:, 0], 1.0, 0, 2) ** 2)
+EIG_W = np.array([0.3, -0.7, 1.1, 0.4])
+def f_eig(a):
+    w, v = np.linalg.eig(a)
+    return (np.sum(np.real(w) * EIG_W) + np.sum(np.imag(w) ** 2) + np.sum(np.abs(v[0]) * EIG_W)
+            + np.real(v[1, 2] * v[2, 1]) + np.sum(np.imag(v[:, 1])))
+def f_eig_stack(a):
+    w, v = np.linalg.eig(a)
+    return np.sum(np.abs(w) ** 2) + np.sum(np.real(v) * a)
+def f_eigvals(a): return np.sum(np.abs(np.linalg.eigvals(a)) ** 3) + np.sum(np.real(np.linalg.eigvals(a @ a)))
 def f_rt_partition(g, a): return np.sum(np.sin(R.partition_grad(g, a, 2) + R.partition_jvp(g, a, 1, -1)))
 
 

@@ -690,7 +690,7 @@ def test_templates_keep_float32():
 
 # primitives of complex values (np.imag, np.angle, np.fft and its helpers): tests/test_complex.py checks
 # them in the real-pair view, which these tables of real arguments cannot
-COMPLEX = {T.Key(p) for p in complex_cases.covered()}
+COMPLEX = {T.Key(p) for p in complex_cases.covered() + list(rules_issue17.covered_elsewhere())}
 
 
 def test_every_primitive_has_a_direct_call():

@@ -175,3 +175,18 @@ def mvn_twice(x): return st.multivariate_normal.logpdf(x, np.zeros(2), COV)
 def test_second_derivative_through_the_multivariate_helpers():
     """The helpers have no rules: s2s differentiates their source (forward over reverse), exactly."""
     np.testing.assert_allclose(s2s.hessian(mvn_twice)(np.array([0.3, -0.2])), -np.linalg.inv(COV), rtol=1e-12)
+
+
+def eig_of(a): return np.sum(np.abs(np.linalg.eig(a)[0]))
+
+
+def test_eig_refuses_complex_matrices():
+    a = np.array([[1.0 + 0.5j, 0.2], [0.3, -1.0j]])
+    with pytest.raises(s2s.S2SError, match="np.linalg.eig"):
+        s2s.grad(eig_of)(a)
+
+
+def test_eig_gradient_of_a_real_matrix_is_real():
+    a = np.random.default_rng(5).normal(size=(4, 4))
+    g = s2s.grad(eig_of)(a)
+    assert g.dtype == np.float64 and g.shape == (4, 4)

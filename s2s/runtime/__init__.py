@@ -53,6 +53,7 @@ from s2s.runtime.shapes import (cast_grad, cast_jvp, column, delete_grad, insert
                                 rollaxis_axes, sort_grad, sort_jvp, take_along_axis_grad,
                                 take_grad, tile_grad, unarray, uncolumn_stack, unconcatenate, undstack, unhstack,
                                 unreshape, unsplit, unstack, unsum, untranspose, unvstack)
+from s2s.runtime.eigen import eig_grad, eig_jvp, eigvals_grad, eigvals_jvp
 from s2s.runtime.distributions import (dirichlet_alpha_grad, dirichlet_alpha_jvp, dirichlet_x_grad, dirichlet_x_jvp,
                                        mvn_cov_grad, mvn_cov_jvp, mvn_mean_grad, mvn_mean_jvp, mvn_x_grad, mvn_x_jvp)
 from s2s.runtime.numeric import (convolve_grad, convolve_grad2, ediff1d_grad, gradient_grad, interp_grad, interp_jvp, interp_slope,
@@ -90,19 +91,19 @@ __all__ = ["ArgumentError", "ComplexInputError", "ComplexOutputError", "MODULES"
            "cotangent", "cumprod_grad", "cumprod_hvp", "cumprod_hvp_grad", "cumprod_jvp", "cumsum_grad",
            "delete_grad", "det_grad", "detach", "diag_grad", "diagonal_grad", "diff_concat", "diff_grad",
            "diff_grads", "dirichlet_alpha_grad", "dirichlet_alpha_jvp", "dirichlet_x_grad",
-           "dirichlet_x_jvp", "dot_grad1", "dot_grad2", "ediff1d_grad", "eigh_jvp", "eigvalsh_jvp",
-           "einsum_grad", "einsum_grad_others", "einsum_jvp", "einsum_others_jvp", "entries", "expm_grad",
-           "expm_jvp", "extremum_grad", "extremum_jvp", "extremum_reduce_grad", "extremum_reduce_jvp",
-           "eye_like", "fft_axes", "fft_fit", "fft_grad", "fftn_grad", "field_grad", "field_index",
-           "filled", "finalize", "flatten", "float_dtype", "getfield", "gradient_grad", "hfft_grad",
-           "ifft_grad", "ifftn_grad", "ihfft_grad", "inner_grad1", "inner_grad2", "insert_grad",
-           "interp_grad", "interp_jvp", "interp_slope", "interp_weights", "inverse", "irfft_grad",
-           "irfft_weights", "irfftn_grad", "is_basic_index", "is_container", "is_dict",
-           "is_differentiable_leaf", "is_differentiable_leaf_tree", "is_named", "is_record", "is_runtime",
-           "is_zero", "item", "item_grad", "kron_grad", "linspace_grad", "log_positive", "log_softmax_grad",
-           "log_softmax_jvp", "logsumexp_b_grad", "logsumexp_b_jvp", "logsumexp_grad", "logsumexp_jvp",
-           "logsumexp_weights", "lower_grad", "lstsq_grad", "lstsq_jvp", "masked", "matmul_grad1",
-           "matmul_grad2", "matrix_power_grad", "matrix_power_hvp", "matrix_power_hvp_grad",
+           "dirichlet_x_jvp", "dot_grad1", "dot_grad2", "ediff1d_grad", "eig_grad", "eig_jvp", "eigh_jvp",
+           "eigvals_grad", "eigvals_jvp", "eigvalsh_jvp", "einsum_grad", "einsum_grad_others", "einsum_jvp",
+           "einsum_others_jvp", "entries", "expm_grad", "expm_jvp", "extremum_grad", "extremum_jvp",
+           "extremum_reduce_grad", "extremum_reduce_jvp", "eye_like", "fft_axes", "fft_fit", "fft_grad",
+           "fftn_grad", "field_grad", "field_index", "filled", "finalize", "flatten", "float_dtype",
+           "getfield", "gradient_grad", "hfft_grad", "ifft_grad", "ifftn_grad", "ihfft_grad", "inner_grad1",
+           "inner_grad2", "insert_grad", "interp_grad", "interp_jvp", "interp_slope", "interp_weights",
+           "inverse", "irfft_grad", "irfft_weights", "irfftn_grad", "is_basic_index", "is_container",
+           "is_dict", "is_differentiable_leaf", "is_differentiable_leaf_tree", "is_named", "is_record",
+           "is_runtime", "is_zero", "item", "item_grad", "kron_grad", "linspace_grad", "log_positive",
+           "log_softmax_grad", "log_softmax_jvp", "logsumexp_b_grad", "logsumexp_b_jvp", "logsumexp_grad",
+           "logsumexp_jvp", "logsumexp_weights", "lower_grad", "lstsq_grad", "lstsq_jvp", "masked",
+           "matmul_grad1", "matmul_grad2", "matrix_power_grad", "matrix_power_hvp", "matrix_power_hvp_grad",
            "matrix_power_jvp", "matrix_powers", "matvec_grad1", "matvec_grad2", "mismatch",
            "multi_dot_grad", "multi_dot_grad_others", "multi_dot_hvp", "multi_dot_jvp", "mvn_cov_grad",
            "mvn_cov_jvp", "mvn_mean_grad", "mvn_mean_jvp", "mvn_x_grad", "mvn_x_jvp", "nan_count",
@@ -131,6 +132,7 @@ __all__ = ["ArgumentError", "ComplexInputError", "ComplexOutputError", "MODULES"
 MODULES = ("s2s.runtime.trees", "s2s.runtime.core", "s2s.runtime.elementwise", "s2s.runtime.reductions",
            "s2s.runtime.linalg", "s2s.runtime.shapes", "s2s.runtime.numeric", "s2s.runtime.decompositions", "s2s.runtime.second_order",
            "s2s.runtime.second_order_factors", "s2s.runtime.complexes", "s2s.runtime.distributions",
+           "s2s.runtime.eigen",
            "s2s.runtime.fourier")
 # run-time support that generated code drives (batched tangents, checkpoint schedules): copied into
 # standalone files like the helpers, but neither re-exported here nor helpers with rules
