@@ -190,3 +190,37 @@ def test_eig_gradient_of_a_real_matrix_is_real():
     a = np.random.default_rng(5).normal(size=(4, 4))
     g = s2s.grad(eig_of)(a)
     assert g.dtype == np.float64 and g.shape == (4, 4)
+
+
+STANDALONE_MODEL = '''import numpy as np
+from scipy.stats import norm, multivariate_normal
+import scipy.special as sp
+
+
+def loss(x, mu, s):
+    return np.sum(norm.logpdf(x, mu, s) + sp.gammainc(2.0, x * x)
+                  + np.linalg.eigvals(np.outer(x, x) + np.eye(3)).real) + multivariate_normal.logpdf(x, cov=s * np.eye(3))
+'''
+
+
+def test_standalone_file_imports_the_distributions(tmp_path):
+    """``s2s grad -o`` imports a scipy.stats distribution by its public name and runs without s2s."""
+    import importlib.util
+    import test_standalone
+    from s2s.api import cli
+
+    (tmp_path / "model.py").write_text(STANDALONE_MODEL, encoding="utf-8")
+    out = tmp_path / "dloss.py"
+    assert cli.main(["grad", str(tmp_path / "model.py") + ":loss", "--wrt", "x,mu,s", "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "from scipy.stats import multivariate_normal, norm" in text or "from scipy.stats import norm" in text
+    spec = importlib.util.spec_from_file_location("issue17_model", tmp_path / "model.py")
+    model = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(model)
+    calls = [(np.array([0.3, -0.2, 0.9]), 0.1, 1.2)]
+    expected = [s2s.grad(model.loss, wrt=(0, 1, 2))(*args) for args in calls]
+    folder = tmp_path / "isolated"
+    folder.mkdir()
+    got = test_standalone.run_isolated(folder, text, "grad_loss", calls)
+    for g, e in zip(got, expected):
+        test_standalone.assert_same(g, e)
