@@ -56,6 +56,7 @@ from s2s.runtime import (log_softmax_grad, log_softmax_jvp, logsumexp_b_grad, lo
                          lower_grad, matvec_grad1, matvec_grad2, slogdet_grad, slogdet_jvp, softmax_grad,
                          symmetric_from, vecdot_grad)
 from s2s.runtime import unshared
+from s2s.runtime import apart
 from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_jvp, clip_masks, copy, cotangent,
                          cumsum_grad, det_grad, diag_grad, diagonal_grad, diff_grad, dot_grad1, dot_grad2,
                          extremum_grad, extremum_jvp, extremum_reduce_grad, extremum_reduce_jvp, finalize,
@@ -108,6 +109,11 @@ def unreduce_grad_(h, g, axis=None, keepdims=False, *, ans, ans_bar):
 
 @linear(unshared, wrt="value")
 def unshared_(value, others, method, where="", text="", *, ans, ans_bar):
+    return ans_bar
+
+
+@linear(apart, wrt="value")
+def apart_(value, whole, region, where="", text="", *, ans, ans_bar):
     return ans_bar
 
 

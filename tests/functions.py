@@ -1960,6 +1960,34 @@ def scalar_spread_then_summed(x0, x1):
     return (x1 + x0).sum() / (x0 * x0 + 1.0)
 
 
+def where_in_loop(x):
+    for i in range(2):
+        x = np.where(x * 1.5 > 0.5, x, np.sqrt(x * x + 1.0))
+    return np.sum(np.sin(x))
+
+
+def column_write_then_rebound(x):
+    y = np.outer(x, x)
+    t = np.cos(y[2]).copy()
+    y[:, 2] = t
+    y = y * 2.0
+    return np.sum(y ** 3)
+
+
+def write_from_rows(x):
+    y = np.outer(x, x)
+    y[0] = y[2]
+    y[0:2] = y[1:3]
+    return np.sum(np.sin(y))
+
+
+def write_after_transposed_read(x):
+    y = np.linspace(0.5, 1.5, 9).reshape(3, 3) * x
+    t = np.cos(y.T)
+    y[1] = x * 3.0
+    return np.sum(t * t)
+
+
 def bitwise_masks(x):
     inside = (x > 0) & (x < 1.0)
     outside = (x > 0.5) | (x < -0.5)
@@ -2339,6 +2367,16 @@ CASES = [
     Case("scalar_spread_then_summed", scalar_spread_then_summed, (0.7, np.array([[0.3, -0.2], [0.5, 0.1]])), 0,
          ("outside", "broadcast")),
     Case("bitwise_masks", bitwise_masks, (np.array([0.3, -0.7, 0.6, 1.2]),), 0, ("outside", "branch")),
+    # found by the fuzzer: a where in a loop (its condition comes back from a stack in the gradient, so
+    # the Hessian was refused), a column write before a rebinding (a wrong Hessian), writes from
+    # overlapping rows that NumPy copies as if copied first
+    Case("where_in_loop", where_in_loop, (np.array([0.2, 0.6, -0.4]),), 0, ("loop", "outside")),
+    Case("column_write_then_rebound", column_write_then_rebound, (np.array([0.3, -0.5, 0.8]),), 0,
+         ("write", "outside")),
+    Case("write_from_rows", write_from_rows, (np.array([0.3, -0.5, 0.8]),), 0, ("write", "outside")),
+    # the adjoint of np.cos(y.T) reads the view y.T, which the later write into y changes
+    Case("write_after_transposed_read", write_after_transposed_read, (np.array([0.3, -0.5, 0.8]),), 0,
+         ("write", "outside")),
     # --- NumPy coverage (issue 6)
     Case("guarded_log_likelihood", guarded_log_likelihood, (np.array([0.4, -0.6, 1.3, -0.2, 0.8]),), 0,
          ("numpy", "off_domain")),

@@ -579,6 +579,7 @@ def _calls():
     add("rt_column", R.column, u(3))
     add("rt_column_matrix", R.column, u(2, 3))
     add("rt_unshared", R.unshared, u(2, 3), (), "__iadd__")
+    add("rt_apart", R.apart, u(2, 3), u(3, 3), u(2, 3))  # separate arrays: the value passes through
     add("sign", np.sign, u(2, 3))
     return c
 
@@ -1428,6 +1429,7 @@ def f_rt_unreduce_grad(h, g): return np.sum(np.sin(R.unreduce_grad(h, g, (0, 2),
 def f_rt_snapshot(x): return np.sum(np.sin(R.snapshot(x)))
 def f_rt_column(x): return np.sum(np.sin(R.column(x)) * np.arange(3.0)[:, None])
 def f_rt_unshared(x): return np.sum(np.sin(R.unshared(x, (), "__iadd__")))
+def f_rt_apart(x): return np.sum(np.sin(R.apart(x, np.ones((3, 3)), np.ones((3, 3))[1])))
 def f_sign_scaled(x): return np.sum(np.sign(x) * x * x)
 def f_rt_cotangent(dout, value): return np.sum(np.sin(R.cotangent(value, dout)))
 def f_rt_finalize(g, x): return np.sum(np.sin(R.finalize(g, x)))
@@ -1791,6 +1793,7 @@ def _rows():
     rules_issue17.rows(r, u, pos, away)
     r(f_rt_column, u(3))
     r(f_rt_unshared, u(2, 3))
+    r(f_rt_apart, u(2, 3))
     r(f_sign_scaled, u(2, 3))
     return rows
 

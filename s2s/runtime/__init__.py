@@ -27,11 +27,11 @@ from s2s.runtime.trees import (as_tangent, entries, field_grad, field_index, get
                                is_differentiable_leaf, is_differentiable_leaf_tree, is_named, is_record, mismatch,
                                path_text, rebuilt_like)
 from s2s.runtime.core import (ArgumentError, ComplexInputError, ComplexOutputError, NoRuleError,
-                              NonScalarOutputError, S2SError, add, add_at, add_into, appended, astype,
+                              NonScalarOutputError, S2SError, add, add_at, add_into, apart, appended, astype,
                               broadcast_like, complex_fit, copy, cotangent, detach, finalize, flatten, float_dtype,
                               is_basic_index, is_container, is_zero, item, read_at, real_part, rebuilt,
                               refuse_complex, seed, snapshot, stop_gradient, unappended, unbroadcast, unread_at,
-                              unreduce, unreduce_grad, unshared, zero_at, zeros_like)
+                              unreduce, unreduce_grad, unshared, zero_at, zero_gradient, zeros_like)
 from s2s.runtime.elementwise import (absorb_zeros, clip_masks, extremum_grad, extremum_jvp, filled, inverse,
                                      log_positive, masked, power_base_grad, safe_divide, select_choice_grad,
                                      select_default_grad, select_grad, select_masks, sinc_grad, tie_weight)
@@ -82,8 +82,8 @@ from s2s.runtime.fourier import (fft_axes, fft_fit, fft_grad, fftn_grad, hfft_gr
 # every helper
 __all__ = ["ArgumentError", "ComplexInputError", "ComplexOutputError", "MODULES", "NoRuleError",
            "NonScalarOutputError", "S2SError", "SHARED", "SUPPORT", "absorb_zeros", "add", "add_at",
-           "add_into", "appended", "as_tangent", "astype", "average_grad", "average_jvp", "broadcast_like",
-           "cast_grad", "cast_jvp", "cho_apply", "cho_factor_grad", "cho_factor_grad_jvp",
+           "add_into", "apart", "appended", "as_tangent", "astype", "average_grad", "average_jvp",
+           "broadcast_like", "cast_grad", "cast_jvp", "cho_apply", "cho_factor_grad", "cho_factor_grad_jvp",
            "cho_factor_grad_vjp", "cho_factor_jvp", "cho_factor_jvp_jvp", "cho_factor_jvp_vjp",
            "cho_lower_factor", "cho_other_triangle", "cho_solve_grad", "cho_solve_grad_jvp",
            "cho_solve_grad_vjp", "cho_solve_jvp", "cho_solve_jvp_jvp", "cho_solve_jvp_vjp", "clip_masks",
@@ -126,7 +126,7 @@ __all__ = ["ArgumentError", "ComplexInputError", "ComplexOutputError", "MODULES"
            "unbroadcast", "uncolumn_stack", "unconcatenate", "undstack", "unhstack", "unread_at",
            "unreduce", "unreduce_grad", "unreduced_norm_grad", "unreshape", "unshared", "unsplit",
            "unstack", "unsum", "untranspose", "unvstack", "vecdot_grad", "vector_norm_grad",
-           "vector_norm_jvp", "zero_at", "zeros_like"]
+           "vector_norm_jvp", "zero_at", "zero_gradient", "zeros_like"]
 
 # the modules defining the helpers (the __module__ of every helper)
 MODULES = ("s2s.runtime.trees", "s2s.runtime.core", "s2s.runtime.elementwise", "s2s.runtime.reductions",

@@ -132,6 +132,12 @@ def zeros_like(x):
     return 0.0
 
 
+def zero_gradient(x):
+    """The gradient of an argument the result does not depend on: zeros in its structure (a dict's
+    float entries get zeros, its other entries None, as ``finalize`` gives them)."""
+    return finalize(0.0, x) if is_named(x) or isinstance(x, (list, tuple)) else zeros_like(x)
+
+
 def float_dtype(x):
     """The floating dtype an adjoint of ``x`` should have."""
     dtype = np.result_type(x)
@@ -494,6 +500,57 @@ def unshared(value, others, method, where="", text=""):
                 "`x += ...`), or copy first (`x = y.copy()`) if only this name should change.".format(
                     where, text, type(value).__name__))
     return value
+
+
+def apart(value, whole, region, where="", text=""):
+    """``value``, after checking that ``whole[...] = value`` (``region`` is ``whole[...]``) gives what it
+    would give if ``value`` were copied first. Where ``value`` is a view that overlaps the written part,
+    NumPy may copy element by element, overwriting what it has still to read (``y[:, 2] = y[1]``), or
+    not (``y[0:2] = y[1:3]``, a forward copy); s2s's derivative assumes the copy, so the write is tried
+    first on distinct numbers laid out as ``region`` and ``value`` are."""
+    if not (isinstance(value, np.ndarray) and isinstance(whole, np.ndarray) and np.shares_memory(value, whole)):
+        return value
+    if not (isinstance(region, np.ndarray) and np.shares_memory(region, whole)):
+        region = None  # an advanced index: NumPy's write is not a copy into a view; all of whole counts
+    if np.shares_memory(value, whole if region is None else region) \
+            and (region is None or not _copies_first(value, region)):
+        raise S2SError(
+            "{}: `{}`: the value is a view of the array this line writes into, and the two overlap: NumPy "
+            "then copies element by element, overwriting what it has still to read, and s2s cannot "
+            "differentiate that. Copy the value first (`... = (...).copy()`) if the old values are "
+            "meant.".format(where, text))
+    return value
+
+
+def _span(a):
+    """(first byte, one past the last byte) of the memory ``a`` reads."""
+    start = a.__array_interface__["data"][0]
+    low = sum(s * (n - 1) for s, n in zip(a.strides, a.shape) if s < 0 and n)
+    high = sum(s * (n - 1) for s, n in zip(a.strides, a.shape) if s > 0 and n)
+    return start + low, start + high + a.itemsize
+
+
+def _copies_first(value, region):
+    """Whether NumPy's copy of ``value`` into the view ``region`` writes the old values of ``value``:
+    tried on distinct numbers in memory laid out as theirs."""
+    spans = [_span(value), _span(region)]
+    low, high = min(s[0] for s in spans), max(s[1] for s in spans)
+    size = region.itemsize
+    if value.dtype != region.dtype or (high - low) % size or value.size == 0:
+        return False
+    numbers = np.arange((high - low) // size).astype(region.dtype)
+
+    def laid_out(a):
+        return np.ndarray(a.shape, a.dtype, buffer=numbers, offset=a.__array_interface__["data"][0] - low,
+                          strides=a.strides)
+
+    try:
+        target, source = laid_out(region), laid_out(value)
+    except (TypeError, ValueError):
+        return False
+    old = np.broadcast_to(source.copy(), target.shape)
+    target[...] = source
+    return bool(np.array_equal(target, old))
 
 
 def _holds(other, value, depth):

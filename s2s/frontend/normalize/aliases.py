@@ -32,9 +32,9 @@ def partners(fn):
         elif isinstance(node, gast.Expr) and isinstance(node.value, gast.Call) \
                 and isinstance(node.value.func, gast.Attribute) and node.value.func.attr in ("append", "insert") \
                 and isinstance(node.value.func.value, gast.Name):
-            for arg in node.value.args:  # lst.append(t): the list holds t's object
-                if isinstance(arg, gast.Name):
-                    pairs.append((node.value.func.value.id, arg.id))
+            for arg in node.value.args:  # lst.append(t), lst.append(t[1]): the list holds t's object or a view
+                for source in _sources(arg):
+                    pairs.append((node.value.func.value.id, source))
                     relating.add(id(node))
     read = {}
     for node in A.walk(fn):
@@ -89,22 +89,24 @@ def _sources(value):
     """The names whose object ``value`` may be, view or hold."""
     if isinstance(value, (gast.Tuple, gast.List)):
         return [n for e in value.elts for n in _sources(e)]
-    source = _source(value)
+    source = view_root(value)
     return [source] if source is not None else []
 
 
-def _source(value):
-    """The name whose object ``value`` may be (or view), else None."""
-    if isinstance(value, gast.Name):
-        return value.id
-    if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
-        return value.value.id
-    if isinstance(value, gast.Attribute) and value.attr in VIEW_ATTRIBUTES and isinstance(value.value, gast.Name):
-        return value.value.id
-    if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and value.func.attr in VIEW_METHODS \
-            and isinstance(value.func.value, gast.Name):
-        return value.func.value.id
-    return None
+def view_root(value):
+    """The name whose object ``value`` may be (or view, through a chain of views), else None."""
+    while True:
+        if isinstance(value, gast.Name):
+            return value.id
+        if isinstance(value, gast.Subscript):
+            value = value.value
+        elif isinstance(value, gast.Attribute) and value.attr in VIEW_ATTRIBUTES:
+            value = value.value
+        elif isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) \
+                and value.func.attr in VIEW_METHODS:
+            value = value.func.value
+        else:
+            return None
 
 
 def first_bound(fn):

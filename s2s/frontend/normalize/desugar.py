@@ -35,6 +35,8 @@ class Desugar:
                 setattr(node, field, self._block(value))
         if isinstance(node, gast.AugAssign):
             return self.visit_AugAssign(node)
+        if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Subscript):
+            return self.visit_item_write(node)
         if isinstance(node, gast.For):
             return for_over_range(node, self.parsed, self.namer)
         return node
@@ -65,6 +67,27 @@ class Desugar:
                 load = self._unshared(node, load, others)
         new = A.assign(target, gast.BinOp(left=load, op=node.op, right=node.value))
         return anno.copy(node, new)
+
+    def visit_item_write(self, node):
+        """``y[i] = v`` where ``v`` may be a view of ``y``: ``v`` checked at run time not to overlap
+        ``y[i]`` (``s2s.runtime.apart``), since NumPy's copy then reads what it has overwritten."""
+        target = node.targets[0]
+        whole = aliases.view_root(target.value)
+        source = aliases.view_root(node.value)
+        if whole is None or source is None or not isinstance(target.value, gast.Name):
+            return node
+        if source != whole and whole not in self.partners.get(source, ()):
+            return node
+        if isinstance(node.value, gast.Name) and node.value.id == whole:
+            return node  # ``y[...] = y`` itself: the front end reads y's old value into a name first
+        origin = anno.get(node, anno.Key.ORIGIN)
+        where = "{}:{}".format(origin.filename, origin.lineno) if origin else ""
+        region = gast.Subscript(value=A.deepcopy(target.value), slice=A.deepcopy(target.slice), ctx=gast.Load())
+        call = A.call(A.name("apart"), [node.value, A.name(whole), region, A.const(where),
+                                        A.const(origin.text if origin else "")])
+        anno.set(call, anno.Key.CALLEE, runtime.apart)
+        node.value = call
+        return node
 
     def _unshared(self, node, load, others):
         """``load`` checked at run time not to be an object ``others`` hold too (see ``aliases``)."""
