@@ -203,12 +203,12 @@ def logaddexp2_tangent(x1, x2, *, ans, x1_dot, x2_dot):
 
 # copysign(x1, x2) == |x1| with x2's sign: piecewise constant in x2, which
 # gets a zero adjoint (None); 0 at x1 == 0 (the zero subgradient of |x1|).
-@adjoint(np.copysign, unbroadcast=True)
+@adjoint(np.copysign, math.copysign, unbroadcast=True)
 def copysign(x1, x2, *, ans, ans_bar):
     return ans_bar * (np.sign(x1) * np.copysign(1.0, x2)), None
 
 
-@tangent(np.copysign, broadcast=True)
+@tangent(np.copysign, math.copysign, broadcast=True)
 def copysign_tangent(x1, x2, *, ans, x1_dot, x2_dot):
     return x1_dot * (np.sign(x1) * np.copysign(1.0, x2))
 

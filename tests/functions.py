@@ -27,8 +27,9 @@ import s2s
 
 try:  # scipy is optional: its cases are in the table only when it is installed
     import scipy.special as sp
+    import scipy.stats as st
 except ImportError:  # pragma: no cover
-    sp = None
+    sp = st = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -2461,10 +2462,30 @@ CASES += [
 ]
 # --- end of issue 17
 
+# --- the missing rules of issue 17 (tests/rules_issue17.py has one row per rule)
+def einsum_sublist_loop(a, b):
+    out = 0.0
+    for i in range(3):
+        out = out + np.sum(np.tanh(np.einsum(a * (i + 1.0), [0, 1], b, [1, 2], [0, 2])))
+    return out + np.sum(np.rollaxis(np.gradient(a, 0.5, axis=1), 1) ** 2)
+
+
+def gaussian_fit_loop(x, mu, log_s):
+    total = 0.0
+    for i in range(x.shape[0]):
+        total = total + np.sum(st.norm.logpdf(x[i], mu, np.exp(log_s)))
+    return total + np.sum(st.t.logcdf(x[0] - mu, 4.0)) + np.sum(sp.gammainc(2.5, x[1] * x[1]))
+
+
+CASES += [Case("einsum_sublist_loop", einsum_sublist_loop, (_u(3, 4), _u(4, 2)), (0, 1), ("loop", "linalg"))]
+
 if sp is not None:
     CASES += [
         Case("mixture_loglik", mixture_loglik, (_u(3), _u(4) + 1.0), (0, 1), ("scipy", "broadcast")),
         Case("beta_binomial", beta_binomial, (_pos(3), _pos(3)), (0, 1), ("scipy", "broadcast")),
+        # the scipy rows draw their arguments last: without scipy the table draws the same values
+        Case("gaussian_fit_loop", gaussian_fit_loop, (_u(3, 4), _u(4), 0.1 * _u(4)), (0, 1, 2),
+             ("scipy", "loop", "broadcast")),
     ]
 
 BY_NAME = {case.name: case for case in CASES}
