@@ -11,7 +11,7 @@ import operator
 
 import numpy as np
 
-from s2s.runtime import sign_slope, stop_gradient, zero_gradient
+from s2s.runtime import rejoins, sign_slope, stop_gradient, zero_gradient
 
 _NUMPY = (
     # index results
@@ -78,5 +78,6 @@ NONDIFFERENTIABLE = (
         stop_gradient,
         sign_slope,  # np.sign's derivative: 0 (or a refusal)
         zero_gradient,  # the gradient of an argument the result does not depend on
+        rejoins,  # whether a checkpointed loop's entry array takes back its values
     )
 )

@@ -57,7 +57,7 @@ from s2s.runtime import (log_softmax_grad, log_softmax_jvp, logsumexp_b_grad, lo
                          lower_grad, matvec_grad1, matvec_grad2, slogdet_grad, slogdet_jvp, softmax_grad,
                          symmetric_from, vecdot_grad)
 from s2s.runtime import conj_of, refuse_complex, unshared
-from s2s.runtime import apart
+from s2s.runtime import apart, grown, shrunk
 from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_jvp, clip_masks, copy, cotangent,
                          cumsum_grad, det_grad, diag_grad, diagonal_grad, diff_grad, dot_grad1, dot_grad2,
                          extremum_grad, extremum_jvp, extremum_reduce_grad, extremum_reduce_jvp, finalize,
@@ -158,6 +158,16 @@ def unread_at_(g, x_bar, idx, *, ans, ans_bar):
 @linear(appended, wrt="lst_bar")
 def appended_(lst_bar, lst, *, ans, ans_bar):
     return unappended(ans_bar, lst_bar, lst)
+
+
+@linear(shrunk, wrt="lst_bar")
+def shrunk_(lst_bar, lst, *, ans, ans_bar):
+    return grown(ans_bar, lst_bar)
+
+
+@linear(grown, wrt="g")
+def grown_(g, like, *, ans, ans_bar):
+    return shrunk(ans_bar, g)
 
 
 @linear(unappended, wrt="g")

@@ -1988,6 +1988,24 @@ def write_after_transposed_read(x):
     return np.sum(t * t)
 
 
+def list_read_from_end(x):
+    acc = [x[0] * 1.0]
+    s = 0.0
+    for k in range(3):
+        acc.append(x[k] * 2.0)
+        acc[-1] = acc[-1] * x[k]
+        s = s + np.sum(np.stack(acc[-2:]) ** 2)
+    return s + np.sum(np.stack(acc))
+
+
+def loop_writes_into_a_viewed_array(x):
+    y = x * 1.0
+    scale = np.max(y.reshape(1, 3)) * np.sum(y ** 2)
+    for k in range(3):
+        y[0:2] = np.sin(y[1:3]) * scale
+    return np.sum(y ** 2)
+
+
 def bitwise_masks(x):
     inside = (x > 0) & (x < 1.0)
     outside = (x > 0.5) | (x < -0.5)
@@ -2377,6 +2395,12 @@ CASES = [
     # the adjoint of np.cos(y.T) reads the view y.T, which the later write into y changes
     Case("write_after_transposed_read", write_after_transposed_read, (np.array([0.3, -0.5, 0.8]),), 0,
          ("write", "outside")),
+    # a list indexed from its end while it grows (its adjoint kept the popped positions: lst[-1] was
+    # another entry there), and a checkpointed loop writing into the array a view before the loop reads
+    # (the reverse sweep ended on a copy, and the view's adjoint read the loop's last values)
+    Case("list_read_from_end", list_read_from_end, (np.array([0.3, 0.7, 0.5]),), 0, ("loop", "list", "outside")),
+    Case("loop_writes_into_a_viewed_array", loop_writes_into_a_viewed_array, (np.array([0.3, 0.7, 0.5]),), 0,
+         ("loop", "write", "outside")),
     # --- NumPy coverage (issue 6)
     Case("guarded_log_likelihood", guarded_log_likelihood, (np.array([0.4, -0.6, 1.3, -0.2, 0.8]),), 0,
          ("numpy", "off_domain")),

@@ -41,6 +41,7 @@ class Reverse:
         self.prologue = []  # statements at the top of the generated function (stacks)
         params = set(_parameters(fn))
         self.popped = _popped_lists(fn)  # an append's slot may be reused after a pop
+        self.indexed_from_end = _indexed_from_end(fn)  # lists read or written at lst[-1], lst[-2:], lst[i]
         self.maybe_bound = set(params)  # names that may hold a value at this point
         self.definitely_bound = set(params)  # names that hold a value on every path here
 
@@ -277,6 +278,13 @@ class Reverse:
             group.reads = {bar}
             adjoint.append(group)
         adjoint.append(marker(slot, "restore"))
+        if self.is_active(name) and name in self.indexed_from_end:
+            # the append undone, the adjoint is as long as the list again: lst[-1] is one position in both
+            bar = self.bar(name)
+            shrink = Group(body=[A.assign(bar, A.call(self.ctx.refs.expr(runtime.shrunk, "shrunk"),
+                                                     [A.name(bar), A.name(name)]))])
+            shrink.reads = {bar}
+            adjoint.append(shrink)
         return [s], adjoint
 
     def pop(self, s):
@@ -318,6 +326,17 @@ class Reverse:
 
 def _last_index(name):
     return A.quote_expr("len({}) - 1".format(name))
+
+
+def _indexed_from_end(fn):
+    """Names subscripted with an index that may count from the end (anything but a constant >= 0)."""
+    out = set()
+    for node in A.walk(fn):
+        if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name):
+            index = node.slice
+            if not (isinstance(index, gast.Constant) and isinstance(index.value, int) and index.value >= 0):
+                out.add(node.value.id)
+    return out
 
 
 def _popped_lists(fn):

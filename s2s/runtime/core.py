@@ -167,6 +167,14 @@ def zero_gradient(x):
     return finalize(0.0, x) if is_named(x) or isinstance(x, (list, tuple)) else zeros_like(x)
 
 
+def rejoins(entry, current):
+    """Whether ``current`` (an array the reverse sweep of a checkpointed loop ends on: a copy of the
+    loop's entry state) goes back into ``entry``, the array the loop began with, which the code before
+    the loop and its views still hold: a writeable array of the same shape and dtype, another object."""
+    return (isinstance(entry, np.ndarray) and isinstance(current, np.ndarray) and entry is not current
+            and entry.shape == current.shape and entry.dtype == current.dtype and entry.flags.writeable)
+
+
 def float_dtype(x):
     """The floating dtype an adjoint of ``x`` should have."""
     dtype = np.result_type(x)
@@ -350,6 +358,26 @@ def appended(lst_bar, lst):
     if is_zero(lst_bar) or len(lst_bar) < len(lst):
         return 0.0
     return lst_bar[len(lst) - 1]
+
+
+def shrunk(lst_bar, lst):
+    """``lst_bar`` without its entries past the end of ``lst``: once the adjoint sweep has undone an
+    append (popped the value), the list's adjoint is as long as the list again, so that ``lst[-1]``
+    and ``lst[-2:]`` pick the same positions in both."""
+    if isinstance(lst_bar, (list, tuple)) or isinstance(lst_bar, np.ndarray) and lst_bar.ndim > 0:
+        if len(lst_bar) > len(lst):
+            return lst_bar[:len(lst)]
+    return lst_bar
+
+
+def grown(g, like):
+    """``g`` padded with zeros to the length of ``like`` (the adjoint of ``shrunk``)."""
+    if is_zero(g) or len(g) >= len(like):
+        return g
+    if isinstance(g, np.ndarray):
+        return np.concatenate([g, np.zeros_like(like[len(g):])])
+    rest = [zeros_like(e) for e in like[len(g):]]
+    return type(g)(list(g) + rest) if isinstance(g, tuple) else list(g) + rest
 
 
 def read_at(x_bar, idx):
