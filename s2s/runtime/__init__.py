@@ -155,7 +155,7 @@ MODULES = ("s2s.runtime.trees", "s2s.runtime.core", "s2s.runtime.elementwise", "
 SUPPORT = ("s2s.runtime.batching", "s2s.runtime.schedules", "s2s.runtime.adapters", "s2s.runtime.namespaces")
 # building blocks the helpers of several modules share; generated code and templates never call them,
 # so they need no derivative rules
-SHARED = frozenset({"conj_swap", "eigh_complex_jvp", "lstsq_residual_jvp", "pinv_complex_grad", "pinv_complex_jvp",
+SHARED = frozenset({"chunks_of", "is_complex_dtype", "may_hold", "conj_swap", "eigh_complex_jvp", "lstsq_residual_jvp", "pinv_complex_grad", "pinv_complex_jvp",
                     "qr_complex_grad", "qr_complex_jvp", "residual_weights", "svd_values_grad", "svd_values_jvp",
                     "add_into", "real_part", "complex_fit", "fft_axes", "fft_fit", "swap_norm", "irfft_weights", "is_basic_index", "is_zero", "rebuilt", "reduction_axes", "reduced_last", "eye_like",
                     "swap_last_axes", "norm_axes", "matrix_powers", "unreduced_norm_grad", "triangular_trans",
