@@ -40,6 +40,10 @@ EXCLUDE_WRITE_FROM_ITSELF = False
 # and dicts built inside the function (literals read by key later).
 DICT_ARGUMENTS = True
 LOCAL_DICTS = False
+# The constructs of issue 17 inside the function: a def or lambda reading the names around it,
+# `with np.errstate(...)` blocks, and `else` on a for loop.
+LOCAL_FUNCTIONS = False
+BLOCKS = False
 
 SIZES = (2, 3, 4)
 ARGUMENT = "*"    # in a set of names an expression may share memory with: "an argument of the caller"
@@ -315,7 +319,7 @@ class Gen:
     def statement(self, scope, indent, depth, loop, out):
         kinds = [self.s_new, self.s_rebind, self.s_aug, self.s_copy_write, self.s_if, self.s_for_range,
                  self.s_for_each, self.s_while, self.s_list, self.s_tuple, self.s_alias, self.s_call_pair,
-                 self.s_return, self.s_dict]
+                 self.s_return, self.s_dict, self.s_local, self.s_with]
         if depth > 1:
             kinds = kinds[:4] + [self.s_tuple, self.s_alias]
         if loop:
@@ -408,6 +412,34 @@ class Gen:
         self.emit(indent + 1, "{} = {} * 0.5".format(c, i))     # the int index, as a float the body may use
         inner[c] = Var(c, (), False)
         self.sub_block_from(scope, inner, indent + 1, depth + 1, out)
+        if BLOCKS and self.chance(20):  # runs unless a break left the loop
+            self.emit(indent, "else:")
+            self.sub_block(scope, indent + 1, depth + 1, loop, out, count=1)
+
+    def s_local(self, scope, indent, depth, loop, out):
+        """A def or lambda reading the names around it (a closure), called where it is made."""
+        if not LOCAL_FUNCTIONS:
+            return self.s_new(scope, indent, depth, loop, out)
+        shape = self.shape()
+        g, k = self.fresh("g"), self.fresh("k")
+        inner = dict(scope)
+        inner[k] = Var(k, shape, True)
+        code, alias = self.expr(inner, shape, 1)
+        if self.chance(50):
+            self.emit(indent, "{} = lambda {}: {}".format(g, k, code))
+        else:
+            self.emit(indent, "def {}({}):".format(g, k))
+            self.emit(indent + 1, "return {}".format(code))
+        arg, arg_alias = self.expr(scope, shape, 1)
+        alias = (alias - {k}) | (arg_alias if k in alias else set())
+        self.assign_to(scope, indent, Var(self.fresh("t"), shape, False), "{}({})".format(g, arg), alias)
+
+    def s_with(self, scope, indent, depth, loop, out):
+        """Statements under ``with np.errstate(...)`` (no jumps inside)."""
+        if not BLOCKS:
+            return self.s_new(scope, indent, depth, loop, out)
+        self.emit(indent, "with np.errstate({}='ignore'):".format(self.one(["divide", "invalid", "over", "all"])))
+        self.sub_block(scope, indent + 1, depth + 1, False, None)
 
     def sub_block_from(self, scope, inner, indent, depth, out, loop=True):
         if EXCLUDE_AUGMENTED_ON_SHARED or EXCLUDE_WRITE_ON_SHARED:
