@@ -2423,6 +2423,124 @@ CASES += [
 ]
 # --- end of issue 17
 
+# --- issue 17: functions defined inside the function (nested def, lambda, closures), inlined by s2s;
+# their arguments come from a generator of their own, so that the cases below keep theirs
+_local_rng = np.random.default_rng(17)
+
+
+def _lu(*shape, lo=-1.0, hi=1.0):
+    return _local_rng.uniform(lo, hi, size=shape) if shape else float(_local_rng.uniform(lo, hi))
+
+
+def _integrate(g, x, n=3):
+    """A helper of the user's module that takes a function."""
+    s = 0.0
+    for k in range(n):
+        s = s + g(x * (k + 1)) / n
+    return s
+
+
+def _apply_twice(g, x):
+    return g(g(x))
+
+
+def local_def_closure(x, w):
+    k = 2.0
+
+    def energy(t, scale=0.5):
+        u = np.sin(t * w)
+        return np.sum(u * u) * scale + k
+
+    return energy(x) + energy(x * 2.0, scale=k)
+
+
+def local_lambda(x):
+    sq = lambda v: v * v  # noqa: E731 (the construct under test)
+    return np.sum(sq(x) + np.exp(sq(x[0])))
+
+
+def lambda_to_helper(x, a):
+    return _integrate(lambda t: np.sum(np.tanh(a * t)), x)
+
+
+def local_def_to_helper(x, c):
+    def step(v):
+        return np.sin(v) * c + v
+
+    return np.sum(_apply_twice(step, x)) + _integrate(step, x, n=2)[0]
+
+
+def local_def_early_return(x):
+    def pick(v):
+        if np.sum(v) > 0.0:
+            return v * 2.0
+        return -v
+
+    return np.sum(pick(x) ** 2) + np.sum(pick(-x) ** 3)
+
+
+def local_def_late_binding(x):
+    total = 0.0
+    for i in range(3):
+        scale = i + 1.0
+
+        def term(v):
+            return np.sum(np.cos(v * scale))  # reads scale when called, as Python does
+
+        total = total + term(x) * x[i]
+    return total
+
+
+def local_def_calls_local(x):
+    offset = 0.5
+
+    def inner(v, c=offset):  # the default is the value offset has when the def runs
+        return np.exp(v * c)
+
+    offset = 3.0
+
+    def outer(v):
+        return inner(v) * offset + inner(v, c=0.1)
+
+    return np.sum(outer(x) * x)
+
+
+def local_def_own_loop(x):
+    def norm2(v):
+        s = 0.0
+        for e in v:
+            s += e * e
+        return s
+
+    def clipped(v, bound):
+        for e in v:
+            if e > bound:
+                return bound * 1.0
+        return np.sum(v)
+
+    return norm2(x) * np.sin(norm2(x * 0.5)) + clipped(x, 10.0)
+
+
+def lambda_called_inline(x):
+    return np.sum((lambda y: y * y)(x) + x)
+
+
+CASES += [
+    Case("local_def_closure", local_def_closure, (_lu(3), _lu(3)), (0, 1), ("local-function", "closure")),
+    Case("local_lambda", local_lambda, (_lu(3),), 0, ("local-function", "lambda")),
+    Case("lambda_to_helper", lambda_to_helper, (_lu(3), _lu()), (0, 1),
+         ("local-function", "lambda", "helper", "loop")),
+    Case("local_def_to_helper", local_def_to_helper, (_lu(3), _lu()), (0, 1),
+         ("local-function", "closure", "helper", "loop")),
+    Case("local_def_early_return", local_def_early_return, (np.array([0.4, -0.2, 0.7]),), 0,
+         ("local-function", "branch", "return")),
+    Case("local_def_late_binding", local_def_late_binding, (_lu(3),), 0, ("local-function", "closure", "loop")),
+    Case("local_def_calls_local", local_def_calls_local, (_lu(3),), 0, ("local-function", "closure")),
+    Case("local_def_own_loop", local_def_own_loop, (_lu(4),), 0, ("local-function", "loop", "return")),
+    Case("lambda_called_inline", lambda_called_inline, (_lu(3),), 0, ("local-function", "lambda")),
+]
+# --- end of the functions defined inside the function
+
 if sp is not None:
     CASES += [
         Case("mixture_loglik", mixture_loglik, (_u(3), _u(4) + 1.0), (0, 1), ("scipy", "broadcast")),

@@ -46,8 +46,9 @@ _SCHEDULE_METHODS = frozenset({"snapshot_due", "keep", "restored", "backward"})
 
 
 class ANF:
-    def __init__(self, parsed, namer, refs, methods, local_names):
+    def __init__(self, parsed, namer, refs, methods, local_names, inliner=None):
         self.parsed = parsed
+        self.inliner = inliner  # expands the calls of local functions (see local_functions)
         self.namer = namer
         self.refs = refs
         self.methods = methods
@@ -220,6 +221,9 @@ class ANF:
         """(statements, simple expression) computing ``e``."""
         pre = []
         if isinstance(e, gast.Name):
+            if self.inliner is not None and self.inliner.is_function(e.id):
+                fail(self.origin_node, "the local function `{}` used as a value".format(e.id),
+                     "call it, or pass it to a function of your own module; s2s inlines those calls", self.parsed)
             if e.id not in self.locals and self.parsed.lookup(e.id) is MISSING:
                 fail(self.origin_node, "the name `{}`, which is not defined".format(e.id),
                      "define it before the call", self.parsed)
@@ -336,6 +340,8 @@ class ANF:
             return self.method_call(e)
         if not isinstance(func, (gast.Name, gast.Attribute)):
             fail(self.origin_node, "calling the result of an expression", "call a named function", self.parsed)
+        if isinstance(func, gast.Name) and self.inliner is not None and self.inliner.is_function(func.id):
+            return self.inliner.expand(self.inliner.functions[func.id], e, self)
         if isinstance(func, gast.Name) and func.id in self.locals:
             fail(self.origin_node, "calling `{}`, a local variable".format(func.id),
                  "call module-level functions by name; s2s resolves them when it transforms", self.parsed)
@@ -348,6 +354,8 @@ class ANF:
         if callee is MISSING:
             fail(self.origin_node, "the call to `{}`, which cannot be resolved".format(A.dotted_name(func)),
                  "define or import it at module level", self.parsed)
+        if self.inliner is not None and self.inliner.takes_function(callee, e):
+            return self.inliner.expand_helper(callee, e, self)
         args = self.atoms(e.args, pre)
         keywords = [A.keyword(k.arg, self.atoms([k.value], pre)[0]) for k in e.keywords]
         if callee in (max, min) and len(args) > 2 and not keywords:

@@ -22,14 +22,11 @@ _ADVICE = {
     gast.AsyncWith: ("`async with`", "asynchronous code cannot be differentiated"),
     gast.AsyncFor: ("`async for`", "asynchronous code cannot be differentiated"),
     gast.ClassDef: ("a class definition", "define the class at module level"),
-    gast.FunctionDef: ("a nested function definition", "define the function at module level and "
-                       "call it; s2s differentiates calls to module-level functions"),
     gast.AsyncFunctionDef: ("a nested async function", "asynchronous code cannot be differentiated"),
-    gast.Lambda: ("`lambda`", "define the function with def at module level"),
     gast.Global: ("`global`", "differentiated functions cannot write global variables; return "
                   "the value instead"),
     gast.Nonlocal: ("`nonlocal`", "differentiated functions cannot write enclosing variables; "
-                    "return the value instead"),
+                    "return the value from the nested function instead"),
     gast.Delete: ("`del`", "remove the del statement (rebind the name instead)"),
     gast.Import: ("an import", "import at module level"),
     gast.ImportFrom: ("an import", "import at module level"),
