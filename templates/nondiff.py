@@ -39,6 +39,8 @@ _NUMPY = (
     "isin", "unique",
     # integer types
     "int8", "int16", "int32", "int64", "intp", "uint8", "uint16", "uint32", "uint64", "bool_",
+    # NumPy's floating-point error state (what `with np.errstate(...)` blocks become)
+    "seterr", "geterr",
 )
 
 _RANDOM = (

@@ -2102,7 +2102,7 @@ CASES = [
     Case("for_list_of_arrays", for_list_of_arrays, (_u(3),), 0, ("loop", "list")),
     Case("for_enumerate", for_enumerate, (_u(4),), 0, ("loop", "enumerate")),
     Case("for_enumerate_start", for_enumerate_start, (_u(4),), 0,
-         ("loop", "enumerate", "kwargs", "unsupported")),
+         ("loop", "enumerate", "kwargs")),
     Case("for_enumerate_start_pos", for_enumerate_start_pos, (_u(4),), 0, ("loop", "enumerate")),
     Case("for_zip", for_zip, (_u(4), _u(4)), (0, 1), ("loop", "zip", "hypothesis")),
     Case("for_zip_rows", for_zip_rows, (_u(3, 2), _u(3)), (0, 1), ("loop", "zip")),
@@ -2120,7 +2120,7 @@ CASES = [
     Case("for_early_return", for_early_return, (0.7,), 0, ("loop", "return")),
     Case("for_early_return_late", for_early_return, (0.2,), 0, ("loop", "return")),
     Case("while_early_return", while_early_return, (0.5,), 0, ("while", "return")),
-    Case("for_else", for_else, (_u(4),), 0, ("loop", "for-else", "unsupported")),
+    Case("for_else", for_else, (_u(4),), 0, ("loop", "for-else")),
     Case("nested_loops", nested_loops, (_u(2, 3),), 0, ("loop", "nested", "subscript")),
     Case("nested_loops_lists", nested_loops_lists, (_u(3),), 0, ("loop", "nested", "list")),
     Case("nested_loop_break", nested_loop_break,
@@ -2540,6 +2540,75 @@ CASES += [
     Case("lambda_called_inline", lambda_called_inline, (_lu(3),), 0, ("local-function", "lambda")),
 ]
 # --- end of the functions defined inside the function
+
+# --- issue 17: with blocks, loop else, enumerate/zip forms, list()/tuple() calls
+
+
+def with_errstate(x):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y = np.log(x) * x
+    return np.sum(y)
+
+
+def with_suppress(x):
+    with contextlib.suppress(ValueError):
+        x = x * 2.0
+    return np.sum(x)
+
+
+def for_else_breaks(x):
+    s = 0.0
+    for v in x:
+        s = s + np.sin(v)
+        if v > 0.5:
+            break
+    else:
+        s = s * 3.0
+    return s * x[0]
+
+
+def while_else(x):
+    k = 0
+    s = 0.0
+    while k < 3:
+        s = s + x[k] ** 2
+        k += 1
+    else:
+        s = s + np.sum(x)
+    return s
+
+
+def enumerate_zip_start(x, y):
+    s = 0.0
+    for i, (a, b) in enumerate(zip(x, y[1:]), start=1):
+        s = s + a * b / i
+    return s
+
+
+def zip_of_enumerate(x, y):
+    s = 0.0
+    for (i, a), (b, c) in zip(enumerate(x, 2), zip(y, range(5))):
+        s = s + i * a * np.cos(b) + c * a
+    return s
+
+
+def tuple_list_calls(x):
+    t = tuple(x)
+    rows = list(x * 2.0)
+    pair = tuple([x[0], x[1] ** 2])
+    return t[0] * rows[1] + sum(pair) + sum(list(t))
+
+
+CASES += [
+    Case("with_errstate", with_errstate, (_lu(3) + 1.5,), 0, ("with",)),
+    Case("with_suppress", with_suppress, (_lu(3),), 0, ("with", "unsupported")),
+    Case("for_else_breaks", for_else_breaks, (np.array([0.2, -0.3, 0.9, 0.1]),), 0, ("loop", "for-else", "break")),
+    Case("while_else", while_else, (_lu(4),), 0, ("while", "for-else")),
+    Case("enumerate_zip_start", enumerate_zip_start, (_lu(3), _lu(4)), (0, 1), ("loop", "enumerate", "zip")),
+    Case("zip_of_enumerate", zip_of_enumerate, (_lu(4), _lu(3)), (0, 1), ("loop", "enumerate", "zip")),
+    Case("tuple_list_calls", tuple_list_calls, (_lu(3),), 0, ("tuple", "list", "comprehension")),
+]
+# --- end of with blocks and loop forms
 
 if sp is not None:
     CASES += [

@@ -10,6 +10,7 @@ import functools
 import gc
 import inspect
 import numbers
+import re
 import types
 
 import numpy as np
@@ -210,6 +211,9 @@ class Transformed:
                           if holds_named(bound.arguments.get(name)) else t
                           for name, t in zip(self.wrt, extra))
         extra_kwargs = dict(zip(entry.extra, extra))
+        if entry.sets_errstate:  # `with np.errstate` blocks: the state comes back if the code raises
+            with np.errstate():
+                return entry.function(*args, **kwargs, **extra_kwargs)
         return entry.function(*args, **kwargs, **extra_kwargs)
 
     @property
@@ -312,6 +316,8 @@ class _Entry:
         self.extra = generated.extra  # names of the generated keyword parameters after the function's own
         self.closure = closure  # keeps the objects whose ids are in the key alive
         self.defaults = (None, None, None)  # (function, its defaults, its keyword defaults) when made
+        # the np.seterr pairs of `with np.errstate` blocks (s2s/frontend/normalize/blocks.py)
+        self.sets_errstate = re.search(r"\berrstate\w* = [\w.]*seterr\(", source) is not None
 
     def fresh(self):
         """Whether the rules are the same and every global name the transformed functions read still

@@ -28,6 +28,7 @@ from s2s.common import anno
 from s2s.common import astutil as A
 from s2s.common.errors import NoRuleError
 from s2s.common.records import RecordMethod
+from s2s.frontend.normalize import calls
 from s2s.frontend.normalize.checks import fail
 from s2s.frontend.normalize.desugar import Desugar
 from s2s.frontend.parse import MISSING
@@ -354,6 +355,8 @@ class ANF:
         if callee is MISSING:
             fail(self.origin_node, "the call to `{}`, which cannot be resolved".format(A.dotted_name(func)),
                  "define or import it at module level", self.parsed)
+        if callee is list or callee is tuple:
+            return self.value(calls.sequence_call(e, callee, self.namer, self.parsed, self.origin_node))
         if self.inliner is not None and self.inliner.takes_function(callee, e):
             return self.inliner.expand_helper(callee, e, self)
         args = self.atoms(e.args, pre)
