@@ -11,7 +11,7 @@ import operator
 
 import numpy as np
 
-from s2s.runtime import sign_slope, stop_gradient
+from s2s.runtime import mapping_keys, sign_slope, stop_gradient
 
 _NUMPY = (
     # index results
@@ -79,5 +79,6 @@ NONDIFFERENTIABLE = (
         math.factorial, math.comb, math.perm, math.gcd,
         stop_gradient,
         sign_slope,  # np.sign's derivative: 0 (or a refusal)
+        mapping_keys,  # the keys a loop over d.items() / d.keys() / d.values() indexes
     )
 )

@@ -2610,6 +2610,42 @@ CASES += [
 ]
 # --- end of with blocks and loop forms
 
+# --- issue 17: dicts inside the function: get, items/values/keys loops, a new entry in a copy
+
+
+def dict_get(params, x):
+    w = params.get("w")
+    return np.sum(np.tanh(w * x)) + params.get("b", 0.0) * params.get("missing", 2.0)
+
+
+def dict_items_loop(params, x):
+    s = 0.0
+    for name, value in params.items():
+        s = s + np.sum(np.sin(value * x)) * len(name)
+    for value in params.values():
+        s = s + np.sum(value) ** 2
+    for name in params.keys():
+        s = s + np.sum(params[name] * x)
+    return s
+
+
+def dict_new_entry(params, x):
+    local = params.copy()
+    local["hidden"] = np.tanh(x * params["w"])
+    local["w"] = local["w"] * 2.0
+    return np.sum(local["hidden"] * local["w"]) + local["b"]
+
+
+_DICT_ARGS = {"w": _lu(3), "b": _lu()}
+
+CASES += [
+    Case("dict_get", dict_get, (dict(_DICT_ARGS), _lu(3)), (0, 1), ("container", "dict", "method")),
+    Case("dict_items_loop", dict_items_loop, ({"w": _lu(3), "bb": _lu(3)}, _lu(3)), (0, 1),
+         ("container", "dict", "loop")),
+    Case("dict_new_entry", dict_new_entry, (dict(_DICT_ARGS), _lu(3)), (0, 1), ("container", "dict", "write")),
+]
+# --- end of dicts inside the function
+
 if sp is not None:
     CASES += [
         Case("mixture_loglik", mixture_loglik, (_u(3), _u(4) + 1.0), (0, 1), ("scipy", "broadcast")),

@@ -24,7 +24,7 @@ package group them by job, each importing only from the ones listed before it:
 - fourier: the adjoints of np.fft's transforms
 """
 from s2s.runtime.trees import (as_tangent, entries, field_grad, field_index, getfield, is_dict,
-                               is_differentiable_leaf, is_differentiable_leaf_tree, is_named, is_record, mismatch,
+                               is_differentiable_leaf, is_differentiable_leaf_tree, is_named, is_record, mapping_keys, mismatch,
                                path_text, rebuilt_like)
 from s2s.runtime.core import (ArgumentError, ComplexInputError, ComplexOutputError, NoRuleError,
                               NonScalarOutputError, S2SError, add, add_at, add_into, appended, astype,
@@ -97,7 +97,7 @@ __all__ = ["ArgumentError", "ComplexInputError", "ComplexOutputError", "MODULES"
            "is_differentiable_leaf_tree", "is_named", "is_record", "is_runtime", "is_zero", "item",
            "item_grad", "kron_grad", "linspace_grad", "log_positive", "log_softmax_grad", "log_softmax_jvp",
            "logsumexp_b_grad", "logsumexp_b_jvp", "logsumexp_grad", "logsumexp_jvp", "logsumexp_weights",
-           "lower_grad", "lstsq_grad", "lstsq_jvp", "masked", "matmul_grad1", "matmul_grad2",
+           "lower_grad", "lstsq_grad", "lstsq_jvp", "mapping_keys", "masked", "matmul_grad1", "matmul_grad2",
            "matrix_power_grad", "matrix_power_hvp", "matrix_power_hvp_grad", "matrix_power_jvp",
            "matrix_powers", "matvec_grad1", "matvec_grad2", "mismatch", "multi_dot_grad",
            "multi_dot_grad_others", "multi_dot_hvp", "multi_dot_jvp", "nan_count", "norm_axes", "norm_grad",

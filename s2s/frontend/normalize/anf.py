@@ -387,6 +387,9 @@ class ANF:
         pre.extend(p)
         if not isinstance(receiver, gast.Name):
             receiver = self._temp(receiver, pre)
+        if method == "get" and method not in self.methods and 1 <= len(e.args) <= 2 and not e.keywords:
+            p, value = self.value(calls.get_call(receiver, e.args, pre, self))
+            return pre + p, value
         if method == "pop" and not e.args and not e.keywords:
             node = A.call(gast.Attribute(value=receiver, attr="pop", ctx=gast.Load()))
             anno.set(node, anno.Key.CALLEE, list.pop)

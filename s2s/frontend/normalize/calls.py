@@ -3,8 +3,10 @@
 ``list(seq)`` and ``tuple(seq)`` are ``[v for v in seq]`` (a tuple of a display stays a
 tuple display: ``tuple([a, b])`` is ``(a, b)``; of any other sequence it is built as a list,
 which indexes, iterates, concatenates and repeats as the tuple would); ``list()`` and
-``tuple()`` are ``[]`` and ``()``. ``dict(k=v, ...)`` and ``dict(d)`` are left to the ANF
-pass (``dict_call``).
+``tuple()`` are ``[]`` and ``()``.
+
+``d.get(k)`` and ``d.get(k, default)`` are ``d[k] if k in d else default`` (the mapping
+protocol: what ``dict.get`` does).
 """
 import gast
 
@@ -28,3 +30,13 @@ def sequence_call(call, callee, namer, parsed, origin_node):
     comp = gast.ListComp(elt=A.name(item), generators=[gast.comprehension(
         target=A.store(item), iter=seq, ifs=[], is_async=0)])
     return anno.copy(call, comp)
+
+
+def get_call(receiver, args, pre, anf):
+    """``receiver.get(key[, default])`` as a conditional expression; ``pre`` receives the key's statements."""
+    p, key = anf.atom(args[0])
+    pre.extend(p)
+    default = args[1] if len(args) == 2 else A.const(None)
+    test = gast.Compare(left=key, ops=[gast.In()], comparators=[A.name(receiver.id)])
+    item = gast.Subscript(value=A.name(receiver.id), slice=A.deepcopy(key), ctx=gast.Load())
+    return gast.IfExp(test=test, body=item, orelse=default)

@@ -199,6 +199,22 @@ def _indexed(it, parsed, namer, hold):
     if _builtin_call(it, parsed, "range") and len(it.args) == 1 and not it.keywords:
         n = hold(it.args[0], "n") if not isinstance(it.args[0], gast.Constant) else it.args[0]
         return n, lambda k: k
+    if (isinstance(it, gast.Call) and isinstance(it.func, gast.Attribute) and not it.args and not it.keywords
+            and it.func.attr in ("items", "keys", "values")):
+        # a dict's entries: index the list of its keys, then read each entry by its key
+        mapping = hold(it.func.value, "mapping")
+        keys = anno.copy(it, A.call(A.name("mapping_keys"), [A.load(mapping)]))
+        anno.set(keys, anno.Key.CALLEE, runtime.mapping_keys)
+        keys = hold(keys, "keys")
+        part = it.func.attr
+
+        def entry(k):
+            key = _sub(keys, k)
+            if part == "keys":
+                return key
+            value = gast.Subscript(value=A.load(mapping), slice=_sub(keys, k), ctx=gast.Load())
+            return gast.Tuple(elts=[key, value], ctx=gast.Load()) if part == "items" else value
+        return A.call(A.name("len"), [A.load(keys)]), entry
     seq = hold(it, "seq")
     return A.call(A.name("len"), [A.load(seq)]), lambda k: _sub(seq, k)
 
