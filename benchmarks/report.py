@@ -6,7 +6,7 @@ the function; ``peer/s2s`` above 1 means s2s is faster than that peer.
 import json
 import os
 
-GRADIENTS = ("s2s", "hand", "autograd", "jax", "jax-jit", "torch")
+GRADIENTS = ("s2s", "hand", "autograd", "jax", "jax-jit", "torch", "s2s-numba", "hand-numba")
 PEERS = ("autograd", "jax", "jax-jit", "torch")
 
 
@@ -38,6 +38,11 @@ def rows(results):
                "s2s/hand": _ratio(t.get("s2s"), t.get("hand"))}
         for peer in PEERS:
             row[peer + "/s2s"] = _ratio(t.get(peer), t.get("s2s"))
+        # compiled gradients (compiled.py): s2s's against the compiled hand gradient and jax.jit
+        row["s2s-numba"] = t.get("s2s-numba")
+        row["s2s-numba/hand-numba"] = _ratio(t.get("s2s-numba"), t.get("hand-numba"))
+        row["jax-jit/s2s-numba"] = _ratio(t.get("jax-jit"), t.get("s2s-numba"))
+        row["compile"] = dict(r.get("compile", {}))
         row["notes"] = list(r["notes"])
         out.append(row)
     return out
@@ -52,9 +57,18 @@ def markdown(results, env):
         cells = [row["title"], seconds(row["function"]), seconds(row["s2s"])] + [_fmt(row[c]) for c in columns]
         lines.append("| " + " | ".join(cells) + " |")
         notes.extend("{}: {}".format(row["workload"], n) for n in row["notes"])
+    compiled = [row for row in rows(results) if row["s2s-numba"] is not None]
+    if compiled:
+        lines += ["", "| workload | s2s numba | s2s-numba/hand-numba | jax-jit/s2s-numba | first call (compile) |",
+                  "| --- | ---: | ---: | ---: | --- |"]
+        for row in compiled:
+            lines.append("| {} | {} | {} | {} | {} |".format(
+                row["title"], seconds(row["s2s-numba"]), _fmt(row["s2s-numba/hand-numba"]),
+                _fmt(row["jax-jit/s2s-numba"]),
+                ", ".join("{} {}".format(k, seconds(v)) for k, v in sorted(row["compile"].items()))))
     versions = ", ".join("{} {}".format(k, v) for k, v in env["versions"].items())
     lines.append("")
-    lines.append("Median time per call after warm-up ({}); {}; {}. One thread for every tool: PyTorch eager "
+    lines.append("Time per call after warm-up ({}; median unless the fastest sample is said); {}; {}. One thread for every tool: PyTorch eager "
                  "on the CPU with torch.set_num_threads(1), NumPy's BLAS and XLA single-threaded; JAX with float64, `jax-jit` compiles loops as "
                  "`lax.fori_loop`. Ratios `peer/s2s` above 1: s2s is faster.".format(env.get("run", ""), env["machine"], versions))
     for name, why in env["missing"].items():

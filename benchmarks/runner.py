@@ -4,7 +4,8 @@ For each workload: build the inputs once (seeded), compute every tool's
 gradient once and check it against the hand-written one (or s2s's when there
 is none), then time each callable: warm-up calls first (JAX compiles here),
 then ``repeat`` samples of ``number`` calls each, reporting the median time
-per call. A tool whose gradient disagrees is reported and not timed.
+per call (``--min``: the fastest sample, the figure least disturbed by other
+work on a shared machine). A tool whose gradient disagrees is reported and not timed.
 """
 import argparse
 import os
@@ -15,7 +16,7 @@ import time
 import numpy as np
 
 import s2s
-from benchmarks import peers, report
+from benchmarks import compiled, peers, report
 from benchmarks.workloads import BY_NAME, WORKLOADS
 
 RTOL, ATOL = 1e-6, 1e-10
@@ -25,8 +26,8 @@ def _as_tuple(x):
     return tuple(x) if isinstance(x, (tuple, list)) else (x,)
 
 
-def time_call(fn, args, repeat, min_sample):
-    """Median seconds per call of ``fn(*args)`` over ``repeat`` samples, after warm-up."""
+def time_call(fn, args, repeat, min_sample, statistic=np.median):
+    """Median (or ``statistic``) seconds per call of ``fn(*args)`` over ``repeat`` samples, after warm-up."""
     fn(*args)
     start = time.perf_counter()
     fn(*args)
@@ -40,7 +41,7 @@ def time_call(fn, args, repeat, min_sample):
         for _ in range(number):
             fn(*args)
         samples.append((time.perf_counter() - start) / number)
-    return float(np.median(samples))
+    return float(statistic(samples))
 
 
 def leaves(x):
@@ -57,21 +58,24 @@ def same_gradients(a, b):
     return all(np.shape(x) == np.shape(y) and np.allclose(x, y, rtol=RTOL, atol=ATOL) for x, y in zip(a, b))
 
 
-def candidates(workload, inputs, modules, optimize=True):
-    """{tool: (args, gradient callable returning a tuple)} for s2s, hand and the peers."""
+def candidates(workload, inputs, modules, optimize=True, compile_times=None, notes=None):
+    """{tool: (args, gradient callable returning a tuple)} for s2s, hand and the peers (and the
+    Numba-compiled gradients when ``compile_times`` is given: see compiled.py)."""
     g = s2s.grad(workload.fn, wrt=workload.wrt, **({} if optimize else {"optimize": False}))
     out = {"s2s": (inputs, g)}
     if workload.hand is not None:
         out["hand"] = (inputs, workload.hand)
     out.update(peers.gradient_functions(workload, inputs, modules))
+    if compile_times is not None:
+        out.update(compiled.candidates(workload, inputs, compile_times, notes))
     return out
 
 
-def run_workload(workload, modules, repeat, min_sample, log):
+def run_workload(workload, modules, repeat, min_sample, log, statistic=np.median):
     inputs = workload.make_inputs(np.random.default_rng(0))
-    result = {"name": workload.name, "title": workload.title, "times": {}, "notes": []}
-    result["times"]["function"] = time_call(workload.fn, inputs, repeat, min_sample)
-    tools = candidates(workload, inputs, modules)
+    result = {"name": workload.name, "title": workload.title, "times": {}, "notes": [], "compile": {}}
+    result["times"]["function"] = time_call(workload.fn, inputs, repeat, min_sample, statistic)
+    tools = candidates(workload, inputs, modules, compile_times=result["compile"], notes=result["notes"])
     reference_tool = "hand" if "hand" in tools else "s2s"
     args, fn = tools[reference_tool]
     reference = _as_tuple(fn(*args))
@@ -84,7 +88,7 @@ def run_workload(workload, modules, repeat, min_sample, log):
         if not same_gradients(grads, reference):
             result["notes"].append("{} disagrees with {}: not timed".format(tool, reference_tool))
             continue
-        result["times"][tool] = time_call(fn, args, repeat, min_sample)
+        result["times"][tool] = time_call(fn, args, repeat, min_sample, statistic)
         log("  {:<9} {:>12}".format(tool, report.seconds(result["times"][tool])))
     return result
 
@@ -93,6 +97,10 @@ def environment(modules, missing):
     versions = {"python": platform.python_version(), "numpy": np.__version__}
     for name, module in modules.items():
         versions[name] = getattr(module, "__version__", "?")
+    if compiled.available() is None:
+        import numba
+
+        versions["numba"] = numba.__version__
     return {"machine": "{} ({} CPUs)".format(platform.processor() or platform.machine(), os.cpu_count()),
             "versions": versions, "missing": missing,
             "torch_threads": 1 if "torch" in modules else None,
@@ -108,6 +116,7 @@ def parse_args(argv):
     parser.add_argument("--out", default=os.path.join("benchmarks", "results"),
                         help="folder for results.md, results.json and results.png")
     parser.add_argument("--quick", action="store_true", help="fewer, shorter samples (a rough look)")
+    parser.add_argument("--min", action="store_true", help="report the fastest sample instead of the median")
     return parser.parse_args(argv)
 
 
@@ -125,10 +134,13 @@ def main(argv=None):
     results = []
     for name in args.workload or [w.name for w in WORKLOADS]:
         print("{} ...".format(BY_NAME[name].title), flush=True)
-        results.append(run_workload(BY_NAME[name], modules, repeat, min_sample, print))
+        results.append(run_workload(BY_NAME[name], modules, repeat, min_sample, print,
+                                    np.min if args.min else np.median))
     env = environment(modules, missing)
     env["run"] = "--quick, {} samples".format(repeat) if args.quick else "{} samples of >= {} s".format(
         repeat, min_sample)
+    if args.min:
+        env["run"] += ", fastest sample"
     print()
     print(report.markdown(results, env))
     written = report.write(results, env, args.out)

@@ -1,12 +1,14 @@
 """s2s: source-to-source automatic differentiation for Python and NumPy.
 
 ``s2s.grad(f)`` reads ``f``'s source and generates the Python source of its
-gradient; ``s2s.source`` shows it. The generated code runs with NumPy alone.
+gradient; ``s2s.source`` shows it. The generated code runs with NumPy alone (or, with
+array-api-compat, on the arrays of another library: s2s/api/arrays.py).
 """
 from s2s.api.transforms import grad, jvp, source, value_and_grad, vjp
 from s2s.api.jacobians import hessian, hvp, jacobian
 from s2s.api.check import check_grad
 from s2s.api.show import show
+from s2s.api.arrays import ArrayLibraryError
 from s2s.common.errors import (
     ArgumentError,
     ComplexInputError,
@@ -14,6 +16,7 @@ from s2s.common.errors import (
     NonScalarOutputError,
     ComplexOutputError,
     S2SError,
+    S2SWarning,
     SourceUnavailableError,
     TemplateError,
     UnsupportedSyntaxError,
@@ -47,6 +50,7 @@ __all__ = [
     "jacobian_sparsity",
     "hessian_sparsity",
     "S2SError",
+    "S2SWarning",
     "ArgumentError",
     "ComplexInputError",
     "NoRuleError",
@@ -55,4 +59,5 @@ __all__ = [
     "SourceUnavailableError",
     "TemplateError",
     "UnsupportedSyntaxError",
+    "ArrayLibraryError",
 ]

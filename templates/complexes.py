@@ -15,7 +15,7 @@ import operator
 import numpy as np
 
 from s2s.rules import adjoint, batched, elementwise, linear, tangent
-from s2s.runtime import conj_of, conj_sign, refuse_complex, safe_divide, sign_slope
+from s2s.runtime import conj_of, conj_sign, eigh_phase_checked, refuse_complex, safe_divide, sign_slope
 
 
 @linear(np.conjugate)
@@ -84,6 +84,18 @@ def conj_of_(x, *, ans, ans_bar):
 @linear(refuse_complex, wrt="x")
 def refuse_complex_(x, what, *, ans, ans_bar):
     return ans_bar
+
+
+# the check that a loss does not depend on the phases of complex eigenvectors (np.linalg.eigh): the identity,
+# checked on the value only (a tangent of v_bar need not be free of phase: not @linear)
+@adjoint(eigh_phase_checked, wrt="v_bar")
+def eigh_phase_checked_(v_bar, v, *, ans, ans_bar):
+    return ans_bar
+
+
+@tangent(eigh_phase_checked, wrt="v_bar")
+def eigh_phase_checked_tangent(v_bar, v, *, ans, v_bar_dot):
+    return v_bar_dot
 
 
 # piecewise constant for real x (a zero derivative); x / |x| for complex x, refused until it has a rule

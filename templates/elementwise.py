@@ -203,12 +203,12 @@ def logaddexp2_tangent(x1, x2, *, ans, x1_dot, x2_dot):
 
 # copysign(x1, x2) == |x1| with x2's sign: piecewise constant in x2, which
 # gets a zero adjoint (None); 0 at x1 == 0 (the zero subgradient of |x1|).
-@adjoint(np.copysign, unbroadcast=True)
+@adjoint(np.copysign, math.copysign, unbroadcast=True)
 def copysign(x1, x2, *, ans, ans_bar):
     return ans_bar * (np.sign(x1) * np.copysign(1.0, x2)), None
 
 
-@tangent(np.copysign, broadcast=True)
+@tangent(np.copysign, math.copysign, broadcast=True)
 def copysign_tangent(x1, x2, *, ans, x1_dot, x2_dot):
     return x1_dot * (np.sign(x1) * np.copysign(1.0, x2))
 
@@ -250,17 +250,19 @@ def maximum_tangent(x1, x2, *, ans, x1_dot, x2_dot):
 
 
 # Selecting (not multiplying by a mask) keeps a NaN or inf adjoint of the
-# branch not taken out of the result.
-@adjoint(np.where, wrt=("x", "y"), unbroadcast=True)
+# branch not taken out of the result. The condition is a boolean: its
+# derivative is zero even where it depends on the inputs (in generated code it
+# may come from a stack that also holds differentiable values).
+@adjoint(np.where, wrt=("condition", "x", "y"), unbroadcast=True)
 def where(condition, x=None, y=None, *, ans, ans_bar):
-    return np.where(condition, ans_bar, 0), np.where(condition, 0, ans_bar)
+    return None, np.where(condition, ans_bar, 0), np.where(condition, 0, ans_bar)
 
 
 # np.where, not a mask product: an inf or NaN tangent of the branch not taken
 # stays out. The zero carries ans's dtype (a Python-float zero tangent would
 # make np.where return float64).
-@tangent(np.where, wrt=("x", "y"), broadcast=True)
-def where_tangent(condition, x=None, y=None, *, ans, x_dot, y_dot):
+@tangent(np.where, wrt=("condition", "x", "y"), broadcast=True)
+def where_tangent(condition, x=None, y=None, *, ans, condition_dot, x_dot, y_dot):
     zero = np.zeros_like(ans)
     return np.where(condition, x_dot, zero) + np.where(condition, zero, y_dot)
 

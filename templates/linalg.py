@@ -8,8 +8,8 @@ import operator
 import numpy as np
 
 from s2s.rules import adjoint, linear, tangent
-from s2s.runtime import (conj_of, refuse_complex, broadcast_like, det_grad, diag_grad, diagonal_grad, dot_grad1, dot_grad2,
-                         eigh_jvp, eigvalsh_jvp, einsum_grad, einsum_jvp, inner_grad1, lstsq_grad, lstsq_jvp,
+from s2s.runtime import (conj_of, broadcast_like, det_grad, diag_grad, diagonal_grad, dot_grad1, dot_grad2,
+                         eigh_jvp, eigh_phase_checked, eigvalsh_jvp, einsum_grad, einsum_jvp, inner_grad1, lstsq_grad, lstsq_jvp,
                          inner_grad2, lower_grad, matmul_grad1, matmul_grad2, matrix_power_grad, matrix_power_jvp, matvec_grad1,
                          matvec_grad2, multi_dot_grad, multi_dot_jvp, norm_grad, norm_jvp, pinv_jvp,
                          qr_grad, qr_jvp, safe_divide, slogdet_grad, slogdet_jvp, solve_grad1, solve_grad2, solve_jvp1,
@@ -179,38 +179,40 @@ def slogdet_tangent(a, *, ans, a_dot):
     return slogdet_jvp(a_dot, a, ans)
 
 
-# cholesky and eigh read one triangle of ``a`` as a symmetric matrix: the
-# other triangle gets no adjoint, and the tangent is that of the symmetric matrix read.
+# cholesky and eigh read one triangle of ``a`` as a symmetric (complex: Hermitian) matrix: the other
+# triangle gets no adjoint, and the tangent is that of the matrix read.
 # Written with ruled primitives only (no helper), so that it can be
-# differentiated again: a_bar = lower_grad(sym(L^-T phi(L^T ans_bar) L^-1)),
-# phi(x) = the lower triangle of x with its diagonal halved.
+# differentiated again: a_bar = lower_grad(herm(L^-T phi(L^T ans_bar) conj(L)^-1)),
+# phi(x) = the lower triangle of x with its diagonal halved (conj_of is the identity on real values).
 @adjoint(np.linalg.cholesky)
 def cholesky(a, *, ans, ans_bar):
-    ans_inv = np.linalg.inv(refuse_complex(ans, "np.linalg.cholesky"))
+    ans_inv = np.linalg.inv(ans)
     inner = np.swapaxes(ans, -1, -2) @ ans_bar
-    s = np.swapaxes(ans_inv, -1, -2) @ (0.5 * (np.tril(inner) + np.tril(inner, -1))) @ ans_inv
-    return lower_grad(0.5 * (s + np.swapaxes(s, -1, -2)))
+    s = np.swapaxes(ans_inv, -1, -2) @ (0.5 * (np.tril(inner) + np.tril(inner, -1))) @ conj_of(ans_inv)
+    return lower_grad(0.5 * (s + conj_of(np.swapaxes(s, -1, -2))))
 
 
 @tangent(np.linalg.cholesky)
 def cholesky_tangent(a, *, ans, a_dot):
-    ans_inv = np.linalg.inv(refuse_complex(ans, "np.linalg.cholesky"))
-    inner = ans_inv @ symmetric_from(a_dot) @ np.swapaxes(ans_inv, -1, -2)
+    ans_inv = np.linalg.inv(ans)
+    inner = ans_inv @ symmetric_from(a_dot) @ conj_of(np.swapaxes(ans_inv, -1, -2))
     return ans @ (0.5 * (np.tril(inner) + np.tril(inner, -1)))
 
 
 # With repeated eigenvalues the eigenvectors are not unique: safe_divide drops
 # their terms (1 / (w_j - w_i) is taken as 0 where w_j == w_i). Written with
 # ruled primitives only, so that the adjoint can be differentiated again.
+# Complex eigenvectors have a free phase each: eigh_phase_checked refuses a loss that depends on it.
 @adjoint(np.linalg.eigh)
 def eigh(a, UPLO="L", *, ans, ans_bar):
     w = ans[0]
-    v = refuse_complex(ans[1], "np.linalg.eigh")
+    v = ans[1]
     v_t = np.swapaxes(v, -1, -2)
     gaps = safe_divide(1.0, np.expand_dims(w, -2) - np.expand_dims(w, -1))
-    inner = diagonal_grad(broadcast_like(ans_bar[0], w), v, 0, -2, -1) + gaps * (v_t @ broadcast_like(ans_bar[1], v))
-    s = v @ inner @ v_t
-    return lower_grad(0.5 * (s + np.swapaxes(s, -1, -2)), UPLO)
+    v_bar = eigh_phase_checked(broadcast_like(ans_bar[1], v), v)
+    inner = diagonal_grad(broadcast_like(ans_bar[0], w), v, 0, -2, -1) + gaps * (v_t @ v_bar)
+    s = conj_of(v) @ inner @ v_t
+    return lower_grad(0.5 * (s + conj_of(np.swapaxes(s, -1, -2))), UPLO)
 
 
 @tangent(np.linalg.eigh)
@@ -220,8 +222,8 @@ def eigh_tangent(a, UPLO="L", *, ans, a_dot):
 
 @adjoint(np.linalg.eigvalsh)
 def eigvalsh(a, UPLO="L", *, ans, ans_bar):
-    v = np.linalg.eigh(refuse_complex(a, "np.linalg.eigvalsh"), UPLO)[1]
-    return lower_grad((v * np.expand_dims(ans_bar, -2)) @ np.swapaxes(v, -1, -2), UPLO)
+    v = np.linalg.eigh(a, UPLO)[1]
+    return lower_grad((conj_of(v) * np.expand_dims(ans_bar, -2)) @ np.swapaxes(v, -1, -2), UPLO)
 
 
 @tangent(np.linalg.eigvalsh)
@@ -254,15 +256,17 @@ def svd_tangent(a, full_matrices=True, compute_uv=True, *, ans, a_dot):
 
 
 # Where the rank does not change near ``a``; hermitian= is left out, as for svd.
-# x = pinv(a): a_bar = -x.T g x.T + (1 - a x) g.T x x.T + x.T x g.T (1 - x a),
+# x = pinv(a): a_bar = -x.T g x.T + conj((1 - a x) g.T x x^H + x^H x g.T (1 - x a)),
 # with the identities multiplied out (ruled primitives only: differentiable again).
 @adjoint(np.linalg.pinv)
 def pinv(a, rcond=None, *, ans, ans_bar):
     x_t = np.swapaxes(ans, -1, -2)
-    g_t = np.swapaxes(ans_bar, -1, -2)
-    left = g_t @ ans @ x_t
-    right = x_t @ ans @ g_t
-    return -(x_t @ ans_bar @ x_t) + left - a @ (ans @ left) + right - (right @ ans) @ a
+    x_c = conj_of(ans)
+    a_c = conj_of(a)
+    g_h = conj_of(np.swapaxes(ans_bar, -1, -2))
+    left = g_h @ x_c @ x_t
+    right = x_t @ x_c @ g_h
+    return -(x_t @ ans_bar @ x_t) + left - a_c @ (x_c @ left) + right - (right @ x_c) @ a_c
 
 
 @tangent(np.linalg.pinv)

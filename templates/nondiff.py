@@ -11,7 +11,7 @@ import operator
 
 import numpy as np
 
-from s2s.runtime import mapping_keys, sign_slope, stop_gradient
+from s2s.runtime import mapping_keys, rejoins, sign_slope, stop_gradient, zero_gradient
 
 _NUMPY = (
     # index results
@@ -80,5 +80,7 @@ NONDIFFERENTIABLE = (
         stop_gradient,
         sign_slope,  # np.sign's derivative: 0 (or a refusal)
         mapping_keys,  # the keys a loop over d.items() / d.keys() / d.values() indexes
+        zero_gradient,  # the gradient of an argument the result does not depend on
+        rejoins,  # whether a checkpointed loop's entry array takes back its values
     )
 )

@@ -7,7 +7,8 @@ Each is linear or bilinear in its array arguments; the helpers in
 import numpy as np
 
 from s2s.rules import adjoint, linear, tangent
-from s2s.runtime import (convolve_grad, convolve_grad2, ediff1d_grad, interp_grad, interp_jvp, interp_slope,
+from s2s.runtime import (convolve_grad, convolve_grad2, ediff1d_grad, gradient_grad, interp_grad, interp_jvp,
+                         interp_slope,
                          kron_grad, polyval_grad, polyval_slope, trapezoid_grad, trapezoid_x_jvp)
 
 trapezoid_ = np.trapezoid if hasattr(np, "trapezoid") else np.trapz  # NumPy 2.0 renamed trapz
@@ -94,3 +95,17 @@ def cross_tangent(a, b, *, ans, a_dot, b_dot):
 @linear(np.ediff1d)
 def ediff1d(ary, *, ans, ans_bar):
     return ediff1d_grad(ans_bar, ary)
+
+
+# np.gradient is linear in f: one spacing (a number, or the coordinates) for every axis. Several
+# spacings are refused (the rule binds one; axis and edge_order are keyword-only, as in NumPy), and so
+# is a spacing that depends on the inputs.
+@linear(np.gradient, wrt="f")
+def gradient(f, spacing=1.0, *, axis=None, edge_order=1, ans, ans_bar):
+    return gradient_grad(ans_bar, f, spacing, axis, edge_order)
+
+
+# gradient_grad is linear in g: its adjoint is np.gradient again (one piece per axis).
+@linear(gradient_grad, wrt="g")
+def gradient_grad_(g, f, spacing=1.0, axis=None, edge_order=1, *, ans, ans_bar):
+    return np.gradient(ans_bar, spacing, axis=axis, edge_order=edge_order)

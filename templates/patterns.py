@@ -34,16 +34,30 @@ BROADCAST_LINEAR = (
 )
 BROADCAST_PRODUCT = (operator.mul, np.multiply)
 BROADCAST_QUOTIENT = (operator.truediv, np.divide)
+try:  # scipy is optional: its broadcasting functions of several arguments, and the distributions
+    import scipy.special as sp
+    import scipy.stats as stats
+except ImportError:
+    SCIPY_BROADCAST_NONLINEAR = ()
+else:
+    SCIPY_BROADCAST_NONLINEAR = (
+        sp.iv, sp.ive, sp.jv, sp.yv, sp.yn, sp.kv, sp.gammainc, sp.gammaincc, sp.betainc, sp.zeta,
+        sp.polygamma, sp.xlogy, sp.xlog1py, sp.betaln, sp.beta, sp.rel_entr, sp.kl_div,
+    ) + tuple(getattr(getattr(stats, dist), method)
+              for dist in ("norm", "t", "expon", "gamma", "beta")
+              for method in ("pdf", "logpdf", "cdf", "logcdf", "sf", "logsf")) + tuple(
+        getattr(getattr(stats, dist), method)
+        for dist in ("poisson", "binom") for method in ("pmf", "logpmf", "cdf", "logcdf", "sf", "logsf"))
 BROADCAST_NONLINEAR = (
-    operator.pow, np.power, math.pow, operator.mod, np.remainder, np.fmod, np.arctan2, np.hypot,
+    operator.pow, np.power, math.pow, np.copysign, math.copysign, operator.mod, np.remainder, np.fmod, np.arctan2, np.hypot,
     np.logaddexp, np.logaddexp2, np.maximum, np.minimum, np.fmax, np.fmin, np.clip,
-)
+) + SCIPY_BROADCAST_NONLINEAR
 INDEX_MAP = (
     np.reshape, np.ravel, runtime.flatten, np.expand_dims, np.squeeze, np.atleast_1d, np.atleast_2d,
     np.atleast_3d, np.transpose, np.swapaxes, np.moveaxis, np.broadcast_to, np.flip, np.fliplr,
     np.flipud, np.roll, np.take, np.repeat, np.tile, np.triu, np.tril, np.concatenate, np.stack,
     np.hstack, np.vstack, np.array, np.asarray, np.asanyarray, np.ascontiguousarray, np.diag,
-    np.diagonal, np.copy, runtime.item, np.fft.fftshift, np.fft.ifftshift,
+    np.diagonal, np.copy, runtime.item, np.fft.fftshift, np.fft.ifftshift, np.rollaxis,
 )
 REDUCTIONS_LINEAR = (np.sum, np.mean)
 REDUCTIONS = REDUCTIONS_LINEAR + (np.prod, np.max, np.amax, np.min, np.amin, np.var, np.std)

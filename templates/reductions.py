@@ -185,32 +185,33 @@ def nanprod_tangent(a, axis=None, dtype=None, keepdims=False, initial=1, *, ans,
     return np.sum(np.where(np.isnan(a), 0, a_dot) * others, axis=axis, keepdims=keepdims)
 
 
+# complex values as for var and std: the conjugate of the centered values, the real part of ans_bar.
 @adjoint(np.nanvar)
 def nanvar(a, axis=None, dtype=None, ddof=0, keepdims=False, where=True, *, ans, ans_bar):
     n = nan_count(a, axis, keepdims, where)
-    centered = np.where(np.isnan(a), 0, a - np.nanmean(a, axis=axis, keepdims=True, where=where))
-    return masked(unreduce(ans_bar * (2 / (n - ddof)), a, axis, keepdims) * centered, where)
+    centered = conj_of(np.where(np.isnan(a), 0, a - np.nanmean(a, axis=axis, keepdims=True, where=where)))
+    return masked(unreduce(np.real(ans_bar) * (2 / (n - ddof)), a, axis, keepdims) * centered, where)
 
 
 @tangent(np.nanvar)
 def nanvar_tangent(a, axis=None, dtype=None, ddof=0, keepdims=False, where=True, *, ans, a_dot):
     n = nan_count(a, axis, keepdims, where)
-    centered = np.where(np.isnan(a), 0, a - np.nanmean(a, axis=axis, keepdims=True, where=where))
-    return np.sum(masked(a_dot, where) * centered, axis=axis, keepdims=keepdims) * (2 / (n - ddof))
+    centered = conj_of(np.where(np.isnan(a), 0, a - np.nanmean(a, axis=axis, keepdims=True, where=where)))
+    return np.real(np.sum(masked(a_dot, where) * centered, axis=axis, keepdims=keepdims)) * (2 / (n - ddof))
 
 
 @adjoint(np.nanstd)
 def nanstd(a, axis=None, dtype=None, ddof=0, keepdims=False, where=True, *, ans, ans_bar):
     n = nan_count(a, axis, keepdims, where)
-    centered = np.where(np.isnan(a), 0, a - np.nanmean(a, axis=axis, keepdims=True, where=where))
-    return masked(unreduce(safe_divide(ans_bar, ans) / (n - ddof), a, axis, keepdims) * centered, where)
+    centered = conj_of(np.where(np.isnan(a), 0, a - np.nanmean(a, axis=axis, keepdims=True, where=where)))
+    return masked(unreduce(safe_divide(np.real(ans_bar), ans) / (n - ddof), a, axis, keepdims) * centered, where)
 
 
 @tangent(np.nanstd)
 def nanstd_tangent(a, axis=None, dtype=None, ddof=0, keepdims=False, where=True, *, ans, a_dot):
     n = nan_count(a, axis, keepdims, where)
-    centered = np.where(np.isnan(a), 0, a - np.nanmean(a, axis=axis, keepdims=True, where=where))
-    return safe_divide(np.sum(masked(a_dot, where) * centered, axis=axis, keepdims=keepdims), ans) / (n - ddof)
+    centered = conj_of(np.where(np.isnan(a), 0, a - np.nanmean(a, axis=axis, keepdims=True, where=where)))
+    return safe_divide(np.real(np.sum(masked(a_dot, where) * centered, axis=axis, keepdims=keepdims)), ans) / (n - ddof)
 
 
 @linear(np.nancumsum)

@@ -39,7 +39,8 @@ import numpy as np
 
 from s2s.rules import adjoint, elementwise, linear, tangent
 from s2s.runtime import (cumprod_grad, cumprod_hvp, cumprod_hvp_grad, cumprod_jvp, einsum_grad, einsum_grad_others,
-                         einsum_jvp, einsum_others_jvp, norm_grad, norm_grad_partials, norm_jvp, prod_grad,
+                         einsum_jvp, einsum_others_jvp, norm_grad, norm_grad_partials, norm_jvp, norm_x_jvp, norm_x_pair,
+                         norm_x_vjp, prod_grad,
                          prod_others_jvp, vector_norm_grad, vector_norm_jvp)
 from s2s.runtime import (matrix_power_grad, matrix_power_hvp, matrix_power_hvp_grad, matrix_power_jvp, multi_dot_grad,
                          multi_dot_grad_others, multi_dot_hvp, multi_dot_jvp)
@@ -55,7 +56,8 @@ from s2s.runtime import eigvalsh_jvp, pinv_jvp, pinv_jvp_jvp, pinv_jvp_vjp, svd_
 from s2s.runtime import (log_softmax_grad, log_softmax_jvp, logsumexp_b_grad, logsumexp_b_jvp, logsumexp_grad, logsumexp_jvp, logsumexp_weights,
                          lower_grad, matvec_grad1, matvec_grad2, slogdet_grad, slogdet_jvp, softmax_grad,
                          symmetric_from, vecdot_grad)
-from s2s.runtime import unshared
+from s2s.runtime import conj_of, refuse_complex, unshared
+from s2s.runtime import apart, grown, shrunk
 from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_jvp, clip_masks, copy, cotangent,
                          cumsum_grad, det_grad, diag_grad, diagonal_grad, diff_grad, dot_grad1, dot_grad2,
                          extremum_grad, extremum_jvp, extremum_reduce_grad, extremum_reduce_jvp, finalize,
@@ -111,6 +113,11 @@ def unshared_(value, others, method, where="", text="", *, ans, ans_bar):
     return ans_bar
 
 
+@linear(apart, wrt="value")
+def apart_(value, whole, region, where="", text="", *, ans, ans_bar):
+    return ans_bar
+
+
 @linear(snapshot)
 def snapshot_(x, *, ans, ans_bar):
     return ans_bar
@@ -151,6 +158,16 @@ def unread_at_(g, x_bar, idx, *, ans, ans_bar):
 @linear(appended, wrt="lst_bar")
 def appended_(lst_bar, lst, *, ans, ans_bar):
     return unappended(ans_bar, lst_bar, lst)
+
+
+@linear(shrunk, wrt="lst_bar")
+def shrunk_(lst_bar, lst, *, ans, ans_bar):
+    return grown(ans_bar, lst_bar)
+
+
+@linear(grown, wrt="g")
+def grown_(g, like, *, ans, ans_bar):
+    return shrunk(ans_bar, g)
 
 
 @linear(unappended, wrt="g")
@@ -576,30 +593,32 @@ def logsumexp_jvp_tangent(t, a, lse, axis=None, b=None, keepdims=False, *, ans, 
 
 
 # slogdet_grad(g, a) = g[1] inv(a).T (the sign's adjoint g[0] is unused) and
-# slogdet_jvp(t, a, result) = (0, sum(inv(a).T t)); with m = inv(a).T, d m = -m da.T m.
+# slogdet_jvp(t, a, result) = (0, sum(inv(a).T t)); with m = inv(a).T, d m = -m da.T m. Real matrices only:
+# for a complex one the sign moves too (s2s.runtime.slogdet_grad), which these rules do not follow yet.
+SLOGDET_TWICE = "np.linalg.slogdet (its second derivative, for complex matrices)"
 @adjoint(slogdet_grad, wrt=("g", "a"))
 def slogdet_grad_(g, a, *, ans, ans_bar):
-    inv_t = np.swapaxes(np.linalg.inv(a), -1, -2)
+    inv_t = np.swapaxes(np.linalg.inv(refuse_complex(a, SLOGDET_TWICE)), -1, -2)
     scale = np.expand_dims(g[1], (-2, -1))
     return (zeros_like(g[0]), np.sum(ans_bar * inv_t, axis=(-2, -1))), -(scale * (inv_t @ np.swapaxes(ans_bar, -1, -2) @ inv_t))
 
 
 @tangent(slogdet_grad, wrt=("g", "a"))
 def slogdet_grad_tangent(g, a, *, ans, g_dot, a_dot):
-    inv_t = np.swapaxes(np.linalg.inv(a), -1, -2)
+    inv_t = np.swapaxes(np.linalg.inv(refuse_complex(a, SLOGDET_TWICE)), -1, -2)
     return slogdet_grad(g_dot, a) - np.expand_dims(g[1], (-2, -1)) * (inv_t @ np.swapaxes(a_dot, -1, -2) @ inv_t)
 
 
 @adjoint(slogdet_jvp, wrt=("t", "a"))
 def slogdet_jvp_(t, a, result, *, ans, ans_bar):
-    inv_t = np.swapaxes(np.linalg.inv(a), -1, -2)
+    inv_t = np.swapaxes(np.linalg.inv(refuse_complex(a, SLOGDET_TWICE)), -1, -2)
     scale = np.expand_dims(ans_bar[1], (-2, -1))
     return scale * inv_t, -(scale * (inv_t @ np.swapaxes(t, -1, -2) @ inv_t))
 
 
 @tangent(slogdet_jvp, wrt=("t", "a"))
 def slogdet_jvp_tangent(t, a, result, *, ans, t_dot, a_dot):
-    return slogdet_jvp(t_dot - a_dot @ np.linalg.inv(a) @ t, a, result)
+    return slogdet_jvp(t_dot - a_dot @ np.linalg.inv(refuse_complex(a, SLOGDET_TWICE)) @ t, a, result)
 
 
 # vecdot_grad(g, other) = g[..., None] * other and the matvec helpers: bilinear.
@@ -822,56 +841,56 @@ def cumprod_jvp_tangent(t, a, result, axis=None, *, ans, t_dot, a_dot):
 @adjoint(norm_grad, wrt=("g", "x", "result"))
 def norm_grad_(g, x, result, ord=None, axis=None, keepdims=False, *, ans, ans_bar):
     d = norm_grad_partials(g, x, result, ord, axis, keepdims)
-    return (norm_jvp(ans_bar, x, result, ord, axis, keepdims), ans_bar * d[0],
+    return (norm_jvp(ans_bar, x, result, ord, axis, keepdims), norm_x_vjp(ans_bar, d, x),
             unreduce_grad(ans_bar * d[1], result, axis, keepdims))
 
 
 @tangent(norm_grad, wrt=("g", "x", "result"))
 def norm_grad_tangent(g, x, result, ord=None, axis=None, keepdims=False, *, ans, g_dot, x_dot, result_dot):
     d = norm_grad_partials(g, x, result, ord, axis, keepdims)
-    return (norm_grad(g_dot, x, result, ord, axis, keepdims) + x_dot * d[0]
+    return (norm_grad(g_dot, x, result, ord, axis, keepdims) + norm_x_jvp(x_dot, d, x)
             + unreduce(result_dot, x, axis, keepdims) * d[1])
 
 
 @adjoint(norm_jvp, wrt=("t", "x", "result"))
 def norm_jvp_(t, x, result, ord=None, axis=None, keepdims=False, *, ans, ans_bar):
     d = norm_grad_partials(ans_bar, x, result, ord, axis, keepdims)
-    return (norm_grad(ans_bar, x, result, ord, axis, keepdims), t * d[0],
+    return (norm_grad(ans_bar, x, result, ord, axis, keepdims), norm_x_vjp(t, d, x),
             unreduce_grad(t * d[1], result, axis, keepdims))
 
 
 @tangent(norm_jvp, wrt=("t", "x", "result"))
 def norm_jvp_tangent(t, x, result, ord=None, axis=None, keepdims=False, *, ans, t_dot, x_dot, result_dot):
     d = norm_grad_partials(np.ones_like(result), x, result, ord, axis, keepdims)
-    return (norm_jvp(t_dot, x, result, ord, axis, keepdims) + unreduce_grad(x_dot * (t * d[0]), result, axis, keepdims)
-            + result_dot * unreduce_grad(t * d[1], result, axis, keepdims))
+    return (norm_jvp(t_dot, x, result, ord, axis, keepdims) + unreduce_grad(norm_x_pair(t, x_dot, d, x), result, axis, keepdims)
+            + result_dot * np.real(unreduce_grad(t * d[1], result, axis, keepdims)))
 
 
 if hasattr(np.linalg, "vector_norm"):
     @adjoint(vector_norm_grad, wrt=("g", "x", "result"))
     def vector_norm_grad_(g, x, result, axis=None, keepdims=False, ord=2, *, ans, ans_bar):
         d = norm_grad_partials(g, x, result, ord, axis, keepdims, True)
-        return (vector_norm_jvp(ans_bar, x, result, axis, keepdims, ord), ans_bar * d[0],
+        return (vector_norm_jvp(ans_bar, x, result, axis, keepdims, ord), norm_x_vjp(ans_bar, d, x),
                 unreduce_grad(ans_bar * d[1], result, axis, keepdims))
 
     @tangent(vector_norm_grad, wrt=("g", "x", "result"))
     def vector_norm_grad_tangent(g, x, result, axis=None, keepdims=False, ord=2, *, ans, g_dot, x_dot, result_dot):
         d = norm_grad_partials(g, x, result, ord, axis, keepdims, True)
-        return (vector_norm_grad(g_dot, x, result, axis, keepdims, ord) + x_dot * d[0]
+        return (vector_norm_grad(g_dot, x, result, axis, keepdims, ord) + norm_x_jvp(x_dot, d, x)
                 + unreduce(result_dot, x, axis, keepdims) * d[1])
 
     @adjoint(vector_norm_jvp, wrt=("t", "x", "result"))
     def vector_norm_jvp_(t, x, result, axis=None, keepdims=False, ord=2, *, ans, ans_bar):
         d = norm_grad_partials(ans_bar, x, result, ord, axis, keepdims, True)
-        return (vector_norm_grad(ans_bar, x, result, axis, keepdims, ord), t * d[0],
+        return (vector_norm_grad(ans_bar, x, result, axis, keepdims, ord), norm_x_vjp(t, d, x),
                 unreduce_grad(t * d[1], result, axis, keepdims))
 
     @tangent(vector_norm_jvp, wrt=("t", "x", "result"))
     def vector_norm_jvp_tangent(t, x, result, axis=None, keepdims=False, ord=2, *, ans, t_dot, x_dot, result_dot):
         d = norm_grad_partials(np.ones_like(result), x, result, ord, axis, keepdims, True)
         return (vector_norm_jvp(t_dot, x, result, axis, keepdims, ord)
-                + unreduce_grad(x_dot * (t * d[0]), result, axis, keepdims)
-                + result_dot * unreduce_grad(t * d[1], result, axis, keepdims))
+                + unreduce_grad(norm_x_pair(t, x_dot, d, x), result, axis, keepdims)
+                + result_dot * np.real(unreduce_grad(t * d[1], result, axis, keepdims)))
 
 
 # einsum_grad(g, s, ops, i) and einsum_jvp(t, s, ops, i) are linear in g (t) and in each operand but the i-th
@@ -1136,27 +1155,31 @@ def pinv_jvp_tangent(t, a, result, *, ans, t_dot, a_dot, result_dot):
     return pinv_jvp_jvp(t_dot, a_dot, result_dot, t, a, result)
 
 
-# eigvalsh_jvp(t, a) = diag(p), p = v.T sym(t) v: linear in t (its transpose is eigvalsh's adjoint); in a,
-# d diag(p)_k = 2 sum_i p_ik gaps_ik q_ik with q = v.T sym(a_dot) v, gaps_ik = 1 / (w_k - w_i) (0 for ties).
+# eigvalsh_jvp(t, a) = Re diag(p), p = v^H herm(t) v: linear in t (its transpose is eigvalsh's adjoint); in a,
+# d diag(p)_k = 2 sum_i Re(p_ik gaps_ik conj(q_ik)) with q = v^H herm(a_dot) v, gaps_ik = 1 / (w_k - w_i)
+# (0 for ties); conj_of and np.real leave real matrices alone.
 @adjoint(eigvalsh_jvp, wrt=("t", "a"))
 def eigvalsh_jvp_(t, a, UPLO="L", *, ans, ans_bar):
     eig = np.linalg.eigh(a, UPLO)
     v = eig[1]
     v_t = np.swapaxes(v, -1, -2)
+    v_c = conj_of(v)
     gaps = safe_divide(1.0, np.expand_dims(eig[0], -2) - np.expand_dims(eig[0], -1))
-    p = v_t @ symmetric_from(t, UPLO) @ v
-    return (lower_grad((v * np.expand_dims(ans_bar, -2)) @ v_t, UPLO),
-            lower_grad(v @ (2.0 * (p * gaps) * np.expand_dims(ans_bar, -2)) @ v_t, UPLO))
+    p = conj_of(v_t) @ symmetric_from(t, UPLO) @ v
+    weights = np.expand_dims(np.real(ans_bar), -2)
+    return (lower_grad((v_c * weights) @ v_t, UPLO),
+            lower_grad(v_c @ conj_of(2.0 * (p * gaps) * weights) @ v_t, UPLO))
 
 
 @tangent(eigvalsh_jvp, wrt=("t", "a"))
 def eigvalsh_jvp_tangent(t, a, UPLO="L", *, ans, t_dot, a_dot):
     eig = np.linalg.eigh(a, UPLO)
     v = eig[1]
-    v_t = np.swapaxes(v, -1, -2)
+    v_h = conj_of(np.swapaxes(v, -1, -2))
     gaps = safe_divide(1.0, np.expand_dims(eig[0], -2) - np.expand_dims(eig[0], -1))
-    p = v_t @ symmetric_from(t, UPLO) @ v
-    return eigvalsh_jvp(t_dot, a, UPLO) + 2.0 * np.sum((p * gaps) * (v_t @ symmetric_from(a_dot, UPLO) @ v), axis=-2)
+    p = v_h @ symmetric_from(t, UPLO) @ v
+    return eigvalsh_jvp(t_dot, a, UPLO) + 2.0 * np.sum(np.real((p * gaps) * conj_of(v_h @ symmetric_from(a_dot, UPLO) @ v)),
+                                                       axis=-2)
 
 
 # svd_grad for the singular values alone (compute_uv=False, svdvals): u diag(g) vh, whose derivative in a

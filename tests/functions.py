@@ -27,8 +27,9 @@ import s2s
 
 try:  # scipy is optional: its cases are in the table only when it is installed
     import scipy.special as sp
+    import scipy.stats as st
 except ImportError:  # pragma: no cover
-    sp = None
+    sp = st = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -1959,6 +1960,52 @@ def scalar_spread_then_summed(x0, x1):
     return (x1 + x0).sum() / (x0 * x0 + 1.0)
 
 
+def where_in_loop(x):
+    for i in range(2):
+        x = np.where(x * 1.5 > 0.5, x, np.sqrt(x * x + 1.0))
+    return np.sum(np.sin(x))
+
+
+def column_write_then_rebound(x):
+    y = np.outer(x, x)
+    t = np.cos(y[2]).copy()
+    y[:, 2] = t
+    y = y * 2.0
+    return np.sum(y ** 3)
+
+
+def write_from_rows(x):
+    y = np.outer(x, x)
+    y[0] = y[2]
+    y[0:2] = y[1:3]
+    return np.sum(np.sin(y))
+
+
+def write_after_transposed_read(x):
+    y = np.linspace(0.5, 1.5, 9).reshape(3, 3) * x
+    t = np.cos(y.T)
+    y[1] = x * 3.0
+    return np.sum(t * t)
+
+
+def list_read_from_end(x):
+    acc = [x[0] * 1.0]
+    s = 0.0
+    for k in range(3):
+        acc.append(x[k] * 2.0)
+        acc[-1] = acc[-1] * x[k]
+        s = s + np.sum(np.stack(acc[-2:]) ** 2)
+    return s + np.sum(np.stack(acc))
+
+
+def loop_writes_into_a_viewed_array(x):
+    y = x * 1.0
+    scale = np.max(y.reshape(1, 3)) * np.sum(y ** 2)
+    for k in range(3):
+        y[0:2] = np.sin(y[1:3]) * scale
+    return np.sum(y ** 2)
+
+
 def bitwise_masks(x):
     inside = (x > 0) & (x < 1.0)
     outside = (x > 0.5) | (x < -0.5)
@@ -2338,6 +2385,22 @@ CASES = [
     Case("scalar_spread_then_summed", scalar_spread_then_summed, (0.7, np.array([[0.3, -0.2], [0.5, 0.1]])), 0,
          ("outside", "broadcast")),
     Case("bitwise_masks", bitwise_masks, (np.array([0.3, -0.7, 0.6, 1.2]),), 0, ("outside", "branch")),
+    # found by the fuzzer: a where in a loop (its condition comes back from a stack in the gradient, so
+    # the Hessian was refused), a column write before a rebinding (a wrong Hessian), writes from
+    # overlapping rows that NumPy copies as if copied first
+    Case("where_in_loop", where_in_loop, (np.array([0.2, 0.6, -0.4]),), 0, ("loop", "outside")),
+    Case("column_write_then_rebound", column_write_then_rebound, (np.array([0.3, -0.5, 0.8]),), 0,
+         ("write", "outside")),
+    Case("write_from_rows", write_from_rows, (np.array([0.3, -0.5, 0.8]),), 0, ("write", "outside")),
+    # the adjoint of np.cos(y.T) reads the view y.T, which the later write into y changes
+    Case("write_after_transposed_read", write_after_transposed_read, (np.array([0.3, -0.5, 0.8]),), 0,
+         ("write", "outside")),
+    # a list indexed from its end while it grows (its adjoint kept the popped positions: lst[-1] was
+    # another entry there), and a checkpointed loop writing into the array a view before the loop reads
+    # (the reverse sweep ended on a copy, and the view's adjoint read the loop's last values)
+    Case("list_read_from_end", list_read_from_end, (np.array([0.3, 0.7, 0.5]),), 0, ("loop", "list", "outside")),
+    Case("loop_writes_into_a_viewed_array", loop_writes_into_a_viewed_array, (np.array([0.3, 0.7, 0.5]),), 0,
+         ("loop", "write", "outside")),
     # --- NumPy coverage (issue 6)
     Case("guarded_log_likelihood", guarded_log_likelihood, (np.array([0.4, -0.6, 1.3, -0.2, 0.8]),), 0,
          ("numpy", "off_domain")),
@@ -2645,11 +2708,30 @@ CASES += [
     Case("dict_new_entry", dict_new_entry, (dict(_DICT_ARGS), _lu(3)), (0, 1), ("container", "dict", "write")),
 ]
 # --- end of dicts inside the function
+# --- the missing rules of issue 17 (tests/rules_issue17.py has one row per rule)
+def einsum_sublist_loop(a, b):
+    out = 0.0
+    for i in range(3):
+        out = out + np.sum(np.tanh(np.einsum(a * (i + 1.0), [0, 1], b, [1, 2], [0, 2])))
+    return out + np.sum(np.rollaxis(np.gradient(a, 0.5, axis=1), 1) ** 2)
+
+
+def gaussian_fit_loop(x, mu, log_s):
+    total = 0.0
+    for i in range(x.shape[0]):
+        total = total + np.sum(st.norm.logpdf(x[i], mu, np.exp(log_s)))
+    return total + np.sum(st.t.logcdf(x[0] - mu, 4.0)) + np.sum(sp.gammainc(2.5, x[1] * x[1]))
+
+
+CASES += [Case("einsum_sublist_loop", einsum_sublist_loop, (_u(3, 4), _u(4, 2)), (0, 1), ("loop", "linalg"))]
 
 if sp is not None:
     CASES += [
         Case("mixture_loglik", mixture_loglik, (_u(3), _u(4) + 1.0), (0, 1), ("scipy", "broadcast")),
         Case("beta_binomial", beta_binomial, (_pos(3), _pos(3)), (0, 1), ("scipy", "broadcast")),
+        # the scipy rows draw their arguments last: without scipy the table draws the same values
+        Case("gaussian_fit_loop", gaussian_fit_loop, (_u(3, 4), _u(4), 0.1 * _u(4)), (0, 1, 2),
+             ("scipy", "loop", "broadcast")),
     ]
 
 BY_NAME = {case.name: case for case in CASES}

@@ -19,7 +19,7 @@ HELPERS_WITHOUT_RULES = ("prod_others_jvp", "cumprod_hvp", "cumprod_hvp_grad", "
                          "cho_solve_jvp_vjp", "cho_solve_jvp_jvp", "scipy_cholesky_grad_vjp", "scipy_cholesky_grad_jvp",
                          "scipy_cholesky_jvp_vjp", "scipy_cholesky_jvp_jvp", "cho_factor_grad_vjp", "cho_factor_grad_jvp",
                          "cho_factor_jvp_vjp", "cho_factor_jvp_jvp", "pinv_jvp_vjp", "pinv_jvp_jvp",
-                         "svd_grad_vjp", "svd_grad_jvp")
+                         "svd_grad_vjp", "svd_grad_jvp", "norm_x_jvp", "norm_x_vjp", "norm_x_pair")
 TRIANGLES = ((0, False, False), (1, True, False), ("T", False, True), (0, True, True))
 NUMPY2 = hasattr(np.linalg, "vector_norm")
 

@@ -137,6 +137,22 @@ def test_python_floats_get_no_unbroadcast():
     assert "unbroadcast" not in src and "t2_stack" not in src
 
 
+def squares(x, y):
+    return np.sum(x * x) + np.sum(np.sin(y) * np.sin(y)) + np.sum(x * y)
+
+
+def test_a_product_with_itself_gives_one_contribution():
+    """``v * v``: one accumulation ``v_bar = t_bar * v * 2.0``, not ``t_bar * v`` added to itself (doubling
+    is exact, so the numbers are the same bit for bit)."""
+    x, y = np.array([0.3, -1.2, 0.7]), np.array([0.5, 0.1, -0.4])
+    df = s2s.grad(squares, wrt=(0, 1))
+    src = s2s.source(df)
+    assert src.count("* 2.0") == 1 and src.count("x_bar = ") == 2, src  # sin(y) * sin(y): two names
+    got = df(x, y)
+    np.testing.assert_allclose(got[0], 2.0 * x + y, rtol=1e-14)
+    np.testing.assert_allclose(got[1], 2.0 * np.sin(y) * np.cos(y) + x, rtol=1e-14)
+
+
 # ------------------------------------------------------------ snippets
 def _fn(src):
     return gast.parse(src).body[0]

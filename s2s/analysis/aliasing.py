@@ -43,6 +43,7 @@ class _Walk:
         self.loops = {}    # id(statement) -> ids of the loops holding it
         self.assigns = {}  # name -> the statements assigning it
         self.reads = {}  # name -> ids of the statements reading it
+        self.block = {}  # id(statement) -> id of the statement list holding it
         self.top = {id(s) for s in fn.body}
         self._visit(fn.body, ())
 
@@ -50,6 +51,7 @@ class _Walk:
         for s in stmts:
             self.order[id(s)] = len(self.order)
             self.loops[id(s)] = loops
+            self.block[id(s)] = id(stmts)
             if isinstance(s, gast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], gast.Name):
                 self.assigns.setdefault(s.targets[0].id, []).append(s)
             if s.__class__ in A.FLAT:
@@ -94,14 +96,26 @@ class _Walk:
                     continue
                 if not (self.order[id(s)] < at or around & set(self.loops[id(s)])):
                     continue  # made after the write: it sees the new values, as s2s does
-                if any(self.order[i] > at or around & set(self.loops[i]) for i in self.reads.get(other, ())):
+                if self._read_after(other, at, around):
                     origin = anno.get(s, anno.Key.ORIGIN)
                     where = " (`{}`, line {})".format(origin.text, origin.lineno) if origin else ""
                     return "`{}` holds the same array{}, and the write would change it too".format(other, where)
         return None
 
     def _read_after(self, name, at, around):
-        return any(self.order[i] > at or around & set(self.loops[i]) for i in self.reads.get(name, ()))
+        """Whether a read of ``name`` may see the array as it was before the write at position ``at``
+        (inside the loops ``around``): a read later in the code, or earlier in a loop around both,
+        unless an assignment of ``name`` in the read's own statement list runs between the write and
+        the read (``v = y[1:3]; t = np.sin(v); y[0:2] = t`` in a loop: every iteration makes v anew)."""
+        return any((self.order[i] > at or around & set(self.loops[i])) and not self._remade(name, i, at)
+                   for i in self.reads.get(name, ()))
+
+    def _remade(self, name, read, at):
+        """Whether an assignment of ``name`` earlier in the statement list of ``read`` runs after the
+        write at ``at`` and before the read."""
+        wraps = self.order[read] < at  # the read comes in the loop's next iteration
+        return any(self.block[id(s)] == self.block[read] and self.order[id(s)] < self.order[read]
+                   and (wraps or self.order[id(s)] > at) for s in self.assigns.get(name, ()))
 
     def shared(self, name, stmt, params, seen):
         if name in params and not self.rebound_first(name, stmt):

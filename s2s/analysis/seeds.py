@@ -83,7 +83,8 @@ _SWAPPED = {id(f): (f, g, positions) for f, g, positions in (
     (np.transpose, batching.seed_transpose, (0,)))}
 _SHAPING = (batching.seed_unbroadcast, batching.seed_unreduce, batching.seed_finalize, batching.seed_add_at)
 # helpers that handle values with a leading axis of seeds as they are (copies, container sums)
-_AS_IS = frozenset(id(f) for f in (runtime.copy, runtime.add, runtime.appended, batching.batch_at))
+_AS_IS = frozenset(id(f) for f in (runtime.copy, runtime.add, runtime.appended, runtime.shrunk, runtime.grown,
+                                         batching.batch_at))
 
 
 def swappable(fn):

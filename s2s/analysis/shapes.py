@@ -36,7 +36,7 @@ _BOTTOM = None
 
 # runtime helpers whose result has the shape of one of their arguments
 _SHAPE_OF_ARG = {runtime.unbroadcast: 1, runtime.unreduce: 1, runtime.matmul_grad1: 1,
-                 runtime.matmul_grad2: 2, runtime.zeros_like: 0, runtime.copy: 0,
+                 runtime.matmul_grad2: 2, runtime.zeros_like: 0, runtime.zero_gradient: 0, runtime.copy: 0,
                  runtime.extremum_reduce_grad: 1}
 _SHAPED = {np.zeros, np.ones, np.empty}  # np.zeros(shape): the shape is a value built from ``.shape``
 _REDUCTIONS = {np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod}

@@ -33,7 +33,8 @@ import numbers
 import numpy as np
 
 from s2s.api.methods import NO_RECEIVER, after_self, unbound
-from s2s.api.transforms import Transformed, grad
+from s2s.api import arrays
+from s2s.api.transforms import Transformed, grad, location
 from s2s.runtime import entries, getfield, is_named, rebuilt_like
 
 __all__ = ["check_grad", "compare"]
@@ -62,6 +63,7 @@ def check_grad(f, *args, wrt=0, rtol=None, atol=None, eps=None, seed=0, kwargs=N
     ``_DEFAULTS``). ``seed`` fixes the random directions. Returns ``None``.
     """
     kwargs = {} if kwargs is None else dict(kwargs)
+    arrays.numpy_only("s2s.check_grad", location(getattr(f, "__func__", f)), args, kwargs)
     fn, receiver = unbound(f, (Transformed,))
     if receiver is not NO_RECEIVER:  # a bound method: self is perturbed like any argument
         f, args, wrt = fn, (receiver,) + tuple(args), after_self(wrt)

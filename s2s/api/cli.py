@@ -19,7 +19,7 @@ import tempfile
 import traceback
 
 from s2s.api.transforms import grad, jvp
-from s2s.backend import highlight, standalone
+from s2s.backend import highlight, standalone, standalone_numba
 from s2s.common.errors import S2SError
 from s2s.common.version import VERSION
 
@@ -98,6 +98,9 @@ def _common(parser):
                         help="skip the clean-up passes (dead code removal): the raw derivative")
     parser.add_argument("--name", help="name of the generated function (default: grad_FUNC, or jvp_FUNC "
                                          "with --mode forward)")
+    parser.add_argument("--compile", choices=("numba",),
+                        help="numba: the derivative as compile=\"numba\" runs it; with -o, the file's generated "
+                             "functions carry @numba.njit and the helpers their nopython versions (needs Numba)")
     parser.add_argument("--sequences", metavar="x,y",
                         help="parameters that receive lists or tuples (their adjoints are lists or tuples)")
 
@@ -221,6 +224,8 @@ def _derivative(fn, args):
         options["optimize"] = False
     if args.batch:
         options["batch"] = True
+    if args.compile:
+        options["compile"] = args.compile
     wrt, as_tuple = _names(args.wrt, "--wrt") or ([0], False)
     derivative = transform(fn, wrt=tuple(wrt) if as_tuple else wrt[0], **options)
     sequences, _ = _names(args.sequences, "--sequences") or ([], False)
@@ -306,6 +311,8 @@ def _run(args, argv, stdout, command):
             text = standalone.module_source(
                 source, entry.bindings, fn.__globals__, module.__name__, os.path.basename(path), what,
                 _header(derivative, fn, path, argv, command))
+            if args.compile:
+                text = standalone_numba.compiled_module(text, what)
             _write_atomically(output, text)
             return 0
     if args.command == "show" and (args.color == "always" or (args.color == "auto" and highlight.wants_color(stdout))):

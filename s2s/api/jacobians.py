@@ -12,8 +12,9 @@ import warnings
 
 import numpy as np
 
+from s2s.api import arrays
 from s2s.api.transforms import Derived, grad, jvp, location, transform_of
-from s2s.common.errors import ArgumentError, ComplexOutputError
+from s2s.common.errors import ArgumentError, ComplexInputError, ComplexOutputError
 from s2s.runtime import rebuilt, float_dtype, is_named
 
 
@@ -36,12 +37,14 @@ def jacobian(f=None, wrt=0, mode="reverse", *, verbose=False):
         batched = transform_of("vjp", f, wrt, {"verbose": verbose, "batch": True})
 
         def jac(*args, **kwargs):
+            arrays.numpy_only("s2s.jacobian", location(inner.base), args, kwargs)
             return _jacobian_by_rows(inner, args, kwargs, batched)
     else:
         inner = transform_of("jvp", f, wrt, {})
         batched = transform_of("jvp", f, wrt, {"verbose": verbose, "batch": True})
 
         def jac(*args, **kwargs):
+            arrays.numpy_only("s2s.jacobian", location(inner.base), args, kwargs)
             return _jacobian_by_columns(inner, args, kwargs, batched)
 
     return Derived("jacobian", inner, jac, "Jacobian of {} with respect to {} ({} mode).".format(
@@ -244,30 +247,48 @@ def _refuse_containers(transformed, values):
                                     location(transformed.base), name, type(value).__name__))
 
 
-def hessian(f=None, wrt=0, *, verbose=False):
+def hessian(f=None, wrt=0, *, verbose=False, compile=None):
     """The Hessian of the scalar function ``f``: shape ``x.shape + x.shape``.
 
     Forward over reverse: the Jacobian, by columns, of the generated gradient
     (many columns per call: ``jvp(grad(f), batch=True)``). A tuple ``wrt`` gives the blocks ``H[i][j] = d2 f / d arg_i d arg_j``.
+    ``compile="numba"`` compiles the forward-over-reverse code (one column per call).
     """
     if f is None:
-        return lambda g: hessian(g, wrt, verbose=verbose)
+        return lambda g: hessian(g, wrt, verbose=verbose, compile=compile)
     gradient = grad(f, wrt, verbose=verbose)
-    inner = jvp(gradient, wrt)
-    batched = jvp(gradient, wrt, verbose=verbose, batch=True)
+    inner = jvp(gradient, wrt, compile=compile, verbose=verbose and compile is not None)
+    batched = None if compile else jvp(gradient, wrt, verbose=verbose, batch=True)
 
     def hess(*args, **kwargs):
+        arrays.numpy_only("s2s.hessian", location(inner.base), args, kwargs)
+        _refuse_complex_arguments(inner, _wrt_values(inner, args, kwargs))
         return _jacobian_by_columns(inner, args, kwargs, batched)
 
     return Derived("hessian", inner, hess, "Hessian of {} with respect to {} (forward over reverse).".format(
-        gradient.base.__name__, ", ".join(inner.wrt)), runs=batched)
+        gradient.base.__name__, ", ".join(inner.wrt)), runs=batched or inner)
+
+
+def _refuse_complex_arguments(transformed, values):
+    """A Hessian in a complex argument is refused (as jax.hessian does): the real-pair Hessian of a real f of
+    z = x + iy is not complex-linear in the direction, so no array of shape z.shape + z.shape holds it."""
+    for name, value in zip(transformed.wrt, values):
+        if np.iscomplexobj(value):
+            raise ComplexInputError(
+                "{}: hessian of {} with respect to `{}`, which is complex ({}): the second derivative in "
+                "z = x + iy is real-linear, not complex-linear, in the direction, so it is no array of shape "
+                "z.shape + z.shape. Use s2s.hvp(f)(..., v) along v and 1j * v (the derivative of the gradient "
+                "df/dx - i df/dy along v), or pass the real and imaginary parts as two real arguments.".format(
+                    location(transformed.base), transformed.base.__name__, name, np.result_type(value)))
 
 
 def hvp(f=None, wrt=0, *, verbose=False, batch=False):
     """Hessian-vector product, forward over reverse: ``g(*args, v) -> H @ v``.
 
     ``v`` is shaped like the argument (a tuple of them for a tuple ``wrt``);
-    the result is shaped like the gradient. ``batch=True`` takes k vectors
+    the result is shaped like the gradient. For a complex argument ``z = x + iy``, the product is the
+    derivative of the gradient ``df/dx - i df/dy`` along ``v`` (a complex direction): real-linear in ``v``,
+    and ``Re(sum(u * hvp(v)))`` is symmetric in ``u`` and ``v``. ``batch=True`` takes k vectors
     stacked on a leading axis (``V`` of shape ``(k,) + arg.shape``) and returns
     the k products stacked alike, from one call.
     """

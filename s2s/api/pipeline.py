@@ -22,7 +22,7 @@ from s2s.analysis import activity, aliasing
 from s2s.common.errors import NoRuleError, S2SError, UnsupportedSyntaxError, site
 from s2s.forward.sweep import Forward
 from s2s.common.naming import Namer
-from s2s.frontend.normalize import normalize, parameters
+from s2s.frontend.normalize import aliases, normalize, parameters
 from s2s.frontend.parse import parse_function
 from s2s.common.records import RecordMethod
 from s2s.common.refs import Refs
@@ -303,7 +303,7 @@ class Context:
             seed_bar = self.bar(ret.value.id)
             state[seed_bar] = SHARED
         counts = activity.assignment_counts(core)
-        saves = Saves(rev.slots, counts, params, self.namer, self.refs)
+        saves = Saves(rev.slots, counts, params, self.namer, self.refs, aliases.partners(core))
         epilogue = [gast.Expr(value=A.name(p)) for p in wrt]
         # the statements the primal sweep reuses from core.body are read once
         reused = {id(s) for s in A.statements(primal)}
@@ -340,7 +340,7 @@ class Context:
         for p in wrt:
             bar = self.bars.get(p)
             if bar is None or parts.final_state.get(bar, ZERO) == ZERO:
-                grads.append(A.call(self.refs.expr(runtime.zeros_like, "zeros_like"), [A.name(p)]))
+                grads.append(A.call(self.refs.expr(runtime.zero_gradient, "zero_gradient"), [A.name(p)]))
             else:
                 grads.append(A.call(self.refs.expr(runtime.finalize, "finalize"), [A.name(bar), A.name(p)]))
         grad = gast.Tuple(elts=grads, ctx=gast.Load()) if len(grads) > 1 or self.options.get("tuple") else grads[0]

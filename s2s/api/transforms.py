@@ -17,13 +17,15 @@ import numpy as np
 
 from s2s.reverse import checkpoint as _checkpoint
 from s2s.analysis import shapes as shapes_module
-from s2s.backend import display, emit, loader
+from s2s.backend import display, emit, loader, numba_compile, numba_lower
+from s2s.api import located
 from s2s.rules import templates
 from s2s.common.errors import ArgumentError, S2SError
 from s2s.runtime import as_tangent, entries, is_named, mismatch, rebuilt, rebuilt_like
 from s2s.frontend.parse import parse_function
 from s2s.api.methods import NO_RECEIVER, after_self, holds_named, record_methods, unbound
 from s2s.api.pipeline import transform
+from s2s.api import arrays
 
 _CACHE = {}
 _TRANSFORMS = [0]
@@ -208,13 +210,21 @@ class Transformed:
                     tangent = _unbatched(tangent, "the tangents of `{}`".format(name), self, seeds)
                 _check_like(value, tangent, "the tangent of `{}`".format(name), self)
             extra = tuple(as_tangent(bound.arguments.get(name, _default(self.signature, name)), t)
-                          if holds_named(bound.arguments.get(name)) else t
+                          if holds_named(bound.arguments.get(name)) else
+                          _complex_like(bound.arguments.get(name, _default(self.signature, name)), t)
                           for name, t in zip(self.wrt, extra))
         extra_kwargs = dict(zip(entry.extra, extra))
-        if entry.sets_errstate:  # `with np.errstate` blocks: the state comes back if the code raises
-            with np.errstate():
+        names = arrays.namespace_of(tuple(bound.arguments.values()) + tuple(extra))
+        # `with np.errstate` blocks: the state comes back if the code raises
+        state = np.errstate() if entry.sets_errstate else contextlib.nullcontext()
+        try:
+            with state:
+                if names is not None:  # arrays of another library (s2s/api/arrays.py)
+                    return arrays.run(entry, names, args, dict(kwargs, **extra_kwargs))
                 return entry.function(*args, **kwargs, **extra_kwargs)
-        return entry.function(*args, **kwargs, **extra_kwargs)
+        except S2SError as err:  # raised while the derivative runs: name the user's line
+            located.locate(err, entry.filename, entry.sites)
+            raise
 
     @property
     def source(self):
@@ -280,6 +290,14 @@ def _unbatched(tangent, what, transformed, seeds):
     return np.asarray(tangent)[0]
 
 
+def _complex_like(value, tangent):
+    """A real tangent of a complex array argument, as that complex dtype: the tangents the generated code
+    writes into (``y_dot[i] = ...``) must hold imaginary parts."""
+    if isinstance(value, np.ndarray) and value.dtype.kind == "c" and not np.iscomplexobj(tangent):
+        return np.asarray(tangent, dtype=value.dtype)
+    return tangent
+
+
 def _check_like(value, tangent, what, transformed):
     """Refuse a tangent whose shape does not match its argument's."""
     if is_named(value):
@@ -318,6 +336,7 @@ class _Entry:
         self.defaults = (None, None, None)  # (function, its defaults, its keyword defaults) when made
         # the np.seterr pairs of `with np.errstate` blocks (s2s/frontend/normalize/blocks.py)
         self.sets_errstate = re.search(r"\berrstate\w* = [\w.]*seterr\(", source) is not None
+        self.sites = {}
 
     def fresh(self):
         """Whether the rules are the same and every global name the transformed functions read still
@@ -451,16 +470,28 @@ def _generate(fn, wrt, kind, as_tuple, containers, options, facts=()):
         opts["holomorphic"] = True
     with _collector_paused():
         generated = transform(fn, wrt, kind, registry, opts, containers)
-        source = emit.to_source(generated.functions)
+        functions, bindings = generated.functions, generated.bindings
+        if options.get("compile"):  # typed zero presets (s2s/backend/numba_lower.py)
+            functions, bindings = numba_lower.lower(functions, bindings)
+        sites = {}
+        source = emit.to_source(functions, sites)
     _TRANSFORMS[0] += 1
     filename = "<s2s {} of {} wrt {} ({}:{})>".format(
         kind, fn.__name__, ", ".join(wrt), fn.__code__.co_filename.replace("\\", "/").rsplit("/", 1)[-1],
         fn.__code__.co_firstlineno)
-    function = loader.load(source, generated.entry, generated.bindings, fn.__globals__, filename)
+    function = loader.load(source, generated.entry, bindings, fn.__globals__, filename)
+    if options.get("compile"):
+        function = numba_compile.load(source, generated.entry, bindings, fn.__globals__, filename[:-1] + " numba>",
+                                      function, options["compile"], numba_compile.function_names(source),
+                                      location(fn))
     closure = tuple(c.cell_contents for c in (fn.__closure__ or ()) if _has_contents(c))
     closure += (fn.__defaults__, fn.__kwdefaults__)
     entry = _Entry(function, source, _dependencies((fn,) + generated.sources), generated, closure, registry)
+    entry.bindings = bindings
     entry.defaults = (fn, fn.__defaults__, fn.__kwdefaults__)
+    entry.sites = sites  # line of the source -> the user's Origin, for run-time errors
+    entry.filename = filename
+    located.remember(filename, sites)
     _CACHE[key] = entry
     return entry
 
@@ -489,9 +520,15 @@ def transform_of(kind, f, wrt, options):
     return Transformed(f, wrt, kind, options)
 
 
-def _options(f, verbose, optimize, checkpoint=None, memory=None):
+def _options(f, verbose, optimize, checkpoint=None, memory=None, compile=None, batch=False):
     where = location(f) if f is not None else "s2s"
-    return {"verbose": verbose, "optimize": optimize, "checkpoint": _checkpoint.option(checkpoint, memory, where)}
+    options = {"verbose": verbose, "optimize": optimize, "checkpoint": _checkpoint.option(checkpoint, memory, where)}
+    if numba_compile.require(compile, where):
+        if batch:
+            raise ArgumentError("{}: batch=True and compile={!r} do not go together yet: the batched helpers have "
+                                "no Numba versions. Leave one of them out.".format(where, compile))
+        options["compile"] = compile
+    return options
 
 
 def _holomorphic(options, holomorphic):
@@ -500,7 +537,8 @@ def _holomorphic(options, holomorphic):
     return options
 
 
-def grad(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory=None, holomorphic=False):
+def grad(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory=None, holomorphic=False,
+         compile=None):
     """The gradient of the scalar function ``f`` with respect to ``wrt``.
 
     ``wrt`` is a parameter index or name, or a tuple of them: an int or name
@@ -526,14 +564,23 @@ def grad(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory
     ``2 conj(z)``); a real argument always gets a real gradient. A complex result
     raises ``ComplexOutputError`` unless ``holomorphic=True``, which gives
     ``f'(z)`` and needs complex arguments.
+
+    ``compile="numba"`` compiles the generated source with Numba in nopython
+    mode (``pip install 's2s[numba]'``) on the first call for each set of
+    argument types; what Numba cannot compile raises a ``NumbaCompileError``
+    naming the line, and ``compile="numba-or-python"`` runs it uncompiled with
+    an ``S2SWarning`` instead. ``value_and_grad``, ``vjp``, ``jvp`` and
+    ``hessian`` take it too.
     """
-    return transform_of("grad", f, wrt, _holomorphic(_options(f, verbose, optimize, checkpoint, memory), holomorphic))
+    return transform_of("grad", f, wrt, _holomorphic(_options(f, verbose, optimize, checkpoint, memory, compile),
+                                                     holomorphic))
 
 
-def value_and_grad(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory=None, holomorphic=False):
+def value_and_grad(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory=None, holomorphic=False,
+                   compile=None):
     """Like ``grad``, but the callable returns ``(value, gradient)``."""
     return transform_of("value_and_grad", f, wrt,
-                        _holomorphic(_options(f, verbose, optimize, checkpoint, memory), holomorphic))
+                        _holomorphic(_options(f, verbose, optimize, checkpoint, memory, compile), holomorphic))
 
 
 def source(g):
@@ -544,7 +591,7 @@ def source(g):
                         "jacobian, hessian, hvp), not {!r}".format(g))
 
 
-def vjp(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory=None, batch=False):
+def vjp(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory=None, batch=False, compile=None):
     """Vector-Jacobian product: ``g(*args, dout) -> (out, cotangents)``.
 
     ``f`` may return an array, a scalar, or a tuple or list of them; ``dout``
@@ -555,13 +602,13 @@ def vjp(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory=
     ``(k,) + out.shape`` (containers elementwise) and so has each cotangent,
     ``(k,) + arg.shape``; the primal sweep runs once.
     """
-    options = _options(f, verbose, optimize, checkpoint, memory)
+    options = _options(f, verbose, optimize, checkpoint, memory, compile, batch)
     if batch:
         options["batch"] = True
     return transform_of("vjp", f, wrt, options)
 
 
-def jvp(f=None, wrt=0, *, verbose=False, optimize=True, batch=False):
+def jvp(f=None, wrt=0, *, verbose=False, optimize=True, batch=False, compile=None):
     """Jacobian-vector product (forward mode): ``g(*args, *tangents) -> (out, tangent_out)``.
 
     One tangent per ``wrt`` parameter, each shaped like its argument, after
@@ -572,7 +619,7 @@ def jvp(f=None, wrt=0, *, verbose=False, optimize=True, batch=False):
     (containers elementwise). Elementwise rules run on all k at once, the
     others once per tangent inside the generated code.
     """
-    options = _options(f, verbose, optimize)
+    options = _options(f, verbose, optimize, compile=compile, batch=batch)
     if batch:
         options["batch"] = True
     return transform_of("jvp", f, wrt, options)

@@ -15,32 +15,40 @@ import gast
 from s2s.common import anno
 
 _MARK = "__s2s_origin__"
+_SITE = "__s2s_site__"
 # a marker statement as ast.unparse writes it, in whichever quotes its text needs
-_MARK_RE = re.compile(r"^(\s*)(['\"]{1,3}" + _MARK + r" .*)$")
+_MARK_RE = re.compile(r"^(\s*)(['\"]{1,3}(" + _MARK + "|" + _SITE + r") .*)$")
 
 
-def _annotate(stmts, last, texts):
+def _annotate(stmts, last, marks):
     """``stmts`` with a marker statement before each statement whose origin changes.
 
     Compound statements are shallow copies with annotated bodies; the
-    statements given are not changed. ``texts`` gets the markers' comments,
-    in the order of the source.
+    statements given are not changed. ``marks`` gets ``(comment, origin)`` for
+    each marker in the order of the source: a comment for ``Key.ORIGIN``, None
+    for a ``Key.SITE`` (an adjoint statement's line, which gets no comment).
+    ``last`` holds the (origin, site) in effect.
     """
     out = []
     for stmt in stmts:
         origin = anno.get(stmt, anno.Key.ORIGIN)
+        site = anno.get(stmt, anno.Key.SITE)
         if origin is not None and (origin.filename, origin.lineno) != last[0]:
             text = "{}:{}".format(_basename(origin.filename), origin.lineno)
             if origin.text:
                 text += "  " + origin.text
             out.append(gast.Expr(value=gast.Constant(value="{} {}".format(_MARK, text), kind=None)))
-            texts.append(text)
-            last[0] = (origin.filename, origin.lineno)
+            marks.append((text, origin))
+            last[0] = last[1] = (origin.filename, origin.lineno)
+        elif origin is None and site is not None and (site.filename, site.lineno) != last[1]:
+            out.append(gast.Expr(value=gast.Constant(value="{} {}".format(_SITE, len(marks)), kind=None)))
+            marks.append((None, site))
+            last[1] = (site.filename, site.lineno)
         fields = [f for f in ("body", "orelse") if isinstance(getattr(stmt, f, None), list) and getattr(stmt, f)]
         if fields:
             stmt = copy.copy(stmt)
             for field in fields:
-                setattr(stmt, field, _annotate(getattr(stmt, field), last, texts))
+                setattr(stmt, field, _annotate(getattr(stmt, field), last, marks))
         out.append(stmt)
     return out
 
@@ -49,22 +57,43 @@ def _basename(path):
     return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
-def to_source(functions):
-    """Source text of ``functions`` (gast FunctionDefs), with origin comments."""
+def to_source(functions, sites=None):
+    """Source text of ``functions`` (gast FunctionDefs), with origin comments.
+
+    ``sites``, a dict when given, gets for each line number of the text the
+    ``Origin`` of the user's line it came from (adjoint lines included), for
+    messages about errors raised while the generated code runs.
+    """
     chunks = []
+    first_line = 1
     for fn in functions:
         fn = copy.copy(fn)
-        texts = []
-        fn.body = _annotate(fn.body, [None], texts)
+        marks = []
+        fn.body = _annotate(fn.body, [None, None], marks)
         text = ast.unparse(to_ast(gast.Module(body=[fn], type_ignores=[])))
-        lines = text.splitlines()
-        marks = [(k, match) for k, match in enumerate(map(_MARK_RE.match, lines)) if match]
-        # one marker line per marker, in order: each line's comment is known without decoding its
-        # literal (read back from the line only if the counts disagree)
-        for (k, match), comment in zip(marks, texts if len(marks) == len(texts) else
-                                       [ast.literal_eval(m.group(2))[len(_MARK) + 1:] for _, m in marks]):
-            lines[k] = "{}# {}".format(match.group(1), comment)
+        lines = []
+        found = [m for m in map(_MARK_RE.match, text.splitlines())]
+        # one marker line per marker, in order: each line's comment is known without decoding its literal
+        # (read back from the line only if the counts disagree)
+        in_order = sum(1 for m in found if m) == len(marks)
+        k = 0
+        current = None
+        for line, match in zip(text.splitlines(), found):
+            if match:
+                if in_order:
+                    comment, current = marks[k]
+                else:
+                    value = ast.literal_eval(match.group(2))
+                    comment, current = (value[len(_MARK) + 1:], None) if match.group(3) == _MARK else (None, None)
+                k += 1
+                if comment is None:
+                    continue
+                line = "{}# {}".format(match.group(1), comment)
+            lines.append(line)
+            if sites is not None and current is not None:
+                sites[first_line + len(lines) - 1] = current
         chunks.append("\n".join(lines))
+        first_line += len(lines) + 2
     return "\n\n\n".join(chunks) + "\n"
 
 

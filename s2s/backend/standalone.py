@@ -23,6 +23,7 @@ source order, then the generated functions.
 """
 import builtins
 import importlib
+import itertools
 import inspect
 import io
 import math
@@ -121,6 +122,8 @@ class _Module:
         if found is None and getattr(obj, "__name__", None):
             owner = owner_module(obj)
             found = _importable(owner.__name__ if owner else None, obj.__name__, obj)
+        if found is None:
+            found = _public_instance(obj)
         if found is None or found[0].split(".")[0] in ("s2s", "__main__") or found[0] in self.home_modules:
             raise StandaloneError(
                 "{}: cannot write a standalone file: {} uses `{}`, which is {}; it is not a module, a "
@@ -237,6 +240,20 @@ def _same_literal(a, b):
         return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.dtype == b.dtype \
             and np.array_equal(a, b)
     return type(a) is type(b) and a == b
+
+
+def _public_instance(obj):
+    """(module, name) of an instance that the public package of its class exports by name
+    (``scipy.stats.norm``, a ``norm_gen`` of ``scipy.stats._continuous_distns``), or None."""
+    parts = type(obj).__module__.split(".")
+    public = ".".join(itertools.takewhile(lambda part: not part.startswith("_"), parts))
+    module = sys.modules.get(public)
+    if module is None or public.split(".")[0] in ("builtins", "s2s", "__main__"):
+        return None
+    for attr, value in vars(module).items():
+        if value is obj and not attr.startswith("_"):
+            return public, attr
+    return None
 
 
 def _importable(module, qualname, obj):

@@ -10,6 +10,8 @@ class Key(enum.Enum):
     ORIGIN = "Origin of the node in the user's source (an s2s.frontend.parse.Origin)."
     CALLEE = "The Python object a call's function expression resolves to."
     METHOD = "The ndarray method name a call was rewritten from."
+    SITE = ("The user's source line (an Origin) an adjoint statement came from, without a comment: run-time "
+            "errors of generated code name it (s2s/backend/emit.py maps lines to sites).")
     CHECKPOINT = "A loop's s2s.checkpointed marker: dict(snapshots=int, schedule=None|'binomial'|'online')."
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "NoRuleError",
     "ArgumentError",
     "TemplateError",
+    "S2SWarning",
     "where",
 ]
 
@@ -34,6 +35,11 @@ class UnsupportedSyntaxError(S2SError):
 
 class TemplateError(S2SError):
     """A derivative template is malformed."""
+
+
+class S2SWarning(UserWarning):
+    """Something the user asked for is not done as asked, and s2s does something else that is correct
+    (``compile="numba-or-python"`` running a derivative uncompiled)."""
 
 
 def where(origin):

@@ -117,8 +117,12 @@ class Forward:
         primal = A.assign(ans_name, value)
         anno.copy(s, primal)
         prelude, expr = self.tangent_of(value, A.name(ans_name), s)
-        if target in self.written and isinstance(expr, (gast.Name, gast.Subscript)):
-            # the target is written into later: its tangent must not share memory
+        if target in self.written and isinstance(expr, (gast.Name, gast.Subscript)) \
+                and not isinstance(value, gast.Name):
+            # the target is written into later: a tangent that shares memory where the primal value
+            # does not (``y = x + 1.0`` has ``y_dot = x_dot``) must be copied. A primal alias
+            # (``a = b``) keeps its tangent an alias, so that a write through either name reaches both
+            # tangents as it reaches both values (the restores of a reverse sweep rely on it)
             expr = A.call(self.ctx.refs.expr(runtime.copy, "copy"), [expr])
         out = [primal] + prelude + [A.assign(self.dot(target), expr)]
         if clobbers:

@@ -12,6 +12,7 @@ array) or OWNED (holds an array only this variable refers to). Then:
 """
 import gast
 
+from s2s.common import anno
 from s2s.common import astutil as A
 from s2s import runtime
 from s2s.reverse.nodes import Acc, AccAt, Group, Reset, ZeroAt, copy_attrs
@@ -73,7 +74,7 @@ class Accumulate:
         if isinstance(s, Group):
             if any(state.get(r, ZERO) == ZERO for r in s.reads):
                 return []
-            return self.run(s.body, state)
+            return _sited(self.run(s.body, state), anno.get(s, anno.Key.ORIGIN))
         if isinstance(s, gast.If):
             body_state = dict(state)
             else_state = dict(state)
@@ -150,3 +151,12 @@ def _clone(stmts):
         copy_attrs(s, new)
         out.append(new)
     return out
+
+
+def _sited(stmts, origin):
+    """``stmts``, each marked with the user's line ``origin`` it came from (for run-time errors)."""
+    if origin is not None:
+        for stmt in stmts:
+            if not anno.has(stmt, anno.Key.SITE):
+                anno.set(stmt, anno.Key.SITE, origin)
+    return stmts

@@ -103,7 +103,7 @@ class _Batch:
         return [s]
 
     def _zeros(self, value):
-        return (isinstance(value, gast.Call) and self.resolve(value.func) is runtime.zeros_like
+        return (isinstance(value, gast.Call) and self.resolve(value.func) in (runtime.zeros_like, runtime.zero_gradient)
                 and not self.batched & A.names_loaded(value))
 
     def value(self, expr, hint):

@@ -148,6 +148,18 @@ class Checkpointed:
             backward = gast.If(test=A.deepcopy(stores_all), body=[stored_a], orelse=[backward])
         primal = [marker(schedule_slot, "save")] + build + [forward]
         adjoint = [backward, marker(schedule_slot, "restore")]
+        for name in sorted(n for n in state if n in mutated):
+            # the reverse sweep ends on copies of the entry state, while the code before the loop (its
+            # views, its saved values) still holds the array the loop began with and wrote into in place
+            entry = rev.ctx.namer.fresh(name + "_entry")
+            entry_slot = rev.slot("name", entry, loop)
+            primal[:0] = [marker(entry_slot, "save"), A.assign(entry, A.name(name))]
+            rejoin = gast.If(test=A.call(ref(runtime.rejoins, "rejoins"), [A.name(entry), A.name(name)]),
+                             body=[A.assign(gast.Subscript(value=A.name(entry), slice=gast.Constant(
+                                 value=Ellipsis, kind=None), ctx=gast.Store()), A.name(name)),
+                                   A.assign(name, A.name(entry))], orelse=[])
+            adjoint[1:1] = [rejoin]
+            adjoint.append(marker(entry_slot, "restore"))
         if isinstance(loop, gast.For):
             slot = rev.slot("name", loop.target.id, loop)
             primal.insert(0, marker(slot, "save"))

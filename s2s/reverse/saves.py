@@ -1,7 +1,7 @@
 """Resolve save/restore markers once the adjoint code is known.
 
 A value is saved before it is overwritten only if the adjoint sweep reads it
-(it is *needed*) and the overwrite can destroy an earlier value: the name is
+(it is *needed*; an item write also when the adjoint reads a view of the array) and the overwrite can destroy an earlier value: the name is
 assigned more than once, is a parameter, or the statement is inside a loop.
 Inside loops values go on a stack (``x_stack``); elsewhere into a variable
 (``x_old``). Restores may read further names (indices), so the needed set is
@@ -28,8 +28,11 @@ def needed_names(stmts, primal_names):
 
 
 class Saves:
-    def __init__(self, slots, counts, params, namer, refs):
+    def __init__(self, slots, counts, params, namer, refs, views=None):
         self.slots = slots
+        # name -> names that may hold the same array (a view of it): a write into the array changes
+        # what they read, so the adjoint reading one of them needs the write undone
+        self.views = views or {}
         self.counts = counts
         self.params = set(params)
         self.namer = namer
@@ -41,7 +44,7 @@ class Saves:
 
     def _wanted(self, slot, needed):
         if slot.name not in needed:
-            return False
+            return slot.kind == "item" and any(v in needed for v in self.views.get(slot.name, ()))
         if slot.kind != "name":
             return True
         if not slot.maybe_bound:

@@ -41,6 +41,7 @@ class Reverse:
         self.prologue = []  # statements at the top of the generated function (stacks)
         params = set(_parameters(fn))
         self.popped = _popped_lists(fn)  # an append's slot may be reused after a pop
+        self.indexed_from_end = _indexed_from_end(fn)  # lists read or written at lst[-1], lst[-2:], lst[i]
         self.maybe_bound = set(params)  # names that may hold a value at this point
         self.definitely_bound = set(params)  # names that hold a value on every path here
 
@@ -70,6 +71,9 @@ class Reverse:
             if (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
                     and call.func.attr == "append" and not anno.has(call, anno.Key.CALLEE)):
                 return self.append(s)
+            if (anno.get(call, anno.Key.METHOD) == "pop" and isinstance(call.func.value, gast.Name)
+                    and self.is_active(call.func.value.id)):
+                return self.dropped_pop(s)
             return [s], []
         if isinstance(s, gast.If):
             assigned = A.names_stored(gast.Module(body=s.body + s.orelse, type_ignores=[]))
@@ -195,7 +199,25 @@ class Reverse:
                 rule, args, keywords, ans, ans_bar, self.is_active, self.ctx.refs, self.ctx.namer)
         except templates.CallBindingError as err:
             raise UnsupportedSyntaxError("{}: `{}`: {}".format(*site(stmt, self.where), err)) from None
-        return prelude + [self._contribute(node, expr) for node, expr in contributions]
+        return prelude + [self._contribute(node, expr) for node, expr in self._combined(contributions)]
+
+    def _combined(self, contributions):
+        """Equal contributions to one array or number made one, times their count: ``v * v`` gives
+        ``v_bar = t_bar * v * 2.0`` (doubling is exact), not ``t_bar * v`` added to itself."""
+        seen, order = {}, []
+        for node, expr in contributions:
+            key = (node.id, gast.dump(expr)) if node.id not in self.containers else (id(node), id(expr))
+            if key not in seen:
+                seen[key] = [node, expr, 0]
+                order.append(key)
+            seen[key][2] += 1
+        out = []
+        for key in order:
+            node, expr, count = seen[key]
+            if count > 1:
+                expr = gast.BinOp(left=expr, op=gast.Mult(), right=A.const(float(count)))
+            out.append((node, expr))
+        return out
 
     def subroutine(self, callee, call, ans, ans_bar, stmt):
         sub = self.ctx.subroutine(callee, call, self, stmt)
@@ -256,6 +278,13 @@ class Reverse:
             group.reads = {bar}
             adjoint.append(group)
         adjoint.append(marker(slot, "restore"))
+        if self.is_active(name) and name in self.indexed_from_end:
+            # the append undone, the adjoint is as long as the list again: lst[-1] is one position in both
+            bar = self.bar(name)
+            shrink = Group(body=[A.assign(bar, A.call(self.ctx.refs.expr(runtime.shrunk, "shrunk"),
+                                                     [A.name(bar), A.name(name)]))])
+            shrink.reads = {bar}
+            adjoint.append(shrink)
         return [s], adjoint
 
     def pop(self, s):
@@ -274,6 +303,17 @@ class Reverse:
         adjoint = [marker(regrow, "restore"), group, reset, marker(slot, "restore")]
         return [marker(slot, "save"), s], adjoint
 
+    def dropped_pop(self, s):
+        """``lst.pop()`` whose value is dropped: the adjoint puts the value back (the list's adjoint
+        at that position is zero: nothing read the value)."""
+        name = s.value.func.value.id
+        kept = A.assign(self.ctx.namer.fresh(name + "_dropped"), s.value)
+        anno.copy(s, kept)
+        target = kept.targets[0].id
+        slot = self.slot("name", target, kept)
+        regrow = self.slot("pop", name, kept, index=A.name(target))
+        return [marker(slot, "save"), kept], [marker(regrow, "restore"), marker(slot, "restore")]
+
     def slot(self, kind, name, stmt, index=None):
         slot = Slot(kind, name, self.depth, index, stmt)
         slot.maybe_bound = self.depth > 0 or name in self.maybe_bound
@@ -286,6 +326,17 @@ class Reverse:
 
 def _last_index(name):
     return A.quote_expr("len({}) - 1".format(name))
+
+
+def _indexed_from_end(fn):
+    """Names subscripted with an index that may count from the end (anything but a constant >= 0)."""
+    out = set()
+    for node in A.walk(fn):
+        if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name):
+            index = node.slice
+            if not (isinstance(index, gast.Constant) and isinstance(index.value, int) and index.value >= 0):
+                out.add(node.value.id)
+    return out
 
 
 def _popped_lists(fn):

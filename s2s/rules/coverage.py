@@ -12,6 +12,7 @@ import importlib
 import math
 import operator
 import pathlib
+import types
 
 import numpy as np
 
@@ -65,6 +66,12 @@ def _index():
 def _locate(obj, index):
     if id(obj) in index:
         return index[id(obj)]
+    owner = getattr(obj, "__self__", None)
+    if isinstance(obj, types.MethodType) and type(owner).__module__.startswith("scipy.stats"):
+        # a distribution's method (scipy.stats.norm.logpdf): named by the distribution's name
+        kind = type(owner).__name__
+        dist = getattr(owner, "name", None) or (kind[:-4] if kind.endswith("_gen") else kind)
+        return "scipy.stats", ("{}.{}".format(dist, obj.__name__),)
     name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or repr(obj)
     module = getattr(obj, "__module__", None) or "other"
     if module == "numpy.random._generator":  # methods of np.random.Generator

@@ -79,18 +79,23 @@ class Registry:
 
 
 class Key:
-    """Identity key for a primitive (some primitives are not hashable)."""
+    """Identity key for a primitive (some primitives are not hashable).
 
-    __slots__ = ("obj",)
+    A bound method is a new object at each attribute read (``scipy.stats.norm.logpdf``): it is
+    keyed by its object and function, so every read of it finds the same rule.
+    """
+
+    __slots__ = ("obj", "ident")
 
     def __init__(self, obj):
         self.obj = obj
+        self.ident = (id(obj.__self__), id(obj.__func__)) if isinstance(obj, types.MethodType) else id(obj)
 
     def __hash__(self):
-        return id(self.obj)
+        return hash(self.ident)
 
     def __eq__(self, other):
-        return isinstance(other, Key) and other.obj is self.obj
+        return isinstance(other, Key) and other.ident == self.ident
 
 
 def _key(obj):
@@ -193,20 +198,20 @@ def with_rules(old, adjoints=(), tangents=(), drop_tangents=()):
     for primitive, rule in old.adjoints.items():
         new_adjoints[Key(primitive)] = rule
     for primitive, rule in old.tangents.items():
-        if not any(primitive is p for p in drop_tangents):
+        if Key(primitive) not in {Key(p) for p in drop_tangents}:
             new_tangents[Key(primitive)] = rule
     for rule in adjoints:
         new_adjoints[Key(rule.primitive)] = rule
     for rule in tangents:
         new_tangents[Key(rule.primitive)] = rule
-    given = {id(rule.primitive) for rule in adjoints}
-    nondiff = frozenset(o for o in old.nondifferentiable if id(o) not in given)
+    given = {Key(rule.primitive) for rule in adjoints}
+    nondiff = frozenset(o for o in old.nondifferentiable if Key(o) not in given)
     # a primitive given a rule of the user's runs seed by seed in batched mode: the built-in batched
     # template states the old rule's mathematics
-    changed = given | {id(rule.primitive) for rule in tangents} | {id(p) for p in drop_tangents}
+    changed = given | {Key(rule.primitive) for rule in tangents} | {Key(p) for p in drop_tangents}
     new_batched = _AdjointView()
     for primitive, rule in old.batched.items():
-        if id(primitive) not in changed:
+        if Key(primitive) not in changed:
             new_batched[Key(primitive)] = rule
     return Registry(types.MappingProxyType(new_adjoints), types.MappingProxyType(new_tangents), nondiff,
                     old.methods, old.files, types.MappingProxyType(new_batched))
@@ -282,6 +287,13 @@ def parse_rule(fn, label: Label, primitive, trees=None):
     positional = [p for p in sig.parameters.values()
                   if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     keyword_only = [p.name for p in sig.parameters.values() if p.kind == p.KEYWORD_ONLY]
+    # keyword-only parameters of the primitive itself (np.gradient's axis): those with a default that
+    # are not the engine's (ans, ans_bar, the tangents); a call can pass them by keyword only
+    reserved = set(SPECIAL) | {n for n in keyword_only if n.endswith("_dot")} | {"batch"}
+    primitive_kw = [p for p in sig.parameters.values()
+                    if p.kind == p.KEYWORD_ONLY and p.name not in reserved and p.default is not p.empty]
+    keyword_only = [n for n in keyword_only if n not in {p.name for p in primitive_kw}]
+    positional = positional + primitive_kw
     body = [s for s in node.body if not (isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
     if not body or not isinstance(body[-1], gast.Return) or body[-1].value is None:
         bad("must end with a return")

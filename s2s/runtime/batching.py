@@ -219,6 +219,8 @@ def seed_add_at(t, x, idx, v, k=None):
     if isinstance(t, (list, tuple)) or isinstance(x, (list, tuple)):
         if is_zero(t):  # zeros shaped like each element, for every seed (helpers read their shapes)
             t = batch_zeros(x, k)
+        if isinstance(t, list) and isinstance(x, list) and len(t) < len(x):
+            t.extend(batch_zeros(e, k) for e in x[len(t):])  # the list grew back: zeros for every seed
         return add_at(t, x, idx, v)  # containers of batched tangents: add_at adds them as they are
     if is_zero(t):
         t = np.zeros((k,) + np.shape(x), dtype=np.result_type(float_dtype(x), np.result_type(v)))

@@ -43,6 +43,10 @@ class ComplexInputError(S2SError, TypeError):
     """A rule that s2s has only for real arguments met a complex one."""
 
 
+class ArrayLibraryError(S2SError, TypeError):
+    """A primitive that the arguments' array library lacks (or a library s2s cannot run with)."""
+
+
 def refuse_complex(x, what):
     """``x`` itself; raises ComplexInputError when ``x`` is complex (``what`` names the primitive)."""
     if np.iscomplexobj(x):
@@ -55,6 +59,31 @@ def refuse_complex(x, what):
 
 class NoRuleError(S2SError):
     """A call to a function with no template and no Python source (or a derivative rule not written yet)."""
+
+
+def is_complex_dtype(dtype):
+    """Whether ``dtype`` (NumPy's, or another array library's through its namespace) is complex."""
+    kind = getattr(dtype, "kind", None)
+    return kind == "c" if kind is not None else np.issubdtype(dtype, np.complexfloating)
+
+
+def may_hold(mask):
+    """Whether the boolean array ``mask`` holds a True: NumPy's answer; True, without looking, for a
+    lazy library (Dask), which would compute the mask to say (the caller then takes its general path)."""
+    if type(mask).__module__ == "numpy":  # NumPy's own (also where ``np`` is another library's names)
+        return bool(mask.any())
+    if isinstance(mask, bool):
+        return mask
+    return True if getattr(np, "lazy", False) else bool(np.any(mask))
+
+
+
+def chunks_of(x):
+    """The chunks of ``x`` where ``np`` is a lazy library's names (Dask), else None: a value broadcast to
+    the shape of ``x`` is then chunked like ``x`` (one chunk of the whole shape would be materialized)."""
+    if type(x).__module__ == "numpy" or isinstance(x, (float, int, complex)):
+        return None
+    return getattr(x, "chunks", None) if getattr(np, "lazy", False) else None
 
 
 def stop_gradient(x):
@@ -132,6 +161,20 @@ def zeros_like(x):
     return 0.0
 
 
+def zero_gradient(x):
+    """The gradient of an argument the result does not depend on: zeros in its structure (a dict's
+    float entries get zeros, its other entries None, as ``finalize`` gives them)."""
+    return finalize(0.0, x) if is_named(x) or isinstance(x, (list, tuple)) else zeros_like(x)
+
+
+def rejoins(entry, current):
+    """Whether ``current`` (an array the reverse sweep of a checkpointed loop ends on: a copy of the
+    loop's entry state) goes back into ``entry``, the array the loop began with, which the code before
+    the loop and its views still hold: a writeable array of the same shape and dtype, another object."""
+    return (isinstance(entry, np.ndarray) and isinstance(current, np.ndarray) and entry is not current
+            and entry.shape == current.shape and entry.dtype == current.dtype and entry.flags.writeable)
+
+
 def float_dtype(x):
     """The floating dtype an adjoint of ``x`` should have."""
     dtype = np.result_type(x)
@@ -183,7 +226,8 @@ def unbroadcast(g, x):
     if axes:
         g = np.sum(g, axis=axes, keepdims=True)
     if np.shape(g) != shape:
-        g = np.broadcast_to(g, shape)
+        chunks = chunks_of(x)
+        g = np.broadcast_to(g, shape) if chunks is None else np.broadcast_to(g, shape, chunks=chunks)
     return g
 
 
@@ -195,13 +239,14 @@ def unreduce(g, x, axis=None, keepdims=False):
         axes = sorted(a % len(shape) for a in axes)
         for a in axes:
             g = np.expand_dims(g, a)
-    return np.broadcast_to(g, shape)
+    chunks = chunks_of(x)
+    return np.broadcast_to(g, shape) if chunks is None else np.broadcast_to(g, shape, chunks=chunks)
 
 
 def copy(x):
     """An independent copy of a primal value (arrays and containers)."""
     if isinstance(x, np.ndarray):
-        return x.copy()
+        return np.copy(x)
     if isinstance(x, list):
         return list(x)
     if isinstance(x, dict):
@@ -212,7 +257,7 @@ def copy(x):
 def detach(x):
     """A copy of ``x`` that no later in-place write can reach (arrays inside containers too)."""
     if isinstance(x, np.ndarray):
-        return x.copy()
+        return np.copy(x)
     if isinstance(x, (list, tuple)):
         return rebuilt(x, [detach(e) for e in x])
     if isinstance(x, dict):
@@ -222,7 +267,7 @@ def detach(x):
 
 def snapshot(x):
     """Save a value that is about to be overwritten in place."""
-    return x.copy() if isinstance(x, np.ndarray) else x
+    return np.copy(x) if isinstance(x, np.ndarray) else x
 
 
 def is_basic_index(idx):
@@ -253,7 +298,7 @@ def complex_fit(a, x, v):
     (the imaginary one pairs with nothing; see finalize), that of a complex ``x``
     becomes complex.
     """
-    if a.dtype.kind != "c" and np.iscomplexobj(v):
+    if not is_complex_dtype(a.dtype) and np.iscomplexobj(v):
         if np.iscomplexobj(x):
             return a.astype(np.result_type(a, v)), v
         return a, np.real(v)
@@ -315,6 +360,26 @@ def appended(lst_bar, lst):
     return lst_bar[len(lst) - 1]
 
 
+def shrunk(lst_bar, lst):
+    """``lst_bar`` without its entries past the end of ``lst``: once the adjoint sweep has undone an
+    append (popped the value), the list's adjoint is as long as the list again, so that ``lst[-1]``
+    and ``lst[-2:]`` pick the same positions in both."""
+    if isinstance(lst_bar, (list, tuple)) or isinstance(lst_bar, np.ndarray) and lst_bar.ndim > 0:
+        if len(lst_bar) > len(lst):
+            return lst_bar[:len(lst)]
+    return lst_bar
+
+
+def grown(g, like):
+    """``g`` padded with zeros to the length of ``like`` (the adjoint of ``shrunk``)."""
+    if is_zero(g) or len(g) >= len(like):
+        return g
+    if isinstance(g, np.ndarray):
+        return np.concatenate([g, np.zeros_like(like[len(g):])])
+    rest = [zeros_like(e) for e in like[len(g):]]
+    return type(g)(list(g) + rest) if isinstance(g, tuple) else list(g) + rest
+
+
 def read_at(x_bar, idx):
     """The adjoint of the values written by ``x[idx] = v``: ``x_bar[idx]``.
 
@@ -329,7 +394,7 @@ def read_at(x_bar, idx):
     if isinstance(x_bar, np.ndarray):
         if is_basic_index(idx):
             # a view: the zero_at that follows the read must not reach it
-            return g.copy() if isinstance(g, np.ndarray) else g
+            return np.copy(g) if isinstance(g, np.ndarray) else g
         position = np.arange(np.size(g)).reshape(np.shape(g))
         owner = np.full(x_bar.shape, -1)
         owner[idx] = position
@@ -339,7 +404,7 @@ def read_at(x_bar, idx):
 
 def real_part(g):
     """``g`` without its imaginary part, when it has one (the gradient of a real value is real)."""
-    if isinstance(g, complex) or (isinstance(g, (np.ndarray, np.generic)) and g.dtype.kind == "c"):
+    if isinstance(g, complex) or (isinstance(g, (np.ndarray, np.generic)) and is_complex_dtype(g.dtype)):
         return np.real(g)
     return g
 
@@ -365,12 +430,12 @@ def finalize(g, x):
     if is_zero(g):
         return zeros_like(x)
     dtype = float_dtype(x)
-    if dtype.kind != "c":
+    if not is_complex_dtype(dtype):
         g = real_part(g)
     if isinstance(x, np.ndarray):
         g = np.asarray(g, dtype=dtype)
         if g.shape != x.shape:
-            g = np.broadcast_to(g, x.shape).copy()
+            g = np.copy(np.broadcast_to(g, x.shape))
         return g
     if isinstance(x, np.generic):
         return np.dtype(dtype).type(g)
@@ -484,6 +549,13 @@ def rebuilt(x, items):
 def unshared(value, others, method, where="", text=""):
     """``value``, after checking that ``value op= ...`` (``method`` is ``"__iadd__"``, ...) makes a new
     object and changes none that a name in ``others`` holds too: s2s reads it as a new value."""
+    if isinstance(value, np.generic) and any(other is value for other in others):
+        # s2s computes a NumPy scalar where the function itself may hold a 0-d array (an in-place
+        # update in a helper keeps one), which op= changes in place for both names
+        raise S2SError(
+            "{}: `{}`: another name holds this NumPy scalar too, and where the function holds a 0-d "
+            "array instead, this changes both in place, which s2s does not follow. Write a new value "
+            "(`x = x + ...` instead of `x += ...`).".format(where, text))
     if getattr(type(value), method, None) is None:
         return value  # numbers and tuples: op= makes a new object
     for other in others:
@@ -494,6 +566,57 @@ def unshared(value, others, method, where="", text=""):
                 "`x += ...`), or copy first (`x = y.copy()`) if only this name should change.".format(
                     where, text, type(value).__name__))
     return value
+
+
+def apart(value, whole, region, where="", text=""):
+    """``value``, after checking that ``whole[...] = value`` (``region`` is ``whole[...]``) gives what it
+    would give if ``value`` were copied first. Where ``value`` is a view that overlaps the written part,
+    NumPy may copy element by element, overwriting what it has still to read (``y[:, 2] = y[1]``), or
+    not (``y[0:2] = y[1:3]``, a forward copy); s2s's derivative assumes the copy, so the write is tried
+    first on distinct numbers laid out as ``region`` and ``value`` are."""
+    if not (isinstance(value, np.ndarray) and isinstance(whole, np.ndarray) and np.shares_memory(value, whole)):
+        return value
+    if not (isinstance(region, np.ndarray) and np.shares_memory(region, whole)):
+        region = None  # an advanced index: NumPy's write is not a copy into a view; all of whole counts
+    if np.shares_memory(value, whole if region is None else region) \
+            and (region is None or not _copies_first(value, region)):
+        raise S2SError(
+            "{}: `{}`: the value is a view of the array this line writes into, and the two overlap: NumPy "
+            "then copies element by element, overwriting what it has still to read, and s2s cannot "
+            "differentiate that. Copy the value first (`... = (...).copy()`) if the old values are "
+            "meant.".format(where, text))
+    return value
+
+
+def _span(a):
+    """(first byte, one past the last byte) of the memory ``a`` reads."""
+    start = a.__array_interface__["data"][0]
+    low = sum(s * (n - 1) for s, n in zip(a.strides, a.shape) if s < 0 and n)
+    high = sum(s * (n - 1) for s, n in zip(a.strides, a.shape) if s > 0 and n)
+    return start + low, start + high + a.itemsize
+
+
+def _copies_first(value, region):
+    """Whether NumPy's copy of ``value`` into the view ``region`` writes the old values of ``value``:
+    tried on distinct numbers in memory laid out as theirs."""
+    spans = [_span(value), _span(region)]
+    low, high = min(s[0] for s in spans), max(s[1] for s in spans)
+    size = region.itemsize
+    if value.dtype != region.dtype or (high - low) % size or value.size == 0:
+        return False
+    numbers = np.arange((high - low) // size).astype(region.dtype)
+
+    def laid_out(a):
+        return np.ndarray(a.shape, a.dtype, buffer=numbers, offset=a.__array_interface__["data"][0] - low,
+                          strides=a.strides)
+
+    try:
+        target, source = laid_out(region), laid_out(value)
+    except (TypeError, ValueError):
+        return False
+    old = np.broadcast_to(source.copy(), target.shape)
+    target[...] = source
+    return bool(np.array_equal(target, old))
 
 
 def _holds(other, value, depth):

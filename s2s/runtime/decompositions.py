@@ -1,7 +1,7 @@
 """Adjoints and tangents of matrix decompositions and matrix functions.
 
 np.linalg's decompositions (slogdet, eigh, qr, svd, pinv) and scipy.linalg's
-(solve_triangular, cholesky, expm, sqrtm, lstsq, cho_factor, cho_solve), which
+(solve_triangular, cholesky, expm, sqrtm, cho_factor, cho_solve), which
 share them. ``g`` is the adjoint of the result; for tuple results (eigh, qr,
 svd, slogdet) it is a tuple whose entries may be the scalar zero. scipy is
 imported inside the helpers that need it, never at import time.
@@ -11,6 +11,8 @@ import numpy as np
 from s2s.runtime.core import S2SError, is_zero, float_dtype, refuse_complex, zeros_like
 from s2s.runtime.elementwise import safe_divide
 from s2s.runtime.linalg import eye_like, swap_last_axes
+from s2s.runtime.hermitian import (conj_swap, eigh_complex_jvp, pinv_complex_jvp, qr_complex_grad,
+                                   qr_complex_jvp, svd_values_grad, svd_values_jvp)
 
 
 def tuple_part(g, like):
@@ -24,22 +26,25 @@ def _like(ans, parts):
 
 
 def lower_grad(s, uplo="L"):
-    """Adjoint of the array ``a`` of a function that reads only one triangle of ``a`` as a symmetric matrix.
+    """Adjoint of the array ``a`` of a function that reads only one triangle of ``a`` as a symmetric
+    (complex: Hermitian) matrix: the adjoint of ``symmetric_from``.
 
     ``s`` is the adjoint with respect to the symmetric matrix; the entries of
-    the other triangle get none.
+    the other triangle get none, the diagonal of a complex one its real part.
     """
     s = np.asarray(s)
-    full = s + swap_last_axes(s)
+    full = s + conj_swap(s)
     keep = np.tril(full) if uplo == "L" else np.triu(full)
-    return keep - s * eye_like(s)
+    return keep - 0.5 * full * eye_like(s)
 
 
 def symmetric_from(t, uplo="L"):
-    """The symmetric matrix that ``np.linalg.eigh``/``cholesky`` read from ``t``: one triangle, mirrored."""
+    """The symmetric (complex: Hermitian) matrix that ``np.linalg.eigh``/``cholesky`` read from ``t``: one
+    triangle, mirrored (conjugated), with the real part of the diagonal."""
     t = np.asarray(t)
     tri = np.tril(t) if uplo == "L" else np.triu(t)
-    return tri + swap_last_axes(tri) - tri * eye_like(t)
+    full = tri + conj_swap(tri)
+    return full - 0.5 * full * eye_like(t)
 
 
 def slogdet_grad(g, a):
@@ -78,8 +83,9 @@ def _gaps(w):
 
 
 def eigh_jvp(t, a, ans, UPLO="L"):
-    """Tangent of ``(w, v) = np.linalg.eigh(a, UPLO)`` along ``t``."""
-    refuse_complex(a, "np.linalg.eigh")
+    """Tangent of ``(w, v) = np.linalg.eigh(a, UPLO)`` along ``t`` (complex ``a``: with no change of phase)."""
+    if np.iscomplexobj(ans[1]):
+        return _like(ans, eigh_complex_jvp(t, ans, symmetric_from(t, UPLO)))
     w, v = ans[0], ans[1]
     p = swap_last_axes(v) @ symmetric_from(t, UPLO) @ v
     return _like(ans, (np.diagonal(p, axis1=-2, axis2=-1).copy(), v @ (_gaps(w) * p)))
@@ -87,9 +93,9 @@ def eigh_jvp(t, a, ans, UPLO="L"):
 
 def eigvalsh_jvp(t, a, UPLO="L"):
     """Tangent of ``np.linalg.eigvalsh(a, UPLO)`` along ``t``: the diagonal of ``v.T sym(t) v``."""
-    refuse_complex(a, "np.linalg.eigvalsh")
     w, v = np.linalg.eigh(a, UPLO)
-    return np.sum(v * (symmetric_from(t, UPLO) @ v), axis=-2)
+    out = np.sum(np.conjugate(v) * (symmetric_from(t, UPLO) @ v), axis=-2)
+    return np.real(out) if np.iscomplexobj(out) else out
 
 
 def _tall(a, what):
@@ -107,9 +113,10 @@ def _copyltu(m):
 def qr_grad(g, a, ans):
     """Adjoint of ``a`` in ``q, r = np.linalg.qr(a)`` (reduced, rows >= columns)."""
     _tall(a, "np.linalg.qr")
-    refuse_complex(a, "np.linalg.qr")
     q, r = ans[0], ans[1]
     q_bar, r_bar = tuple_part(g[0], q), tuple_part(g[1], r)
+    if np.iscomplexobj(q):
+        return qr_complex_grad(q, r, q_bar, r_bar)
     m = r @ swap_last_axes(r_bar) - swap_last_axes(q_bar) @ q
     b = q_bar + q @ _copyltu(m)
     return swap_last_axes(np.linalg.solve(r, swap_last_axes(b)))
@@ -118,8 +125,9 @@ def qr_grad(g, a, ans):
 def qr_jvp(t, a, ans):
     """Tangent of ``q, r = np.linalg.qr(a)`` along ``t`` (reduced, rows >= columns)."""
     _tall(a, "np.linalg.qr")
-    refuse_complex(a, "np.linalg.qr")
     q, r = ans[0], ans[1]
+    if np.iscomplexobj(q):
+        return _like(ans, qr_complex_jvp(t, q, r))
     rinv = np.linalg.inv(r)
     x = swap_last_axes(q) @ t @ rinv
     low = np.tril(x, -1)
@@ -141,10 +149,19 @@ def _svd_parts(a, ans, compute_uv, full_matrices):
     return u, s, vh
 
 
+def _svd_vectors_refused(a):
+    refuse_complex(a, "np.linalg.svd with compute_uv=True (the singular vectors of a complex matrix, whose "
+                      "phases NumPy chooses; its singular values alone, compute_uv=False or np.linalg.svdvals, "
+                      "are differentiated)")
+
+
 def svd_grad(g, a, ans, full_matrices=True, compute_uv=True):
     """Adjoint of ``a`` in ``np.linalg.svd(a, full_matrices, compute_uv)`` (thin SVD, distinct nonzero singular values)."""
-    refuse_complex(a, "np.linalg.svd")
     u, s, vh = _svd_parts(a, ans, compute_uv, full_matrices)
+    if np.iscomplexobj(a):
+        if not compute_uv:
+            return svd_values_grad(g, u, vh)
+        _svd_vectors_refused(a)
     if not compute_uv:
         return (u * np.asarray(g)[..., None, :]) @ vh
     u_bar, s_bar, vh_bar = tuple_part(g[0], u), tuple_part(g[1], s), tuple_part(g[2], vh)
@@ -163,8 +180,11 @@ def svd_grad(g, a, ans, full_matrices=True, compute_uv=True):
 
 def svd_jvp(t, a, ans, full_matrices=True, compute_uv=True):
     """Tangent of ``np.linalg.svd(a, full_matrices, compute_uv)`` along ``t``."""
-    refuse_complex(a, "np.linalg.svd")
     u, s, vh = _svd_parts(a, ans, compute_uv, full_matrices)
+    if np.iscomplexobj(a):
+        if not compute_uv:
+            return svd_values_jvp(t, u, vh)
+        _svd_vectors_refused(a)
     v = swap_last_axes(vh)
     p = swap_last_axes(u) @ t @ v
     s_dot = np.diagonal(p, axis1=-2, axis2=-1).copy()
@@ -178,15 +198,10 @@ def svd_jvp(t, a, ans, full_matrices=True, compute_uv=True):
     return _like(ans, (u_dot, s_dot, swap_last_axes(v_dot)))
 
 
-def _pinv_grad(g, a, x):
-    """Adjoint of ``a`` in ``x = np.linalg.pinv(a)`` (the rule of templates/linalg.py, for lstsq_grad)."""
-    x_t, g_t = swap_last_axes(x), swap_last_axes(g)
-    left, right = g_t @ x @ x_t, x_t @ x @ g_t
-    return -(x_t @ g @ x_t) + left - a @ (x @ left) + right - (right @ x) @ a
-
-
 def pinv_jvp(t, a, ans):
     """Tangent of ``x = np.linalg.pinv(a)`` along ``t``."""
+    if np.iscomplexobj(a):
+        return pinv_complex_jvp(t, a, ans)
     x = ans
     left = np.eye(np.shape(a)[-2], dtype=float_dtype(a)) - a @ x
     right = np.eye(np.shape(a)[-1], dtype=float_dtype(a)) - x @ a
@@ -291,48 +306,6 @@ def sqrtm_jvp(t, ans):
     """Tangent of ``x = scipy.linalg.sqrtm(a)`` along ``t``: ``d`` with ``x d + d x = t``."""
     from scipy.linalg import solve_sylvester
     return solve_sylvester(ans, ans, t)
-
-
-def _lstsq_parts(a, b, ans):
-    """(pinv(a), the residual b - a x, whether np.linalg.lstsq reports residuals)."""
-    x = np.asarray(ans[0])
-    residual = np.asarray(b) - np.matmul(a, x)
-    return np.linalg.pinv(a), residual, np.size(ans[1]) > 0
-
-
-def lstsq_grad(g, a, b, ans):
-    """Adjoints ``(a_bar, b_bar)`` of ``x, residuals, rank, s = np.linalg.lstsq(a, b)`` (``a`` of full rank).
-
-    ``x = pinv(a) b``; the residuals ``sum((b - a x) ** 2, axis=0)`` use
-    ``a.T (b - a x) = 0``; ``s`` are the singular values of ``a``; the rank has no adjoint.
-    """
-    refuse_complex(a, "np.linalg.lstsq")
-    pinv, residual, has_residuals = _lstsq_parts(a, b, ans)
-    x, vector = np.asarray(ans[0]), np.ndim(b) == 1
-    x_bar = tuple_part(g[0], x)
-    col = (lambda v: v[:, None]) if vector else (lambda v: v)
-    a_bar = _pinv_grad(col(x_bar) @ swap_last_axes(col(np.asarray(b))), a, pinv)
-    b_bar = swap_last_axes(pinv) @ x_bar
-    if has_residuals:
-        r_bar = 2.0 * residual * (tuple_part(g[1], ans[1])[0] if vector else tuple_part(g[1], ans[1]))
-        b_bar = b_bar + r_bar
-        a_bar = a_bar - col(r_bar) @ swap_last_axes(col(x))
-    return a_bar + svd_grad(tuple_part(g[3], ans[3]), a, None, False, False), b_bar
-
-
-def lstsq_jvp(a_dot, b_dot, a, b, ans):
-    """Tangent of ``np.linalg.lstsq(a, b)`` along ``a_dot`` and ``b_dot`` (either may be zero)."""
-    refuse_complex(a, "np.linalg.lstsq")
-    pinv, residual, has_residuals = _lstsq_parts(a, b, ans)
-    x = np.asarray(ans[0])
-    a_dot = np.zeros(np.shape(a)) if is_zero(a_dot) else np.asarray(a_dot)
-    b_dot = np.zeros(np.shape(b)) if is_zero(b_dot) else np.asarray(b_dot)
-    x_dot = pinv_jvp(a_dot, a, pinv) @ b + pinv @ b_dot
-    if has_residuals:
-        res_dot = np.atleast_1d(2.0 * np.sum(residual * (b_dot - a_dot @ x), axis=0))
-    else:
-        res_dot = np.zeros(np.shape(ans[1]), dtype=float_dtype(ans[1]))
-    return (x_dot, res_dot, 0.0, svd_jvp(a_dot, a, None, False, False))
 
 
 def cho_lower_factor(c, lower):

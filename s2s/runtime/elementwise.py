@@ -6,7 +6,7 @@ the primitive's result (``ans_bar``), ``ans`` its result.
 """
 import numpy as np
 
-from s2s.runtime.core import is_container, unbroadcast
+from s2s.runtime.core import is_container, may_hold, unbroadcast
 
 
 def safe_divide(a, b):
@@ -46,7 +46,8 @@ def _in_dtype_of(x, ans):
     """``x`` rounded to the float dtype of ``ans`` (so a Python float 0.4 equals a float32 result 0.4)."""
     dtype = np.result_type(ans)
     x = np.asarray(x)
-    if dtype.kind == "f" and x.dtype != dtype:
+    floating = dtype.kind == "f" if hasattr(dtype, "kind") else np.issubdtype(dtype, np.floating)
+    if floating and x.dtype != dtype:
         return x.astype(dtype)
     return x
 
@@ -60,7 +61,7 @@ def select_grad(g, x, other, ans):
     mine = _in_dtype_of(x, ans) == ans
     tie = mine & (_in_dtype_of(other, ans) == ans)
     g = np.asarray(g)
-    if tie.any():  # rare with floats: the halving only where needed (the same numbers either way)
+    if may_hold(tie):  # rare with floats: the halving only where needed (the same numbers either way)
         return np.where(tie, 0.5 * g, g) * mine
     return g * mine
 
@@ -77,7 +78,7 @@ def extremum_grad(g, x, other, ans):
         share = g / max(sum(hits), 1)
         return type(x)(share if hit else 0.0 for hit in hits)
     mask = np.asarray(x) == ans
-    return np.where(mask, np.asarray(g) / max(int(np.sum(mask)), 1), 0)
+    return np.where(mask, np.asarray(g) / _count(mask), 0)
 
 
 def extremum_jvp(t, x, other, ans):
@@ -90,7 +91,7 @@ def extremum_jvp(t, x, other, ans):
         hits = [bool(np.all(e == ans)) for e in x]
         return sum((ti for ti, hit in zip(t, hits) if hit), 0.0) / max(sum(hits), 1)
     mask = np.asarray(x) == ans
-    return np.sum(np.where(mask, t, 0)) / max(int(np.sum(mask)), 1)
+    return np.sum(np.where(mask, t, 0)) / _count(mask)
 
 
 def clip_masks(ans, a, a_min=None, a_max=None, min=None, max=None):
@@ -106,6 +107,13 @@ def clip_masks(ans, a, a_min=None, a_max=None, min=None, max=None):
     return from_a, from_lo, from_hi
 
 
+def _count(mask):
+    """How many elements ``mask`` holds (at least 1): a Python int for NumPy (a float32 divided by it stays
+    float32), a lazy array for Dask (no computation)."""
+    count = np.sum(mask)
+    return max(int(count), 1) if type(count).__module__ == "numpy" else np.maximum(count, 1)
+
+
 def absorb_zeros(a, r):
     """``r``, a product with the factor ``a``, with 0 where ``a == 0`` and ``r`` is NaN (0 * inf).
 
@@ -118,7 +126,7 @@ def absorb_zeros(a, r):
     if isinstance(r, float):
         return r if r == r or a != 0 else 0.0 * a
     nan = np.isnan(r)
-    if nan.any():
+    if may_hold(nan):
         r = np.where((np.asarray(a) == 0) & nan, 0, r)
     return r
 
@@ -129,7 +137,7 @@ def tie_weight(w, x, other):
     ``logaddexp(-inf, -inf)`` has weights ``exp(-inf - -inf)``, NaN: split evenly.
     """
     tie = np.isinf(x) & (np.asarray(x) == other)
-    if np.any(tie):
+    if may_hold(tie):
         return np.where(tie, 0.5, w)
     return w
 

@@ -3,7 +3,7 @@ diagonal, norm, det, solve, matrix_power, multi_dot and the vector products.
 """
 import numpy as np
 
-from s2s.runtime.core import is_zero, float_dtype, unbroadcast, unreduce, zeros_like
+from s2s.runtime.core import chunks_of, is_zero, float_dtype, unbroadcast, unreduce, zeros_like
 from s2s.runtime.elementwise import safe_divide
 
 
@@ -27,6 +27,8 @@ def matmul_grad2(g, x1, x2):
     if x1.ndim == 1:
         return g * x1 if x2.ndim == 1 else unbroadcast(x1[:, None] * g[..., None, :], x2)
     if x2.ndim == 1:
+        if g.ndim == 1 and x1.ndim == 2 and chunks_of(x1) is not None:  # Dask: its tensordot beats matmul
+            return np.tensordot(g, x1, axes=1)
         return unbroadcast(np.matmul(g[..., None, :], x1)[..., 0, :], x2)
     return unbroadcast(np.matmul(np.swapaxes(x1, -1, -2), g), x2)
 

@@ -1,4 +1,4 @@
-"""Helpers of NumPy's numerical routines: interp, convolve, ediff1d, polyval and trapezoid."""
+"""Helpers of NumPy's numerical routines: interp, convolve, ediff1d, polyval, trapezoid and gradient."""
 import numpy as np
 
 from s2s.runtime.core import is_zero, float_dtype, unbroadcast
@@ -127,3 +127,26 @@ def polyval_slope(p, x):
     """d np.polyval(p, x) / dx, in the float dtype of ``p`` and ``x``."""
     r = np.polyval(np.polyder(p), x)
     return r.astype(np.result_type(float_dtype(p), float_dtype(x)), copy=False) if isinstance(r, np.ndarray) else r
+
+
+def _gradient_axes(f, axis):
+    if axis is None:
+        return list(range(np.ndim(f)))
+    return [a % np.ndim(f) for a in ((axis,) if isinstance(axis, (int, np.integer)) else axis)]
+
+
+def gradient_grad(g, f, spacing=1.0, axis=None, edge_order=1):
+    """Adjoint of ``f`` in ``np.gradient(f, spacing, axis=axis, edge_order=edge_order)``: along each axis
+    the transpose of the difference matrix, which is np.gradient of the identity (one spacing, a number
+    or the coordinates, for every axis; ``g`` holds one piece per axis when there are several)."""
+    f = np.asarray(f)
+    axes = _gradient_axes(f, axis)
+    pieces = [g] if len(axes) == 1 else list(g)
+    out = np.zeros(f.shape, dtype=float_dtype(f))
+    for a, piece in zip(axes, pieces):
+        if is_zero(piece):
+            continue
+        d = np.gradient(np.eye(f.shape[a]), spacing, axis=0, edge_order=edge_order)
+        moved = np.moveaxis(np.broadcast_to(piece, f.shape), a, 0)
+        out = out + np.moveaxis(np.tensordot(d, moved, axes=([0], [0])), 0, a).astype(out.dtype, copy=False)
+    return out

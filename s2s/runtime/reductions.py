@@ -6,7 +6,7 @@ reduced axes.
 """
 import numpy as np
 
-from s2s.runtime.core import is_zero, float_dtype, unbroadcast, unreduce, zeros_like
+from s2s.runtime.core import is_zero, float_dtype, may_hold, unbroadcast, unreduce, zeros_like
 
 
 def reduction_axes(axis, ndim):
@@ -86,7 +86,7 @@ def cumprod_grad(g, a, ans, axis=None):
         return np.reshape(flat, np.shape(a))
     x = np.moveaxis(np.asarray(a), axis, -1)
     gm = np.moveaxis(np.asarray(g), axis, -1)
-    if np.all(x != 0):  # ans is recomputed, so the helper is a function of g and a alone
+    if not may_hold(x == 0):  # ans is recomputed, so the helper is a function of g and a alone
         r = np.cumsum((gm * np.cumprod(x, axis=-1))[..., ::-1], axis=-1)[..., ::-1] / x
         return np.moveaxis(r, -1, axis)
     # d ans[j] / d x[i] = prod(x[:i]) * prod(x[i+1:j+1]) for j >= i.
@@ -106,7 +106,7 @@ def cumprod_jvp(t, a, ans, axis=None):
         return cumprod_jvp(np.ravel(t), np.ravel(a), np.ravel(ans), 0)
     x = np.moveaxis(np.asarray(a), axis, -1)
     d = np.moveaxis(np.broadcast_to(t, np.shape(a)), axis, -1)
-    if np.all(x != 0):
+    if not may_hold(x == 0):
         r = np.cumprod(x, axis=-1) * np.cumsum(d / x, axis=-1)
         return np.moveaxis(r, -1, axis)
     # d ans[j] = d ans[j - 1] * x[j] + ans[j - 1] * d[j], with no division.
@@ -237,7 +237,7 @@ def nan_count(a, axis=None, keepdims=False, where=True):
     mask = ~np.isnan(a)
     if where is not True:
         mask = mask & where
-    return np.sum(mask, axis=axis, keepdims=keepdims, dtype=float_dtype(a))
+    return np.sum(mask, axis=axis, keepdims=keepdims, dtype=np.real(np.zeros((), float_dtype(a))).dtype)
 
 
 def _quantile_setup(a, q, axis):

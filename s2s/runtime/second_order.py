@@ -89,7 +89,6 @@ def norm_grad_partials(g, x, ans, ord=None, axis=None, keepdims=False, vector=Fa
     the piecewise-linear norms (ord 0, 1, inf; matrix 1, inf). The matrix
     norms ord 2, -2 and 'nuc' (through the SVD) are not covered.
     """
-    refuse_complex(x, "np.linalg.norm (its second derivative)")
     x = np.asarray(x)
     axes = reduction_axes(axis, x.ndim) if vector else norm_axes(x.ndim, ord, axis)
     if vector or len(axes) == 1:
@@ -97,12 +96,14 @@ def norm_grad_partials(g, x, ans, ord=None, axis=None, keepdims=False, vector=Fa
     elif ord in (None, "fro"):
         p = 2
     elif ord in (1, -1, np.inf, -np.inf):
-        p = 0
+        p = 0 if x.dtype.kind != "c" else None
     else:
         raise NoRuleError("np.linalg.norm: the second derivative of the matrix norm ord={!r} (the rule of "
                           "s2s.runtime.norm_grad) is not written yet; "
                           "use ord='fro', or write it with the singular values (np.linalg.svd(x, compute_uv=False))"
                           .format(ord))
+    if x.dtype.kind == "c":
+        return _complex_norm_partials(np.real(g), x, ans, p, axis, keepdims, axes)
     dtype = np.result_type(float_dtype(x), g, ans)
     if p in (0, 1, np.inf, -np.inf):
         zero = np.zeros(x.shape, dtype=dtype)
@@ -118,6 +119,45 @@ def norm_grad_partials(g, x, ans, ord=None, axis=None, keepdims=False, vector=Fa
     dx = safe_divide(big_g * dx, scale)
     dans = -(p - 1) * safe_divide(unreduced_norm_grad(big_g, x, big_a, p, axes), big_a)
     return dx.astype(dtype), np.broadcast_to(dans, x.shape).astype(dtype)
+
+
+def _complex_norm_partials(g, x, ans, p, axis, keepdims, axes):
+    """``(P, d_ans, Q)`` for complex ``x``: norm_grad is ``conj(g x |x|^(p-2) / ans^(p-1))``, so its tangent in
+    ``x`` is ``P conj(dx) + Q Re(conj(x) dx)`` (``norm_x_jvp``), and ``d_ans`` its derivative in ``ans``."""
+    if p is None or p in (0, np.inf, -np.inf) or p < 1:
+        refuse_complex(x, "np.linalg.norm (its second derivative with ord={!r})".format(p))
+    big_g, big_a = unreduce(g, x, axis, keepdims), unreduce(ans, x, axis, keepdims)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        size = np.abs(x)
+        a = np.where(size == 0, 0, size ** (p - 2)) if p != 2 else np.ones(x.shape)
+        b = np.where(size == 0, 0, (p - 2) * size ** (p - 4))
+        a, b = np.where(np.isfinite(a), a, 0), np.where(np.isfinite(b), b, 0)
+        scale = big_a ** (p - 1)
+    c = safe_divide(big_g, scale)
+    dans = -(p - 1) * safe_divide(unreduced_norm_grad(big_g, x, big_a, p, axes), big_a)
+    return (np.broadcast_to(c * a, x.shape), np.broadcast_to(np.conjugate(dans), x.shape),
+            np.broadcast_to(c * b, x.shape) * np.conjugate(x))
+
+
+def norm_x_jvp(x_dot, d, x):
+    """The tangent of norm_grad in ``x`` along ``x_dot``, from the partials ``d`` of norm_grad_partials."""
+    if np.iscomplexobj(x):
+        return d[0] * np.conjugate(x_dot) + d[2] * np.real(np.conjugate(x) * x_dot)
+    return x_dot * d[0]
+
+
+def norm_x_vjp(h, d, x):
+    """The adjoint of ``x`` in norm_x_jvp (the Hessian is symmetric: also norm_jvp's adjoint in ``x``)."""
+    if np.iscomplexobj(x):
+        return d[0] * np.conjugate(h) + np.real(h * d[2]) * np.conjugate(x)
+    return h * d[0]
+
+
+def norm_x_pair(t, x_dot, d, x):
+    """``Re(t * norm_x_jvp(x_dot, d, x))``: the tangent in ``x`` of norm_jvp(t, x, ...) before its sum."""
+    if np.iscomplexobj(x):
+        return np.real(t * norm_x_jvp(x_dot, d, x))
+    return x_dot * (t * d[0])
 
 
 def einsum_grad_others(g, subscripts, operands, i, h):

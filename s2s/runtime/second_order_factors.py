@@ -3,7 +3,7 @@ cho_solve, pinv and svd helpers in their primal arguments (templates/runtime_hel
 """
 import numpy as np
 
-from s2s.runtime.core import NoRuleError, is_zero, float_dtype, zeros_like
+from s2s.runtime.core import NoRuleError, is_zero, float_dtype, refuse_complex, zeros_like
 from s2s.runtime.linalg import swap_last_axes
 from s2s.runtime.decompositions import (cho_apply, cho_lower_factor, cho_other_triangle, tuple_part, tril_half_diagonal, cho_solve_jvp, lower_grad,
                                         pinv_jvp, svd_grad, svd_jvp, symmetric_from)
@@ -235,6 +235,7 @@ def _product(mats):
 
 def pinv_jvp_vjp(h, t, a, x):
     """Adjoints ``(t_bar, a_bar, x_bar)`` of ``pinv_jvp(t, a, x)`` given the adjoint ``h`` of its result."""
+    refuse_complex(a, "np.linalg.pinv (the derivative of its tangent rule, for complex matrices)")
     values = {"t": t, "a": a, "x": x}
     bars = {k: np.zeros(np.shape(v), dtype=np.result_type(float_dtype(v), h)) for k, v in values.items()}
     for sign, names, mats in _pinv_terms(values):
@@ -247,6 +248,7 @@ def pinv_jvp_vjp(h, t, a, x):
 
 def pinv_jvp_jvp(t_dot, a_dot, x_dot, t, a, x):
     """Tangent of ``pinv_jvp(t, a, x)`` along ``t_dot``, ``a_dot`` and ``x_dot`` (zero tangents allowed)."""
+    refuse_complex(a, "np.linalg.pinv (the derivative of its tangent rule, for complex matrices)")
     values = {"t": t, "a": a, "x": x}
     dots = {"t": t_dot, "a": a_dot, "x": x_dot}
     out = np.zeros(np.shape(pinv_jvp(t, a, x)), dtype=np.result_type(float_dtype(a), float_dtype(x), t))
@@ -260,7 +262,8 @@ def pinv_jvp_jvp(t_dot, a_dot, x_dot, t, a, x):
 
 
 # np.linalg.svd(a, compute_uv=False)'s helper: svd_grad(g, a, s, ..., False) = u diag(g) vh (thin SVD of a).
-def _values_only(compute_uv):
+def _values_only(compute_uv, a=None):
+    refuse_complex(a, "np.linalg.svd (the second derivative of the singular values of a complex matrix)")
     if compute_uv:
         raise NoRuleError("np.linalg.svd: s2s differentiates the adjoint of the SVD again only for the singular "
                           "values (compute_uv=False, or np.linalg.svdvals); the second derivative through u and vh "
@@ -269,7 +272,7 @@ def _values_only(compute_uv):
 
 def svd_grad_vjp(h, g, a, ans, full_matrices=True, compute_uv=True):
     """Adjoints ``(g_bar, a_bar)`` of ``svd_grad(g, a, ans, full_matrices, compute_uv=False)`` given ``h``."""
-    _values_only(compute_uv)
+    _values_only(compute_uv, a)
     usv = np.linalg.svd(a, full_matrices=False)
     u, vh = usv[0], usv[2]
     g = np.asarray(g)[..., None, :]
@@ -280,7 +283,7 @@ def svd_grad_vjp(h, g, a, ans, full_matrices=True, compute_uv=True):
 
 def svd_grad_jvp(g_dot, a_dot, g, a, ans, full_matrices=True, compute_uv=True):
     """Tangent of ``svd_grad(g, a, ans, full_matrices, compute_uv=False)`` along ``g_dot`` and ``a_dot``."""
-    _values_only(compute_uv)
+    _values_only(compute_uv, a)
     usv = np.linalg.svd(a, full_matrices=False)
     out = svd_grad(g_dot, a, ans, full_matrices, False) if not is_zero(g_dot) else 0.0
     if not is_zero(a_dot):

@@ -238,7 +238,7 @@ def pad_grad(g, array, pad_width, mode="constant"):
         return np.asarray(g)[tuple(slice(int(lo), int(lo) + n) for (lo, _), n in zip(widths, shape))]
     size = int(np.prod(shape))
     source = np.pad(np.arange(size).reshape(shape), pad_width, mode=mode)
-    out = np.bincount(source.ravel(), weights=np.ravel(g), minlength=size)
+    out = _summed_at(source.ravel(), np.ravel(g), size)
     return out.reshape(shape).astype(float_dtype(g), copy=False)
 
 
@@ -259,12 +259,20 @@ def take_along_axis_grad(g, arr, indices, axis=-1):
     return out
 
 
+def _summed_at(index, weights, size):
+    """``np.bincount(index, weights, minlength=size)``, for complex weights too (real and imaginary parts apart)."""
+    if np.iscomplexobj(weights):
+        return (np.bincount(index, weights=np.real(weights), minlength=size)
+                + 1j * np.bincount(index, weights=np.imag(weights), minlength=size))
+    return np.bincount(index, weights=weights, minlength=size)
+
+
 def _copy_map_grad(g, size, source):
     """Adjoint of a linear map that copies elements: ``source`` holds, for each result element, the flat index
     of the input element it copies (-1: none). Repeated copies add up."""
     source = np.ravel(source)
     keep = source >= 0
-    out = np.bincount(source[keep], weights=np.ravel(g)[keep], minlength=size)
+    out = _summed_at(source[keep], np.ravel(g)[keep], size)
     return out.astype(float_dtype(g), copy=False)
 
 
@@ -306,3 +314,45 @@ def column(v):
     scalar as a 1x1 matrix, an array of two or more dimensions as it is."""
     v = np.asarray(v)
     return v.reshape(-1, 1) if v.ndim == 1 else np.atleast_2d(v)
+
+
+def rollaxis_axes(ndim, axis, start=0):
+    """The axes ``np.rollaxis(a, axis, start)`` transposes an array of ``ndim`` axes by (a tuple)."""
+    axis = axis + ndim if axis < 0 else axis
+    start = start + ndim if start < 0 else start
+    axes = list(range(ndim))
+    if axis < start:
+        start -= 1
+    axes.remove(axis)
+    axes.insert(start, axis)
+    return tuple(axes)
+
+
+def partition_order(a, kth, axis=-1):
+    """The indices that take ``a`` to ``np.partition(a, kth, axis)``: np.argpartition's, checked
+    against np.partition itself (equal values may trade places: each gets the adjoint of one copy)."""
+    a = np.asarray(a)
+    if axis is None:
+        return partition_order(np.ravel(a), kth, 0)
+    order = np.argpartition(a, kth, axis=axis)
+    if not np.array_equal(np.take_along_axis(a, order, axis=axis), np.partition(a, kth, axis=axis), equal_nan=True):
+        raise RuntimeError("np.argpartition does not reproduce np.partition here; use np.sort instead")
+    return order
+
+
+def partition_grad(g, a, kth, axis=-1):
+    """Adjoint of ``a`` in ``np.partition(a, kth, axis)``: ``g`` sent back to where each element came from."""
+    a = np.asarray(a)
+    if axis is None:
+        return np.reshape(partition_grad(np.ravel(g), np.ravel(a), kth, 0), a.shape)
+    out = np.zeros(np.broadcast_shapes(a.shape, np.shape(g)), dtype=np.result_type(g, float_dtype(a)))
+    np.put_along_axis(out, partition_order(a, kth, axis), g, axis=axis)
+    return out
+
+
+def partition_jvp(t, a, kth, axis=-1):
+    """Tangent of ``np.partition(a, kth, axis)`` along ``t``: ``t`` permuted as the partition permutes ``a``."""
+    if axis is None:
+        return partition_jvp(np.ravel(t), np.ravel(a), kth, 0)
+    t = np.broadcast_to(t, np.shape(a))
+    return np.take_along_axis(t, partition_order(a, kth, axis), axis=axis)

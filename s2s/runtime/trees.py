@@ -34,6 +34,8 @@ def is_record(x):
         return False
     if dataclasses.is_dataclass(x):
         return True
+    if hasattr(x, "shape") and hasattr(x, "dtype") and hasattr(x, "ndim"):
+        return False  # an array of another library (Dask, PyTorch, CuPy): a value, not a record
     return hasattr(x, "__dict__") and type(x).__module__ not in ("builtins", "numpy", "numpy.random")
 
 
@@ -102,7 +104,10 @@ def is_differentiable_leaf(x):
         return False
     if isinstance(x, (np.ndarray, np.generic)):
         return np.issubdtype(x.dtype, np.inexact)
-    return isinstance(x, (float, complex))
+    if isinstance(x, (float, complex)):
+        return True
+    dtype = getattr(x, "dtype", None)  # an array of another library (torch.float32, array_api_strict.float64)
+    return dtype is not None and hasattr(x, "shape") and ("float" in str(dtype) or "complex" in str(dtype))
 
 
 def path_text(path):

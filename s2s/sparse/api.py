@@ -18,9 +18,9 @@ import time
 import numpy as np
 
 from s2s.api import transforms as _api
-from s2s.api import jacobians
+from s2s.api import arrays, jacobians
 from s2s.rules import templates
-from s2s.common.errors import ArgumentError, S2SError
+from s2s.common.errors import ArgumentError, ComplexInputError, S2SError
 from s2s.frontend.normalize import normalize
 from s2s.frontend.parse import parse_function
 from s2s.sparse import algebra as P
@@ -92,10 +92,22 @@ def _bound(f, args, kwargs):
     return bound
 
 
+def _refuse_complex(f, name, x, what):
+    """Sparse Jacobians and Hessians, and their patterns, are of real arguments: a complex one is refused
+    (its columns would need the real and the imaginary direction each)."""
+    if np.iscomplexobj(x):
+        raise ComplexInputError(
+            "{}: {} of {} with respect to `{}`, which is complex ({}): s2s computes sparse derivatives and "
+            "sparsity patterns for real arguments only. Pass the real and imaginary parts as two real "
+            "arguments, or use s2s.jvp / s2s.vjp / s2s.hvp, which take complex ones.".format(
+                _api.location(f), what, f.__name__, name, np.result_type(x)))
+
+
 def _detect(f, args, kwargs, wrt, local, hessian):
     name = _wrt_name(f, wrt)
     bound = _bound(f, args, kwargs)
     x = bound.arguments[name]
+    _refuse_complex(f, name, x, "the hessian sparsity" if hessian else "the jacobian sparsity")
     if isinstance(x, (list, tuple)) or is_named(x):
         raise ArgumentError("{}: sparsity of {} with respect to `{}`, a {}: pass an array".format(
             _api.location(f), f.__name__, name, type(x).__name__))
@@ -262,6 +274,7 @@ class _Sparse:
 
     def prepare(self, *args, **kwargs):
         bound = _bound(self.f, args, kwargs)
+        _refuse_complex(self.f, self.wrt_name, bound.arguments.get(self.wrt_name), "sparse " + self.kind)
         key = self._key(bound)
         prepared = self._prepared.get(key)
         if prepared is None:
@@ -349,6 +362,7 @@ class SparseJacobian(_Sparse):
         return coloring.column_coloring(pattern.T.tocsr())
 
     def __call__(self, *args, **kwargs):
+        arrays.numpy_only("s2s.sparse_jacobian", _api.location(self.f), args, kwargs)
         prepared, bound = self.prepare(*args, **kwargs)
         m, n = prepared.pattern.shape
         product = lambda *a, **kw: self._derivative(*a, **kw)[1]  # noqa: E731
@@ -382,6 +396,7 @@ class SparseHessian(_Sparse):
         return coloring.star_coloring(pattern)
 
     def __call__(self, *args, **kwargs):
+        arrays.numpy_only("s2s.sparse_hessian", _api.location(self.f), args, kwargs)
         prepared, bound = self.prepare(*args, **kwargs)
         n = prepared.pattern.shape[0]
         x = bound.arguments[self.wrt_name]

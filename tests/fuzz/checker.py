@@ -72,13 +72,48 @@ def load(source, folder):
     return module
 
 
+def leaves(values):
+    """The arrays and numbers of ``values`` in order (a dict's by sorted key)."""
+    out = []
+    for v in values:
+        out.extend(leaves([v[k] for k in sorted(v)]) if isinstance(v, dict) else [v])
+    return out
+
+
 def flat(values):
+    values = leaves(values)
     return np.concatenate([np.ravel(np.asarray(v, dtype=float)) for v in values]) if values else np.zeros(0)
+
+
+def copied(v):
+    """A deep copy of an argument (arrays, numbers, dicts of them)."""
+    if isinstance(v, dict):
+        return {k: copied(e) for k, e in v.items()}
+    return np.array(v, copy=True) if isinstance(v, np.ndarray) else v
+
+
+def same(a, b):
+    """Whether two arguments hold equal values and the same structure."""
+    if isinstance(a, dict) or isinstance(b, dict):
+        return isinstance(a, dict) and isinstance(b, dict) and sorted(a) == sorted(b) \
+            and all(same(a[k], b[k]) for k in a)
+    return np.shape(a) == np.shape(b) and np.array_equal(np.asarray(a), np.asarray(b))
+
+
+def structure(v):
+    """Shapes of ``v``'s leaves, in its structure: what a gradient of ``v`` must have."""
+    return {k: structure(e) for k, e in v.items()} if isinstance(v, dict) else np.shape(v)
 
 
 def unflat(z, like):
     out, k = [], 0
     for v in like:
+        if isinstance(v, dict):
+            keys = sorted(v)
+            n = flat([v]).size
+            out.append(dict(zip(keys, unflat(z[k:k + n], [v[key] for key in keys]))))
+            k += n
+            continue
         n = int(np.size(v))
         piece = z[k:k + n]
         out.append(float(piece[0]) if np.ndim(v) == 0 and not isinstance(v, np.ndarray) else piece.reshape(np.shape(v)))
@@ -133,7 +168,7 @@ class Runner:
 
     def __init__(self, args):
         self.args = args
-        self.saved = [np.array(a, copy=True) for a in args]
+        self.saved = [copied(a) for a in args]
 
     def call(self, mode, make, *extra):
         try:
@@ -152,7 +187,7 @@ class Runner:
             if not issubclass(w.category, RuntimeWarning):
                 raise Verdict(Result("INTERNAL", mode, "warning: {}".format(str(w.message).splitlines()[0])))
         for a, saved in zip(self.args, self.saved):
-            if not np.array_equal(np.asarray(a), saved):
+            if not same(a, saved):
                 raise Verdict(Result("WRONG", mode, "an argument was modified"))
         return out
 
@@ -166,7 +201,7 @@ def check(program, folder, hessian=True):
 
 
 def _primal(f, args):
-    given = [a.copy() if isinstance(a, np.ndarray) else a for a in args]     # the arguments stay as generated
+    given = [copied(a) for a in args]     # the arguments stay as generated
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -174,7 +209,7 @@ def _primal(f, args):
                 out = f(*given)
     except Exception as error:  # noqa: BLE001 (a program that fails by itself is not counted)
         raise Verdict(Result("skip", "primal", "{}: {}".format(type(error).__name__, error)))
-    if any(not np.array_equal(np.asarray(a), g) for a, g in zip(args, given)):
+    if any(not same(a, g) for a, g in zip(args, given)):
         raise Verdict(Result("skip", "primal", "the program modifies its arguments (a generator bug)"))
     out = np.asarray(out, dtype=float) if not isinstance(out, tuple) else None
     if out is None or not np.all(np.isfinite(out)) or np.max(np.abs(out), initial=0.0) > 1e6:
@@ -211,9 +246,9 @@ def _check(program, folder, hessian):
     if out.ndim == 0:
         grads = as_tuple(run.call("grad", lambda: s2s.grad(f, wrt=program.wrt)))
         for g, k in zip(grads, wrt):
-            if np.shape(g) != np.shape(args[k]):
+            if structure(g) != structure(args[k]):
                 raise Verdict(Result("WRONG", "grad", "gradient shape {} for an argument of shape {}".format(
-                    np.shape(g), np.shape(args[k]))))
+                    structure(g), structure(args[k]))))
         against_fd("grad", flat(grads), [j[0] for j in fds], scale)
         again = as_tuple(run.call("grad checkpoint=2", lambda: s2s.grad(f, wrt=program.wrt, checkpoint=2)))
         if not np.allclose(flat(again), flat(grads), rtol=1e-10, atol=1e-12 * scale):
@@ -227,8 +262,7 @@ def _check(program, folder, hessian):
     cots = flat(as_tuple(cots))
     against_fd("vjp", cots, [np.ravel(v) @ j for j in fds], scale * max(1.0, np.max(np.abs(v))))
 
-    u = [rng.standard_normal(np.shape(args[k])) for k in wrt]
-    u = [float(t) if not isinstance(args[k], np.ndarray) else t for t, k in zip(u, wrt)]
+    u = [unflat(rng.standard_normal(flat([args[k]]).size), [args[k]])[0] for k in wrt]
     value, tout = run.call("jvp", lambda: s2s.jvp(f, wrt=program.wrt), *u)
     tout = np.ravel(np.asarray(tout, dtype=float))
     against_fd("jvp", tout, [j @ flat(u) for j in fds], scale * max(1.0, np.max(np.abs(flat(u)))))
@@ -236,7 +270,7 @@ def _check(program, folder, hessian):
     if not np.isclose(left, right, rtol=1e-9, atol=1e-9 * scale * (1 + np.abs(flat(u)).sum())):
         raise Verdict(Result("WRONG", "jvp/vjp", "<u, J^T v> = {} but <J u, v> = {}".format(left, right)))
 
-    small = [k for k in wrt if np.size(args[k]) <= 6]
+    small = [k for k in wrt if not isinstance(args[k], dict) and np.size(args[k]) <= 6]
     if hessian and out.ndim == 0 and small:
         k = small[0]
         h = run.call("hessian", lambda: s2s.hessian(f, wrt=k))

@@ -32,8 +32,14 @@ EXCLUDE_WRITE_ON_SHARED = False
 # `t op= v` named aliases bound only later, an UnboundLocalError (fixed).
 EXCLUDE_AUGMENTED_ASSIGNMENT = False
 # Found by this fuzzer (tests/test_fuzz_found.py): `y[:, 2] = y[1]`, a write whose value is a view
-# the write overlaps (NumPy copies element by element), gets a wrong derivative.
-EXCLUDE_WRITE_FROM_ITSELF = True
+# the write overlaps (NumPy copies element by element), got a wrong derivative; now refused at run
+# time where the two overlap (s2s.runtime.apart).
+EXCLUDE_WRITE_FROM_ITSELF = False
+
+# Containers: a dict argument (parameters as people keep them: its entries are read, never written)
+# and dicts built inside the function (literals read by key later).
+DICT_ARGUMENTS = True
+LOCAL_DICTS = False
 
 SIZES = (2, 3, 4)
 ARGUMENT = "*"    # in a set of names an expression may share memory with: "an argument of the caller"
@@ -80,13 +86,18 @@ class Var:
         self.owned = owned and not unsafe                          # owned: no other name can see its memory
         self.frozen = frozen                                       # frozen: iterated by an enclosing for
 
+    @property
+    def entry(self):
+        """A dict's entry (``p["w"]``): read, never a target."""
+        return "[" in self.name
+
     def writable(self, write=False):
         """Whether an in-place update (``write``: a subscript assignment) of this name is generated."""
         excluded = EXCLUDE_WRITE_ON_SHARED if write else EXCLUDE_AUGMENTED_ON_SHARED
-        return not self.unsafe and (self.owned or not excluded) and not self.frozen
+        return not self.unsafe and (self.owned or not excluded) and not self.frozen and not self.entry
 
     def rebindable(self):
-        return not (self.frozen and EXCLUDE_ITERATED_REBIND)
+        return not (self.frozen and EXCLUDE_ITERATED_REBIND) and not self.entry
 
 
 class Gen:
@@ -304,7 +315,7 @@ class Gen:
     def statement(self, scope, indent, depth, loop, out):
         kinds = [self.s_new, self.s_rebind, self.s_aug, self.s_copy_write, self.s_if, self.s_for_range,
                  self.s_for_each, self.s_while, self.s_list, self.s_tuple, self.s_alias, self.s_call_pair,
-                 self.s_return]
+                 self.s_return, self.s_dict]
         if depth > 1:
             kinds = kinds[:4] + [self.s_tuple, self.s_alias]
         if loop:
@@ -433,7 +444,7 @@ class Gen:
         if self.chance(25):
             code, alias = self.expr(inner, inner[e].shape, 1)
             self.assign_to(inner, indent + 1, inner[e], code, alias)
-        if not EXCLUDE_ITERATED_REBIND and self.chance(15):
+        if not EXCLUDE_ITERATED_REBIND and not seq.entry and self.chance(15):
             code, alias = self.expr(inner, seq.shape, 1)
             self.assign_to(inner, indent + 1, Var(seq.name, seq.shape, seq.unsafe), code, alias)
         self.sub_block_from(scope, inner, indent + 1, depth + 1, out)
@@ -477,6 +488,22 @@ class Gen:
         scope[n1] = Var(n1, a, any(scope[n].unsafe for n in aa if n in scope), owned=not aa)
         scope[n2] = Var(n2, b, any(scope[n].unsafe for n in ab if n in scope), owned=not ab)
         self.share(scope, aa | ab)
+
+    def s_dict(self, scope, indent, depth, loop, out):
+        if not LOCAL_DICTS:
+            return self.s_new(scope, indent, depth, loop, out)
+        d = self.fresh("d")
+        entries = []
+        for key in ("a", "b")[:1 + self.pick.below(2)]:
+            shape = self.shape()
+            code, alias = self.expr(scope, shape, 1)
+            entries.append((key, shape, code, alias))
+        self.emit(indent, "{} = {{{}}}".format(d, ", ".join('"{}": {}'.format(k, c) for k, _, c, _ in entries)))
+        for key, shape, code, alias in entries:
+            unsafe = ARGUMENT in alias or any(scope[n].unsafe for n in alias if n in scope)
+            self.share(scope, alias)
+            name = '{}["{}"]'.format(d, key)
+            scope[name] = Var(name, shape, unsafe)
 
     def s_alias(self, scope, indent, depth, loop, out):
         if not scope:
@@ -540,6 +567,13 @@ class Gen:
         shapes = [self.shape() for _ in range(1 + self.pick.below(3))]
         names = ["x{}".format(k) for k in range(len(shapes))]
         scope = {n: Var(n, s, True) for n, s in zip(names, shapes)}
+        params = None
+        if DICT_ARGUMENTS and self.chance(20):
+            params = {"w": self.shape((1, 2)), "s": ()}
+            names.append("p")
+            for key, shape in params.items():
+                entry = 'p["{}"]'.format(key)
+                scope[entry] = Var(entry, shape, True)
         out = () if self.chance(60) else self.shape((1, 2))
         self.emit(0, "def f({}):".format(", ".join(names)))
         self.block(scope, 1, 1 + self.pick.below(6), 0, False, out)
@@ -549,7 +583,9 @@ class Gen:
             result = "{} + np.sum(np.sin({}))".format(result, v.name)
         self.emit(1, "return {}".format(result))
         args = [self.value(s) for s in shapes]
-        wrt = tuple(k for k in range(len(shapes)) if k == 0 or self.chance(60))
+        if params is not None:
+            args.append({key: self.value(shape) for key, shape in params.items()})
+        wrt = tuple(k for k in range(len(args)) if k == 0 or self.chance(60))
         return Program("\n".join(self.lines) + "\n", args, wrt if len(wrt) > 1 or self.chance(50) else wrt[0])
 
     def value(self, shape):

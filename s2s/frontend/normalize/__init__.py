@@ -41,7 +41,7 @@ def normalize(parsed, namer, refs, methods, keep_jumps=True):
                  for name, (node, origin) in found.items()}
         inliner = Inliner(parsed, namer, refs, local, keep_jumps, fn)
         parsed = dataclasses.replace(parsed, node=fn)
-    fn = Desugar(parsed, namer).visit(fn)
+    fn = Desugar(parsed, namer, fn).visit(fn)
     fn = JumpLowering(namer, keep_jumps).function(fn)
     local_names = set(parameters(fn))
     for stmt in fn.body:

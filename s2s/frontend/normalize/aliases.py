@@ -22,19 +22,26 @@ def partners(fn):
     holds it) and that the function reads besides in the statements that relate them."""
     pairs, relating = [], set()
     for node in A.walk(fn):
-        if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name):
-            for source in _sources(node.value):
-                if source != node.targets[0].id:
-                    pairs.append((node.targets[0].id, source))
-                    relating.add(id(node))
+        if isinstance(node, gast.Assign):
+            # a = t, a = t[1:], a, b = p (each unpacked name may be what p holds), a = b = t
+            targets = {n.id for n in A.walk(gast.Module(body=[gast.Expr(value=t) for t in node.targets],
+                                                      type_ignores=[]))
+                       if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+            if not all(isinstance(t, (gast.Name, gast.Tuple, gast.List)) for t in node.targets):
+                targets = set()
+            for target in sorted(targets):
+                for source in _sources(node.value):
+                    if source != target:
+                        pairs.append((target, source))
+                        relating.add(id(node))
         elif isinstance(node, gast.For):
             pairs.extend(_loop_pairs(node.target, node.iter))  # the rows of an array are views of it
         elif isinstance(node, gast.Expr) and isinstance(node.value, gast.Call) \
                 and isinstance(node.value.func, gast.Attribute) and node.value.func.attr in ("append", "insert") \
                 and isinstance(node.value.func.value, gast.Name):
-            for arg in node.value.args:  # lst.append(t): the list holds t's object
-                if isinstance(arg, gast.Name):
-                    pairs.append((node.value.func.value.id, arg.id))
+            for arg in node.value.args:  # lst.append(t), lst.append(t[1]): the list holds t's object or a view
+                for source in _sources(arg):
+                    pairs.append((node.value.func.value.id, source))
                     relating.add(id(node))
     read = {}
     for node in A.walk(fn):
@@ -89,35 +96,47 @@ def _sources(value):
     """The names whose object ``value`` may be, view or hold."""
     if isinstance(value, (gast.Tuple, gast.List)):
         return [n for e in value.elts for n in _sources(e)]
-    source = _source(value)
+    source = view_root(value)
     return [source] if source is not None else []
 
 
-def _source(value):
-    """The name whose object ``value`` may be (or view), else None."""
-    if isinstance(value, gast.Name):
-        return value.id
-    if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
-        return value.value.id
-    if isinstance(value, gast.Attribute) and value.attr in VIEW_ATTRIBUTES and isinstance(value.value, gast.Name):
-        return value.value.id
-    if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and value.func.attr in VIEW_METHODS \
-            and isinstance(value.func.value, gast.Name):
-        return value.func.value.id
-    return None
+def view_root(value):
+    """The name whose object ``value`` may be (or view, through a chain of views), else None."""
+    while True:
+        if isinstance(value, gast.Name):
+            return value.id
+        if isinstance(value, gast.Subscript):
+            value = value.value
+        elif isinstance(value, gast.Attribute) and value.attr in VIEW_ATTRIBUTES:
+            value = value.value
+        elif isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) \
+                and value.func.attr in VIEW_METHODS:
+            value = value.func.value
+        else:
+            return None
 
 
-def first_bound(fn):
-    """name -> the first line of the function's own body (not a branch or a loop, which may not
-    run) that binds it; parameters: line 0. A check may read only names bound surely before it."""
+def surely_bound(fn):
+    """id of each augmented assignment -> the names surely bound when it runs: the parameters, a
+    loop's target in its body, and the names that the statements before it (in its block and the
+    blocks around it) bind outside branches and loops. A check may read only these names."""
     args = fn.args
-    out = {a.id: 0 for a in args.posonlyargs + args.args + args.kwonlyargs}
-    for stmt in fn.body:
-        if isinstance(stmt, (gast.If, gast.For, gast.While, gast.With, gast.Try)):
-            continue
-        for node in A.walk(stmt):
-            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
-                line = getattr(node, "lineno", None)
-                if line is not None:
-                    out[node.id] = min(line, out.get(node.id, line))
+    out = {}
+
+    def walk(stmts, bound):
+        bound = set(bound)
+        for stmt in stmts:
+            if isinstance(stmt, gast.AugAssign):
+                out[id(stmt)] = set(bound)
+            inside = bound | (A.names_stored(stmt.target) if isinstance(stmt, gast.For) else set())
+            for field in ("body", "orelse", "finalbody"):
+                inner = getattr(stmt, field, None)
+                if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
+                    walk(inner, inside)
+            for handler in getattr(stmt, "handlers", None) or ():
+                walk(handler.body, bound)
+            if not isinstance(stmt, (gast.If, gast.For, gast.While, gast.With, gast.Try)):
+                bound |= {n.id for n in A.walk(stmt) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+
+    walk(fn.body, {a.id for a in args.posonlyargs + args.args + args.kwonlyargs})
     return out

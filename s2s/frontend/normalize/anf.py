@@ -28,7 +28,7 @@ from s2s.common import anno
 from s2s.common import astutil as A
 from s2s.common.errors import NoRuleError
 from s2s.common.records import RecordMethod
-from s2s.frontend.normalize import calls
+from s2s.frontend.normalize import calls, sublists
 from s2s.frontend.normalize.checks import fail
 from s2s.frontend.normalize.desugar import Desugar
 from s2s.frontend.parse import MISSING
@@ -359,7 +359,13 @@ class ANF:
             return self.value(calls.sequence_call(e, callee, self.namer, self.parsed, self.origin_node))
         if self.inliner is not None and self.inliner.takes_function(callee, e):
             return self.inliner.expand_helper(callee, e, self)
-        args = self.atoms(e.args, pre)
+        raw_args = e.args
+        if callee is np.einsum and len(raw_args) >= 2 and isinstance(raw_args[1], (gast.List, gast.Tuple)):
+            raw_args = sublists.as_subscripts(raw_args)
+            if raw_args is None:
+                fail(self.origin_node, "np.einsum's sublist form with a sublist that is not a literal list of ints",
+                     "write the subscripts as a string (np.einsum('ij,jk->ik', a, b))", self.parsed)
+        args = self.atoms(raw_args, pre)
         keywords = [A.keyword(k.arg, self.atoms([k.value], pre)[0]) for k in e.keywords]
         if callee in (max, min) and len(args) > 2 and not keywords:
             # max(a, b, c) is max(max(a, b), c): one two-argument primitive per statement

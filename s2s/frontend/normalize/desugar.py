@@ -25,11 +25,14 @@ class Desugar:
     """Rewrites the statements of a tree, inner loops first (as a NodeTransformer
     would), entering only statement lists: the rewritten forms are statements."""
 
-    def __init__(self, parsed, namer):
+    def __init__(self, parsed, namer, tree=None):
+        """``tree``: the function it will visit (the analyses key its statements by identity), by
+        default the parsed one."""
         self.parsed = parsed
         self.namer = namer
-        self.partners = aliases.partners(parsed.node)
-        self.bound_at = aliases.first_bound(parsed.node)
+        tree = parsed.node if tree is None else tree
+        self.partners = aliases.partners(tree)
+        self.bound = aliases.surely_bound(tree)
 
     def visit(self, node):
         """``node`` desugared: a node, or a list of statements in its place."""
@@ -41,6 +44,8 @@ class Desugar:
             return self.visit_AugAssign(node)
         if isinstance(node, (gast.For, gast.While)) and node.orelse:
             return self.loop_else(node)
+        if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Subscript):
+            return self.visit_item_write(node)
         if isinstance(node, gast.For):
             return for_over_range(node, self.parsed, self.namer)
         if isinstance(node, gast.With):
@@ -78,13 +83,34 @@ class Desugar:
         else:
             fail(node, "augmented assignment to an attribute", "assign to a local variable", self.parsed)
         if isinstance(target, gast.Name) and target.id in self.partners:
-            # only names bound before this line can hold the object yet (and be read without error)
-            line = getattr(node, "lineno", 0)
-            others = [o for o in self.partners[target.id] if self.bound_at.get(o, float("inf")) < line]
+            # only names surely bound here can hold the object yet (and be read without error)
+            bound = self.bound.get(id(node), set())
+            others = [o for o in self.partners[target.id] if o in bound]
             if others:
                 load = self._unshared(node, load, others)
         new = A.assign(target, gast.BinOp(left=load, op=node.op, right=node.value))
         return anno.copy(node, new)
+
+    def visit_item_write(self, node):
+        """``y[i] = v`` where ``v`` may be a view of ``y``: ``v`` checked at run time not to overlap
+        ``y[i]`` (``s2s.runtime.apart``), since NumPy's copy then reads what it has overwritten."""
+        target = node.targets[0]
+        whole = aliases.view_root(target.value)
+        source = aliases.view_root(node.value)
+        if whole is None or source is None or not isinstance(target.value, gast.Name):
+            return node
+        if source != whole and whole not in self.partners.get(source, ()):
+            return node
+        if isinstance(node.value, gast.Name) and node.value.id == whole:
+            return node  # ``y[...] = y`` itself: the front end reads y's old value into a name first
+        origin = anno.get(node, anno.Key.ORIGIN)
+        where = "{}:{}".format(origin.filename, origin.lineno) if origin else ""
+        region = gast.Subscript(value=A.deepcopy(target.value), slice=A.deepcopy(target.slice), ctx=gast.Load())
+        call = A.call(A.name("apart"), [node.value, A.name(whole), region, A.const(where),
+                                        A.const(origin.text if origin else "")])
+        anno.set(call, anno.Key.CALLEE, runtime.apart)
+        node.value = call
+        return node
 
     def _unshared(self, node, load, others):
         """``load`` checked at run time not to be an object ``others`` hold too (see ``aliases``)."""

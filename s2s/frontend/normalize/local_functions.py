@@ -171,7 +171,7 @@ def prepare(name, node, origin, parsed, namer, keep_jumps):
     """The LocalFunction of ``node``: desugared, its jumps lowered, one return last."""
     node = A.deepcopy(node)
     inner = dataclasses.replace(parsed, node=node)
-    desugar = Desugar(inner, namer)
+    desugar = Desugar(inner, namer, node)
     params = _parameters(node)
     # `p += v` on a parameter changes the caller's object in place (an array): compare with it
     arg_names = {p: namer.fresh("{}_arg".format(p)) for p in params}
@@ -180,8 +180,8 @@ def prepare(name, node, origin, parsed, namer, keep_jumps):
         for q in desugar.partners.get(p, []):
             if q in desugar.partners and q not in arg_names.values():
                 desugar.partners[q] = sorted(set(desugar.partners[q]) | {arg_names[p]})
-    for placeholder in arg_names.values():
-        desugar.bound_at[placeholder] = 0
+    for names in desugar.bound.values():  # the caller's objects are bound before the body runs
+        names.update(arg_names.values())
     node = desugar.visit(node)
     node = JumpLowering(namer, keep_jumps).function(node)
     if not node.body or not isinstance(node.body[-1], gast.Return):
