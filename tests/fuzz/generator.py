@@ -467,6 +467,13 @@ class Gen:
         code, alias = self.expr(inner, shape, 2)
         self.emit(indent + 1, "{}.append({})".format(acc, code))
         self.share(scope, alias)
+        if self.chance(25):  # the list read and written from its end while it grows
+            self.emit(indent + 1, "{a}[-1] = {a}[-1] * {c!r}".format(a=acc, c=round(self.pick.real(-2.0, 2.0), 3)))
+        if self.chance(35):
+            last = self.fresh("l")
+            form = self.one(["{}[-1] * 1.5", "np.sum(np.stack({}[-2:]), axis=0)"])
+            self.emit(indent + 1, "{} = {}".format(last, form.format(acc)))
+            inner[last] = Var(last, shape, False, owned=True)
         # no break or continue at this level: the list gets its n elements (or the function returns)
         self.sub_block_from(scope, inner, indent + 1, depth + 1, out, loop=False)
         form = self.one(["np.stack({})", "sum({})", "np.array({})"])
