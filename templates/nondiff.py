@@ -11,7 +11,7 @@ import operator
 
 import numpy as np
 
-from s2s.runtime import rejoins, sign_slope, stop_gradient, zero_gradient
+from s2s.runtime import mapping_keys, rejoins, sign_slope, stop_gradient, zero_gradient
 
 _NUMPY = (
     # index results
@@ -39,6 +39,8 @@ _NUMPY = (
     "isin", "unique",
     # integer types
     "int8", "int16", "int32", "int64", "intp", "uint8", "uint16", "uint32", "uint64", "bool_",
+    # NumPy's floating-point error state (what `with np.errstate(...)` blocks become)
+    "seterr", "geterr",
 )
 
 _RANDOM = (
@@ -77,6 +79,7 @@ NONDIFFERENTIABLE = (
         math.factorial, math.comb, math.perm, math.gcd,
         stop_gradient,
         sign_slope,  # np.sign's derivative: 0 (or a refusal)
+        mapping_keys,  # the keys a loop over d.items() / d.keys() / d.values() indexes
         zero_gradient,  # the gradient of an argument the result does not depend on
         rejoins,  # whether a checkpointed loop's entry array takes back its values
     )

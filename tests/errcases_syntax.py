@@ -74,7 +74,7 @@ uses_nonlocal = make_nonlocal_closure()
 
 def uses_with(x):
     y = x * 2.0
-    with contextlib.nullcontext():  # <- with
+    with contextlib.suppress(ValueError):  # <- with
         y = np.sin(y)
     return y * x
 
@@ -86,20 +86,48 @@ def uses_class(x):
     return x * Scale.factor
 
 
-def uses_nested_def(x):
-    def inner_square(y):  # <- nested-def
+def returns_local_function(x):
+    def inner_square(y):
         return y * y
 
-    return inner_square(x) + x
+    return inner_square  # <- local-escape
 
 
-def uses_lambda(x):
-    square = lambda y: y * y  # <- lambda-body
-    return square(x) + x
+def recursive_local_function(x):
+    def fact(n):
+        if n <= 1:
+            return 1.0
+        return n * fact(n - 1)  # <- local-recursion
+
+    return fact(3) * x
 
 
-def uses_inline_lambda(x):
-    return (lambda y: y * y)(x) + x  # <- lambda-inline
+def lambda_in_comprehension(x):
+    return sum([(lambda t: t * v)(x) for v in [1.0, 2.0]])  # <- lambda-comprehension
+
+
+def local_function_to_library(x):
+    square = lambda t: t * t  # noqa: E731
+    return np.sum(np.apply_along_axis(square, 0, x))  # <- local-to-library
+
+
+def closure_writes_nonlocal(x):
+    acc = 0.0
+
+    def add(v):
+        nonlocal acc  # <- local-nonlocal
+        acc = acc + v
+
+    add(x)
+    return acc
+
+
+def local_function_and_variable(x):
+    def scale(v):  # <- local-twice
+        return v * 2.0
+
+    scale = 3.0
+    return x * scale
 
 
 def uses_starred(x):

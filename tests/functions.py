@@ -2149,7 +2149,7 @@ CASES = [
     Case("for_list_of_arrays", for_list_of_arrays, (_u(3),), 0, ("loop", "list")),
     Case("for_enumerate", for_enumerate, (_u(4),), 0, ("loop", "enumerate")),
     Case("for_enumerate_start", for_enumerate_start, (_u(4),), 0,
-         ("loop", "enumerate", "kwargs", "unsupported")),
+         ("loop", "enumerate", "kwargs")),
     Case("for_enumerate_start_pos", for_enumerate_start_pos, (_u(4),), 0, ("loop", "enumerate")),
     Case("for_zip", for_zip, (_u(4), _u(4)), (0, 1), ("loop", "zip", "hypothesis")),
     Case("for_zip_rows", for_zip_rows, (_u(3, 2), _u(3)), (0, 1), ("loop", "zip")),
@@ -2167,7 +2167,7 @@ CASES = [
     Case("for_early_return", for_early_return, (0.7,), 0, ("loop", "return")),
     Case("for_early_return_late", for_early_return, (0.2,), 0, ("loop", "return")),
     Case("while_early_return", while_early_return, (0.5,), 0, ("while", "return")),
-    Case("for_else", for_else, (_u(4),), 0, ("loop", "for-else", "unsupported")),
+    Case("for_else", for_else, (_u(4),), 0, ("loop", "for-else")),
     Case("nested_loops", nested_loops, (_u(2, 3),), 0, ("loop", "nested", "subscript")),
     Case("nested_loops_lists", nested_loops_lists, (_u(3),), 0, ("loop", "nested", "list")),
     Case("nested_loop_break", nested_loop_break,
@@ -2486,6 +2486,228 @@ CASES += [
 ]
 # --- end of issue 17
 
+# --- issue 17: functions defined inside the function (nested def, lambda, closures), inlined by s2s;
+# their arguments come from a generator of their own, so that the cases below keep theirs
+_local_rng = np.random.default_rng(17)
+
+
+def _lu(*shape, lo=-1.0, hi=1.0):
+    return _local_rng.uniform(lo, hi, size=shape) if shape else float(_local_rng.uniform(lo, hi))
+
+
+def _integrate(g, x, n=3):
+    """A helper of the user's module that takes a function."""
+    s = 0.0
+    for k in range(n):
+        s = s + g(x * (k + 1)) / n
+    return s
+
+
+def _apply_twice(g, x):
+    return g(g(x))
+
+
+def local_def_closure(x, w):
+    k = 2.0
+
+    def energy(t, scale=0.5):
+        u = np.sin(t * w)
+        return np.sum(u * u) * scale + k
+
+    return energy(x) + energy(x * 2.0, scale=k)
+
+
+def local_lambda(x):
+    sq = lambda v: v * v  # noqa: E731 (the construct under test)
+    return np.sum(sq(x) + np.exp(sq(x[0])))
+
+
+def lambda_to_helper(x, a):
+    return _integrate(lambda t: np.sum(np.tanh(a * t)), x)
+
+
+def local_def_to_helper(x, c):
+    def step(v):
+        return np.sin(v) * c + v
+
+    return np.sum(_apply_twice(step, x)) + _integrate(step, x, n=2)[0]
+
+
+def local_def_early_return(x):
+    def pick(v):
+        if np.sum(v) > 0.0:
+            return v * 2.0
+        return -v
+
+    return np.sum(pick(x) ** 2) + np.sum(pick(-x) ** 3)
+
+
+def local_def_late_binding(x):
+    total = 0.0
+    for i in range(3):
+        scale = i + 1.0
+
+        def term(v):
+            return np.sum(np.cos(v * scale))  # reads scale when called, as Python does
+
+        total = total + term(x) * x[i]
+    return total
+
+
+def local_def_calls_local(x):
+    offset = 0.5
+
+    def inner(v, c=offset):  # the default is the value offset has when the def runs
+        return np.exp(v * c)
+
+    offset = 3.0
+
+    def outer(v):
+        return inner(v) * offset + inner(v, c=0.1)
+
+    return np.sum(outer(x) * x)
+
+
+def local_def_own_loop(x):
+    def norm2(v):
+        s = 0.0
+        for e in v:
+            s += e * e
+        return s
+
+    def clipped(v, bound):
+        for e in v:
+            if e > bound:
+                return bound * 1.0
+        return np.sum(v)
+
+    return norm2(x) * np.sin(norm2(x * 0.5)) + clipped(x, 10.0)
+
+
+def lambda_called_inline(x):
+    return np.sum((lambda y: y * y)(x) + x)
+
+
+CASES += [
+    Case("local_def_closure", local_def_closure, (_lu(3), _lu(3)), (0, 1), ("local-function", "closure")),
+    Case("local_lambda", local_lambda, (_lu(3),), 0, ("local-function", "lambda")),
+    Case("lambda_to_helper", lambda_to_helper, (_lu(3), _lu()), (0, 1),
+         ("local-function", "lambda", "helper", "loop")),
+    Case("local_def_to_helper", local_def_to_helper, (_lu(3), _lu()), (0, 1),
+         ("local-function", "closure", "helper", "loop")),
+    Case("local_def_early_return", local_def_early_return, (np.array([0.4, -0.2, 0.7]),), 0,
+         ("local-function", "branch", "return")),
+    Case("local_def_late_binding", local_def_late_binding, (_lu(3),), 0, ("local-function", "closure", "loop")),
+    Case("local_def_calls_local", local_def_calls_local, (_lu(3),), 0, ("local-function", "closure")),
+    Case("local_def_own_loop", local_def_own_loop, (_lu(4),), 0, ("local-function", "loop", "return")),
+    Case("lambda_called_inline", lambda_called_inline, (_lu(3),), 0, ("local-function", "lambda")),
+]
+# --- end of the functions defined inside the function
+
+# --- issue 17: with blocks, loop else, enumerate/zip forms, list()/tuple() calls
+
+
+def with_errstate(x):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y = np.log(x) * x
+    return np.sum(y)
+
+
+def with_suppress(x):
+    with contextlib.suppress(ValueError):
+        x = x * 2.0
+    return np.sum(x)
+
+
+def for_else_breaks(x):
+    s = 0.0
+    for v in x:
+        s = s + np.sin(v)
+        if v > 0.5:
+            break
+    else:
+        s = s * 3.0
+    return s * x[0]
+
+
+def while_else(x):
+    k = 0
+    s = 0.0
+    while k < 3:
+        s = s + x[k] ** 2
+        k += 1
+    else:
+        s = s + np.sum(x)
+    return s
+
+
+def enumerate_zip_start(x, y):
+    s = 0.0
+    for i, (a, b) in enumerate(zip(x, y[1:]), start=1):
+        s = s + a * b / i
+    return s
+
+
+def zip_of_enumerate(x, y):
+    s = 0.0
+    for (i, a), (b, c) in zip(enumerate(x, 2), zip(y, range(5))):
+        s = s + i * a * np.cos(b) + c * a
+    return s
+
+
+def tuple_list_calls(x):
+    t = tuple(x)
+    rows = list(x * 2.0)
+    pair = tuple([x[0], x[1] ** 2])
+    return t[0] * rows[1] + sum(pair) + sum(list(t))
+
+
+CASES += [
+    Case("with_errstate", with_errstate, (_lu(3) + 1.5,), 0, ("with",)),
+    Case("with_suppress", with_suppress, (_lu(3),), 0, ("with", "unsupported")),
+    Case("for_else_breaks", for_else_breaks, (np.array([0.2, -0.3, 0.9, 0.1]),), 0, ("loop", "for-else", "break")),
+    Case("while_else", while_else, (_lu(4),), 0, ("while", "for-else")),
+    Case("enumerate_zip_start", enumerate_zip_start, (_lu(3), _lu(4)), (0, 1), ("loop", "enumerate", "zip")),
+    Case("zip_of_enumerate", zip_of_enumerate, (_lu(4), _lu(3)), (0, 1), ("loop", "enumerate", "zip")),
+    Case("tuple_list_calls", tuple_list_calls, (_lu(3),), 0, ("tuple", "list", "comprehension")),
+]
+# --- end of with blocks and loop forms
+
+# --- issue 17: dicts inside the function: get, items/values/keys loops, a new entry in a copy
+
+
+def dict_get(params, x):
+    w = params.get("w")
+    return np.sum(np.tanh(w * x)) + params.get("b", 0.0) * params.get("missing", 2.0)
+
+
+def dict_items_loop(params, x):
+    s = 0.0
+    for name, value in params.items():
+        s = s + np.sum(np.sin(value * x)) * len(name)
+    for value in params.values():
+        s = s + np.sum(value) ** 2
+    for name in params.keys():
+        s = s + np.sum(params[name] * x)
+    return s
+
+
+def dict_new_entry(params, x):
+    local = params.copy()
+    local["hidden"] = np.tanh(x * params["w"])
+    local["w"] = local["w"] * 2.0
+    return np.sum(local["hidden"] * local["w"]) + local["b"]
+
+
+_DICT_ARGS = {"w": _lu(3), "b": _lu()}
+
+CASES += [
+    Case("dict_get", dict_get, (dict(_DICT_ARGS), _lu(3)), (0, 1), ("container", "dict", "method")),
+    Case("dict_items_loop", dict_items_loop, ({"w": _lu(3), "bb": _lu(3)}, _lu(3)), (0, 1),
+         ("container", "dict", "loop")),
+    Case("dict_new_entry", dict_new_entry, (dict(_DICT_ARGS), _lu(3)), (0, 1), ("container", "dict", "write")),
+]
+# --- end of dicts inside the function
 # --- the missing rules of issue 17 (tests/rules_issue17.py has one row per rule)
 def einsum_sublist_loop(a, b):
     out = 0.0

@@ -55,7 +55,7 @@ def _fresh_copy(fn):
 @pytest.mark.parametrize("enabled", [True, False])
 def test_the_garbage_collector_is_left_as_it_was(enabled):
     case = next(c for c in functions.CASES if c.name == "lecture")
-    bad = next(c for c in functions.CASES if c.name == "for_else")
+    bad = next(c for c in functions.CASES if c.name == "with_suppress")
     was = gc.isenabled()
     try:
         gc.enable() if enabled else gc.disable()

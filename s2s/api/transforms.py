@@ -10,6 +10,7 @@ import functools
 import gc
 import inspect
 import numbers
+import re
 import types
 
 import numpy as np
@@ -214,10 +215,13 @@ class Transformed:
                           for name, t in zip(self.wrt, extra))
         extra_kwargs = dict(zip(entry.extra, extra))
         names = arrays.namespace_of(tuple(bound.arguments.values()) + tuple(extra))
+        # `with np.errstate` blocks: the state comes back if the code raises
+        state = np.errstate() if entry.sets_errstate else contextlib.nullcontext()
         try:
-            if names is not None:  # arrays of another library (s2s/api/arrays.py)
-                return arrays.run(entry, names, args, dict(kwargs, **extra_kwargs))
-            return entry.function(*args, **kwargs, **extra_kwargs)
+            with state:
+                if names is not None:  # arrays of another library (s2s/api/arrays.py)
+                    return arrays.run(entry, names, args, dict(kwargs, **extra_kwargs))
+                return entry.function(*args, **kwargs, **extra_kwargs)
         except S2SError as err:  # raised while the derivative runs: name the user's line
             located.locate(err, entry.filename, entry.sites)
             raise
@@ -330,6 +334,8 @@ class _Entry:
         self.extra = generated.extra  # names of the generated keyword parameters after the function's own
         self.closure = closure  # keeps the objects whose ids are in the key alive
         self.defaults = (None, None, None)  # (function, its defaults, its keyword defaults) when made
+        # the np.seterr pairs of `with np.errstate` blocks (s2s/frontend/normalize/blocks.py)
+        self.sets_errstate = re.search(r"\berrstate\w* = [\w.]*seterr\(", source) is not None
         self.sites = {}
 
     def fresh(self):

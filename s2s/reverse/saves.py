@@ -79,6 +79,10 @@ class Saves:
                 code = [A.assign(old, A.name(name))], [A.assign(name, A.name(old))]
         else:  # a write into an array or list item
             item = gast.Subscript(value=A.name(name), slice=A.deepcopy(slot.index), ctx=gast.Load())
+            if isinstance(slot.index, gast.Constant) and isinstance(slot.index.value, str):
+                # a dict's entry, which the write may be adding: None stands for "no entry yet"
+                item = A.call(gast.Attribute(value=A.name(name), attr="get", ctx=gast.Load()),
+                              [A.deepcopy(slot.index)])
             saved = A.call(self.refs.expr(runtime.snapshot, "snapshot"), [item])
             store = gast.Subscript(value=A.name(name), slice=A.deepcopy(slot.index), ctx=gast.Store())
             if slot.depth > 0:

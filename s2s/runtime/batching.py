@@ -72,7 +72,7 @@ def batch_index(index):
 def batch_write(t, index, v):
     """``t[index] = v`` for the primal index ``index``: into a container, or into every seed of an array
     (``v``'s seeds broadcast as the primal value broadcasts into the slot)."""
-    if isinstance(t, list):
+    if isinstance(t, (list, dict)):
         t[index] = v
         return
     index = batch_index(index)
@@ -214,6 +214,8 @@ def _items(t, n):
 def seed_add_at(t, x, idx, v, k=None):
     """``add_at(t_i, x, idx, v_i)`` for every seed, in place into ``t`` when it is an array of seeds."""
     k = k if k is not None else batch_size(v)
+    if isinstance(x, dict) or isinstance(t, dict):  # a dict's entries hold batched tangents as they are
+        return add_at(t, x, idx, v)
     if isinstance(t, (list, tuple)) or isinstance(x, (list, tuple)):
         if is_zero(t):  # zeros shaped like each element, for every seed (helpers read their shapes)
             t = batch_zeros(x, k)
@@ -306,7 +308,7 @@ def seed_cotangent(value, dout, where="", of=""):
 
 def seed_zero_at(t, idx):
     """``zero_at(t_i, idx)`` for every seed (in place)."""
-    if is_zero(t) or isinstance(t, list):
+    if is_zero(t) or isinstance(t, (list, dict)):
         return zero_at(t, idx)
     t[batch_index(idx)] = 0
     return t
@@ -314,7 +316,7 @@ def seed_zero_at(t, idx):
 
 def seed_read_at(t, idx):
     """``read_at(t_i, idx)`` for every seed."""
-    if is_zero(t) or isinstance(t, (list, tuple)):
+    if is_zero(t) or isinstance(t, (list, tuple, dict)):
         return read_at(t, idx)
     if is_basic_index(idx):
         g = t[batch_index(idx)]

@@ -75,6 +75,14 @@ def rebuilt_like(x, values):
     return out
 
 
+def mapping_keys(d):
+    """The keys of the dict ``d``, in its order, as a list (``for k, v in d.items()`` indexes them)."""
+    if not isinstance(d, dict):
+        raise TypeError("`.items()`, `.keys()` and `.values()` in a differentiated loop need a dict, "
+                        "not {}".format(type(d).__name__))
+    return list(d)
+
+
 def getfield(x, name):
     """``x.name`` for a record or named tuple, ``x[name]`` for a dict (an adjoint or tangent of a record),
     and the zero ``0.0`` as it is."""

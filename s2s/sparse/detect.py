@@ -192,7 +192,11 @@ class Detector:
     def item_write(self, target, slot, frame):
         base = frame.env[target.value.id]
         index = self.index(target.slice, frame)
-        if isinstance(base.value, list):
+        if isinstance(base.value, dict):
+            base.value[index] = slot.value
+            base.pattern = dict(base.pattern) if isinstance(base.pattern, dict) else {}
+            base.pattern[index] = slot.pattern
+        elif isinstance(base.value, list):
             base.value[index] = slot.value
             pats = base.pattern if isinstance(base.pattern, list) else [None] * len(base.value)
             pats[index] = slot.pattern
@@ -255,6 +259,8 @@ class Detector:
             value = base.value[index]
             if isinstance(base.pattern, list):
                 return Slot(value, base.pattern[index], base.tainted)
+            if isinstance(base.pattern, dict):  # a dict the function wrote entries into
+                return Slot(value, base.pattern.get(index), base.tainted)
             if base.pattern is None or isinstance(base.value, dict):
                 return Slot(value, None, base.tainted)
             idx = P.numbered(np.shape(base.value))[index]

@@ -1,11 +1,14 @@
 """Normalize: desugar a parsed function into the core form (see ``anf``).
 
 Passes, in order: reject unsupported syntax (``checks``), read loop markers
-(``markers``: ``s2s.checkpointed``), desugar augmented
+(``markers``: ``s2s.checkpointed``), take out nested functions and lambdas
+(``local_functions``: the ANF pass inlines their calls), desugar augmented
 assignments and loops (``desugar``), lower early returns, ``break`` and
 ``continue`` to flags (``jumps``), flatten expressions (``anf``). Each pass
 takes a tree and returns a tree; the input tree is not modified.
 """
+import dataclasses
+
 import gast
 
 from s2s.common import astutil as A
@@ -13,6 +16,7 @@ from s2s.frontend.normalize.anf import ANF
 from s2s.frontend.normalize.checks import check
 from s2s.frontend.normalize.desugar import Desugar
 from s2s.frontend.normalize.jumps import JumpLowering
+from s2s.frontend.normalize.local_functions import Inliner, extract, prepare
 from s2s.frontend.normalize.markers import read_markers
 
 
@@ -30,12 +34,19 @@ def normalize(parsed, namer, refs, methods, keep_jumps=True):
     fn = A.deepcopy(parsed.node)
     namer.taken.update(A.all_names(fn))
     fn = read_markers(fn, parsed)
+    found = extract(fn, parsed, namer)
+    inliner = None
+    if found:
+        local = {name: prepare(name, node, origin, parsed, namer, keep_jumps)
+                 for name, (node, origin) in found.items()}
+        inliner = Inliner(parsed, namer, refs, local, keep_jumps, fn)
+        parsed = dataclasses.replace(parsed, node=fn)
     fn = Desugar(parsed, namer, fn).visit(fn)
     fn = JumpLowering(namer, keep_jumps).function(fn)
     local_names = set(parameters(fn))
     for stmt in fn.body:
         local_names |= A.names_stored(stmt)
-    anf = ANF(parsed, namer, refs, methods, local_names)
+    anf = ANF(parsed, namer, refs, methods, local_names, inliner)
     fn.body = anf.block(fn.body)
     if not fn.body or not isinstance(fn.body[-1], gast.Return):
         fn.body.append(gast.Return(value=A.const(None)))

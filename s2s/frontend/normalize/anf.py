@@ -28,8 +28,8 @@ from s2s.common import anno
 from s2s.common import astutil as A
 from s2s.common.errors import NoRuleError
 from s2s.common.records import RecordMethod
+from s2s.frontend.normalize import calls, sublists
 from s2s.frontend.normalize.checks import fail
-from s2s.frontend.normalize import sublists
 from s2s.frontend.normalize.desugar import Desugar
 from s2s.frontend.parse import MISSING
 from s2s.runtime import getfield
@@ -47,8 +47,9 @@ _SCHEDULE_METHODS = frozenset({"snapshot_due", "keep", "restored", "backward"})
 
 
 class ANF:
-    def __init__(self, parsed, namer, refs, methods, local_names):
+    def __init__(self, parsed, namer, refs, methods, local_names, inliner=None):
         self.parsed = parsed
+        self.inliner = inliner  # expands the calls of local functions (see local_functions)
         self.namer = namer
         self.refs = refs
         self.methods = methods
@@ -221,6 +222,9 @@ class ANF:
         """(statements, simple expression) computing ``e``."""
         pre = []
         if isinstance(e, gast.Name):
+            if self.inliner is not None and self.inliner.is_function(e.id):
+                fail(self.origin_node, "the local function `{}` used as a value".format(e.id),
+                     "call it, or pass it to a function of your own module; s2s inlines those calls", self.parsed)
             if e.id not in self.locals and self.parsed.lookup(e.id) is MISSING:
                 fail(self.origin_node, "the name `{}`, which is not defined".format(e.id),
                      "define it before the call", self.parsed)
@@ -337,6 +341,8 @@ class ANF:
             return self.method_call(e)
         if not isinstance(func, (gast.Name, gast.Attribute)):
             fail(self.origin_node, "calling the result of an expression", "call a named function", self.parsed)
+        if isinstance(func, gast.Name) and self.inliner is not None and self.inliner.is_function(func.id):
+            return self.inliner.expand(self.inliner.functions[func.id], e, self)
         if isinstance(func, gast.Name) and func.id in self.locals:
             fail(self.origin_node, "calling `{}`, a local variable".format(func.id),
                  "call module-level functions by name; s2s resolves them when it transforms", self.parsed)
@@ -349,6 +355,10 @@ class ANF:
         if callee is MISSING:
             fail(self.origin_node, "the call to `{}`, which cannot be resolved".format(A.dotted_name(func)),
                  "define or import it at module level", self.parsed)
+        if callee is list or callee is tuple:
+            return self.value(calls.sequence_call(e, callee, self.namer, self.parsed, self.origin_node))
+        if self.inliner is not None and self.inliner.takes_function(callee, e):
+            return self.inliner.expand_helper(callee, e, self)
         raw_args = e.args
         if callee is np.einsum and len(raw_args) >= 2 and isinstance(raw_args[1], (gast.List, gast.Tuple)):
             raw_args = sublists.as_subscripts(raw_args)
@@ -383,6 +393,9 @@ class ANF:
         pre.extend(p)
         if not isinstance(receiver, gast.Name):
             receiver = self._temp(receiver, pre)
+        if method == "get" and method not in self.methods and 1 <= len(e.args) <= 2 and not e.keywords:
+            p, value = self.value(calls.get_call(receiver, e.args, pre, self))
+            return pre + p, value
         if method == "pop" and not e.args and not e.keywords:
             node = A.call(gast.Attribute(value=receiver, attr="pop", ctx=gast.Load()))
             anno.set(node, anno.Key.CALLEE, list.pop)

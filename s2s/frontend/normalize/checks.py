@@ -17,19 +17,14 @@ _ADVICE = {
     gast.Await: ("`await`", "asynchronous code cannot be differentiated"),
     gast.Try: ("`try`", "exception handling around differentiated code is not supported; "
                "check the condition with `if` instead, or move the try outside the function"),
-    gast.With: ("`with`", "with-blocks are not supported inside differentiated code; move them "
-                "outside the function"),
     gast.AsyncWith: ("`async with`", "asynchronous code cannot be differentiated"),
     gast.AsyncFor: ("`async for`", "asynchronous code cannot be differentiated"),
     gast.ClassDef: ("a class definition", "define the class at module level"),
-    gast.FunctionDef: ("a nested function definition", "define the function at module level and "
-                       "call it; s2s differentiates calls to module-level functions"),
     gast.AsyncFunctionDef: ("a nested async function", "asynchronous code cannot be differentiated"),
-    gast.Lambda: ("`lambda`", "define the function with def at module level"),
     gast.Global: ("`global`", "differentiated functions cannot write global variables; return "
                   "the value instead"),
     gast.Nonlocal: ("`nonlocal`", "differentiated functions cannot write enclosing variables; "
-                    "return the value instead"),
+                    "return the value from the nested function instead"),
     gast.Delete: ("`del`", "remove the del statement (rebind the name instead)"),
     gast.Import: ("an import", "import at module level"),
     gast.ImportFrom: ("an import", "import at module level"),
@@ -65,8 +60,6 @@ def check(parsed):
             advice = _ADVICE.get(type(node))
             if advice is not None:
                 fail(node, advice[0], advice[1], parsed)
-            if isinstance(node, (gast.For, gast.While)) and node.orelse:
-                fail(node, "`else` on a loop", "set a flag before `break` and test it after the loop", parsed)
             if isinstance(node, gast.Starred) and isinstance(node.ctx, gast.Store):
                 fail(node, "starred assignment", "index the sequence explicitly (a = x[0]; b = x[1:])", parsed)
             if isinstance(node, gast.Starred) and isinstance(node.ctx, gast.Load):

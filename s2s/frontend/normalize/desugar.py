@@ -4,7 +4,11 @@ After this pass:
 - augmented assignments are plain assignments (``x += v`` is ``x = x + v``;
   NumPy's in-place ``+=`` would mutate arrays the caller may own);
 - every ``for`` loop iterates over ``range(...)``: loops over sequences,
-  ``enumerate``, ``zip`` and ``reversed`` index their sequences explicitly.
+  ``enumerate`` (with its ``start``), ``zip`` and ``reversed``, nested in one
+  another, index their sequences explicitly;
+- no loop has an ``else`` block (it follows the loop, under a flag its breaks set);
+- no ``with`` block is left (``blocks``: ``np.errstate`` sets and restores NumPy's
+  error state around the statements).
 """
 import builtins
 
@@ -13,7 +17,7 @@ import gast
 from s2s import runtime
 from s2s.common import anno
 from s2s.common import astutil as A
-from s2s.frontend.normalize import aliases
+from s2s.frontend.normalize import aliases, blocks
 from s2s.frontend.normalize.checks import fail
 
 
@@ -38,11 +42,27 @@ class Desugar:
                 setattr(node, field, self._block(value))
         if isinstance(node, gast.AugAssign):
             return self.visit_AugAssign(node)
+        if isinstance(node, (gast.For, gast.While)) and node.orelse:
+            return self.loop_else(node)
         if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Subscript):
             return self.visit_item_write(node)
         if isinstance(node, gast.For):
             return for_over_range(node, self.parsed, self.namer)
+        if isinstance(node, gast.With):
+            return blocks.with_block(node, self.parsed, self.namer)
         return node
+
+    def loop_else(self, node):
+        """``for/while ...: else:`` as the loop, then its ``else`` block under a flag its breaks set."""
+        orelse, node.orelse = node.orelse, []
+        breaks = blocks.own_breaks(node.body)
+        if not breaks:
+            return _listed(self.visit(node)) + orelse
+        flag = self.namer.fresh("broke")
+        blocks.flag_breaks(node.body, flag)
+        test = gast.UnaryOp(op=gast.Not(), operand=A.name(flag))
+        guarded = anno.copy(orelse[0], gast.If(test=test, body=orelse, orelse=[]))
+        return [anno.copy(node, A.assign(flag, A.const(False)))] + _listed(self.visit(node)) + [guarded]
 
     def _block(self, items):
         out = []
@@ -103,6 +123,10 @@ class Desugar:
         return call
 
 
+def _listed(new):
+    return new if isinstance(new, list) else [new]
+
+
 _DUNDER = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "truediv", gast.FloorDiv: "floordiv",
            gast.Mod: "mod", gast.Pow: "pow", gast.MatMult: "matmul", gast.BitAnd: "and", gast.BitOr: "or",
            gast.BitXor: "xor", gast.LShift: "lshift", gast.RShift: "rshift"}
@@ -140,36 +164,7 @@ def for_over_range(node, parsed, namer):
         pre.append(anno.copy(node, A.assign(held, expr)))
         return A.name(held)
 
-    if _builtin_call(it, parsed, "enumerate"):
-        if len(it.args) != 1 or it.keywords:
-            if not (len(it.args) == 2 and not it.keywords):
-                fail(node, "this form of enumerate", "use enumerate(seq) or enumerate(seq, start)", parsed)
-        seq = hold(it.args[0], "seq")
-        start = it.args[1] if len(it.args) == 2 else None
-        target = node.target
-        if (isinstance(target, gast.Tuple) and len(target.elts) == 2
-                and isinstance(target.elts[0], gast.Name) and start is None):
-            index = target.elts[0].id
-            body = [_element_assign(target.elts[1], _sub(seq, A.name(index)), node)]
-        else:
-            index = namer.fresh("k")
-            count = A.name(index) if start is None else gast.BinOp(left=A.name(index), op=gast.Add(), right=start)
-            body = [_element_assign(target, gast.Tuple(elts=[count, _sub(seq, A.name(index))], ctx=gast.Load()), node)]
-        bound = A.call(A.name("len"), [A.load(seq)])
-    elif _builtin_call(it, parsed, "zip"):
-        if it.keywords or not it.args:
-            fail(node, "this form of zip", "use zip(a, b, ...) without keywords", parsed)
-        seqs = [hold(a, "seq") for a in it.args]
-        index = namer.fresh("k")
-        items = [_sub(s, A.name(index)) for s in seqs]
-        target = node.target
-        if isinstance(target, gast.Tuple) and len(target.elts) == len(items):
-            body = [_element_assign(t, v, node) for t, v in zip(target.elts, items)]
-        else:
-            body = [_element_assign(target, gast.Tuple(elts=items, ctx=gast.Load()), node)]
-        lens = [A.call(A.name("len"), [A.load(s)]) for s in seqs]
-        bound = lens[0] if len(lens) == 1 else A.call(A.name("min"), lens)
-    elif _builtin_call(it, parsed, "reversed") and len(it.args) == 1:
+    if _builtin_call(it, parsed, "reversed") and len(it.args) == 1:
         seq = hold(it.args[0], "seq")
         index = namer.fresh("k")
         body = [_element_assign(node.target, _sub(seq, A.name(index)), node)]
@@ -179,12 +174,80 @@ def for_over_range(node, parsed, namer):
         loop = anno.copy(node, gast.For(target=A.store(index), iter=rng, body=body + node.body,
                                         orelse=[], type_comment=None))
         return pre + [loop]
+    target = node.target
+    if (_builtin_call(it, parsed, "enumerate") and isinstance(target, gast.Tuple) and len(target.elts) == 2
+            and isinstance(target.elts[0], gast.Name) and _enumerate_start(it, parsed) is None):
+        # `for i, v in enumerate(seq)`: the loop index is the user's i
+        index = target.elts[0].id
+        length, element = _indexed(it.args[0], parsed, namer, hold)
+        body = _unpack(target.elts[1], element(A.name(index)), node)
     else:
-        seq = hold(it, "seq")
         index = namer.fresh("k")
-        body = [_element_assign(node.target, _sub(seq, A.name(index)), node)]
-        bound = A.call(A.name("len"), [A.load(seq)])
-    rng = A.call(A.name("range"), [bound])
+        length, element = _indexed(it, parsed, namer, hold)
+        body = _unpack(target, element(A.name(index)), node)
+    rng = A.call(A.name("range"), [length])
     loop = anno.copy(node, gast.For(target=A.store(index), iter=rng, body=body + node.body,
                                     orelse=[], type_comment=None))
     return pre + [loop]
+
+
+def _enumerate_start(call, parsed):
+    """The ``start`` of ``enumerate(seq, start)`` (None when it is left out)."""
+    if len(call.args) == 2 and not call.keywords:
+        return call.args[1]
+    if len(call.args) == 1 and not call.keywords:
+        return None
+    if len(call.args) == 1 and len(call.keywords) == 1 and call.keywords[0].arg == "start":
+        return call.keywords[0].value
+    fail(call, "this form of enumerate", "use enumerate(seq), enumerate(seq, k) or enumerate(seq, start=k)", parsed)
+
+
+def _indexed(it, parsed, namer, hold):
+    """(length, index -> element) of the iterable ``it``: ``enumerate`` and ``zip`` to any nesting,
+    ``range(n)``, and a sequence (held in a name of its own where the loop rebinds it)."""
+    if _builtin_call(it, parsed, "enumerate"):
+        start = _enumerate_start(it, parsed)
+        if start is not None and not isinstance(start, gast.Constant):
+            start = hold(start, "start")
+        length, inner = _indexed(it.args[0], parsed, namer, hold)
+
+        def element(k):
+            count = k if start is None else gast.BinOp(left=k, op=gast.Add(), right=A.deepcopy(start))
+            return gast.Tuple(elts=[count, inner(k)], ctx=gast.Load())
+        return length, element
+    if _builtin_call(it, parsed, "zip"):
+        if it.keywords or not it.args:
+            fail(it, "this form of zip", "use zip(a, b, ...) without keywords", parsed)
+        parts = [_indexed(a, parsed, namer, hold) for a in it.args]
+        lengths = [length for length, _ in parts]
+        length = lengths[0] if len(lengths) == 1 else A.call(A.name("min"), lengths)
+        return length, lambda k: gast.Tuple(elts=[element(k) for _, element in parts], ctx=gast.Load())
+    if _builtin_call(it, parsed, "range") and len(it.args) == 1 and not it.keywords:
+        n = hold(it.args[0], "n") if not isinstance(it.args[0], gast.Constant) else it.args[0]
+        return n, lambda k: k
+    if (isinstance(it, gast.Call) and isinstance(it.func, gast.Attribute) and not it.args and not it.keywords
+            and it.func.attr in ("items", "keys", "values")):
+        # a dict's entries: index the list of its keys, then read each entry by its key
+        mapping = hold(it.func.value, "mapping")
+        keys = anno.copy(it, A.call(A.name("mapping_keys"), [A.load(mapping)]))
+        anno.set(keys, anno.Key.CALLEE, runtime.mapping_keys)
+        keys = hold(keys, "keys")
+        part = it.func.attr
+
+        def entry(k):
+            key = _sub(keys, k)
+            if part == "keys":
+                return key
+            value = gast.Subscript(value=A.load(mapping), slice=_sub(keys, k), ctx=gast.Load())
+            return gast.Tuple(elts=[key, value], ctx=gast.Load()) if part == "items" else value
+        return A.call(A.name("len"), [A.load(keys)]), entry
+    seq = hold(it, "seq")
+    return A.call(A.name("len"), [A.load(seq)]), lambda k: _sub(seq, k)
+
+
+def _unpack(target, value, origin_node):
+    """Assignments of ``value`` to ``target``, element by element where both are tuples of one length."""
+    if (isinstance(target, (gast.Tuple, gast.List)) and isinstance(value, gast.Tuple)
+            and len(target.elts) == len(value.elts)):
+        return [a for t, v in zip(target.elts, value.elts) for a in _unpack(t, v, origin_node)]
+    return [_element_assign(target, value, origin_node)]
