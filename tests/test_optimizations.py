@@ -266,7 +266,7 @@ def _ref(obj, hint):
 
 
 @pytest.mark.parametrize("g, x, call", [
-    ((4, 3), (3,), "g.sum(axis=0)"),  # np.sum of an array: its method, the same reduction with less overhead
+    ((4, 3), (3,), "g.sum(axis=0)"),  # np.sum of an array: its method (see test_sum_methods_of_arrays_only)
     ((5, 4, 3), (3,), "g.sum(axis=(0, 1))"),
     ((4, 3), (4, 1), "g.sum(axis=1, keepdims=True)"),
     ((4, 3), (), "g.sum()"),
@@ -423,8 +423,11 @@ def test_specialize_unreduce_of_a_number_fills():
         assert_identical(np.full(x.shape, g), runtime.unreduce(g, x, None, False))
 
 
-def test_specialize_sum_of_arrays_only():
-    fn = _specialized("def f(x, s):\n    a = np.sum(x * x)\n    b = np.sum(x, axis=0, keepdims=True)\n"
-                      "    c = np.sum(s)\n    d = np.sum(x, dtype=np.float32)\n    return a", {"x": (2, 3), "s": ()}, [])
+def test_sum_methods_of_arrays_only():
+    """np.sum of an array becomes its method (the same reduction with less overhead); of a number, or
+    with other keywords, it stays."""
+    fn = _fn("def f(x, s):\n    a = np.sum(x * x)\n    b = np.sum(x, axis=0, keepdims=True)\n"
+             "    c = np.sum(s)\n    d = np.sum(x, dtype=np.float32)\n    return a")
+    specialize.specialize(fn, {"x": (2, 3), "s": ()}, specialize.resolver({}, [{"np": np}]), _ref)
     assert _lines(fn)[:4] == ["a = (x * x).sum()", "b = x.sum(axis=0, keepdims=True)", "c = np.sum(s)",
                               "d = np.sum(x, dtype=np.float32)"]

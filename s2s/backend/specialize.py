@@ -14,7 +14,11 @@ changes nothing:
 - ``power_base_grad(x, 2)`` -> ``2 * x`` when ``x`` is an array (at least 1-D);
 - ``matmul_grad1(g, a, b)`` -> ``g @ b.T`` and ``matmul_grad2(g, a, b)`` ->
   ``a.T @ g`` when ``a``, ``b`` and ``g`` are 2-D (the helper computes exactly
-  that product and its unbroadcast is the identity).
+  that product and its unbroadcast is the identity), and the one product it
+  computes when an operand is a vector (``g @ a``, ``g[:, None] * b``, ...);
+- ``unreduce(g, x)`` of a number ``g`` over an array ``x`` -> ``np.full(x.shape, g)``;
+- ``np.sum(a)`` of an array -> ``a.sum()`` (the same reduction, without ``np.sum``'s dispatch: a
+  microsecond, on small arrays most of the cost).
 
 The generated function is changed in place; cleaning up what becomes dead
 (copies, stacks of values nothing reads) is left to ``s2s/backend/optimize.py``.
@@ -24,6 +28,7 @@ import builtins
 import gast
 import numpy as np
 
+from s2s.common import anno
 from s2s.common import astutil as A
 from s2s import runtime
 from s2s.analysis import shapes as _shapes
@@ -134,12 +139,13 @@ class _Rewrite:
         elif obj is runtime.unreduce and len(node.args) >= 2 and not node.keywords:
             node.args[1] = self._same_shape_parameter(node.args[1])
             replacement = self._filled(node.args)
-        elif obj is np.sum and len(node.args) == 1 and all(k.arg in ("axis", "keepdims") for k in node.keywords) \
-                and self._is_array(node.args[0]):
-            replacement = A.call(gast.Attribute(value=node.args[0], attr="sum", ctx=gast.Load()), [], node.keywords)
         elif obj is runtime.reduce_count and len(node.args) >= 1 and not node.keywords and (
                 len(node.args) < 4 or isinstance(node.args[3], gast.Constant) and node.args[3].value is True):
             node.args[0] = self._same_shape_parameter(node.args[0])
+        elif obj is np.sum and len(node.args) == 1 and all(k.arg in ("axis", "keepdims") for k in node.keywords) \
+                and self._is_array(node.args[0]):
+            replacement = A.call(gast.Attribute(value=node.args[0], attr="sum", ctx=gast.Load()), [], node.keywords)
+            anno.set(replacement, anno.Key.CALLEE, np.sum)  # what it calls: pure, so the clean-ups may inline it
         if replacement is not None:
             return self.rewrite(replacement)
         A.replace_children(node, self.rewrite, leaves=False)
