@@ -495,6 +495,7 @@ def transform(fn, wrt, kind, registry, options, containers=frozenset()):
             resolve = specialize.resolver(ctx.refs.bindings, [parsed.closure, parsed.globals])
             for f in functions:
                 if f.name == entry:
+                    results.build_lists(f, resolve, specialize.sequence_lengths(shapes))
                     results.separate(f, resolve, ctx.refs.expr)  # one adjoint for several parameters: copied
     bindings = dict(ctx.refs.bindings)
     for name, value in parsed.closure.items():

@@ -68,6 +68,11 @@ def specialize(fn, params, resolve, ref):
     return fn
 
 
+def sequence_lengths(params):
+    """{name: number of items} of the parameters whose fact says they are a list or tuple."""
+    return {name: len(s) - 1 for name, s in (params or {}).items() if _is_sequence(s)}
+
+
 def _is_sequence(shape):
     return bool(shape) and shape[0] == _shapes.SEQUENCE
 
