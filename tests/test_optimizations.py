@@ -256,7 +256,7 @@ def test_specialize_snippet():
     resolve = specialize.resolver({"unbroadcast": runtime.unbroadcast, "matmul_grad1": runtime.matmul_grad1},
                                   [{"np": np}])
     specialize.specialize(fn, {"g": (2, 3), "x": (2, 3), "a": (2, 3), "b": (3, 4)}, resolve, _ref)
-    assert _lines(fn) == ["u = g", "v = unbroadcast(np.sum(g), x)", "w = a @ b @ b.T", "return u"]
+    assert _lines(fn) == ["u = g", "v = unbroadcast(g.sum(), x)", "w = a @ b @ b.T", "return u"]
 
 
 def _ref(obj, hint):
@@ -266,11 +266,11 @@ def _ref(obj, hint):
 
 
 @pytest.mark.parametrize("g, x, call", [
-    ((4, 3), (3,), "np.sum(g, axis=0)"),
-    ((5, 4, 3), (3,), "np.sum(g, axis=(0, 1))"),
-    ((4, 3), (4, 1), "np.sum(g, axis=1, keepdims=True)"),
-    ((4, 3), (), "np.sum(g)"),
-    ((4, 3), (1, 3), "np.sum(g, axis=0, keepdims=True)"),
+    ((4, 3), (3,), "g.sum(axis=0)"),  # np.sum of an array: its method (see test_sum_methods_of_arrays_only)
+    ((5, 4, 3), (3,), "g.sum(axis=(0, 1))"),
+    ((4, 3), (4, 1), "g.sum(axis=1, keepdims=True)"),
+    ((4, 3), (), "g.sum()"),
+    ((4, 3), (1, 3), "g.sum(axis=0, keepdims=True)"),
     ((4, 3), (1,), "unbroadcast(g, x)"),  # two sums: left to the helper
 ])
 def test_specialize_unbroadcast_to_one_sum(g, x, call):
@@ -379,3 +379,55 @@ def test_iterate_leaves_nested_loops_alone():
     fn = _fn(src)
     stacks.iterate(fn)
     assert "x = s.pop()" in "\n".join(_lines(fn))
+
+
+def _specialized(src, facts, bindings):
+    from s2s import runtime
+    fn = _fn(src)
+    resolve = specialize.resolver({name: getattr(runtime, name) for name in bindings}, [{"np": np}])
+
+    def ref(obj, hint):
+        return gast.Attribute(value=gast.Name(id="np", ctx=gast.Load(), annotation=None, type_comment=None),
+                              attr=hint, ctx=gast.Load())
+    specialize.specialize(fn, facts, resolve, ref)
+    return fn
+
+
+@pytest.mark.parametrize("helper, a, b, want", [
+    ("matmul_grad1", (4, 3), (3,), "g[:, None] * b"),
+    ("matmul_grad2", (4, 3), (3,), "g @ a"),
+    ("matmul_grad1", (3,), (3, 4), "b @ g"),
+    ("matmul_grad2", (3,), (3, 4), "a[:, None] * g"),
+])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128])
+def test_specialize_matrix_vector_products(helper, a, b, want, dtype):
+    """The one product the helper computes when an operand is a vector: the same numbers, bit for bit."""
+    from s2s import runtime
+    g = (a[0],) if len(a) == 2 else (b[1],)
+    fn = _specialized("def f(g, a, b):\n    return {}(g, a, b)".format(helper), {"g": g, "a": a, "b": b}, [helper])
+    assert _lines(fn) == ["return " + want]
+    rng = np.random.default_rng(0)
+    values = {"g": rng.normal(size=g).astype(dtype), "a": rng.normal(size=a).astype(dtype),
+              "b": rng.normal(size=b).astype(dtype)}
+    got = eval(want, {"np": np}, values)
+    assert_identical(got, getattr(runtime, helper)(values["g"], values["a"], values["b"]))
+
+
+def test_specialize_unreduce_of_a_number_fills():
+    from s2s import runtime
+    fn = _specialized("def f(g, x):\n    u = unreduce(g, x, None, False)\n    v = unreduce(g, x)\n"
+                      "    w = unreduce(x, x, 0, False)\n    return u", {"g": (), "x": (2, 3)}, ["unreduce"])
+    assert _lines(fn)[:3] == ["u = np.full(x.shape, g)", "v = np.full(x.shape, g)", "w = unreduce(x, x, 0, False)"]
+    x = np.ones((2, 3))
+    for g in (2.5, np.float32(2.5), np.float64(-1.0), np.array(3.0), 1j):
+        assert_identical(np.full(x.shape, g), runtime.unreduce(g, x, None, False))
+
+
+def test_sum_methods_of_arrays_only():
+    """np.sum of an array becomes its method (the same reduction with less overhead); of a number, or
+    with other keywords, it stays."""
+    fn = _fn("def f(x, s):\n    a = np.sum(x * x)\n    b = np.sum(x, axis=0, keepdims=True)\n"
+             "    c = np.sum(s)\n    d = np.sum(x, dtype=np.float32)\n    return a")
+    specialize.specialize(fn, {"x": (2, 3), "s": ()}, specialize.resolver({}, [{"np": np}]), _ref)
+    assert _lines(fn)[:4] == ["a = (x * x).sum()", "b = x.sum(axis=0, keepdims=True)", "c = np.sum(s)",
+                              "d = np.sum(x, dtype=np.float32)"]

@@ -14,7 +14,11 @@ changes nothing:
 - ``power_base_grad(x, 2)`` -> ``2 * x`` when ``x`` is an array (at least 1-D);
 - ``matmul_grad1(g, a, b)`` -> ``g @ b.T`` and ``matmul_grad2(g, a, b)`` ->
   ``a.T @ g`` when ``a``, ``b`` and ``g`` are 2-D (the helper computes exactly
-  that product and its unbroadcast is the identity).
+  that product and its unbroadcast is the identity), and the one product it
+  computes when an operand is a vector (``g @ a``, ``g[:, None] * b``, ...);
+- ``unreduce(g, x)`` of a number ``g`` over an array ``x`` -> ``np.full(x.shape, g)``;
+- ``np.sum(a)`` of an array -> ``a.sum()`` (the same reduction, without ``np.sum``'s dispatch: a
+  microsecond, on small arrays most of the cost).
 
 The generated function is changed in place; cleaning up what becomes dead
 (copies, stacks of values nothing reads) is left to ``s2s/backend/optimize.py``.
@@ -24,6 +28,7 @@ import builtins
 import gast
 import numpy as np
 
+from s2s.common import anno
 from s2s.common import astutil as A
 from s2s import runtime
 from s2s.analysis import shapes as _shapes
@@ -61,6 +66,11 @@ def specialize(fn, params, resolve, ref):
                           if a.id in params and not _is_sequence(params[a.id])]
     rewrite.rewrite(fn)
     return fn
+
+
+def sequence_lengths(params):
+    """{name: number of items} of the parameters whose fact says they are a list or tuple."""
+    return {name: len(s) - 1 for name, s in (params or {}).items() if _is_sequence(s)}
 
 
 def _is_sequence(shape):
@@ -125,13 +135,22 @@ class _Rewrite:
                     replacement = gast.BinOp(left=g, op=gast.MatMult(), right=_transposed(b))
                 else:
                     replacement = gast.BinOp(left=_transposed(a), op=gast.MatMult(), right=g)
+            elif (self._ndim(a), self._ndim(b), self._ndim(g)) == (2, 1, 1):
+                replacement = self._vector_product(obj, g, a, b, left=True)
+            elif (self._ndim(a), self._ndim(b), self._ndim(g)) == (1, 2, 1):
+                replacement = self._vector_product(obj, g, a, b, left=False)
         elif obj is runtime.power_base_grad and len(node.args) == 2 and not node.keywords:
             replacement = self._square_grad(*node.args)
         elif obj is runtime.unreduce and len(node.args) >= 2 and not node.keywords:
             node.args[1] = self._same_shape_parameter(node.args[1])
+            replacement = self._filled(node.args)
         elif obj is runtime.reduce_count and len(node.args) >= 1 and not node.keywords and (
                 len(node.args) < 4 or isinstance(node.args[3], gast.Constant) and node.args[3].value is True):
             node.args[0] = self._same_shape_parameter(node.args[0])
+        elif obj is np.sum and len(node.args) == 1 and all(k.arg in ("axis", "keepdims") for k in node.keywords) \
+                and self._is_array(node.args[0]):
+            replacement = A.call(gast.Attribute(value=node.args[0], attr="sum", ctx=gast.Load()), [], node.keywords)
+            anno.set(replacement, anno.Key.CALLEE, np.sum)  # what it calls: pure, so the clean-ups may inline it
         if replacement is not None:
             return self.rewrite(replacement)
         A.replace_children(node, self.rewrite, leaves=False)
@@ -163,6 +182,40 @@ class _Rewrite:
     def _shape(self, node):
         s = self.analysis.shape(node)
         return () if s is _shapes.UNKNOWN else s
+
+    def _ndim(self, node):
+        s = self.analysis.shape(node)
+        return len(s) if isinstance(s, tuple) and not _is_sequence(s) else None
+
+    def _is_array(self, node):
+        """Whether ``node`` surely holds a NumPy array: a known shape of at least one axis (facts of
+        at least one axis are only given for arrays, and what is computed from them is one)."""
+        n = self._ndim(node)
+        return n is not None and n >= 1
+
+    def _vector_product(self, helper, g, a, b, left):
+        """The one product ``matmul_grad1/2(g, a, b)`` computes when an operand is a vector: with ``a``
+        a matrix and ``b`` a vector, ``np.outer``-like ``g[:, None] * b`` for ``a`` and ``g @ a`` for ``b``;
+        with ``a`` a vector and ``b`` a matrix, ``b @ g`` for ``a`` and ``a[:, None] * g`` for ``b``."""
+        def column(x):
+            index = gast.Tuple(elts=[gast.Slice(lower=None, upper=None, step=None), A.const(None)], ctx=gast.Load())
+            return gast.Subscript(value=x, slice=index, ctx=gast.Load())
+        if left:  # a @ b: (m, n) @ (n,) -> g (m,)
+            if helper is runtime.matmul_grad1:
+                return gast.BinOp(left=column(g), op=gast.Mult(), right=b)
+            return gast.BinOp(left=g, op=gast.MatMult(), right=a)
+        if helper is runtime.matmul_grad1:  # a @ b: (n,) @ (n, m) -> g (m,)
+            return gast.BinOp(left=b, op=gast.MatMult(), right=g)
+        return gast.BinOp(left=column(a), op=gast.Mult(), right=g)
+
+    def _filled(self, args):
+        """``np.full(x.shape, g)`` for ``unreduce(g, x, ...)`` of a number ``g`` over an array ``x``: the
+        same values and dtype (``np.broadcast_to`` of the same 0-d value), without its Python overhead."""
+        g, x = args[0], args[1]
+        if self._ndim(g) != 0 or not self._is_array(x) or not isinstance(x, gast.Name):
+            return None
+        shape = gast.Attribute(value=A.deepcopy(x), attr="shape", ctx=gast.Load())
+        return A.call(self.ref(np.full, "full"), [shape, g], [])
 
 
 def _transposed(node):
