@@ -418,8 +418,8 @@ def finalize(g, x):
     or record, and for the str, None and other objects in lists and tuples, the
     entries that are not floating-point get ``None``.
     """
-    if type(g) is np.ndarray and type(x) is np.ndarray and g.dtype == x.dtype and g.dtype.kind in "fc" \
-            and g.shape == x.shape:
+    if type(g) is np.ndarray and type(x) is np.ndarray and g.dtype == x.dtype \
+            and getattr(g.dtype, "kind", "") in ("f", "c") and g.shape == x.shape:
         return g  # already the gradient: what the general path below returns, without its checks
     if is_named(x):
         g = {} if is_zero(g) else g
