@@ -147,8 +147,9 @@ class _Rewrite:
         elif obj is runtime.reduce_count and len(node.args) >= 1 and not node.keywords and (
                 len(node.args) < 4 or isinstance(node.args[3], gast.Constant) and node.args[3].value is True):
             node.args[0] = self._same_shape_parameter(node.args[0])
-        elif obj is np.sum and len(node.args) == 1 and all(k.arg in ("axis", "keepdims") for k in node.keywords) \
-                and self._is_array(node.args[0]):
+        elif obj is np.sum and len(node.args) == 1 and all(  # what Numba's array.sum takes too
+                k.arg == "axis" and isinstance(k.value, gast.Constant) and type(k.value.value) is int
+                for k in node.keywords) and self._is_array(node.args[0]):
             replacement = A.call(gast.Attribute(value=node.args[0], attr="sum", ctx=gast.Load()), [], node.keywords)
             anno.set(replacement, anno.Key.CALLEE, np.sum)  # what it calls: pure, so the clean-ups may inline it
         if replacement is not None:
