@@ -148,12 +148,13 @@ def deepcopy(node):
 _ATOMIC = frozenset({str, int, float, bool, type(None)})
 
 
-def with_origin(nodes, origin):
-    """Set ``origin`` on each statement that has none yet; return the list."""
+def with_origin(nodes, origin, key=anno.Key.ORIGIN):
+    """Set ``origin`` (under ``key``: the user's line, or the SITE of a generated line) on each
+    statement that has none yet; return the list."""
     if origin is not None:
         for node in nodes:
-            if not anno.has(node, anno.Key.ORIGIN):
-                anno.set(node, anno.Key.ORIGIN, origin)
+            if not anno.has(node, key):
+                anno.set(node, key, origin)
     return nodes
 
 

@@ -155,8 +155,4 @@ def _clone(stmts):
 
 def _sited(stmts, origin):
     """``stmts``, each marked with the user's line ``origin`` it came from (for run-time errors)."""
-    if origin is not None:
-        for stmt in stmts:
-            if not anno.has(stmt, anno.Key.SITE):
-                anno.set(stmt, anno.Key.SITE, origin)
-    return stmts
+    return A.with_origin(stmts, origin, anno.Key.SITE)
