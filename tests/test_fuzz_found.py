@@ -335,3 +335,49 @@ def test_in_place_change_of_a_shared_value(f, x):
     except s2s.S2SError:
         return
     np.testing.assert_allclose(got, central_gradient(f, x), rtol=1e-6, atol=1e-6)
+
+
+def _same(k):
+    return k
+
+
+def inplace_after_a_helper_returned_it(x):
+    t = x * 2.0
+    u = _same(t)
+    t *= x
+    return np.sum(u)
+
+
+def inplace_after_a_lambda_returned_it(x):
+    t = x * 2.0
+    same = lambda k: k  # noqa: E731
+    u = same(t)
+    t *= x
+    return np.sum(u)
+
+
+def inplace_after_asarray(x):
+    t = x * 2.0
+    u = np.asarray(t)
+    t *= x
+    return np.sum(u)
+
+
+def write_into_what_a_helper_returned(x):
+    t = x * 2.0
+    u = _same(t)
+    u[0] = 3.0 * x[1]
+    return np.sum(t * t)
+
+
+@pytest.mark.parametrize("f", [inplace_after_a_helper_returned_it, inplace_after_a_lambda_returned_it,
+                               inplace_after_asarray])
+def test_inplace_on_what_a_call_returned(f):
+    """Seed 4000901: ``t9 = g(t6)`` with ``g = lambda k: k``, then ``t6 -= ...``: s2s read the op= as a
+    new value of t6 alone, while t9 (the same array) changed too."""
+    right_or_refused(lambda: s2s.grad(f), (X,), 4.0 * X)
+
+
+def test_write_into_what_a_helper_returned():
+    want = np.array([0.0, 26.0 * X[1], 8.0 * X[2]])
+    right_or_refused(lambda: s2s.grad(write_into_what_a_helper_returned), (X,), want)

@@ -12,7 +12,6 @@ a loop that holds it (a later iteration may run them first). A name assigned a
 temporary is followed to the temporary's own definition.
 """
 import gast
-import numpy as np
 
 from s2s.common import anno
 from s2s.common import astutil as A
@@ -21,9 +20,7 @@ from s2s.frontend.normalize import aliases
 # methods and attributes whose result may be a view of their receiver (the front end's list)
 VIEW_METHODS = aliases.VIEW_METHODS | aliases.VIEW_ATTRIBUTES
 # functions whose result may be their argument or a view of it
-VIEW_FUNCTIONS = (np.asarray, np.asanyarray, np.reshape, np.ravel, np.transpose, np.squeeze, np.swapaxes,
-                  np.moveaxis, np.diagonal, np.expand_dims, np.atleast_1d, np.atleast_2d, np.atleast_3d,
-                  np.broadcast_to, np.real, np.imag)
+VIEW_FUNCTIONS = aliases.VIEW_FUNCTIONS
 
 
 def shared_at(fn, params, name, write, generated=False):
@@ -148,6 +145,10 @@ class _Walk:
             callee = anno.get(value, anno.Key.CALLEE, None)
             if any(callee is f for f in VIEW_FUNCTIONS):
                 return "may be the array `{}` returns its argument as".format(getattr(callee, "__name__", "it"))
+            if isinstance(value, gast.Call) and callee is not None and aliases.returns_argument(value) \
+                    and any(_given(a) for a in value.args):
+                return "may be an array that `{}` returns as it was given (s2s does not follow arrays " \
+                       "through the functions it calls)".format(getattr(callee, "__name__", "the call"))
         return None
 
 

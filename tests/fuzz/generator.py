@@ -42,8 +42,8 @@ DICT_ARGUMENTS = True
 LOCAL_DICTS = False
 # The constructs of issue 17 inside the function: a def or lambda reading the names around it,
 # `with np.errstate(...)` blocks, and `else` on a for loop.
-LOCAL_FUNCTIONS = False
-BLOCKS = False
+LOCAL_FUNCTIONS = True
+BLOCKS = True
 
 SIZES = (2, 3, 4)
 ARGUMENT = "*"    # in a set of names an expression may share memory with: "an argument of the caller"

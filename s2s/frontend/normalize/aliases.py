@@ -8,18 +8,33 @@ may share an object with (``u = t``, ``u = t[...]``, ``u = t.T``, a view method,
 loop over ``t``) that the function reads elsewhere; the desugaring then checks at
 run time that the object is not shared (``s2s.runtime.unshared``).
 """
-import gast
+import math
+import types
 
+import gast
+import numpy as np
+
+from s2s.common import anno
 from s2s.common import astutil as A
 
 # methods and attributes whose result may be a view of (or the same object as) their receiver
 VIEW_METHODS = frozenset({"reshape", "ravel", "transpose", "squeeze", "swapaxes", "diagonal", "view"})
 VIEW_ATTRIBUTES = frozenset({"T", "real", "imag", "flat"})
+# functions whose result may be their argument or a view of it
+VIEW_FUNCTIONS = (np.asarray, np.asanyarray, np.reshape, np.ravel, np.transpose, np.squeeze, np.swapaxes,
+                  np.moveaxis, np.diagonal, np.expand_dims, np.atleast_1d, np.atleast_2d, np.atleast_3d,
+                  np.broadcast_to, np.real, np.imag)
+# callables whose result is a new object that holds none of its arguments' arrays
+_FRESH_BUILTINS = (float, int, bool, complex, abs, len, round, pow, sum, max, min, range, isinstance)
 
 
-def partners(fn):
+def partners(fn, lookup=None):
     """name -> sorted names that may hold the same object (directly, or through a container that
-    holds it) and that the function reads besides in the statements that relate them."""
+    holds it) and that the function reads besides in the statements that relate them.
+
+    ``lookup`` (a free name -> its object, or None where unknown) tells which calls may return an
+    argument: a call of a user's function, of a local def or lambda, or of a NumPy function that
+    may return its argument (``np.asarray``) relates its result to its arguments."""
     pairs, relating = [], set()
     for node in A.walk(fn):
         if isinstance(node, gast.Assign):
@@ -30,7 +45,7 @@ def partners(fn):
             if not all(isinstance(t, (gast.Name, gast.Tuple, gast.List)) for t in node.targets):
                 targets = set()
             for target in sorted(targets):
-                for source in _sources(node.value):
+                for source in _sources(node.value, lookup):
                     if source != target:
                         pairs.append((target, source))
                         relating.add(id(node))
@@ -40,7 +55,7 @@ def partners(fn):
                 and isinstance(node.value.func, gast.Attribute) and node.value.func.attr in ("append", "insert") \
                 and isinstance(node.value.func.value, gast.Name):
             for arg in node.value.args:  # lst.append(t), lst.append(t[1]): the list holds t's object or a view
-                for source in _sources(arg):
+                for source in _sources(arg, lookup):
                     pairs.append((node.value.func.value.id, source))
                     relating.add(id(node))
     read = {}
@@ -92,12 +107,39 @@ def _loop_pairs(target, iterable):
     return []
 
 
-def _sources(value):
+def _sources(value, lookup=None):
     """The names whose object ``value`` may be, view or hold."""
     if isinstance(value, (gast.Tuple, gast.List)):
-        return [n for e in value.elts for n in _sources(e)]
+        return [n for e in value.elts for n in _sources(e, lookup)]
     source = view_root(value)
-    return [source] if source is not None else []
+    if source is not None:
+        return [source]
+    if isinstance(value, gast.Call) and returns_argument(value, lookup):
+        return [n for a in list(value.args) + [k.value for k in value.keywords] for n in _sources(a, lookup)]
+    return []
+
+
+def returns_argument(call, lookup=None):
+    """Whether the result of ``call`` may be (or view, or hold) one of its arguments' objects: a
+    NumPy function that may return its argument, a call of the user's own function (its source is
+    not read here), a local def or lambda, or a callable that cannot be resolved."""
+    callee = anno.get(call, anno.Key.CALLEE, None)
+    if callee is None and lookup is not None:
+        callee = lookup(call.func)
+    if callee is None:
+        # a name no lookup resolves: a local def or lambda (or one the front end resolves later)
+        return isinstance(call.func, gast.Name)
+    if any(callee is f for f in VIEW_FUNCTIONS):
+        return True
+    if any(callee is f for f in _FRESH_BUILTINS):
+        return False
+    module = getattr(callee, "__module__", None) or ""
+    if isinstance(callee, (np.ufunc, types.BuiltinFunctionType)) or callee is math \
+            or module.split(".")[0] in ("numpy", "scipy", "math"):
+        return False
+    if isinstance(callee, type) and callee.__module__ == "builtins":
+        return callee in (list, tuple, dict, zip, reversed, sorted, enumerate, map, filter, iter)
+    return isinstance(callee, (types.FunctionType, types.MethodType, type)) or callable(callee)
 
 
 def view_root(value):

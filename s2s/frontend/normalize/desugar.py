@@ -18,6 +18,7 @@ from s2s import runtime
 from s2s.common import anno
 from s2s.common import astutil as A
 from s2s.frontend.normalize import aliases, blocks
+from s2s.frontend.parse import MISSING
 from s2s.frontend.normalize.checks import fail
 
 
@@ -31,7 +32,7 @@ class Desugar:
         self.parsed = parsed
         self.namer = namer
         tree = parsed.node if tree is None else tree
-        self.partners = aliases.partners(tree)
+        self.partners = aliases.partners(tree, _free_lookup(parsed, tree))
         self.bound = aliases.surely_bound(tree)
 
     def visit(self, node):
@@ -121,6 +122,23 @@ class Desugar:
                                           A.const(method), A.const(where), A.const(origin.text if origin else "")])
         anno.set(call, anno.Key.CALLEE, runtime.unshared)
         return call
+
+
+def _free_lookup(parsed, tree):
+    """func node -> the object a call's free name (or attribute chain on one) refers to, or None
+    where the name is the function's own (a local def or lambda) or unknown."""
+    local = {n.id for n in A.walk(tree) if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load)}
+    local |= {n.name for n in A.walk(tree) if isinstance(n, gast.FunctionDef)}
+
+    def lookup(node):
+        root = node
+        while isinstance(root, gast.Attribute):
+            root = root.value
+        if not isinstance(root, gast.Name) or root.id in local:
+            return None
+        obj = parsed.resolve(node)
+        return None if obj is MISSING else obj
+    return lookup
 
 
 def _listed(new):
