@@ -135,7 +135,7 @@ def returns_argument(call, lookup=None):
         return False
     module = getattr(callee, "__module__", None) or ""
     if isinstance(callee, (np.ufunc, types.BuiltinFunctionType)) or callee is math \
-            or module.split(".")[0] in ("numpy", "scipy", "math"):
+            or module.split(".")[0] in ("numpy", "scipy", "math", "s2s"):
         return False
     if isinstance(callee, type) and callee.__module__ == "builtins":
         return callee in (list, tuple, dict, zip, reversed, sorted, enumerate, map, filter, iter)
