@@ -8,9 +8,6 @@ may share an object with (``u = t``, ``u = t[...]``, ``u = t.T``, a view method,
 loop over ``t``) that the function reads elsewhere; the desugaring then checks at
 run time that the object is not shared (``s2s.runtime.unshared``).
 """
-import math
-import types
-
 import gast
 import numpy as np
 
@@ -20,12 +17,14 @@ from s2s.common import astutil as A
 # methods and attributes whose result may be a view of (or the same object as) their receiver
 VIEW_METHODS = frozenset({"reshape", "ravel", "transpose", "squeeze", "swapaxes", "diagonal", "view"})
 VIEW_ATTRIBUTES = frozenset({"T", "real", "imag", "flat"})
-# functions whose result may be their argument or a view of it
+# functions whose result may be their argument, a view of it, or a list of views of it
 VIEW_FUNCTIONS = (np.asarray, np.asanyarray, np.reshape, np.ravel, np.transpose, np.squeeze, np.swapaxes,
                   np.moveaxis, np.diagonal, np.expand_dims, np.atleast_1d, np.atleast_2d, np.atleast_3d,
-                  np.broadcast_to, np.real, np.imag)
-# callables whose result is a new object that holds none of its arguments' arrays
-_FRESH_BUILTINS = (float, int, bool, complex, abs, len, round, pow, sum, max, min, range, isinstance)
+                  np.broadcast_to, np.real, np.imag, np.flip, np.fliplr, np.flipud, np.rot90, np.split,
+                  np.array_split, np.hsplit, np.vsplit, np.dsplit)
+# builtins whose result may be (or hold) one of their arguments' objects
+_HOLDING_BUILTINS = (list, tuple, dict, zip, reversed, sorted, enumerate, map, filter, iter, next, max, min,
+                     getattr)
 
 
 def partners(fn, lookup=None):
@@ -121,25 +120,21 @@ def _sources(value, lookup=None):
 
 def returns_argument(call, lookup=None):
     """Whether the result of ``call`` may be (or view, or hold) one of its arguments' objects: a
-    NumPy function that may return its argument, a call of the user's own function (its source is
-    not read here), a local def or lambda, or a callable that cannot be resolved."""
+    NumPy function that may return its argument, a builtin such as ``max`` or ``list``, a call of
+    the user's own function (its source is not read here), a local def or lambda, or a callable
+    that cannot be resolved. NumPy's other functions, SciPy, ``math`` and s2s's own helpers make
+    new objects."""
     callee = anno.get(call, anno.Key.CALLEE, None)
     if callee is None and lookup is not None:
         callee = lookup(call.func)
     if callee is None:
         # a name no lookup resolves: a local def or lambda (or one the front end resolves later)
         return isinstance(call.func, gast.Name)
-    if any(callee is f for f in VIEW_FUNCTIONS):
+    if any(callee is f for f in VIEW_FUNCTIONS + _HOLDING_BUILTINS):
         return True
-    if any(callee is f for f in _FRESH_BUILTINS):
-        return False
     module = getattr(callee, "__module__", None) or ""
-    if isinstance(callee, (np.ufunc, types.BuiltinFunctionType)) or callee is math \
-            or module.split(".")[0] in ("numpy", "scipy", "math", "s2s"):
-        return False
-    if isinstance(callee, type) and callee.__module__ == "builtins":
-        return callee in (list, tuple, dict, zip, reversed, sorted, enumerate, map, filter, iter)
-    return isinstance(callee, (types.FunctionType, types.MethodType, type)) or callable(callee)
+    fresh = ("numpy", "scipy", "math", "s2s", "builtins")
+    return not (isinstance(callee, np.ufunc) or module.split(".")[0] in fresh)
 
 
 def view_root(value):
