@@ -4,7 +4,9 @@ Takes what ``s2s/backend/loader.py`` takes (the generated source, its entry
 name, its bindings and the user's globals) and gives a ``Compiled`` callable:
 every function of the source goes through ``numba.njit``, the runtime helpers
 it calls get their nopython versions from ``s2s/backend/numba_helpers.py``,
-and ``reversed`` (which Numba lacks) is bound to a compiled stand-in. The
+``reversed`` (which Numba lacks) is bound to a compiled stand-in, and
+``np.tanh``, ``np.exp``, ... call NumPy's own loops on large arrays
+(``s2s/backend/numba_ufuncs.py``). The
 source is the one ``s2s.source`` shows (``s2s/backend/numba_lower.py`` made
 it compilable before it was emitted).
 
@@ -63,10 +65,11 @@ def load(source, entry, bindings, globals_, filename, python, mode, names, user_
                       "install 's2s[numba]' to compile it.".format(entry), S2SWarning, stacklevel=4)
         return python
     import numba
-    from s2s.backend import numba_helpers
+    from s2s.backend import numba_helpers, numba_ufuncs
 
     namespace = dict(globals_)
     namespace.update(bindings)
+    namespace = numba_ufuncs.accelerate(namespace, source)  # NumPy's vectorized tanh, exp, ... on large arrays
     namespace["reversed"] = numba_helpers.backwards
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - our own generated source
