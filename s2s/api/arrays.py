@@ -24,6 +24,7 @@ import weakref
 import numpy as np
 
 from s2s import runtime
+from s2s.api import array_methods
 from s2s.backend import loader
 from s2s.runtime import adapters, namespaces
 from s2s.runtime.namespaces import ArrayLibraryError, namespace_of, rebound_helpers
@@ -47,7 +48,12 @@ def function_for(entry, names):
         globals_ = dict(function.__globals__)
         for name in _code_names(function.__code__) & globals_.keys():
             globals_[name] = _rebound(globals_[name], names, helpers)
-        loaded[key] = loader.load(entry.source, entry.entry, bindings, globals_, function.__code__.co_filename)
+        rewrite = None
+        if names.native is None:  # torch, array-api-strict: NumPy's methods, len and indexing through helpers
+            rewrite = array_methods.rewritten
+            globals_.update(array_methods.helpers(names))
+        loaded[key] = loader.load(entry.source, entry.entry, bindings, globals_, function.__code__.co_filename,
+                                  rewrite)
     return loaded[key]
 
 

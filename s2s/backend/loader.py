@@ -6,6 +6,7 @@ helpers, closure values, NumPy when the user spelled it differently). The
 factory runs with the user's globals, so global names stay live. The source
 is registered with ``linecache`` so tracebacks and pdb show generated lines.
 """
+import ast
 import hashlib
 import linecache
 import textwrap
@@ -14,14 +15,15 @@ import types
 _FACTORY = "__s2s_factory__"
 
 
-def load(source, entry, bindings, globals_, filename):
-    """Compile ``source`` and return the function named ``entry``."""
+def load(source, entry, bindings, globals_, filename, rewrite=None):
+    """Compile ``source`` and return the function named ``entry``; ``rewrite``, if given, takes the parsed
+    module and leaves the one to compile (same line numbers: tracebacks show ``source``'s lines)."""
     params = sorted(bindings)
     names = ", ".join(params)
     body = textwrap.indent(source, "    ")
     text = "def {}({}):\n{}\n    return {}\n".format(_FACTORY, names, body, entry)
     filename = _unique(filename, text)
-    code = compile(text, filename, "exec")
+    code = compile(text if rewrite is None else rewrite(ast.parse(text)), filename, "exec")
     factory_code = next(c for c in code.co_consts if isinstance(c, types.CodeType) and c.co_name == _FACTORY)
     factory = types.FunctionType(factory_code, globals_, _FACTORY)
     linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
