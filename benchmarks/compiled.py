@@ -153,6 +153,7 @@ def main(argv=None):
             args.rounds, versions, platform.machine(), os.cpu_count())
     text += "".join("- {}: {}\n".format(title, n) for title, _, _, notes in rows for n in notes)
     print(text)
+    os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "compiled.md"), "w") as out:
         out.write("# Compiled gradients beside jax.jit\n\n" + text)
     return 0

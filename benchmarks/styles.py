@@ -4,7 +4,8 @@
 Each is a function, its inputs and (where one is natural) a hand-written
 gradient, as in ``workloads.py``; ``WORKLOADS`` there lists these too. The
 ``math`` workloads cannot run under ``jax.numpy`` or ``autograd.numpy``: a peer
-that fails is reported and skipped by the runner.
+that fails is reported and skipped by the runner; ``jax-jit`` times the same
+recurrence written as a JAX user must, ``jnp.tanh`` in ``lax.fori_loop``.
 """
 import math
 

@@ -193,7 +193,7 @@ WORKLOADS = [
              long_loop_hand, loop="longloop", smoke_inputs=lambda rng: long_loop_inputs(rng, 8)),
     # the same kinds of program as people write them (benchmarks/styles.py)
     Workload("scalar-math", "scalar recurrence, 1,000 steps, math.* on floats", styles.scalar_math,
-             lambda rng: (0.5,), (0,), styles.scalar_math_hand),
+             lambda rng: (0.5,), (0,), styles.scalar_math_hand, loop="scalar"),  # jax.jit: jnp.tanh in a fori_loop
     Workload("spring", "spring on 3-vectors, 300 steps", styles.spring, styles.spring_inputs, (0, 1),
              styles.spring_hand),
     Workload("mlp-relu", "MLP 64-128-10 ReLU, list parameters, batch 64", styles.mlp_relu,
