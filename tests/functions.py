@@ -2613,6 +2613,24 @@ def with_errstate(x):
     return np.sum(y)
 
 
+def with_errstate_inner_break(x):
+    with np.errstate(invalid="ignore"):
+        s = 0.0
+        for v in x:  # the break leaves this loop, not the block
+            if v > 0.6:
+                break
+            s = s + np.sqrt(v) * v
+    return s
+
+
+def with_errstate_local_return(x):
+    with np.errstate(divide="ignore"):
+        def scaled(k):
+            return np.log(k) * k  # returns from scaled, not from the block
+        y = scaled(x)
+    return np.sum(y)
+
+
 def with_suppress(x):
     with contextlib.suppress(ValueError):
         x = x * 2.0
@@ -2664,6 +2682,9 @@ def tuple_list_calls(x):
 
 CASES += [
     Case("with_errstate", with_errstate, (_lu(3) + 1.5,), 0, ("with",)),
+    Case("with_errstate_inner_break", with_errstate_inner_break, (np.array([0.3, 0.5, 0.8, 0.4]),), 0,
+         ("with", "loop", "break")),
+    Case("with_errstate_local_return", with_errstate_local_return, (_lu(3) + 1.5,), 0, ("with", "local-function")),
     Case("with_suppress", with_suppress, (_lu(3),), 0, ("with", "unsupported")),
     Case("for_else_breaks", for_else_breaks, (np.array([0.2, -0.3, 0.9, 0.1]),), 0, ("loop", "for-else", "break")),
     Case("while_else", while_else, (_lu(4),), 0, ("while", "for-else")),

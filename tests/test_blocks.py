@@ -57,6 +57,16 @@ def returns_inside(x):
         return np.sum(np.log(x))  # <- return-inside
 
 
+def breaks_inside(x):
+    s = 0.0
+    for v in x:
+        with np.errstate(all="ignore"):
+            s = s + np.log(v)
+            if s < -1.0:
+                break  # <- break-inside
+    return s
+
+
 def named_manager(x):
     with np.errstate(all="ignore") as state:  # <- as
         y = x * 2.0
@@ -66,7 +76,8 @@ def named_manager(x):
 @pytest.mark.parametrize("fn, words", [
     (suppressed, r"contextlib.suppress.*skips the rest of the block"),
     (other_manager, r"this `with` block.*only `with np.errstate"),
-    (returns_inside, r"return.*inside a `with np.errstate"),
+    (returns_inside, r"return.*a jump out of a `with np.errstate"),
+    (breaks_inside, r"`break  # <- break-inside` a jump out of a `with np.errstate"),
     (named_manager, r"with \.\.\. as name"),
 ])
 def test_with_blocks_that_cannot_be_kept_are_refused(fn, words):

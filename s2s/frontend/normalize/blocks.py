@@ -46,6 +46,26 @@ def flag_breaks(stmts, flag):
             flag_breaks(s.body, flag)
 
 
+def _jumps_out(stmts, in_loop=False):
+    """The ``return``, ``break`` and ``continue`` statements of ``stmts`` that leave the block.
+
+    A ``break`` or ``continue`` of a loop inside the block stays in it, and so
+    does anything inside a function or class defined there.
+    """
+    out = []
+    for s in stmts:
+        if isinstance(s, gast.Return) or isinstance(s, (gast.Break, gast.Continue)) and not in_loop:
+            out.append(s)
+        elif isinstance(s, (gast.For, gast.While)):
+            out += _jumps_out(s.body, True) + _jumps_out(s.orelse, in_loop)
+        elif isinstance(s, (gast.If, gast.With)):
+            out += _jumps_out(s.body, in_loop) + _jumps_out(s.orelse if isinstance(s, gast.If) else [], in_loop)
+        elif isinstance(s, gast.Try):
+            for part in [s.body, s.orelse, s.finalbody] + [h.body for h in s.handlers]:
+                out += _jumps_out(part, in_loop)
+    return out
+
+
 def _known(call, parsed, obj):
     return isinstance(call, gast.Call) and isinstance(call.func, (gast.Name, gast.Attribute)) \
         and parsed.resolve(call.func) is obj
@@ -71,10 +91,9 @@ def with_block(node, parsed, namer):
         if context.args or any(k.arg not in _SETTINGS + ("all",) for k in context.keywords):
             fail(node, "`np.errstate` with a positional argument or `call=`",
                  "pass the settings by keyword: all, divide, over, under, invalid", parsed)
-        for stmt in A.statements(node.body):
-            if isinstance(stmt, (gast.Return, gast.Break, gast.Continue)):
-                fail(stmt, "`{}` inside a `with np.errstate(...)` block".format(type(stmt).__name__.lower()),
-                     "set a flag and leave after the block, so that NumPy's error state is restored", parsed)
+        for stmt in _jumps_out(node.body):
+            fail(stmt, "a jump out of a `with np.errstate(...)` block",
+                 "set a flag and leave after the block, so that NumPy's error state is restored", parsed)
         saved = namer.fresh("errstate")
         seterr = A.call(A.name("seterr"), [], [A.keyword(k.arg, k.value) for k in context.keywords])
         anno.set(seterr, anno.Key.CALLEE, np.seterr)
