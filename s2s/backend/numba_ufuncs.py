@@ -27,12 +27,14 @@ import numba
 import numba.extending
 import numpy as np
 
+# -- copied into standalone files --
 # smallest array size at which NumPy's loop plus the object-mode call beats Numba's (measured, one thread)
 THRESHOLDS = {"tanh": 128, "exp": 512, "log": 512, "expm1": 256, "log1p": 256, "arctan": 128, "sinh": 128,
               "cosh": 256, "arcsinh": 128}
 
 
 def _stand_in(name):
+    """A function Numba compiles to NumPy's ufunc ``name`` in object mode on large float arrays."""
     ufunc = getattr(np, name)
     threshold = THRESHOLDS[name]
 
@@ -56,30 +58,44 @@ def _stand_in(name):
     return stub
 
 
+def numpy_with(stand_ins):
+    """A copy of the NumPy module whose ufuncs are replaced by ``stand_ins`` ({name: stand-in})."""
+    copy = types.ModuleType(np.__name__, np.__doc__)
+    copy.__dict__.update(np.__dict__)
+    for name, stand_in in stand_ins.items():
+        setattr(copy, name, stand_in)
+    return copy
+# -- end of the copied part --
+
+
 STAND_INS = {name: _stand_in(name) for name in THRESHOLDS}
 _MODULES = {}
+
+
+def copied_part():
+    """The source of the stand-ins and ``numpy_with``, as a standalone file carries them."""
+    import inspect
+
+    text = inspect.getsource(inspect.getmodule(copied_part))
+    return text.split("# -- copied into standalone files --\n", 1)[1].split("# -- end of the copied part --", 1)[0]
 
 
 def accelerate(namespace, source):
     """``namespace`` with NumPy module bindings replaced by a copy using the stand-ins ``source`` allows."""
     modules = {key for key, value in namespace.items() if value is np}
-    names = _single_argument_calls(source, modules)
+    names = single_argument_calls(source, modules)
     if not modules or not names:
         return namespace
     key = frozenset(names)
     if key not in _MODULES:
-        copy = types.ModuleType(np.__name__, np.__doc__)
-        copy.__dict__.update(np.__dict__)
-        for name in names:
-            setattr(copy, name, STAND_INS[name])
-        _MODULES[key] = copy
+        _MODULES[key] = numpy_with({name: STAND_INS[name] for name in names})
     namespace = dict(namespace)
     for key_ in modules:
         namespace[key_] = _MODULES[key]
     return namespace
 
 
-def _single_argument_calls(source, modules):
+def single_argument_calls(source, modules):
     """The names of THRESHOLDS that ``source`` uses as ``m.name`` (m in ``modules``) only in one-argument calls."""
     tree = ast.parse(source)
     used, other = set(), set()

@@ -6,7 +6,9 @@ gives it ``@numba.njit`` on each generated function, the nopython versions of
 the inlined helpers it calls (the overloads of ``s2s/backend/numba_helpers.py``
 and ``numba_reductions.py`` with the predicates of ``numba_types.py``, each copied
 from its ``# -- overloads --`` line on, only those of helpers the file defines), and ``reversed`` bound to the compiled stand-in, as
-``s2s/backend/numba_compile.py`` binds it. The file still imports nothing from
+``s2s/backend/numba_compile.py`` binds it, and, where the derivative calls
+``np.tanh``, ``np.exp``, ... with one argument, the stand-ins of
+``s2s/backend/numba_ufuncs.py`` that call NumPy's own loops on large arrays. The file still imports nothing from
 s2s: it needs NumPy and Numba.
 """
 import ast
@@ -35,9 +37,23 @@ def compiled_module(text, what):
     block += "\n\n\n".join(_overloads(sources, defined)) + "\n"
     if "reversed(" in derivative:
         block += "\n\nreversed = backwards  # Numba has no reversed(); the generated code's loops use this one\n"
+    block += _fast_ufuncs(derivative)
     derivative = "".join("@numba.njit\n" + line if line.startswith("def ") else line
                          for line in derivative.splitlines(True))
     return _with_imports(head) + block + "\n\n" + _DERIVATIVE + derivative
+
+
+def _fast_ufuncs(derivative):
+    """NumPy's own loops for the tanh, exp, ... the derivative calls with one argument (numba_ufuncs.py)."""
+    from s2s.backend import numba_ufuncs
+
+    names = numba_ufuncs.single_argument_calls(derivative, {"np"})
+    if not names:
+        return ""
+    return ("\n\n# NumPy's own loops for {} on large float arrays (Numba's are one libm call per element), "
+            "copied from s2s/backend/numba_ufuncs.py.\n".format(", ".join("np." + n for n in names))
+            + numba_ufuncs.copied_part().rstrip("\n") + "\n\n\n"
+            + "np = numpy_with({{{}}})\n".format(", ".join("{!r}: _stand_in({!r})".format(n, n) for n in names)))
 
 
 def _top_level_names(text):
@@ -90,4 +106,5 @@ def _with_imports(head):
     imports = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
     lines = head.splitlines(True)
     at = imports[-1].end_lineno if imports else (tree.body[0].end_lineno if tree.body else 0)
-    return "".join(lines[:at]) + "import builtins\nimport numba\nimport numba.extending\n" + "".join(lines[at:])
+    return "".join(lines[:at]) + "import builtins\nimport types\n\nimport numba\nimport numba.extending\n" \
+        + "".join(lines[at:])
