@@ -381,3 +381,55 @@ def test_inplace_on_what_a_call_returned(f):
 def test_write_into_what_a_helper_returned():
     want = np.array([0.0, 26.0 * X[1], 8.0 * X[2]])
     right_or_refused(lambda: s2s.grad(write_into_what_a_helper_returned), (X,), want)
+
+
+def write_after_a_helper_returned_it(x):
+    t = x * 2.0
+    u = _same(t)
+    t[0] = 5.0
+    return np.sum(u * t)
+
+
+class _Model:
+    def __init__(self):
+        self.w = 1.5
+
+    def same(self, k):
+        return k
+
+
+def inplace_after_a_method_returned_it(m, x):
+    t = x * 2.0
+    u = m.same(t)
+    t *= 3.0
+    return np.sum(u * t * m.w)
+
+
+def write_after_a_method_returned_it(m, x):
+    t = x * 2.0
+    u = m.same(t)
+    t[0] = 5.0
+    return np.sum(u * t * m.w)
+
+
+def inplace_on_what_a_method_returned(m, x):
+    t = x * 2.0
+    u = m.same(t)
+    u += 1.0
+    return np.sum(u * t * m.w)
+
+
+def test_write_into_an_array_a_helper_returned_as_given():
+    """``u = _same(t)`` then ``t[0] = 5.0``: u changes too (found while probing methods, below)."""
+    right_or_refused(lambda: s2s.grad(write_after_a_helper_returned_it), (X,), np.r_[0.0, 8.0 * X[1:]])
+
+
+@pytest.mark.parametrize("f, want", [
+    (inplace_after_a_method_returned_it, lambda x: 1.5 * 72.0 * x),  # u is t: 1.5 * sum(36 x^2)
+    (write_after_a_method_returned_it, lambda x: np.r_[0.0, 1.5 * 8.0 * x[1:]]),
+    (inplace_on_what_a_method_returned, lambda x: 1.5 * (8.0 * x + 4.0)),  # u is t: sum((2x + 1)^2)
+])
+def test_in_place_through_what_a_method_returned(f, want):
+    """``u = m.same(t)``, a method of the user's object that returns its argument: an in-place change
+    of t or u changes both. s2s gave [10.8, 25.2] for [32.4, 75.6] (first row), silently."""
+    right_or_refused(lambda: s2s.grad(f, wrt=1), (_Model(), X), want(X))

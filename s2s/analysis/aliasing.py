@@ -96,7 +96,11 @@ class _Walk:
                 if self._read_after(other, at, around):
                     origin = anno.get(s, anno.Key.ORIGIN)
                     where = " (`{}`, line {})".format(origin.text, origin.lineno) if origin else ""
-                    return "`{}` holds the same array{}, and the write would change it too".format(other, where)
+                    how = "holds the same array"
+                    if isinstance(s.value, gast.Call) and aliases.returns_argument(s.value):
+                        how = "may hold the same array, which a function s2s does not look inside may return " \
+                              "as it was given"
+                    return "`{}` {}{}, and the write would change it too".format(other, how, where)
         return None
 
     def _read_after(self, name, at, around):
@@ -172,6 +176,10 @@ def _holds_name(value, name):
         if any(callee is f for f in VIEW_FUNCTIONS) and isinstance(value, gast.Call) and value.args \
                 and isinstance(value.args[0], gast.Name) and value.args[0].id == name:
             return True
+        if isinstance(value, gast.Call) and aliases.returns_argument(value):
+            # a user's function or method may return its argument as given (s2s does not look inside)
+            given = list(value.args) + [k.value for k in value.keywords]
+            return any(_holds_name(a, name) or aliases.view_root(a) == name for a in given)
     return False
 
 

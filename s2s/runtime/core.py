@@ -623,10 +623,16 @@ def _copies_first(value, region):
 
 
 def _holds(other, value, depth):
-    """Whether ``other`` is ``value``, shares its memory, or holds it (in lists and tuples, ``depth`` deep)."""
+    """Whether ``other`` is ``value``, shares its memory, or holds it (in lists, tuples, dicts and the
+    attributes of objects, ``depth`` deep)."""
     if other is value or (isinstance(value, np.ndarray) and isinstance(other, np.ndarray)
                           and np.may_share_memory(value, other)):
         return True
-    if depth and isinstance(other, (list, tuple)):
+    if not depth or isinstance(other, (np.ndarray, np.generic, numbers.Number, str)):
+        return False
+    if isinstance(other, (list, tuple)):
         return any(_holds(item, value, depth - 1) for item in other)
-    return False
+    if isinstance(other, dict):
+        return any(_holds(item, value, depth - 1) for item in other.values())
+    fields = getattr(other, "__dict__", None)
+    return isinstance(fields, dict) and any(_holds(item, value, depth - 1) for item in fields.values())

@@ -25,6 +25,8 @@ VIEW_FUNCTIONS = (np.asarray, np.asanyarray, np.reshape, np.ravel, np.transpose,
 # builtins whose result may be (or hold) one of their arguments' objects
 _HOLDING_BUILTINS = (list, tuple, dict, zip, reversed, sorted, enumerate, map, filter, iter, next, max, min,
                      getattr)
+# methods of NumPy's arrays: besides VIEW_METHODS, each makes a new object
+_ARRAY_METHODS = frozenset(n for n in dir(np.ndarray) if not n.startswith("_")) - VIEW_METHODS
 
 
 def partners(fn, lookup=None):
@@ -114,7 +116,10 @@ def _sources(value, lookup=None):
     if source is not None:
         return [source]
     if isinstance(value, gast.Call) and returns_argument(value, lookup):
-        return [n for a in list(value.args) + [k.value for k in value.keywords] for n in _sources(a, lookup)]
+        given = list(value.args) + [k.value for k in value.keywords]
+        if isinstance(value.func, gast.Attribute) and lookup is not None and lookup(value.func) is None:
+            given.append(value.func.value)  # a method may return what its object holds (self.w)
+        return [n for a in given for n in _sources(a, lookup)]
     return []
 
 
@@ -122,13 +127,16 @@ def returns_argument(call, lookup=None):
     """Whether the result of ``call`` may be (or view, or hold) one of its arguments' objects: a
     NumPy function that may return its argument, a builtin such as ``max`` or ``list``, a call of
     the user's own function (its source is not read here), a local def or lambda, or a callable
-    that cannot be resolved. NumPy's other functions, SciPy, ``math`` and s2s's own helpers make
-    new objects."""
+    that cannot be resolved, such as a method of the user's object (``m.ident(t)``). NumPy's other
+    functions, SciPy, ``math``, s2s's own helpers and the methods of arrays make new objects."""
     callee = anno.get(call, anno.Key.CALLEE, None)
     if callee is None and lookup is not None:
         callee = lookup(call.func)
     if callee is None:
-        # a name no lookup resolves: a local def or lambda (or one the front end resolves later)
+        # a name no lookup resolves: a local def or lambda (or one the front end resolves later);
+        # a method that is not an array's: a user's object's (m.ident(t)), a dict's (d.get(k, t))
+        if isinstance(call.func, gast.Attribute):
+            return call.func.attr not in _ARRAY_METHODS
         return isinstance(call.func, gast.Name)
     if any(callee is f for f in VIEW_FUNCTIONS + _HOLDING_BUILTINS):
         return True
