@@ -2588,7 +2588,42 @@ def lambda_called_inline(x):
     return np.sum((lambda y: y * y)(x) + x)
 
 
+def _oscillator(y, k):
+    return np.array([y[1], -k * y[0]])
+
+
+def _rk4(f, y, k, dt):
+    a = f(y, k)
+    b = f(y + 0.5 * dt * a, k)
+    c = f(y + 0.5 * dt * b, k)
+    d = f(y + dt * c, k)
+    return y + dt / 6.0 * (a + 2.0 * b + 2.0 * c + d)
+
+
+def _steps(f, y, k, n):
+    for i in range(n):
+        y = _rk4(f, y, k, 0.05)  # passes its function on
+    return y
+
+
+def function_by_name_rk4(y0, k):
+    y = _steps(_oscillator, y0, k, 4)
+    return y[0] ** 2 + y[1]
+
+
+def ufunc_by_name(x):
+    return np.sum(_apply_twice(np.sin, x) + _integrate(np.tanh, x))
+
+
+def math_function_by_name(x):
+    return _apply_twice(math.tanh, x) * _apply_twice(math.cos, x)
+
+
 CASES += [
+    Case("function_by_name_rk4", function_by_name_rk4, (_lu(2), _lu(lo=0.5, hi=2.0)), (0, 1),
+         ("function-argument", "helper", "loop")),
+    Case("ufunc_by_name", ufunc_by_name, (_lu(3),), 0, ("function-argument", "helper", "loop")),
+    Case("math_function_by_name", math_function_by_name, (_lu(),), 0, ("function-argument", "helper", "scalar")),
     Case("local_def_closure", local_def_closure, (_lu(3), _lu(3)), (0, 1), ("local-function", "closure")),
     Case("local_lambda", local_lambda, (_lu(3),), 0, ("local-function", "lambda")),
     Case("lambda_to_helper", lambda_to_helper, (_lu(3), _lu()), (0, 1),

@@ -35,11 +35,9 @@ def normalize(parsed, namer, refs, methods, keep_jumps=True):
     namer.taken.update(A.all_names(fn))
     fn = read_markers(fn, parsed)
     found = extract(fn, parsed, namer)
-    inliner = None
+    local = {name: prepare(name, node, origin, parsed, namer, keep_jumps) for name, (node, origin) in found.items()}
+    inliner = Inliner(parsed, namer, refs, local, keep_jumps, fn)  # also for functions passed by name
     if found:
-        local = {name: prepare(name, node, origin, parsed, namer, keep_jumps)
-                 for name, (node, origin) in found.items()}
-        inliner = Inliner(parsed, namer, refs, local, keep_jumps, fn)
         parsed = dataclasses.replace(parsed, node=fn)
     fn = Desugar(parsed, namer, fn).visit(fn)
     fn = JumpLowering(namer, keep_jumps).function(fn)

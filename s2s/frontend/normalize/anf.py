@@ -357,7 +357,7 @@ class ANF:
                  "define or import it at module level", self.parsed)
         if callee is list or callee is tuple:
             return self.value(calls.sequence_call(e, callee, self.namer, self.parsed, self.origin_node))
-        if self.inliner is not None and self.inliner.takes_function(callee, e):
+        if self.inliner is not None and self.inliner.takes_function(callee, e, self):
             return self.inliner.expand_helper(callee, e, self)
         raw_args = e.args
         if callee is np.einsum and len(raw_args) >= 2 and isinstance(raw_args[1], (gast.List, gast.Tuple)):

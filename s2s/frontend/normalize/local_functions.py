@@ -10,7 +10,9 @@ the enclosing function's variables at the time of the call, as Python does
 
 A function of the user's module that receives a local function as an argument
 (``integrate(lambda t: k * t, x)``) is inlined the same way, with the local
-function in place of its parameter.
+function in place of its parameter; so is one that receives a function by its
+module-level name (``rk4(rhs, y, dt)``, ``apply(np.sin, x)``), whose calls of
+the parameter then call that function by name.
 
 Left to the reader of the result: no ``FunctionDef`` or ``Lambda`` remains and
 the local functions' names are not variables. Refused, with the line: a local
@@ -23,6 +25,7 @@ import dataclasses
 import inspect
 
 import gast
+import numpy as np
 
 from s2s.common import anno
 from s2s.common import astutil as A
@@ -216,12 +219,27 @@ class Inliner:
     def is_function(self, name):
         return name in self.functions
 
-    def takes_function(self, callee, call):
-        """Whether ``call`` (to ``callee``) passes a local function: then it is inlined too."""
+    def takes_function(self, callee, call, anf):
+        """Whether ``call`` (to ``callee``) passes a local function, or a function by its module-level
+        name (``integrate(rhs, y)``, ``apply(np.sin, x)``): then it is inlined too."""
         if not inspect.isfunction(callee):
             return False
         values = list(call.args) + [k.value for k in call.keywords]
-        return any(isinstance(v, gast.Name) and v.id in self.functions for v in values)
+        mine = callee.__globals__ is self.parsed.globals and not callee.__closure__
+        return any(isinstance(v, gast.Name) and v.id in self.functions or mine and self.named_function(v, anf)
+                   for v in values)
+
+    def named_function(self, value, anf):
+        """Whether ``value`` names a function of a module (not a variable): the user's, NumPy's, math's."""
+        if not isinstance(value, (gast.Name, gast.Attribute)):
+            return False
+        root = value
+        while isinstance(root, gast.Attribute):
+            root = root.value
+        if not isinstance(root, gast.Name) or root.id in anf.locals or root.id in self.functions:
+            return False
+        obj = self.parsed.resolve(value)
+        return inspect.isfunction(obj) or inspect.isbuiltin(obj) or isinstance(obj, np.ufunc)
 
     def expand_helper(self, callee, call, anf):
         """The call of ``callee``, a function of the user's module given a local function, inlined."""
@@ -318,6 +336,9 @@ class Inliner:
                 value = values[param]
                 if isinstance(value, gast.Name) and (value.id in self.functions):
                     bound[param] = A.name(value.id)  # a local function passed on
+                    continue
+                if self.named_function(value, anf):
+                    bound[param] = A.deepcopy(value)  # calls of the parameter call it by its name
                     continue
                 p, atom = anf.atom(value)
                 pre.extend(p)
