@@ -433,3 +433,25 @@ def test_in_place_through_what_a_method_returned(f, want):
     """``u = m.same(t)``, a method of the user's object that returns its argument: an in-place change
     of t or u changes both. s2s gave [10.8, 25.2] for [32.4, 75.6] (first row), silently."""
     right_or_refused(lambda: s2s.grad(f, wrt=1), (_Model(), X), want(X))
+
+
+def _pair(w):
+    t = w * 2.0
+    return t, t[0:2]
+
+
+def inplace_on_one_of_two_returned_together(x):
+    a, b = _pair(np.sin(x))
+    b += x[:2] ** 2
+    return np.sum(a * a)
+
+
+def test_inplace_on_one_of_two_arrays_a_function_returned():
+    """Seed 4001737: ``r3, r4 = h2(...)`` where h2 returns an array and a view of it, then ``r4 += ...``:
+    r3 changed too, and s2s gave [0.93, -13.11] for [2.70, -13.15]."""
+    def want(x):
+        a = 2.0 * np.sin(x)
+        a[:2] += x[:2] ** 2
+        da = 2.0 * a
+        return da * 2.0 * np.cos(x) + np.r_[da[:2] * 2.0 * x[:2], 0.0]
+    right_or_refused(lambda: s2s.grad(inplace_on_one_of_two_returned_together), (X,), want(X))

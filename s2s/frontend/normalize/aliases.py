@@ -50,6 +50,9 @@ def partners(fn, lookup=None):
                     if source != target:
                         pairs.append((target, source))
                         relating.add(id(node))
+            if len(targets) > 1 and isinstance(node.value, gast.Call) and returns_argument(node.value, lookup):
+                first = min(targets)  # a, b = pair(t): what it returns may be one array and a view of it
+                pairs.extend((first, other) for other in sorted(targets - {first}))
         elif isinstance(node, gast.For):
             pairs.extend(_loop_pairs(node.target, node.iter))  # the rows of an array are views of it
         elif isinstance(node, gast.Expr) and isinstance(node.value, gast.Call) \
