@@ -4,7 +4,9 @@
 ``__call__``) into the function and the object, which becomes the function's
 first argument ``self``; ``after_self`` shifts ``wrt`` indices past it.
 ``record_methods`` finds the methods that the classes of the record arguments
-define, which ``self.predict(x)`` calls (s2s/common/records.py).
+define, which ``self.predict(x)`` calls (s2s/common/records.py), and their
+``__call__``, which ``model(x)`` calls for an argument ``model`` the function
+never assigns.
 """
 import inspect
 import numbers
@@ -26,6 +28,12 @@ def holds_named(value):
     return is_named(value)
 
 
+def callable_record(value):
+    """Whether ``value`` is a record (not a dict) whose class defines ``__call__`` in Python."""
+    return is_named(value) and not isinstance(value, dict) and isinstance(
+        inspect.getattr_static(type(value), "__call__", None), types.FunctionType)
+
+
 def record_methods(values):
     """((name, function), ...): the methods defined in Python by the classes of the records in ``values``
     (at any depth), which ``self.name(...)`` inside the function calls; see s2s/common/records.py."""
@@ -42,7 +50,8 @@ def record_methods(values):
             if not isinstance(x, dict):
                 for klass in type(x).__mro__[:-1]:
                     for name, member in vars(klass).items():
-                        if isinstance(member, types.FunctionType) and not name.startswith("_"):
+                        if isinstance(member, types.FunctionType) and (not name.startswith("_")
+                                                                       or name == "__call__"):
                             found.setdefault(name, set()).add(inspect.getattr_static(type(x), name))
             for _, e in entries(x):
                 walk(e)

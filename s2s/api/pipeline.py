@@ -274,8 +274,15 @@ class Context:
         methods = self.registry.methods
         if self.options.get("record_methods"):  # see s2s/common/records.py
             methods = dict({name: RecordMethod(fn) for name, fn in self.options["record_methods"]}, **methods)
+        callables = set()
+        call = methods.get("__call__")
+        if isinstance(call, RecordMethod):  # model(x): which parameters surely hold such an object
+            if parsed.fn is self.top.fn:
+                callables.update(self.options.get("callable_params", ()))
+            if _same_class(parsed.fn, call.fn) and parameters(parsed.node):
+                callables.add(parameters(parsed.node)[0])  # self(x) in a method of the class
         core = normalize(parsed, self.namer, self.refs, methods,
-                         keep_jumps=self.options.get("checkpoint") is None)
+                         keep_jumps=self.options.get("checkpoint") is None, callables=frozenset(callables))
         params = parameters(core)
         # an adjoint or tangent name chosen before this function's names were known may be one of
         # them (`x_bar` a variable of a callee): choose another for this function
@@ -454,6 +461,13 @@ class _Temporaries:
         return name not in self.user and self._MADE_UP.fullmatch(name) is not None
 
 
+def _same_class(fn, method):
+    """Whether the function ``fn`` is defined in the class that defines ``method``."""
+    owner = getattr(method, "__qualname__", "").rpartition(".")[0]
+    return bool(owner) and getattr(fn, "__qualname__", "").rpartition(".")[0] == owner \
+        and getattr(fn, "__module__", None) == getattr(method, "__module__", None)
+
+
 def _function(name, args, body, doc):
     body = [gast.Expr(value=A.const(doc))] + body
     return gast.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None,
@@ -463,7 +477,8 @@ def _function(name, args, body, doc):
 def transform(fn, wrt, kind, registry, options, containers=frozenset()):
     """Generate the reverse-mode source of ``fn``; return a Generated."""
     parsed = parse_function(fn)
-    options = dict(options, record_methods=tuple(c[1] for c in containers if isinstance(c, tuple)))
+    options = dict(options, record_methods=tuple(c[1] for c in containers if isinstance(c, tuple) and c[0] == "method"),
+                   callable_params=tuple(c[1] for c in containers if isinstance(c, tuple) and c[0] == "call"))
     containers = frozenset(c for c in containers if not isinstance(c, tuple))
     ctx = Context(parsed, registry, options)
     if kind == "jvp":

@@ -23,7 +23,7 @@ from s2s.rules import templates
 from s2s.common.errors import ArgumentError, S2SError
 from s2s.runtime import as_tangent, entries, is_named, mismatch, rebuilt, rebuilt_like
 from s2s.frontend.parse import parse_function
-from s2s.api.methods import NO_RECEIVER, after_self, holds_named, record_methods, unbound
+from s2s.api.methods import NO_RECEIVER, after_self, callable_record, holds_named, record_methods, unbound
 from s2s.api.pipeline import transform
 from s2s.api import arrays
 
@@ -162,7 +162,8 @@ class Transformed:
         names = frozenset(n for n, v in bound.arguments.items() if isinstance(v, (list, tuple)) or is_named(v))
         if not names:
             return names
-        return names | frozenset(("method", m) for m in record_methods(bound.arguments.values()))
+        return names | frozenset(("method", m) for m in record_methods(bound.arguments.values())) | frozenset(
+            ("call", n) for n, v in bound.arguments.items() if callable_record(v))
 
     def _facts(self, bound):
         """The shapes of the arguments (reverse mode specializes on them; see s2s/backend/specialize.py)."""

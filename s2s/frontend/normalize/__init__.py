@@ -25,11 +25,13 @@ def parameters(fn):
     return [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
 
 
-def normalize(parsed, namer, refs, methods, keep_jumps=True):
+def normalize(parsed, namer, refs, methods, keep_jumps=True, callables=frozenset()):
     """Return the core-form FunctionDef of ``parsed``.
 
     ``keep_jumps=False`` lowers every ``break`` and ``continue`` to flags (loops a
-    checkpoint option may reverse; see ``jumps``)."""
+    checkpoint option may reverse; see ``jumps``). ``callables``: parameters that
+    surely hold an object whose ``__call__`` is ``methods["__call__"]``; a call
+    ``p(x)`` of one the function never assigns is a call of that method."""
     check(parsed)
     fn = A.deepcopy(parsed.node)
     namer.taken.update(A.all_names(fn))
@@ -42,9 +44,11 @@ def normalize(parsed, namer, refs, methods, keep_jumps=True):
     fn = Desugar(parsed, namer, fn).visit(fn)
     fn = JumpLowering(namer, keep_jumps).function(fn)
     local_names = set(parameters(fn))
+    stored = set()
     for stmt in fn.body:
-        local_names |= A.names_stored(stmt)
-    anf = ANF(parsed, namer, refs, methods, local_names, inliner)
+        stored |= A.names_stored(stmt)
+    local_names |= stored
+    anf = ANF(parsed, namer, refs, methods, local_names, inliner, frozenset(callables) - stored)
     fn.body = anf.block(fn.body)
     if not fn.body or not isinstance(fn.body[-1], gast.Return):
         fn.body.append(gast.Return(value=A.const(None)))

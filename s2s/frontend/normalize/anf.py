@@ -47,8 +47,9 @@ _SCHEDULE_METHODS = frozenset({"snapshot_due", "keep", "restored", "backward"})
 
 
 class ANF:
-    def __init__(self, parsed, namer, refs, methods, local_names, inliner=None):
+    def __init__(self, parsed, namer, refs, methods, local_names, inliner=None, fixed=frozenset()):
         self.parsed = parsed
+        self.fixed = fixed  # parameters holding an object whose __call__ is methods["__call__"]
         self.inliner = inliner  # expands the calls of local functions (see local_functions)
         self.namer = namer
         self.refs = refs
@@ -343,6 +344,17 @@ class ANF:
             fail(self.origin_node, "calling the result of an expression", "call a named function", self.parsed)
         if isinstance(func, gast.Name) and self.inliner is not None and self.inliner.is_function(func.id):
             return self.inliner.expand(self.inliner.functions[func.id], e, self)
+        if isinstance(func, gast.Name) and func.id in self.fixed and isinstance(self.methods.get("__call__"),
+                                                                               RecordMethod):
+            # model(x), model an argument whose class defines __call__ -> Model.__call__(model, x)
+            return self.method_call(gast.Call(func=gast.Attribute(value=func, attr="__call__", ctx=gast.Load()),
+                                              args=e.args, keywords=e.keywords))
+        if isinstance(func, gast.Name) and func.id in self.locals and isinstance(self.methods.get("__call__"),
+                                                                                RecordMethod):
+            fail(self.origin_node, "calling `{}`, a variable".format(func.id),
+                 "s2s calls an object's `__call__` this way where the object is an argument of the function "
+                 "you differentiate, or `self` in its class; elsewhere write `{}.__call__(...)`".format(func.id),
+                 self.parsed)
         if isinstance(func, gast.Name) and func.id in self.locals:
             fail(self.origin_node, "calling `{}`, a local variable".format(func.id),
                  "call module-level functions by name; s2s resolves them when it transforms", self.parsed)
