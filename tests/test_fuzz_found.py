@@ -455,3 +455,22 @@ def test_inplace_on_one_of_two_arrays_a_function_returned():
         da = 2.0 * a
         return da * 2.0 * np.cos(x) + np.r_[da[:2] * 2.0 * x[:2], 0.0]
     right_or_refused(lambda: s2s.grad(inplace_on_one_of_two_returned_together), (X,), want(X))
+
+
+def _and_transposed(w, v):
+    return v * 2.0, w.T
+
+
+def write_seen_through_a_returned_view(x):
+    t = x * 2.0
+    a, b = _and_transposed(t, x[0, 0])
+    t[0:1] = a
+    return np.sum(b * b)
+
+
+def test_write_seen_through_a_view_a_function_returned_in_a_tuple():
+    """Seed 4002429: ``r5, r6 = h2(t4, ...)`` with ``h2`` returning ``w0.T``, then ``t4[0:1] = ...``:
+    r6 (a view of t4) changed too, and s2s gave a zero vjp."""
+    x = np.array([[0.5, -1.0], [0.3, 0.8]])
+    want = np.array([[16.0 * x[0, 0], 0.0], [8.0 * x[1, 0], 8.0 * x[1, 1]]])
+    right_or_refused(lambda: s2s.grad(write_seen_through_a_returned_view), (x,), want)

@@ -87,20 +87,32 @@ class _Walk:
                 origin = anno.get(stmt, anno.Key.ORIGIN)
                 where = " (`{}`, line {})".format(origin.text, origin.lineno) if origin else ""
                 return "`{}` holds the same array{}, and the write would change it too".format(other, where)
-        for other, stmts in sorted(self.assigns.items()):
-            for s in stmts:
-                if other == name or not _holds_name(s.value, name):
+        # the names that hold it (``d = name``, ``d = name.T``, ``r = h(name)``), and through a call's
+        # result the names read out of it (``r6 = r[1]``: h may return a view of name in a tuple)
+        holders = {name: (False, None)}  # name -> (a call's result, the statement that made it hold it)
+        grown = True
+        while grown:
+            grown = False
+            for other, stmts in sorted(self.assigns.items()):
+                if other in holders:
                     continue
-                if not (self.order[id(s)] < at or around & set(self.loops[id(s)])):
-                    continue  # made after the write: it sees the new values, as s2s does
-                if self._read_after(other, at, around):
-                    origin = anno.get(s, anno.Key.ORIGIN)
-                    where = " (`{}`, line {})".format(origin.text, origin.lineno) if origin else ""
-                    how = "holds the same array"
-                    if isinstance(s.value, gast.Call) and aliases.returns_argument(s.value):
-                        how = "may hold the same array, which a function s2s does not look inside may return " \
-                              "as it was given"
-                    return "`{}` {}{}, and the write would change it too".format(other, how, where)
+                for s in stmts:
+                    if not (self.order[id(s)] < at or around & set(self.loops[id(s)])):
+                        continue  # made after the write: it sees the new values, as s2s does
+                    via = _holder(s.value, holders)
+                    if via is not None:
+                        holders[other] = (via, holders.get(_root(s.value), (False, None))[1] or s)
+                        grown = True
+                        break
+        for other, (via, s) in sorted(holders.items(), key=lambda item: item[0]):
+            if other != name and self._read_after(other, at, around):
+                origin = anno.get(s, anno.Key.ORIGIN)
+                where = " (`{}`, line {})".format(origin.text, origin.lineno) if origin else ""
+                how = "holds the same array"
+                if via or isinstance(s.value, gast.Call) and aliases.returns_argument(s.value):
+                    how = "may hold the same array, which a function s2s does not look inside may return " \
+                          "as it was given"
+                return "`{}` {}{}, and the write would change it too".format(other, how, where)
         return None
 
     def _read_after(self, name, at, around):
@@ -154,6 +166,23 @@ class _Walk:
                 return "may be an array that `{}` returns as it was given (s2s does not follow arrays " \
                        "through the functions it calls)".format(getattr(callee, "__name__", "the call"))
         return None
+
+
+def _root(value):
+    while isinstance(value, (gast.Subscript, gast.Attribute)):
+        value = value.value
+    return value.id if isinstance(value, gast.Name) else None
+
+
+def _holder(value, holders):
+    """None if ``value`` holds no array of ``holders`` (see ``held_elsewhere``), else whether it is
+    (or is read out of) what a call that may return its argument returned."""
+    for held, (via, _) in holders.items():
+        if _holds_name(value, held):
+            return via or (isinstance(value, gast.Call) and aliases.returns_argument(value))
+        if via and isinstance(value, gast.Subscript) and _root(value) == held:
+            return True  # an element of a tuple or list the call returned
+    return None
 
 
 def _holds_name(value, name):
