@@ -12,10 +12,10 @@ import warnings
 
 import numpy as np
 
-from s2s.api import arrays
+from s2s.api import arrays, treejac
 from s2s.api.transforms import Derived, grad, jvp, location, transform_of
 from s2s.common.errors import ArgumentError, ComplexInputError, ComplexOutputError
-from s2s.runtime import rebuilt, float_dtype, is_named
+from s2s.runtime import rebuilt, float_dtype, is_named, path_text
 
 
 def jacobian(f=None, wrt=0, mode="reverse", *, verbose=False):
@@ -74,7 +74,8 @@ def _jacobian_by_columns(transformed, args, kwargs, batched=None):
     """The Jacobian from Jacobian-vector products along the unit tangents: with ``batched`` (the same jvp
     with ``batch=True``) a chunk of columns per call, else one call per column."""
     values = _wrt_values(transformed, args, kwargs)
-    _refuse_containers(transformed, values)
+    if _holds_containers(values):
+        return _tree_by_columns(transformed, values, args, kwargs, batched)
     return _batched_else_seed_by_seed(batched, lambda: _jacobian_by_chunks(batched, values, args, kwargs),
                                       lambda: _columns_seed_by_seed(transformed, values, args, kwargs))
 
@@ -142,13 +143,14 @@ def _jacobian_by_rows(transformed, args, kwargs, batched=None):
     """The Jacobian from vector-Jacobian products along the unit cotangents: with ``batched`` (the same
     vjp with ``batch=True``) a chunk of rows per call, else one call per row."""
     values = _wrt_values(transformed, args, kwargs)
-    _refuse_containers(transformed, values)
     out = transformed.target(transformed.containers(transformed.bind(args, kwargs)))(*args, **kwargs)
     if any(np.iscomplexobj(leaf) for leaf in _leaves(out)):
         raise ComplexOutputError(
             "{}: jacobian(mode=\"reverse\") of {}, whose result is complex: a row of unit cotangents gives "
             "only the real part of each derivative. Use mode=\"forward\" (columns d f / d Re(z_j)), or "
             "s2s.vjp with complex cotangents.".format(location(transformed.base), transformed.base.__name__))
+    if _holds_containers(values) or is_named(out) or isinstance(out, (tuple, list)) and _holds_containers(out):
+        return _tree_by_rows(transformed, values, out, args, kwargs, batched)
     return _batched_else_seed_by_seed(batched, lambda: _jacobian_by_row_chunks(batched, values, out, args, kwargs),
                                       lambda: _rows_seed_by_seed(transformed, values, out, args, kwargs))
 
@@ -239,12 +241,31 @@ def _arrange(transformed, out, per_wrt):
     return for_output(0)
 
 
-def _refuse_containers(transformed, values):
-    for name, value in zip(transformed.wrt, values):
-        if isinstance(value, (list, tuple)) or is_named(value):
-            raise ArgumentError("{}: jacobian with respect to `{}`, a {}: pass an array instead (np.stack the "
-                                "values) or use s2s.vjp / s2s.jvp, which accept lists, dicts and records.".format(
-                                    location(transformed.base), name, type(value).__name__))
+def _holds_containers(values):
+    return any(isinstance(value, (list, tuple)) or is_named(value) for value in values)
+
+
+def _tree_by_columns(transformed, values, args, kwargs, batched):
+    """The Jacobian with respect to containers (s2s/api/treejac.py), columns from batched jvps."""
+    out = None
+    if not any(treejac.Flat(v).size for v in values):  # nothing to seed: the result alone gives the structure
+        out = transformed.target(transformed.containers(transformed.bind(args, kwargs)))(*args, **kwargs)
+    return _batched_else_seed_by_seed(
+        batched, lambda: treejac.by_columns(lambda tangents, k: batched(*args, *tangents, **kwargs), values, _chunk,
+                                            transformed.as_tuple, out),
+        lambda: treejac.by_columns(treejac.per_seed_jvp(transformed, args, kwargs), values, _chunk,
+                                   transformed.as_tuple, out))
+
+
+def _tree_by_rows(transformed, values, out, args, kwargs, batched):
+    """The Jacobian with respect to containers (s2s/api/treejac.py), rows from batched vjps."""
+    def rows(dout, k):
+        cotangents = batched(*args, dout, **kwargs)[1]
+        return list(cotangents) if batched.as_tuple else [cotangents]
+    return _batched_else_seed_by_seed(
+        batched, lambda: treejac.by_rows(rows, values, out, _chunk, transformed.as_tuple),
+        lambda: treejac.by_rows(treejac.per_seed_vjp(transformed, args, kwargs, values), values, out, _chunk,
+                                transformed.as_tuple))
 
 
 def hessian(f=None, wrt=0, *, verbose=False, compile=None):
@@ -272,7 +293,9 @@ def hessian(f=None, wrt=0, *, verbose=False, compile=None):
 def _refuse_complex_arguments(transformed, values):
     """A Hessian in a complex argument is refused (as jax.hessian does): the real-pair Hessian of a real f of
     z = x + iy is not complex-linear in the direction, so no array of shape z.shape + z.shape holds it."""
-    for name, value in zip(transformed.wrt, values):
+    leaves = [(name + path_text(path), leaf) for name, value in zip(transformed.wrt, values)
+              for path, leaf, _ in treejac.leaves(value)]  # `params['W']` for a leaf of a container
+    for name, value in leaves:
         if np.iscomplexobj(value):
             raise ComplexInputError(
                 "{}: hessian of {} with respect to `{}`, which is complex ({}): the second derivative in "

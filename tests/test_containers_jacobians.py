@@ -1,0 +1,343 @@
+"""Issue 17, part A: jacobian, hessian, vjp(batch=True) and the sparse functions with respect to containers.
+
+One table of rows (dict of arrays, dataclass, named tuple, nested dict of
+tuples, containers holding ints and strings, a list, a tuple ``wrt`` mixing a
+container and an array), each with a function of vector (or tuple) result
+and a scalar one. The oracle is central differences, computed here from the
+function alone by perturbing one element of one leaf at a time; forward and
+reverse Jacobians must agree, a Hessian must match the differences of the
+gradient and be symmetric, and no argument may change. The layout is JAX's:
+result structure outside, a tuple over ``wrt`` next, the argument's structure
+inside, each leaf of shape ``out_leaf.shape + leaf.shape``; entries that are
+not floats get ``None`` in a dict or record and zeros in a list or tuple, as
+``grad`` gives them.
+"""
+import collections
+import copy
+import dataclasses
+
+import numpy as np
+import pytest
+
+import s2s
+from s2s.runtime import entries, is_named, is_record
+
+try:
+    from .test_reverse import assert_tree_close, assert_unchanged
+except ImportError:
+    from test_reverse import assert_tree_close, assert_unchanged
+
+H = 1e-6
+RTOL, ATOL = 1e-6, 1e-7
+
+
+@dataclasses.dataclass
+class Wave:
+    amp: float
+    freq: np.ndarray
+    label: str = "wave"
+    harmonics: int = 2
+
+
+Affine = collections.namedtuple("Affine", "scale shift")
+
+
+def dict_layer(params, x):
+    return np.tanh(x @ params["W"] + params["b"]) * params["s"] + params["n"]
+
+
+def dict_layer_loss(params, x):
+    return np.sum(dict_layer(params, x) ** 2)
+
+
+def wave(p, t):
+    return p.amp * np.sin(p.freq * t) * p.harmonics
+
+
+def wave_loss(p, t):
+    return np.sum(wave(p, t) ** 2) + p.amp ** 3
+
+
+def affine_pair(a, x):
+    y = a.scale * x + a.shift
+    return np.exp(y), np.sum(y * y)
+
+
+def affine_loss(a, x):
+    return np.sum(np.exp(a.scale * x + a.shift)) * a.scale
+
+
+def nested(tree, x):
+    first, second = tree["layers"][0], tree["layers"][1]
+    h = np.tanh(x @ first[0] + first[1])
+    return np.sin(h @ second[0]) * tree["out"]["gain"] + second[1]
+
+
+def nested_loss(tree, x):
+    return np.sum(nested(tree, x) ** 2) + tree["out"]["gain"] ** 2
+
+
+def with_ints(items, x):
+    return items[0] * x ** items[1] + np.cos(items[2]) * items[3]["c"]
+
+
+def with_ints_loss(items, x):
+    return np.sum(with_ints(items, x) ** 2) * items[3]["c"]
+
+
+def of_a_list(ws, x):
+    return np.sin(ws[0] * x) + ws[1] @ x
+
+
+def of_a_list_loss(ws, x):
+    return np.sum(of_a_list(ws, x) ** 3)
+
+
+Row = collections.namedtuple("Row", "name fn loss args wrt")
+ROWS = [
+    Row("dict_of_arrays", dict_layer, dict_layer_loss,
+        ({"W": np.array([[0.5, -0.3, 0.1], [0.2, 0.8, 0.3]]), "b": np.array([0.1, -0.2, 0.3]), "s": 1.5, "n": 3,
+          "label": "net"}, np.array([0.3, -0.7])), 0),
+    Row("dataclass", wave, wave_loss, (Wave(1.3, np.array([0.4, -1.1, 0.7])), np.array([0.5, 1.5, -0.8])), 0),
+    Row("namedtuple_tuple_result", affine_pair, affine_loss, (Affine(0.7, np.array([0.1, -0.4])), np.array([0.3, 0.9])),
+        0),
+    Row("nested_dict_of_tuples", nested, nested_loss,
+        ({"layers": ((np.array([[0.4, -0.2], [0.3, 0.6]]), np.array([0.1, -0.1])),
+                     (np.array([[0.5, 0.2, -0.3], [0.1, -0.7, 0.4]]), np.array([0.2, 0.0, -0.2]))),
+          "out": {"gain": 1.2, "name": "head"}}, np.array([0.8, -0.5])), 0),
+    Row("int_and_str_leaves", with_ints, with_ints_loss,
+        ([0.9, 2, np.array([0.3, -0.6]), {"c": 1.1, "k": 4, "tag": None}], np.array([0.7, 1.3])), 0),
+    Row("list_of_arrays", of_a_list, of_a_list_loss, ([np.array([0.3, -0.8]), np.array([[0.2, 0.5], [-0.4, 0.1]])],
+                                                       np.array([0.6, -0.2])), 0),
+    Row("container_and_array", dict_layer, dict_layer_loss,
+        ({"W": np.array([[0.5, -0.3], [0.2, 0.8]]), "b": np.array([0.1, -0.2]), "s": 0.8, "n": 1},
+         np.array([0.3, -0.7])), (0, 1)),
+    Row("dataclass_and_array", wave, wave_loss, (Wave(0.9, np.array([0.6, 1.2])), np.array([0.2, -0.4])), (1, 0)),
+]
+
+
+# --- the oracle: structure and central differences, written independently of s2s/api/treejac.py ---------------
+
+def _is_float(x):
+    if isinstance(x, (bool, np.bool_)):
+        return False
+    if isinstance(x, np.ndarray):
+        return np.issubdtype(x.dtype, np.floating)
+    return isinstance(x, (float, np.floating))
+
+
+def _map(x, fn, named=False):
+    """``x`` with each leaf ``v`` replaced by ``fn(v, named)``; ``named``: an entry of a dict or record."""
+    if is_named(x):
+        values = {k: _map(v, fn, True) for k, v in entries(x)}
+        if isinstance(x, dict):
+            return values
+        return dataclasses.replace(x, **values)
+    if isinstance(x, tuple) and hasattr(x, "_fields"):
+        return type(x)(*[_map(v, fn) for v in x])
+    if isinstance(x, (list, tuple)):
+        return type(x)(_map(v, fn) for v in x)
+    return fn(x, named)
+
+
+def _float_elements(x):
+    """(getter-setter path, index) of every element of every float leaf of ``x``."""
+    if is_named(x):
+        for k, v in entries(x):
+            for path, i in _float_elements(v):
+                yield ((k, is_record(x)),) + path, i
+    elif isinstance(x, (list, tuple)):
+        for j, v in enumerate(x):
+            for path, i in _float_elements(v):
+                yield ((j, False),) + path, i
+    elif _is_float(x):
+        for i in np.ndindex(np.shape(x)):
+            yield (), i
+
+
+def _get(x, path):
+    for key, attr in path:
+        x = getattr(x, key) if attr else x[key]
+    return x
+
+
+def _bumped(x, path, index, h):
+    """A copy of ``x`` with element ``index`` of the leaf at ``path`` moved by ``h``."""
+    if not path:
+        if isinstance(x, np.ndarray):
+            y = x.copy()
+            y[index] += h
+            return y
+        return x + h
+    (key, attr), rest = path[0], path[1:]
+    if attr:
+        return dataclasses.replace(x, **{key: _bumped(getattr(x, key), rest, index, h)})
+    if isinstance(x, dict):
+        return dict(x, **{key: _bumped(x[key], rest, index, h)}) if isinstance(key, str) else \
+            {k: (_bumped(v, rest, index, h) if k == key else v) for k, v in x.items()}
+    items = [_bumped(v, rest, index, h) if j == key else v for j, v in enumerate(x)]
+    return type(x)(*items) if hasattr(x, "_fields") else type(x)(items)
+
+
+def _result_leaves(out):
+    return list(out) if isinstance(out, tuple) else [out]
+
+
+def numeric_jacobian(fn, args, argnum):
+    """d fn / d args[argnum] by central differences: the result's leaves outside (a tuple for a tuple result),
+    the argument's structure inside with blocks of shape out_leaf.shape + leaf.shape."""
+    value = args[argnum]
+    outs = _result_leaves(fn(*args))
+    blocks = [{} for _ in outs]  # per output leaf: (path of the leaf of value) -> {index: derivative}
+    for path, index in _float_elements(value):
+        def at(h):
+            moved = list(args)
+            moved[argnum] = _bumped(value, path, index, h)
+            return _result_leaves(fn(*moved))
+        plus, minus = at(H), at(-H)
+        for o in range(len(outs)):
+            blocks[o].setdefault(path, {})[index] = (np.asarray(plus[o]) - np.asarray(minus[o])) / (2 * H)
+    jac = []
+    for o, leaf in enumerate(outs):
+        def block(v, path, named, o=o, leaf=leaf):
+            if not _is_float(v):
+                return None if named else np.zeros(np.shape(leaf) + np.shape(v))
+            b = np.zeros(np.shape(leaf) + np.shape(v))
+            for index, d in blocks[o].get(path, {}).items():
+                b[(Ellipsis,) + index] = d
+            return b
+        jac.append(_with_paths(value, block))
+    return tuple(jac) if isinstance(fn(*args), tuple) else jac[0]
+
+
+def _with_paths(value, block, path=(), named=False):
+    """``value`` with each leaf ``v`` replaced by ``block(v, path, named)`` (paths as ``_float_elements``)."""
+    if is_named(value):
+        values = {k: _with_paths(v, block, path + ((k, is_record(value)),), True) for k, v in entries(value)}
+        return values if isinstance(value, dict) else dataclasses.replace(value, **values)
+    if isinstance(value, (list, tuple)):
+        items = [_with_paths(v, block, path + ((j, False),)) for j, v in enumerate(value)]
+        return type(value)(*items) if hasattr(value, "_fields") else type(value)(items)
+    return block(value, path, named)
+
+
+def expected_jacobian(fn, args, wrt):
+    """The documented layout: result structure outside, a tuple over a tuple ``wrt`` inside each output leaf."""
+    if not isinstance(wrt, tuple):
+        return numeric_jacobian(fn, args, wrt)
+    per_wrt = [numeric_jacobian(fn, args, w) for w in wrt]
+    if isinstance(fn(*args), tuple):
+        return tuple(tuple(p[o] for p in per_wrt) for o in range(len(per_wrt[0])))
+    return tuple(per_wrt)
+
+
+def _ids(row):
+    return row.name
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize("row", ROWS, ids=_ids)
+def test_jacobian_matches_central_differences(row, mode):
+    args = copy.deepcopy(row.args)
+    got = s2s.jacobian(row.fn, wrt=row.wrt, mode=mode)(*args)
+    assert_unchanged(args, row.args)
+    assert_tree_close(got, expected_jacobian(row.fn, row.args, row.wrt), RTOL, ATOL, "jacobian")
+
+
+@pytest.mark.parametrize("row", ROWS, ids=_ids)
+def test_forward_and_reverse_jacobians_agree(row):
+    reverse = s2s.jacobian(row.fn, wrt=row.wrt)(*copy.deepcopy(row.args))
+    forward = s2s.jacobian(row.fn, wrt=row.wrt, mode="forward")(*copy.deepcopy(row.args))
+    assert_tree_close(forward, reverse, 1e-12, 1e-14, "forward vs reverse")
+
+
+def _grad_of(row):
+    """The gradient as a function of the wrt arguments, for the differences of the Hessian's oracle."""
+    return s2s.grad(row.loss, wrt=row.wrt)
+
+
+@pytest.mark.parametrize("row", ROWS, ids=_ids)
+def test_hessian_matches_differences_of_the_gradient(row):
+    args = copy.deepcopy(row.args)
+    got = s2s.hessian(row.loss, wrt=row.wrt)(*args)
+    assert_unchanged(args, row.args)
+    gradient = _grad_of(row)
+    s2s.check_grad(row.loss, *copy.deepcopy(row.args), wrt=row.wrt)  # the gradient the oracle differentiates
+
+    def g(*a):
+        out = gradient(*a)
+        return out if isinstance(row.wrt, tuple) else (out,)
+    wrts = row.wrt if isinstance(row.wrt, tuple) else (row.wrt,)
+    grads = g(*row.args)
+    for i, gi in enumerate(grads):
+        for j, w in enumerate(wrts):
+            want = _grad_blocks(lambda *a, i=i: g(*a)[i], row.args, w, gi)
+            for path, block in want.items():
+                here = _get(got[i] if isinstance(row.wrt, tuple) else got, path)
+                here = here[j] if isinstance(row.wrt, tuple) and here is not None else here
+                assert_tree_close(here, block, 1e-5, 1e-6, "H[{}]{}[{}]".format(i, path, j))
+
+
+def _grad_blocks(gi, args, argnum, like):
+    """d (gradient i) / d args[argnum] by central differences, per leaf of the gradient (a flat dict path -> block)."""
+    out = {}
+    for path, leaf in _paths(like):
+        if leaf is None:
+            out[path] = None
+            continue
+        out[path] = numeric_jacobian(lambda *a, path=path: np.asarray(_get(gi(*a), path), dtype=float), args,
+                                     argnum)
+    return out
+
+
+def _paths(x, path=()):
+    if is_named(x):
+        for k, v in entries(x):
+            yield from _paths(v, path + ((k, is_record(x)),))
+    elif isinstance(x, (list, tuple)):
+        for j, v in enumerate(x):
+            yield from _paths(v, path + ((j, False),))
+    else:
+        yield path, x
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if not isinstance(r.wrt, tuple)], ids=_ids)
+def test_hessian_is_symmetric(row):
+    hess = s2s.hessian(row.loss, wrt=row.wrt)(*copy.deepcopy(row.args))
+    value = row.args[row.wrt]
+    floats = [(p, leaf) for p, leaf in _paths(value) if _is_float(leaf)]
+    for p1, l1 in floats:
+        for p2, l2 in floats:
+            a = np.reshape(_get(_get(hess, p1), p2), (np.size(l1), np.size(l2)))
+            b = np.reshape(_get(_get(hess, p2), p1), (np.size(l2), np.size(l1)))
+            np.testing.assert_allclose(a, b.T, rtol=1e-10, atol=1e-12, err_msg="{} {}".format(p1, p2))
+
+
+@pytest.mark.parametrize("row", ROWS, ids=_ids)
+def test_batched_vjp_stacks_the_cotangents_of_each_leaf(row):
+    rng = np.random.default_rng(3)
+    out = row.fn(*row.args)
+    douts = [_map(out, lambda v, _n: rng.standard_normal(np.shape(v)) if np.ndim(v) else float(
+        rng.standard_normal())) for _ in range(3)]
+    one = s2s.vjp(row.fn, wrt=row.wrt)
+    singles = [one(*copy.deepcopy(row.args), d)[1] for d in douts]
+    stacked = tuple(np.stack(leaves) for leaves in zip(*[_result_leaves(d) for d in douts]))
+    stacked = stacked if isinstance(out, tuple) else stacked[0]
+    args = copy.deepcopy(row.args)
+    value, batched = s2s.vjp(row.fn, wrt=row.wrt, batch=True)(*args, stacked)
+    assert_unchanged(args, row.args)
+    want = _stack_trees(singles)
+    assert_tree_close(batched, want, 1e-12, 1e-14, "batched cotangents")
+
+
+def _stack_trees(trees):
+    first = trees[0]
+    if first is None:
+        return None
+    if is_named(first):
+        values = {k: _stack_trees([dict(entries(t))[k] for t in trees]) for k, _ in entries(first)}
+        return values if isinstance(first, dict) else dataclasses.replace(first, **values)
+    if isinstance(first, (list, tuple)):
+        items = [_stack_trees([t[j] for t in trees]) for j in range(len(first))]
+        return type(first)(*items) if hasattr(first, "_fields") else type(first)(items)
+    return np.stack([np.asarray(t, dtype=float) for t in trees])
