@@ -341,3 +341,48 @@ def _stack_trees(trees):
         items = [_stack_trees([t[j] for t in trees]) for j in range(len(first))]
         return type(first)(*items) if hasattr(first, "_fields") else type(first)(items)
     return np.stack([np.asarray(t, dtype=float) for t in trees])
+
+
+@dataclasses.dataclass
+class Model:
+    w: np.ndarray
+    b: float
+    name: str = "model"
+
+    def predict(self, x):
+        return np.tanh(self.w * x) + self.b
+
+    def loss(self, x):
+        return np.sum(self.predict(x) ** 2) * self.b
+
+
+def test_bound_methods_with_respect_to_self_and_their_arguments():
+    m, x = Model(np.array([0.3, 0.5]), 0.2), np.array([1.0, -2.0])
+    for mode in ("reverse", "forward"):
+        jac = s2s.jacobian(m.predict, wrt="self", mode=mode)(x)
+        assert type(jac) is Model and jac.name is None
+        assert_tree_close(jac, numeric_jacobian(Model.predict, (m, x), 0), RTOL, ATOL, "d predict / d self")
+        assert_tree_close(s2s.jacobian(m.predict, mode=mode)(x), numeric_jacobian(Model.predict, (m, x), 1), RTOL,
+                          ATOL, "d predict / d x")
+    hess = s2s.hessian(m.loss, wrt="self")(x)
+    assert_tree_close(hess, s2s.hessian(Model.loss)(m, x), 1e-14, 0.0, "hessian of the bound method")
+    assert type(hess.w) is Model and hess.name is None and hess.w.name is None
+    np.testing.assert_allclose(hess.w.b, hess.b.w, rtol=1e-12)
+    assert_tree_close(s2s.hessian(m.loss)(x), s2s.hessian(Model.loss, wrt=1)(m, x), 1e-14, 0.0, "hessian in x")
+
+
+def complex_entry(p, x):
+    return np.sum(np.abs(p["z"] * x) ** 2) + p["k"]
+
+
+def only_ints(p, x):
+    return x * p["k"]
+
+
+def test_what_has_no_float_or_is_complex():
+    x = np.array([1.0, 2.0])
+    assert s2s.jacobian(only_ints)({"k": 2}, x) == {"k": None}
+    assert s2s.jacobian(only_ints, mode="forward")({"k": 2}, x) == {"k": None}
+    assert s2s.hessian(complex_entry, wrt=1)({"z": np.array([1 + 1j, 2j]), "k": 1}, x).shape == (2, 2)
+    with pytest.raises(s2s.S2SError, match=r"hessian of complex_entry with respect to `p\['z'\]`, which is complex"):
+        s2s.hessian(complex_entry)({"z": np.array([1 + 1j, 2j]), "k": 1}, x)

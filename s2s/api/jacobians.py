@@ -13,7 +13,8 @@ import warnings
 import numpy as np
 
 from s2s.api import arrays, treejac
-from s2s.api.transforms import Derived, grad, jvp, location, transform_of
+from s2s.api.methods import NO_RECEIVER, after_self, unbound
+from s2s.api.transforms import Derived, Transformed, grad, jvp, location, transform_of
 from s2s.common.errors import ArgumentError, ComplexInputError, ComplexOutputError
 from s2s.runtime import rebuilt, float_dtype, is_named, path_text
 
@@ -52,9 +53,20 @@ def jacobian(f=None, wrt=0, mode="reverse", *, verbose=False):
 
 
 def _wrt_values(transformed, args, kwargs):
-    bound = transformed.bind(args, kwargs)
+    bound = transformed.bind(_with_self(transformed, args), kwargs)
     bound.apply_defaults()
     return [bound.arguments[name] for name in transformed.wrt]
+
+
+def _with_self(transformed, args):
+    """The arguments of the function: a bound method's object first."""
+    return args if transformed.receiver is NO_RECEIVER else (transformed.receiver,) + tuple(args)
+
+
+def _primal(transformed, args, kwargs):
+    """What the function ``transformed`` differentiates returns for these arguments."""
+    args = _with_self(transformed, args)
+    return transformed.target(transformed.containers(transformed.bind(args, kwargs)))(*args, **kwargs)
 
 
 def _basis(value):
@@ -143,7 +155,7 @@ def _jacobian_by_rows(transformed, args, kwargs, batched=None):
     """The Jacobian from vector-Jacobian products along the unit cotangents: with ``batched`` (the same
     vjp with ``batch=True``) a chunk of rows per call, else one call per row."""
     values = _wrt_values(transformed, args, kwargs)
-    out = transformed.target(transformed.containers(transformed.bind(args, kwargs)))(*args, **kwargs)
+    out = _primal(transformed, args, kwargs)
     if any(np.iscomplexobj(leaf) for leaf in _leaves(out)):
         raise ComplexOutputError(
             "{}: jacobian(mode=\"reverse\") of {}, whose result is complex: a row of unit cotangents gives "
@@ -249,7 +261,7 @@ def _tree_by_columns(transformed, values, args, kwargs, batched):
     """The Jacobian with respect to containers (s2s/api/treejac.py), columns from batched jvps."""
     out = None
     if not any(treejac.Flat(v).size for v in values):  # nothing to seed: the result alone gives the structure
-        out = transformed.target(transformed.containers(transformed.bind(args, kwargs)))(*args, **kwargs)
+        out = _primal(transformed, args, kwargs)
     return _batched_else_seed_by_seed(
         batched, lambda: treejac.by_columns(lambda tangents, k: batched(*args, *tangents, **kwargs), values, _chunk,
                                             transformed.as_tuple, out),
@@ -277,11 +289,15 @@ def hessian(f=None, wrt=0, *, verbose=False, compile=None):
     """
     if f is None:
         return lambda g: hessian(g, wrt, verbose=verbose, compile=compile)
+    fn, receiver = unbound(f, (Transformed, Derived))
+    if receiver is not NO_RECEIVER:  # a bound method: the function, its object first (wrt="self" too)
+        f, wrt = fn, after_self(wrt)
     gradient = grad(f, wrt, verbose=verbose)
     inner = jvp(gradient, wrt, compile=compile, verbose=verbose and compile is not None)
     batched = None if compile else jvp(gradient, wrt, verbose=verbose, batch=True)
 
     def hess(*args, **kwargs):
+        args = args if receiver is NO_RECEIVER else (receiver,) + args
         arrays.numpy_only("s2s.hessian", location(inner.base), args, kwargs)
         _refuse_complex_arguments(inner, _wrt_values(inner, args, kwargs))
         return _jacobian_by_columns(inner, args, kwargs, batched)
