@@ -386,3 +386,92 @@ def test_what_has_no_float_or_is_complex():
     assert s2s.hessian(complex_entry, wrt=1)({"z": np.array([1 + 1j, 2j]), "k": 1}, x).shape == (2, 2)
     with pytest.raises(s2s.S2SError, match=r"hessian of complex_entry with respect to `p\['z'\]`, which is complex"):
         s2s.hessian(complex_entry)({"z": np.array([1 + 1j, 2j]), "k": 1}, x)
+
+
+# --- sparse: the float elements of a container are the columns, leaf by leaf in order, C order inside ----------
+
+SINGLE = [r for r in ROWS if not isinstance(r.wrt, tuple)]
+
+
+def flat_jacobian(fn, args, argnum):
+    """Central differences as a matrix: rows the result's elements (leaf by leaf), columns the float elements of
+    args[argnum] in the documented order."""
+    value = args[argnum]
+    columns = []
+    for path, index in _float_elements(value):
+        def at(h):
+            moved = list(args)
+            moved[argnum] = _bumped(value, path, index, h)
+            return np.concatenate([np.ravel(o) for o in _result_leaves(fn(*moved))])
+        columns.append((at(H) - at(-H)) / (2 * H))
+    return np.stack(columns, axis=1)
+
+
+def flat_gradient(row):
+    gradient = s2s.grad(row.loss, wrt=row.wrt)
+
+    def g(*a):
+        out = gradient(*a)
+        return tuple(np.asarray(_get(out, path), dtype=float) for path, _ in _float_elements_paths(row.args[row.wrt]))
+    return g
+
+
+def _float_elements_paths(value):
+    seen = []
+    for path, _ in _float_elements(value):
+        if path not in [p for p, _ in seen]:
+            seen.append((path, None))
+    return seen
+
+
+@pytest.mark.parametrize("row", SINGLE, ids=_ids)
+def test_sparse_jacobian_and_its_pattern(row):
+    args = copy.deepcopy(row.args)
+    want = flat_jacobian(row.fn, row.args, row.wrt)
+    pattern = s2s.jacobian_sparsity(row.fn, *args, wrt=row.wrt).toarray()
+    assert pattern.shape == want.shape
+    assert not np.any((np.abs(want) > 1e-9) & ~pattern), "the pattern misses nonzeros"
+    for mode in ("forward", "reverse"):
+        got = s2s.sparse_jacobian(row.fn, wrt=row.wrt, mode=mode)(*args)
+        np.testing.assert_allclose(got.toarray(), want, rtol=RTOL, atol=ATOL, err_msg=mode)
+    assert_unchanged(args, row.args)
+
+
+@pytest.mark.parametrize("row", SINGLE, ids=_ids)
+def test_sparse_hessian_and_its_pattern(row):
+    args = copy.deepcopy(row.args)
+    want = flat_jacobian(flat_gradient(row), row.args, row.wrt)
+    pattern = s2s.hessian_sparsity(row.loss, *args, wrt=row.wrt).toarray()
+    assert not np.any((np.abs(want) > 1e-7) & ~pattern), "the pattern misses nonzeros"
+    got = s2s.sparse_hessian(row.loss, wrt=row.wrt)(*args).toarray()
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(got, got.T, rtol=1e-12, atol=1e-14)
+    assert_unchanged(args, row.args)
+
+
+def test_columns_map_back_to_leaf_and_index():
+    from s2s.api.treejac import Flat
+
+    params = ROWS[0].args[0]  # W (2, 3), b (3,), s, then n and label: no columns
+    flat = Flat(params)
+    assert flat.size == 10
+    assert [flat.where(j) for j in (0, 4, 6, 9)] == [("['W']", (0, 0)), ("['W']", (1, 1)), ("['b']", (0,)),
+                                                     ("['s']", ())]
+    assert Flat(Wave(1.0, np.zeros(2))).where(1) == (".freq", (0,))
+    with pytest.raises(IndexError):
+        flat.where(10)
+
+
+def test_a_new_leaf_shape_is_detected_again():
+    g = s2s.sparse_jacobian(dict_layer)
+    small = ROWS[0].args
+    big = (dict(small[0], W=np.ones((2, 4)) * 0.1, b=np.zeros(4)), small[1])
+    assert g(*small).shape == (3, 10) and g(*big).shape == (4, 13)
+
+
+def test_sparse_refusals_name_the_leaf():
+    x = np.array([1.0, 2.0])
+    with pytest.raises(s2s.S2SError, match=r"with respect to `p\['z'\]`, which is complex"):
+        s2s.jacobian_sparsity(complex_entry, {"z": np.array([1 + 1j, 2j]), "k": 1}, x)
+    with pytest.raises(s2s.S2SError, match="take one wrt argument"):
+        s2s.sparse_jacobian(dict_layer, wrt=(0, 1))

@@ -120,18 +120,20 @@ class Flat:
                          _inexact(np.broadcast_to(leaf, (k,) + shape)).reshape(k, size))
         return np.concatenate(parts, axis=1) if parts else np.zeros((k, 0))
 
-    def split(self, block, lead):
+    def split(self, block, lead, tangent=False):
         """``block`` (shape ``lead + (size,)``) as ``value``'s structure, each floating-point leaf of shape
-        ``lead + leaf.shape``; the other entries ``None`` in a dict or record, zeros in a list or tuple."""
+        ``lead + leaf.shape``; the other entries ``None`` in a dict or record, zeros in a list or tuple.
+        ``tangent``: as a tangent for s2s.jvp (dicts for records, ``0.0`` for the entries without floats)."""
         spans = dict(zip(self.paths, zip(self.offsets, self.shapes)))
 
         def piece(path, leaf, inside_named):
             if path not in spans:
-                return None if inside_named else np.zeros(lead + np.shape(leaf))
+                return (0.0 if tangent else None) if inside_named else np.zeros(lead + np.shape(leaf))
             offset, shape = spans[path]
             size = int(np.prod(shape, dtype=int))
-            return np.array(block[..., offset:offset + size].reshape(lead + shape))
-        return mapped(self.value, piece)
+            part = np.array(block[..., offset:offset + size].reshape(lead + shape))
+            return float(part) if tangent and not lead and isinstance(leaf, float) else part
+        return mapped(self.value, piece, records_as_dicts=tangent)
 
 
 def _inexact(t):
