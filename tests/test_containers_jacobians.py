@@ -23,8 +23,12 @@ import s2s
 from s2s.runtime import entries, is_named, is_record
 
 try:
+    from . import functions
+    from .test_forward import random_like, wrt_values
     from .test_reverse import assert_tree_close, assert_unchanged
 except ImportError:
+    import functions
+    from test_forward import random_like, wrt_values
     from test_reverse import assert_tree_close, assert_unchanged
 
 H = 1e-6
@@ -475,3 +479,79 @@ def test_sparse_refusals_name_the_leaf():
         s2s.jacobian_sparsity(complex_entry, {"z": np.array([1 + 1j, 2j]), "k": 1}, x)
     with pytest.raises(s2s.S2SError, match="take one wrt argument"):
         s2s.sparse_jacobian(dict_layer, wrt=(0, 1))
+
+
+# --- the shared table's cases whose wrt arguments are containers (tests/functions.py) ----------------------------
+
+TABLE = [c for c in functions.CASES if "unsupported" not in c.tags and not all(
+    isinstance(v, (float, np.ndarray, np.generic)) for v in wrt_values(c, c.args))]
+
+
+def _close(got, want, where):
+    """Same structure (None where ``want`` has None); values close, whatever their float dtype."""
+    if want is None:
+        assert got is None, where
+    elif is_named(want):
+        assert type(got) is type(want), where
+        for k, w in entries(want):
+            _close(dict(entries(got))[k], w, "{}[{!r}]".format(where, k))
+    elif isinstance(want, (list, tuple)):
+        assert type(got) is type(want) and len(got) == len(want), where
+        for i, (g, w) in enumerate(zip(got, want)):
+            _close(g, w, "{}[{}]".format(where, i))
+    else:
+        assert np.shape(got) == np.shape(want), where
+        np.testing.assert_allclose(np.asarray(got, dtype=float), np.asarray(want, dtype=float), rtol=1e-6,
+                                   atol=1e-9, err_msg=where)
+
+
+@pytest.mark.parametrize("case", TABLE, ids=lambda c: c.name)
+def test_jacobian_of_a_scalar_function_is_its_gradient(case):
+    want = s2s.grad(case.fn, wrt=case.wrt)(*copy.deepcopy(case.args))
+    for mode in ("reverse", "forward"):
+        args = copy.deepcopy(case.args)
+        _close(s2s.jacobian(case.fn, wrt=case.wrt, mode=mode)(*args), want, mode)
+        assert_unchanged(args, case.args)
+
+
+def _contract(hess, v, like):
+    """sum over the leaves p2 of ``v``: H[p1][p2] contracted with v[p2], for every float leaf p1 of ``like``."""
+    out = {}
+    for p1, l1 in _paths(like):
+        if not _is_float(l1):
+            continue
+        row = _get(hess, p1)
+        out[p1] = sum(np.tensordot(_get(row, p2), np.asarray(_get(v, p2), dtype=float), axes=np.ndim(l2))
+                      for p2, l2 in _paths(like) if _is_float(l2))
+    return out
+
+
+@pytest.mark.parametrize("case", [c for c in TABLE if not isinstance(c.wrt, tuple)], ids=lambda c: c.name)
+def test_hessian_contracted_with_v_is_the_hvp(case):
+    value = wrt_values(case, case.args)[0]
+    args = copy.deepcopy(case.args)
+    hess = s2s.hessian(case.fn, wrt=case.wrt)(*args)
+    assert_unchanged(args, case.args)
+    v = random_like(value, np.random.default_rng(4))
+    product = s2s.hvp(case.fn, wrt=case.wrt)(*copy.deepcopy(case.args), v)
+    for path, got in _contract(hess, v, value).items():
+        np.testing.assert_allclose(got, np.asarray(_get(product, path), dtype=float), rtol=1e-6, atol=1e-9,
+                                   err_msg=str(path))
+
+
+@pytest.mark.parametrize("case", [c for c in TABLE if not isinstance(c.wrt, tuple)], ids=lambda c: c.name)
+def test_sparse_hessian_and_gradient_of_the_table_match_the_dense_ones(case):
+    value = wrt_values(case, case.args)[0]
+    paths = [(p, np.shape(_get(value, p))) for p, _ in _float_elements_paths(value)]
+    hess = s2s.hessian(case.fn, wrt=case.wrt)(*copy.deepcopy(case.args))
+    dense = np.vstack([np.hstack([np.reshape(_get(_get(hess, p1), p2), (int(np.prod(s1)), -1)) for p2, _ in paths])
+                       for p1, s1 in paths])
+    args = copy.deepcopy(case.args)
+    np.testing.assert_allclose(s2s.sparse_hessian(case.fn, wrt=case.wrt)(*args).toarray(), dense, rtol=1e-10,
+                               atol=1e-12)
+    gradient = s2s.grad(case.fn, wrt=case.wrt)(*copy.deepcopy(case.args))
+    flat = np.concatenate([np.ravel(_get(gradient, p)) for p, _ in paths])
+    np.testing.assert_allclose(s2s.sparse_jacobian(case.fn, wrt=case.wrt, mode="reverse")(*args).toarray()[0], flat,
+                               rtol=1e-10, atol=1e-12)
+    assert not np.any((flat != 0) & ~s2s.jacobian_sparsity(case.fn, *args, wrt=case.wrt).toarray()[0])
+    assert_unchanged(args, case.args)
