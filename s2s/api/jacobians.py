@@ -1,7 +1,8 @@
 """Jacobians, Hessians and Hessian-vector products, assembled from generated derivatives.
 
 ``jacobian`` stacks vector-Jacobian products (rows, reverse mode) or
-Jacobian-vector products (columns, forward mode) along unit seeds; ``hessian``
+Jacobian-vector products (columns, forward mode) along unit seeds (for containers, along
+the float elements that s2s/api/treejac.py numbers); ``hessian``
 and ``hvp`` differentiate the generated gradient in forward mode. The seeds
 go through the batched derivatives (``batch=True``) a chunk at a time; if a
 batched call fails, one seed at a time takes over. Its error, if it fails
@@ -27,6 +28,11 @@ def jacobian(f=None, wrt=0, mode="reverse", *, verbose=False):
     Jacobian-vector products (one per input element); many rows or columns
     go through each call (``vjp``/``jvp`` with ``batch=True``). A tuple ``wrt`` gives a
     tuple of Jacobians; a tuple result gives a tuple over its values.
+
+    With respect to a container (dict, dataclass, object, list, tuple, named
+    tuple) the Jacobian has the argument's structure, each float leaf of
+    shape ``out.shape + leaf.shape``; the other entries get ``None`` in a dict
+    or record and zeros in a list or tuple, as ``grad`` gives them (s2s/api/treejac.py).
     """
     if f is None:
         return lambda g: jacobian(g, wrt, mode, verbose=verbose)
@@ -285,6 +291,8 @@ def hessian(f=None, wrt=0, *, verbose=False, compile=None):
 
     Forward over reverse: the Jacobian, by columns, of the generated gradient
     (many columns per call: ``jvp(grad(f), batch=True)``). A tuple ``wrt`` gives the blocks ``H[i][j] = d2 f / d arg_i d arg_j``.
+    With respect to a container, the gradient's structure holds the argument's: ``H[k1][k2]`` has shape
+    ``leaf1.shape + leaf2.shape`` (``None`` where the gradient has ``None``). A bound method's object comes first.
     ``compile="numba"`` compiles the forward-over-reverse code (one column per call).
     """
     if f is None:

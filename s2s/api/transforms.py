@@ -650,7 +650,8 @@ def vjp(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory=
 
     ``batch=True`` pulls k cotangents back in one call: ``dout`` has shape
     ``(k,) + out.shape`` (containers elementwise) and so has each cotangent,
-    ``(k,) + arg.shape``; the primal sweep runs once.
+    ``(k,) + arg.shape``; the primal sweep runs once. With respect to a dict or record, the
+    cotangent has its structure with ``(k,) + leaf.shape`` leaves (``None`` as ``grad`` gives it).
     """
     options = _options(f, verbose, optimize, checkpoint, memory, compile, batch)
     if batch:
