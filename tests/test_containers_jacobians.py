@@ -539,7 +539,12 @@ def test_hessian_contracted_with_v_is_the_hvp(case):
                                    err_msg=str(path))
 
 
-@pytest.mark.parametrize("case", [c for c in TABLE if not isinstance(c.wrt, tuple)], ids=lambda c: c.name)
+# a tuple wrt's first argument where it is a container (the sparse functions take one)
+FIRST = [c if not isinstance(c.wrt, tuple) else dataclasses.replace(c, wrt=c.wrt[0]) for c in TABLE]
+FIRST = [c for c in FIRST if not all(isinstance(v, (float, np.ndarray, np.generic)) for v in wrt_values(c, c.args))]
+
+
+@pytest.mark.parametrize("case", FIRST, ids=lambda c: c.name)
 def test_sparse_hessian_and_gradient_of_the_table_match_the_dense_ones(case):
     value = wrt_values(case, case.args)[0]
     paths = [(p, np.shape(_get(value, p))) for p, _ in _float_elements_paths(value)]
@@ -555,3 +560,22 @@ def test_sparse_hessian_and_gradient_of_the_table_match_the_dense_ones(case):
                                rtol=1e-10, atol=1e-12)
     assert not np.any((flat != 0) & ~s2s.jacobian_sparsity(case.fn, *args, wrt=case.wrt).toarray()[0])
     assert_unchanged(args, case.args)
+
+
+@pytest.mark.parametrize("row", ROWS, ids=_ids)
+def test_one_seed_at_a_time_and_small_chunks_give_the_same_jacobian(row):
+    """The fallback of a failing batched call (one seed per call), and chunks that end inside a leaf."""
+    from s2s.api import treejac
+
+    names = row.wrt if isinstance(row.wrt, tuple) else (row.wrt,)
+    values = [row.args[w] for w in names]
+    want = s2s.jacobian(row.fn, wrt=row.wrt)(*copy.deepcopy(row.args))
+    three = lambda n: 3  # noqa: E731
+    columns = treejac.by_columns(treejac.per_seed_jvp(s2s.jvp(row.fn, wrt=row.wrt), row.args, {}), values, three,
+                                 isinstance(row.wrt, tuple))
+    batched = s2s.jvp(row.fn, wrt=row.wrt, batch=True)
+    chunked = treejac.by_columns(lambda t, k: batched(*row.args, *t), values, three, isinstance(row.wrt, tuple))
+    rows = treejac.by_rows(treejac.per_seed_vjp(s2s.vjp(row.fn, wrt=row.wrt), row.args, {}, values), values,
+                           row.fn(*row.args), three, isinstance(row.wrt, tuple))
+    for got, how in ((columns, "columns one by one"), (chunked, "columns three at a time"), (rows, "rows one by one")):
+        assert_tree_close(got, want, 1e-12, 1e-14, how)

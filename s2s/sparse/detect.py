@@ -260,7 +260,10 @@ class Detector:
         if isinstance(node, gast.Compare):
             left = self.atom(node.left, frame)
             right = self.atom(node.comparators[0], frame)
-            return Slot(_COMPARE[type(node.ops[0])](left.value, right.value), None, left.tainted or right.tainted)
+            # a key in a dict (d.get's test): its keys, not its values, decide
+            keys = isinstance(node.ops[0], (gast.In, gast.NotIn)) and isinstance(right.value, dict)
+            return Slot(_COMPARE[type(node.ops[0])](left.value, right.value), None,
+                        left.tainted or (right.tainted and not keys))
         if isinstance(node, (gast.Tuple, gast.List)):
             slots = [self.atom(e, frame) for e in node.elts]
             kind = tuple if isinstance(node, gast.Tuple) else list
