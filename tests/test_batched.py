@@ -8,7 +8,6 @@ table, the batched result for k random seeds must equal the k unbatched
 results, with the primal value unchanged and no argument or seed modified.
 """
 import copy
-import inspect
 
 import numpy as np
 import pytest
@@ -107,22 +106,8 @@ def test_batched_jvp_on_the_shared_table(case):
     check_batched(case.fn, copy.deepcopy(case.args), case.wrt, _tol(case.args))
 
 
-def _refused_batched_vjp(case):
-    """s2s.vjp(batch=True) with respect to a dict or record is refused (issue 17: not written yet)."""
-    params = list(inspect.signature(case.fn).parameters)
-    names = case.wrt if isinstance(case.wrt, tuple) else (case.wrt,)
-    values = [case.args[w] if isinstance(w, int) else case.args[params.index(w)] for w in names]
-    if not any(is_named(v) for v in values):
-        return False
-    with pytest.raises(s2s.S2SError, match="batch=True"):
-        s2s.vjp(case.fn, wrt=case.wrt, batch=True)(*copy.deepcopy(case.args), np.ones(2))
-    return True
-
-
 @pytest.mark.parametrize("case", SUPPORTED, ids=lambda c: c.name)
 def test_batched_vjp_on_the_shared_table(case):
-    if _refused_batched_vjp(case):
-        return
     check_batched_vjp(case.fn, copy.deepcopy(case.args), case.wrt, _tol(case.args))
 
 
@@ -131,8 +116,6 @@ LOOPS = [c for c in SUPPORTED if {"loop", "while"} & set(" ".join(c.tags).replac
 
 @pytest.mark.parametrize("case", LOOPS, ids=lambda c: c.name)
 def test_batched_vjp_through_checkpointed_loops(case):
-    if _refused_batched_vjp(case):
-        return
     check_batched_vjp(case.fn, copy.deepcopy(case.args), case.wrt, _tol(case.args), checkpoint=2)
 
 

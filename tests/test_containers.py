@@ -131,14 +131,16 @@ def test_vjp_of_a_function_reading_a_named_tuple():
         s2s.vjp(returns_a_record)(p, np.arange(3.0), Pair(np.ones(3), np.ones(3)))
 
 
-def test_what_cannot_take_a_dict_or_record_is_refused():
-    for make in (s2s.jacobian, s2s.hessian):
-        with pytest.raises(s2s.S2SError, match="a dict"):
-            make(dict_loss)(PARAMS, X)
-    with pytest.raises(s2s.S2SError, match="a dict"):
-        s2s.jacobian_sparsity(dict_loss, PARAMS, X)
-    with pytest.raises(s2s.S2SError, match="batch=True"):
-        s2s.vjp(dict_loss, batch=True)(PARAMS, X, np.ones(2))
+def test_jacobian_hessian_and_batched_vjp_take_dicts():
+    # in full: tests/test_containers_jacobians.py
+    jac = s2s.jacobian(dict_loss)(PARAMS, X)
+    assert list(jac) == list(PARAMS) and jac["n"] is None and jac["W"].shape == (2, 2)
+    np.testing.assert_allclose(jac["W"], s2s.grad(dict_loss)(PARAMS, X)["W"])
+    hess = s2s.hessian(dict_loss)(PARAMS, X)
+    assert hess["n"] is None and hess["W"]["s"].shape == (2, 2) and hess["W"]["label"] is None
+    _, cot = s2s.vjp(dict_loss, batch=True)(PARAMS, X, np.array([1.0, 2.0]))
+    np.testing.assert_allclose(cot["s"], np.array([1.0, 2.0]) * s2s.grad(dict_loss)(PARAMS, X)["s"])
+    assert s2s.jacobian_sparsity(dict_loss, PARAMS, X).shape == (1, 5)  # columns: W's four elements, then s
 
 
 def reads_real(p):

@@ -1,7 +1,8 @@
 """Jacobians, Hessians and Hessian-vector products, assembled from generated derivatives.
 
 ``jacobian`` stacks vector-Jacobian products (rows, reverse mode) or
-Jacobian-vector products (columns, forward mode) along unit seeds; ``hessian``
+Jacobian-vector products (columns, forward mode) along unit seeds (for containers, along
+the float elements that s2s/api/treejac.py numbers); ``hessian``
 and ``hvp`` differentiate the generated gradient in forward mode. The seeds
 go through the batched derivatives (``batch=True``) a chunk at a time; if a
 batched call fails, one seed at a time takes over. Its error, if it fails
@@ -12,10 +13,11 @@ import warnings
 
 import numpy as np
 
-from s2s.api import arrays
-from s2s.api.transforms import Derived, grad, jvp, location, transform_of
+from s2s.api import arrays, treejac
+from s2s.api.methods import NO_RECEIVER, after_self, unbound
+from s2s.api.transforms import Derived, Transformed, grad, jvp, location, transform_of
 from s2s.common.errors import ArgumentError, ComplexInputError, ComplexOutputError
-from s2s.runtime import rebuilt, float_dtype, is_named
+from s2s.runtime import rebuilt, float_dtype, is_named, path_text
 
 
 def jacobian(f=None, wrt=0, mode="reverse", *, verbose=False):
@@ -26,6 +28,11 @@ def jacobian(f=None, wrt=0, mode="reverse", *, verbose=False):
     Jacobian-vector products (one per input element); many rows or columns
     go through each call (``vjp``/``jvp`` with ``batch=True``). A tuple ``wrt`` gives a
     tuple of Jacobians; a tuple result gives a tuple over its values.
+
+    With respect to a container (dict, dataclass, object, list, tuple, named
+    tuple) the Jacobian has the argument's structure, each float leaf of
+    shape ``out.shape + leaf.shape``; the other entries get ``None`` in a dict
+    or record and zeros in a list or tuple, as ``grad`` gives them (s2s/api/treejac.py).
     """
     if f is None:
         return lambda g: jacobian(g, wrt, mode, verbose=verbose)
@@ -52,9 +59,20 @@ def jacobian(f=None, wrt=0, mode="reverse", *, verbose=False):
 
 
 def _wrt_values(transformed, args, kwargs):
-    bound = transformed.bind(args, kwargs)
+    bound = transformed.bind(_with_self(transformed, args), kwargs)
     bound.apply_defaults()
     return [bound.arguments[name] for name in transformed.wrt]
+
+
+def _with_self(transformed, args):
+    """The arguments of the function: a bound method's object first."""
+    return args if transformed.receiver is NO_RECEIVER else (transformed.receiver,) + tuple(args)
+
+
+def _primal(transformed, args, kwargs):
+    """What the function ``transformed`` differentiates returns for these arguments."""
+    args = _with_self(transformed, args)
+    return transformed.target(transformed.containers(transformed.bind(args, kwargs)))(*args, **kwargs)
 
 
 def _basis(value):
@@ -74,7 +92,8 @@ def _jacobian_by_columns(transformed, args, kwargs, batched=None):
     """The Jacobian from Jacobian-vector products along the unit tangents: with ``batched`` (the same jvp
     with ``batch=True``) a chunk of columns per call, else one call per column."""
     values = _wrt_values(transformed, args, kwargs)
-    _refuse_containers(transformed, values)
+    if _holds_containers(values):
+        return _tree_by_columns(transformed, values, args, kwargs, batched)
     return _batched_else_seed_by_seed(batched, lambda: _jacobian_by_chunks(batched, values, args, kwargs),
                                       lambda: _columns_seed_by_seed(transformed, values, args, kwargs))
 
@@ -142,13 +161,14 @@ def _jacobian_by_rows(transformed, args, kwargs, batched=None):
     """The Jacobian from vector-Jacobian products along the unit cotangents: with ``batched`` (the same
     vjp with ``batch=True``) a chunk of rows per call, else one call per row."""
     values = _wrt_values(transformed, args, kwargs)
-    _refuse_containers(transformed, values)
-    out = transformed.target(transformed.containers(transformed.bind(args, kwargs)))(*args, **kwargs)
+    out = _primal(transformed, args, kwargs)
     if any(np.iscomplexobj(leaf) for leaf in _leaves(out)):
         raise ComplexOutputError(
             "{}: jacobian(mode=\"reverse\") of {}, whose result is complex: a row of unit cotangents gives "
             "only the real part of each derivative. Use mode=\"forward\" (columns d f / d Re(z_j)), or "
             "s2s.vjp with complex cotangents.".format(location(transformed.base), transformed.base.__name__))
+    if _holds_containers(values) or is_named(out) or isinstance(out, (tuple, list)) and _holds_containers(out):
+        return _tree_by_rows(transformed, values, out, args, kwargs, batched)
     return _batched_else_seed_by_seed(batched, lambda: _jacobian_by_row_chunks(batched, values, out, args, kwargs),
                                       lambda: _rows_seed_by_seed(transformed, values, out, args, kwargs))
 
@@ -239,12 +259,31 @@ def _arrange(transformed, out, per_wrt):
     return for_output(0)
 
 
-def _refuse_containers(transformed, values):
-    for name, value in zip(transformed.wrt, values):
-        if isinstance(value, (list, tuple)) or is_named(value):
-            raise ArgumentError("{}: jacobian with respect to `{}`, a {}: pass an array instead (np.stack the "
-                                "values) or use s2s.vjp / s2s.jvp, which accept lists, dicts and records.".format(
-                                    location(transformed.base), name, type(value).__name__))
+def _holds_containers(values):
+    return any(isinstance(value, (list, tuple)) or is_named(value) for value in values)
+
+
+def _tree_by_columns(transformed, values, args, kwargs, batched):
+    """The Jacobian with respect to containers (s2s/api/treejac.py), columns from batched jvps."""
+    out = None
+    if not any(treejac.Flat(v).size for v in values):  # nothing to seed: the result alone gives the structure
+        out = _primal(transformed, args, kwargs)
+    return _batched_else_seed_by_seed(
+        batched, lambda: treejac.by_columns(lambda tangents, k: batched(*args, *tangents, **kwargs), values, _chunk,
+                                            transformed.as_tuple, out),
+        lambda: treejac.by_columns(treejac.per_seed_jvp(transformed, args, kwargs), values, _chunk,
+                                   transformed.as_tuple, out))
+
+
+def _tree_by_rows(transformed, values, out, args, kwargs, batched):
+    """The Jacobian with respect to containers (s2s/api/treejac.py), rows from batched vjps."""
+    def rows(dout, k):
+        cotangents = batched(*args, dout, **kwargs)[1]
+        return list(cotangents) if batched.as_tuple else [cotangents]
+    return _batched_else_seed_by_seed(
+        batched, lambda: treejac.by_rows(rows, values, out, _chunk, transformed.as_tuple),
+        lambda: treejac.by_rows(treejac.per_seed_vjp(transformed, args, kwargs, values), values, out, _chunk,
+                                transformed.as_tuple))
 
 
 def hessian(f=None, wrt=0, *, verbose=False, compile=None):
@@ -252,15 +291,21 @@ def hessian(f=None, wrt=0, *, verbose=False, compile=None):
 
     Forward over reverse: the Jacobian, by columns, of the generated gradient
     (many columns per call: ``jvp(grad(f), batch=True)``). A tuple ``wrt`` gives the blocks ``H[i][j] = d2 f / d arg_i d arg_j``.
+    With respect to a container, the gradient's structure holds the argument's: ``H[k1][k2]`` has shape
+    ``leaf1.shape + leaf2.shape`` (``None`` where the gradient has ``None``). A bound method's object comes first.
     ``compile="numba"`` compiles the forward-over-reverse code (one column per call).
     """
     if f is None:
         return lambda g: hessian(g, wrt, verbose=verbose, compile=compile)
+    fn, receiver = unbound(f, (Transformed, Derived))
+    if receiver is not NO_RECEIVER:  # a bound method: the function, its object first (wrt="self" too)
+        f, wrt = fn, after_self(wrt)
     gradient = grad(f, wrt, verbose=verbose)
     inner = jvp(gradient, wrt, compile=compile, verbose=verbose and compile is not None)
     batched = None if compile else jvp(gradient, wrt, verbose=verbose, batch=True)
 
     def hess(*args, **kwargs):
+        args = args if receiver is NO_RECEIVER else (receiver,) + args
         arrays.numpy_only("s2s.hessian", location(inner.base), args, kwargs)
         _refuse_complex_arguments(inner, _wrt_values(inner, args, kwargs))
         return _jacobian_by_columns(inner, args, kwargs, batched)
@@ -272,7 +317,9 @@ def hessian(f=None, wrt=0, *, verbose=False, compile=None):
 def _refuse_complex_arguments(transformed, values):
     """A Hessian in a complex argument is refused (as jax.hessian does): the real-pair Hessian of a real f of
     z = x + iy is not complex-linear in the direction, so no array of shape z.shape + z.shape holds it."""
-    for name, value in zip(transformed.wrt, values):
+    leaves = [(name + path_text(path), leaf) for name, value in zip(transformed.wrt, values)
+              for path, leaf, _ in treejac.leaves(value)]  # `params['W']` for a leaf of a container
+    for name, value in leaves:
         if np.iscomplexobj(value):
             raise ComplexInputError(
                 "{}: hessian of {} with respect to `{}`, which is complex ({}): the second derivative in "

@@ -206,12 +206,6 @@ class Transformed:
         if self.receiver is not NO_RECEIVER:
             args = (self.receiver,) + tuple(args)
         bound = self.bind(args, kwargs)
-        if self.kind == "vjp" and self.options.get("batch"):
-            for name in self.wrt:
-                if holds_named(bound.arguments.get(name)):
-                    raise ArgumentError("{}: s2s.vjp(..., batch=True) with respect to `{}`, which holds a dict or "
-                                        "record, is not supported yet: call s2s.vjp without batch=True once per "
-                                        "cotangent.".format(location(self.base), name))
         entry = self.generated(self.containers(bound), self._facts(bound))
         if self.kind == "jvp":
             seeds = set()
@@ -323,8 +317,8 @@ def _unbatched(tangent, what, transformed, seeds):
     if isinstance(tangent, (list, tuple)):
         return rebuilt(tangent, [_unbatched(t, what, transformed, seeds) for t in tangent])
     if is_named(tangent):  # entries that are not float arrays (a non-float entry's tangent) are left as they are
-        return rebuilt_like(tangent, {k: _unbatched(t, what, transformed, seeds) if np.ndim(t) else t
-                                      for k, t in entries(tangent)})
+        return rebuilt_like(tangent, {k: _unbatched(t, what, transformed, seeds) if isinstance(t, (list, tuple)) or
+                                      is_named(t) or np.ndim(t) else t for k, t in entries(tangent)})
     if np.ndim(tangent) == 0:
         raise ArgumentError("{}: {} must have a leading batch axis (shape (k,) + the argument's shape), not "
                             "shape {}".format(location(transformed.base), what, np.shape(tangent)))
@@ -657,7 +651,8 @@ def vjp(f=None, wrt=0, *, verbose=False, optimize=True, checkpoint=None, memory=
 
     ``batch=True`` pulls k cotangents back in one call: ``dout`` has shape
     ``(k,) + out.shape`` (containers elementwise) and so has each cotangent,
-    ``(k,) + arg.shape``; the primal sweep runs once.
+    ``(k,) + arg.shape``; the primal sweep runs once. With respect to a dict or record, the
+    cotangent has its structure with ``(k,) + leaf.shape`` leaves (``None`` as ``grad`` gives it).
     """
     options = _options(f, verbose, optimize, checkpoint, memory, compile, batch)
     if batch:

@@ -13,7 +13,7 @@ import numpy as np
 
 from s2s.runtime import (ArgumentError, add_into, complex_fit, real_part, is_basic_index, is_zero, rebuilt, add_at, cotangent, dot_grad1,
                          dot_grad2, finalize, float_dtype, matmul_grad1, matmul_grad2, read_at, unbroadcast, zero_at)
-from s2s.runtime import is_named
+from s2s.runtime import entries, getfield, is_differentiable_leaf, is_named, rebuilt_like
 
 
 def batch_size(t):
@@ -33,6 +33,8 @@ def batch_zeros(x, k):
         return rebuilt(x, [batch_zeros(e, k) for e in x])
     if is_named(x):
         return {}  # a dict or record: missing entries are zero
+    if isinstance(x, (str, bytes)):
+        return 0.0  # a dict's key read in a loop (`for name, v in d.items()`): the zero of every seed
     return np.zeros((k,) + np.shape(x), dtype=float_dtype(x))
 
 
@@ -194,16 +196,28 @@ def seed_unbroadcast(t, x, k=None):
 def seed_finalize(t, x, k=None):
     """``finalize(t_i, x)`` for every seed: the tangent of a gradient, shaped and typed like ``x``
     (a zero ``t`` stays the Python 0.0 unless the number of seeds ``k`` is given)."""
+    if is_named(x):  # a dict or record: the batched leaves in its structure, None where it has no gradient
+        t = {} if is_zero(t) else t
+        return rebuilt_like(x, {name: seed_finalize(getfield(t, name), v, k) if _has_gradient(v) else None
+                                for name, v in entries(x)})
     if is_zero(t):
         return t if k is None else batch_zeros(finalize(0.0, x), k)
     if isinstance(x, (list, tuple)):
-        return rebuilt(x, [seed_finalize(ti, xi, k) for ti, xi in zip(_items(t, len(x)), x)])
+        if isinstance(t, dict):  # a named tuple read by field names
+            t = [t.get(name, 0.0) for name in x._fields]
+        return rebuilt(x, [seed_finalize(ti, xi, k) if _has_gradient(xi) or isinstance(xi, (int, np.ndarray, np.generic))
+                           else None for ti, xi in zip(_items(t, len(x)), x)])
     if not isinstance(x, np.ndarray):  # a number: a float per seed (never the zero shortcut of batch_stack)
         return np.stack([np.asarray(finalize(seed_of(t, i), x)) for i in range(batch_size(t))])
     t = _lifted(np.asarray(t if np.iscomplexobj(x) else real_part(t), dtype=float_dtype(x)), x.ndim)
     if t.shape[1:] != x.shape:
         t = np.broadcast_to(t, t.shape[:1] + x.shape).copy()
     return t
+
+
+def _has_gradient(x):
+    """Whether ``finalize`` gives ``x`` a gradient (not None): a float leaf, or a container."""
+    return isinstance(x, (list, tuple)) or is_named(x) or is_differentiable_leaf(x)
 
 
 def _items(t, n):

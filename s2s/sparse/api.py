@@ -11,24 +11,28 @@ Detection and coloring compute with ``s2s.sparse.pattern.Pattern`` (NumPy
 only); the patterns users get are scipy.sparse CSR matrices when SciPy can be
 imported and ``Pattern`` objects otherwise. Only ``sparse_jacobian`` and
 ``sparse_hessian`` need SciPy (``MissingSciPyError`` when it is missing).
+
+The argument ``wrt`` names may be a container (dict, record, list, tuple): its
+float elements are the columns, leaf by leaf (s2s/sparse/containers.py).
 """
+import copy
 import inspect
 import time
 
 import numpy as np
 
 from s2s.api import transforms as _api
-from s2s.api import arrays, jacobians
+from s2s.api import arrays, jacobians, treejac
 from s2s.rules import templates
 from s2s.common.errors import ArgumentError, ComplexInputError, S2SError
 from s2s.frontend.normalize import normalize
 from s2s.frontend.parse import parse_function
 from s2s.sparse import algebra as P
-from s2s.sparse import coloring
+from s2s.sparse import coloring, containers
 from s2s.sparse.detect import Detector, Slot
 from s2s.sparse.pattern import Pattern
 from s2s.sparse.rules import Rules
-from s2s.runtime import is_named
+from s2s.runtime import path_text
 
 
 class MissingSciPyError(S2SError):
@@ -95,7 +99,10 @@ def _bound(f, args, kwargs):
 def _refuse_complex(f, name, x, what):
     """Sparse Jacobians and Hessians, and their patterns, are of real arguments: a complex one is refused
     (its columns would need the real and the imaginary direction each)."""
-    if np.iscomplexobj(x):
+    for path, leaf, _ in treejac.leaves(x):  # an array, or each leaf of a container (named `params['W']`)
+        if not np.iscomplexobj(leaf):
+            continue
+        x, name = leaf, name + path_text(path)
         raise ComplexInputError(
             "{}: {} of {} with respect to `{}`, which is complex ({}): s2s computes sparse derivatives and "
             "sparsity patterns for real arguments only. Pass the real and imaginary parts as two real "
@@ -108,13 +115,13 @@ def _detect(f, args, kwargs, wrt, local, hessian):
     bound = _bound(f, args, kwargs)
     x = bound.arguments[name]
     _refuse_complex(f, name, x, "the hessian sparsity" if hessian else "the jacobian sparsity")
-    if isinstance(x, (list, tuple)) or is_named(x):
-        raise ArgumentError("{}: sparsity of {} with respect to `{}`, a {}: pass an array".format(
-            _api.location(f), f.__name__, name, type(x).__name__))
-    n = P.size(x)
+    container = containers.is_container(x)
+    n = containers.size(x)
     slots = {}
     for k, v in bound.arguments.items():
-        if k == name:
+        if k == name and container:  # its float elements numbered leaf by leaf (s2s.api.treejac.Flat)
+            slots[k] = Slot(copy.deepcopy(x), containers.leaf_patterns(x, n), True)
+        elif k == name:
             v = np.array(x, dtype=float, copy=True) if np.ndim(x) else x
             slots[k] = Slot(v, P.identity(n), True)
         else:
@@ -186,6 +193,7 @@ class _Prepared:
         # checked against one product along a random direction: "once" (a pattern the user gave),
         # "always" (a local pattern: another input may take another branch), or None (global: sound)
         self.check = None
+        self.result = None  # forward mode: the function's result where it is a tuple or list (else False)
 
 
 def _seeds(colors, shape, dtype=float):
@@ -194,22 +202,25 @@ def _seeds(colors, shape, dtype=float):
     return (colors[None, :] == np.arange(k)[:, None]).astype(dtype).reshape((k,) + tuple(shape))
 
 
-def _products(prepared, like, product, batched, args, kwargs, width):
+def _products(prepared, like, product, batched, args, kwargs, width, result=None):
     """(colors, width): ``product(*args, seed)`` (raveled) for each color's 0/1 seed shaped like ``like``,
-    one call per color or all in one ``batched`` call, whichever ``_compressed`` found faster."""
+    one call per color or all in one ``batched`` call, whichever ``_compressed`` found faster; ``like``
+    and ``result`` (the product's structure, where it is a container) as ``_Layout`` holds them."""
     colors = prepared.colors
     k = int(colors.max()) + 1 if len(colors) else 0
-    seeds = _seeds(colors, np.shape(like))
+    layout, result = containers.Layout(like), containers.Layout(result if result is not None else np.zeros(width))
+    seeds = _seeds(colors, layout.shape)
 
     def one_by_one():
         out = np.zeros((k, width))
         for c in range(k):
-            out[c] = np.ravel(product(*args, seeds[c] if np.ndim(like) else float(seeds[c]), **kwargs))
+            out[c] = result.rows(product(*args, layout.seed(seeds[c]), **kwargs), 1)[0]
         return out
 
     def all_at_once():  # at most _SEEDS_PER_CALL seeds per call
-        return np.concatenate([np.reshape(batched(*args, seeds[i:i + _SEEDS_PER_CALL], **kwargs)[1], (-1, width))
-                               for i in range(0, k, _SEEDS_PER_CALL)])
+        parts = [seeds[i:i + _SEEDS_PER_CALL] for i in range(0, k, _SEEDS_PER_CALL)]
+        return np.concatenate([result.rows(batched(*args, layout.seed(part, (len(part),)), **kwargs)[1], len(part))
+                               for part in parts])
 
     return _compressed(prepared, one_by_one, all_at_once) if k else np.zeros((0, width))
 
@@ -269,8 +280,12 @@ class _Sparse:
         self.__name__ = "sparse_{}_{}".format(self.kind, getattr(f, "__name__", "f"))
 
     def _key(self, bound):
-        return tuple((k, np.shape(v), np.asarray(v).dtype.str if not isinstance(v, (list, tuple)) else None)
-                     for k, v in bound.arguments.items())
+        def key(v):  # a container by the types, shapes and dtypes of its leaves
+            if containers.is_container(v):
+                return tuple((path, type(leaf).__name__, np.shape(leaf), np.asarray(leaf).dtype.str)
+                             for path, leaf, _ in treejac.leaves(v))
+            return np.shape(v), np.asarray(v).dtype.str
+        return tuple((k, key(v)) for k, v in bound.arguments.items())
 
     def prepare(self, *args, **kwargs):
         bound = _bound(self.f, args, kwargs)
@@ -284,14 +299,16 @@ class _Sparse:
             self._prepared[key] = prepared
         return prepared, bound
 
-    def _checked(self, matrix, prepared, like, product, args, kwargs, transposed=False):
+    def _checked(self, matrix, prepared, like, product, args, kwargs, transposed=False, result=None):
         """``matrix``, after checking a user-given pattern (once) or a local one (each time): one product
         along a random direction (a JVP, VJP or HVP) must match the sparse result, else the pattern misses
         nonzeros."""
         if prepared.check is None:
             return matrix
-        v = np.random.default_rng(0).standard_normal(np.shape(like))
-        want = np.ravel(product(*args, v if np.ndim(like) else float(v), **kwargs))
+        layout = containers.Layout(like)
+        v = np.random.default_rng(0).standard_normal(layout.shape)
+        want = np.ravel(product(*args, layout.seed(v), **kwargs)) if result is None else \
+            containers.Layout(result).rows(product(*args, layout.seed(v), **kwargs), 1)[0]
         got = (matrix.T if transposed else matrix) @ np.ravel(v)
         scale = max(float(np.max(np.abs(want), initial=0.0)), 1e-300)
         error = float(np.max(np.abs(got - want), initial=0.0)) / scale
@@ -351,7 +368,7 @@ class SparseJacobian(_Sparse):
 
     def _pattern_shape(self, bound):
         out = self.f(*bound.args, **bound.kwargs)
-        return (P.size(out), P.size(bound.arguments[self.wrt_name]))
+        return (P.size(out), containers.size(bound.arguments[self.wrt_name]))
 
     def _detect(self, args, kwargs):
         return jacobian_sparsity(self.f, *args, wrt=self.wrt, local=self.local, **kwargs)
@@ -368,13 +385,18 @@ class SparseJacobian(_Sparse):
         product = lambda *a, **kw: self._derivative(*a, **kw)[1]  # noqa: E731
         if self.mode == "forward":
             x = bound.arguments[self.wrt_name]
-            compressed = _products(prepared, x, product, self._batched, args, kwargs, m)
+            if prepared.result is None:  # a tuple result: its products are raveled leaf by leaf
+                out = self.f(*args, **kwargs)
+                prepared.result = out if isinstance(out, (list, tuple)) else False
+            result = prepared.result if prepared.result is not False else None
+            compressed = _products(prepared, x, product, self._batched, args, kwargs, m, result=result)
             matrix = coloring.decompress_columns(prepared.pattern, prepared.colors, compressed.T)
-            return self._checked(matrix, prepared, x, product, args, kwargs)
+            return self._checked(matrix, prepared, x, product, args, kwargs, result=result)
         out = self.f(*args, **kwargs)
-        compressed = _products(prepared, out, product, self._batched, args, kwargs, n)
+        x = bound.arguments[self.wrt_name]
+        compressed = _products(prepared, out, product, self._batched, args, kwargs, n, result=x)
         matrix = coloring.decompress_rows(prepared.pattern, prepared.colors, compressed)
-        return self._checked(matrix, prepared, out, product, args, kwargs, transposed=True)
+        return self._checked(matrix, prepared, out, product, args, kwargs, transposed=True, result=x)
 
 
 class SparseHessian(_Sparse):
@@ -386,7 +408,7 @@ class SparseHessian(_Sparse):
         self._batched = _api.jvp(_api.grad(f, wrt), wrt, batch=True)
 
     def _pattern_shape(self, bound):
-        n = P.size(bound.arguments[self.wrt_name])
+        n = containers.size(bound.arguments[self.wrt_name])
         return (n, n)
 
     def _detect(self, args, kwargs):
@@ -400,9 +422,9 @@ class SparseHessian(_Sparse):
         prepared, bound = self.prepare(*args, **kwargs)
         n = prepared.pattern.shape[0]
         x = bound.arguments[self.wrt_name]
-        compressed = _products(prepared, x, self._hvp, self._batched, args, kwargs, n)
+        compressed = _products(prepared, x, self._hvp, self._batched, args, kwargs, n, result=x)
         matrix = coloring.decompress_star(prepared.pattern, prepared.colors, compressed.T)
-        return self._checked(matrix, prepared, x, self._hvp, args, kwargs)
+        return self._checked(matrix, prepared, x, self._hvp, args, kwargs, result=x)
 
 
 def sparse_jacobian(f=None, wrt=0, mode="forward", *, sparsity=None, local=False):

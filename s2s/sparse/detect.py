@@ -30,6 +30,7 @@ import numpy as np
 from s2s.common import anno
 from s2s.common.errors import S2SError, UnsupportedSyntaxError
 from s2s.rules.operators import OPERATORS
+from s2s.runtime import getfield
 from s2s.sparse import algebra as P
 
 _BINARY = OPERATORS
@@ -65,7 +66,18 @@ class Slot:
 def _has_pattern(p):
     if isinstance(p, list):
         return any(_has_pattern(q) for q in p)
+    if isinstance(p, dict):  # a dict or record argument: a pattern per entry
+        return any(_has_pattern(q) for q in p.values())
     return p is not None
+
+
+def _field(slot, name, value):
+    """``getfield(x, name)`` of a dict or record (a dict of patterns) or a named tuple (a list of them)."""
+    if isinstance(slot.pattern, dict):
+        return Slot(value, slot.pattern.get(name), slot.tainted)
+    if isinstance(slot.pattern, list) and hasattr(slot.value, "_fields"):
+        return Slot(value, slot.pattern[type(slot.value)._fields.index(name)], slot.tainted)
+    return Slot(value, None, slot.tainted)
 
 
 class _Frame:
@@ -248,7 +260,10 @@ class Detector:
         if isinstance(node, gast.Compare):
             left = self.atom(node.left, frame)
             right = self.atom(node.comparators[0], frame)
-            return Slot(_COMPARE[type(node.ops[0])](left.value, right.value), None, left.tainted or right.tainted)
+            # a key in a dict (d.get's test): its keys, not its values, decide
+            keys = isinstance(node.ops[0], (gast.In, gast.NotIn)) and isinstance(right.value, dict)
+            return Slot(_COMPARE[type(node.ops[0])](left.value, right.value), None,
+                        left.tainted or (right.tainted and not keys))
         if isinstance(node, (gast.Tuple, gast.List)):
             slots = [self.atom(e, frame) for e in node.elts]
             kind = tuple if isinstance(node, gast.Tuple) else list
@@ -296,6 +311,8 @@ class Detector:
             args.insert(0, self.atom(node.func.value, frame))
         if callee is _NO_CALLEE:
             callee = self.atom(node.func, frame).value
+        if callee is getfield and len(args) == 2 and not kwargs:
+            return _field(args[0], args[1].value, getfield(args[0].value, args[1].value))
         registry = self.rules.registry
         if (isinstance(callee, types.FunctionType) and registry.rule_for(callee) is None
                 and not registry.is_nondifferentiable(callee)):
@@ -366,6 +383,10 @@ def _unite(a, b):
         if isinstance(pa, list) and isinstance(pb, list) and len(pa) == len(pb):
             return [_unite(Slot(x, p), Slot(y, q)) for x, p, y, q in zip(a.value, pa, b.value, pb)]
         return pa if pb is None else pb if pa is None else pa
+    if isinstance(pa, dict) or isinstance(pb, dict):  # entries of a dict or record
+        pa, pb = pa if isinstance(pa, dict) else {}, pb if isinstance(pb, dict) else {}
+        return {k: _unite(Slot(getfield(a.value, k), pa.get(k)), Slot(getfield(b.value, k), pb.get(k)))
+                for k in list(pa) + [k for k in pb if k not in pa]}
     if pa is not None and pb is not None and pa.shape == pb.shape:
         return P.union([pa, pb])
     # the branches give different shapes: every element may depend on anything either used
