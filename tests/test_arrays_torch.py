@@ -1,8 +1,8 @@
 """PyTorch CPU tensors through s2s: tensors in, tensors out, without PyTorch's autograd.
 
 The shared table (tests/arrays_table.py) with every floating array a CPU tensor,
-in grad, vjp and jvp; the cases PyTorch cannot run are xfail with their
-``S2SError``. torch is not part of the test extra (it is large): without it these
+in grad, vjp and jvp; the cases PyTorch cannot run are asserted refusals
+(tests/arrays_expected.py), each an ``ArrayLibraryError``. torch is not part of the test extra (it is large): without it these
 tests are skipped, with that reason. ``S2S_TORCH_DEVICE=cuda`` runs them on the GPU
 (benchmarks/gpu_check.py does).
 """
@@ -41,7 +41,7 @@ def _to_numpy(x):
 @pytest.mark.parametrize("mode", ["grad", "vjp", "jvp"])
 @pytest.mark.parametrize("case", table.SUPPORTED, ids=lambda c: c.name)
 def test_table(case, mode):
-    table.run_mode(case, mode, _to, _is_array, _to_numpy)
+    table.run_mode(case, mode, "torch", _to, _is_array, _to_numpy)
 
 
 def logreg(w, X, y):
