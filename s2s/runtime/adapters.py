@@ -171,7 +171,27 @@ def _full(names, shape, fill_value, dtype=None):
 def _sum(names, x, axis=None, dtype=None, keepdims=False, **kwargs):
     if kwargs.get("where", True) is not True or kwargs.get("initial", None) is not None:
         raise ArrayLibraryError("np.sum with where= or initial=: {} has no such reduction".format(names.library))
-    return names.xp.sum(names.asarray_like(x), axis=_axis(axis), dtype=dtype, keepdims=keepdims)
+    x = names.asarray_like(x)
+    if x.dtype == names.xp.bool:  # NumPy counts the true values; the standard sums numbers only
+        x = names.xp.astype(x, dtype or names.xp.int64)
+    return names.xp.sum(x, axis=_axis(axis), dtype=dtype, keepdims=keepdims)
+
+
+def _unbool(names, a, other):
+    """``a`` in ``other``'s dtype where ``a`` is a boolean array and ``other`` is not: NumPy promotes
+    ``g * (x > 0)``, the standard refuses booleans in arithmetic."""
+    if isinstance(a, names.ndarray) and a.dtype == names.xp.bool:
+        dtype = _dtype_of(names, other)
+        if dtype != names.xp.bool:
+            return names.xp.astype(a, dtype)
+    return a
+
+
+def _multiply(names, x, y):
+    x, y = _unbool(names, x, y), _unbool(names, y, x)
+    if not isinstance(x, names.ndarray) and not isinstance(y, names.ndarray):
+        x = names.asarray_like(x)
+    return names.xp.multiply(x, y)
 
 
 def _reduction(name):
@@ -215,6 +235,47 @@ def _norm(names, x, ord=None, axis=None, keepdims=False):
     raise ArrayLibraryError("np.linalg.norm with ord={!r}: s2s has no version of it for {}".format(ord, names.library))
 
 
+def _triangle(name):
+    def triangle(names, m, k=0):  # the standard takes the diagonal's offset by keyword only
+        return getattr(names.xp, name)(names.asarray_like(m), k=k)
+    return triangle
+
+
+def _squeeze(names, x, axis=None):
+    x = names.asarray_like(x)
+    if axis is None:  # NumPy drops every axis of length 1; the standard wants them named
+        axis = tuple(i for i, n in enumerate(x.shape) if n == 1)
+    return names.xp.squeeze(x, axis=axis) if axis != () else x
+
+
+def _split(names, x, indices_or_sections, axis=0):
+    """``np.split`` with slices: equal sections, or the pieces between the given indices."""
+    x = names.asarray_like(x)
+    axis = axis % x.ndim
+    n = x.shape[axis]
+    if isinstance(indices_or_sections, int):
+        if n % indices_or_sections:
+            raise ValueError("array split does not result in an equal division")
+        step = n // indices_or_sections
+        bounds = list(range(0, n + 1, step)) if step else [0] * (indices_or_sections + 1)
+    else:
+        cuts = indices_or_sections
+        if isinstance(cuts, names.ndarray):
+            cuts = [int(cuts[i]) for i in range(cuts.shape[0])]
+        bounds = [0] + [int(c) for c in cuts] + [n]
+    lead = (slice(None),) * axis
+    return [x[lead + (slice(a, max(a, b)), Ellipsis)] for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def _diagonal(names, x, offset=0, axis1=0, axis2=1):
+    x = names.asarray_like(x)
+    a1, a2 = axis1 % x.ndim, axis2 % x.ndim
+    if (a1, a2) != (x.ndim - 2, x.ndim - 1):  # the standard's diagonal is over the last two axes
+        rest = [i for i in range(x.ndim) if i not in (a1, a2)]
+        x = names.xp.permute_dims(x, tuple(rest) + (a1, a2))
+    return names.xp.linalg.diagonal(x, offset=offset)
+
+
 def _ones_like(names, x, dtype=None):
     return names.xp.ones_like(names.asarray_like(x), dtype=dtype)
 
@@ -228,6 +289,8 @@ ADAPTED = {
     "iscomplexobj": _iscomplexobj, "dtype": _dtype, "asarray": _asarray, "array": _array, "reshape": _reshape,
     "ravel": _ravel, "transpose": _transpose, "swapaxes": _swapaxes, "dot": _dot, "outer": _outer,
     "inner": _inner, "where": _where, "zeros": _zeros, "ones": _ones, "full": _full, "sum": _sum,
+    "multiply": _multiply, "tril": _triangle("tril"), "triu": _triangle("triu"),
+    "squeeze": _squeeze, "split": _split, "diagonal": _diagonal,
     "mean": _reduction("mean"), "prod": _reduction("prod"), "max": _reduction("max"), "min": _reduction("min"),
     "amax": _reduction("max"), "amin": _reduction("min"), "all": _reduction("all"), "any": _reduction("any"),
     "cumsum": _cumsum, "clip": _clip, "expand_dims": _expand_dims, "ones_like": _ones_like,

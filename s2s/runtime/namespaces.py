@@ -19,7 +19,8 @@ library. It takes ``(library module, device)`` and leaves, for each NumPy name,
   the library (raised when the code reaches it, not before).
 
 ``rebound_helpers(names)`` gives the runtime helpers re-made with ``np`` bound to
-``names`` (the functions' code is shared; only their globals differ), so no helper
+``names`` (the functions' code is shared; only their globals differ; the few that ask
+NumPy about memory are s2s/runtime/foreign.py's instead), so no helper
 needs a namespace parameter and NumPy calls pay nothing for the other libraries.
 This module imports array_api_compat only when a non-NumPy array shows up.
 """
@@ -30,6 +31,7 @@ import types
 
 import numpy as np
 
+from s2s.runtime import core, foreign
 from s2s.runtime.core import ArrayLibraryError
 from s2s.runtime.adapters import ADAPTED, ELEMENTWISE, FLOATING, NATIVE_ADAPTED, lifting
 
@@ -241,6 +243,9 @@ def rebound_helpers(names, modules):
                     clone.__doc__, clone.__qualname__ = value.__doc__, value.__qualname__
                     clone.__module__ = value.__module__
                     made[id(value)] = (value, clone)
+    for value, clone in list(made.values()):  # helpers asking NumPy about memory: s2s.runtime.foreign's
+        if value.__name__ in foreign.REPLACED and value.__module__ == core.__name__:
+            made[id(value)] = (value, functools.partial(foreign.REPLACED[value.__name__], names))
     for space in spaces.values():
         for attr, value in list(space.items()):
             if isinstance(value, types.FunctionType) and id(value) in made:

@@ -3,7 +3,7 @@ concatenations and their splits, take, pad, delete, insert, casts and ``item``.
 """
 import numpy as np
 
-from s2s.runtime.core import is_zero, float_dtype, is_container, real_part, unbroadcast, zeros_like
+from s2s.runtime.core import is_complex_dtype, is_zero, float_dtype, is_container, real_part, unbroadcast, zeros_like
 
 
 def sort_grad(g, a, axis=-1):
@@ -173,7 +173,7 @@ def cast_jvp(t, x, ans):
         out = np.zeros(np.shape(ans), dtype=dtype)
         _fill(out, t)
         return out
-    return np.array(t if dtype.kind == "c" else real_part(t), dtype=dtype)
+    return np.array(t if is_complex_dtype(dtype) else real_part(t), dtype=dtype)
 
 
 def _fill(out, t):

@@ -1,0 +1,60 @@
+"""Runtime helpers that look at memory, for the arrays of libraries other than NumPy.
+
+A few helpers ask NumPy about memory (``core.apart``: does ``whole[...] = value`` read a view of
+what it writes?). ``np.shares_memory`` and ``__array_interface__`` speak of NumPy arrays only, so
+for another library ``s2s.runtime.namespaces.rebound_helpers`` puts the functions of ``REPLACED``
+in their place, each taking the library's ``NumpyNames`` first, then the helper's own parameters,
+and giving what the helper gives:
+
+- Dask: a write builds a new graph from the old values, so a value never overlaps what it is
+  written into (nothing to check);
+- arrays in the process's memory (array-api-strict, PyTorch CPU tensors): NumPy views of the same
+  memory, through DLPack; array-api-strict writes with NumPy itself, so NumPy's check runs on the
+  views, and PyTorch copies overlapping memory its own way, so any overlap is refused;
+- arrays whose memory NumPy cannot see (a GPU): an ``ArrayLibraryError`` naming the library
+  (as is PyTorch's overlap; the caller, s2s.api.arrays, adds the source line).
+
+NumPy arguments never reach this module.
+"""
+import numpy as np
+
+from s2s.runtime import core
+from s2s.runtime.core import ArrayLibraryError
+
+_NUMPY_WRITES = ("array_api_strict",)  # libraries whose item writes are NumPy's own
+
+
+def host_view(names, x):
+    """A NumPy array over the memory of ``x`` (an array of ``names``' library), or ``None``."""
+    try:
+        return np.from_dlpack(x)
+    except (BufferError, RuntimeError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def apart(names, value, whole, region, where="", text=""):
+    """``core.apart`` for the arrays of ``names``' library: ``value``, after checking that
+    ``whole[...] = value`` (``region`` is ``whole[...]``) reads no memory it writes first."""
+    if names.lazy or not (isinstance(value, names.ndarray) and isinstance(whole, names.ndarray)):
+        return value
+    value_view, whole_view = host_view(names, value), host_view(names, whole)
+    if value_view is None or whole_view is None:
+        raise ArrayLibraryError(
+            "s2s cannot see the memory of {} arrays on {} to check that the value written does not overlap "
+            "what it is written into; pass arrays in the process's memory, or copy the value first "
+            "(`... = (...).copy()`)".format(names.library, names.device))
+    region_view = host_view(names, region) if isinstance(region, names.ndarray) else None
+    if names.library in _NUMPY_WRITES:
+        core.apart(value_view, whole_view, region_view, where, text)
+        return value
+    if region_view is None or not np.shares_memory(region_view, whole_view):
+        region_view = whole_view  # an advanced index: the write is not into a view; all of whole counts
+    if np.shares_memory(value_view, region_view):
+        raise ArrayLibraryError(
+            "the value is a view of the array this line writes into, and the two overlap: {} then copies in "
+            "an order of its own, which s2s does not follow; copy the value first (`... = (...).copy()`)".format(
+                names.library))
+    return value
+
+
+REPLACED = {"apart": apart}
