@@ -40,10 +40,11 @@ _CLAUSE_END = re.compile(r"\. |; | \(|, and |\.$")
 def cause(message):
     """The first clause of an ArrayLibraryError's message, without the source line it names:
     the library's own complaint where the library raised (``TypeError: ...``), else s2s's."""
-    text = _ORIGIN.sub("", message.splitlines()[0].strip(), count=1)
+    text = _ORIGIN.sub("", message.strip(), count=1)
     failed = _FAILED.match(text)
     if failed:
         text = failed.group(1)
+    text = text.splitlines()[0].strip()
     end = _CLAUSE_END.search(text)
     if end:
         text = text[:end.start()]

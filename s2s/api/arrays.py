@@ -111,8 +111,8 @@ def _constant(value, names):
     """A NumPy array or scalar the function reads (a global, a closure's value) as an array of ``names``'
     library, where that array shares the NumPy array's memory (so a later in-place change shows as it
     does to NumPy); else ``value`` itself, which the library then refuses (a GPU, another dtype)."""
-    if value.dtype.kind not in "biufc":
-        return value
+    if value.dtype.kind not in ("fc" if isinstance(value, np.generic) else "biufc"):
+        return value  # a NumPy integer stays one: a count, a shape, an index
     try:
         out = names.asarray_like(value)
     except Exception:

@@ -276,6 +276,47 @@ def _diagonal(names, x, offset=0, axis1=0, axis2=1):
     return names.xp.linalg.diagonal(x, offset=offset)
 
 
+def _atleast_1d(names, *arrays):
+    out = [names.asarray_like(a) for a in arrays]
+    out = [names.xp.reshape(a, (1,)) if a.ndim == 0 else a for a in out]
+    return out[0] if len(out) == 1 else out
+
+
+class Ufunc:
+    """NumPy's ufunc methods that the helpers call (``np.multiply.outer``; ``np.add.at`` refused by
+    name), over the adapter or standard function ``call(names, ...)``; ``bound(names)`` is the
+    object standing for ``np.<name>``."""
+
+    def __init__(self, name, call):
+        self.name, self.call = name, call
+
+    def bound(self, names):
+        return _BoundUfunc(self, names)
+
+
+class _BoundUfunc:
+    def __init__(self, ufunc, names):
+        self._ufunc, self._names = ufunc, names
+        self.__name__ = ufunc.name
+
+    def __call__(self, *args, **kwargs):
+        return self._ufunc.call(self._names, *args, **kwargs)
+
+    def outer(self, a, b):
+        names = self._names
+        a, b = names.asarray_like(a), names.asarray_like(b)
+        return self(names.xp.reshape(a, tuple(a.shape) + (1,) * b.ndim), b)
+
+    def at(self, *args, **kwargs):
+        raise ArrayLibraryError(
+            "np.{}.at: {} has no unbuffered in-place {} at repeated indices; pass NumPy arrays for this "
+            "function".format(self._ufunc.name, self._names.library, self._ufunc.name))
+
+
+def _standard(name):
+    return lambda names, *args, **kwargs: lifting(names, getattr(names.xp, name), None)(*args, **kwargs)
+
+
 def _ones_like(names, x, dtype=None):
     return names.xp.ones_like(names.asarray_like(x), dtype=dtype)
 
@@ -289,7 +330,8 @@ ADAPTED = {
     "iscomplexobj": _iscomplexobj, "dtype": _dtype, "asarray": _asarray, "array": _array, "reshape": _reshape,
     "ravel": _ravel, "transpose": _transpose, "swapaxes": _swapaxes, "dot": _dot, "outer": _outer,
     "inner": _inner, "where": _where, "zeros": _zeros, "ones": _ones, "full": _full, "sum": _sum,
-    "multiply": _multiply, "tril": _triangle("tril"), "triu": _triangle("triu"),
+    "multiply": Ufunc("multiply", _multiply), "add": Ufunc("add", _standard("add")),
+    "subtract": Ufunc("subtract", _standard("subtract")), "atleast_1d": _atleast_1d, "tril": _triangle("tril"), "triu": _triangle("triu"),
     "squeeze": _squeeze, "split": _split, "diagonal": _diagonal,
     "mean": _reduction("mean"), "prod": _reduction("prod"), "max": _reduction("max"), "min": _reduction("min"),
     "amax": _reduction("max"), "amin": _reduction("min"), "all": _reduction("all"), "any": _reduction("any"),

@@ -33,7 +33,7 @@ import numpy as np
 
 from s2s.runtime import core, foreign
 from s2s.runtime.core import ArrayLibraryError
-from s2s.runtime.adapters import ADAPTED, ELEMENTWISE, FLOATING, NATIVE_ADAPTED, lifting
+from s2s.runtime.adapters import ADAPTED, ELEMENTWISE, FLOATING, NATIVE_ADAPTED, Ufunc, lifting
 
 
 # types whose values never make a call leave NumPy (checked first: the fast path)
@@ -139,6 +139,8 @@ class NumpyNames:
 
     def lookup(self, name, text, native, xp, adapted, prefix):
         """The value standing for NumPy's ``text`` (``np.<name>`` or ``np.linalg.<name>``)."""
+        if isinstance(adapted.get(prefix + name), Ufunc):
+            return adapted[prefix + name].bound(self)
         if prefix + name in adapted:
             return functools.partial(adapted[prefix + name], self) if callable(adapted[prefix + name]) else \
                 adapted[prefix + name]
