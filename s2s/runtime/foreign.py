@@ -14,6 +14,10 @@ and giving what the helper gives:
 - arrays whose memory NumPy cannot see (a GPU): an ``ArrayLibraryError`` naming the library
   (as is PyTorch's overlap; the caller, s2s.api.arrays, adds the source line).
 
+And for libraries that index only with every axis named, the helpers of ``INDEXED`` get their
+index completed with ``...`` (``full_index``), as the generated code's own subscripts are
+(s2s.api.array_methods).
+
 NumPy arguments never reach this module.
 """
 import numpy as np
@@ -57,4 +61,32 @@ def apart(names, value, whole, region, where="", text=""):
     return value
 
 
+def full_index(names, obj, k):
+    """``k`` naming every axis of ``obj`` (``x[0]`` of a matrix is ``x[0, ...]``), where ``obj`` is an
+    array of ``names``' library and ``k`` a basic index naming fewer: the standard indexes no other
+    way. Anything else comes back as it is."""
+    if not isinstance(obj, names.ndarray):
+        return k
+    parts = k if isinstance(k, tuple) else (k,)
+    if any(p is Ellipsis or p is None or isinstance(p, (names.ndarray, list, bool)) for p in parts):
+        return k
+    if len(parts) < len(obj.shape):
+        return parts + (Ellipsis,)
+    return k
+
+
+def indexing(names, helper, array_at, index_at):
+    """``helper`` with its argument ``index_at`` made a ``full_index`` of its argument ``array_at``."""
+    def indexed(*args):
+        if len(args) > index_at:
+            args = list(args)
+            args[index_at] = full_index(names, args[array_at], args[index_at])
+        return helper(*args)
+    indexed.__name__ = helper.__name__
+    return indexed
+
+
 REPLACED = {"apart": apart}
+# core's helpers that index an array with an index of the generated code: (array, index) positions,
+# for the libraries that index only with every axis named (array-api-strict, PyTorch through the standard)
+INDEXED = {"add_into": (0, 1), "zero_at": (0, 1), "read_at": (0, 1), "unread_at": (1, 2)}
