@@ -212,6 +212,13 @@ def _cumsum(names, x, axis=None, dtype=None):
     return names.xp.cumulative_sum(x, axis=axis, dtype=dtype)
 
 
+def _cumprod(names, x, axis=None, dtype=None):
+    x = names.asarray_like(x)
+    if axis is None:
+        x, axis = names.xp.reshape(x, (-1,)), 0
+    return names.xp.cumulative_prod(x, axis=axis, dtype=dtype)
+
+
 def _clip(names, x, a_min=None, a_max=None, **kwargs):
     return names.xp.clip(x, kwargs.get("min", a_min), kwargs.get("max", a_max))
 
@@ -335,7 +342,7 @@ ADAPTED = {
     "squeeze": _squeeze, "split": _split, "diagonal": _diagonal,
     "mean": _reduction("mean"), "prod": _reduction("prod"), "max": _reduction("max"), "min": _reduction("min"),
     "amax": _reduction("max"), "amin": _reduction("min"), "all": _reduction("all"), "any": _reduction("any"),
-    "cumsum": _cumsum, "clip": _clip, "expand_dims": _expand_dims, "ones_like": _ones_like,
+    "cumsum": _cumsum, "cumprod": _cumprod, "clip": _clip, "expand_dims": _expand_dims, "ones_like": _ones_like,
     "zeros_like": _zeros_like, "linalg.multi_dot": _multi_dot, "linalg.norm": _norm,
     "newaxis": None, "copy": _copy, "broadcast_to": _broadcast_to,
 }

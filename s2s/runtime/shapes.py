@@ -99,7 +99,7 @@ def unstack(g, arrays, axis=0):
     moved = np.moveaxis(g, axis, 0)
     if isinstance(arrays, np.ndarray):
         return moved
-    return _like_container(list(moved), arrays)
+    return _like_container([moved[i, ...] for i in range(moved.shape[0])], arrays)  # no iteration: any library
 
 
 def unhstack(g, tup):
@@ -313,7 +313,7 @@ def column(v):
     """``v`` as np.c_ places it before joining along the last axis: a 1-D array as a column, a
     scalar as a 1x1 matrix, an array of two or more dimensions as it is."""
     v = np.asarray(v)
-    return v.reshape(-1, 1) if v.ndim == 1 else np.atleast_2d(v)
+    return np.reshape(v, (-1, 1)) if v.ndim == 1 else np.atleast_2d(v)
 
 
 def rollaxis_axes(ndim, axis, start=0):
