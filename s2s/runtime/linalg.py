@@ -135,7 +135,7 @@ def diagonal_grad(g, a, offset=0, axis1=0, axis2=1):
 def diag_grad(g, v, k=0):
     """Adjoint of ``v`` in ``np.diag(v, k)`` (builds a matrix or extracts a diagonal)."""
     if np.ndim(v) == 1:
-        return np.diagonal(g, k).copy()
+        return np.copy(np.diagonal(g, k))
     return diagonal_grad(g, v, k)
 
 

@@ -107,7 +107,7 @@ _RENAMED = {"arccos": "acos", "arccosh": "acosh", "arcsin": "asin", "arcsinh": "
 # NumPy-speaking libraries: the namespace array_api_compat gives -> the module with NumPy's names
 _NATIVE = {"array_api_compat.dask.array": "dask.array", "array_api_compat.cupy": "cupy", "cupy": "cupy"}
 # NumPy functions that look only at shapes and dtypes: safe to call on any library's array
-_QUERIES = ("errstate", "may_share_memory", "broadcast_shapes", "issubdtype", "iscomplexobj", "dtype")
+_QUERIES = ("errstate", "seterr", "geterr", "may_share_memory", "broadcast_shapes", "issubdtype", "iscomplexobj", "dtype")
 
 
 class NumpyNames:

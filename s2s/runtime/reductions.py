@@ -56,7 +56,9 @@ def prod_grad(g, a, axis=None, keepdims=False, initial=1):
     k = len(axes)
     moved = np.moveaxis(a, axes, tuple(range(a.ndim - k, a.ndim)))
     rest = moved.shape[:a.ndim - k]
-    n = int(np.prod(moved.shape[a.ndim - k:]))
+    n = 1
+    for length in moved.shape[a.ndim - k:]:  # Python ints, not np.prod: a shape is no library's array
+        n *= length
     if n == 0:
         return np.zeros(a.shape, dtype=float_dtype(a))
     x = np.reshape(moved, rest + (n,))  # functions and np.flip, not methods and [::-1]: any array library

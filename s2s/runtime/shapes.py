@@ -77,7 +77,11 @@ def _like_container(pieces, arrays):
 
 def _split(g, shapes, axis):
     """Split ``g`` along ``axis`` into pieces as long as the arrays of ``shapes``."""
-    return np.split(g, np.cumsum([s[axis] for s in shapes])[:-1], axis=axis)
+    bounds, end = [], 0
+    for s in shapes[:-1]:  # Python ints, not np.cumsum: shapes are not arrays of any library
+        end += s[axis]
+        bounds.append(end)
+    return np.split(g, bounds, axis=axis)
 
 
 def unconcatenate(g, arrays, axis=0):
