@@ -230,6 +230,24 @@ def _expand_dims(names, x, axis):
     return x
 
 
+def _matrix_power(names, a, n):
+    """``np.linalg.matrix_power`` by repeated squaring (the inverse's powers for ``n < 0``)."""
+    a = names.asarray_like(a)
+    if n < 0:
+        a, n = names.xp.linalg.inv(a), -n
+    out = None
+    while n:
+        if n & 1:
+            out = a if out is None else names.xp.matmul(out, a)
+        n >>= 1
+        if n:
+            a = names.xp.matmul(a, a)
+    if out is None:
+        eye = names.xp.eye(a.shape[-1], dtype=a.dtype)
+        return names.xp.broadcast_to(eye, tuple(a.shape))
+    return out
+
+
 def _multi_dot(names, arrays):
     return functools.reduce(lambda a, b: _dot(names, a, b), arrays)
 
@@ -343,7 +361,7 @@ ADAPTED = {
     "mean": _reduction("mean"), "prod": _reduction("prod"), "max": _reduction("max"), "min": _reduction("min"),
     "amax": _reduction("max"), "amin": _reduction("min"), "all": _reduction("all"), "any": _reduction("any"),
     "cumsum": _cumsum, "cumprod": _cumprod, "clip": _clip, "expand_dims": _expand_dims, "ones_like": _ones_like,
-    "zeros_like": _zeros_like, "linalg.multi_dot": _multi_dot, "linalg.norm": _norm,
+    "zeros_like": _zeros_like, "linalg.multi_dot": _multi_dot, "linalg.matrix_power": _matrix_power, "linalg.norm": _norm,
     "newaxis": None, "copy": _copy, "broadcast_to": _broadcast_to,
 }
 # for the NumPy-speaking libraries only these adapters apply (their own functions are NumPy's)

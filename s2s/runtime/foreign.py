@@ -61,6 +61,26 @@ def apart(names, value, whole, region, where="", text=""):
     return value
 
 
+_BUILTIN_DTYPES = {float: "float64", int: "int64", bool: "bool", complex: "complex128"}
+
+
+def library_dtype(names, dtype):
+    """NumPy's ``dtype`` (``float``, ``np.float32``, ``np.dtype("f4")``, ``"float32"``) as the dtype of
+    ``names``' library; a dtype of the library comes back as it is."""
+    name = _BUILTIN_DTYPES.get(dtype)
+    if name is None:
+        try:
+            name = np.dtype(dtype).name
+        except TypeError:
+            return dtype  # the library's own
+    return getattr(names.xp, name)
+
+
+def astype(names, x, dtype, order="K", casting="unsafe", subok=True, copy=True):
+    """``core.astype`` (``x.astype(dtype, ...)``) for the arrays of ``names``' library."""
+    return names.xp.astype(names.asarray_like(x), library_dtype(names, dtype), copy=copy)
+
+
 def full_index(names, obj, k):
     """``k`` naming every axis of ``obj`` (``x[0]`` of a matrix is ``x[0, ...]``), where ``obj`` is an
     array of ``names``' library and ``k`` a basic index naming fewer: the standard indexes no other
@@ -87,6 +107,8 @@ def indexing(names, helper, array_at, index_at):
 
 
 REPLACED = {"apart": apart}
+# and for the libraries without NumPy's array methods (array-api-strict, PyTorch through the standard)
+STANDARD_REPLACED = {"astype": astype}
 # core's helpers that index an array with an index of the generated code: (array, index) positions,
 # for the libraries that index only with every axis named (array-api-strict, PyTorch through the standard)
 INDEXED = {"add_into": (0, 1), "zero_at": (0, 1), "read_at": (0, 1), "unread_at": (1, 2)}

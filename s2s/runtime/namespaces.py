@@ -248,6 +248,9 @@ def rebound_helpers(names, modules):
     for value, clone in list(made.values()):  # helpers asking NumPy about memory: s2s.runtime.foreign's
         if value.__name__ in foreign.REPLACED and value.__module__ == core.__name__:
             made[id(value)] = (value, functools.partial(foreign.REPLACED[value.__name__], names))
+        elif value.__name__ in foreign.STANDARD_REPLACED and value.__module__ == core.__name__ \
+                and names.native is None:
+            made[id(value)] = (value, functools.partial(foreign.STANDARD_REPLACED[value.__name__], names))
         elif value.__name__ in foreign.INDEXED and value.__module__ == core.__name__ and names.native is None:
             made[id(value)] = (value, foreign.indexing(names, clone, *foreign.INDEXED[value.__name__]))
     for space in spaces.values():
