@@ -5,10 +5,17 @@ grad, vjp and jvp then run on them. The oracle is s2s on the NumPy arguments
 (checked against central differences by test_reverse.py and test_forward.py):
 the library's results must equal it, and every array derivative must be an array
 of the library. A case whose derivative the library cannot run raises an
-``s2s.S2SError``; it is marked xfail with that error's message, so each one is
-listed in the report (``pytest -rx``), never skipped in silence.
+``s2s.ArrayLibraryError``: tests/arrays_expected.py lists each such (case, mode) per
+library with the first clause of its message, and the test asserts that refusal
+(``pytest.raises``), so a refusal cannot hide a wrong number and a case that starts
+to run is noticed (remove its row). A library the table does not list (CuPy: not
+measured here) marks its refusals xfail with their message instead.
+``python tests/arrays_refusals.py`` reruns the three test files and rewrites the
+table and docs/arrays.md.
 """
 import inspect
+import json
+import os
 
 import numpy as np
 import pytest
@@ -17,8 +24,10 @@ import s2s
 from s2s.runtime import entries, is_named, rebuilt, rebuilt_like
 
 try:
-    from . import functions
+    from . import arrays_expected, arrays_refusals, functions
 except ImportError:
+    import arrays_expected
+    import arrays_refusals
     import functions
 
 # containers and records are walked by the tests of containers; here: plain arrays and numbers
@@ -102,8 +111,9 @@ def tangent_like(x, rng):
     return float(rng.standard_normal()) if isinstance(x, float) else 0.0
 
 
-def run_mode(case, mode, to, is_array, to_numpy):
-    """Run ``case`` in ``mode`` ("grad", "vjp", "jvp") on NumPy and on the library; compare."""
+def run_mode(case, mode, library, to, is_array, to_numpy):
+    """Run ``case`` in ``mode`` ("grad", "vjp", "jvp") on NumPy and on ``library``'s arrays; compare,
+    or assert the refusal tests/arrays_expected.py lists for ``library``."""
     if not has_array(case.args):
         pytest.skip("no floating array among the arguments: the call runs with NumPy")
     args = case.args
@@ -120,8 +130,25 @@ def run_mode(case, mode, to, is_array, to_numpy):
         tangents = [tangent_like(v, np.random.default_rng(1)) for v in wrt_values(case, args)]
         want = g(*args, *tangents)
         run = lambda: g(*lib_args, *[converted(t, to) for t in tangents])  # noqa: E731
+    record = os.environ.get(arrays_refusals.RECORD)
+    refusals = arrays_expected.REFUSED.get(library)
+    expected = None if refusals is None or record else refusals.get((case.name, mode))
+    if expected is not None:
+        with pytest.raises(s2s.ArrayLibraryError) as info:
+            run()
+        assert arrays_refusals.cause(str(info.value)) == expected, (
+            "the refusal changed: {}\n(update tests/arrays_expected.py: python tests/arrays_refusals.py)".format(
+                info.value))
+        return
     try:
         got = run()
     except s2s.S2SError as err:
-        pytest.xfail("{}: {}".format(type(err).__name__, str(err).splitlines()[0][:300]))
+        if record:
+            with open(record, "a") as out:
+                out.write(json.dumps([library, case.name, mode, type(err).__name__, str(err)]) + "\n")
+        if refusals is None or record:
+            pytest.xfail("{}: {}".format(type(err).__name__, str(err).splitlines()[0][:300]))
+        pytest.fail("{} refused {} in {}, which tests/arrays_expected.py does not list: {}: {}\n(if the refusal "
+                    "is right, add it there: python tests/arrays_refusals.py)".format(
+                        library, case.name, mode, type(err).__name__, err))
     assert_close(back(got, is_array, to_numpy), want)

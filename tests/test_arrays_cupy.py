@@ -33,7 +33,7 @@ def _is_array(x):
 @pytest.mark.parametrize("mode", ["grad", "vjp", "jvp"])
 @pytest.mark.parametrize("case", table.SUPPORTED, ids=lambda c: c.name)
 def test_table(case, mode):
-    table.run_mode(case, mode, cp.asarray, _is_array, cp.asnumpy)
+    table.run_mode(case, mode, "cupy", cp.asarray, _is_array, cp.asnumpy)
 
 
 def logreg(w, X, y):

@@ -3,7 +3,7 @@
 - the shared table (tests/arrays_table.py) with every floating array a chunked Dask
   array, in grad, vjp and jvp: the results are Dask arrays equal to NumPy's, and
   building them computes nothing (a scheduler callback counts every computation);
-  the cases Dask cannot run are xfail with their ``S2SError``;
+  the cases Dask cannot run are asserted refusals (tests/arrays_expected.py);
 - a logistic-regression and an MLP gradient over chunked data on a
   ``dask.distributed.LocalCluster`` of two worker processes that the test starts
   and closes itself (loopback only), equal to the NumPy gradients.
@@ -58,7 +58,7 @@ def test_table(case, mode):
             return chunked(x)
 
         # run_mode computes the results after the call (to compare): count only inside the call
-        table.run_mode(case, mode, to, _is_array, _counted(_to_numpy, computations))
+        table.run_mode(case, mode, "dask", to, _is_array, _counted(_to_numpy, computations))
 
 
 def _counted(to_numpy, computations):

@@ -18,6 +18,9 @@ anything else (a list, a dict, a Python number) it does what Python does.
 """
 import ast
 import builtins
+import functools
+
+from s2s.runtime import foreign
 
 METHODS = frozenset({"copy", "reshape", "sum", "mean", "prod", "max", "min", "all", "any", "dot", "astype",
                      "ravel", "flatten", "transpose", "cumsum", "clip", "squeeze", "conj", "conjugate", "std",
@@ -73,15 +76,7 @@ def helpers(names):
             return names.xp.astype(obj, *args, **kwargs)
         return getattr(names, name)(obj, *args, **kwargs)
 
-    def key(obj, k):
-        if not isinstance(obj, array):
-            return k
-        parts = k if isinstance(k, tuple) else (k,)
-        if any(p is Ellipsis or p is None or isinstance(p, array) or isinstance(p, (list, bool)) for p in parts):
-            return k
-        if len(parts) < len(obj.shape):
-            return parts + (Ellipsis,)
-        return k
+    key = functools.partial(foreign.full_index, names)
 
     def length(obj):
         if isinstance(obj, array):

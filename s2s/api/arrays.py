@@ -26,13 +26,14 @@ import numpy as np
 from s2s import runtime
 from s2s.api import array_methods
 from s2s.backend import loader
-from s2s.runtime import adapters, namespaces
+from s2s.runtime import adapters, foreign, namespaces
 from s2s.runtime.namespaces import ArrayLibraryError, namespace_of, rebound_helpers
 
 __all__ = ["ArrayLibraryError", "namespace_of", "function_for", "run", "numpy_only"]
 
-# every module of helpers, but the two that make NumPy's names over other libraries (they keep NumPy's own)
-_HELPER_MODULES = tuple(m for m in runtime.MODULES + runtime.SUPPORT if m not in (adapters.__name__, namespaces.__name__))
+# every module of helpers, but those that make NumPy's names over other libraries (they keep NumPy's own)
+_HELPER_MODULES = tuple(m for m in runtime.MODULES + runtime.SUPPORT
+                        if m not in (adapters.__name__, foreign.__name__, namespaces.__name__))
 _LOADED = weakref.WeakKeyDictionary()  # entry -> {names.key: function}
 _ORIGIN = re.compile(r"^\s*# (\S+:\d+)  (.*)$")
 
@@ -46,7 +47,9 @@ def function_for(entry, names):
         function = entry.function
         bindings = {name: _rebound(value, names, helpers) for name, value in entry.bindings.items()}
         globals_ = dict(function.__globals__)
-        for name in _code_names(function.__code__) & globals_.keys():
+        # every name the source reads: its local helpers (`_f_fwd`, ...) are not in the entry's code
+        for name in (_code_names(function.__code__) | _code_names(compile(entry.source, "<s2s>", "exec"))) & \
+                globals_.keys():
             globals_[name] = _rebound(globals_[name], names, helpers)
         rewrite = None
         if names.native is None:  # torch, array-api-strict: NumPy's methods, len and indexing through helpers
@@ -60,6 +63,8 @@ def function_for(entry, names):
 def run(entry, names, args, kwargs):
     """Call ``entry``'s function on arrays of ``names``' library; its errors name the source line."""
     function = function_for(entry, names)
+    if names.native is None and any(isinstance(a, np.generic) for a in args):
+        args = tuple(_constant(a, names) if isinstance(a, np.generic) else a for a in args)  # np.float64(1.3)
     try:
         with names.guard():
             return function(*args, **kwargs)
@@ -85,6 +90,8 @@ def numpy_only(what, where, args, kwargs=None):
 
 
 def _rebound(value, names, helpers):
+    if isinstance(value, (np.ndarray, np.generic)) and names.native is None:
+        return _constant(value, names)
     if value is np:
         return names
     if value is np.linalg:
@@ -98,6 +105,22 @@ def _rebound(value, names, helpers):
         owner = names.linalg if module.startswith("numpy.linalg") else names.fft if ".fft" in module else names
         return getattr(owner, value.__name__)
     return value
+
+
+def _constant(value, names):
+    """A NumPy array or scalar the function reads (a global, a closure's value) as an array of ``names``'
+    library, where that array shares the NumPy array's memory (so a later in-place change shows as it
+    does to NumPy); else ``value`` itself, which the library then refuses (a GPU, another dtype)."""
+    if value.dtype.kind not in ("fc" if isinstance(value, np.generic) else "biufc"):
+        return value  # a NumPy integer stays one: a count, a shape, an index
+    try:
+        out = names.asarray_like(value)
+    except Exception:
+        return value
+    if isinstance(value, np.generic):
+        return out  # immutable: a copy is the same value
+    view = foreign.host_view(names, out)
+    return out if view is not None and np.shares_memory(view, value) else value
 
 
 def _code_names(code):

@@ -171,7 +171,27 @@ def _full(names, shape, fill_value, dtype=None):
 def _sum(names, x, axis=None, dtype=None, keepdims=False, **kwargs):
     if kwargs.get("where", True) is not True or kwargs.get("initial", None) is not None:
         raise ArrayLibraryError("np.sum with where= or initial=: {} has no such reduction".format(names.library))
-    return names.xp.sum(names.asarray_like(x), axis=_axis(axis), dtype=dtype, keepdims=keepdims)
+    x = names.asarray_like(x)
+    if x.dtype == names.xp.bool:  # NumPy counts the true values; the standard sums numbers only
+        x = names.xp.astype(x, dtype or names.xp.int64)
+    return names.xp.sum(x, axis=_axis(axis), dtype=dtype, keepdims=keepdims)
+
+
+def _unbool(names, a, other):
+    """``a`` in ``other``'s dtype where ``a`` is a boolean array and ``other`` is not: NumPy promotes
+    ``g * (x > 0)``, the standard refuses booleans in arithmetic."""
+    if isinstance(a, names.ndarray) and a.dtype == names.xp.bool:
+        dtype = _dtype_of(names, other)
+        if dtype != names.xp.bool:
+            return names.xp.astype(a, dtype)
+    return a
+
+
+def _multiply(names, x, y):
+    x, y = _unbool(names, x, y), _unbool(names, y, x)
+    if not isinstance(x, names.ndarray) and not isinstance(y, names.ndarray):
+        x = names.asarray_like(x)
+    return names.xp.multiply(x, y)
 
 
 def _reduction(name):
@@ -192,6 +212,13 @@ def _cumsum(names, x, axis=None, dtype=None):
     return names.xp.cumulative_sum(x, axis=axis, dtype=dtype)
 
 
+def _cumprod(names, x, axis=None, dtype=None):
+    x = names.asarray_like(x)
+    if axis is None:
+        x, axis = names.xp.reshape(x, (-1,)), 0
+    return names.xp.cumulative_prod(x, axis=axis, dtype=dtype)
+
+
 def _clip(names, x, a_min=None, a_max=None, **kwargs):
     return names.xp.clip(x, kwargs.get("min", a_min), kwargs.get("max", a_max))
 
@@ -201,6 +228,24 @@ def _expand_dims(names, x, axis):
     for a in sorted(axis) if isinstance(axis, (tuple, list)) else (axis,):
         x = names.xp.expand_dims(x, axis=a)
     return x
+
+
+def _matrix_power(names, a, n):
+    """``np.linalg.matrix_power`` by repeated squaring (the inverse's powers for ``n < 0``)."""
+    a = names.asarray_like(a)
+    if n < 0:
+        a, n = names.xp.linalg.inv(a), -n
+    out = None
+    while n:
+        if n & 1:
+            out = a if out is None else names.xp.matmul(out, a)
+        n >>= 1
+        if n:
+            a = names.xp.matmul(a, a)
+    if out is None:
+        eye = names.xp.eye(a.shape[-1], dtype=a.dtype)
+        return names.xp.broadcast_to(eye, tuple(a.shape))
+    return out
 
 
 def _multi_dot(names, arrays):
@@ -213,6 +258,88 @@ def _norm(names, x, ord=None, axis=None, keepdims=False):
     if ord == "fro":
         return names.xp.linalg.vector_norm(x, axis=_axis(axis) if axis is not None else (-2, -1), keepdims=keepdims)
     raise ArrayLibraryError("np.linalg.norm with ord={!r}: s2s has no version of it for {}".format(ord, names.library))
+
+
+def _triangle(name):
+    def triangle(names, m, k=0):  # the standard takes the diagonal's offset by keyword only
+        return getattr(names.xp, name)(names.asarray_like(m), k=k)
+    return triangle
+
+
+def _squeeze(names, x, axis=None):
+    x = names.asarray_like(x)
+    if axis is None:  # NumPy drops every axis of length 1; the standard wants them named
+        axis = tuple(i for i, n in enumerate(x.shape) if n == 1)
+    return names.xp.squeeze(x, axis=axis) if axis != () else x
+
+
+def _split(names, x, indices_or_sections, axis=0):
+    """``np.split`` with slices: equal sections, or the pieces between the given indices."""
+    x = names.asarray_like(x)
+    axis = axis % x.ndim
+    n = x.shape[axis]
+    if isinstance(indices_or_sections, int):
+        if n % indices_or_sections:
+            raise ValueError("array split does not result in an equal division")
+        step = n // indices_or_sections
+        bounds = list(range(0, n + 1, step)) if step else [0] * (indices_or_sections + 1)
+    else:
+        cuts = indices_or_sections
+        if isinstance(cuts, names.ndarray):
+            cuts = [int(cuts[i]) for i in range(cuts.shape[0])]
+        bounds = [0] + [int(c) for c in cuts] + [n]
+    lead = (slice(None),) * axis
+    return [x[lead + (slice(a, max(a, b)), Ellipsis)] for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def _diagonal(names, x, offset=0, axis1=0, axis2=1):
+    x = names.asarray_like(x)
+    a1, a2 = axis1 % x.ndim, axis2 % x.ndim
+    if (a1, a2) != (x.ndim - 2, x.ndim - 1):  # the standard's diagonal is over the last two axes
+        rest = [i for i in range(x.ndim) if i not in (a1, a2)]
+        x = names.xp.permute_dims(x, tuple(rest) + (a1, a2))
+    return names.xp.linalg.diagonal(x, offset=offset)
+
+
+def _atleast_1d(names, *arrays):
+    out = [names.asarray_like(a) for a in arrays]
+    out = [names.xp.reshape(a, (1,)) if a.ndim == 0 else a for a in out]
+    return out[0] if len(out) == 1 else out
+
+
+class Ufunc:
+    """NumPy's ufunc methods that the helpers call (``np.multiply.outer``; ``np.add.at`` refused by
+    name), over the adapter or standard function ``call(names, ...)``; ``bound(names)`` is the
+    object standing for ``np.<name>``."""
+
+    def __init__(self, name, call):
+        self.name, self.call = name, call
+
+    def bound(self, names):
+        return _BoundUfunc(self, names)
+
+
+class _BoundUfunc:
+    def __init__(self, ufunc, names):
+        self._ufunc, self._names = ufunc, names
+        self.__name__ = ufunc.name
+
+    def __call__(self, *args, **kwargs):
+        return self._ufunc.call(self._names, *args, **kwargs)
+
+    def outer(self, a, b):
+        names = self._names
+        a, b = names.asarray_like(a), names.asarray_like(b)
+        return self(names.xp.reshape(a, tuple(a.shape) + (1,) * b.ndim), b)
+
+    def at(self, *args, **kwargs):
+        raise ArrayLibraryError(
+            "np.{}.at: {} has no unbuffered in-place {} at repeated indices; pass NumPy arrays for this "
+            "function".format(self._ufunc.name, self._names.library, self._ufunc.name))
+
+
+def _standard(name):
+    return lambda names, *args, **kwargs: lifting(names, getattr(names.xp, name), None)(*args, **kwargs)
 
 
 def _ones_like(names, x, dtype=None):
@@ -228,10 +355,13 @@ ADAPTED = {
     "iscomplexobj": _iscomplexobj, "dtype": _dtype, "asarray": _asarray, "array": _array, "reshape": _reshape,
     "ravel": _ravel, "transpose": _transpose, "swapaxes": _swapaxes, "dot": _dot, "outer": _outer,
     "inner": _inner, "where": _where, "zeros": _zeros, "ones": _ones, "full": _full, "sum": _sum,
+    "multiply": Ufunc("multiply", _multiply), "add": Ufunc("add", _standard("add")),
+    "subtract": Ufunc("subtract", _standard("subtract")), "atleast_1d": _atleast_1d, "tril": _triangle("tril"), "triu": _triangle("triu"),
+    "squeeze": _squeeze, "split": _split, "diagonal": _diagonal,
     "mean": _reduction("mean"), "prod": _reduction("prod"), "max": _reduction("max"), "min": _reduction("min"),
     "amax": _reduction("max"), "amin": _reduction("min"), "all": _reduction("all"), "any": _reduction("any"),
-    "cumsum": _cumsum, "clip": _clip, "expand_dims": _expand_dims, "ones_like": _ones_like,
-    "zeros_like": _zeros_like, "linalg.multi_dot": _multi_dot, "linalg.norm": _norm,
+    "cumsum": _cumsum, "cumprod": _cumprod, "clip": _clip, "expand_dims": _expand_dims, "ones_like": _ones_like,
+    "zeros_like": _zeros_like, "linalg.multi_dot": _multi_dot, "linalg.matrix_power": _matrix_power, "linalg.norm": _norm,
     "newaxis": None, "copy": _copy, "broadcast_to": _broadcast_to,
 }
 # for the NumPy-speaking libraries only these adapters apply (their own functions are NumPy's)

@@ -11,7 +11,7 @@ real arguments take the real path unchanged.
 """
 import numpy as np
 
-from s2s.runtime.core import refuse_complex
+from s2s.runtime.core import is_complex_dtype, refuse_complex
 
 
 def conj_sign(x):
@@ -25,7 +25,7 @@ def conj_sign(x):
 def _is_complex(x):
     """``np.iscomplexobj(x)``, quicker for the floats and arrays of real code."""
     if isinstance(x, (np.ndarray, np.generic)):
-        return x.dtype.kind == "c"
+        return is_complex_dtype(x.dtype)  # NumPy's dtypes, or another library's through its namespace
     if isinstance(x, float):
         return False
     return np.iscomplexobj(x)

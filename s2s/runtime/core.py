@@ -276,8 +276,8 @@ def is_basic_index(idx):
     for item in items:
         if isinstance(item, (slice, numbers.Integral, type(None), type(Ellipsis))):
             continue
-        if isinstance(item, np.ndarray) and item.dtype == bool:
-            continue
+        if isinstance(item, np.ndarray) and (item.dtype == bool or np.issubdtype(item.dtype, np.bool_)):
+            continue  # (the second test for another library's booleans: torch.bool is not bool)
         return False
     return True
 

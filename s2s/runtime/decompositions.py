@@ -88,7 +88,7 @@ def eigh_jvp(t, a, ans, UPLO="L"):
         return _like(ans, eigh_complex_jvp(t, ans, symmetric_from(t, UPLO)))
     w, v = ans[0], ans[1]
     p = swap_last_axes(v) @ symmetric_from(t, UPLO) @ v
-    return _like(ans, (np.diagonal(p, axis1=-2, axis2=-1).copy(), v @ (_gaps(w) * p)))
+    return _like(ans, (np.copy(np.diagonal(p, axis1=-2, axis2=-1)), v @ (_gaps(w) * p)))
 
 
 def eigvalsh_jvp(t, a, UPLO="L"):
@@ -187,7 +187,7 @@ def svd_jvp(t, a, ans, full_matrices=True, compute_uv=True):
         _svd_vectors_refused(a)
     v = swap_last_axes(vh)
     p = swap_last_axes(u) @ t @ v
-    s_dot = np.diagonal(p, axis1=-2, axis2=-1).copy()
+    s_dot = np.copy(np.diagonal(p, axis1=-2, axis2=-1))
     if not compute_uv:
         return s_dot
     f = _gaps(s * s)

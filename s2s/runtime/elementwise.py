@@ -48,7 +48,7 @@ def _in_dtype_of(x, ans):
     x = np.asarray(x)
     floating = dtype.kind == "f" if hasattr(dtype, "kind") else np.issubdtype(dtype, np.floating)
     if floating and x.dtype != dtype:
-        return x.astype(dtype)
+        return np.asarray(x, dtype=dtype)  # x.astype(dtype), in words every array library has
     return x
 
 
@@ -61,9 +61,11 @@ def select_grad(g, x, other, ans):
     mine = _in_dtype_of(x, ans) == ans
     tie = mine & (_in_dtype_of(other, ans) == ans)
     g = np.asarray(g)
+    # np.multiply, not `*`: the same ufunc for NumPy; for a library following the array API standard
+    # (no booleans in arithmetic) NumpyNames' multiply promotes the mask as NumPy does
     if may_hold(tie):  # rare with floats: the halving only where needed (the same numbers either way)
-        return np.where(tie, 0.5 * g, g) * mine
-    return g * mine
+        return np.multiply(np.where(tie, 0.5 * g, g), mine)
+    return np.multiply(g, mine)
 
 
 def extremum_grad(g, x, other, ans):

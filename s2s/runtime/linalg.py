@@ -3,7 +3,7 @@ diagonal, norm, det, solve, matrix_power, multi_dot and the vector products.
 """
 import numpy as np
 
-from s2s.runtime.core import chunks_of, is_zero, float_dtype, unbroadcast, unreduce, zeros_like
+from s2s.runtime.core import chunks_of, is_complex_dtype, is_zero, float_dtype, unbroadcast, unreduce, zeros_like
 from s2s.runtime.elementwise import safe_divide
 
 
@@ -135,7 +135,7 @@ def diagonal_grad(g, a, offset=0, axis1=0, axis2=1):
 def diag_grad(g, v, k=0):
     """Adjoint of ``v`` in ``np.diag(v, k)`` (builds a matrix or extracts a diagonal)."""
     if np.ndim(v) == 1:
-        return np.diagonal(g, k).copy()
+        return np.copy(np.diagonal(g, k))
     return diagonal_grad(g, v, k)
 
 
@@ -147,7 +147,7 @@ def norm_grad(g, x, ans, ord=None, axis=None, keepdims=False):
     formula (``np.sign(x)`` is ``x / |x|``), with the real part of ``g``.
     """
     x = np.asarray(x)
-    if x.dtype.kind == "c":
+    if is_complex_dtype(x.dtype):
         return np.conjugate(_norm_grad(np.real(g), x, ans, ord, axis, keepdims))
     return _norm_grad(g, x, ans, ord, axis, keepdims)
 
@@ -415,7 +415,7 @@ def matvec_grad2(g, x1, x2):
 def vector_norm_grad(g, x, ans, axis=None, keepdims=False, ord=2):
     """Adjoint of ``x`` in ``np.linalg.vector_norm`` (over several axes too; 0 at the zero vector)."""
     x = np.asarray(x)
-    if x.dtype.kind == "c":  # the conjugate of the real formula, as in norm_grad
+    if is_complex_dtype(x.dtype):  # the conjugate of the real formula, as in norm_grad
         return np.conjugate(_vector_norm_grad(np.real(g), x, ans, axis, keepdims, ord))
     return _vector_norm_grad(g, x, ans, axis, keepdims, ord)
 

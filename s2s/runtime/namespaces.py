@@ -19,7 +19,8 @@ library. It takes ``(library module, device)`` and leaves, for each NumPy name,
   the library (raised when the code reaches it, not before).
 
 ``rebound_helpers(names)`` gives the runtime helpers re-made with ``np`` bound to
-``names`` (the functions' code is shared; only their globals differ), so no helper
+``names`` (the functions' code is shared; only their globals differ; the few that ask
+NumPy about memory are s2s/runtime/foreign.py's instead), so no helper
 needs a namespace parameter and NumPy calls pay nothing for the other libraries.
 This module imports array_api_compat only when a non-NumPy array shows up.
 """
@@ -30,8 +31,9 @@ import types
 
 import numpy as np
 
+from s2s.runtime import core, foreign
 from s2s.runtime.core import ArrayLibraryError
-from s2s.runtime.adapters import ADAPTED, ELEMENTWISE, FLOATING, NATIVE_ADAPTED, lifting
+from s2s.runtime.adapters import ADAPTED, ELEMENTWISE, FLOATING, NATIVE_ADAPTED, Ufunc, lifting
 
 
 # types whose values never make a call leave NumPy (checked first: the fast path)
@@ -105,7 +107,7 @@ _RENAMED = {"arccos": "acos", "arccosh": "acosh", "arcsin": "asin", "arcsinh": "
 # NumPy-speaking libraries: the namespace array_api_compat gives -> the module with NumPy's names
 _NATIVE = {"array_api_compat.dask.array": "dask.array", "array_api_compat.cupy": "cupy", "cupy": "cupy"}
 # NumPy functions that look only at shapes and dtypes: safe to call on any library's array
-_QUERIES = ("errstate", "may_share_memory", "broadcast_shapes", "issubdtype", "iscomplexobj", "dtype")
+_QUERIES = ("errstate", "seterr", "geterr", "may_share_memory", "broadcast_shapes", "issubdtype", "iscomplexobj", "dtype")
 
 
 class NumpyNames:
@@ -137,6 +139,8 @@ class NumpyNames:
 
     def lookup(self, name, text, native, xp, adapted, prefix):
         """The value standing for NumPy's ``text`` (``np.<name>`` or ``np.linalg.<name>``)."""
+        if isinstance(adapted.get(prefix + name), Ufunc):
+            return adapted[prefix + name].bound(self)
         if prefix + name in adapted:
             return functools.partial(adapted[prefix + name], self) if callable(adapted[prefix + name]) else \
                 adapted[prefix + name]
@@ -241,6 +245,14 @@ def rebound_helpers(names, modules):
                     clone.__doc__, clone.__qualname__ = value.__doc__, value.__qualname__
                     clone.__module__ = value.__module__
                     made[id(value)] = (value, clone)
+    for value, clone in list(made.values()):  # helpers asking NumPy about memory: s2s.runtime.foreign's
+        if value.__name__ in foreign.REPLACED and value.__module__ == core.__name__:
+            made[id(value)] = (value, functools.partial(foreign.REPLACED[value.__name__], names))
+        elif value.__name__ in foreign.STANDARD_REPLACED and value.__module__ == core.__name__ \
+                and names.native is None:
+            made[id(value)] = (value, functools.partial(foreign.STANDARD_REPLACED[value.__name__], names))
+        elif value.__name__ in foreign.INDEXED and value.__module__ == core.__name__ and names.native is None:
+            made[id(value)] = (value, foreign.indexing(names, clone, *foreign.INDEXED[value.__name__]))
     for space in spaces.values():
         for attr, value in list(space.items()):
             if isinstance(value, types.FunctionType) and id(value) in made:

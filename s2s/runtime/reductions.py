@@ -56,14 +56,16 @@ def prod_grad(g, a, axis=None, keepdims=False, initial=1):
     k = len(axes)
     moved = np.moveaxis(a, axes, tuple(range(a.ndim - k, a.ndim)))
     rest = moved.shape[:a.ndim - k]
-    n = int(np.prod(moved.shape[a.ndim - k:]))
+    n = 1
+    for length in moved.shape[a.ndim - k:]:  # Python ints, not np.prod: a shape is no library's array
+        n *= length
     if n == 0:
         return np.zeros(a.shape, dtype=float_dtype(a))
-    x = moved.reshape(rest + (n,))
+    x = np.reshape(moved, rest + (n,))  # functions and np.flip, not methods and [::-1]: any array library
     ones = np.ones(rest + (1,), dtype=x.dtype)
     left = np.cumprod(np.concatenate([ones, x[..., :-1]], axis=-1), axis=-1)
-    right = np.cumprod(np.concatenate([ones, x[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
-    others = (left * right).reshape(moved.shape)
+    right = np.flip(np.cumprod(np.concatenate([ones, np.flip(x[..., 1:], axis=-1)], axis=-1), axis=-1), axis=-1)
+    others = np.reshape(left * right, moved.shape)
     others = np.moveaxis(others, tuple(range(a.ndim - k, a.ndim)), axes)
     if initial != 1:
         others = others * initial
@@ -75,8 +77,8 @@ def cumsum_grad(g, a, axis=None):
     if is_zero(g):
         return zeros_like(a)
     if axis is None:
-        return np.reshape(np.cumsum(np.asarray(g)[::-1])[::-1], np.shape(a))
-    return np.flip(np.cumsum(np.flip(g, axis), axis), axis)
+        return np.reshape(np.flip(np.cumsum(np.flip(np.asarray(g)))), np.shape(a))
+    return np.flip(np.cumsum(np.flip(g, axis=axis), axis), axis=axis)
 
 
 def cumprod_grad(g, a, ans, axis=None):

@@ -3,7 +3,7 @@ helpers in their primal arguments (templates/runtime_helpers.py, last section, u
 """
 import numpy as np
 
-from s2s.runtime.core import NoRuleError, is_zero, float_dtype, refuse_complex, unreduce
+from s2s.runtime.core import NoRuleError, is_complex_dtype, is_zero, float_dtype, refuse_complex, unreduce
 from s2s.runtime.elementwise import safe_divide
 from s2s.runtime.reductions import reduction_axes, reduced_last, cumprod_jvp
 from s2s.runtime.linalg import (eye_like, swap_last_axes, norm_axes, matrix_powers, unreduced_norm_grad, einsum_grad, einsum_jvp,
@@ -96,13 +96,13 @@ def norm_grad_partials(g, x, ans, ord=None, axis=None, keepdims=False, vector=Fa
     elif ord in (None, "fro"):
         p = 2
     elif ord in (1, -1, np.inf, -np.inf):
-        p = 0 if x.dtype.kind != "c" else None
+        p = 0 if not is_complex_dtype(x.dtype) else None
     else:
         raise NoRuleError("np.linalg.norm: the second derivative of the matrix norm ord={!r} (the rule of "
                           "s2s.runtime.norm_grad) is not written yet; "
                           "use ord='fro', or write it with the singular values (np.linalg.svd(x, compute_uv=False))"
                           .format(ord))
-    if x.dtype.kind == "c":
+    if is_complex_dtype(x.dtype):
         return _complex_norm_partials(np.real(g), x, ans, p, axis, keepdims, axes)
     dtype = np.result_type(float_dtype(x), g, ans)
     if p in (0, 1, np.inf, -np.inf):

@@ -3,7 +3,7 @@ concatenations and their splits, take, pad, delete, insert, casts and ``item``.
 """
 import numpy as np
 
-from s2s.runtime.core import is_zero, float_dtype, is_container, real_part, unbroadcast, zeros_like
+from s2s.runtime.core import is_complex_dtype, is_zero, float_dtype, is_container, real_part, unbroadcast, zeros_like
 
 
 def sort_grad(g, a, axis=-1):
@@ -77,7 +77,11 @@ def _like_container(pieces, arrays):
 
 def _split(g, shapes, axis):
     """Split ``g`` along ``axis`` into pieces as long as the arrays of ``shapes``."""
-    return np.split(g, np.cumsum([s[axis] for s in shapes])[:-1], axis=axis)
+    bounds, end = [], 0
+    for s in shapes[:-1]:  # Python ints, not np.cumsum: shapes are not arrays of any library
+        end += s[axis]
+        bounds.append(end)
+    return np.split(g, bounds, axis=axis)
 
 
 def unconcatenate(g, arrays, axis=0):
@@ -99,7 +103,7 @@ def unstack(g, arrays, axis=0):
     moved = np.moveaxis(g, axis, 0)
     if isinstance(arrays, np.ndarray):
         return moved
-    return _like_container(list(moved), arrays)
+    return _like_container([moved[i, ...] for i in range(moved.shape[0])], arrays)  # no iteration: any library
 
 
 def unhstack(g, tup):
@@ -173,7 +177,7 @@ def cast_jvp(t, x, ans):
         out = np.zeros(np.shape(ans), dtype=dtype)
         _fill(out, t)
         return out
-    return np.array(t if dtype.kind == "c" else real_part(t), dtype=dtype)
+    return np.array(t if is_complex_dtype(dtype) else real_part(t), dtype=dtype)
 
 
 def _fill(out, t):
@@ -313,7 +317,7 @@ def column(v):
     """``v`` as np.c_ places it before joining along the last axis: a 1-D array as a column, a
     scalar as a 1x1 matrix, an array of two or more dimensions as it is."""
     v = np.asarray(v)
-    return v.reshape(-1, 1) if v.ndim == 1 else np.atleast_2d(v)
+    return np.reshape(v, (-1, 1)) if v.ndim == 1 else np.atleast_2d(v)
 
 
 def rollaxis_axes(ndim, axis, start=0):
