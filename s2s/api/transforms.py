@@ -522,6 +522,8 @@ def _generate(fn, wrt, kind, as_tuple, containers, options, facts=()):
             "shapes": dict(shapes), "batch": options.get("batch", False)}
     if options.get("holomorphic"):
         opts["holomorphic"] = True
+    if options.get("compile"):  # Numba compiles the code: no lambda (s2s/backend/unread.py)
+        opts["compile"] = True
     with _collector_paused():
         generated = transform(fn, wrt, kind, registry, opts, containers)
         functions, bindings = generated.functions, generated.bindings

@@ -32,7 +32,8 @@ from s2s.runtime.core import (ArgumentError, ArrayLibraryError, ComplexInputErro
                               NonScalarOutputError, S2SError, add, add_at, add_into, apart, appended, astype,
                               broadcast_like, chunks_of, complex_fit, copy, cotangent, detach, finalize, flatten,
                               float_dtype, grown, is_basic_index, is_complex_dtype, is_container, is_zero, item,
-                              may_hold, read_at, real_part, rebuilt, refuse_complex, rejoins, seed, shrunk, snapshot,
+                              may_hold, read_at, real_part, rebuilt, refuse_complex, rejoins, seed, seed_unread,
+                              shrunk, snapshot,
                               stop_gradient, unappended, unbroadcast, unread_at, unreduce, unreduce_grad, unshared,
                               zero_at, zero_gradient, zeros_like)
 from s2s.runtime.elementwise import (absorb_zeros, clip_masks, extremum_grad, extremum_jvp, filled, inverse,
