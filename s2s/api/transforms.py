@@ -536,6 +536,7 @@ def _generate(fn, wrt, kind, as_tuple, containers, options, facts=()):
         kind, fn.__name__, ", ".join(wrt), fn.__code__.co_filename.replace("\\", "/").rsplit("/", 1)[-1],
         fn.__code__.co_firstlineno)
     function = loader.load(source, generated.entry, bindings, fn.__globals__, filename)
+    filename = function.__code__.co_filename  # with a hash when linecache holds another text under the name
     if options.get("compile"):
         function = numba_compile.load(source, generated.entry, bindings, fn.__globals__, filename[:-1] + " numba>",
                                       function, options["compile"], numba_compile.function_names(source),
