@@ -63,6 +63,7 @@ from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_
                          extremum_grad, extremum_jvp, extremum_reduce_grad, extremum_reduce_jvp, finalize,
                          float_dtype, inner_grad1, inner_grad2, is_container, item, item_grad, log_positive,
                          matmul_grad1, matmul_grad2, power_base_grad, read_at, repeat_grad, safe_divide, seed,
+                         seed_unread,
                          select_grad, sinc_grad, snapshot, solve_grad1, solve_grad2, solve_jvp1,
                          solve_jvp2, solve_matmul, sort_grad, sort_jvp, take_grad, tensordot_grad1,
                          tensordot_grad2, tile_grad, trace_grad, unappended, unarray, unbroadcast,
@@ -74,10 +75,10 @@ from s2s.runtime import (absorb_zeros, delete_grad, diff_concat, diff_grads, edi
                          select_default_grad, select_masks, take_along_axis_grad, tie_weight, uncolumn_stack,
                          undstack, unsplit)
 
-# seed gives ones, zeros_like zeros, clip_masks and select_masks booleans,
+# seed and seed_unread give ones, zeros_like zeros, clip_masks and select_masks booleans,
 # reduce_count counts, interp_weights weights that depend on x only piecewise.
-NONDIFFERENTIABLE = (seed, zeros_like, float_dtype, is_container, clip_masks, reduce_count, nan_count, select_masks,
-                     interp_weights)
+NONDIFFERENTIABLE = (seed, seed_unread, zeros_like, float_dtype, is_container, clip_masks, reduce_count, nan_count,
+                     select_masks, interp_weights)
 
 
 # ----------------------------------------------------------- accumulation and shapes

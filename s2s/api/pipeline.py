@@ -16,7 +16,7 @@ from s2s.common import astutil as A
 from s2s import runtime
 from s2s.reverse import batch as adjoint_batch
 from s2s.runtime import batching
-from s2s.backend import optimize, results, specialize
+from s2s.backend import optimize, results, specialize, unread
 from s2s.reverse.accumulate import ZERO, SHARED, Accumulate
 from s2s.analysis import activity, aliasing
 from s2s.common.errors import NoRuleError, S2SError, UnsupportedSyntaxError, site
@@ -512,6 +512,8 @@ def transform(fn, wrt, kind, registry, options, containers=frozenset()):
                 if f.name == entry:
                     results.build_lists(f, resolve, specialize.sequence_lengths(shapes))
                     results.separate(f, resolve, ctx.refs.expr)  # one adjoint for several parameters: copied
+                    if shapes and kind == "grad" and not options.get("compile"):
+                        unread.drop_unread(f, resolve, ctx.refs.expr)  # a loss only seed reads: not computed
     bindings = dict(ctx.refs.bindings)
     for name, value in parsed.closure.items():
         bindings.setdefault(name, value)

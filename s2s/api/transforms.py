@@ -517,6 +517,8 @@ def _generate(fn, wrt, kind, as_tuple, containers, options, facts=()):
             "shapes": dict(shapes), "batch": options.get("batch", False)}
     if options.get("holomorphic"):
         opts["holomorphic"] = True
+    if options.get("compile"):  # Numba compiles the code: no lambda (s2s/backend/unread.py)
+        opts["compile"] = True
     with _collector_paused():
         generated = transform(fn, wrt, kind, registry, opts, containers)
         functions, bindings = generated.functions, generated.bindings
@@ -529,6 +531,7 @@ def _generate(fn, wrt, kind, as_tuple, containers, options, facts=()):
         kind, fn.__name__, ", ".join(wrt), fn.__code__.co_filename.replace("\\", "/").rsplit("/", 1)[-1],
         fn.__code__.co_firstlineno)
     function = loader.load(source, generated.entry, bindings, fn.__globals__, filename)
+    filename = function.__code__.co_filename  # with a hash when linecache holds another text under the name
     if options.get("compile"):
         function = numba_compile.load(source, generated.entry, bindings, fn.__globals__, filename[:-1] + " numba>",
                                       function, options["compile"], numba_compile.function_names(source),

@@ -17,6 +17,8 @@ changes nothing:
   that product and its unbroadcast is the identity), and the one product it
   computes when an operand is a vector (``g @ a``, ``g[:, None] * b``, ...);
 - ``unreduce(g, x)`` of a number ``g`` over an array ``x`` -> ``np.full(x.shape, g)``;
+- ``t = np.full(x.shape, g)`` -> ``t = g`` when only elementwise arithmetic with arrays of that
+  shape reads ``t`` and ``g`` is surely a NumPy value (``s2s/backend/unfill.py``);
 - ``np.sum(a)`` of an array -> ``a.sum()`` (the same reduction, without ``np.sum``'s dispatch: a
   microsecond, on small arrays most of the cost).
 
@@ -32,6 +34,7 @@ from s2s.common import anno
 from s2s.common import astutil as A
 from s2s import runtime
 from s2s.analysis import shapes as _shapes
+from s2s.backend import unfill
 
 
 def resolver(bindings, namespaces):
@@ -65,6 +68,7 @@ def specialize(fn, params, resolve, ref):
     rewrite.parameters = [a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs
                           if a.id in params and not _is_sequence(params[a.id])]
     rewrite.rewrite(fn)
+    unfill.unfill(fn, analysis, resolve)  # np.full of a scalar adjoint only arithmetic reads: the scalar
     return fn
 
 

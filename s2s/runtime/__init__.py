@@ -32,9 +32,9 @@ from s2s.runtime.core import (ArgumentError, ArrayLibraryError, ComplexInputErro
                               NonScalarOutputError, S2SError, add, add_at, add_into, apart, appended, astype,
                               broadcast_like, chunks_of, complex_fit, copy, cotangent, detach, finalize, flatten,
                               float_dtype, grown, is_basic_index, is_complex_dtype, is_container, is_zero, item,
-                              may_hold, read_at, real_part, rebuilt, refuse_complex, rejoins, seed, shrunk, snapshot,
-                              stop_gradient, unappended, unbroadcast, unread_at, unreduce, unreduce_grad, unshared,
-                              zero_at, zero_gradient, zeros_like)
+                              may_hold, read_at, real_part, rebuilt, refuse_complex, rejoins, seed, seed_unread,
+                              shrunk, snapshot, stop_gradient, unappended, unbroadcast, unread_at, unreduce,
+                              unreduce_grad, unshared, zero_at, zero_gradient, zeros_like)
 from s2s.runtime.elementwise import (absorb_zeros, clip_masks, extremum_grad, extremum_jvp, filled, inverse,
                                      log_positive, masked, power_base_grad, safe_divide, select_choice_grad,
                                      select_default_grad, select_grad, select_masks, sinc_grad, tie_weight)
@@ -127,7 +127,7 @@ __all__ = ["ArgumentError", "ArrayLibraryError", "ComplexInputError", "ComplexOu
            "reduction_axes", "refuse_complex", "rejoins", "repeat_grad", "residual_weights", "resize_grad",
            "rfft_grad", "rfftn_grad", "rollaxis_axes", "safe_divide", "scipy_cholesky_grad",
            "scipy_cholesky_grad_jvp", "scipy_cholesky_grad_vjp", "scipy_cholesky_jvp",
-           "scipy_cholesky_jvp_jvp", "scipy_cholesky_jvp_vjp", "seed", "select_choice_grad",
+           "scipy_cholesky_jvp_jvp", "scipy_cholesky_jvp_vjp", "seed", "seed_unread", "select_choice_grad",
            "select_default_grad", "select_grad", "select_masks", "shrunk", "sign_slope", "sinc_grad",
            "slogdet_grad", "slogdet_jvp", "snapshot", "softmax_grad", "solve_grad1", "solve_grad2",
            "solve_jvp1", "solve_jvp2", "solve_matmul", "solve_triangular_grad1", "solve_triangular_grad2",

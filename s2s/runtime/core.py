@@ -100,6 +100,8 @@ def seed(ans, where="", of="", holomorphic=False):
 
     A complex ``ans`` needs ``holomorphic=True`` (the gradient is then f'(z)).
     """
+    if type(ans) is np.float64:  # the usual loss: what the general path below returns, without its checks
+        return np.float64(1.0)
     if is_container(ans) or is_named(ans) or np.ndim(ans) != 0:
         shape = "a {}".format(type(ans).__name__) if is_container(ans) or is_named(ans) else "shape {}".format(
             np.shape(ans))
@@ -118,6 +120,17 @@ def seed(ans, where="", of="", holomorphic=False):
     if isinstance(ans, np.generic):
         return ans.dtype.type(1)
     return 1.0
+
+
+def seed_unread(value, operands, where="", of="", holomorphic=False):
+    """``seed(value(), ...)`` for a result of grad that nothing but ``seed`` reads, without computing it
+    when its type is known: ``value`` computes it from ``operands``, NumPy arrays of real floats
+    combined by reductions over all axes, elementwise real ufuncs and arithmetic with Python numbers
+    (s2s/backend/unread.py checks that), so the result is a NumPy scalar of their result type."""
+    for a in operands:
+        if type(a) is not np.ndarray or a.dtype.kind != "f":
+            return seed(value(), where, of, holomorphic)
+    return np.result_type(*operands).type(1)
 
 
 def cotangent(value, dout, where="", of=""):

@@ -127,6 +127,8 @@ def absorb_zeros(a, r):
     """
     if isinstance(r, float):
         return r if r == r or a != 0 else 0.0 * a
+    if type(r) is np.ndarray and r.dtype.kind == "f" and not np.isnan(np.add.reduce(r, axis=None)):
+        return r  # a NaN would make the sum NaN: none here (one reduction, no mask)
     nan = np.isnan(r)
     if may_hold(nan):
         r = np.where((np.asarray(a) == 0) & nan, 0, r)
