@@ -33,6 +33,8 @@ def batch_zeros(x, k):
         return rebuilt(x, [batch_zeros(e, k) for e in x])
     if is_named(x):
         return {}  # a dict or record: missing entries are zero
+    if isinstance(x, (str, bytes)) or x is None:
+        return 0.0  # a dict's key, say: no tangent
     return np.zeros((k,) + np.shape(x), dtype=float_dtype(x))
 
 

@@ -83,6 +83,30 @@ def mapping_keys(d):
     return list(d)
 
 
+def dict_of(values, keys):
+    """``{keys[0]: values[0], ...}``: a dict display of the differentiated function (``values`` a tuple;
+    as a tangent or adjoint, the zero ``0.0`` stands for every entry: a dict without entries)."""
+    if not isinstance(values, (tuple, list)):
+        return {}
+    return dict(zip(keys, values))
+
+
+def dict_entries(d, keys):
+    """The entries of the adjoint or tangent dict ``d`` at ``keys``, as a tuple (``0.0`` for those it
+    does not hold, and for every entry of the zero ``0.0``)."""
+    if not isinstance(d, dict):
+        return tuple(0.0 for _ in keys)
+    return tuple(d.get(k, 0.0) for k in keys)
+
+
+def dict_copy(d):
+    """``dict(d)`` in a differentiated function: a copy of the dict ``d`` (its adjoint and tangent are dicts too)."""
+    if not isinstance(d, dict):
+        raise TypeError("`dict(...)` in a differentiated function copies a dict, not {}: build the dict with "
+                        "a display ({{'k': v}}) instead".format(type(d).__name__))
+    return dict(d)
+
+
 def getfield(x, name):
     """``x.name`` for a record or named tuple, ``x[name]`` for a dict (an adjoint or tangent of a record),
     and the zero ``0.0`` as it is."""

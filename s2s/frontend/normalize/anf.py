@@ -32,7 +32,7 @@ from s2s.frontend.normalize import calls, sublists
 from s2s.frontend.normalize.checks import fail
 from s2s.frontend.normalize.desugar import Desugar
 from s2s.frontend.parse import MISSING
-from s2s.runtime import getfield
+from s2s.runtime import dict_of, getfield
 
 # ndarray attributes that are constants (their derivative is zero)
 CONSTANT_ATTRIBUTES = frozenset({"shape", "ndim", "size", "dtype", "itemsize", "nbytes", "strides"})
@@ -277,10 +277,26 @@ class ANF:
             return pre, type(e)(elts=elts, ctx=gast.Load())
         if isinstance(e, (gast.ListComp, gast.GeneratorExp)):
             return self.comprehension(e)
+        if isinstance(e, gast.Dict):
+            keys = calls.dict_keys(e.keys, self.origin_node, self.parsed)
+            return self.dict_display(keys, e.values)
         if isinstance(e, gast.JoinedStr):
             return pre, e
         fail(self.origin_node, "the expression `{}`".format(type(e).__name__),
              "rewrite it with simpler operations", self.parsed)
+
+    def dict_display(self, keys, values):
+        """``{"a": x, "b": y}`` as ``dict_of((x, y), ("a", "b"))`` (s2s/runtime/trees.py): one call,
+        whose adjoint reads the entries back; the values are evaluated in order, as Python does."""
+        pre = []
+        entries = {}  # a key given twice keeps its first place and its last value, as in Python
+        for key, value in zip(keys, self.atoms(values, pre)):
+            entries[key] = value
+        values = self._temp(gast.Tuple(elts=list(entries.values()), ctx=gast.Load()), pre)
+        node = A.call(self.refs.expr(dict_of, "dict_of"),
+                      [values, gast.Tuple(elts=[A.const(k) for k in entries], ctx=gast.Load())])
+        anno.set(node, anno.Key.CALLEE, dict_of)
+        return pre, node
 
     def index(self, node, pre):
         if isinstance(node, gast.Slice):
@@ -357,6 +373,12 @@ class ANF:
                  "define or import it at module level", self.parsed)
         if callee is list or callee is tuple:
             return self.value(calls.sequence_call(e, callee, self.namer, self.parsed, self.origin_node))
+        if callee is dict:
+            if e.args:  # dict(d): a copy of the dict d (dict_copy refuses any other argument at run time)
+                copied = calls.dict_copy_call(e, self.origin_node, self.parsed)
+                return self.value(copied)
+            keys = calls.dict_keys([A.const(k.arg) for k in e.keywords], self.origin_node, self.parsed)
+            return self.dict_display(keys, [k.value for k in e.keywords])
         if self.inliner is not None and self.inliner.takes_function(callee, e):
             return self.inliner.expand_helper(callee, e, self)
         raw_args = e.args

@@ -5,11 +5,16 @@ tuple display: ``tuple([a, b])`` is ``(a, b)``; of any other sequence it is buil
 which indexes, iterates, concatenates and repeats as the tuple would); ``list()`` and
 ``tuple()`` are ``[]`` and ``()``.
 
+``{"a": x}`` and ``dict(a=x)`` are an empty dict and one write per entry (``ANF.dict_display``;
+keys must be strings: the sweeps save and restore a dict's entries by key); ``dict(d)`` is
+``dict_copy(d)``, which copies a dict and refuses anything else.
+
 ``d.get(k)`` and ``d.get(k, default)`` are ``d[k] if k in d else default`` (the mapping
 protocol: what ``dict.get`` does).
 """
 import gast
 
+from s2s import runtime
 from s2s.common import anno
 from s2s.common import astutil as A
 from s2s.frontend.normalize.checks import fail
@@ -40,3 +45,28 @@ def get_call(receiver, args, pre, anf):
     test = gast.Compare(left=key, ops=[gast.In()], comparators=[A.name(receiver.id)])
     item = gast.Subscript(value=A.name(receiver.id), slice=A.deepcopy(key), ctx=gast.Load())
     return gast.IfExp(test=test, body=item, orelse=default)
+
+
+def dict_keys(keys, origin_node, parsed):
+    """The string keys of a dict display (or ``dict(...)``'s keyword names); refuses the others."""
+    out = []
+    for key in keys:
+        if key is None:
+            fail(origin_node, "`**` unpacking in a dict display",
+                 "copy the dict and set its new keys one by one (d = dict(p); d['k'] = v)", parsed)
+        if not (isinstance(key, gast.Constant) and isinstance(key.value, str)):
+            fail(origin_node, "a dict key that is not a string constant",
+                 "use string constants as the keys of a dict the function builds (or a list, indexed by int)",
+                 parsed)
+        out.append(key.value)
+    return out
+
+
+def dict_copy_call(call, origin_node, parsed):
+    """``dict(d)`` as ``dict_copy(d)``."""
+    if len(call.args) != 1 or call.keywords:
+        fail(origin_node, "`dict(...)` with keywords besides a dict, or with several arguments",
+             "copy the dict, then set its new keys one by one (d = dict(p); d['k'] = v)", parsed)
+    node = anno.copy(call, A.call(A.name("dict_copy"), [call.args[0]]))
+    anno.set(node, anno.Key.CALLEE, runtime.dict_copy)
+    return node
