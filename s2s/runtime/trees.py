@@ -84,19 +84,26 @@ def mapping_keys(d):
 
 
 def dict_of(values, keys):
-    """``{keys[0]: values[0], ...}``: a dict display of the differentiated function (``values`` a tuple;
-    as a tangent or adjoint, the zero ``0.0`` stands for every entry: a dict without entries)."""
-    if not isinstance(values, (tuple, list)):
+    """``{keys[0]: values[0], ...}``: a dict display or comprehension of the differentiated function
+    (``values`` a tuple or list; as a tangent or adjoint, the zero ``0.0`` stands for every entry: a dict
+    without entries). A key given twice keeps its last value, as in Python."""
+    if isinstance(values, float) and values == 0.0:
         return {}
     return dict(zip(keys, values))
 
 
 def dict_entries(d, keys):
-    """The entries of the adjoint or tangent dict ``d`` at ``keys``, as a tuple (``0.0`` for those it
-    does not hold, and for every entry of the zero ``0.0``)."""
-    if not isinstance(d, dict):
-        return tuple(0.0 for _ in keys)
-    return tuple(d.get(k, 0.0) for k in keys)
+    """The entries of the adjoint or tangent dict ``d`` at ``keys``, as a tuple (a list for a list of keys):
+    ``0.0`` for those it does not hold, for every entry of the zero ``0.0``, and for each but the last
+    place of a key given twice (``dict_of`` keeps the last value)."""
+    last = {k: i for i, k in enumerate(keys)}
+    items = [d.get(k, 0.0) if isinstance(d, dict) and last[k] == i else 0.0 for i, k in enumerate(keys)]
+    return items if isinstance(keys, list) else tuple(items)
+
+
+def drop_entry(d, key):
+    """Undo ``d[key] = v`` where ``d`` held no entry ``key`` before (the reverse sweep's restore)."""
+    d.pop(key, None)
 
 
 def dict_copy(d):

@@ -271,11 +271,11 @@ class ANF:
             pre.extend(p)
             if not isinstance(base, gast.Name):
                 base = self._temp(base, pre)
-            return pre, gast.Subscript(value=base, slice=self.index(e.slice, pre), ctx=gast.Load())
+            return pre, anno.copy(e, gast.Subscript(value=base, slice=self.index(e.slice, pre), ctx=gast.Load()))
         if isinstance(e, (gast.Tuple, gast.List)):
             elts = self.atoms(e.elts, pre)
             return pre, type(e)(elts=elts, ctx=gast.Load())
-        if isinstance(e, (gast.ListComp, gast.GeneratorExp)):
+        if isinstance(e, (gast.ListComp, gast.GeneratorExp, gast.DictComp)):
             return self.comprehension(e)
         if isinstance(e, gast.Dict):
             keys = calls.dict_keys(e.keys, self.origin_node, self.parsed)
@@ -323,19 +323,22 @@ class ANF:
         return pre, A.name(result)
 
     def comprehension(self, e):
-        acc = self.namer.fresh("items")
+        """A list comprehension as a loop appending to a list; a dict comprehension as a loop appending
+        its keys and values to two lists, then ``dict_of(values, keys)`` (s2s/runtime/trees.py)."""
         renames = {}
         for gen in e.generators:
             for n in A.names_stored(gen.target):
                 renames[n] = self.namer.fresh(n)
         e = _Rename(renames).visit(A.deepcopy(e))
-        append = gast.Expr(value=A.call(gast.Attribute(value=A.name(acc), attr="append", ctx=gast.Load()), [e.elt]))
-        body = [append]
+        parts = [("keys", e.key), ("values", e.value)] if isinstance(e, gast.DictComp) else [("items", e.elt)]
+        accs = [self.namer.fresh(hint) for hint, _ in parts]
+        body = [gast.Expr(value=A.call(gast.Attribute(value=A.name(acc), attr="append", ctx=gast.Load()), [elt]))
+                for acc, (_, elt) in zip(accs, parts)]
         for gen in reversed(e.generators):
             for cond in reversed(gen.ifs):
                 body = [gast.If(test=cond, body=body, orelse=[])]
             body = [gast.For(target=gen.target, iter=gen.iter, body=body, orelse=[], type_comment=None)]
-        self.locals.add(acc)
+        self.locals.update(accs)
         self.locals.update(renames.values())
         loops = []
         for stmt in body:
@@ -346,9 +349,13 @@ class ANF:
                 if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
                     self.locals.add(node.id)
         origin_node = self.origin_node
-        out = [A.assign(acc, gast.List(elts=[], ctx=gast.Load()))] + self.block(loops)
+        out = [A.assign(acc, gast.List(elts=[], ctx=gast.Load())) for acc in accs] + self.block(loops)
         self.origin_node = origin_node
-        return out, A.name(acc)
+        if len(accs) == 1:
+            return out, A.name(accs[0])
+        node = A.call(self.refs.expr(dict_of, "dict_of"), [A.name(accs[1]), A.name(accs[0])])
+        anno.set(node, anno.Key.CALLEE, dict_of)
+        return out, node
 
     def call(self, e):
         pre = []
@@ -374,6 +381,8 @@ class ANF:
         if callee is list or callee is tuple:
             return self.value(calls.sequence_call(e, callee, self.namer, self.parsed, self.origin_node))
         if callee is dict:
+            if calls.is_zip_call(e, self.parsed):  # dict(zip(keys, values)): {k: v for k, v in zip(keys, values)}
+                return self.comprehension(calls.zip_comprehension(e, self.namer))
             if e.args:  # dict(d): a copy of the dict d (dict_copy refuses any other argument at run time)
                 copied = calls.dict_copy_call(e, self.origin_node, self.parsed)
                 return self.value(copied)

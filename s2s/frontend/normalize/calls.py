@@ -5,13 +5,17 @@ tuple display: ``tuple([a, b])`` is ``(a, b)``; of any other sequence it is buil
 which indexes, iterates, concatenates and repeats as the tuple would); ``list()`` and
 ``tuple()`` are ``[]`` and ``()``.
 
-``{"a": x}`` and ``dict(a=x)`` are an empty dict and one write per entry (``ANF.dict_display``;
-keys must be strings: the sweeps save and restore a dict's entries by key); ``dict(d)`` is
-``dict_copy(d)``, which copies a dict and refuses anything else.
+``{"a": x}`` and ``dict(a=x)`` are ``dict_of((x,), ("a",))`` (``ANF.dict_display``; keys must be
+string constants: the sweeps save and restore a dict's entries by key); ``dict(d)`` is
+``dict_copy(d)``, which copies a dict and refuses anything else; ``dict(zip(ks, vs))`` is
+``{k: v for k, v in zip(ks, vs)}``, and a dict comprehension is a loop appending to a list of
+keys and a list of values, then ``dict_of(values, keys)`` (``ANF.comprehension``).
 
 ``d.get(k)`` and ``d.get(k, default)`` are ``d[k] if k in d else default`` (the mapping
 protocol: what ``dict.get`` does).
 """
+import builtins
+
 import gast
 
 from s2s import runtime
@@ -70,3 +74,21 @@ def dict_copy_call(call, origin_node, parsed):
     node = anno.copy(call, A.call(A.name("dict_copy"), [call.args[0]]))
     anno.set(node, anno.Key.CALLEE, runtime.dict_copy)
     return node
+
+
+def is_zip_call(call, parsed):
+    """Whether ``call`` is ``dict(zip(keys, values))``."""
+    if len(call.args) != 1 or call.keywords:
+        return False
+    inner = call.args[0]
+    return (isinstance(inner, gast.Call) and isinstance(inner.func, gast.Name) and len(inner.args) == 2
+            and not inner.keywords and parsed.resolve(inner.func) is builtins.zip)
+
+
+def zip_comprehension(call, namer):
+    """``dict(zip(keys, values))`` (``call``) as ``{k: v for k, v in zip(keys, values)}``."""
+    key, value = "key", "value"  # the comprehension gives its targets fresh names
+    target = gast.Tuple(elts=[A.store(key), A.store(value)], ctx=gast.Store())
+    comp = gast.DictComp(key=A.name(key), value=A.name(value), generators=[gast.comprehension(
+        target=target, iter=call.args[0], ifs=[], is_async=0)])
+    return anno.copy(call, comp)
