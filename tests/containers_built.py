@@ -6,6 +6,7 @@ apply), ``loop`` one with a loop (also checked with checkpointing).
 """
 import collections
 import dataclasses
+import typing
 from typing import Any, Callable
 
 import numpy as np
@@ -130,3 +131,169 @@ def returns_written_dict(x):
     d["h"] = 2.0 * x
     d["a"] = d["a"] * 3.0
     return d
+
+
+# ----------------------------------------------------------------- 2. dataclasses and named tuples
+@dataclasses.dataclass
+class Wave:
+    amp: float
+    phase: np.ndarray
+    freq: float = 2.0
+    label: str = "wave"
+
+
+@dataclasses.dataclass(frozen=True)
+class Frozen:
+    w: np.ndarray
+    scale: float = 1.5
+
+
+Pair = collections.namedtuple("Pair", "scale shift", defaults=[0.25])
+
+
+class Typed(typing.NamedTuple):
+    a: np.ndarray
+    b: float = 0.5
+
+
+def dataclass_positional(x, p):
+    w = Wave(p["b"] * 2.0, np.sin(x))
+    return np.sum(w.amp * np.cos(w.freq * x + w.phase))
+
+
+def dataclass_keywords(x, p):
+    w = Wave(phase=x * p["w"], amp=p["c"], freq=p["b"])
+    f = Frozen(w=w.phase ** 2)
+    return np.sum(w.amp * np.sin(w.freq * x + w.phase)) + np.sum(f.w) * f.scale
+
+
+def namedtuple_built(x, p):
+    a = Pair(x * p["b"])
+    b = Pair(shift=np.sin(x), scale=p["c"])
+    t = Typed(x ** 2)
+    return np.sum(a.scale * b.shift + a[1]) + np.sum(b[0] * t.a) * t.b + np.sum(t[0])
+
+
+def replaced(w, x):
+    v = dataclasses.replace(w, amp=w.amp * 2.0, phase=x)
+    u = dataclasses.replace(v, freq=np.sum(x))
+    return np.sum(v.amp * np.sin(u.freq * x + u.phase)) + w.freq * np.sum(w.phase)
+
+
+def namedtuple_replaced(p, x):
+    q = p._replace(shift=np.sin(x))
+    r = Pair(x, x * 2.0)._replace(scale=q.shift)
+    return np.sum(q.scale * q.shift + r.scale * r.shift) + np.sum(p.shift)
+
+
+def records_in_a_loop(p, x):
+    h = x
+    for i in range(3):
+        layer = Pair(p["w"] * (i + 1.0), p["b"])
+        h = np.tanh(h * layer.scale + layer.shift)
+    return np.sum(h ** 2)
+
+
+WAVE = Wave(0.7, _u(3), 1.3)
+
+CASES += [
+    Case("dataclass_positional", dataclass_positional, (X, dict(PARAMS)), (0, 1)),
+    Case("dataclass_keywords", dataclass_keywords, (X, dict(PARAMS)), (0, 1)),
+    Case("namedtuple_built", namedtuple_built, (X, dict(PARAMS)), (0, 1)),
+    Case("replaced", replaced, (WAVE, X), (0, 1)),
+    Case("namedtuple_replaced", namedtuple_replaced, (Pair(_u(3), _u(3)), X), (0, 1)),
+    Case("records_in_a_loop", records_in_a_loop, (dict(PARAMS), X), (0, 1), loop=True),
+]
+
+
+# ----------------------------------------------------------------- 3. functions returning containers
+def returns_dict(x, p):
+    return {"a": x * p["b"], "b": np.sin(x), "n": 3}
+
+
+def returns_dataclass(x, p):
+    return Wave(np.sum(x * p["w"]), np.cos(x), freq=p["b"])
+
+
+def returns_namedtuple(x):
+    return Pair(x ** 2)
+
+
+def returns_nested(x, p):
+    inner = {k: v * x for k, v in p.items()}
+    return inner, [Pair(x, np.exp(x))], {"wave": Wave(p["c"], x * 2.0), "list": [x, x * x]}
+
+
+CASES += [
+    Case("returns_dict", returns_dict, (X, dict(PARAMS)), (0, 1), structured=True),
+    Case("returns_dataclass", returns_dataclass, (X, dict(PARAMS)), (0, 1), structured=True),
+    Case("returns_namedtuple", returns_namedtuple, (X,), 0, structured=True),
+    Case("returns_nested", returns_nested, (X, dict(PARAMS)), (0, 1), structured=True, loop=True),
+]
+
+
+# ----------------------------------------------------------------- refused
+@dataclasses.dataclass
+class WithPostInit:
+    a: float
+
+    def __post_init__(self):
+        self.b = self.a * 2.0
+
+
+@dataclasses.dataclass
+class OwnInit:
+    a: float
+
+    def __init__(self, a):
+        self.a = a * 2.0
+
+
+class OwnNew(collections.namedtuple("OwnNew", "a b")):
+    def __new__(cls, a):
+        return super().__new__(cls, a, a)
+
+
+class PlainClass:
+    def __init__(self, a):
+        self.a = a
+
+
+def builds_post_init(x):
+    return WithPostInit(x).a
+
+
+def builds_own_init(x):
+    return OwnInit(x).a
+
+
+def builds_own_new(x):
+    return OwnNew(x).a
+
+
+def builds_plain(x):
+    return PlainClass(x).a
+
+
+def unpacks_into_a_display(x, d):
+    return {**d, "a": x}["a"]
+
+
+def int_key_display(x):
+    return {1: x}[1]
+
+
+def dict_with_keywords(x, d):
+    return dict(d, a=x)["a"]
+
+
+def too_many_fields(x):
+    return Pair(x, x, x).scale
+
+
+def unknown_field(x):
+    return Pair(x, size=x).scale
+
+
+def replaces_a_dict(d):
+    return dataclasses.replace(d, a=1.0).a

@@ -176,3 +176,71 @@ def test_a_key_given_twice_keeps_its_last_value():
     x = np.array([0.3, -0.2])
     assert C.duplicate_keys(x) == pytest.approx(float(np.sum(3.0 * x * np.sin(x))))
     s2s.check_grad(C.duplicate_keys, x)
+
+
+# ----------------------------------------------------------------- refused, with the S2SError that says so
+REFUSED = [
+    (C.builds_post_init, (1.0,), r"containers_built.py:\d+: .*building an instance of `WithPostInit` \(its "
+                                 r"__init__, __new__ or __post_init__ is its own code\) is not supported"),
+    (C.builds_own_init, (1.0,), r"building an instance of `OwnInit`"),
+    (C.builds_own_new, (1.0,), r"building an instance of `OwnNew`"),
+    (C.builds_plain, (1.0,), r"containers_built.py:\d+: .*no derivative rule for `containers_built.PlainClass`"),
+    (C.unpacks_into_a_display, (1.0, {"a": 1.0}), r"`\*\*` unpacking in a dict display is not supported"),
+    (C.int_key_display, (1.0,), r"a dict key that is not a string constant is not supported"),
+    (C.dict_with_keywords, (1.0, {"a": 1.0}), r"`dict\(...\)` with keywords besides a dict"),
+    (C.too_many_fields, (1.0,), r"`Pair\(...\)` with 3 positional arguments is not supported: pass at most 2"),
+    (C.unknown_field, (1.0,), r"`Pair\(...\)` with the argument `size` is not supported"),
+]
+
+
+@pytest.mark.parametrize("fn,args,message", REFUSED, ids=[r[0].__name__ for r in REFUSED])
+def test_what_is_refused_names_the_line_and_the_construct(fn, args, message):
+    for make in (s2s.grad, s2s.jvp):
+        with pytest.raises(s2s.S2SError, match=message):
+            g = make(fn)
+            g(*args, *((1.0,) if make is s2s.jvp else ()))
+
+
+def test_a_wrong_cotangent_of_a_returned_container_names_the_leaf():
+    x = C.X
+    with pytest.raises(s2s.S2SError, match=r"dout must have the structure of what returns_dict returned: \['b'\]: "
+                                           r"shape \(2,\) instead of shape \(3,\)"):
+        s2s.vjp(C.returns_dict, wrt=0)(x, dict(C.PARAMS), {"a": np.ones(3), "b": np.ones(2), "n": 0.0})
+    with pytest.raises(s2s.S2SError, match=r"the whole value: entries \('a'\) instead of \('a', 'b', 'n'\)"):
+        s2s.vjp(C.returns_dict, wrt=0)(x, dict(C.PARAMS), {"a": np.ones(3)})
+    with pytest.raises(s2s.S2SError, match=r"returned: \.phase: shape \(2,\) instead of shape \(3,\)"):
+        s2s.vjp(C.returns_dataclass, wrt=0)(x, dict(C.PARAMS), C.Wave(1.0, np.ones(2)))
+    with pytest.raises(s2s.S2SError, match=r"returned: \[0\]: shape \(2,\) instead of shape \(3,\)"):
+        s2s.vjp(C.returns_namedtuple)(x, C.Pair(np.ones(2), 1.0))
+
+
+def test_jvp_gives_a_tangent_of_the_results_structure():
+    x = C.X
+    out, t = s2s.jvp(C.returns_dataclass, wrt=0)(x, dict(C.PARAMS), np.ones(3))
+    assert type(t) is C.Wave and t.label is None and np.shape(t.phase) == (3,)
+    out, t = s2s.jvp(C.returns_namedtuple)(x, np.ones(3))
+    assert type(t) is C.Pair and t.shift == 0.0  # the default field: no tangent
+    out, t = s2s.jvp(C.returns_dict, wrt=0)(x, dict(C.PARAMS), np.ones(3))
+    assert list(t) == ["a", "b", "n"] and t["n"] is None
+
+
+def test_what_needs_an_array_result_refuses_a_container_result():
+    x = C.X
+    for make in (s2s.jacobian, lambda f: s2s.jacobian(f, mode="forward")):
+        with pytest.raises(s2s.S2SError, match="jacobian of returns_dict, which returns a dict: a Jacobian is an "
+                                               "array per result"):
+            make(C.returns_dict)(x, dict(C.PARAMS))
+    with pytest.raises(s2s.S2SError, match=r"jacobian_sparsity of returns_dataclass, which returns a Wave \(a "
+                                           r"record\)"):
+        s2s.jacobian_sparsity(C.returns_dataclass, x, dict(C.PARAMS))
+    assert len(s2s.jacobian(C.returns_namedtuple)(x)) == 2  # a named tuple is a tuple: a Jacobian per field
+    with pytest.raises(s2s.S2SError, match="grad needs a scalar result, but returns_dict returned a dict"):
+        s2s.grad(C.returns_dict)(x, dict(C.PARAMS))
+    with pytest.raises(s2s.S2SError, match=r"batch=True\) of a dict or record result is not supported yet"):
+        s2s.vjp(C.returns_dict, batch=True)(x, dict(C.PARAMS), {"a": np.ones((2, 3)), "b": np.ones((2, 3)), "n": 0})
+
+
+def test_replace_of_what_is_not_a_dataclass_is_refused_at_run_time():
+    with pytest.raises(TypeError, match=r"dataclasses.replace\(...\) in a differentiated function takes a "
+                                        r"dataclass instance, not dict"):
+        s2s.grad(C.replaces_a_dict)({"a": 2.0})

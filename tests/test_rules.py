@@ -618,7 +618,14 @@ def _container_calls():
         return gen.uniform(-1.0, 1.0, size=shape) if shape else float(gen.uniform(-1.0, 1.0))
     return [Call("rt_dict_of", R.dict_of, ((v(), v(2)), ("a", "b"))),
             Call("rt_dict_entries", R.dict_entries, ({"a": v(), "b": v(2)}, ("b", "a"))),
-            Call("rt_dict_copy", R.dict_copy, ({"a": v(), "b": v(2)},))]
+            Call("rt_dict_copy", R.dict_copy, ({"a": v(), "b": v(2)},)),
+            # dataclasses and named tuples the function builds (dataclass ones: tests/test_containers_built.py)
+            Call("rt_record_of", R.record_of, (_Pair, (v(), v(2)), ("a", "b")), wrt=(1,)),
+            Call("rt_record_dots", R.record_dots, (_Pair, (v(2), v()), ("b", "a")), wrt=(1,)),
+            Call("rt_record_replace", R.record_replace, (_Pair(v(), v(2)), (v(2),), ("b",)), wrt=(0, 1)),
+            Call("rt_replaced_dots", R.replaced_dots, (_Pair(v(), v(2)), (v(2),), ("b",)), wrt=(0, 1)),
+            Call("rt_without_entries", R.without_entries, (_Pair(v(), v(2)), _Pair(0.0, 0.0), ("a",))),
+            Call("rt_record_entries", R.record_entries, (_Pair(v(), v(2)), _Pair, ("b", "a")))]
 
 
 CALLS = _calls() + _linalg_scipy_calls() + _container_calls()
@@ -1470,6 +1477,12 @@ def f_rt_grown(x, y): return np.sum(np.sin(np.stack(R.grown([x, y], [0.0, 0.0, n
 def f_rt_dict_of(x, y): return np.sum(np.sin(R.dict_of((x, y), ("a", "b"))["b"]) * x)
 def f_rt_dict_entries(x, y): return np.sum(np.sin(R.dict_entries({"a": x, "b": y}, ("b", "a"))[0]) * x)
 def f_rt_dict_copy(x, y): return np.sum(np.sin(R.dict_copy({"a": x, "b": y})["b"]) * x)
+def f_rt_record_of(x, y): return np.sum(np.sin(R.record_of(_Pair, (x, y), ("a", "b")).b) * x)
+def f_rt_record_dots(x, y): return np.sum(np.sin(R.record_dots(_Pair, (y, x), ("b", "a")).b) * x)
+def f_rt_record_replace(x, y): return np.sum(np.sin(R.record_replace(_Pair(x, y), (y * x,), ("b",)).b) * x)
+def f_rt_replaced_dots(x, y): return np.sum(np.sin(R.replaced_dots(_Pair(x, y), (y * x,), ("b",)).b) * x)
+def f_rt_without_entries(x, y): return np.sum(np.sin(R.without_entries(_Pair(x, y), _Pair(0.0, 0.0), ("a",)).b) * x)
+def f_rt_record_entries(x, y): return np.sum(np.sin(R.record_entries(_Pair(x, y), _Pair, ("b", "a"))[0]) * x)
 def f_rt_safe_divide(a, b): return np.sum(R.safe_divide(a, b))
 def f_rt_log_positive(x): return np.sum(R.log_positive(x))
 def f_rt_power_base_grad(x, y): return np.sum(R.power_base_grad(x, y))
@@ -1829,6 +1842,9 @@ def _rows():
     r(f_rt_dict_of, u(), u(2), wrt=(0, 1))
     r(f_rt_dict_entries, u(), u(2), wrt=(0, 1))
     r(f_rt_dict_copy, u(), u(2), wrt=(0, 1))
+    for f in (f_rt_record_of, f_rt_record_dots, f_rt_record_replace, f_rt_replaced_dots, f_rt_without_entries,
+              f_rt_record_entries):
+        r(f, u(), u(2), wrt=(0, 1))
     return rows
 
 

@@ -25,7 +25,8 @@ package group them by job, each importing only from the ones listed before it:
 - complexes: helpers of the rules for complex values (abs, angle of complex numbers)
 - fourier: the adjoints of np.fft's transforms
 """
-from s2s.runtime.trees import (as_tangent, dict_copy, dict_entries, dict_of, drop_entry, entries, field_grad, field_index,
+from s2s.runtime.trees import (as_tangent, dict_copy, dict_entries, dict_of, drop_entry, entries, record_dots, record_entries, record_of,
+                               record_replace, replaced_dots, without_entries, field_grad, field_index,
                                getfield, is_dict, is_differentiable_leaf, is_differentiable_leaf_tree, is_named,
                                is_record, mapping_keys, mismatch, path_text, rebuilt_like)
 from s2s.runtime.core import (ArgumentError, ArrayLibraryError, ComplexInputError, ComplexOutputError, NoRuleError,
@@ -99,7 +100,8 @@ __all__ = ["ArgumentError", "ArrayLibraryError", "ComplexInputError", "ComplexOu
            "clip_masks", "column", "complex_fit", "conj_of", "conj_sign", "conj_swap", "convolve_grad",
            "convolve_grad2", "copy", "cotangent", "cumprod_grad", "cumprod_hvp", "cumprod_hvp_grad",
            "cumprod_jvp", "cumsum_grad", "delete_grad", "det_grad", "detach", "diag_grad", "diagonal_grad",
-           "dict_copy", "dict_entries", "dict_of", "diff_concat", "drop_entry", "diff_grad", "diff_grads",
+           "dict_copy", "dict_entries", "dict_of", "diff_concat", "drop_entry", "record_dots", "record_entries", "record_of",
+           "record_replace", "replaced_dots", "without_entries", "diff_grad", "diff_grads",
            "dirichlet_alpha_grad", "dirichlet_alpha_jvp", "dirichlet_x_grad", "dirichlet_x_jvp",
            "dot_grad1", "dot_grad2", "ediff1d_grad", "eig_grad", "eig_jvp", "eigh_complex_jvp", "eigh_jvp",
            "eigh_phase_checked", "eigvals_grad", "eigvals_jvp", "eigvalsh_jvp", "einsum_grad",

@@ -298,6 +298,10 @@ def seed_cotangent(value, dout, where="", of=""):
         if not isinstance(dout, (list, tuple)) or len(dout) != len(value):
             cotangent(value, dout, where, of)  # raises the message of the unbatched check
         return rebuilt(value, [seed_cotangent(a, d, where, of) for a, d in zip(value, dout)])
+    if is_named(value):
+        raise ArgumentError("{}: {} returned a {}: s2s.vjp(..., batch=True) of a dict or record result is not "
+                            "supported yet: call s2s.vjp without batch=True once per cotangent".format(
+                                where, of, type(value).__name__))
     if isinstance(dout, (list, tuple)) or np.ndim(dout) == 0:
         given = "a {} of {}".format(type(dout).__name__, len(dout)) if isinstance(dout, (list, tuple)) else (
             "shape {}".format(np.shape(dout)))

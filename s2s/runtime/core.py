@@ -122,10 +122,11 @@ def seed(ans, where="", of="", holomorphic=False):
 
 def cotangent(value, dout, where="", of=""):
     """Check that the cotangent ``dout`` passed to a vjp matches the result ``value``; return it."""
-    if is_named(value):
-        wrong = mismatch(value, dout)
+    if is_named(value) or (is_container(value) and (hasattr(value, "_fields") or _holds_named(value))):
+        wrong = mismatch(value, dout)  # names the wrong entry: ['W'], .amp, [1]['b']
         if wrong:
             raise ArgumentError("{}: dout must have the structure of what {} returned: {}".format(where, of, wrong))
+    if is_named(value):
         return {k: cotangent(v, getfield(dout, k), where, of) if is_differentiable_leaf_tree(v) else 0.0
                 for k, v in entries(value)}
     if is_container(value):
@@ -138,6 +139,10 @@ def cotangent(value, dout, where="", of=""):
         raise ArgumentError("{}: {} returned a value of shape {}, so dout must have shape {}, not {}".format(
             where, of, np.shape(value), np.shape(value), _describe_value(dout)))
     return dout
+
+
+def _holds_named(x):
+    return is_named(x) or (is_container(x) and any(_holds_named(e) for e in x))
 
 
 def _describe_value(x):

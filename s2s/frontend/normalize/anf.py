@@ -21,6 +21,8 @@ Every call carries ``Key.CALLEE``, the object it resolves to. Boolean
 operators, conditional expressions and comprehensions become statements; the
 target of an assignment never appears among its operands.
 """
+import dataclasses
+
 import gast
 import numpy as np
 
@@ -28,7 +30,7 @@ from s2s.common import anno
 from s2s.common import astutil as A
 from s2s.common.errors import NoRuleError
 from s2s.common.records import RecordMethod
-from s2s.frontend.normalize import calls, sublists
+from s2s.frontend.normalize import calls, records, sublists
 from s2s.frontend.normalize.checks import fail
 from s2s.frontend.normalize.desugar import Desugar
 from s2s.frontend.parse import MISSING
@@ -360,6 +362,8 @@ class ANF:
     def call(self, e):
         pre = []
         func = e.func
+        if isinstance(func, gast.Attribute) and func.attr == "_replace":  # a named tuple's p._replace(x=v)
+            return self.value(records.replace_call(e, func.value, self.origin_node, self.parsed))
         if isinstance(func, gast.Attribute) and self._is_local_value(func.value):
             return self.method_call(e)
         if not isinstance(func, (gast.Name, gast.Attribute)):
@@ -378,6 +382,10 @@ class ANF:
         if callee is MISSING:
             fail(self.origin_node, "the call to `{}`, which cannot be resolved".format(A.dotted_name(func)),
                  "define or import it at module level", self.parsed)
+        if callee is dataclasses.replace and e.args:
+            return self.value(records.replace_call(e, None, self.origin_node, self.parsed))
+        if records.is_record_class(callee):  # P(a, b=c): a dataclass or named tuple the function builds
+            return self.value(records.build_call(e, callee, self.refs, self.origin_node, self.parsed))
         if callee is list or callee is tuple:
             return self.value(calls.sequence_call(e, callee, self.namer, self.parsed, self.origin_node))
         if callee is dict:
