@@ -300,6 +300,17 @@ class ANF:
         anno.set(node, anno.Key.CALLEE, dict_of)
         return pre, node
 
+    def named_helper(self, node):
+        """A ``record_of``/``record_replace`` call of records.py: its first argument and its values as atoms,
+        the values in one tuple (as a dict display's), the constant names kept in place."""
+        first, values, names = node.args
+        pre, first = self.atom(first)
+        values = self._temp(gast.Tuple(elts=self.atoms(values.elts, pre), ctx=gast.Load()), pre)
+        node.args = [first, values, names]
+        callee = anno.get(node, anno.Key.CALLEE)
+        node.func = self.refs.expr(callee, callee.__name__)
+        return pre, node
+
     def index(self, node, pre):
         if isinstance(node, gast.Slice):
             parts = [None if p is None else self.atoms([p], pre)[0] for p in (node.lower, node.upper, node.step)]
@@ -363,7 +374,7 @@ class ANF:
         pre = []
         func = e.func
         if isinstance(func, gast.Attribute) and func.attr == "_replace":  # a named tuple's p._replace(x=v)
-            return self.value(records.replace_call(e, func.value, self.origin_node, self.parsed))
+            return self.named_helper(records.replace_call(e, func.value, self.origin_node, self.parsed))
         if isinstance(func, gast.Attribute) and self._is_local_value(func.value):
             return self.method_call(e)
         if not isinstance(func, (gast.Name, gast.Attribute)):
@@ -383,9 +394,9 @@ class ANF:
             fail(self.origin_node, "the call to `{}`, which cannot be resolved".format(A.dotted_name(func)),
                  "define or import it at module level", self.parsed)
         if callee is dataclasses.replace and e.args:
-            return self.value(records.replace_call(e, None, self.origin_node, self.parsed))
+            return self.named_helper(records.replace_call(e, None, self.origin_node, self.parsed))
         if records.is_record_class(callee):  # P(a, b=c): a dataclass or named tuple the function builds
-            return self.value(records.build_call(e, callee, self.refs, self.origin_node, self.parsed))
+            return self.named_helper(records.build_call(e, callee, self.refs, self.origin_node, self.parsed))
         if callee is list or callee is tuple:
             return self.value(calls.sequence_call(e, callee, self.namer, self.parsed, self.origin_node))
         if callee is dict:
