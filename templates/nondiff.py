@@ -11,7 +11,7 @@ import operator
 
 import numpy as np
 
-from s2s.runtime import mapping_keys, rejoins, sign_slope, stop_gradient, zero_gradient
+from s2s.runtime import drop_entry, mapping_keys, rejoins, sign_slope, stop_gradient, zero_gradient
 
 _NUMPY = (
     # index results
@@ -79,6 +79,7 @@ NONDIFFERENTIABLE = (
         math.factorial, math.comb, math.perm, math.gcd,
         stop_gradient,
         sign_slope,  # np.sign's derivative: 0 (or a refusal)
+        drop_entry,  # a restore of the reverse sweep: removes an entry that a write added
         mapping_keys,  # the keys a loop over d.items() / d.keys() / d.values() indexes
         zero_gradient,  # the gradient of an argument the result does not depend on
         rejoins,  # whether a checkpointed loop's entry array takes back its values

@@ -2763,6 +2763,36 @@ CASES += [
          ("container", "dict", "loop")),
     Case("dict_new_entry", dict_new_entry, (dict(_DICT_ARGS), _lu(3)), (0, 1), ("container", "dict", "write")),
 ]
+
+
+def dict_built(params, x):
+    h = {"z": x * params["w"], "y": np.sin(x)}
+    copied = dict(h)
+    copied["z"] = copied["z"] * 2.0
+    scaled = dict(a=h["z"], b=h["y"] * params["b"])
+    s = 0.0
+    for key, value in scaled.items():
+        s = s + np.sum(value * value)
+    return s + np.sum(copied.get("z") * h["z"]) * copied.get("q", 1.5)
+
+
+def _dict_layer(layer, x):
+    return np.tanh(x @ layer["W"] + layer["b"])
+
+
+def dict_built_loop(params, x):
+    state = {"h": x, "total": 0.0}
+    for i in range(3):
+        h = _dict_layer({"W": params["W"] * (i + 1.0), "b": params["b"]}, state["h"])
+        state = {"h": h, "total": state["total"] + np.sum(h ** 2)}
+    return state["total"]
+
+
+CASES += [
+    Case("dict_built", dict_built, (dict(_DICT_ARGS), _lu(3)), (0, 1), ("container", "dict", "write")),
+    Case("dict_built_loop", dict_built_loop, ({"W": 0.5 * _lu(3, 3), "b": _lu(3)}, _lu(2, 3)), (0, 1),
+         ("container", "dict", "loop")),
+]
 # --- end of dicts inside the function
 # --- the missing rules of issue 17 (tests/rules_issue17.py has one row per rule)
 def einsum_sublist_loop(a, b):

@@ -94,11 +94,14 @@ def spd(n):
 
 # ----------------------------------------------------------------- trees
 def _is_leaf(x):
-    return not isinstance(x, (list, tuple))
+    return not isinstance(x, (list, tuple, dict))
 
 
 def _leaves(x):
-    if _is_leaf(x):
+    if isinstance(x, dict):  # the dicts of the container helpers (dict_of): by key, whatever their order
+        for k in sorted(x):
+            yield from _leaves(x[k])
+    elif _is_leaf(x):
         yield x
     else:
         for e in x:
@@ -106,6 +109,8 @@ def _leaves(x):
 
 
 def _tree_map(f, x, *rest):
+    if isinstance(x, dict):
+        return {k: _tree_map(f, v, *(r[k] for r in rest)) for k, v in x.items()}
     if _is_leaf(x):
         return f(x, *rest)
     items = [_tree_map(f, e, *(r[i] for r in rest)) for i, e in enumerate(x)]
@@ -143,6 +148,11 @@ def _vdot(a, b):
 
 def _assert_like(c, x, where):
     """The adjoint ``c`` has the structure and shapes of the value ``x``."""
+    if isinstance(x, dict):
+        assert isinstance(c, dict) and sorted(c) == sorted(x), "{}: {!r} adjoint for a dict".format(where, c)
+        for k in x:
+            _assert_like(c[k], x[k], "{}[{!r}]".format(where, k))
+        return
     if not _is_leaf(x):
         assert type(c) is type(x), "{}: a {} adjoint for a {}".format(where, type(c).__name__, type(x).__name__)
         assert len(c) == len(x), "{}: {} adjoints for {} elements".format(where, len(c), len(x))
@@ -599,7 +609,26 @@ def _linalg_scipy_calls():
     return c
 
 
-CALLS = _calls() + _linalg_scipy_calls()
+def _container_calls():
+    """The helpers of the dicts a function builds ({"a": x} is dict_of((x,), ("a",)); dict(d) is dict_copy(d)),
+    with arguments from a generator of their own (the other tables keep theirs)."""
+    gen = np.random.default_rng(17)
+
+    def v(*shape):
+        return gen.uniform(-1.0, 1.0, size=shape) if shape else float(gen.uniform(-1.0, 1.0))
+    return [Call("rt_dict_of", R.dict_of, ((v(), v(2)), ("a", "b"))),
+            Call("rt_dict_entries", R.dict_entries, ({"a": v(), "b": v(2)}, ("b", "a"))),
+            Call("rt_dict_copy", R.dict_copy, ({"a": v(), "b": v(2)},)),
+            # dataclasses and named tuples the function builds (dataclass ones: tests/test_containers_built.py)
+            Call("rt_record_of", R.record_of, (_Pair, (v(), v(2)), ("a", "b")), wrt=(1,)),
+            Call("rt_record_dots", R.record_dots, (_Pair, (v(2), v()), ("b", "a")), wrt=(1,)),
+            Call("rt_record_replace", R.record_replace, (_Pair(v(), v(2)), (v(2),), ("b",)), wrt=(0, 1)),
+            Call("rt_replaced_dots", R.replaced_dots, (_Pair(v(), v(2)), (v(2),), ("b",)), wrt=(0, 1)),
+            Call("rt_without_entries", R.without_entries, (_Pair(v(), v(2)), _Pair(0.0, 0.0), ("a",))),
+            Call("rt_record_entries", R.record_entries, (_Pair(v(), v(2)), _Pair, ("b", "a")))]
+
+
+CALLS = _calls() + _linalg_scipy_calls() + _container_calls()
 
 
 def _fresh(x):
@@ -1445,6 +1474,15 @@ def f_rt_appended(x, y): return np.sum(np.sin(R.appended([x, y], [0.0, 0.0])))
 def f_rt_unappended(g, x): return np.sum(np.sin(R.unappended(g, [x, x], [0.0, 0.0])[1]))
 def f_rt_shrunk(x, y): return np.sum(np.sin(np.stack(R.shrunk([x, y, y], [0.0, 0.0]))))
 def f_rt_grown(x, y): return np.sum(np.sin(np.stack(R.grown([x, y], [0.0, 0.0, np.zeros(2)]))))
+def f_rt_dict_of(x, y): return np.sum(np.sin(R.dict_of((x, y), ("a", "b"))["b"]) * x)
+def f_rt_dict_entries(x, y): return np.sum(np.sin(R.dict_entries({"a": x, "b": y}, ("b", "a"))[0]) * x)
+def f_rt_dict_copy(x, y): return np.sum(np.sin(R.dict_copy({"a": x, "b": y})["b"]) * x)
+def f_rt_record_of(x, y): return np.sum(np.sin(R.record_of(_Pair, (x, y), ("a", "b")).b) * x)
+def f_rt_record_dots(x, y): return np.sum(np.sin(R.record_dots(_Pair, (y, x), ("b", "a")).b) * x)
+def f_rt_record_replace(x, y): return np.sum(np.sin(R.record_replace(_Pair(x, y), (y * x,), ("b",)).b) * x)
+def f_rt_replaced_dots(x, y): return np.sum(np.sin(R.replaced_dots(_Pair(x, y), (y * x,), ("b",)).b) * x)
+def f_rt_without_entries(x, y): return np.sum(np.sin(R.without_entries(_Pair(x, y), _Pair(0.0, 0.0), ("a",)).b) * x)
+def f_rt_record_entries(x, y): return np.sum(np.sin(R.record_entries(_Pair(x, y), _Pair, ("b", "a"))[0]) * x)
 def f_rt_safe_divide(a, b): return np.sum(R.safe_divide(a, b))
 def f_rt_log_positive(x): return np.sum(R.log_positive(x))
 def f_rt_power_base_grad(x, y): return np.sum(R.power_base_grad(x, y))
@@ -1801,6 +1839,12 @@ def _rows():
     r(f_rt_unshared, u(2, 3))
     r(f_rt_apart, u(2, 3))
     r(f_sign_scaled, u(2, 3))
+    r(f_rt_dict_of, u(), u(2), wrt=(0, 1))
+    r(f_rt_dict_entries, u(), u(2), wrt=(0, 1))
+    r(f_rt_dict_copy, u(), u(2), wrt=(0, 1))
+    for f in (f_rt_record_of, f_rt_record_dots, f_rt_record_replace, f_rt_replaced_dots, f_rt_without_entries,
+              f_rt_record_entries):
+        r(f, u(), u(2), wrt=(0, 1))
     return rows
 
 

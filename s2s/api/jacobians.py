@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 
 from s2s.api import arrays, treejac
-from s2s.api.methods import NO_RECEIVER, after_self, unbound
+from s2s.api.methods import NO_RECEIVER, after_self, holds_named, unbound
 from s2s.api.transforms import Derived, Transformed, grad, jvp, location, transform_of
 from s2s.common.errors import ArgumentError, ComplexInputError, ComplexOutputError
 from s2s.runtime import rebuilt, float_dtype, is_named, path_text
@@ -108,6 +108,7 @@ def _columns_seed_by_seed(transformed, values, args, kwargs):
             tangents = list(zeros)
             tangents[j] = e
             out, tangent_out = transformed(*args, *tangents, **kwargs)
+            refuse_named_result("jacobian", transformed.base, out)
             columns.append([_inexact(t) for t in _leaves(tangent_out)])
         blocks = []
         for k, leaf in enumerate(_leaves(out)):
@@ -145,6 +146,7 @@ def _jacobian_by_chunks(batched, values, args, kwargs):
             tangents = [np.zeros((k,) + np.shape(v), dtype=float) for v in values]
             tangents[j] = seeds.reshape((k,) + shape)
             out, tangent_out = batched(*args, *tangents, **kwargs)
+            refuse_named_result("jacobian", batched.base, out)
             parts.append([_inexact(t) for t in _leaves(tangent_out)])
         blocks = []
         for i, leaf in enumerate(_leaves(out)):
@@ -162,6 +164,7 @@ def _jacobian_by_rows(transformed, args, kwargs, batched=None):
     vjp with ``batch=True``) a chunk of rows per call, else one call per row."""
     values = _wrt_values(transformed, args, kwargs)
     out = _primal(transformed, args, kwargs)
+    refuse_named_result("jacobian", transformed.base, out)
     if any(np.iscomplexobj(leaf) for leaf in _leaves(out)):
         raise ComplexOutputError(
             "{}: jacobian(mode=\"reverse\") of {}, whose result is complex: a row of unit cotangents gives "
@@ -284,6 +287,21 @@ def _tree_by_rows(transformed, values, out, args, kwargs, batched):
         batched, lambda: treejac.by_rows(rows, values, out, _chunk, transformed.as_tuple),
         lambda: treejac.by_rows(treejac.per_seed_vjp(transformed, args, kwargs, values), values, out, _chunk,
                                 transformed.as_tuple))
+
+
+def refuse_named_result(what, fn, out):
+    """A Jacobian is an array per result: refuse a result that is or holds a dict or record."""
+    if holds_named(out):
+        raise ArgumentError("{}: {} of {}, which returns {}: a Jacobian is an array per result. Use s2s.vjp / "
+                            "s2s.jvp, whose cotangents and tangents have the result's structure, or return an "
+                            "array (or a tuple of arrays).".format(location(fn), what, fn.__name__, _kind(out)))
+
+
+def _kind(out):
+    if isinstance(out, (list, tuple)) and not hasattr(out, "_fields"):
+        return "a {} holding a dict or record".format(type(out).__name__)
+    return "a dict" if isinstance(out, dict) else "a {} (a record)".format(type(out).__name__)
+
 
 
 def hessian(f=None, wrt=0, *, verbose=False, compile=None):

@@ -16,7 +16,7 @@ from s2s.common import astutil as A
 from s2s import runtime
 from s2s.reverse import batch as adjoint_batch
 from s2s.runtime import batching
-from s2s.backend import optimize, results, specialize, unread
+from s2s.backend import entries, optimize, results, specialize, unread
 from s2s.reverse.accumulate import ZERO, SHARED, Accumulate
 from s2s.analysis import activity, aliasing
 from s2s.common.errors import NoRuleError, S2SError, UnsupportedSyntaxError, site
@@ -509,6 +509,7 @@ def transform(fn, wrt, kind, registry, options, containers=frozenset()):
         if kind != "jvp":
             resolve = specialize.resolver(ctx.refs.bindings, [parsed.closure, parsed.globals])
             for f in functions:
+                entries.read_by_key(f, resolve, ctx.refs.expr)  # a dict display's adjoint read by key
                 if f.name == entry:
                     results.build_lists(f, resolve, specialize.sequence_lengths(shapes))
                     results.separate(f, resolve, ctx.refs.expr)  # one adjoint for several parameters: copied

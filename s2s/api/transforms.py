@@ -21,7 +21,7 @@ from s2s.backend import display, emit, loader, numba_compile, numba_lower
 from s2s.api import located
 from s2s.rules import templates
 from s2s.common.errors import ArgumentError, S2SError
-from s2s.runtime import as_tangent, entries, is_named, mismatch, rebuilt, rebuilt_like
+from s2s.runtime import as_tangent, entries, finalize, is_named, mismatch, rebuilt, rebuilt_like
 from s2s.frontend.parse import parse_function
 from s2s.api.methods import NO_RECEIVER, after_self, callable_record, holds_named, record_methods, unbound
 from s2s.api.pipeline import transform
@@ -229,7 +229,10 @@ class Transformed:
                 raise
         if key is not None:
             self._plain[key] = entry
-        return _run(entry, args, dict(kwargs, **extra_kwargs))
+        out = _run(entry, args, dict(kwargs, **extra_kwargs))
+        if self.kind == "jvp" and not self.options.get("batch") and holds_named(out[0]):
+            out = out[0], finalize(out[1], out[0])  # a tangent of the result's structure (a dataclass's a dataclass)
+        return out
 
     @property
     def source(self):

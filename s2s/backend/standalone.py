@@ -22,6 +22,7 @@ Leaves: one module's text: docstring header, imports, inlined definitions in
 source order, then the generated functions.
 """
 import builtins
+import collections
 import importlib
 import itertools
 import inspect
@@ -151,6 +152,8 @@ class _Module:
         try:
             lines, start = inspect.getsourcelines(obj)
         except (OSError, TypeError):
+            if isinstance(obj, type) and issubclass(obj, tuple) and "_fields" in vars(obj):
+                return self._namedtuple(name, obj, user)
             raise StandaloneError("{}: cannot write a standalone file: the source of {} is unavailable.".format(
                 self.what, _describe(obj))) from None
         text = textwrap.dedent("".join(lines))
@@ -165,6 +168,15 @@ class _Module:
                 raise StandaloneError("{}: cannot write a standalone file: {} reads the global `{}`, which is "
                                       "not defined.".format(self.what, _describe(obj), free))
             self.bind(free, value, _describe(obj))
+
+    def _namedtuple(self, name, cls, user):
+        """A class ``collections.namedtuple`` made (it has no source): the call that makes it again."""
+        self.bind("collections", collections, user)
+        defaults = tuple(cls._field_defaults[f] for f in cls._fields if f in cls._field_defaults)
+        extra = ", defaults={}".format(self.literal(defaults, user)) if defaults else ""
+        text = "{} = collections.namedtuple({!r}, {}{})\n".format(name, cls.__name__,
+                                                                 self.literal(tuple(cls._fields), user), extra)
+        self.definitions.append(((3, (0, 0), name), text))
 
     # ------------------------------------------------------------ literals
     def literal(self, value, user):

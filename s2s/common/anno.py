@@ -12,6 +12,8 @@ class Key(enum.Enum):
     METHOD = "The ndarray method name a call was rewritten from."
     SITE = ("The user's source line (an Origin) an adjoint statement came from, without a comment: run-time "
             "errors of generated code name it (s2s/backend/emit.py maps lines to sites).")
+    ENTRY = ("A subscript reading a dict's entry by a key known only at run time (a loop over d.items()): "
+             "its tangent reads the tangent dict, which may lack the key, with read_at.")
     CHECKPOINT = "A loop's s2s.checkpointed marker: dict(snapshots=int, schedule=None|'binomial'|'online')."
 
 

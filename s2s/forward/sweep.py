@@ -142,7 +142,8 @@ class Forward:
                 return [], self.zeros_like(ans)
             if self.batch and value.value.id not in self.arrays:  # may be a list or tuple of tangents
                 return [], A.call(self.ctx.refs.expr(batching.batch_at, "batch_at"), [base, A.index_expr(value.slice)])
-            if isinstance(value.slice, gast.Constant) and isinstance(value.slice.value, str):
+            if (isinstance(value.slice, gast.Constant) and isinstance(value.slice.value, str)) \
+                    or anno.get(value, anno.Key.ENTRY):
                 # a dict's tangent holds only its nonzero entries (see runtime.zeros_like)
                 return [], A.call(self.ctx.refs.expr(runtime.read_at, "read_at"), [base, A.deepcopy(value.slice)])
             return [], gast.Subscript(value=base, slice=self.index(value.slice), ctx=gast.Load())

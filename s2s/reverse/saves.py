@@ -77,12 +77,10 @@ class Saves:
             else:
                 old = self.namer.fresh(name + "_old")
                 code = [A.assign(old, A.name(name))], [A.assign(name, A.name(old))]
+        elif isinstance(slot.index, gast.Constant) and isinstance(slot.index.value, str):
+            code = self._entry(slot)
         else:  # a write into an array or list item
             item = gast.Subscript(value=A.name(name), slice=A.deepcopy(slot.index), ctx=gast.Load())
-            if isinstance(slot.index, gast.Constant) and isinstance(slot.index.value, str):
-                # a dict's entry, which the write may be adding: None stands for "no entry yet"
-                item = A.call(gast.Attribute(value=A.name(name), attr="get", ctx=gast.Load()),
-                              [A.deepcopy(slot.index)])
             saved = A.call(self.refs.expr(runtime.snapshot, "snapshot"), [item])
             store = gast.Subscript(value=A.name(name), slice=A.deepcopy(slot.index), ctx=gast.Store())
             if slot.depth > 0:
@@ -94,6 +92,28 @@ class Saves:
                 code = [A.assign(old, saved)], [A.assign(store, A.name(old))]
         self.code[slot] = code
         return code
+
+    def _entry(self, slot):
+        """A dict's entry, which the write may be adding: saved with whether it was there, and restored
+        by writing the old value back or by removing the entry (``drop_entry``)."""
+        name, key = slot.name, slot.index
+        item = A.call(gast.Attribute(value=A.name(name), attr="get", ctx=gast.Load()), [A.deepcopy(key)])
+        saved = gast.Tuple(elts=[A.call(self.refs.expr(runtime.snapshot, "snapshot"), [item]),
+                                 gast.Compare(left=A.deepcopy(key), ops=[gast.In()], comparators=[A.name(name)])],
+                           ctx=gast.Load())
+        old, held = self.namer.fresh(name + "_old_items"), self.namer.fresh(name + "_held")
+        if slot.depth > 0:
+            stack = self._stack(name + "_items")
+            save = [gast.Expr(value=A.call(A.quote_expr("{}.append".format(stack)), [saved]))]
+            restore = [A.assign(gast.Tuple(elts=[A.store(old), A.store(held)], ctx=gast.Store()),
+                                A.quote_expr("{}.pop()".format(stack)))]
+        else:
+            save = [A.assign(gast.Tuple(elts=[A.store(old), A.store(held)], ctx=gast.Store()), saved)]
+            restore = []
+        store = gast.Subscript(value=A.name(name), slice=A.deepcopy(key), ctx=gast.Store())
+        drop = gast.Expr(value=A.call(self.refs.expr(runtime.drop_entry, "drop_entry"), [A.name(name), A.deepcopy(key)]))
+        restore.append(gast.If(test=A.name(held), body=[A.assign(store, A.name(old))], orelse=[drop]))
+        return save, restore
 
     def resolve(self, primal, adjoint, epilogue, primal_names):
         """Replace markers in ``primal`` and ``adjoint`` (lists of statements)."""

@@ -25,9 +25,10 @@ package group them by job, each importing only from the ones listed before it:
 - complexes: helpers of the rules for complex values (abs, angle of complex numbers)
 - fourier: the adjoints of np.fft's transforms
 """
-from s2s.runtime.trees import (as_tangent, entries, field_grad, field_index, getfield, is_dict,
-                               is_differentiable_leaf, is_differentiable_leaf_tree, is_named, is_record,
-                               mapping_keys, mismatch, path_text, rebuilt_like)
+from s2s.runtime.trees import (as_tangent, dict_copy, dict_entries, dict_of, drop_entry, entries, field_grad,
+                               field_index, getfield, is_dict, is_differentiable_leaf, is_differentiable_leaf_tree,
+                               is_named, is_record, mapping_keys, mismatch, path_text, rebuilt_like, record_dots,
+                               record_entries, record_of, record_replace, replaced_dots, without_entries)
 from s2s.runtime.core import (ArgumentError, ArrayLibraryError, ComplexInputError, ComplexOutputError, NoRuleError,
                               NonScalarOutputError, S2SError, add, add_at, add_into, apart, appended, astype,
                               broadcast_like, chunks_of, complex_fit, copy, cotangent, detach, finalize, flatten,
@@ -99,9 +100,10 @@ __all__ = ["ArgumentError", "ArrayLibraryError", "ComplexInputError", "ComplexOu
            "clip_masks", "column", "complex_fit", "conj_of", "conj_sign", "conj_swap", "convolve_grad",
            "convolve_grad2", "copy", "cotangent", "cumprod_grad", "cumprod_hvp", "cumprod_hvp_grad",
            "cumprod_jvp", "cumsum_grad", "delete_grad", "det_grad", "detach", "diag_grad", "diagonal_grad",
-           "diff_concat", "diff_grad", "diff_grads", "dirichlet_alpha_grad", "dirichlet_alpha_jvp",
-           "dirichlet_x_grad", "dirichlet_x_jvp", "dot_grad1", "dot_grad2", "ediff1d_grad", "eig_grad",
-           "eig_jvp", "eigh_complex_jvp", "eigh_jvp", "eigh_phase_checked", "eigvals_grad", "eigvals_jvp",
+           "dict_copy", "dict_entries", "dict_of", "diff_concat", "diff_grad", "diff_grads",
+           "dirichlet_alpha_grad", "dirichlet_alpha_jvp", "dirichlet_x_grad", "dirichlet_x_jvp",
+           "dot_grad1", "dot_grad2", "drop_entry", "ediff1d_grad", "eig_grad", "eig_jvp",
+           "eigh_complex_jvp", "eigh_jvp", "eigh_phase_checked", "eigvals_grad", "eigvals_jvp",
            "eigvalsh_jvp", "einsum_grad", "einsum_grad_others", "einsum_jvp", "einsum_others_jvp",
            "entries", "expm_grad", "expm_jvp", "extremum_grad", "extremum_jvp", "extremum_reduce_grad",
            "extremum_reduce_jvp", "eye_like", "fft_axes", "fft_fit", "fft_grad", "fftn_grad", "field_grad",
@@ -123,14 +125,15 @@ __all__ = ["ArgumentError", "ArrayLibraryError", "ComplexInputError", "ComplexOu
            "pinv_complex_grad", "pinv_complex_jvp", "pinv_jvp", "pinv_jvp_jvp", "pinv_jvp_vjp",
            "polyval_grad", "polyval_slope", "power_base_grad", "prod_grad", "prod_others_jvp",
            "qr_complex_grad", "qr_complex_jvp", "qr_grad", "qr_jvp", "quantile_grad", "quantile_jvp",
-           "read_at", "real_part", "rebuilt", "rebuilt_like", "reduce_count", "reduced_last",
-           "reduction_axes", "refuse_complex", "rejoins", "repeat_grad", "residual_weights", "resize_grad",
-           "rfft_grad", "rfftn_grad", "rollaxis_axes", "safe_divide", "scipy_cholesky_grad",
-           "scipy_cholesky_grad_jvp", "scipy_cholesky_grad_vjp", "scipy_cholesky_jvp",
-           "scipy_cholesky_jvp_jvp", "scipy_cholesky_jvp_vjp", "seed", "seed_unread", "select_choice_grad",
-           "select_default_grad", "select_grad", "select_masks", "shrunk", "sign_slope", "sinc_grad",
-           "slogdet_grad", "slogdet_jvp", "snapshot", "softmax_grad", "solve_grad1", "solve_grad2",
-           "solve_jvp1", "solve_jvp2", "solve_matmul", "solve_triangular_grad1", "solve_triangular_grad2",
+           "read_at", "real_part", "rebuilt", "rebuilt_like", "record_dots", "record_entries", "record_of",
+           "record_replace", "reduce_count", "reduced_last", "reduction_axes", "refuse_complex", "rejoins",
+           "repeat_grad", "replaced_dots", "residual_weights", "resize_grad", "rfft_grad", "rfftn_grad",
+           "rollaxis_axes", "safe_divide", "scipy_cholesky_grad", "scipy_cholesky_grad_jvp",
+           "scipy_cholesky_grad_vjp", "scipy_cholesky_jvp", "scipy_cholesky_jvp_jvp",
+           "scipy_cholesky_jvp_vjp", "seed", "seed_unread", "select_choice_grad", "select_default_grad",
+           "select_grad", "select_masks", "shrunk", "sign_slope", "sinc_grad", "slogdet_grad",
+           "slogdet_jvp", "snapshot", "softmax_grad", "solve_grad1", "solve_grad2", "solve_jvp1",
+           "solve_jvp2", "solve_matmul", "solve_triangular_grad1", "solve_triangular_grad2",
            "solve_triangular_jvp", "sort_grad", "sort_jvp", "sqrtm_grad", "sqrtm_jvp", "stop_gradient",
            "svd_grad", "svd_grad_jvp", "svd_grad_vjp", "svd_jvp", "svd_values_grad", "svd_values_jvp",
            "swap_last_axes", "swap_norm", "symmetric_from", "take_along_axis_grad", "take_grad",
@@ -139,7 +142,8 @@ __all__ = ["ArgumentError", "ArrayLibraryError", "ComplexInputError", "ComplexOu
            "tuple_part", "unappended", "unarray", "unbroadcast", "uncolumn_stack", "unconcatenate",
            "undstack", "unhstack", "unread_at", "unreduce", "unreduce_grad", "unreduced_norm_grad",
            "unreshape", "unshared", "unsplit", "unstack", "unsum", "untranspose", "unvstack", "vecdot_grad",
-           "vector_norm_grad", "vector_norm_jvp", "zero_at", "zero_gradient", "zeros_like"]
+           "vector_norm_grad", "vector_norm_jvp", "without_entries", "zero_at", "zero_gradient",
+           "zeros_like"]
 __all__ += ["conj_swap", "eigh_complex_jvp", "lstsq_residual_jvp", "pinv_complex_grad", "pinv_complex_jvp",
             "qr_complex_grad", "qr_complex_jvp", "residual_weights", "svd_values_grad", "svd_values_jvp",
             "norm_x_jvp", "norm_x_pair", "norm_x_vjp"]
@@ -151,9 +155,8 @@ MODULES = ("s2s.runtime.trees", "s2s.runtime.core", "s2s.runtime.elementwise", "
            "s2s.runtime.eigen", "s2s.runtime.fourier")
 # run-time support that generated code drives (batched tangents, checkpoint schedules): copied into
 # standalone files like the helpers, but neither re-exported here nor helpers with rules
-# (adapters, foreign, namespaces: NumPy's names over another array library, for the calls whose arrays are not NumPy's)
-SUPPORT = ("s2s.runtime.batching", "s2s.runtime.schedules", "s2s.runtime.adapters", "s2s.runtime.foreign",
-           "s2s.runtime.namespaces")
+# (adapters, namespaces: NumPy's names over another array library, for the calls whose arrays are not NumPy's)
+SUPPORT = ("s2s.runtime.batching", "s2s.runtime.schedules", "s2s.runtime.adapters", "s2s.runtime.namespaces")
 # building blocks the helpers of several modules share; generated code and templates never call them,
 # so they need no derivative rules
 SHARED = frozenset({"chunks_of", "is_complex_dtype", "may_hold", "conj_swap", "eigh_complex_jvp", "lstsq_residual_jvp", "pinv_complex_grad", "pinv_complex_jvp",

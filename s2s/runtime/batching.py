@@ -33,8 +33,8 @@ def batch_zeros(x, k):
         return rebuilt(x, [batch_zeros(e, k) for e in x])
     if is_named(x):
         return {}  # a dict or record: missing entries are zero
-    if isinstance(x, (str, bytes)):
-        return 0.0  # a dict's key read in a loop (`for name, v in d.items()`): the zero of every seed
+    if isinstance(x, (str, bytes)) or x is None:
+        return 0.0  # a dict's key read in a loop (`for name, v in d.items()`), or None: the zero of every seed
     return np.zeros((k,) + np.shape(x), dtype=float_dtype(x))
 
 
@@ -310,6 +310,10 @@ def seed_cotangent(value, dout, where="", of=""):
         if not isinstance(dout, (list, tuple)) or len(dout) != len(value):
             cotangent(value, dout, where, of)  # raises the message of the unbatched check
         return rebuilt(value, [seed_cotangent(a, d, where, of) for a, d in zip(value, dout)])
+    if is_named(value):
+        raise ArgumentError("{}: {} returned a {}: s2s.vjp(..., batch=True) of a dict or record result is not "
+                            "supported yet: call s2s.vjp without batch=True once per cotangent".format(
+                                where, of, type(value).__name__))
     if isinstance(dout, (list, tuple)) or np.ndim(dout) == 0:
         given = "a {} of {}".format(type(dout).__name__, len(dout)) if isinstance(dout, (list, tuple)) else (
             "shape {}".format(np.shape(dout)))

@@ -135,10 +135,11 @@ def seed_unread(value, operands, where="", of="", holomorphic=False):
 
 def cotangent(value, dout, where="", of=""):
     """Check that the cotangent ``dout`` passed to a vjp matches the result ``value``; return it."""
-    if is_named(value):
-        wrong = mismatch(value, dout)
+    if is_named(value) or (is_container(value) and (hasattr(value, "_fields") or _holds_named(value))):
+        wrong = mismatch(value, dout)  # names the wrong entry: ['W'], .amp, [1]['b']
         if wrong:
             raise ArgumentError("{}: dout must have the structure of what {} returned: {}".format(where, of, wrong))
+    if is_named(value):
         return {k: cotangent(v, getfield(dout, k), where, of) if is_differentiable_leaf_tree(v) else 0.0
                 for k, v in entries(value)}
     if is_container(value):
@@ -151,6 +152,10 @@ def cotangent(value, dout, where="", of=""):
         raise ArgumentError("{}: {} returned a value of shape {}, so dout must have shape {}, not {}".format(
             where, of, np.shape(value), np.shape(value), _describe_value(dout)))
     return dout
+
+
+def _holds_named(x):
+    return is_named(x) or (is_container(x) and any(_holds_named(e) for e in x))
 
 
 def _describe_value(x):

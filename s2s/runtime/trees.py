@@ -83,6 +83,99 @@ def mapping_keys(d):
     return list(d)
 
 
+def dict_of(values, keys):
+    """``{keys[0]: values[0], ...}``: a dict display or comprehension of the differentiated function
+    (``values`` a tuple or list; as a tangent or adjoint, the zero ``0.0`` stands for every entry: a dict
+    without entries). A key given twice keeps its last value, as in Python."""
+    if isinstance(values, float) and values == 0.0:
+        return {}
+    return dict(zip(keys, values))
+
+
+def dict_entries(d, keys):
+    """The entries of the adjoint or tangent ``d`` (a dict, a record or named tuple, or the zero ``0.0``) at
+    ``keys``, as a tuple (a list for a list of keys): ``0.0`` for those it does not hold, for every entry
+    of the zero, and for each but the last place of a key given twice (``dict_of`` keeps the last value)."""
+    last = {k: i for i, k in enumerate(keys)}
+    items = [getfield(d, k) if last[k] == i else 0.0 for i, k in enumerate(keys)]
+    return items if isinstance(keys, list) else tuple(items)
+
+
+def record_of(cls, values, names):
+    """``cls(name=value, ...)``: a dataclass or named tuple the differentiated function builds."""
+    return cls(**dict(zip(names, values)))
+
+
+def record_dots(cls, dots, names):
+    """The tangent (or adjoint) of ``record_of(cls, values, names)`` for the tangents ``dots`` of the values
+    (``cls`` may be an instance of the class):
+    a named tuple of ``cls`` (zero for the fields left to their defaults), a dict for a dataclass (its
+    missing entries are zero), the zero ``0.0`` for a zero."""
+    if isinstance(dots, float) and dots == 0.0:
+        return 0.0
+    cls = cls if isinstance(cls, type) else type(cls)  # the class, or an instance of it
+    given = dict(zip(names, dots))
+    if hasattr(cls, "_fields"):
+        return cls(*[given.get(f, 0.0) for f in cls._fields])
+    return given
+
+
+def record_replace(x, values, names):
+    """``dataclasses.replace(x, name=value, ...)`` for a dataclass, ``x._replace(...)`` for a named tuple."""
+    import dataclasses
+
+    if hasattr(x, "_fields") and isinstance(x, tuple):
+        return x._replace(**dict(zip(names, values)))
+    if not dataclasses.is_dataclass(x) or isinstance(x, type):
+        raise TypeError("dataclasses.replace(...) in a differentiated function takes a dataclass instance, not "
+                        "{}".format(type(x).__name__))
+    return dataclasses.replace(x, **dict(zip(names, values)))
+
+
+def replaced_dots(x_dot, dots, names):
+    """The tangent of ``record_replace(x, values, names)``: the tangent ``x_dot`` of ``x`` (a dict, a named
+    tuple or the zero ``0.0``) with the entries ``names`` replaced by ``dots`` (0.0 for a zero)."""
+    given = dict(zip(names, (0.0,) * len(names) if isinstance(dots, float) and dots == 0.0 else dots))
+    if hasattr(x_dot, "_fields") and isinstance(x_dot, tuple):
+        return x_dot._replace(**given)
+    out = dict(x_dot) if isinstance(x_dot, dict) else {}
+    out.update(given)
+    return out
+
+
+def record_entries(g, like, names):
+    """The entries ``names`` of the adjoint or tangent ``g`` of a dataclass or named tuple (``like``, the
+    class or an instance, says its fields): a tuple, as ``dict_entries`` reads them, also where ``g`` is
+    a plain tuple or list for a named tuple."""
+    if isinstance(g, (tuple, list)) and not hasattr(g, "_fields"):
+        return tuple(g[like._fields.index(n)] for n in names)
+    return dict_entries(g, tuple(names))
+
+
+def without_entries(g, like, names):
+    """The adjoint ``g`` of the record ``like`` (``g`` a dict, a named tuple or tuple, or the zero ``0.0``)
+    with the entries ``names`` zero: what reaches ``x`` in ``record_replace(x, values, names)``."""
+    if isinstance(g, dict):
+        return {k: v for k, v in g.items() if k not in names}
+    if isinstance(g, (tuple, list)):
+        return type(like)(*[(np.zeros_like(v) if isinstance(v, np.ndarray) else 0.0) if f in names else v
+                            for f, v in zip(like._fields, g)])
+    return g
+
+
+def drop_entry(d, key):
+    """Undo ``d[key] = v`` where ``d`` held no entry ``key`` before (the reverse sweep's restore)."""
+    d.pop(key, None)
+
+
+def dict_copy(d):
+    """``dict(d)`` in a differentiated function: a copy of the dict ``d`` (its adjoint and tangent are dicts too)."""
+    if not isinstance(d, dict):
+        raise TypeError("`dict(...)` in a differentiated function copies a dict, not {}: build the dict with "
+                        "a display ({{'k': v}}) instead".format(type(d).__name__))
+    return dict(d)
+
+
 def getfield(x, name):
     """``x.name`` for a record or named tuple, ``x[name]`` for a dict (an adjoint or tangent of a record),
     and the zero ``0.0`` as it is."""

@@ -165,6 +165,7 @@ def jacobian_sparsity(f, *args, wrt=0, local=False, **kwargs):
     counts this input gives.
     """
     out, _, n = _detect(f, args, kwargs, wrt, local, hessian=False)
+    jacobians.refuse_named_result("jacobian_sparsity", f, out.value)
     return _as_bool(_output_pattern(out, n))
 
 

@@ -27,6 +27,7 @@ import types
 import gast
 import numpy as np
 
+from s2s import runtime
 from s2s.common import anno
 from s2s.common.errors import S2SError, UnsupportedSyntaxError
 from s2s.rules.operators import OPERATORS
@@ -329,6 +330,13 @@ class Detector:
         active = any(_has_pattern(a.pattern) for a in args) or any(_has_pattern(s.pattern) for s in kwargs.values())
         if not active or self.rules.registry.is_nondifferentiable(callee):
             return Slot(value, None, tainted)
+        if (callee is runtime.copy or callee is runtime.dict_copy) and isinstance(args[0].pattern, dict):
+            return Slot(value, dict(args[0].pattern), tainted)  # a copy of a dict the function built
+        if callee is runtime.dict_of:  # a dict display: the patterns of its values, by key
+            pats = args[0].pattern if isinstance(args[0].pattern, list) else [args[0].pattern] * len(value)
+            return Slot(value, dict(zip(args[1].value, pats)), tainted)
+        if callee is runtime.dict_entries and isinstance(args[0].pattern, dict):
+            return Slot(value, [args[0].pattern.get(k) for k in args[1].value], tainted)
         pattern = self.rules.apply(callee, [(a.value, a.pattern) for a in args],
                                    {k: (s.value, s.pattern) for k, s in kwargs.items()},
                                    value, self.hessian, self.local, fixed=[not a.tainted for a in args])

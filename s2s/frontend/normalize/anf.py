@@ -21,6 +21,8 @@ Every call carries ``Key.CALLEE``, the object it resolves to. Boolean
 operators, conditional expressions and comprehensions become statements; the
 target of an assignment never appears among its operands.
 """
+import dataclasses
+
 import gast
 import numpy as np
 
@@ -28,11 +30,11 @@ from s2s.common import anno
 from s2s.common import astutil as A
 from s2s.common.errors import NoRuleError
 from s2s.common.records import RecordMethod
-from s2s.frontend.normalize import calls, sublists
+from s2s.frontend.normalize import calls, records, sublists
 from s2s.frontend.normalize.checks import fail
 from s2s.frontend.normalize.desugar import Desugar
 from s2s.frontend.parse import MISSING
-from s2s.runtime import getfield
+from s2s.runtime import dict_of, getfield
 
 # ndarray attributes that are constants (their derivative is zero)
 CONSTANT_ATTRIBUTES = frozenset({"shape", "ndim", "size", "dtype", "itemsize", "nbytes", "strides"})
@@ -272,16 +274,43 @@ class ANF:
             pre.extend(p)
             if not isinstance(base, gast.Name):
                 base = self._temp(base, pre)
-            return pre, gast.Subscript(value=base, slice=self.index(e.slice, pre), ctx=gast.Load())
+            return pre, anno.copy(e, gast.Subscript(value=base, slice=self.index(e.slice, pre), ctx=gast.Load()))
         if isinstance(e, (gast.Tuple, gast.List)):
             elts = self.atoms(e.elts, pre)
             return pre, type(e)(elts=elts, ctx=gast.Load())
-        if isinstance(e, (gast.ListComp, gast.GeneratorExp)):
+        if isinstance(e, (gast.ListComp, gast.GeneratorExp, gast.DictComp)):
             return self.comprehension(e)
+        if isinstance(e, gast.Dict):
+            keys = calls.dict_keys(e.keys, self.origin_node, self.parsed)
+            return self.dict_display(keys, e.values)
         if isinstance(e, gast.JoinedStr):
             return pre, e
         fail(self.origin_node, "the expression `{}`".format(type(e).__name__),
              "rewrite it with simpler operations", self.parsed)
+
+    def dict_display(self, keys, values):
+        """``{"a": x, "b": y}`` as ``dict_of((x, y), ("a", "b"))`` (s2s/runtime/trees.py): one call,
+        whose adjoint reads the entries back; the values are evaluated in order, as Python does."""
+        pre = []
+        entries = {}  # a key given twice keeps its first place and its last value, as in Python
+        for key, value in zip(keys, self.atoms(values, pre)):
+            entries[key] = value
+        values = self._temp(gast.Tuple(elts=list(entries.values()), ctx=gast.Load()), pre)
+        node = A.call(self.refs.expr(dict_of, "dict_of"),
+                      [values, gast.Tuple(elts=[A.const(k) for k in entries], ctx=gast.Load())])
+        anno.set(node, anno.Key.CALLEE, dict_of)
+        return pre, node
+
+    def named_helper(self, node):
+        """A ``record_of``/``record_replace`` call of records.py: its first argument and its values as atoms,
+        the values in one tuple (as a dict display's), the constant names kept in place."""
+        first, values, names = node.args
+        pre, first = self.atom(first)
+        values = self._temp(gast.Tuple(elts=self.atoms(values.elts, pre), ctx=gast.Load()), pre)
+        node.args = [first, values, names]
+        callee = anno.get(node, anno.Key.CALLEE)
+        node.func = self.refs.expr(callee, callee.__name__)
+        return pre, node
 
     def index(self, node, pre):
         if isinstance(node, gast.Slice):
@@ -308,19 +337,22 @@ class ANF:
         return pre, A.name(result)
 
     def comprehension(self, e):
-        acc = self.namer.fresh("items")
+        """A list comprehension as a loop appending to a list; a dict comprehension as a loop appending
+        its keys and values to two lists, then ``dict_of(values, keys)`` (s2s/runtime/trees.py)."""
         renames = {}
         for gen in e.generators:
             for n in A.names_stored(gen.target):
                 renames[n] = self.namer.fresh(n)
         e = _Rename(renames).visit(A.deepcopy(e))
-        append = gast.Expr(value=A.call(gast.Attribute(value=A.name(acc), attr="append", ctx=gast.Load()), [e.elt]))
-        body = [append]
+        parts = [("keys", e.key), ("values", e.value)] if isinstance(e, gast.DictComp) else [("items", e.elt)]
+        accs = [self.namer.fresh(hint) for hint, _ in parts]
+        body = [gast.Expr(value=A.call(gast.Attribute(value=A.name(acc), attr="append", ctx=gast.Load()), [elt]))
+                for acc, (_, elt) in zip(accs, parts)]
         for gen in reversed(e.generators):
             for cond in reversed(gen.ifs):
                 body = [gast.If(test=cond, body=body, orelse=[])]
             body = [gast.For(target=gen.target, iter=gen.iter, body=body, orelse=[], type_comment=None)]
-        self.locals.add(acc)
+        self.locals.update(accs)
         self.locals.update(renames.values())
         loops = []
         for stmt in body:
@@ -331,13 +363,19 @@ class ANF:
                 if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
                     self.locals.add(node.id)
         origin_node = self.origin_node
-        out = [A.assign(acc, gast.List(elts=[], ctx=gast.Load()))] + self.block(loops)
+        out = [A.assign(acc, gast.List(elts=[], ctx=gast.Load())) for acc in accs] + self.block(loops)
         self.origin_node = origin_node
-        return out, A.name(acc)
+        if len(accs) == 1:
+            return out, A.name(accs[0])
+        node = A.call(self.refs.expr(dict_of, "dict_of"), [A.name(accs[1]), A.name(accs[0])])
+        anno.set(node, anno.Key.CALLEE, dict_of)
+        return out, node
 
     def call(self, e):
         pre = []
         func = e.func
+        if isinstance(func, gast.Attribute) and func.attr == "_replace":  # a named tuple's p._replace(x=v)
+            return self.named_helper(records.replace_call(e, func.value, self.origin_node, self.parsed))
         if isinstance(func, gast.Attribute) and self._is_local_value(func.value):
             return self.method_call(e)
         if not isinstance(func, (gast.Name, gast.Attribute)):
@@ -367,8 +405,20 @@ class ANF:
         if callee is MISSING:
             fail(self.origin_node, "the call to `{}`, which cannot be resolved".format(A.dotted_name(func)),
                  "define or import it at module level", self.parsed)
+        if callee is dataclasses.replace and e.args:
+            return self.named_helper(records.replace_call(e, None, self.origin_node, self.parsed))
+        if records.is_record_class(callee):  # P(a, b=c): a dataclass or named tuple the function builds
+            return self.named_helper(records.build_call(e, callee, self.refs, self.origin_node, self.parsed))
         if callee is list or callee is tuple:
             return self.value(calls.sequence_call(e, callee, self.namer, self.parsed, self.origin_node))
+        if callee is dict:
+            if calls.is_zip_call(e, self.parsed):  # dict(zip(keys, values)): {k: v for k, v in zip(keys, values)}
+                return self.comprehension(calls.zip_comprehension(e, self.namer))
+            if e.args:  # dict(d): a copy of the dict d (dict_copy refuses any other argument at run time)
+                copied = calls.dict_copy_call(e, self.origin_node, self.parsed)
+                return self.value(copied)
+            keys = calls.dict_keys([A.const(k.arg) for k in e.keywords], self.origin_node, self.parsed)
+            return self.dict_display(keys, [k.value for k in e.keywords])
         if self.inliner is not None and self.inliner.takes_function(callee, e, self):
             return self.inliner.expand_helper(callee, e, self)
         raw_args = e.args

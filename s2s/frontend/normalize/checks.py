@@ -29,8 +29,6 @@ _ADVICE = {
     gast.Import: ("an import", "import at module level"),
     gast.ImportFrom: ("an import", "import at module level"),
     gast.SetComp: ("a set comprehension", "use a list comprehension"),
-    gast.DictComp: ("a dict comprehension", "use lists or arrays"),
-    gast.Dict: ("a dict", "dicts are not differentiated yet; use tuples, lists or arrays"),
     gast.Set: ("a set", "use a list or a tuple"),
     gast.NamedExpr: ("`:=`", "assign on a separate line"),
 }

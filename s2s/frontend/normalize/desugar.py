@@ -257,6 +257,7 @@ def _indexed(it, parsed, namer, hold):
             if part == "keys":
                 return key
             value = gast.Subscript(value=A.load(mapping), slice=_sub(keys, k), ctx=gast.Load())
+            anno.set(value, anno.Key.ENTRY, True)
             return gast.Tuple(elts=[key, value], ctx=gast.Load()) if part == "items" else value
         return A.call(A.name("len"), [A.load(keys)]), entry
     seq = hold(it, "seq")
