@@ -46,20 +46,30 @@ def _as_tuple(x):
     return tuple(x) if isinstance(x, (tuple, list)) else (x,)
 
 
-def gradient_functions(workload, inputs, modules):
-    """{tool: (prepared inputs, gradient callable)} for the installed peers."""
+def gradient_functions(workload, inputs, modules, notes=None):
+    """{tool: (prepared inputs, gradient callable)} for the installed peers; a peer that cannot take
+    the workload's inputs is left out, with a line in ``notes``."""
     out = {}
     wrt = workload.wrt
-    if "autograd" in modules:
+
+    def _autograd():
         import autograd
         import autograd.numpy as anp
 
         g = autograd.grad(rebind(workload.fn, anp), wrt if len(wrt) > 1 else wrt[0])
-        out["autograd"] = (inputs, lambda *a: _as_tuple(g(*a)))
-    if "jax" in modules:
-        out.update(_jax(workload, inputs, modules["jax"]))
-    if "torch" in modules:
-        out["torch"] = _torch(workload, inputs, modules["torch"])
+        return {"autograd": (inputs, lambda *a: _as_tuple(g(*a)))}
+
+    makers = {"autograd": _autograd, "jax": lambda: _jax(workload, inputs, modules["jax"]),
+              "torch": lambda: {"torch": _torch(workload, inputs, modules["torch"])}}
+    for name, make in makers.items():
+        if name not in modules:
+            continue
+        try:
+            out.update(make())
+        except Exception as err:  # a peer's own limits: reported, not timed
+            if notes is not None:
+                notes.append("{}: cannot take these inputs ({}: {})".format(name, type(err).__name__,
+                                                                          str(err).splitlines()[0][:120]))
     return out
 
 
@@ -69,7 +79,7 @@ def _jax(workload, inputs, jax):
 
     wrt = workload.wrt
     fn = rebind(workload.fn, jnp)
-    args = tuple(a if isinstance(a, float) else jnp.asarray(a) for a in inputs)
+    args = tuple(a if isinstance(a, float) else jax.tree_util.tree_map(jnp.asarray, a) for a in inputs)
 
     def finish(g):
         return tuple(np.asarray(x) for x in jax.block_until_ready(_as_tuple(g)))

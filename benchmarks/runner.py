@@ -65,7 +65,7 @@ def candidates(workload, inputs, modules, optimize=True, compile_times=None, not
     out = {"s2s": (inputs, g)}
     if workload.hand is not None:
         out["hand"] = (inputs, workload.hand)
-    out.update(peers.gradient_functions(workload, inputs, modules))
+    out.update(peers.gradient_functions(workload, inputs, modules, notes))
     if compile_times is not None:
         out.update(compiled.candidates(workload, inputs, compile_times, notes))
     return out

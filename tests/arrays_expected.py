@@ -85,6 +85,8 @@ REFUSED = {
         ('comp_filter', 'jvp'): 'the derivative needs the value of a Dask array to go on',
         ('dataclass_wave', 'grad'): 'the derivative needs the value of a Dask array to go on',
         ('dataclass_wave', 'vjp'): 'the derivative needs the value of a Dask array to go on',
+        ('dict_built', 'grad'): 'the derivative needs the value of a Dask array to go on',
+        ('dict_built', 'vjp'): 'the derivative needs the value of a Dask array to go on',
         ('dict_get', 'grad'): 'the derivative needs the value of a Dask array to go on',
         ('dict_mlp', 'grad'): 'the derivative needs the value of a Dask array to go on',
         ('dict_mlp', 'vjp'): 'the derivative needs the value of a Dask array to go on',

@@ -47,6 +47,11 @@ class ArrayLibraryError(S2SError, TypeError):
     """A primitive that the arguments' array library lacks (or a library s2s cannot run with)."""
 
 
+# NumPy's own, for the fast paths of NumPy values: a helper re-made for another array library
+# (s2s/runtime/namespaces.py) has ``np`` bound to that library, not these
+_NDARRAY, _FLOAT64 = np.ndarray, np.float64
+
+
 def refuse_complex(x, what):
     """``x`` itself; raises ComplexInputError when ``x`` is complex (``what`` names the primitive)."""
     if np.iscomplexobj(x):
@@ -100,8 +105,8 @@ def seed(ans, where="", of="", holomorphic=False):
 
     A complex ``ans`` needs ``holomorphic=True`` (the gradient is then f'(z)).
     """
-    if type(ans) is np.float64:  # the usual loss: what the general path below returns, without its checks
-        return np.float64(1.0)
+    if type(ans) is _FLOAT64:  # the usual loss: what the general path below returns, without its checks
+        return _FLOAT64(1.0)
     if is_container(ans) or is_named(ans) or np.ndim(ans) != 0:
         shape = "a {}".format(type(ans).__name__) if is_container(ans) or is_named(ans) else "shape {}".format(
             np.shape(ans))
@@ -128,7 +133,7 @@ def seed_unread(value, operands, where="", of="", holomorphic=False):
     combined by reductions over all axes, elementwise real ufuncs and arithmetic with Python numbers
     (s2s/backend/unread.py checks that), so the result is a NumPy scalar of their result type."""
     for a in operands:
-        if type(a) is not np.ndarray or a.dtype.kind != "f":
+        if type(a) is not _NDARRAY or a.dtype.kind != "f":
             return seed(value(), where, of, holomorphic)
     return np.result_type(*operands).type(1)
 

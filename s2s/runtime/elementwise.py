@@ -8,6 +8,10 @@ import numpy as np
 
 from s2s.runtime.core import is_container, may_hold, unbroadcast
 
+# NumPy's own, for the fast paths of NumPy arrays: a helper re-made for another array library
+# (s2s/runtime/namespaces.py) has ``np`` bound to that library, not these
+_NDARRAY, _ISNAN, _SUM = np.ndarray, np.isnan, np.add.reduce
+
 
 def safe_divide(a, b):
     """``a / b``, with 0 where ``b == 0`` (the subgradient we pick at kinks)."""
@@ -127,7 +131,7 @@ def absorb_zeros(a, r):
     """
     if isinstance(r, float):
         return r if r == r or a != 0 else 0.0 * a
-    if type(r) is np.ndarray and r.dtype.kind == "f" and not np.isnan(np.add.reduce(r, axis=None)):
+    if type(r) is _NDARRAY and r.dtype.kind == "f" and not _ISNAN(_SUM(r, axis=None)):
         return r  # a NaN would make the sum NaN: none here (one reduction, no mask)
     nan = np.isnan(r)
     if may_hold(nan):
