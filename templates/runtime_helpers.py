@@ -147,7 +147,7 @@ def zero_at_(x_bar, idx, *, ans, ans_bar):
 
 
 @linear(read_at, wrt="x_bar")
-def read_at_(x_bar, idx, *, ans, ans_bar):
+def read_at_(x_bar, idx, like=None, *, ans, ans_bar):
     return unread_at(ans_bar, x_bar, idx)
 
 

@@ -105,6 +105,14 @@ def new_entry_then_items(p, x):
     return s
 
 
+def data_in_a_built_dict(params, x):
+    state = {"h": np.outer(x, x), "total": 0.0}  # no tangent for h at first: it comes from the data
+    for i in range(2):
+        h = np.tanh(state["h"] @ (params["w"] * (i + 1.0)) + params["b"])
+        state = {"h": h, "total": state["total"] + np.sum(h * h)}
+    return state["total"]
+
+
 def duplicate_keys(x):
     d = {"a": x, "b": np.sin(x), "a": 3.0 * x}  # noqa: F601 - Python keeps the last value
     e = dict(zip(["k", "k"], [x, 2.0 * x]))
@@ -123,6 +131,9 @@ CASES += [
     Case("one_per_iteration", one_per_iteration, (dict(PARAMS), X), (0, 1), loop=True),
     Case("new_entry_then_items", new_entry_then_items, (dict(PARAMS), X), (0, 1), loop=True),
     Case("duplicate_keys", duplicate_keys, (X,), 0),
+    # with respect to the parameters only: the data enters a built dict without a tangent
+    Case("built_in_loop_params_only", built_in_loop, (dict(PARAMS), X), 0, loop=True),
+    Case("data_in_a_built_dict", data_in_a_built_dict, (dict(PARAMS), X), 0, loop=True),
 ]
 
 

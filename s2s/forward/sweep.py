@@ -141,11 +141,18 @@ class Forward:
             if base is None:
                 return [], self.zeros_like(ans)
             if self.batch and value.value.id not in self.arrays:  # may be a list or tuple of tangents
-                return [], A.call(self.ctx.refs.expr(batching.batch_at, "batch_at"), [base, A.index_expr(value.slice)])
+                extra = []
+                if isinstance(value.slice, gast.Constant) and isinstance(value.slice.value, str) \
+                        or anno.get(value, anno.Key.ENTRY):  # a dict's entry: zeros like it when missing
+                    extra = [A.deepcopy(value), A.name(self.batch)]
+                return [], A.call(self.ctx.refs.expr(batching.batch_at, "batch_at"),
+                                  [base, A.index_expr(value.slice)] + extra)
             if (isinstance(value.slice, gast.Constant) and isinstance(value.slice.value, str)) \
                     or anno.get(value, anno.Key.ENTRY):
-                # a dict's tangent holds only its nonzero entries (see runtime.zeros_like)
-                return [], A.call(self.ctx.refs.expr(runtime.read_at, "read_at"), [base, A.deepcopy(value.slice)])
+                # a dict's tangent holds only its nonzero entries (see runtime.zeros_like): a missing
+                # one is zeros shaped like the entry
+                return [], A.call(self.ctx.refs.expr(runtime.read_at, "read_at"),
+                                  [base, A.deepcopy(value.slice), A.deepcopy(value)])
             return [], gast.Subscript(value=base, slice=self.index(value.slice), ctx=gast.Load())
         if isinstance(value, gast.BinOp):
             op = getattr(operator, OPERATORS[type(value.op)])

@@ -155,8 +155,9 @@ MODULES = ("s2s.runtime.trees", "s2s.runtime.core", "s2s.runtime.elementwise", "
            "s2s.runtime.eigen", "s2s.runtime.fourier")
 # run-time support that generated code drives (batched tangents, checkpoint schedules): copied into
 # standalone files like the helpers, but neither re-exported here nor helpers with rules
-# (adapters, namespaces: NumPy's names over another array library, for the calls whose arrays are not NumPy's)
-SUPPORT = ("s2s.runtime.batching", "s2s.runtime.schedules", "s2s.runtime.adapters", "s2s.runtime.namespaces")
+# (adapters, foreign, namespaces: NumPy's names over another array library, for the calls whose arrays are not NumPy's)
+SUPPORT = ("s2s.runtime.batching", "s2s.runtime.schedules", "s2s.runtime.adapters", "s2s.runtime.foreign",
+           "s2s.runtime.namespaces")
 # building blocks the helpers of several modules share; generated code and templates never call them,
 # so they need no derivative rules
 SHARED = frozenset({"chunks_of", "is_complex_dtype", "may_hold", "conj_swap", "eigh_complex_jvp", "lstsq_residual_jvp", "pinv_complex_grad", "pinv_complex_jvp",

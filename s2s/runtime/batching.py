@@ -55,12 +55,15 @@ def _lifted(t, ndim):
     return t.reshape(t.shape[:1] + (1,) * missing + t.shape[1:])
 
 
-def batch_at(t, index):
-    """``t[index]`` for the primal index ``index``: an element of a container, or every seed of an array."""
+def batch_at(t, index, like=None, k=None):
+    """``t[index]`` for the primal index ``index``: an element of a container, or every seed of an array.
+    A dict's missing entry is zero: 0.0, or zeros for ``k`` seeds shaped like ``like`` (the entry)."""
     if isinstance(t, (list, tuple)):
         return t[index]
-    if isinstance(t, dict):
-        return t.get(index, 0.0)
+    if isinstance(t, dict) or is_zero(t) and like is not None:
+        if isinstance(t, dict) and index in t:
+            return t[index]
+        return 0.0 if like is None else batch_zeros(like, k)
     return t[batch_index(index)]
 
 

@@ -47,10 +47,6 @@ class ArrayLibraryError(S2SError, TypeError):
     """A primitive that the arguments' array library lacks (or a library s2s cannot run with)."""
 
 
-# NumPy's own, for the fast paths of NumPy values: a helper re-made for another array library
-# (s2s/runtime/namespaces.py) has ``np`` bound to that library, not these
-_NDARRAY, _FLOAT64 = np.ndarray, np.float64
-
 
 def refuse_complex(x, what):
     """``x`` itself; raises ComplexInputError when ``x`` is complex (``what`` names the primitive)."""
@@ -105,8 +101,10 @@ def seed(ans, where="", of="", holomorphic=False):
 
     A complex ``ans`` needs ``holomorphic=True`` (the gradient is then f'(z)).
     """
-    if type(ans) is _FLOAT64:  # the usual loss: what the general path below returns, without its checks
-        return _FLOAT64(1.0)
+    # the usual loss, NumPy's own float64 (``np`` is another library's in a helper re-made for it):
+    # what the general path below returns, without its checks
+    if type(ans).__name__ == "float64" and type(ans).__module__ == "numpy":
+        return type(ans)(1.0)
     if is_container(ans) or is_named(ans) or np.ndim(ans) != 0:
         shape = "a {}".format(type(ans).__name__) if is_container(ans) or is_named(ans) else "shape {}".format(
             np.shape(ans))
@@ -133,7 +131,7 @@ def seed_unread(value, operands, where="", of="", holomorphic=False):
     combined by reductions over all axes, elementwise real ufuncs and arithmetic with Python numbers
     (s2s/backend/unread.py checks that), so the result is a NumPy scalar of their result type."""
     for a in operands:
-        if type(a) is not _NDARRAY or a.dtype.kind != "f":
+        if type(a).__name__ != "ndarray" or type(a).__module__ != "numpy" or a.dtype.kind != "f":
             return seed(value(), where, of, holomorphic)
     return np.result_type(*operands).type(1)
 
@@ -403,16 +401,18 @@ def grown(g, like):
     return type(g)(list(g) + rest) if isinstance(g, tuple) else list(g) + rest
 
 
-def read_at(x_bar, idx):
+def read_at(x_bar, idx, like=None):
     """The adjoint of the values written by ``x[idx] = v``: ``x_bar[idx]``.
 
     With repeated integer indices only the last write survives, so only its
-    position receives the adjoint.
+    position receives the adjoint. A dict's tangent or adjoint holds only its
+    nonzero entries: a missing one is 0.0, or zeros shaped like ``like`` (the
+    entry's value, which a tangent must match: ``x_dot @ W`` needs an array).
     """
-    if is_zero(x_bar):
-        return 0.0
+    if is_zero(x_bar) or isinstance(x_bar, dict) and idx not in x_bar:
+        return 0.0 if like is None else zeros_like(like)
     if isinstance(x_bar, dict):
-        return x_bar.get(idx, 0.0)
+        return x_bar[idx]
     g = x_bar[idx]
     if isinstance(x_bar, np.ndarray):
         if is_basic_index(idx):

@@ -8,10 +8,6 @@ import numpy as np
 
 from s2s.runtime.core import is_container, may_hold, unbroadcast
 
-# NumPy's own, for the fast paths of NumPy arrays: a helper re-made for another array library
-# (s2s/runtime/namespaces.py) has ``np`` bound to that library, not these
-_NDARRAY, _ISNAN, _SUM = np.ndarray, np.isnan, np.add.reduce
-
 
 def safe_divide(a, b):
     """``a / b``, with 0 where ``b == 0`` (the subgradient we pick at kinks)."""
@@ -131,8 +127,11 @@ def absorb_zeros(a, r):
     """
     if isinstance(r, float):
         return r if r == r or a != 0 else 0.0 * a
-    if type(r) is _NDARRAY and r.dtype.kind == "f" and not _ISNAN(_SUM(r, axis=None)):
-        return r  # a NaN would make the sum NaN: none here (one reduction, no mask)
+    kind = type(r)  # NumPy's own array (``np`` is another library's in a helper re-made for it)
+    if kind.__name__ == "ndarray" and kind.__module__ == "numpy" and r.dtype.kind == "f":
+        total = r.sum()
+        if total == total:
+            return r  # a NaN would make the sum NaN: none here (one reduction, no mask)
     nan = np.isnan(r)
     if may_hold(nan):
         r = np.where((np.asarray(a) == 0) & nan, 0, r)
