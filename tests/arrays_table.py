@@ -133,6 +133,15 @@ def run_mode(case, mode, library, to, is_array, to_numpy):
     record = os.environ.get(arrays_refusals.RECORD)
     refusals = arrays_expected.REFUSED.get(library)
     expected = None if refusals is None or record else refusals.get((case.name, mode))
+    if expected is not None and not _recorded_version(library):
+        # another version of the library (CI's Python 3.9 job): a listed case may run, and then its
+        # numbers are compared below, or fail with another message; either way never a wrong number
+        try:
+            got = run()
+        except s2s.ArrayLibraryError as err:
+            pytest.xfail("{} {}: {}".format(library, _version(library), str(err).splitlines()[0][:300]))
+        assert_close(back(got, is_array, to_numpy), want)
+        return
     if expected is not None:
         with pytest.raises(s2s.ArrayLibraryError) as info:
             run()
@@ -146,9 +155,28 @@ def run_mode(case, mode, library, to, is_array, to_numpy):
         if record:
             with open(record, "a") as out:
                 out.write(json.dumps([library, case.name, mode, type(err).__name__, str(err)]) + "\n")
-        if refusals is None or record:
+        if refusals is None or record or not _recorded_version(library) and isinstance(err, s2s.ArrayLibraryError):
             pytest.xfail("{}: {}".format(type(err).__name__, str(err).splitlines()[0][:300]))
         pytest.fail("{} refused {} in {}, which tests/arrays_expected.py does not list: {}: {}\n(if the refusal "
                     "is right, add it there: python tests/arrays_refusals.py)".format(
                         library, case.name, mode, type(err).__name__, err))
     assert_close(back(got, is_array, to_numpy), want)
+
+
+# the versions tests/arrays_expected.py was recorded with (python tests/arrays_refusals.py): its
+# refusals are exact there; other versions refuse more or less, and what runs is compared with NumPy
+RECORDED_VERSIONS = {"array-api-strict": "2.6.1", "dask": "2026.8.0", "torch": "2.13.0+cpu"}
+_MODULES = {"array-api-strict": "array_api_strict", "dask": "dask", "torch": "torch"}
+
+
+def _version(library):
+    import importlib
+
+    try:
+        return importlib.import_module(_MODULES.get(library, library)).__version__
+    except Exception:  # not installed, or no version: treat as another version
+        return None
+
+
+def _recorded_version(library):
+    return library not in RECORDED_VERSIONS or _version(library) == RECORDED_VERSIONS[library]

@@ -18,6 +18,7 @@ import sys
 import tempfile
 import traceback
 
+from s2s.api.methods import class_methods
 from s2s.api.transforms import grad, jvp
 from s2s.backend import highlight, standalone, standalone_numba
 from s2s.common.errors import S2SError
@@ -234,7 +235,22 @@ def _derivative(fn, args):
         if seq not in params:
             raise CommandError("{}: --sequences {}: {} has no parameter {}; its parameters are {}".format(
                 _where(fn), seq, fn.__name__, seq, ", ".join(params)))
-    return derivative, derivative.generated(frozenset(sequences))
+    names = frozenset(sequences) | _method_names(fn, params)
+    return derivative, derivative.generated(names)
+
+
+def _method_names(fn, params):
+    """For ``Class.method``: its first parameter (self) is a record, and ``self.other(...)`` calls
+    the class's own methods."""
+    owner = sys.modules.get(fn.__module__)
+    qualname = fn.__qualname__.split(".")
+    if len(qualname) < 2 or "<locals>" in qualname or not params:
+        return frozenset()
+    for part in qualname[:-1]:
+        owner = getattr(owner, part, None)
+    if not inspect.isclass(owner):
+        return frozenset()
+    return frozenset([next(iter(params))]) | frozenset(("method", m) for m in class_methods(owner))
 
 
 def _where(fn):

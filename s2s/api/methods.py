@@ -48,16 +48,30 @@ def record_methods(values):
                 walk(e)
         elif is_named(x):
             if not isinstance(x, dict):
-                for klass in type(x).__mro__[:-1]:
-                    for name, member in vars(klass).items():
-                        if isinstance(member, types.FunctionType) and (not name.startswith("_")
-                                                                       or name == "__call__"):
-                            found.setdefault(name, set()).add(inspect.getattr_static(type(x), name))
+                _add_methods(type(x), found)
             for _, e in entries(x):
                 walk(e)
 
     for value in values:
         walk(value)
+    return _unique(found)
+
+
+def class_methods(klass):
+    """``record_methods`` for an instance of ``klass`` (the command line's ``Class.method``, which has none)."""
+    found = {}
+    _add_methods(klass, found)
+    return _unique(found)
+
+
+def _add_methods(klass, found):
+    for base in klass.__mro__[:-1]:
+        for name, member in vars(base).items():
+            if isinstance(member, types.FunctionType) and (not name.startswith("_") or name == "__call__"):
+                found.setdefault(name, set()).add(inspect.getattr_static(klass, name))
+
+
+def _unique(found):
     taken = set(templates.registry().methods) | set(dir(np.ndarray))
     return tuple(sorted((name, next(iter(fns))) for name, fns in found.items()
                         if len(fns) == 1 and name not in taken and isinstance(next(iter(fns)), types.FunctionType)))
