@@ -16,6 +16,9 @@ from s2s.common import anno
 
 _MARK = "__s2s_origin__"
 _SITE = "__s2s_site__"
+# Python 3.9's ast.unparse writes a lambda without parameters as `lambda :`; 3.10 and later as
+# `lambda:` (the same code; the same text on every version)
+_LAMBDA_39 = re.compile(r"\blambda :")
 # a marker statement as ast.unparse writes it, in whichever quotes its text needs
 _MARK_RE = re.compile(r"^(\s*)(['\"]{1,3}(" + _MARK + "|" + _SITE + r") .*)$")
 
@@ -70,7 +73,7 @@ def to_source(functions, sites=None):
         fn = copy.copy(fn)
         marks = []
         fn.body = _annotate(fn.body, [None, None], marks)
-        text = ast.unparse(to_ast(gast.Module(body=[fn], type_ignores=[])))
+        text = _LAMBDA_39.sub("lambda:", ast.unparse(to_ast(gast.Module(body=[fn], type_ignores=[]))))
         lines = []
         found = [m for m in map(_MARK_RE.match, text.splitlines())]
         # one marker line per marker, in order: each line's comment is known without decoding its literal
