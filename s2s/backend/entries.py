@@ -79,20 +79,7 @@ def _rewrite(stmts, i, keyed, loads, expr):
         return False
     for stmt, node in reads:
         read = A.call(expr(runtime.getfield, "getfield"), [A.name(source), A.const(names[node.slice.value])])
-        _replace(stmt, node, read)
+        A.replace_node(stmt, node, read)
     loads[source] = loads.get(source, 0) + len(reads) - 1
     del stmts[i]
     return True
-
-
-def _replace(stmt, old, new):
-    for node in gast.walk(stmt):
-        for field, value in gast.iter_fields(node):
-            if value is old:
-                setattr(node, field, new)
-                return
-            if isinstance(value, list):
-                for k, item in enumerate(value):
-                    if item is old:
-                        value[k] = new
-                        return

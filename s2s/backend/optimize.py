@@ -319,7 +319,7 @@ def _inline_into_later(stmts, i, name, value, pure_call):
             if not isinstance(later, (gast.Assign, gast.Return, gast.Expr)) or later.value is None \
                     or not _side_effect_free(later.value, pure_call) or uses[0] not in list(A.walk(later.value)):
                 return False
-            _replace(later, uses[0], value)
+            A.replace_node(later, uses[0], value)
             return True
         plain = (isinstance(later, gast.Assign) and len(later.targets) == 1 and isinstance(later.targets[0], gast.Name)
                  and (_side_effect_free(later.value, pure_call) or _is_stack_pop_or_push(later)))
@@ -328,19 +328,6 @@ def _inline_into_later(stmts, i, name, value, pure_call):
         if A.names_stored(later) & reads:
             return False
     return False
-
-
-def _replace(stmt, old, new):
-    for node in A.walk(stmt):
-        for field, value in gast.iter_fields(node):
-            if value is old:
-                setattr(node, field, new)
-                return
-            if isinstance(value, list):
-                for k, item in enumerate(value):
-                    if item is old:
-                        value[k] = new
-                        return
 
 
 # ------------------------------------------------------------ dead stacks

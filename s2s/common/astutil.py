@@ -218,6 +218,20 @@ def is_leaf(node):
     return cls in LEAVES or (cls is gast.Name and node.annotation is None)
 
 
+def replace_node(stmt, old, new):
+    """Put ``new`` where the node ``old`` stands inside ``stmt`` (the first place it is found), in place."""
+    for node in walk(stmt):
+        for field, value in gast.iter_fields(node):
+            if value is old:
+                setattr(node, field, new)
+                return
+            if isinstance(value, list):
+                for k, item in enumerate(value):
+                    if item is old:
+                        value[k] = new
+                        return
+
+
 def replace_children(node, rewrite, leaves=True):
     """Replace each child ``c`` of ``node`` (in place) by ``rewrite(c)``.
 
