@@ -270,6 +270,9 @@ class _Shapes:
         if isinstance(node, gast.Attribute) and node.attr == "T":
             s = self.expr(node.value)
             return s[::-1] if isinstance(s, tuple) else s
+        if isinstance(node, gast.Attribute) and node.attr in ("size", "ndim"):
+            s = self.expr(node.value)  # an array's element or axis count: an int
+            return () if isinstance(s, tuple) and s and s[0] != SEQUENCE else (s if s is _BOTTOM else UNKNOWN)
         if isinstance(node, gast.Subscript):
             return self._subscript(node)
         if isinstance(node, gast.Call):

@@ -16,7 +16,7 @@ from s2s.common import astutil as A
 from s2s import runtime
 from s2s.reverse import batch as adjoint_batch
 from s2s.runtime import batching
-from s2s.backend import entries, optimize, results, specialize, unread
+from s2s.backend import entries, negated_starts, optimize, results, specialize, unread
 from s2s.reverse.accumulate import ZERO, SHARED, Accumulate
 from s2s.analysis import activity, aliasing
 from s2s.common.errors import NoRuleError, S2SError, UnsupportedSyntaxError, site
@@ -499,9 +499,11 @@ def transform(fn, wrt, kind, registry, options, containers=frozenset()):
         shapes = options.get("shapes")
         if shapes and kind != "jvp":
             resolve = specialize.resolver(ctx.refs.bindings, [parsed.closure, parsed.globals])
+            passes = options.get("passes", optimize.PASSES)
             for f in functions:
-                if f.name == entry:
-                    specialize.specialize(f, shapes, resolve, ctx.refs.expr)
+                if f.name == entry:  # Numba's dot wants contiguous arrays: no reordering there
+                    specialize.specialize(f, shapes, resolve, ctx.refs.expr, ctx.bars.values(),
+                                          reorder="reorder" in passes and not options.get("compile"))
         passes = options.get("passes", optimize.PASSES)
         bars = set(ctx.bars.values())
         user = _user_names(parsed.node)
@@ -509,6 +511,8 @@ def transform(fn, wrt, kind, registry, options, containers=frozenset()):
         if kind != "jvp":
             resolve = specialize.resolver(ctx.refs.bindings, [parsed.closure, parsed.globals])
             for f in functions:
+                if "negation" in passes:  # p_bar = -a; ...; p_bar = p_bar + e -> p_bar = e - a
+                    negated_starts.merge(f, resolve)
                 entries.read_by_key(f, resolve, ctx.refs.expr)  # a dict display's adjoint read by key
                 if f.name == entry:
                     results.build_lists(f, resolve, specialize.sequence_lengths(shapes))

@@ -1,4 +1,4 @@
-"""Clean-ups that keep numbers and shapes identical.
+"""Clean-ups that keep numbers and shapes identical (the pass names are ``PASSES``).
 
 - dead assignments: a pure assignment to a name nothing reads is removed
   (calls only when the caller says they are pure: differentiable primitives);
@@ -545,7 +545,9 @@ def _drop_stack_ops(stmts, dead, removed):
     return out
 
 
-PASSES = ("dead_code", "copies", "negation", "stacks", "inline", "remat", "sink", "fuse", "iterate")
+# "reorder" is read by the specializer (s2s/backend/specialize.py): the one step that may round
+# differently (in adjoints only); every other pass keeps the numbers to the bit
+PASSES = ("dead_code", "copies", "negation", "stacks", "inline", "remat", "sink", "fuse", "iterate", "reorder")
 
 
 def optimize(fn, pure_call=lambda call: False, passes=PASSES, copy_targets=None, temporaries=()):

@@ -12,6 +12,8 @@ changes nothing:
 - the array of ``unreduce(g, x, ...)`` and ``reduce_count(x, ...)`` (which read only its shape) ->
   a parameter of the same shape, so that ``x`` is not saved or recomputed for its shape alone;
 - ``power_base_grad(x, 2)`` -> ``2 * x`` when ``x`` is an array (at least 1-D);
+- ``inverse(x)`` -> ``1 / x`` when ``x`` is an array, and ``g / reduce_count(x)`` (every element
+  counted) -> ``g / x.size``;
 - ``matmul_grad1(g, a, b)`` -> ``g @ b.T`` and ``matmul_grad2(g, a, b)`` ->
   ``a.T @ g`` when ``a``, ``b`` and ``g`` are 2-D (the helper computes exactly
   that product and its unbroadcast is the identity), and the one product it
@@ -21,6 +23,12 @@ changes nothing:
   shape reads ``t`` and ``g`` is surely a NumPy value (``s2s/backend/unfill.py``);
 - ``np.sum(a)`` of an array -> ``a.sum()`` (the same reduction, without ``np.sum``'s dispatch: a
   microsecond, on small arrays most of the cost).
+
+With ``reorder`` (the "reorder" pass of ``optimize.PASSES``), also two rewrites that round
+differently, by an ulp or so, and only in what adjoints alone read (the function's value stays
+its own to the bit): ``g * inverse(x)`` -> ``g / x`` of an array ``x`` (a pass less, and finite where
+``1 / x`` overflows), and in an assignment to adjoints the fewer passes of
+``s2s/backend/adjoint_sums.py`` (``(a * b).sum()`` of two vectors -> ``a.dot(b)``).
 
 The generated function is changed in place; cleaning up what becomes dead
 (copies, stacks of values nothing reads) is left to ``s2s/backend/optimize.py``.
@@ -34,7 +42,7 @@ from s2s.common import anno
 from s2s.common import astutil as A
 from s2s import runtime
 from s2s.analysis import shapes as _shapes
-from s2s.backend import unfill
+from s2s.backend import adjoint_sums, unfill
 
 
 def resolver(bindings, namespaces):
@@ -56,15 +64,19 @@ def resolver(bindings, namespaces):
     return resolve
 
 
-def specialize(fn, params, resolve, ref):
+def specialize(fn, params, resolve, ref, adjoints=(), reorder=False):
     """Rewrite ``fn`` (in place) using the shapes ``params`` of its parameters; return it.
 
-    ``ref(obj, hint)`` is an expression for ``obj`` in the generated code.
+    ``ref(obj, hint)`` is an expression for ``obj`` in the generated code. ``adjoints``: the names of
+    adjoint values. ``reorder``: also the rewrites that round differently (by an ulp or so) in what
+    only adjoints read: ``g * inverse(x)`` -> ``g / x``, and the sums of ``s2s/backend/adjoint_sums.py``.
     """
     if not params:
         return fn
     analysis = _shapes.analyzer(fn, params, resolve)
     rewrite = _Rewrite(analysis, resolve, ref)
+    rewrite.adjoints = frozenset(adjoints) if reorder else frozenset()
+    rewrite.reorder = reorder
     rewrite.parameters = [a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs
                           if a.id in params and not _is_sequence(params[a.id])]
     rewrite.rewrite(fn)
@@ -101,13 +113,47 @@ class _Rewrite:
         self.resolve = resolve
         self.ref = ref
         self.parameters = []  # parameters with a known shape, in order
+        self.adjoints = frozenset()
+        self.reorder = False  # also the rewrites that round differently (see ``specialize``)
+        self.in_adjoint = False  # inside an assignment to adjoints alone
 
     def rewrite(self, node):
         """``node``, or what replaces it, with its children rewritten."""
+        if isinstance(node, gast.Assign):
+            outer, self.in_adjoint = self.in_adjoint, self.adjoints and all(
+                isinstance(t, gast.Name) and t.id in self.adjoints for t in node.targets)
+            A.replace_children(node, self.rewrite, leaves=False)
+            self.in_adjoint = outer
+            return node
         if isinstance(node, gast.Call):
             return self.visit_Call(node)
+        if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Mult) and self.reorder \
+                and self._inverse_of_array(node.right):
+            # g * inverse(x) -> g / x: one pass less (and x / tiny is finite where 1 / tiny overflows)
+            return self.rewrite(gast.BinOp(left=node.left, op=gast.Div(), right=node.right.args[0]))
+        if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Div) and self._counts_all(node.right):
+            # g / reduce_count(x) -> g / x.size: the same division (an exact int for the float count)
+            x = self._same_shape_parameter(node.right.args[0])
+            size = gast.Attribute(value=x, attr="size", ctx=gast.Load())
+            return self.rewrite(gast.BinOp(left=node.left, op=gast.Div(), right=size))
         A.replace_children(node, self.rewrite, leaves=False)
         return node
+
+    def _counts_all(self, node):
+        """Whether ``node`` is ``reduce_count(x, None, False, True)`` (or a prefix of those arguments) of
+        an array ``x``: the number of its elements, ``float(x.size)``."""
+        if not (isinstance(node, gast.Call) and not node.keywords and 1 <= len(node.args) <= 4
+                and self.resolve(node.func) is runtime.reduce_count and self._is_array(node.args[0])):
+            return False
+        defaults = (None, False, True)
+        return all(isinstance(a, gast.Constant) and a.value is d and type(a.value) is type(d)
+                   for a, d in zip(node.args[1:], defaults))
+
+    def _inverse_of_array(self, node):
+        """Whether ``node`` is ``inverse(x)`` of an array ``x``: ``1 / x`` then (inverse's care is
+        for a Python float 0, which would raise ZeroDivisionError)."""
+        return (isinstance(node, gast.Call) and len(node.args) == 1 and not node.keywords
+                and self.resolve(node.func) is runtime.inverse and self._is_array(node.args[0]))
 
     def _sum(self, g, axes, keepdims):
         keywords = []
@@ -143,6 +189,8 @@ class _Rewrite:
                 replacement = self._vector_product(obj, g, a, b, left=True)
             elif (self._ndim(a), self._ndim(b), self._ndim(g)) == (1, 2, 1):
                 replacement = self._vector_product(obj, g, a, b, left=False)
+        elif self._inverse_of_array(node):
+            replacement = gast.BinOp(left=A.const(1), op=gast.Div(), right=node.args[0])
         elif obj is runtime.power_base_grad and len(node.args) == 2 and not node.keywords:
             replacement = self._square_grad(*node.args)
         elif obj is runtime.unreduce and len(node.args) >= 2 and not node.keywords:
@@ -154,8 +202,10 @@ class _Rewrite:
         elif obj is np.sum and len(node.args) == 1 and all(  # what Numba's array.sum takes too
                 k.arg == "axis" and isinstance(k.value, gast.Constant) and type(k.value.value) is int
                 for k in node.keywords) and self._is_array(node.args[0]):
-            replacement = A.call(gast.Attribute(value=node.args[0], attr="sum", ctx=gast.Load()), [], node.keywords)
-            anno.set(replacement, anno.Key.CALLEE, np.sum)  # what it calls: pure, so the clean-ups may inline it
+            if self.in_adjoint and not node.keywords:
+                replacement = adjoint_sums.total(node.args[0], self.analysis)
+            else:
+                replacement = adjoint_sums.method_sum(node.args[0], node.keywords)
         if replacement is not None:
             return self.rewrite(replacement)
         A.replace_children(node, self.rewrite, leaves=False)

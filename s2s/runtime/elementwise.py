@@ -127,15 +127,27 @@ def absorb_zeros(a, r):
     """
     if isinstance(r, float):
         return r if r == r or a != 0 else 0.0 * a
+    if isinstance(a, float) and a != 0:
+        return r  # a factor that is one nonzero number (a scalar adjoint): nothing to absorb
     kind = type(r)  # NumPy's own array (``np`` is another library's in a helper re-made for it)
     if kind.__name__ == "ndarray" and kind.__module__ == "numpy" and r.dtype.kind == "f":
-        total = r.sum()
-        if total == total:
-            return r  # a NaN would make the sum NaN: none here (one reduction, no mask)
+        if _nan_free(r):
+            return r
     nan = np.isnan(r)
     if may_hold(nan):
         r = np.where((np.asarray(a) == 0) & nan, 0, r)
     return r
+
+
+def _nan_free(r):
+    """Whether the real float NumPy array ``r`` holds no NaN, in one pass: its minimum is NaN exactly
+    when an element is. (A sum could overflow, with a warning, or meet inf - inf; a dot product of
+    ``r`` with itself overflows from 1e154.) Methods only: ``np`` may be another library's names here.
+    """
+    if not r.size:
+        return True
+    least = r.min()
+    return least == least
 
 
 def tie_weight(w, x, other):

@@ -1,0 +1,107 @@
+"""An adjoint that starts as a negation and is then accumulated once: one subtraction.
+
+Takes a generated FunctionDef after the clean-ups of ``optimize.py`` and
+``resolve`` (``specialize.resolver``: what a called name is), and changes it
+in place:
+
+    p_bar = -t7_bar
+    t4_bar = t10_bar * y
+    p_bar = p_bar + absorb_zeros(t4_bar, t4_bar / p)
+
+becomes
+
+    t4_bar = t10_bar * y
+    p_bar = absorb_zeros(t4_bar, t4_bar / p) - t7_bar
+
+``-a + e`` and ``e - a`` are the same IEEE operation (subtraction is addition
+of the negation, and addition commutes), so the numbers are identical; a pass
+over the array and a temporary are saved. Only when it is safe to read ``a``
+later: the statements in between are plain assignments of side-effect-free
+values (calls of NumPy's ufuncs and of the runtime helpers in ``_READ_ONLY``,
+which change none of their arguments) that assign none of ``a``'s names
+and do not mention the adjoint, and ``e`` neither reads the adjoint nor has
+side effects.
+"""
+import gast
+import numpy as np
+
+from s2s import runtime
+from s2s.common import astutil as A
+
+# runtime helpers that compute a new value and change none of their arguments (add_at, zero_at and
+# the like update their first argument in place, so a value read later could differ)
+_READ_ONLY = frozenset([runtime.absorb_zeros, runtime.inverse, runtime.unbroadcast, runtime.unreduce,
+                        runtime.reduce_count, runtime.select_grad, runtime.safe_divide, runtime.matmul_grad1,
+                        runtime.matmul_grad2])
+
+_EXPR = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.operator, gast.unaryop, gast.Load,
+         gast.Attribute, gast.Call, gast.keyword, gast.Subscript, gast.Tuple, gast.Slice)
+
+
+def merge(fn, resolve):
+    """Rewrite every such pair in ``fn`` (see the module docstring); return whether anything changed."""
+    return _block(fn.body, resolve)
+
+
+def _block(stmts, resolve):
+    changed = False
+    for s in stmts:
+        for field in (("body", "orelse", "finalbody") if s.__class__ not in A.FLAT else ()):
+            inner = getattr(s, field, None)
+            if isinstance(inner, list):
+                changed |= _block(inner, resolve)
+    i = 0
+    while i < len(stmts):
+        start = _negated_start(stmts[i])
+        if start is not None and _merged(stmts, i, *start, resolve):
+            del stmts[i]
+            changed = True
+            continue
+        i += 1
+    return changed
+
+
+def _negated_start(stmt):
+    """``(name, a)`` for ``name = -a``, else None."""
+    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
+            and isinstance(stmt.value, gast.UnaryOp) and isinstance(stmt.value.op, gast.USub):
+        return stmt.targets[0].id, stmt.value.operand
+    return None
+
+
+def _free(node, resolve):
+    """Whether evaluating ``node`` changes nothing (it may read anything)."""
+    for n in A.walk(node):
+        if not isinstance(n, _EXPR):
+            return False
+        if isinstance(n, gast.Call):
+            obj = resolve(n.func)
+            if not (obj in _READ_ONLY or isinstance(obj, np.ufunc) and not n.keywords):
+                return False
+    return True
+
+
+def _merged(stmts, i, name, a, resolve):
+    """Turn the next statement that mentions ``name``, when it is ``name = name + e``, into
+    ``name = e - a``; whether it did."""
+    if not _free(a, resolve):
+        return False
+    reads = A.all_names(a)
+    for later in stmts[i + 1:]:
+        mentioned = name in A.all_names(later)
+        if mentioned:
+            value = later.value if isinstance(later, gast.Assign) else None
+            if not (len(getattr(later, "targets", ())) == 1 and isinstance(later.targets[0], gast.Name)
+                    and later.targets[0].id == name and isinstance(value, gast.BinOp)
+                    and isinstance(value.op, gast.Add) and isinstance(value.left, gast.Name)
+                    and value.left.id == name and name not in A.all_names(value.right)
+                    and _free(value.right, resolve)):
+                return False
+            later.value = gast.BinOp(left=value.right, op=gast.Sub(), right=a)
+            return True
+        if not (isinstance(later, gast.Assign) and len(later.targets) == 1
+                and isinstance(later.targets[0], gast.Name) and _free(later.value, resolve)):
+            return False
+        if later.targets[0].id in reads:
+            return False
+    return False
