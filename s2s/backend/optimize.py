@@ -1,7 +1,8 @@
 """Clean-ups that keep numbers and shapes identical (the pass names are ``PASSES``).
 
 - dead assignments: a pure assignment to a name nothing reads is removed
-  (calls only when the caller says they are pure: differentiable primitives);
+  (calls only when the caller says they are pure: differentiable primitives), and
+  one overwritten before anything reads it (``s2s/backend/overwritten.py``);
 - empty branches and loops are removed, ``pass`` only where a body is empty;
 - copies: after ``a = b``, later reads of ``a`` read ``b`` until either is
   assigned again (the copy then dies); ``a + -b`` becomes ``a - b`` (IEEE
@@ -21,6 +22,7 @@ anything; ``optimize`` runs them until none does.
 import gast
 
 from s2s.common import astutil as A
+from s2s.backend import overwritten as overwritten_stores
 from s2s.backend import stacks
 
 _PURE = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Compare, gast.Tuple, gast.List,
@@ -136,6 +138,9 @@ def dead_code(fn, pure_call=lambda call: False, counts=None):
     while True:
         removed = []  # each round reads the counts of the tree it starts from, as a fresh count would
         fn.body, changed = _prune(fn.body, counts.loads, pure_call, removed, _counters(fn, counts.loads))
+        overwritten = overwritten_stores.drop_overwritten(fn, lambda value: _pure(value, pure_call))
+        changed |= bool(overwritten)
+        removed += overwritten
         for s in removed:
             counts.remove(s)
         if not changed:
