@@ -311,3 +311,29 @@ def test_error_in_subroutine_of_another_module_names_that_module():
     own = re.search(file_line_pattern(syntax, marker_line(syntax, "with")), msg)
     caller = re.search(re.escape(os.path.basename(calls.__file__)), msg)
     assert caller is None or own.start() < caller.start(), msg
+
+
+# -- refusals name the user's names ------------------------------------------
+
+def _write_into_a_slice_of_a_product(x):
+    b = (x * 2.0)[1:]
+    b[0] = 3.0
+    return np.sum(b)
+
+
+def _write_into_a_slice_of_a_name(x):
+    y = x * 2.0
+    b = y[1:]
+    b[0] = 3.0
+    return np.sum(b) + np.sum(y)
+
+
+def test_a_view_of_an_unnamed_value_is_called_another_array():
+    with pytest.raises(UnsupportedSyntaxError) as exc:
+        s2s.grad(_write_into_a_slice_of_a_product)(np.ones(4))
+    msg = str(exc.value)
+    assert "`b` may be a view of another array (`b = (x * 2.0)[1:]`" in msg, msg
+    assert not re.search(r"`t\d+`", msg), msg  # not a name s2s made up
+    with pytest.raises(UnsupportedSyntaxError) as exc:
+        s2s.grad(_write_into_a_slice_of_a_name)(np.ones(4))
+    assert "`b` may be a view of `y`" in str(exc.value), str(exc.value)

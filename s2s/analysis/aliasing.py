@@ -11,6 +11,8 @@ Only assignments that can reach the write count: those before it, and those in
 a loop that holds it (a later iteration may run them first). A name assigned a
 temporary is followed to the temporary's own definition.
 """
+import re
+
 import gast
 
 from s2s.common import anno
@@ -153,7 +155,11 @@ class _Walk:
             inner = self.shared(value.id, stmt, params, seen)
             return "may share memory with another array" if inner else None
         if isinstance(value, gast.Subscript):
-            return "may be a view of `{}`".format(A.dotted_name(value.value) or "another array")
+            base = A.dotted_name(value.value)
+            origin = anno.get(stmt, anno.Key.ORIGIN)
+            if base and origin and not re.search(r"(?<![\w.]){}\b".format(re.escape(base)), origin.text):
+                base = None  # a value s2s named (t2) for a part of the line: not the user's name
+            return "may be a view of `{}`".format(base) if base else "may be a view of another array"
         if isinstance(value, (gast.Call, gast.Attribute)):
             method = anno.get(value, anno.Key.METHOD) or getattr(value, "attr", None)
             if method in VIEW_METHODS:
