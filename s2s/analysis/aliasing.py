@@ -134,7 +134,7 @@ class _Walk:
 
     def shared(self, name, stmt, params, seen):
         if name in params and not self.rebound_first(name, stmt):
-            return "`{}` is a parameter, so this would modify the caller's array".format(name)
+            return "`{}` is a parameter, so this would modify the caller's argument".format(name)
         if name in seen:
             return None
         seen = seen | {name}

@@ -78,8 +78,8 @@ class Context:
         reason = aliasing.shared_at(fn, set(params), name, stmt, generated)
         if reason:
             raise UnsupportedSyntaxError(
-                "{}: `{}`: writing into an array in place is supported only on a fresh copy: {}. "
-                "Write `{} = {}.copy()` first.".format(origin, origin.text if origin else "", reason, name, name))
+                "{}: `{}`: writing into `{}` in place is supported only on a fresh copy: {}. "
+                "Write `{} = {}.copy()` first.".format(origin, origin.text if origin else "", name, reason, name, name))
 
     def subroutine(self, callee, call, rev, stmt):
         """(primal sweep name, adjoint sweep name, active arguments) of a user function called at ``call``."""
