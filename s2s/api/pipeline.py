@@ -30,6 +30,9 @@ from s2s.reverse.sweeps import Reverse
 from s2s.reverse.saves import Saves
 
 _NO_CALLEE = object()
+# helpers with a rule (they pass their value through) that are there for the check they make: a call of
+# one is never dropped or moved, even where nothing reads its value (``t *= x`` on a shared array)
+_CHECKS = (runtime.unshared, runtime.refuse_complex)
 
 
 @dataclasses.dataclass
@@ -492,7 +495,7 @@ def transform(fn, wrt, kind, registry, options, containers=frozenset()):
             adjoint_batch.batch_adjoints(ctx.functions, entry, adjoints, ctx.refs, ctx.namer, ctx.resolve)
     def pure_call(call):
         callee = anno.get(call, anno.Key.CALLEE, _NO_CALLEE)
-        return callee is not _NO_CALLEE and registry.rule_for(callee) is not None
+        return callee is not _NO_CALLEE and registry.rule_for(callee) is not None and callee not in _CHECKS
 
     functions = ctx.functions
     if options.get("optimize", True):

@@ -1,7 +1,8 @@
 """Assignments overwritten before anything reads them.
 
 Takes a generated FunctionDef and a ``pure(value)`` test (``optimize.py``'s: no call that may
-have an effect); removes, in place, each ``v = e`` with ``e`` pure whose next mention of ``v``
+have an effect); removes, in place, each ``v = e`` with ``e`` pure and calling nothing (a call
+such as ``unshared(t, ...)`` may be there for the check it makes) whose next mention of ``v``
 in the same statement list is ``v = e2`` with ``e2`` not reading ``v``, when every statement in
 between is a plain statement (an assignment or an expression: no branch, loop or jump that
 could skip the overwrite or read ``v`` after leaving). Copy propagation leaves such stores:
@@ -51,7 +52,7 @@ def _block(stmts, pure, closed_over, removed):
             name = s.targets[0].id
             j = next_mention.get(name)
             if j is not None and j < barrier and name not in closed_over and _overwrites(stmts[j], name) \
-                    and pure(s.value):
+                    and pure(s.value) and not any(isinstance(n, gast.Call) for n in A.walk(s.value)):
                 dead.add(i)
         for n in names[i]:
             next_mention[n] = i
