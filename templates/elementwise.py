@@ -11,7 +11,8 @@ import operator
 import numpy as np
 
 from s2s.rules import adjoint, elementwise, linear, tangent
-from s2s.runtime import clip_masks, inverse, read_at, safe_divide, select_grad, sinc_grad, tie_weight
+from s2s.runtime import (clip_bound_grad, clip_from, inverse, read_at, safe_divide, select_grad, sinc_grad,
+                         tie_weight)
 
 MATH_EXP2 = (math.exp2,) if hasattr(math, "exp2") else ()  # Python 3.11+
 MATH_CBRT = (math.cbrt,) if hasattr(math, "cbrt") else ()  # Python 3.11+
@@ -242,11 +243,12 @@ def maximum(x1, x2, *, ans, ans_bar):
     return select_grad(ans_bar, x1, x2, ans), select_grad(ans_bar, x2, x1, ans)
 
 
-# The weights are select_grad's shares: 1, 1/2 at ties, 0.
+# The weights are select_grad's shares: 1, 1/2 at ties, 0. select_grad is linear in
+# its first argument (the engine drops the term of an inactive operand): one mask
+# and one product per operand, as in the adjoint.
 @tangent(np.maximum, np.minimum, np.fmax, np.fmin, broadcast=True)
 def maximum_tangent(x1, x2, *, ans, x1_dot, x2_dot):
-    one = np.ones_like(ans)
-    return x1_dot * select_grad(one, x1, x2, ans) + x2_dot * select_grad(one, x2, x1, ans)
+    return select_grad(x1_dot, x1, x2, ans) + select_grad(x2_dot, x2, x1, ans)
 
 
 # Selecting (not multiplying by a mask) keeps a NaN or inf adjoint of the
@@ -269,21 +271,29 @@ def where_tangent(condition, x=None, y=None, *, ans, condition_dot, x_dot, y_dot
 
 # NumPy spells the bounds a_min/a_max or (keyword-only) min/max; a call uses
 # one spelling, so the other pair is inactive and its contributions dropped.
+# a gets the adjoint wherever the result is a (a bound hit exactly included): one
+# mask (clip_from) and one np.where; a bound's mask is computed only when the bound
+# is differentiated (clip_bound_grad: the upper bound before the lower one).
 @adjoint(np.clip, wrt=("a", "a_min", "a_max", "min", "max"), unbroadcast=True)
 def clip(a, a_min=None, a_max=None, min=None, max=None, *, ans, ans_bar):
-    masks = clip_masks(ans, a, a_min, a_max, min, max)
-    return (np.where(masks[0], ans_bar, 0), np.where(masks[1], ans_bar, 0), np.where(masks[2], ans_bar, 0),
-            np.where(masks[1], ans_bar, 0), np.where(masks[2], ans_bar, 0))
+    from_a = clip_from(ans, a)
+    return (np.where(from_a, ans_bar, 0), clip_bound_grad(ans_bar, from_a, ans, a_min, a_max),
+            clip_bound_grad(ans_bar, from_a, ans, a_max), clip_bound_grad(ans_bar, from_a, ans, min, max),
+            clip_bound_grad(ans_bar, from_a, ans, max))
 
 
+# The zero carries ans's dtype and shape (a Python-float tangent of a bound would
+# make np.where return float64); clip_bound_grad is linear in its first argument,
+# so the terms of the bounds that are not differentiated are dropped.
 @tangent(np.clip, wrt=("a", "a_min", "a_max", "min", "max"), broadcast=True)
 def clip_tangent(a, a_min=None, a_max=None, min=None, max=None, *, ans, a_dot, a_min_dot, a_max_dot, min_dot,
                  max_dot):
-    masks = clip_masks(ans, a, a_min, a_max, min, max)
+    from_a = clip_from(ans, a)
     zero = np.zeros_like(ans)
-    return (np.where(masks[0], a_dot, zero) + np.where(masks[1], a_min_dot, zero)
-            + np.where(masks[2], a_max_dot, zero) + np.where(masks[1], min_dot, zero)
-            + np.where(masks[2], max_dot, zero))
+    return (np.where(from_a, a_dot, zero) + clip_bound_grad(a_min_dot, from_a, ans, a_min, a_max, zero)
+            + clip_bound_grad(a_max_dot, from_a, ans, a_max, None, zero)
+            + clip_bound_grad(min_dot, from_a, ans, min, max, zero)
+            + clip_bound_grad(max_dot, from_a, ans, max, None, zero))
 
 
 # ----------------------------------------------------------- tuple results
