@@ -37,8 +37,9 @@ from s2s.runtime.core import (ArgumentError, ArrayLibraryError, ComplexInputErro
                               shrunk, snapshot, stop_gradient, unappended, unbroadcast, unread_at, unreduce,
                               unreduce_grad, unshared, zero_at, zero_gradient, zeros_like)
 from s2s.runtime.elementwise import (absorb_zeros, clip_bound_grad, clip_from, clip_masks, extremum_grad,
-                                     extremum_jvp, filled, inverse, log_positive, masked, power_base_grad, safe_divide, select_choice_grad,
-                                     select_default_grad, select_grad, select_masks, sinc_grad, tie_weight)
+                                     extremum_jvp, filled, inverse, log_positive, masked, power_base_grad,
+                                     safe_divide, select_choice_grad, select_default_grad, select_grad, select_masks,
+                                     sinc_grad, tie_weight)
 from s2s.runtime.reductions import (average_grad, average_jvp, cumprod_grad, cumprod_jvp, cumsum_grad, diff_concat,
                                     diff_grad, diff_grads, extremum_reduce_grad, extremum_reduce_jvp,
                                     log_softmax_grad, log_softmax_jvp, logsumexp_b_grad, logsumexp_b_jvp,

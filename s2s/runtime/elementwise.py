@@ -62,7 +62,7 @@ def select_grad(g, x, other, ans):
     dtype ``np.maximum`` compared them in) redoes the product with halves only
     where a tie exists. Linear in ``g`` (the tangent calls it on ``x_dot``).
     """
-    if type(x) in _SCALARS and type(other) in _SCALARS and type(ans) in _SCALARS and type(g) is float:
+    if type(g) is float and type(x) in (float, int) and type(other) in (float, int) and type(ans) in (float, int):
         return 0.0 * g if x != ans else (0.5 * g if x == other else 1.0 * g)  # builtin max(a, b) of floats
     if type(x) is not np.ndarray:  # a Python or NumPy scalar, or a NumPy array among another library's
         x = _in_dtype_of(x, ans)
@@ -73,9 +73,6 @@ def select_grad(g, x, other, ans):
         g = np.asarray(g)
         return np.multiply(np.where(x == other, 0.5 * g, g), mine)
     return np.multiply(g, mine)
-
-
-_SCALARS = (float, int)
 
 
 def extremum_grad(g, x, other, ans):
