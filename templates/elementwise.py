@@ -237,7 +237,9 @@ def nan_to_num_tangent(x, copy=True, nan=0.0, posinf=None, neginf=None, *, ans, 
     return np.where(np.isfinite(x), x_dot, np.zeros_like(ans))
 
 
-# The adjoint goes to the argument that was picked; ties split it evenly.
+# The adjoint goes to the argument that was picked; ties split it evenly. Where
+# the result is NaN (maximum/minimum of a NaN) neither argument was picked: 0 to
+# both; fmax/fmin pick the other argument of a NaN, which gets all.
 @adjoint(np.maximum, np.minimum, np.fmax, np.fmin, unbroadcast=True)
 def maximum(x1, x2, *, ans, ans_bar):
     return select_grad(ans_bar, x1, x2, ans), select_grad(ans_bar, x2, x1, ans)

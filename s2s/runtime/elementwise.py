@@ -69,9 +69,10 @@ def select_grad(g, x, other, ans):
     mine = x == ans
     # np.multiply, not `*`: the same ufunc for NumPy; for a library following the array API standard
     # (no booleans in arithmetic) NumpyNames' multiply promotes the mask as NumPy does
-    if may_hold(x == other):  # rare with floats: the halving only where needed (the same numbers either way)
+    tie = x == other
+    if may_hold(tie):  # rare with floats: the halving only where needed (the same numbers either way)
         g = np.asarray(g)
-        return np.multiply(np.where(x == other, 0.5 * g, g), mine)
+        return np.multiply(np.where(tie, 0.5 * g, g), mine)
     return np.multiply(g, mine)
 
 
