@@ -263,12 +263,12 @@ def where(condition, x=None, y=None, *, ans, ans_bar):
 
 
 # np.where, not a mask product: an inf or NaN tangent of the branch not taken
-# stays out. The zero carries ans's dtype (a Python-float zero tangent would
-# make np.where return float64).
+# stays out. One np.where for both operands: the tangent of an operand that is not
+# differentiated is zeros_like(it), a zero of its own type, so the tangent's dtype
+# and shape are those of np.where(condition, x, y).
 @tangent(np.where, wrt=("condition", "x", "y"), broadcast=True)
 def where_tangent(condition, x=None, y=None, *, ans, condition_dot, x_dot, y_dot):
-    zero = np.zeros_like(ans)
-    return np.where(condition, x_dot, zero) + np.where(condition, zero, y_dot)
+    return np.where(condition, x_dot, y_dot)
 
 
 # NumPy spells the bounds a_min/a_max or (keyword-only) min/max; a call uses

@@ -452,6 +452,18 @@ def test_generated_tangents_are_one_helper_call_per_operand():
             assert w in source, source
 
 
+def test_generated_where_tangent_is_one_where():
+    def pick(x, y):
+        return np.sum(np.where(x > 0, y, x) * y)
+
+    x = np.array([-0.5, 0.3, 0.8], dtype=np.float32)
+    jvp = s2s.jvp(pick, wrt=(0, 1))
+    _, t = jvp(x, x[::-1].copy(), np.ones(3, np.float32), np.full(3, 2.0, np.float32))
+    assert np.asarray(t).dtype == np.float32
+    lines = [line for line in _body(s2s.source(jvp)) if "where" in line]
+    assert lines == ["t2 = np.where(t1, y, x)", "t2_dot = np.where(t1, y_dot, x_dot)"], lines
+
+
 def test_generated_clip_adjoint_computes_only_the_mask_of_a():
     def clipped(x):
         return np.sum(np.clip(x, -0.5, 0.5) ** 2)
