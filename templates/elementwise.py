@@ -11,7 +11,8 @@ import operator
 import numpy as np
 
 from s2s.rules import adjoint, elementwise, linear, tangent
-from s2s.runtime import clip_masks, inverse, read_at, safe_divide, select_grad, sinc_grad, tie_weight
+from s2s.runtime import (clip_bound_grad, clip_from, inverse, read_at, safe_divide, select_grad, sinc_grad,
+                         tie_weight)
 
 MATH_EXP2 = (math.exp2,) if hasattr(math, "exp2") else ()  # Python 3.11+
 MATH_CBRT = (math.cbrt,) if hasattr(math, "cbrt") else ()  # Python 3.11+
@@ -236,17 +237,20 @@ def nan_to_num_tangent(x, copy=True, nan=0.0, posinf=None, neginf=None, *, ans, 
     return np.where(np.isfinite(x), x_dot, np.zeros_like(ans))
 
 
-# The adjoint goes to the argument that was picked; ties split it evenly.
+# The adjoint goes to the argument that was picked; ties split it evenly. Where
+# the result is NaN (maximum/minimum of a NaN) neither argument was picked: 0 to
+# both; fmax/fmin pick the other argument of a NaN, which gets all.
 @adjoint(np.maximum, np.minimum, np.fmax, np.fmin, unbroadcast=True)
 def maximum(x1, x2, *, ans, ans_bar):
     return select_grad(ans_bar, x1, x2, ans), select_grad(ans_bar, x2, x1, ans)
 
 
-# The weights are select_grad's shares: 1, 1/2 at ties, 0.
+# The weights are select_grad's shares: 1, 1/2 at ties, 0. select_grad is linear in
+# its first argument (the engine drops the term of an inactive operand): one mask
+# and one product per operand, as in the adjoint.
 @tangent(np.maximum, np.minimum, np.fmax, np.fmin, broadcast=True)
 def maximum_tangent(x1, x2, *, ans, x1_dot, x2_dot):
-    one = np.ones_like(ans)
-    return x1_dot * select_grad(one, x1, x2, ans) + x2_dot * select_grad(one, x2, x1, ans)
+    return select_grad(x1_dot, x1, x2, ans) + select_grad(x2_dot, x2, x1, ans)
 
 
 # Selecting (not multiplying by a mask) keeps a NaN or inf adjoint of the
@@ -259,31 +263,39 @@ def where(condition, x=None, y=None, *, ans, ans_bar):
 
 
 # np.where, not a mask product: an inf or NaN tangent of the branch not taken
-# stays out. The zero carries ans's dtype (a Python-float zero tangent would
-# make np.where return float64).
+# stays out. One np.where for both operands: the tangent of an operand that is not
+# differentiated is zeros_like(it), a zero of its own type, so the tangent's dtype
+# and shape are those of np.where(condition, x, y).
 @tangent(np.where, wrt=("condition", "x", "y"), broadcast=True)
 def where_tangent(condition, x=None, y=None, *, ans, condition_dot, x_dot, y_dot):
-    zero = np.zeros_like(ans)
-    return np.where(condition, x_dot, zero) + np.where(condition, zero, y_dot)
+    return np.where(condition, x_dot, y_dot)
 
 
 # NumPy spells the bounds a_min/a_max or (keyword-only) min/max; a call uses
 # one spelling, so the other pair is inactive and its contributions dropped.
+# a gets the adjoint wherever the result is a (a bound hit exactly included): one
+# mask (clip_from) and one np.where; a bound's mask is computed only when the bound
+# is differentiated (clip_bound_grad: the upper bound before the lower one).
 @adjoint(np.clip, wrt=("a", "a_min", "a_max", "min", "max"), unbroadcast=True)
 def clip(a, a_min=None, a_max=None, min=None, max=None, *, ans, ans_bar):
-    masks = clip_masks(ans, a, a_min, a_max, min, max)
-    return (np.where(masks[0], ans_bar, 0), np.where(masks[1], ans_bar, 0), np.where(masks[2], ans_bar, 0),
-            np.where(masks[1], ans_bar, 0), np.where(masks[2], ans_bar, 0))
+    from_a = clip_from(ans, a)
+    return (np.where(from_a, ans_bar, 0), clip_bound_grad(ans_bar, from_a, ans, a_min, a_max),
+            clip_bound_grad(ans_bar, from_a, ans, a_max), clip_bound_grad(ans_bar, from_a, ans, min, max),
+            clip_bound_grad(ans_bar, from_a, ans, max))
 
 
+# The zero carries ans's dtype and shape (a Python-float tangent of a bound would
+# make np.where return float64); clip_bound_grad is linear in its first argument,
+# so the terms of the bounds that are not differentiated are dropped.
 @tangent(np.clip, wrt=("a", "a_min", "a_max", "min", "max"), broadcast=True)
 def clip_tangent(a, a_min=None, a_max=None, min=None, max=None, *, ans, a_dot, a_min_dot, a_max_dot, min_dot,
                  max_dot):
-    masks = clip_masks(ans, a, a_min, a_max, min, max)
+    from_a = clip_from(ans, a)
     zero = np.zeros_like(ans)
-    return (np.where(masks[0], a_dot, zero) + np.where(masks[1], a_min_dot, zero)
-            + np.where(masks[2], a_max_dot, zero) + np.where(masks[1], min_dot, zero)
-            + np.where(masks[2], max_dot, zero))
+    return (np.where(from_a, a_dot, zero) + clip_bound_grad(a_min_dot, from_a, ans, a_min, a_max, zero)
+            + clip_bound_grad(a_max_dot, from_a, ans, a_max, None, zero)
+            + clip_bound_grad(min_dot, from_a, ans, min, max, zero)
+            + clip_bound_grad(max_dot, from_a, ans, max, None, zero))
 
 
 # ----------------------------------------------------------- tuple results

@@ -58,7 +58,8 @@ from s2s.runtime import (log_softmax_grad, log_softmax_jvp, logsumexp_b_grad, lo
                          symmetric_from, vecdot_grad)
 from s2s.runtime import conj_of, refuse_complex, unshared
 from s2s.runtime import apart, grown, shrunk
-from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_jvp, clip_masks, copy, cotangent,
+from s2s.runtime import (add, add_at, appended, broadcast_like, cast_grad, cast_jvp, clip_bound_grad, clip_from,
+                         clip_masks, copy, cotangent,
                          cumsum_grad, det_grad, diag_grad, diagonal_grad, diff_grad, dot_grad1, dot_grad2,
                          extremum_grad, extremum_jvp, extremum_reduce_grad, extremum_reduce_jvp, finalize,
                          float_dtype, inner_grad1, inner_grad2, is_container, item, item_grad, log_positive,
@@ -75,10 +76,10 @@ from s2s.runtime import (absorb_zeros, delete_grad, diff_concat, diff_grads, edi
                          select_default_grad, select_masks, take_along_axis_grad, tie_weight, uncolumn_stack,
                          undstack, unsplit)
 
-# seed and seed_unread give ones, zeros_like zeros, clip_masks and select_masks booleans,
+# seed and seed_unread give ones, zeros_like zeros, clip_masks, clip_from and select_masks booleans,
 # reduce_count counts, interp_weights weights that depend on x only piecewise.
-NONDIFFERENTIABLE = (seed, seed_unread, zeros_like, float_dtype, is_container, clip_masks, reduce_count, nan_count,
-                     select_masks, interp_weights)
+NONDIFFERENTIABLE = (seed, seed_unread, zeros_like, float_dtype, is_container, clip_masks, clip_from, reduce_count,
+                     nan_count, select_masks, interp_weights)
 
 
 # ----------------------------------------------------------- accumulation and shapes
@@ -222,6 +223,12 @@ def sinc_grad_(x, ans):
 @linear(select_grad, wrt="g")
 def select_grad_(g, x, other, result, *, ans, ans_bar):
     return broadcast_like(select_grad(ans_bar, x, other, result), g)
+
+
+# A mask's np.where, its own transpose; from_a, the result and the bounds are read only.
+@linear(clip_bound_grad, wrt="g")
+def clip_bound_grad_(g, from_a, result, bound, upper=None, zero=0, *, ans, ans_bar):
+    return broadcast_like(clip_bound_grad(ans_bar, from_a, result, bound, upper), g)
 
 
 @linear(extremum_grad, wrt="g")

@@ -1298,6 +1298,23 @@ def np_clip(x):
     return np.sum(np.clip(x, -0.5, 0.5) * x)
 
 
+# More extrema (issue 18; their kinks, ties and NaNs: tests/test_extrema_masks.py).
+def np_minimum_scalar_other(x, c):
+    return np.sum(np.minimum(x, c) * x)
+
+
+def builtin_max_min_floats(a, b):
+    return max(a, b) * min(a, b) + max(a, 0.25) * a
+
+
+def np_clip_array_bounds(x, lo, hi):
+    return np.sum(np.clip(x, lo, hi) ** 2)
+
+
+def np_abs_spellings(x):
+    return np.sum(np.absolute(x) * x) + abs(x[0])
+
+
 def np_sum_axis(M):
     return np.sum(np.sum(M, axis=0) ** 2) + np.sum(np.sum(M, axis=1) ** 3)
 
@@ -2253,6 +2270,13 @@ CASES = [
     Case("np_relu", np_relu, (MIXED.copy(),), 0, ("call",)),
     Case("np_where_leaky", np_where_leaky, (MIXED.copy(),), 0, ("call",)),
     Case("np_clip", np_clip, (np.array([-0.9, -0.2, 0.1, 0.35, 0.8]),), 0, ("call",)),
+    Case("np_minimum_scalar_other", np_minimum_scalar_other, (np.array([-0.3, 0.5, 0.8, 0.1]), 0.25), 0,
+         ("call", "broadcast")),
+    Case("builtin_max_min_floats", builtin_max_min_floats, (0.7, -0.3), (0, 1), ("call",)),
+    Case("np_clip_array_bounds", np_clip_array_bounds,
+         (np.array([-0.9, -0.1, 0.2, 0.8]), np.array([-0.5, -0.4, -0.3, -0.2]), np.array([0.6, 0.5, 0.1, 0.7])),
+         (0, 1, 2), ("call", "broadcast")),
+    Case("np_abs_spellings", np_abs_spellings, (np.array([-0.7, 0.3, 0.4]),), 0, ("call",)),
     Case("np_sum_axis", np_sum_axis, (_u(3, 4),), 0, ("call", "kwargs")),
     Case("np_mean", np_mean, (_u(3, 4),), 0, ("call", "kwargs")),
     Case("np_max", np_max, (_u(5),), 0, ("call",)),

@@ -501,6 +501,10 @@ def _calls():
     add("rt_select_grad", R.select_grad, u(2, 3), a, b, np.maximum(a, b))
     ties = (np.array([1.0, 2.0, 3.0]), np.array([2.0, 2.0, 1.0]), np.array([2.0, 2.0, 3.0]))
     add("rt_select_grad_ties_scalar_g", R.select_grad, u(), *ties)
+    ca = np.array([-2.0, -1.0, 0.3, 1.0, 2.0])
+    cans = np.clip(ca, -1.0, 1.0)
+    add("rt_clip_bound_grad_lower", R.clip_bound_grad, u(5), R.clip_from(cans, ca), cans, -1.0, 1.0)
+    add("rt_clip_bound_grad_upper", R.clip_bound_grad, u(5), R.clip_from(cans, ca), cans, 1.0)
     add("rt_extremum_grad", R.extremum_grad, u(), 0.3, -0.5, 0.3)
     add("rt_extremum_grad_list", R.extremum_grad, u(), [1.0, 5.0, 5.0], None, 5.0)
     add("rt_extremum_grad_array", R.extremum_grad, u(), np.array([1.0, 4.0]), None, 4.0)
@@ -1490,6 +1494,9 @@ def f_rt_sinc_grad(x): return np.sum(R.sinc_grad(x))
 def f_rt_conj_sign(x): return np.sum(np.real(R.conj_sign(x * (1.0 + 2.0j)) * x * (1.0 - 1.0j)))
 def f_rt_conj_of(x): return np.sum(np.real(R.conj_of(x * (1.0 + 2.0j)) * x))
 def f_rt_select_grad(g, x, y): return np.sum(np.sin(R.select_grad(g, x, y, np.maximum(x, y))))
+def f_rt_clip_bound_grad(g, x):
+    ans = np.clip(x, -0.5, 0.5)
+    return np.sum(np.sin(R.clip_bound_grad(g, R.clip_from(ans, x), ans, -0.5, 0.5)))
 def f_rt_extremum_grad(g, x, y): return np.sum(R.extremum_grad(g, x, y, max(x, y))) * y
 def f_rt_extremum_jvp(t, x, y): return R.extremum_jvp([t, t * t, 0.5], [x, y, 0.1], None, max([x, y, 0.1])) * y
 def f_rt_extremum_reduce_grad(g, a): return np.sum(np.sin(R.extremum_reduce_grad(g, a, np.max(a, axis=1), 1)))
@@ -1791,6 +1798,7 @@ def _rows():
     r(f_rt_conj_sign, away(2, 3))
     r(f_rt_conj_of, u(3))
     r(f_rt_select_grad, u(2, 3), distinct(2, 3), distinct(3) + 0.05, wrt=(0, 1, 2))
+    r(f_rt_clip_bound_grad, u(5), np.array([-0.9, -0.3, 0.1, 0.7, -0.6]), wrt=(0, 1))
     r(f_rt_extremum_grad, 0.7, 0.3, -0.5, wrt=(0, 1, 2))
     r(f_rt_extremum_jvp, 0.7, 0.3, 0.9, wrt=(0, 1, 2))
     r(f_rt_extremum_reduce_grad, u(3), distinct(3, 4), wrt=(0, 1))

@@ -34,6 +34,7 @@ def _multilinear():
              runtime.matmul_grad1: (0, 2), runtime.matmul_grad2: (0, 1), runtime.dot_grad1: (0, 2),
              runtime.dot_grad2: (0, 1), runtime.inner_grad1: (0, 2), runtime.inner_grad2: (0, 1),
              runtime.tensordot_grad1: (0, 2), runtime.tensordot_grad2: (0, 1),
+             runtime.select_grad: (0,), runtime.extremum_jvp: (0,), runtime.clip_bound_grad: (0,),  # share out t
              batching.seed_matmul_left: (0,), batching.seed_matmul_right: (1,), batching.seed_dot_left: (0,),
              batching.seed_dot_right: (1,)}
     return {id(f): positions for f, positions in table.items()}

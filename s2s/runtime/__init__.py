@@ -36,9 +36,10 @@ from s2s.runtime.core import (ArgumentError, ArrayLibraryError, ComplexInputErro
                               may_hold, read_at, real_part, rebuilt, refuse_complex, rejoins, seed, seed_unread,
                               shrunk, snapshot, stop_gradient, unappended, unbroadcast, unread_at, unreduce,
                               unreduce_grad, unshared, zero_at, zero_gradient, zeros_like)
-from s2s.runtime.elementwise import (absorb_zeros, clip_masks, extremum_grad, extremum_jvp, filled, inverse,
-                                     log_positive, masked, power_base_grad, safe_divide, select_choice_grad,
-                                     select_default_grad, select_grad, select_masks, sinc_grad, tie_weight)
+from s2s.runtime.elementwise import (absorb_zeros, clip_bound_grad, clip_from, clip_masks, extremum_grad,
+                                     extremum_jvp, filled, inverse, log_positive, masked, power_base_grad,
+                                     safe_divide, select_choice_grad, select_default_grad, select_grad, select_masks,
+                                     sinc_grad, tie_weight)
 from s2s.runtime.reductions import (average_grad, average_jvp, cumprod_grad, cumprod_jvp, cumsum_grad, diff_concat,
                                     diff_grad, diff_grads, extremum_reduce_grad, extremum_reduce_jvp,
                                     log_softmax_grad, log_softmax_jvp, logsumexp_b_grad, logsumexp_b_jvp,
@@ -97,7 +98,8 @@ __all__ = ["ArgumentError", "ArrayLibraryError", "ComplexInputError", "ComplexOu
            "cho_factor_grad_vjp", "cho_factor_jvp", "cho_factor_jvp_jvp", "cho_factor_jvp_vjp",
            "cho_lower_factor", "cho_other_triangle", "cho_solve_grad", "cho_solve_grad_jvp",
            "cho_solve_grad_vjp", "cho_solve_jvp", "cho_solve_jvp_jvp", "cho_solve_jvp_vjp", "chunks_of",
-           "clip_masks", "column", "complex_fit", "conj_of", "conj_sign", "conj_swap", "convolve_grad",
+           "clip_bound_grad", "clip_from", "clip_masks", "column", "complex_fit", "conj_of", "conj_sign",
+           "conj_swap", "convolve_grad",
            "convolve_grad2", "copy", "cotangent", "cumprod_grad", "cumprod_hvp", "cumprod_hvp_grad",
            "cumprod_jvp", "cumsum_grad", "delete_grad", "det_grad", "detach", "diag_grad", "diagonal_grad",
            "dict_copy", "dict_entries", "dict_of", "diff_concat", "diff_grad", "diff_grads",

@@ -56,14 +56,22 @@ def select_grad(g, x, other, ans):
     """The share of ``g`` that reaches ``x`` when ``ans`` is ``x`` or ``other``.
 
     For maximum/minimum-like functions: all of ``g`` where ``ans`` is ``x``
-    alone, half where ``x`` and ``other`` tie, none elsewhere.
+    alone, half where ``x`` and ``other`` tie, none elsewhere (so none where
+    ``ans`` is NaN; fmax/fmin's other operand gets all where ``x`` is NaN).
+    One mask (``x == ans``) and one product; a tie check ``x == other`` (in the
+    dtype ``np.maximum`` compared them in) redoes the product with halves only
+    where a tie exists. Linear in ``g`` (the tangent calls it on ``x_dot``).
     """
-    mine = _in_dtype_of(x, ans) == ans
-    tie = mine & (_in_dtype_of(other, ans) == ans)
-    g = np.asarray(g)
+    if type(g) is float and type(x) in (float, int) and type(other) in (float, int) and type(ans) in (float, int):
+        return 0.0 * g if x != ans else (0.5 * g if x == other else 1.0 * g)  # builtin max(a, b) of floats
+    if type(x) is not np.ndarray:  # a Python or NumPy scalar, or a NumPy array among another library's
+        x = _in_dtype_of(x, ans)
+    mine = x == ans
     # np.multiply, not `*`: the same ufunc for NumPy; for a library following the array API standard
     # (no booleans in arithmetic) NumpyNames' multiply promotes the mask as NumPy does
+    tie = x == other
     if may_hold(tie):  # rare with floats: the halving only where needed (the same numbers either way)
+        g = np.asarray(g)
         return np.multiply(np.where(tie, 0.5 * g, g), mine)
     return np.multiply(g, mine)
 
@@ -107,6 +115,24 @@ def clip_masks(ans, a, a_min=None, a_max=None, min=None, max=None):
     from_hi = ~from_a & (ans == _in_dtype_of(hi, ans)) if hi is not None else np.zeros_like(from_a)
     from_lo = ~from_a & ~from_hi & (ans == _in_dtype_of(lo, ans)) if lo is not None else np.zeros_like(from_a)
     return from_a, from_lo, from_hi
+
+
+def clip_from(ans, a):
+    """Where ``clip``'s result is ``a`` itself (a bound hit exactly counts as ``a``): the one mask of
+    ``a``'s adjoint, ``clip_masks(...)[0]`` without the two masks of the bounds."""
+    return np.asarray(ans == _in_dtype_of(a, ans))
+
+
+def clip_bound_grad(g, from_a, ans, bound, upper=None, zero=0):
+    """``g`` where ``clip``'s result came from ``bound`` (not from ``a``, nor, for the lower bound, from
+    the ``upper`` one: ``clip_masks``' order), ``zero`` elsewhere; ``from_a`` is ``clip_from(ans, a)``.
+
+    Called only for a bound that is differentiated (never None); linear in ``g``.
+    """
+    hit = ~from_a & (ans == _in_dtype_of(bound, ans))
+    if upper is not None:
+        hit = hit & (ans != _in_dtype_of(upper, ans))
+    return np.where(hit, g, zero)
 
 
 def _count(mask):
