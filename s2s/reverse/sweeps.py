@@ -205,8 +205,14 @@ class Reverse:
         """Equal contributions to one array or number made one, times their count: ``v * v`` gives
         ``v_bar = t_bar * v * 2.0`` (doubling is exact), not ``t_bar * v`` added to itself."""
         seen, order = {}, []
+        targets = {}  # a contribution alone to its name needs no comparison (no gast.dump)
+        for node, _ in contributions:
+            targets[node.id] = targets.get(node.id, 0) + 1
         for node, expr in contributions:
-            key = (node.id, gast.dump(expr)) if node.id not in self.containers else (id(node), id(expr))
+            if node.id in self.containers:
+                key = (id(node), id(expr))
+            else:
+                key = (node.id, gast.dump(expr)) if targets[node.id] > 1 else (node.id,)
             if key not in seen:
                 seen[key] = [node, expr, 0]
                 order.append(key)
