@@ -40,8 +40,9 @@ class Reverse:
         self.slots = []
         self.prologue = []  # statements at the top of the generated function (stacks)
         params = set(_parameters(fn))
-        self.popped = _popped_lists(fn)  # an append's slot may be reused after a pop
-        self.indexed_from_end = _indexed_from_end(fn)  # lists read or written at lst[-1], lst[-2:], lst[i]
+        nodes = A.walk(fn)  # one walk for both
+        self.popped = _popped_lists(nodes)  # an append's slot may be reused after a pop
+        self.indexed_from_end = _indexed_from_end(nodes)  # lists read or written at lst[-1], lst[-2:], lst[i]
         self.maybe_bound = set(params)  # names that may hold a value at this point
         self.definitely_bound = set(params)  # names that hold a value on every path here
 
@@ -334,10 +335,11 @@ def _last_index(name):
     return A.quote_expr("len({}) - 1".format(name))
 
 
-def _indexed_from_end(fn):
-    """Names subscripted with an index that may count from the end (anything but a constant >= 0)."""
+def _indexed_from_end(nodes):
+    """Names subscripted with an index that may count from the end (anything but a constant >= 0),
+    among ``nodes`` (a function's, ``A.walk``)."""
     out = set()
-    for node in A.walk(fn):
+    for node in nodes:
         if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name):
             index = node.slice
             if not (isinstance(index, gast.Constant) and isinstance(index.value, int) and index.value >= 0):
@@ -345,8 +347,8 @@ def _indexed_from_end(fn):
     return out
 
 
-def _popped_lists(fn):
-    return {node.func.value.id for node in A.walk(fn)
+def _popped_lists(nodes):
+    return {node.func.value.id for node in nodes
             if isinstance(node, gast.Call) and anno.get(node, anno.Key.METHOD) == "pop"
             and isinstance(node.func.value, gast.Name)}
 
