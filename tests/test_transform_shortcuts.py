@@ -11,10 +11,12 @@ import pathlib
 import textwrap
 import types
 
+import gast
 import pytest
 
 import functions
 import s2s
+from s2s.common import astutil as A
 from s2s.frontend import parse
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -98,3 +100,34 @@ def test_two_cold_generations_of_the_benchmark_function_give_one_source(tmp_path
     module = bench.make_module(str(tmp_path), 1)
     sources = [s2s.source(s2s.grad(_fresh_copy(module.f0))) for _ in range(2)]
     assert sources[0] == sources[1] and sources[0].count("\n") > 500
+
+
+# ---------------------------------------------------------------------------
+# tree helpers: the same answers as gast's own, on every source of the project
+# ---------------------------------------------------------------------------
+
+SOURCES = sorted((ROOT / "s2s").rglob("*.py")) + sorted((ROOT / "templates").glob("*.py")) + \
+    [ROOT / "tests" / "functions.py"]
+
+
+@pytest.mark.parametrize("path", SOURCES[::7] + [ROOT / "tests" / "functions.py"],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_name_nodes_and_structure_agree_with_gast(path):
+    tree = A.parse(path.read_text(encoding="utf-8"))
+    nodes = list(gast.walk(tree))
+    assert sorted(id(n) for n in A.name_nodes(tree)) == sorted(id(n) for n in nodes if isinstance(n, gast.Name))
+    expressions = [n for n in nodes if isinstance(n, gast.expr)][:3000]
+    by_dump, by_key = {}, {}
+    for k, node in enumerate(expressions):
+        by_dump.setdefault(gast.dump(node), []).append(k)
+        by_key.setdefault(A.structure(node), []).append(k)
+    assert sorted(by_dump.values()) == sorted(by_key.values())  # one partition of the expressions
+
+
+def test_structure_tells_what_dump_tells():
+    one, same, other, number = (A.quote_expr(s) for s in ("a * b + 1.0", "a * b + 1.0", "a * b + 1", "a * b + 1.0"))
+    assert A.structure(one) == A.structure(same)
+    assert A.structure(one) != A.structure(other)  # 1.0 and 1 differ as dump writes them
+    number.right.value = -0.0
+    assert A.structure(one) != A.structure(number)
+    assert A.structure(gast.Tuple(elts=[], ctx=gast.Load())) == A.structure(A.quote_expr("()"))

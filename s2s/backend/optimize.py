@@ -260,11 +260,19 @@ _EXPR_NODES = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.operator
 
 
 def _side_effect_free(node, pure_call):
-    for n in A.walk(node):
+    """Whether ``node`` holds only plain expressions and pure calls (the first other node ends the walk)."""
+    todo = [node]
+    for n in todo:
         if not isinstance(n, _EXPR_NODES):
             return False
         if isinstance(n, gast.Call) and not pure_call(n):
             return False
+        for field in A.node_fields(n.__class__):
+            value = getattr(n, field, None)
+            if value.__class__ is list:
+                todo.extend(item for item in value if isinstance(item, gast.AST))
+            elif isinstance(value, gast.AST):
+                todo.append(value)
     return True
 
 

@@ -53,13 +53,14 @@ class Reverse:
         return name in self.active
 
     def block(self, stmts):
-        primal, adjoint = [], []
+        primal, adjoints = [], []
         for stmt in stmts:
             p, a = self.stmt(stmt)
             origin = anno.get(stmt, anno.Key.ORIGIN)
             primal.extend(A.with_origin(p, origin))
-            adjoint[:0] = A.with_origin(a, origin)
-        return primal, adjoint
+            adjoints.append(A.with_origin(a, origin))
+        # the adjoint sweep runs the statements' adjoints last first (joined once: no prepending)
+        return primal, [s for a in reversed(adjoints) for s in a]
 
     def stmt(self, s):
         if isinstance(s, gast.Assign):
@@ -213,7 +214,7 @@ class Reverse:
             if node.id in self.containers:
                 key = (id(node), id(expr))
             else:
-                key = (node.id, gast.dump(expr)) if targets[node.id] > 1 else (node.id,)
+                key = (node.id, A.structure(expr)) if targets[node.id] > 1 else (node.id,)
             if key not in seen:
                 seen[key] = [node, expr, 0]
                 order.append(key)

@@ -169,6 +169,8 @@ def surely_bound(fn):
     blocks around it) bind outside branches and loops. A check may read only these names."""
     args = fn.args
     out = {}
+    if not any(isinstance(s, gast.AugAssign) for s in A.statements(fn.body)):
+        return out  # nothing to check
 
     def walk(stmts, bound):
         bound = set(bound)
@@ -183,7 +185,7 @@ def surely_bound(fn):
             for handler in getattr(stmt, "handlers", None) or ():
                 walk(handler.body, bound)
             if not isinstance(stmt, (gast.If, gast.For, gast.While, gast.With, gast.Try)):
-                bound |= {n.id for n in A.walk(stmt) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+                bound |= {n.id for n in A.name_nodes(stmt) if isinstance(n.ctx, gast.Store)}
 
     walk(fn.body, {a.id for a in args.posonlyargs + args.args + args.kwonlyargs})
     return out
