@@ -207,7 +207,7 @@ class Reverse:
         """Equal contributions to one array or number made one, times their count: ``v * v`` gives
         ``v_bar = t_bar * v * 2.0`` (doubling is exact), not ``t_bar * v`` added to itself."""
         seen, order = {}, []
-        targets = {}  # a contribution alone to its name needs no comparison (no gast.dump)
+        targets = {}  # a contribution alone to its name is compared with none (its structure not needed)
         for node, _ in contributions:
             targets[node.id] = targets.get(node.id, 0) + 1
         for node, expr in contributions:
