@@ -229,7 +229,14 @@ def _negated(node):
 
 def _fold(node, changed):
     """``node`` with its negations folded (children first); ``changed[0]`` set when anything was."""
-    A.replace_children(node, lambda child: _fold(child, changed), leaves=False)
+    for field in A.node_fields(node.__class__):  # A.replace_children(node, _fold, leaves=False), inlined
+        value = getattr(node, field, None)
+        if value.__class__ is list:
+            for k, item in enumerate(value):
+                if isinstance(item, gast.AST) and not A.is_leaf(item):
+                    value[k] = _fold(item, changed)
+        elif isinstance(value, gast.AST) and not A.is_leaf(value):
+            setattr(node, field, _fold(value, changed))
     if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Add):
         positive = _negated(node.right)
         if positive is not None:

@@ -15,23 +15,31 @@ def name(id_, ctx="load"):
 
 
 _CONTEXTS = {"load": gast.Load, "store": gast.Store, "param": gast.Param, "del": gast.Del}
-_NAME, _NEW = gast.Name, gast.Name.__new__
+# gast's nodes are made as its own __init__ makes them (fields in its __dict__), without the call
+_NAME, _CONSTANT, _ASSIGN, _CALL = gast.Name, gast.Constant, gast.Assign, gast.Call
+_NEW = gast.AST.__new__
 
 
 def const(value):
-    return gast.Constant(value=value, kind=None)
+    node = _NEW(_CONSTANT)  # gast.Constant(value=value, kind=None)
+    node.__dict__.update(value=value, kind=None)
+    return node
 
 
 def assign(target, value):
     if isinstance(target, str):
         target = name(target, "store")
-    return gast.Assign(targets=[target], value=value, type_comment=None)
+    node = _NEW(_ASSIGN)  # gast.Assign(targets=[target], value=value, type_comment=None)
+    node.__dict__.update(targets=[target], value=value, type_comment=None)
+    return node
 
 
 def call(func, args=(), keywords=()):
     if isinstance(func, str):
         func = attr_chain(func)
-    return gast.Call(func=func, args=list(args), keywords=list(keywords))
+    node = _NEW(_CALL)  # gast.Call(func=func, args=list(args), keywords=list(keywords))
+    node.__dict__.update(func=func, args=list(args), keywords=list(keywords))
+    return node
 
 
 def keyword(arg, value):
