@@ -445,7 +445,7 @@ def _rebind_free_names(core, parsed, top, refs, local_names):
 
 
 def _user_names(node):
-    return {n.id for n in A.walk(node) if isinstance(n, gast.Name)}
+    return A.all_names(node)
 
 
 class _Temporaries:

@@ -119,6 +119,17 @@ def to_ast(node):
     shared = _SHARED.get(cls)
     if shared is not None:
         return shared
+    plain = _PLAIN.get(cls)
+    if plain is not None:  # most nodes: the general case below, with what it finds out about the class kept
+        target, names, statement = plain
+        new = target.__new__(target)
+        fields, given = new.__dict__, node.__dict__  # gast's classes hold no field of their own
+        for field in names:
+            value = given.get(field)
+            fields[field] = value if value.__class__ in _ATOMIC else to_ast(value)
+        if statement:
+            new.lineno = None
+        return new
     if not isinstance(node, gast.AST):
         return node
     if cls is gast.Constant and _negative_number(node.value):
@@ -132,6 +143,8 @@ def to_ast(node):
     target = _AST_CLASS.get(cls)
     if target is None:
         target = _AST_CLASS[cls] = getattr(ast, cls.__name__)
+        if cls not in (gast.Constant, gast.arguments, gast.ExceptHandler) and getattr(gast, cls.__name__) is cls:
+            _PLAIN[cls] = (target, target._fields, issubclass(target, ast.stmt))
     new = target.__new__(target)
     fields = new.__dict__
     for field in target._fields:
@@ -146,6 +159,7 @@ def to_ast(node):
 
 _ATOMIC = frozenset({str, int, float, bool, type(None)})
 _AST_CLASS = {}
+_PLAIN = {}  # gast class -> (ast class, its fields, whether a statement), for the classes without a special case
 _NAME, _NAME_NEW = ast.Name, ast.Name.__new__
 # nodes without fields (contexts, operators): one stdlib instance each, which unparsing only reads
 _SHARED = {cls: getattr(ast, cls.__name__)() for cls in vars(gast).values()

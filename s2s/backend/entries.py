@@ -18,9 +18,11 @@ from s2s.common import astutil as A
 def read_by_key(fn, resolve, expr):
     """Rewrite ``fn`` in place; ``resolve`` maps a call's function to its object, ``expr`` gives the
     expression of an object in the generated code. Says whether anything changed."""
+    if not any(_entries_call(s, resolve) is not None for s in A.statements(fn.body)):
+        return False  # the common case: no dict_entries call, no count of the loads needed
     loads = {}
-    for node in gast.walk(fn):
-        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+    for node in A.name_nodes(fn):
+        if isinstance(node.ctx, gast.Load):
             loads[node.id] = loads.get(node.id, 0) + 1
     return _block(fn.body, loads, resolve, expr)
 

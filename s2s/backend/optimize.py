@@ -234,7 +234,14 @@ def _negated(node):
 
 def _fold(node, changed):
     """``node`` with its negations folded (children first); ``changed[0]`` set when anything was."""
-    A.replace_children(node, lambda child: _fold(child, changed), leaves=False)
+    for field in A.node_fields(node.__class__):  # A.replace_children(node, _fold, leaves=False), inlined
+        value = getattr(node, field, None)
+        if value.__class__ is list:
+            for k, item in enumerate(value):
+                if isinstance(item, gast.AST) and not A.is_leaf(item):
+                    value[k] = _fold(item, changed)
+        elif isinstance(value, gast.AST) and not A.is_leaf(value):
+            setattr(node, field, _fold(value, changed))
     if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Add):
         positive = _negated(node.right)
         if positive is not None:
@@ -265,11 +272,19 @@ _EXPR_NODES = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.operator
 
 
 def _side_effect_free(node, pure_call):
-    for n in A.walk(node):
+    """Whether ``node`` holds only plain expressions and pure calls (the first other node ends the walk)."""
+    todo = [node]
+    for n in todo:
         if not isinstance(n, _EXPR_NODES):
             return False
         if isinstance(n, gast.Call) and not pure_call(n):
             return False
+        for field in A.node_fields(n.__class__):
+            value = getattr(n, field, None)
+            if value.__class__ is list:
+                todo.extend(item for item in value if isinstance(item, gast.AST))
+            elif isinstance(value, gast.AST):
+                todo.append(value)
     return True
 
 

@@ -23,7 +23,7 @@ from s2s import runtime
 
 def separate(fn, resolve, ref):
     """Copy the repeated adjoints in ``fn``'s returns (in place); ``ref(obj, hint)`` names a helper."""
-    for node in gast.walk(fn):
+    for node in A.statements(fn.body):  # a return is a statement: no walk through the expressions
         if isinstance(node, gast.Return) and node.value is not None:
             seen = set()
             for call in _finalize_calls(node.value, resolve):

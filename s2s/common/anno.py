@@ -16,12 +16,17 @@ class Key(enum.Enum):
              "its tangent reads the tangent dict, which may lack the key, with read_at.")
     CHECKPOINT = "A loop's s2s.checkpointed marker: dict(snapshots=int, schedule=None|'binomial'|'online')."
 
+    # members are singletons compared by identity: hashed by identity too, in C (Enum's own
+    # __hash__ is Python code, run on every annotation read)
+    __hash__ = object.__hash__
+
 
 _ATTR = ATTR = "_s2s_anno"  # the node attribute holding a node's annotations
+_NONE = {}  # the annotations of a node without any (read only: never written to)
 
 
 def get(node, key, default=None):
-    return getattr(node, _ATTR, {}).get(key, default)
+    return getattr(node, _ATTR, _NONE).get(key, default)
 
 
 def set(node, key, value):  # noqa: A001 - mirrors get
@@ -33,7 +38,7 @@ def set(node, key, value):  # noqa: A001 - mirrors get
 
 
 def has(node, key):
-    return key in getattr(node, _ATTR, {})
+    return key in getattr(node, _ATTR, _NONE)
 
 
 def copy(src, dst):

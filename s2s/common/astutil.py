@@ -8,24 +8,38 @@ from s2s.common import anno
 
 
 def name(id_, ctx="load"):
-    ctx_node = {"load": gast.Load, "store": gast.Store, "param": gast.Param, "del": gast.Del}[ctx]()
-    return gast.Name(id=id_, ctx=ctx_node, annotation=None, type_comment=None)
+    # what gast.Name(id=..., ctx=..., annotation=None, type_comment=None) makes, without its __init__
+    node = _NEW(_NAME)
+    node.__dict__.update(id=id_, ctx=_CONTEXTS[ctx](), annotation=None, type_comment=None)
+    return node
+
+
+_CONTEXTS = {"load": gast.Load, "store": gast.Store, "param": gast.Param, "del": gast.Del}
+# gast's nodes are made as its own __init__ makes them (fields in its __dict__), without the call
+_NAME, _CONSTANT, _ASSIGN, _CALL = gast.Name, gast.Constant, gast.Assign, gast.Call
+_NEW = gast.AST.__new__
 
 
 def const(value):
-    return gast.Constant(value=value, kind=None)
+    node = _NEW(_CONSTANT)  # gast.Constant(value=value, kind=None)
+    node.__dict__.update(value=value, kind=None)
+    return node
 
 
 def assign(target, value):
     if isinstance(target, str):
         target = name(target, "store")
-    return gast.Assign(targets=[target], value=value, type_comment=None)
+    node = _NEW(_ASSIGN)  # gast.Assign(targets=[target], value=value, type_comment=None)
+    node.__dict__.update(targets=[target], value=value, type_comment=None)
+    return node
 
 
 def call(func, args=(), keywords=()):
     if isinstance(func, str):
         func = attr_chain(func)
-    return gast.Call(func=func, args=list(args), keywords=list(keywords))
+    node = _NEW(_CALL)  # gast.Call(func=func, args=list(args), keywords=list(keywords))
+    node.__dict__.update(func=func, args=list(args), keywords=list(keywords))
+    return node
 
 
 def keyword(arg, value):
@@ -166,8 +180,12 @@ def walk(node):
     """
     out = [node]
     append = out.append
+    table = _NODE_FIELDS
     for node in out:
-        for field in node._fields:
+        fields = table.get(node.__class__)
+        if fields is None:
+            fields = node_fields(node.__class__)
+        for field in fields:
             value = getattr(node, field, None)
             if value.__class__ is list:
                 for item in value:
@@ -179,6 +197,26 @@ def walk(node):
 
 
 _AST = gast.AST
+
+# fields of gast's nodes that hold a name, a string, a number or a constant, never a node
+_SCALAR_FIELDS = {
+    "Name": ("id", "type_comment"), "Constant": ("value", "kind"), "Attribute": ("attr",), "keyword": ("arg",),
+    "FunctionDef": ("name", "type_comment"), "AsyncFunctionDef": ("name", "type_comment"), "ClassDef": ("name",),
+    "Assign": ("type_comment",), "For": ("type_comment",), "AsyncFor": ("type_comment",),
+    "With": ("type_comment",), "AsyncWith": ("type_comment",), "AnnAssign": ("simple",),
+    "alias": ("name", "asname"), "ImportFrom": ("module", "level"), "Global": ("names",), "Nonlocal": ("names",),
+    "comprehension": ("is_async",), "FormattedValue": ("conversion",)}
+_NODE_FIELDS = {}  # class -> the fields that may hold nodes, in order (filled as classes are met)
+
+
+def node_fields(cls):
+    """The fields of the node class ``cls`` that may hold nodes, in ``_fields`` order: all of them
+    but the scalar fields of gast's own classes (any other class keeps all its fields)."""
+    fields = _NODE_FIELDS.get(cls)
+    if fields is None:
+        scalar = _SCALAR_FIELDS.get(cls.__name__, ()) if getattr(gast, cls.__name__, None) is cls else ()
+        fields = _NODE_FIELDS[cls] = tuple(f for f in cls._fields if f not in scalar)
+    return fields
 
 
 # statements that hold no statement lists (no body, orelse, finalbody or handlers)
@@ -257,11 +295,15 @@ def name_nodes(node):
         return [node] + (name_nodes(node.annotation) if node.annotation is not None else [])
     out = []
     todo = [node]
+    table = _NODE_FIELDS
     for node in todo:
-        for field in node._fields:
+        fields = table.get(node.__class__)
+        if fields is None:
+            fields = node_fields(node.__class__)
+        for field in fields:
             value = getattr(node, field, None)
             if value.__class__ is not list:
-                if not isinstance(value, _AST):
+                if value is None or value.__class__ in LEAVES or not isinstance(value, _AST):
                     continue
                 value = (value,)
             for item in value:
@@ -269,7 +311,7 @@ def name_nodes(node):
                     out.append(item)
                     if item.annotation is not None:  # a parameter's
                         out += name_nodes(item.annotation)
-                elif isinstance(item, _AST):
+                elif item.__class__ not in LEAVES and isinstance(item, _AST):  # a leaf holds no name
                     todo.append(item)
     return out
 
@@ -284,6 +326,27 @@ def names_stored(node):
 
 def all_names(node):
     return {n.id for n in name_nodes(node)}
+
+
+def structure(node):
+    """A hashable key of the tree ``node``: two trees have the same key exactly when ``gast.dump``
+    writes them alike (fields omitted where it omits them: unset, None by default, empty lists;
+    other values by ``repr``), a few times faster than the text."""
+    cls = node.__class__
+    if cls is list:
+        return ("[]",) + tuple(structure(item) for item in node)
+    if not isinstance(node, _AST):
+        return repr(node)
+    key = [cls.__name__]
+    for field in node._fields:
+        value = getattr(node, field, _ABSENT)
+        if value is _ABSENT or (value is None and getattr(cls, field, 42) is None) or \
+                (value.__class__ is list and not value):
+            continue
+        key.append(field)
+        key.append(structure(value))
+    return tuple(key)
+
 
 
 def dotted_name(node):

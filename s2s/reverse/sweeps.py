@@ -40,8 +40,9 @@ class Reverse:
         self.slots = []
         self.prologue = []  # statements at the top of the generated function (stacks)
         params = set(_parameters(fn))
-        self.popped = _popped_lists(fn)  # an append's slot may be reused after a pop
-        self.indexed_from_end = _indexed_from_end(fn)  # lists read or written at lst[-1], lst[-2:], lst[i]
+        nodes = A.walk(fn)  # one walk for both
+        self.popped = _popped_lists(nodes)  # an append's slot may be reused after a pop
+        self.indexed_from_end = _indexed_from_end(nodes)  # lists read or written at lst[-1], lst[-2:], lst[i]
         self.maybe_bound = set(params)  # names that may hold a value at this point
         self.definitely_bound = set(params)  # names that hold a value on every path here
 
@@ -52,13 +53,14 @@ class Reverse:
         return name in self.active
 
     def block(self, stmts):
-        primal, adjoint = [], []
+        primal, adjoints = [], []
         for stmt in stmts:
             p, a = self.stmt(stmt)
             origin = anno.get(stmt, anno.Key.ORIGIN)
             primal.extend(A.with_origin(p, origin))
-            adjoint[:0] = A.with_origin(a, origin)
-        return primal, adjoint
+            adjoints.append(A.with_origin(a, origin))
+        # the adjoint sweep runs the statements' adjoints last first (joined once: no prepending)
+        return primal, [s for a in reversed(adjoints) for s in a]
 
     def stmt(self, s):
         if isinstance(s, gast.Assign):
@@ -205,8 +207,14 @@ class Reverse:
         """Equal contributions to one array or number made one, times their count: ``v * v`` gives
         ``v_bar = t_bar * v * 2.0`` (doubling is exact), not ``t_bar * v`` added to itself."""
         seen, order = {}, []
+        targets = {}  # a contribution alone to its name is compared with none (its structure not needed)
+        for node, _ in contributions:
+            targets[node.id] = targets.get(node.id, 0) + 1
         for node, expr in contributions:
-            key = (node.id, gast.dump(expr)) if node.id not in self.containers else (id(node), id(expr))
+            if node.id in self.containers:
+                key = (id(node), id(expr))
+            else:
+                key = (node.id, A.structure(expr)) if targets[node.id] > 1 else (node.id,)
             if key not in seen:
                 seen[key] = [node, expr, 0]
                 order.append(key)
@@ -328,10 +336,11 @@ def _last_index(name):
     return A.quote_expr("len({}) - 1".format(name))
 
 
-def _indexed_from_end(fn):
-    """Names subscripted with an index that may count from the end (anything but a constant >= 0)."""
+def _indexed_from_end(nodes):
+    """Names subscripted with an index that may count from the end (anything but a constant >= 0),
+    among ``nodes`` (a function's, ``A.walk``)."""
     out = set()
-    for node in A.walk(fn):
+    for node in nodes:
         if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name):
             index = node.slice
             if not (isinstance(index, gast.Constant) and isinstance(index.value, int) and index.value >= 0):
@@ -339,8 +348,8 @@ def _indexed_from_end(fn):
     return out
 
 
-def _popped_lists(fn):
-    return {node.func.value.id for node in A.walk(fn)
+def _popped_lists(nodes):
+    return {node.func.value.id for node in nodes
             if isinstance(node, gast.Call) and anno.get(node, anno.Key.METHOD) == "pop"
             and isinstance(node.func.value, gast.Name)}
 

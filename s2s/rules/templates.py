@@ -362,6 +362,8 @@ def _substituted(node, mapping, namespace):
     generated code short: ``masked(c, where)`` and ``filled(a, where, v)`` become
     ``c`` and ``a``, and a ``where=where`` keyword is dropped.
     """
+    if node.__class__ in _ATOMIC:  # most fields: names, line numbers, None
+        return node
     if isinstance(node, gast.Name) and node.id in mapping:
         return A.deepcopy(mapping[node.id])
     if (isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
@@ -381,6 +383,9 @@ def _substituted(node, mapping, namespace):
     if isinstance(node, list):
         return [_substituted(item, mapping, namespace) for item in node]
     return A.deepcopy(node)
+
+
+_ATOMIC = frozenset({str, int, float, bool, type(None)})
 
 
 def _is_true(node):

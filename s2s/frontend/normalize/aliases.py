@@ -37,12 +37,11 @@ def partners(fn, lookup=None):
     argument: a call of a user's function, of a local def or lambda, or of a NumPy function that
     may return its argument (``np.asarray``) relates its result to its arguments."""
     pairs, relating = [], set()
-    for node in A.walk(fn):
+    nodes = A.walk(fn)  # read three times below; nothing here changes the tree
+    for node in nodes:
         if isinstance(node, gast.Assign):
             # a = t, a = t[1:], a, b = p (each unpacked name may be what p holds), a = b = t
-            targets = {n.id for n in A.walk(gast.Module(body=[gast.Expr(value=t) for t in node.targets],
-                                                      type_ignores=[]))
-                       if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+            targets = {n.id for t in node.targets for n in A.name_nodes(t) if isinstance(n.ctx, gast.Store)}
             if not all(isinstance(t, (gast.Name, gast.Tuple, gast.List)) for t in node.targets):
                 targets = set()
             for target in sorted(targets):
@@ -63,10 +62,10 @@ def partners(fn, lookup=None):
                     pairs.append((node.value.func.value.id, source))
                     relating.add(id(node))
     read = {}
-    for node in A.walk(fn):
+    for node in nodes:
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
             read[node.id] = read.get(node.id, 0) + 1
-    for node in A.walk(fn):  # the reads that only relate two names do not count
+    for node in nodes:  # the reads that only relate two names do not count
         if id(node) in relating:
             for n in A.name_nodes(node.value):
                 if isinstance(n.ctx, gast.Load):
@@ -170,6 +169,8 @@ def surely_bound(fn):
     blocks around it) bind outside branches and loops. A check may read only these names."""
     args = fn.args
     out = {}
+    if not any(isinstance(s, gast.AugAssign) for s in A.statements(fn.body)):
+        return out  # nothing to check
 
     def walk(stmts, bound):
         bound = set(bound)
@@ -184,7 +185,7 @@ def surely_bound(fn):
             for handler in getattr(stmt, "handlers", None) or ():
                 walk(handler.body, bound)
             if not isinstance(stmt, (gast.If, gast.For, gast.While, gast.With, gast.Try)):
-                bound |= {n.id for n in A.walk(stmt) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+                bound |= {n.id for n in A.name_nodes(stmt) if isinstance(n.ctx, gast.Store)}
 
     walk(fn.body, {a.id for a in args.posonlyargs + args.args + args.kwonlyargs})
     return out

@@ -53,8 +53,9 @@ def check(parsed):
     args = fn.args
     if args.vararg is not None or args.kwarg is not None:
         fail(fn, "a `*args`/`**kwargs` parameter", "list the parameters explicitly", parsed)
-    for stmt in fn.body:
-        for node in A.walk(stmt):
+    walks = [A.walk(stmt) for stmt in fn.body]  # each statement's nodes, for the three checks below
+    for nodes in walks:
+        for node in nodes:
             advice = _ADVICE.get(type(node))
             if advice is not None:
                 fail(node, advice[0], advice[1], parsed)
@@ -64,8 +65,8 @@ def check(parsed):
                 fail(node, "`*` unpacking in a call or display", "pass the elements explicitly", parsed)
             if isinstance(node, gast.Call) and any(k.arg is None for k in node.keywords):
                 fail(node, "`**` unpacking in a call", "pass the keyword arguments explicitly", parsed)
-    _check_hidden_code(parsed)
-    _check_argument_mutation(parsed)
+    _check_hidden_code(parsed, walks)
+    _check_argument_mutation(parsed, walks=walks)
 
 
 # builtins that run or reach code s2s cannot read: a derivative through them would be silently wrong
@@ -80,9 +81,9 @@ _HIDDEN = {
 }
 
 
-def _check_hidden_code(parsed):
-    for stmt in parsed.node.body:
-        for node in A.walk(stmt):
+def _check_hidden_code(parsed, walks):
+    for nodes in walks:
+        for node in nodes:
             if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id in _HIDDEN \
                     and parsed.resolve(node.func) is getattr(builtins, node.func.id):
                 fail(node, "`{}(...)`".format(node.func.id), _HIDDEN[node.func.id], parsed)
@@ -92,13 +93,15 @@ def _check_hidden_code(parsed):
 _MUTATING = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"})
 
 
-def _check_argument_mutation(parsed, seen=None):
+def _check_argument_mutation(parsed, seen=None, walks=None):
     """Refuse a list method that changes an argument in place before the function rebinds it: the
     caller's list would change (s2s follows values a function returns, not changes it makes).
     The functions ``parsed`` calls are checked too: a call made for its side effect is not
-    differentiated, and a call on a list whose elements it pops sees none of their derivatives."""
+    differentiated, and a call on a list whose elements it pops sees none of their derivatives.
+    ``walks``: the nodes of each statement of ``parsed`` (``A.walk``), when known."""
     seen = set() if seen is None else seen
-    for callee in _user_callees(parsed):
+    everything = A.walk(parsed.node)
+    for callee in _user_callees(parsed, everything):
         if callee.__code__ not in seen:
             seen.add(callee.__code__)
             try:
@@ -110,12 +113,12 @@ def _check_argument_mutation(parsed, seen=None):
     args = fn.args
     params = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
     rebound = {}  # parameter -> the first line that assigns it
-    for node in A.walk(fn):
+    for node in everything:
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store) and node.id in params:
             line = getattr(node, "lineno", 0)
             rebound[node.id] = min(line, rebound.get(node.id, line))
-    for stmt in fn.body:
-        for node in A.walk(stmt):
+    for nodes in (walks if walks is not None else [A.walk(stmt) for stmt in fn.body]):
+        for node in nodes:
             if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
                     and node.func.attr in _MUTATING and isinstance(node.func.value, gast.Name)):
                 continue
@@ -130,10 +133,10 @@ def _check_argument_mutation(parsed, seen=None):
 _LIBRARIES = ("numpy", "scipy", "s2s", "math", "builtins")
 
 
-def _user_callees(parsed):
-    """The plain Python functions of the user's code that ``parsed`` calls by name."""
+def _user_callees(parsed, nodes):
+    """The plain Python functions of the user's code that ``parsed`` calls by name (``nodes``: its tree's)."""
     out = []
-    for node in A.walk(parsed.node):
+    for node in nodes:
         if isinstance(node, gast.Call) and isinstance(node.func, (gast.Name, gast.Attribute)):
             callee = parsed.resolve(node.func)
             module = (getattr(callee, "__module__", None) or "").split(".")[0]

@@ -127,8 +127,9 @@ class Desugar:
 def _free_lookup(parsed, tree):
     """func node -> the object a call's free name (or attribute chain on one) refers to, or None
     where the name is the function's own (a local def or lambda) or unknown."""
-    local = {n.id for n in A.walk(tree) if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load)}
-    local |= {n.name for n in A.walk(tree) if isinstance(n, gast.FunctionDef)}
+    nodes = A.walk(tree)
+    local = {n.id for n in nodes if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load)}
+    local |= {n.name for n in nodes if isinstance(n, gast.FunctionDef)}
 
     def lookup(node):
         root = node

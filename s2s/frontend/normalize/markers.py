@@ -22,12 +22,16 @@ _EXAMPLE = "write `for i in s2s.checkpointed(range(n), 32):` or `while s2s.check
 
 def read_markers(fn, parsed):
     """Annotate marked loops of ``fn`` and unwrap their markers (in place)."""
-    for node in A.walk(fn):
+    nodes = A.walk(fn)
+    unwrapped = False
+    for node in nodes:
         if isinstance(node, gast.For) and _is_marker(node.iter, parsed):
             node.iter = _read(node, node.iter, parsed)
+            unwrapped = True
         elif isinstance(node, gast.While) and _is_marker(node.test, parsed):
             node.test = _read(node, node.test, parsed)
-    for node in A.walk(fn):
+            unwrapped = True
+    for node in (A.walk(fn) if unwrapped else nodes):  # a tree changed above is walked again
         if isinstance(node, gast.comprehension) and _is_marker(node.iter, parsed):
             fail(node.iter, "s2s.checkpointed on a comprehension",
                  "checkpointing applies to for and while statements; write the comprehension as a for loop",
