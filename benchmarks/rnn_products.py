@@ -10,9 +10,10 @@ batch 16, 32->64):
   buffer (``np.dot(a, b, out)``), and beside them NumPy's and ``jax.jit``'s;
 - ``np.tanh`` of a 16x64 array: Numba's own, NumPy's, and the object-mode
   stand-in that compiled derivatives call (s2s/backend/numba_ufuncs.py);
-- the whole gradient: s2s's ``compile="numba"``, the same sweeps written with
-  preallocated 3-D stacks and products into buffers (``preallocated`` below),
-  and ``jax.jit(jax.grad)`` of the benchmark's JAX version.
+- the whole gradient: s2s's ``compile="numba"``, the same without its sums of
+  products as ``add_product`` calls (``without_add_product`` below), the sweeps
+  written with preallocated 3-D stacks and products into buffers
+  (``preallocated``), and ``jax.jit(jax.grad)`` of the benchmark's JAX version.
 
 It prints a table and the BLAS that Numba's products call (scipy's OpenBLAS,
 and the kernel family OpenBLAS picked for this CPU: ``OPENBLAS_CORETYPE``
@@ -131,6 +132,27 @@ def preallocated(tanh):
     return grad
 
 
+def without_add_product(workload, inputs):
+    """s2s's compiled gradient of ``workload`` as it was before sums of products became ``add_product``
+    calls (s2s/backend/numba_products.py): the rewrite is switched off while a copy of the function
+    (its own globals, so its own cache entry) is generated on its first call."""
+    import types
+
+    import s2s
+    from s2s.backend import numba_products
+
+    fn = workload.fn
+    copy = types.FunctionType(fn.__code__, dict(fn.__globals__), fn.__name__, fn.__defaults__, fn.__closure__)
+    grad = s2s.grad(copy, wrt=workload.wrt, compile="numba")
+    rewrite = numba_products.rewrite
+    numba_products.rewrite = lambda f: (f, False)
+    try:
+        grad(*inputs)
+    finally:
+        numba_products.rewrite = rewrite
+    return grad
+
+
 def cases(jax_module=None):
     """{name: (args, callable, calls per sample)}, each called once already."""
     import numba
@@ -151,6 +173,7 @@ def cases(jax_module=None):
     workload = BY_NAME["rnn"]
     inputs = workload.make_inputs(np.random.default_rng(0))
     out["gradient: s2s compile=\"numba\""] = (inputs, s2s.grad(workload.fn, wrt=workload.wrt, compile="numba"), 50)
+    out["gradient: s2s compile=\"numba\" without add_product"] = (inputs, without_add_product(workload, inputs), 50)
     out["gradient: preallocated stacks, out= products"] = (inputs, preallocated(stand_in), 50)
     if jax_module is not None:
         out.update(_jax_cases(jax_module, A, B, workload, inputs))

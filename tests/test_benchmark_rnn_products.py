@@ -1,7 +1,8 @@
 """benchmarks/rnn_products.py computes what it claims (correctness only; nothing is timed here).
 
-Its hand-lowered gradient (preallocated 3-D stacks, products into buffers) must
-equal s2s's compiled and uncompiled gradients of the "rnn" workload, and each
+Its hand-lowered gradient (preallocated 3-D stacks, products into buffers) and
+its compiled gradient without ``add_product`` must equal s2s's compiled and
+uncompiled gradients of the "rnn" workload, and each
 product case must return what NumPy returns, so the timings it prints compare
 equal work. Skipped without Numba.
 """
@@ -23,9 +24,12 @@ def test_preallocated_gradient_equals_s2s():
     hand = rnn_products.preallocated(numba_ufuncs.STAND_INS["tanh"])(*inputs)
     plain = s2s.grad(workload.fn, wrt=workload.wrt)(*inputs)
     compiled = s2s.grad(workload.fn, wrt=workload.wrt, compile="numba")(*inputs)
-    for h, p, c in zip(hand, plain, compiled):
+    before = rnn_products.without_add_product(workload, inputs)
+    assert "add_product" not in s2s.source(before)
+    for h, p, c, b in zip(hand, plain, compiled, before(*inputs)):
         np.testing.assert_allclose(h, p, rtol=1e-10, atol=1e-12)
         np.testing.assert_allclose(c, p, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(b, p, rtol=1e-10, atol=1e-12)
 
 
 def test_product_cases_agree_with_numpy():
