@@ -194,3 +194,28 @@ def test_the_compiled_rnn_source_adds_products_in_place():
     plain = s2s.grad(rnn_like, wrt=(0, 1, 2))
     plain(*args)
     assert "add_product" not in s2s.source(plain)
+
+
+@pytest.mark.parametrize("name", ["rnn_like", "two_products"])
+def test_standalone_compiled_files_do_without_add_product(tmp_path, name):
+    # s2s grad --compile numba -o writes the unspecialized derivative, whose products are statements of
+    # their own and whose adjoints go through matmul_grad helpers: no sum of products for add_product,
+    # which a standalone file could not carry (it is not a runtime helper)
+    _numba()
+    import importlib.util
+    import io
+    import os
+
+    from s2s.api import cli
+
+    out = tmp_path / "{}_grad.py".format(name)
+    assert cli.main(["grad", "{}:{}".format(os.path.abspath(__file__), name), "--compile", "numba", "-o", str(out)],
+                    stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    text = out.read_text()
+    assert "add_product" not in text
+    spec = importlib.util.spec_from_file_location("{}_standalone_products".format(name), str(out))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    fn = globals()[name]
+    args = _args(np.random.default_rng(4), fn)
+    np.testing.assert_allclose(getattr(module, "grad_" + name)(*args), s2s.grad(fn)(*args), rtol=1e-12)
