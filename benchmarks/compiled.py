@@ -132,7 +132,7 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--out", default=os.path.join("benchmarks", "results"))
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    from benchmarks import peers
+    from benchmarks import peers, rnn_products
     from benchmarks.workloads import BY_NAME
 
     modules, missing = peers.available()
@@ -149,8 +149,10 @@ def main(argv=None):
         platform.python_version(), np.__version__, numba.__version__,
         ", jax {}".format(modules["jax"].__version__) if "jax" in modules else " (jax not installed)")
     text = table(rows) + "\n\nFastest of {} interleaved rounds (samples of >= 50 ms) per tool, {}; {} ({} CPUs), " \
-        "one thread (OPENBLAS_NUM_THREADS=1, XLA single-threaded); compile: the first call.\n".format(
-            args.rounds, versions, platform.machine(), os.cpu_count())
+        "one thread (OPENBLAS_NUM_THREADS=1, XLA single-threaded); compile: the first call. " \
+        "Matrix products: {}, OPENBLAS_CORETYPE={}.\n".format(
+            args.rounds, versions, platform.machine(), os.cpu_count(), rnn_products.blas_core(),
+            os.environ.get("OPENBLAS_CORETYPE", "unset"))
     text += "".join("- {}: {}\n".format(title, n) for title, _, _, notes in rows for n in notes)
     print(text)
     os.makedirs(args.out, exist_ok=True)

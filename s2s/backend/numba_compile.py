@@ -3,7 +3,8 @@
 Takes what ``s2s/backend/loader.py`` takes (the generated source, its entry
 name, its bindings and the user's globals) and gives a ``Compiled`` callable:
 every function of the source goes through ``numba.njit``, the runtime helpers
-it calls get their nopython versions from ``s2s/backend/numba_helpers.py``,
+it calls get their nopython versions from ``s2s/backend/numba_helpers.py``
+(``add_product``, a sum of products written in place, from ``s2s/backend/numba_gemm.py``),
 ``reversed`` (which Numba lacks) is bound to a compiled stand-in, and
 ``np.tanh``, ``np.exp``, ... call NumPy's own loops on large arrays
 (``s2s/backend/numba_ufuncs.py``). The
@@ -65,7 +66,7 @@ def load(source, entry, bindings, globals_, filename, python, mode, names, user_
                       "install 's2s[numba]' to compile it.".format(entry), S2SWarning, stacklevel=4)
         return python
     import numba
-    from s2s.backend import numba_helpers, numba_ufuncs
+    from s2s.backend import numba_gemm, numba_helpers, numba_ufuncs  # noqa: F401 (numba_gemm registers add_product)
 
     namespace = dict(globals_)
     namespace.update(bindings)

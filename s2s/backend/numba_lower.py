@@ -16,14 +16,19 @@ first in its body, and ``reversed(range(n))`` becomes ``range(n - 1, -1, -1)``
 (``s2s/backend/numba_compile.py`` binds ``reversed`` to a compiled stand-in
 for whatever other use remains).
 
+Sums of matrix products become ``add_product`` calls, which compiled code
+writes into the sum's array with one BLAS call (s2s/backend/numba_products.py).
+
 Requires: the generated FunctionDefs (gast) and their bindings.
 Leaves: new FunctionDefs (the given ones are not changed) and the bindings,
-with ``zeros_like`` bound to ``s2s.runtime.zeros_like`` when it is used.
+with ``zeros_like`` bound to ``s2s.runtime.zeros_like`` and ``add_product`` to
+``numba_products.add_product`` when they are used.
 """
 import copy
 
 import gast
 
+from s2s.backend import numba_products
 from s2s.common import astutil as A
 from s2s.runtime import zeros_like
 
@@ -36,14 +41,20 @@ def lower(functions, bindings):
     bindings = dict(bindings)
     if bindings.get(_HELPER, zeros_like) is not zeros_like:
         return list(functions), bindings  # the name means something else here: leave the presets
-    out, used = [], False
+    products = bindings.get(numba_products.HELPER, numba_products.add_product) is numba_products.add_product
+    out, used, summed = [], False, False
     for fn in functions:
         fn = _reversed_loops(fn, A.all_names(fn))
         fn, changed = _typed_presets(fn)
+        if products:
+            fn, rewritten = numba_products.rewrite(fn)
+            summed = summed or rewritten
         out.append(fn)
         used = used or changed
     if used:
         bindings[_HELPER] = zeros_like
+    if summed:
+        bindings[numba_products.HELPER] = numba_products.add_product
     return out, bindings
 
 
