@@ -111,7 +111,7 @@ class _Walk:
                 origin = anno.get(s, anno.Key.ORIGIN)
                 where = " (`{}`, line {})".format(origin.text, origin.lineno) if origin else ""
                 how = "holds the same array"
-                if via or isinstance(s.value, gast.Call) and aliases.returns_argument(s.value):
+                if via is True or isinstance(s.value, gast.Call) and aliases.returns_argument(s.value):
                     how = "may hold the same array, which a function s2s does not look inside may return " \
                           "as it was given"
                 return "`{}` {}{}, and the write would change it too".format(other, how, where)
@@ -181,14 +181,24 @@ def _root(value):
 
 
 def _holder(value, holders):
-    """None if ``value`` holds no array of ``holders`` (see ``held_elsewhere``), else whether it is
-    (or is read out of) what a call that may return its argument returned."""
+    """None if ``value`` holds no array of ``holders`` (see ``held_elsewhere``), else how: True when it
+    is (or is read out of) what a call that may return its argument returned, ``DISPLAY`` when it is
+    a tuple or list display holding one (``p = (a, x[1:3])``) or read out of one (``u = p[1]``),
+    False when it is the array itself or a view of it."""
+    if isinstance(value, (gast.Tuple, gast.List)):
+        found = [_holder(e, holders) for e in value.elts]
+        if any(f is True for f in found):
+            return True
+        return DISPLAY if any(f is not None for f in found) else None
     for held, (via, _) in holders.items():
         if _holds_name(value, held):
             return via or (isinstance(value, gast.Call) and aliases.returns_argument(value))
         if via and isinstance(value, gast.Subscript) and _root(value) == held:
-            return True  # an element of a tuple or list the call returned
+            return via  # an element of a tuple or list that holds it (which element is not followed)
     return None
+
+
+DISPLAY = "display"
 
 
 def _holds_name(value, name):
