@@ -508,3 +508,23 @@ def test_a_view_kept_in_a_tuple_or_list_display(f):
     too, which s2s did not follow (a wrong gradient: 0.62 where central differences give 0)."""
     x = np.array([0.3, -0.7, 1.1, 0.5])
     right_or_refused(lambda: s2s.grad(f), (x,), central_gradient(f, x))
+
+
+def shifted_after_adding_a_constant_array(x):
+    t = np.ones(4) + x  # the batched tangent of t is x's own (lift(x_dot, t))
+    t[1:3] = 0.5 + t[2:4]  # ... which this write changed too
+    t[1:3] = 0.5 + t[2:4]
+    return np.sum(np.sin(x)) + np.sum(np.sin(t))
+
+
+def test_hessian_after_a_write_into_a_sum_with_a_constant_array():
+    """Seed 4006508: the Hessian (batched forward over reverse) of a function that writes into
+    ``t = ones + x``: the tangent ``t_dot`` was ``x_dot`` itself, the write changed x's seeds, and two
+    Hessian columns came out in the wrong places."""
+    x = np.array([0.3, -0.7, 1.1, 0.5])
+    grad = s2s.grad(shifted_after_adding_a_constant_array)
+    want = np.array([central_gradient(lambda y: grad(y)[j], x, h=1e-5) for j in range(4)])
+    np.testing.assert_allclose(s2s.hessian(shifted_after_adding_a_constant_array)(x), want, atol=1e-7)
+    seeds = np.eye(4)
+    _, tangents = s2s.jvp(shifted_after_adding_a_constant_array, batch=True)(x, seeds)
+    np.testing.assert_allclose(tangents, grad(x), atol=1e-12)

@@ -117,8 +117,7 @@ class Forward:
         primal = A.assign(ans_name, value)
         anno.copy(s, primal)
         prelude, expr = self.tangent_of(value, A.name(ans_name), s)
-        if target in self.written and isinstance(expr, (gast.Name, gast.Subscript)) \
-                and not isinstance(value, gast.Name):
+        if target in self.written and self._may_alias(expr) and not isinstance(value, gast.Name):
             # the target is written into later: a tangent that shares memory where the primal value
             # does not (``y = x + 1.0`` has ``y_dot = x_dot``) must be copied. A primal alias
             # (``a = b``) keeps its tangent an alias, so that a write through either name reaches both
@@ -128,6 +127,16 @@ class Forward:
         if clobbers:
             out.append(A.assign(target, A.name(ans_name)))
         return out
+
+    def _may_alias(self, expr):
+        """Whether the tangent expression ``expr`` may be another tangent's array: a name, an item or
+        slice of one, or ``lift``/``seeded`` of one (a batched tangent reshaped or passed through:
+        ``t11 = ones + x0`` has ``t11_dot = lift(x0_dot, t11)``, x0_dot itself)."""
+        passing = {A.dotted_name(self.ctx.refs.expr(batching.lift, "lift")),
+                   A.dotted_name(self.ctx.refs.expr(batching.seeded, "seeded"))}
+        while isinstance(expr, gast.Call) and expr.args and A.dotted_name(expr.func) in passing:
+            expr = expr.args[0]
+        return isinstance(expr, (gast.Name, gast.Subscript))
 
     def tangent_of(self, value, ans, stmt):
         """(prelude, tangent expression) of ``ans = value``."""
