@@ -5,6 +5,8 @@ Each test pins the generated code's shape (after a call, so the code is speciali
 gradient against central differences; tests/test_optimizations.py checks the whole table against the
 unspecialized code (to the bit without "reorder", within rounding with it).
 """
+import math
+
 import gast
 import numpy as np
 import pytest
@@ -132,3 +134,22 @@ def test_the_negation_stays_where_reading_later_could_differ(between):
 def test_the_negation_stays_when_the_accumulation_reads_the_adjoint_twice():
     changed, out = _merged("def f(a, b):\n    p_bar = -a\n    p_bar = p_bar + p_bar * b\n    return p_bar\n", {})
     assert not changed, out
+
+
+def math_recurrence(x):
+    for i in range(5):
+        x = 0.9 * math.tanh(x) + 0.1 * math.cos(x)
+    return x
+
+
+def test_a_negated_product_then_one_accumulation_is_one_subtraction():
+    g = s2s.grad(math_recurrence)
+    g(0.5)
+    source = s2s.source(g)
+    assert "* -math.sin(x)" not in source and "- t3_bar * math.sin(x)" in source, source
+    s2s.check_grad(math_recurrence, 0.5)
+
+
+def test_a_product_with_a_negated_factor_is_a_negated_start():
+    changed, out = _merged("def f(a, b, c):\n    p_bar = b * -c\n    p_bar = p_bar + a\n    return p_bar\n", {})
+    assert changed and "p_bar = a - b * c" in out, out

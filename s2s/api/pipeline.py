@@ -510,12 +510,11 @@ def transform(fn, wrt, kind, registry, options, containers=frozenset()):
         passes = options.get("passes", optimize.PASSES)
         bars = set(ctx.bars.values())
         user = _user_names(parsed.node)
-        functions = [optimize.optimize(f, pure_call, passes, bars, _Temporaries(user)) for f in functions]
+        resolve = specialize.resolver(ctx.refs.bindings, [parsed.closure, parsed.globals])
+        negations = (lambda f: negated_starts.merge(f, resolve)) if kind != "jvp" else None  # p_bar = e - a
+        functions = [optimize.optimize(f, pure_call, passes, bars, _Temporaries(user), negations) for f in functions]
         if kind != "jvp":
-            resolve = specialize.resolver(ctx.refs.bindings, [parsed.closure, parsed.globals])
             for f in functions:
-                if "negation" in passes:  # p_bar = -a; ...; p_bar = p_bar + e -> p_bar = e - a
-                    negated_starts.merge(f, resolve)
                 entries.read_by_key(f, resolve, ctx.refs.expr)  # a dict display's adjoint read by key
                 if f.name == entry:
                     results.build_lists(f, resolve, specialize.sequence_lengths(shapes))

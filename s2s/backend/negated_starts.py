@@ -17,8 +17,8 @@ becomes
 of the negation, and addition commutes), so the numbers are identical; a pass
 over the array and a temporary are saved. Only when it is safe to read ``a``
 later: the statements in between are plain assignments of side-effect-free
-values (calls of NumPy's ufuncs and of the runtime helpers in ``_READ_ONLY``,
-which change none of their arguments) that assign none of ``a``'s names
+values (calls of NumPy's ufuncs, of ``math``'s functions and of the runtime
+helpers in ``_READ_ONLY``, which change none of their arguments) that assign none of ``a``'s names
 and do not mention the adjoint, and ``e`` neither reads the adjoint nor has
 side effects.
 """
@@ -62,10 +62,25 @@ def _block(stmts, resolve):
 
 
 def _negated_start(stmt):
-    """``(name, a)`` for ``name = -a``, else None."""
-    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
-            and isinstance(stmt.value, gast.UnaryOp) and isinstance(stmt.value.op, gast.USub):
-        return stmt.targets[0].id, stmt.value.operand
+    """``(name, a)`` for ``name = -a`` (or ``name = b * -c``, which is ``-(b * c)``), else None."""
+    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name):
+        positive = _positive(stmt.value)
+        if positive is not None:
+            return stmt.targets[0].id, positive
+    return None
+
+
+def _positive(value):
+    """``a`` where ``value`` is ``-a``, ``-b * c``, ``b * -c``, ``-b / c`` or ``b / -c`` (``a`` the product or
+    quotient without the sign: IEEE negation commutes with rounding), else None."""
+    if isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub):
+        return value.operand
+    if isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Mult, gast.Div)):
+        left, right = _positive(value.left), _positive(value.right)
+        if left is not None and right is None:
+            return gast.BinOp(left=left, op=value.op, right=value.right)
+        if right is not None and left is None:
+            return gast.BinOp(left=value.left, op=value.op, right=right)
     return None
 
 
@@ -76,7 +91,8 @@ def _free(node, resolve):
             return False
         if isinstance(n, gast.Call):
             obj = resolve(n.func)
-            if not (obj in _READ_ONLY or isinstance(obj, np.ufunc) and not n.keywords):
+            if not (obj in _READ_ONLY or isinstance(obj, np.ufunc) and not n.keywords
+                    or getattr(obj, "__module__", None) == "math" and callable(obj)):
                 return False
     return True
 

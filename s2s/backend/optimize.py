@@ -570,19 +570,30 @@ def _drop_stack_ops(stmts, dead, removed):
 PASSES = ("dead_code", "copies", "negation", "stacks", "inline", "remat", "sink", "fuse", "iterate", "reorder")
 
 
-def optimize(fn, pure_call=lambda call: False, passes=PASSES, copy_targets=None, temporaries=()):
+def optimize(fn, pure_call=lambda call: False, passes=PASSES, copy_targets=None, temporaries=(), negations=None):
     """Return ``fn`` cleaned up (in place) by the named ``passes``, repeated until nothing changes.
 
     ``pure_call(call)`` says whether a call may be dropped when its result is
     unused (and moved); ``copy_targets`` which copies may be propagated (None:
-    all); ``temporaries`` the names that may be inlined into their one use.
+    all); ``temporaries`` the names that may be inlined into their one use;
+    ``negations(fn)``, run with the "negation" pass, rewrites in place and says
+    whether it changed anything (``s2s/backend/negated_starts.py``).
     """
     counts = Counts(fn)  # one walk; each pass keeps the counts up to date
+
+    def merge_negations():
+        if not negations(fn):
+            return False
+        fresh = Counts(fn)  # the merge moved names: count again
+        counts.loads, counts.stores = fresh.loads, fresh.stores
+        return True
+
     cycle = [run for name, run in (
+        ("negation", merge_negations if negations is not None else None),
         ("copies", lambda: propagate_copies(fn, copy_targets, counts)),
         ("dead_code", lambda: dead_code(fn, pure_call, counts)),
         ("stacks", lambda: remove_dead_stacks(fn, counts)),
-        ("inline", lambda: inline_temporaries(fn, temporaries, pure_call, counts))) if name in passes]
+        ("inline", lambda: inline_temporaries(fn, temporaries, pure_call, counts))) if name in passes and run]
     # run the passes in turn until each has run once more since the last change (no need to
     # finish the round first: the passes are deterministic, so the result is the same)
     quiet, k = 0, 0
