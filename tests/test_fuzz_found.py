@@ -528,3 +528,23 @@ def test_hessian_after_a_write_into_a_sum_with_a_constant_array():
     seeds = np.eye(4)
     _, tangents = s2s.jvp(shifted_after_adding_a_constant_array, batch=True)(x, seeds)
     np.testing.assert_allclose(tangents, grad(x), atol=1e-12)
+
+
+def element_read_after_an_inplace_op_on_an_alias(x1):
+    t1 = np.exp(x1 * np.ones(3))
+    a2 = t1
+    t1 += 1.0  # changes a2 too
+    y = a2[1]  # ... which this reads: the value is exp(x1) + 1
+    return y * 2.0
+
+
+def test_an_element_read_of_an_alias_after_an_inplace_op():
+    """Seed 4008893: ``a2 = t1; t1 += ...; x1 = a2[:, 2][1]``: the read of a2 only related two names, so
+    it did not count, ``t1 += ...`` was not checked, and vjp returned a wrong value (and derivative)."""
+    x = 0.7
+    want_value = element_read_after_an_inplace_op_on_an_alias(x)
+    try:
+        value, grad = s2s.vjp(element_read_after_an_inplace_op_on_an_alias)(x, 1.0)
+    except s2s.S2SError:
+        return
+    assert value == want_value and np.isclose(grad, 2.0 * np.exp(x))

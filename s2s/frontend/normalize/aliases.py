@@ -66,7 +66,8 @@ def partners(fn, lookup=None):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
             read[node.id] = read.get(node.id, 0) + 1
     for node in nodes:  # the reads that only relate two names do not count
-        if id(node) in relating:
+        # ... but ``y = a2[1]`` reads a2's values too (after ``a2 = t1; t1 += 1.0`` it sees the write)
+        if id(node) in relating and not (isinstance(node, gast.Assign) and isinstance(node.value, gast.Subscript)):
             for n in A.name_nodes(node.value):
                 if isinstance(n.ctx, gast.Load):
                     read[n.id] = read.get(n.id, 0) - 1
