@@ -46,7 +46,7 @@ def _block(stmts, loads, resolve, expr):
 
 def _entries_call(stmt, resolve):
     """(target, adjoint name, keys) of ``t = dict_entries(d, ('x', ...))``, else None."""
-    if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)):
+    if A.assigned_name(stmt) is None:
         return None
     call = stmt.value
     if not (isinstance(call, gast.Call) and len(call.args) == 2 and not call.keywords

@@ -63,11 +63,9 @@ def _block(stmts, resolve):
 
 def _negated_start(stmt):
     """``(name, a)`` for ``name = -a`` (or ``name = b * -c``, which is ``-(b * c)``), else None."""
-    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name):
-        positive = _positive(stmt.value)
-        if positive is not None:
-            return stmt.targets[0].id, positive
-    return None
+    name = A.assigned_name(stmt)
+    positive = _positive(stmt.value) if name is not None else None
+    return None if positive is None else (name, positive)
 
 
 def _positive(value):
@@ -104,20 +102,15 @@ def _merged(stmts, i, name, a, resolve):
         return False
     reads = A.all_names(a)
     for later in stmts[i + 1:]:
-        mentioned = name in A.all_names(later)
-        if mentioned:
-            value = later.value if isinstance(later, gast.Assign) else None
-            if not (len(getattr(later, "targets", ())) == 1 and isinstance(later.targets[0], gast.Name)
-                    and later.targets[0].id == name and isinstance(value, gast.BinOp)
-                    and isinstance(value.op, gast.Add) and isinstance(value.left, gast.Name)
-                    and value.left.id == name and name not in A.all_names(value.right)
-                    and _free(value.right, resolve)):
+        if name in A.all_names(later):
+            value = later.value if A.assigned_name(later) == name else None  # name = name + e
+            if not (isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add)
+                    and isinstance(value.left, gast.Name) and value.left.id == name
+                    and name not in A.all_names(value.right) and _free(value.right, resolve)):
                 return False
             later.value = gast.BinOp(left=value.right, op=gast.Sub(), right=a)
             return True
-        if not (isinstance(later, gast.Assign) and len(later.targets) == 1
-                and isinstance(later.targets[0], gast.Name) and _free(later.value, resolve)):
-            return False
-        if later.targets[0].id in reads:
+        target = A.assigned_name(later)
+        if target is None or target in reads or not _free(later.value, resolve):
             return False
     return False

@@ -148,8 +148,7 @@ def _accumulators(fn):
     candidates = set()
     allowed = set()  # the Name nodes (by id) that the conditions allow
     for stmt in fn.body:
-        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
-                and _fresh(stmt.value):
+        if A.assigned_name(stmt) is not None and _fresh(stmt.value):
             candidates.add(stmt.targets[0].id)
             allowed.add(id(stmt.targets[0]))
     candidates -= params

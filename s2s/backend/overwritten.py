@@ -48,8 +48,8 @@ def _block(stmts, pure, closed_over, removed):
     next_mention, barrier, dead = {}, len(stmts), set()
     for i in range(len(stmts) - 1, -1, -1):
         s = stmts[i]
-        if isinstance(s, gast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], gast.Name):
-            name = s.targets[0].id
+        name = A.assigned_name(s)
+        if name is not None:
             j = next_mention.get(name)
             if j is not None and j < barrier and name not in closed_over and _overwrites(stmts[j], name) \
                     and pure(s.value) and not any(isinstance(n, gast.Call) for n in A.walk(s.value)):
@@ -65,5 +65,4 @@ def _block(stmts, pure, closed_over, removed):
 
 def _overwrites(stmt, name):
     """Whether ``stmt`` is ``name = e`` with ``e`` not reading ``name``."""
-    return (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
-            and stmt.targets[0].id == name and name not in A.all_names(stmt.value))
+    return A.assigned_name(stmt) == name and name not in A.all_names(stmt.value)

@@ -57,7 +57,7 @@ def build_lists(fn, resolve, sequences):
 
 def _add_at(stmt, resolve):
     """(N, p, k, v) of ``N = add_at(N, p, k, v)`` with names ``N``, ``p``, ``v`` and an int ``k``, else None."""
-    if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)):
+    if A.assigned_name(stmt) is None:
         return None
     call = stmt.value
     if not (isinstance(call, gast.Call) and len(call.args) == 4 and not call.keywords
@@ -76,8 +76,7 @@ def _built(body, start, end, resolve, sequences):
     if start == 0:
         return None
     first = body[start - 1]
-    if not (isinstance(first, gast.Assign) and len(first.targets) == 1 and isinstance(first.targets[0], gast.Name)
-            and isinstance(first.value, gast.Call) and len(first.value.args) == 1 and not first.value.keywords
+    if not (A.assigned_name(first) is not None and isinstance(first.value, gast.Call) and len(first.value.args) == 1 and not first.value.keywords
             and resolve(first.value.func) is runtime.zeros_like and isinstance(first.value.args[0], gast.Name)):
         return None
     target, param = first.targets[0].id, first.value.args[0].id

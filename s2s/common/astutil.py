@@ -328,6 +328,13 @@ def all_names(node):
     return {n.id for n in name_nodes(node)}
 
 
+def assigned_name(stmt):
+    """``name`` of the statement ``name = value`` (one target, a plain name), else None."""
+    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name):
+        return stmt.targets[0].id
+    return None
+
+
 def structure(node):
     """A hashable key of the tree ``node``: two trees have the same key exactly when ``gast.dump``
     writes them alike (fields omitted where it omits them: unset, None by default, empty lists;
